@@ -1,0 +1,51 @@
+# xinbao — the two commands the README promises, and the ones developers use.
+SHELL := /bin/bash
+PY ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
+STAMP := $(VENV)/.installed-$(HASH)
+
+.PHONY: run test lint typecheck pytest bench messages venv clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check --upgrade pip
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev]'
+	@rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+venv: $(STAMP)
+
+run: venv
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py collectstatic --noinput -v0
+	@echo
+	@echo "  xinbao (信报) is running at http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
+	@echo
+	PORT=$(PORT) exec $(BIN)/gunicorn -c xinbao/gunicorn_conf.py xinbao.wsgi
+
+lint: venv
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: venv
+	$(BIN)/mypy .
+
+pytest: venv
+	XINBAO_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
+	XINBAO_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+
+test: lint typecheck pytest
+
+bench: venv
+	$(BIN)/python -m bench
+
+# Developers: extract new UI strings and compile the translations.
+messages: venv
+	$(BIN)/python manage.py makemessages -l zh_Hans -l en --no-obsolete --ignore '.venv/*' --ignore 'var/*'
+	$(BIN)/python manage.py compilemessages --ignore '.venv/*'
+
+clean:
+	rm -rf $(VENV) var .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,54 @@
+"""The one place audit entries are written."""
+
+from typing import Any
+
+from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.db import transaction
+from django.utils import timezone
+
+from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
+from audit.models import AuditEntry
+
+
+def record(
+    actor: AbstractBaseUser | AnonymousUser | None,
+    action: str,
+    target: str = "",
+    data: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append an entry to the chain. Joins the caller's transaction if there is one."""
+    data = data or {}
+    user = actor if actor is not None and actor.is_authenticated else None
+    actor_name = user.get_username() if user is not None else ""
+    with transaction.atomic():
+        # Serialise appends: on PostgreSQL lock the tail row; SQLite's BEGIN IMMEDIATE already
+        # holds the database write lock.
+        last = AuditEntry.objects.select_for_update().order_by("-seq").first()
+        seq = last.seq + 1 if last else 1
+        prev = last.hash if last else GENESIS
+        at = timezone.now()
+        entry = AuditEntry(
+            seq=seq,
+            at=at,
+            actor=user,
+            actor_name=actor_name,
+            action=action,
+            target=target[:200],
+            data=data,
+            prev_hash=prev,
+            hash=entry_hash(seq, at.isoformat(), actor_name, action, target[:200], data, prev),
+        )
+        entry.save()
+    return entry
+
+
+def verify_chain() -> int | None:
+    """Walk the whole log; return the first broken sequence number, or None if intact."""
+    rows = AuditEntry.objects.order_by("seq").values_list(
+        "seq", "at", "actor_name", "action", "target", "data", "prev_hash", "hash"
+    )
+    facts = (
+        EntryFacts(seq, at.isoformat(), actor, action, target, data, prev, digest)
+        for seq, at, actor, action, target, data, prev, digest in rows.iterator(chunk_size=2000)
+    )
+    return first_break(facts)

@@ -1,0 +1,43 @@
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.actions import record, verify_chain
+from audit.models import AuditEntry
+from org.roles import Capability
+
+
+def log(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Capability.READ_AUDIT):
+        raise PermissionDenied
+    entries = AuditEntry.objects.all()
+    action = request.GET.get("action", "")
+    if action:
+        entries = entries.filter(action=action)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    actions = AuditEntry.objects.order_by("action").values_list("action", flat=True).distinct()
+    return render(
+        request,
+        "audit/log.html",
+        {"page": page, "actions": list(actions), "current_action": action},
+    )
+
+
+@require_POST
+def verify(request: HttpRequest) -> HttpResponse:
+    if not request.user.can(Capability.READ_AUDIT):
+        raise PermissionDenied
+    broken = verify_chain()
+    total = AuditEntry.objects.count()
+    record(request.user, "audit_verified", "", {"entries": total, "first_break": broken})
+    if broken is None:
+        messages.success(request, _("The chain of %(n)s entries is intact.") % {"n": total})
+    else:
+        messages.error(
+            request, _("The chain is broken at entry #%(seq)s: the log was altered.") % {"seq": broken}
+        )
+    return redirect("audit:log")

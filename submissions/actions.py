@@ -1,0 +1,353 @@
+"""Every write to routine information goes through here, one transaction per call.
+
+Each function locks the item, asks `rules` whether the actor may act, changes the state with
+a conditional UPDATE (so two editors acting at once cannot both win) and records an
+ItemEvent. Views never write models themselves.
+"""
+
+import hashlib
+import os
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from bulletins.models import Publication
+from org.models import Unit, User
+from submissions import rules, uploads
+from submissions.models import (
+    Adoption,
+    Attachment,
+    EventKind,
+    InfoItem,
+    ItemEvent,
+    ItemRevision,
+    ItemState,
+    RevisionSource,
+    Tag,
+    Verification,
+)
+from submissions.queries import actor_of, facts_of
+from submissions.rules import Action
+
+
+class ActionError(Exception):
+    """A refused write. The message is for the user and already translated."""
+
+
+@dataclass(frozen=True)
+class ItemContent:
+    title: str
+    body: str
+    kind: str
+    tags: Sequence[str] = ()
+    joint_units: Sequence[Unit] = ()
+    occurred_on: date | None = None
+
+
+_TAG_SPLIT = re.compile(r"[,，、;；\s]+")
+
+
+def parse_tags(raw: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for part in _TAG_SPLIT.split(raw):
+        name = part.strip()[:30]
+        if name:
+            seen.setdefault(name, None)
+    return list(seen)
+
+
+def normalise_body(body: str) -> str:
+    """Paragraphs separated by one newline; trailing spaces and blank runs removed."""
+    lines = [line.strip() for line in body.replace("\r\n", "\n").split("\n")]
+    return "\n".join(line for line in lines if line)
+
+
+def _require(actor: User, item: InfoItem, action: Action, comment: str = "") -> None:
+    facts = facts_of(item)
+    if not rules.can_view(actor_of(actor), facts):
+        raise ActionError(_("You do not have access to this item."))
+    if not rules.allowed(actor_of(actor), facts, action):
+        raise ActionError(
+            _("This action is not available: the item is now “%(state)s”.")
+            % {"state": item.get_state_display()}
+        )
+    if rules.TRANSITIONS[action].needs_comment and not comment.strip():
+        raise ActionError(_("Please give a reason."))
+
+
+def _lock(item_id: int) -> InfoItem:
+    return InfoItem.objects.select_for_update().get(pk=item_id)
+
+
+def _move(item: InfoItem, action: Action, actor: User, comment: str) -> str:
+    """Apply the state change of `action` and record it; returns the new state."""
+    old = item.state
+    new = rules.next_state(old, action)
+    now = timezone.now()
+    changes: dict[str, object] = {"state": new, "updated_at": now}
+    if new == ItemState.SUBMITTED and item.submitted_at is None:
+        changes["submitted_at"] = now
+    if action in (Action.START_REVIEW, Action.EDIT) and item.reviewer_id is None:
+        changes["reviewer"] = actor
+    claimed = InfoItem.objects.filter(pk=item.pk, state=old).update(**changes)
+    if claimed != 1:
+        raise ActionError(_("Someone else changed this item just now. Please reload the page."))
+    for name, value in changes.items():
+        setattr(item, name, value)
+    return new
+
+
+def _event(
+    item: InfoItem, kind: str, actor: User, old: str, new: str, comment: str = ""
+) -> ItemEvent:
+    return ItemEvent.objects.create(
+        item=item, kind=kind, actor=actor, from_state=old, to_state=new, comment=comment.strip()
+    )
+
+
+def _add_revision(item: InfoItem, actor: User, source: str, title: str, body: str) -> None:
+    InfoItem.objects.filter(pk=item.pk).update(revision_count=F("revision_count") + 1)
+    item.refresh_from_db(fields=["revision_count"])
+    ItemRevision.objects.create(
+        item=item,
+        number=item.revision_count,
+        source=source,
+        title=title,
+        body=body,
+        author=actor,
+    )
+
+
+def _set_tags(item: InfoItem, names: Iterable[str]) -> None:
+    names = list(names)
+    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    missing = [Tag(name=n) for n in names if n not in existing]
+    if missing:
+        Tag.objects.bulk_create(missing, ignore_conflicts=True)
+        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    item.tags.set([existing[n] for n in names])
+
+
+def _validate_content(content: ItemContent, actor: User) -> ItemContent:
+    title = content.title.strip()
+    body = normalise_body(content.body)
+    if not title:
+        raise ActionError(_("The title is required."))
+    if not body:
+        raise ActionError(_("The body is required."))
+    joint = [u for u in content.joint_units if u.pk != actor.unit_id]
+    return ItemContent(title, body, content.kind, content.tags, joint, content.occurred_on)
+
+
+def do_create_item(
+    actor: User,
+    content: ItemContent,
+    files: Sequence[UploadedFile] = (),
+    submit: bool = False,
+) -> InfoItem:
+    if actor.unit_id is None or not actor.can(rules.Capability.WRITE_ITEMS):
+        raise ActionError(_("Only a unit's information officer can write items."))
+    content = _validate_content(content, actor)
+    with transaction.atomic():
+        item = InfoItem.objects.create(
+            unit_id=actor.unit_id,
+            author=actor,
+            kind=content.kind,
+            title=content.title,
+            body=content.body,
+            occurred_on=content.occurred_on,
+        )
+        if content.joint_units:
+            item.joint_units.set(content.joint_units)
+        if content.tags:
+            _set_tags(item, content.tags)
+        _add_revision(item, actor, RevisionSource.OFFICER, content.title, content.body)
+        _event(item, EventKind.CREATED, actor, "", ItemState.DRAFT)
+        for upload in files:
+            _store_attachment(item, actor, upload)
+        if submit:
+            _require(actor, item, Action.SUBMIT)
+            _move(item, Action.SUBMIT, actor, "")
+            _event(item, EventKind.SUBMITTED, actor, ItemState.DRAFT, item.state)
+    return item
+
+
+def do_revise(
+    actor: User, item_id: int, content: ItemContent, files: Sequence[UploadedFile] = ()
+) -> InfoItem:
+    """The unit edits its own draft or returned item: a new officer revision."""
+    content = _validate_content(content, actor)
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, Action.REVISE)
+        text_changed = (item.title, item.body) != (content.title, content.body)
+        InfoItem.objects.filter(pk=item.pk).update(
+            title=content.title,
+            body=content.body,
+            kind=content.kind,
+            occurred_on=content.occurred_on,
+            updated_at=timezone.now(),
+        )
+        item.refresh_from_db()
+        item.joint_units.set(content.joint_units)
+        _set_tags(item, content.tags)
+        if text_changed:
+            _add_revision(item, actor, RevisionSource.OFFICER, content.title, content.body)
+        _event(item, EventKind.REVISED, actor, item.state, item.state)
+        for upload in files:
+            _store_attachment(item, actor, upload)
+    return item
+
+
+def do_edit(actor: User, item_id: int, title: str, body: str, comment: str = "") -> InfoItem:
+    """An editor's edit: a new section revision. The officer's revisions stay as they were."""
+    title, body = title.strip(), normalise_body(body)
+    if not title or not body:
+        raise ActionError(_("The title and the body are required."))
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, Action.EDIT)
+        if (item.title, item.body) == (title, body):
+            raise ActionError(_("Nothing was changed."))
+        old = item.state
+        _move(item, Action.EDIT, actor, comment)
+        InfoItem.objects.filter(pk=item.pk).update(title=title, body=body)
+        item.title, item.body = title, body
+        _add_revision(item, actor, RevisionSource.EDITOR, title, body)
+        _event(item, EventKind.EDITED, actor, old, item.state, comment)
+    return item
+
+
+_EVENT_FOR = {
+    Action.SUBMIT: EventKind.SUBMITTED,
+    Action.WITHDRAW: EventKind.WITHDRAWN,
+    Action.SIGN_OFF: EventKind.SIGNED_OFF,
+    Action.REFUSE: EventKind.SIGNOFF_REFUSED,
+    Action.START_REVIEW: EventKind.REVIEW_STARTED,
+    Action.RETURN: EventKind.RETURNED,
+    Action.FILE: EventKind.FILED,
+}
+SIMPLE_ACTIONS = frozenset(_EVENT_FOR)
+
+
+def do_transition(actor: User, item_id: int, action: Action, comment: str = "") -> InfoItem:
+    """A state change that carries nothing but an optional comment."""
+    if action not in SIMPLE_ACTIONS:
+        raise ValueError(f"{action} has its own function")
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, action, comment)
+        old = item.state
+        _move(item, action, actor, comment)
+        _event(item, _EVENT_FOR[action], actor, old, item.state, comment)
+    return item
+
+
+def do_verify(actor: User, item_id: int, verdict: str, note: str) -> InfoItem:
+    if verdict not in (Verification.VERIFIED, Verification.DISPUTED):
+        raise ActionError(_("Choose verified or disputed."))
+    if verdict == Verification.DISPUTED and not note.strip():
+        raise ActionError(_("Say what is disputed."))
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, Action.VERIFY)
+        InfoItem.objects.filter(pk=item.pk).update(
+            verification=verdict, verification_note=note.strip(), updated_at=timezone.now()
+        )
+        item.verification, item.verification_note = verdict, note.strip()
+        kind = EventKind.VERIFIED if verdict == Verification.VERIFIED else EventKind.DISPUTED
+        _event(item, kind, actor, item.state, item.state, note)
+    return item
+
+
+def do_adopt(
+    actor: User, item_id: int, publication: Publication, adopted_on: date, note: str = ""
+) -> Adoption:
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, Action.ADOPT)
+        if Adoption.objects.filter(item=item, publication=publication).exists():
+            raise ActionError(
+                _("This item is already recorded as adopted by %(pub)s.") % {"pub": publication}
+            )
+        old = item.state
+        if old != ItemState.ADOPTED:
+            _move(item, Action.ADOPT, actor, note)
+        adoption = Adoption.objects.create(
+            item=item,
+            publication=publication,
+            level=publication.level,
+            adopted_on=adopted_on,
+            recorded_by=actor,
+            note=note.strip(),
+        )
+        comment = f"{publication.name}" + (f" — {note.strip()}" if note.strip() else "")
+        _event(item, EventKind.ADOPTED, actor, old, item.state, comment)
+    return adoption
+
+
+def do_attach(actor: User, item_id: int, files: Sequence[UploadedFile]) -> InfoItem:
+    with transaction.atomic():
+        item = _lock(item_id)
+        _require(actor, item, Action.ATTACH)
+        for upload in files:
+            _store_attachment(item, actor, upload)
+    return item
+
+
+def check_upload(upload: UploadedFile) -> uploads.Verdict:
+    upload.seek(0)
+    head = upload.read(2048)
+    upload.seek(0)
+    return uploads.check(
+        upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES
+    )
+
+
+def _store_attachment(item: InfoItem, actor: User, upload: UploadedFile) -> Attachment:
+    verdict = check_upload(upload)
+    if not verdict.ok:
+        raise ActionError(upload_error_message(upload.name or "", verdict.reason))
+    digest = hashlib.sha256()
+    for chunk in upload.chunks():
+        digest.update(chunk)
+    upload.seek(0)
+    attachment = Attachment(
+        item=item,
+        original_name=(upload.name or "")[:200],
+        content_type=verdict.content_type,
+        size=upload.size or 0,
+        sha256=digest.hexdigest(),
+        uploaded_by=actor,
+    )
+    attachment.file.save("upload", ContentFile(upload.read()), save=False)
+    # The row must never point at bytes still in the page cache: flush the file first.
+    fd = os.open(attachment.file.path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+    attachment.save()
+    _event(item, EventKind.ATTACHED, actor, item.state, item.state, attachment.original_name)
+    return attachment
+
+
+def upload_error_message(name: str, reason: str) -> str:
+    if reason == "size":
+        limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
+        return _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": limit}
+    if reason == "content":
+        return _("“%(name)s” does not look like the type its name says.") % {"name": name}
+    return _("“%(name)s”: only %(types)s files can be attached.") % {
+        "name": name,
+        "types": ", ".join(uploads.ALLOWED_EXTENSIONS),
+    }

@@ -1,0 +1,319 @@
+"""Routine-information screens. Views validate and render; `actions` writes."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, QuerySet
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from org.models import User
+from org.roles import Capability
+from submissions import actions, diff, rules
+from submissions.forms import (
+    AdoptForm,
+    AttachForm,
+    CommentForm,
+    EditForm,
+    ItemForm,
+    ReasonForm,
+    VerifyForm,
+)
+from submissions.models import (
+    Adoption,
+    Attachment,
+    InfoItem,
+    ItemEvent,
+    ItemKind,
+    ItemRevision,
+    ItemState,
+    RevisionSource,
+)
+from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
+from submissions.rules import Action
+
+PAGE_SIZE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _list_rows(qs: QuerySet[InfoItem]) -> QuerySet[InfoItem]:
+    return qs.select_related("unit", "author").only(
+        "id", "title", "kind", "state", "updated_at", "submitted_at", "verification",
+        "unit__name", "unit__short_name", "author__full_name", "author__username",
+    )
+
+
+def _state_counts(qs: QuerySet[InfoItem]) -> dict[str, int]:
+    rows = qs.order_by().values("state").annotate(n=Count("id", distinct=True))
+    return {row["state"]: row["n"] for row in rows}
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    visible = visible_items(user)
+    context: dict[str, Any] = {"counts": _state_counts(visible)}
+    if user.can(Capability.WRITE_ITEMS):
+        context["returned"] = _list_rows(visible.filter(state=ItemState.RETURNED, unit=user.unit_id))[:10]
+        context["drafts"] = _list_rows(visible.filter(state=ItemState.DRAFT, unit=user.unit_id))[:10]
+        context["recent"] = _list_rows(visible.exclude(state=ItemState.DRAFT))[:10]
+    if user.can(Capability.SIGN_OFF):
+        context["awaiting"] = _list_rows(
+            visible.filter(state=ItemState.AWAITING_SIGNOFF, unit=user.unit_id)
+        ).order_by("updated_at")
+        context["recent"] = _list_rows(visible.exclude(state=ItemState.AWAITING_SIGNOFF))[:10]
+    if user.can(Capability.READ_SUBMITTED):
+        context["queue"] = _list_rows(
+            visible.filter(state__in=[ItemState.SUBMITTED, ItemState.UNDER_REVIEW])
+        ).order_by("submitted_at")[:30]
+    if user.can(Capability.READ_ADOPTED):
+        context["adopted"] = (
+            _list_rows(visible.filter(state=ItemState.ADOPTED))
+            .prefetch_related(Prefetch("adoptions", Adoption.objects.select_related("publication")))
+            .order_by("-updated_at")[:20]
+        )
+    return render(request, "submissions/home.html", context)
+
+
+def item_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    visible = visible_items(user)
+    counts = _state_counts(visible)
+    items = visible
+    state = request.GET.get("state", "")
+    if state in ItemState.values:
+        items = items.filter(state=state)
+    kind = request.GET.get("kind", "")
+    if kind in ItemKind.values:
+        items = items.filter(kind=kind)
+    q = request.GET.get("q", "").strip()
+    if q:
+        items = items.filter(title__contains=q)
+    page = Paginator(_list_rows(items).order_by("-updated_at"), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    states = [(value, label, counts.get(value, 0)) for value, label in ItemState.choices]
+    context = {
+        "page": page,
+        "states": [s for s in states if s[2] or s[0] == state],
+        "total": sum(counts.values()),
+        "state": state,
+        "kind": kind,
+        "kinds": ItemKind.choices,
+        "q": q,
+    }
+    template = "submissions/_list_rows.html" if request.headers.get("HX-Request") else "submissions/list.html"
+    return render(request, template, context)
+
+
+def create(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    if not user.can(Capability.WRITE_ITEMS) or user.unit_id is None:
+        raise PermissionDenied
+    form = ItemForm(request.POST or None, request.FILES or None, own_unit_id=user.unit_id)
+    if request.method == "POST" and form.is_valid():
+        submit = "submit" in request.POST
+        try:
+            item = actions.do_create_item(
+                user, form.content(), form.cleaned_data["attachments"], submit=submit
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Sent to your unit head for sign-off.") if submit else _("Draft saved."),
+            )
+            return redirect("submissions:detail", pk=item.pk)
+    return render(request, "submissions/form.html", {"form": form, "creating": True})
+
+
+def revise(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(user, pk)
+    if not rules.allowed(actor_of(user), facts_of(item), Action.REVISE):
+        raise PermissionDenied
+    initial = {
+        "title": item.title,
+        "kind": item.kind,
+        "body": item.body,
+        "occurred_on": item.occurred_on,
+        "tags": "，".join(t.name for t in item.tags.all()),
+        "joint_units": list(item.joint_units.all()),
+    }
+    form = ItemForm(
+        request.POST or None, request.FILES or None, initial=initial, own_unit_id=user.unit_id
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_revise(user, item.pk, form.content(), form.cleaned_data["attachments"])
+            if "submit" in request.POST:
+                actions.do_transition(user, item.pk, Action.SUBMIT)
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Sent to your unit head for sign-off.")
+                if "submit" in request.POST
+                else _("Changes saved."),
+            )
+            return redirect("submissions:detail", pk=item.pk)
+    return render(request, "submissions/form.html", {"form": form, "item": item})
+
+
+def edit(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(user, pk)
+    if not rules.allowed(actor_of(user), facts_of(item), Action.EDIT):
+        raise PermissionDenied
+    form = EditForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_edit(
+                user, item.pk, form.cleaned_data["title"], form.cleaned_data["body"],
+                form.cleaned_data["comment"],
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Edit saved. The unit's original is kept."))
+            return redirect("submissions:detail", pk=item.pk)
+    return render(request, "submissions/edit.html", {"form": form, "item": item})
+
+
+def _action_forms(allowed: list[Action]) -> dict[str, Any]:
+    forms: dict[str, Any] = {}
+    for action in allowed:
+        if action in (Action.REFUSE, Action.RETURN):
+            forms[action] = ReasonForm(prefix=action)
+        elif action == Action.VERIFY:
+            forms[action] = VerifyForm(prefix=action)
+        elif action == Action.ADOPT:
+            forms[action] = AdoptForm(prefix=action, initial={"adopted_on": timezone.localdate()})
+        elif action == Action.ATTACH:
+            forms[action] = AttachForm(prefix=action)
+        elif action in actions.SIMPLE_ACTIONS:
+            forms[action] = CommentForm(prefix=action)
+    return forms
+
+
+def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(user, pk)
+    allowed = rules.allowed_actions(actor_of(user), facts_of(item))
+    forms = _action_forms(allowed)
+    if bound:
+        forms.update(bound)
+    revisions = list(item.revisions.select_related("author").order_by("number"))
+    original = next((r for r in reversed(revisions) if r.source == RevisionSource.OFFICER), None)
+    edited = bool(revisions) and revisions[-1].source == RevisionSource.EDITOR
+    events = ItemEvent.objects.filter(item=item).select_related("actor").order_by("at", "pk")
+    context = {
+        "item": item,
+        "allowed": allowed,
+        "forms": forms,
+        "revisions": revisions,
+        "original": original,
+        "edited": edited,
+        "changes": diff.compare(original.body, item.body) if edited and original else [],
+        "events": events,
+        "attachments": item.attachments.all(),
+        "adoptions": item.adoptions.select_related("publication", "recorded_by"),
+    }
+    status = 400 if bound else 200
+    return render(request, "submissions/detail.html", context, status=status)
+
+
+@require_POST
+def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(user, pk)
+    try:
+        chosen = Action(action)
+    except ValueError:
+        raise PermissionDenied from None
+    if not rules.allowed(actor_of(user), facts_of(item), chosen):
+        messages.error(request, _("This action is not available for this item now."))
+        return redirect("submissions:detail", pk=item.pk)
+    form: Any
+    try:
+        if chosen == Action.VERIFY:
+            form = VerifyForm(request.POST, prefix=chosen)
+            if not form.is_valid():
+                return detail(request, pk, {chosen: form})
+            actions.do_verify(user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"])
+            done = _("Verification recorded.")
+        elif chosen == Action.ADOPT:
+            form = AdoptForm(request.POST, prefix=chosen)
+            if not form.is_valid():
+                return detail(request, pk, {chosen: form})
+            actions.do_adopt(
+                user, item.pk, form.cleaned_data["publication"], form.cleaned_data["adopted_on"],
+                form.cleaned_data["note"],
+            )
+            done = _("Adoption recorded.")
+        elif chosen == Action.ATTACH:
+            form = AttachForm(request.POST, request.FILES, prefix=chosen)
+            if not form.is_valid():
+                return detail(request, pk, {chosen: form})
+            actions.do_attach(user, item.pk, form.cleaned_data["attachments"])
+            done = _("Attachment added.")
+        elif chosen in actions.SIMPLE_ACTIONS:
+            form_class = ReasonForm if rules.TRANSITIONS[chosen].needs_comment else CommentForm
+            form = form_class(request.POST, prefix=chosen)
+            if not form.is_valid():
+                return detail(request, pk, {chosen: form})
+            actions.do_transition(user, item.pk, chosen, form.cleaned_data["comment"])
+            done = _DONE[chosen]
+        else:
+            raise PermissionDenied
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("submissions:detail", pk=item.pk)
+
+
+_DONE = {
+    Action.SUBMIT: _("Sent to your unit head for sign-off."),
+    Action.WITHDRAW: _("Withdrawn to draft."),
+    Action.SIGN_OFF: _("Signed off: the item went to the information section."),
+    Action.REFUSE: _("Returned to the officer."),
+    Action.START_REVIEW: _("You are reviewing this item."),
+    Action.RETURN: _("Returned to the unit."),
+    Action.FILE: _("Filed without adoption."),
+}
+
+
+def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
+    user = _user(request)
+    item = get_visible_item(user, pk)
+    rev = get_object_or_404(ItemRevision.objects.select_related("author"), item=item, number=number)
+    previous = ItemRevision.objects.filter(item=item, number=number - 1).first()
+    changes = diff.compare(previous.body, rev.body) if previous else []
+    return render(
+        request,
+        "submissions/revision.html",
+        {"item": item, "rev": rev, "previous": previous, "changes": changes},
+    )
+
+
+def attachment(request: HttpRequest, pk: int) -> FileResponse:
+    user = _user(request)
+    att = get_object_or_404(Attachment, pk=pk)
+    get_visible_item(user, att.item_id)  # 404 unless the user may see the item
+    response = FileResponse(
+        att.file.open("rb"), as_attachment=True, filename=att.original_name,
+        content_type=att.content_type,
+    )
+    return response

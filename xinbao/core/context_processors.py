@@ -1,0 +1,41 @@
+from dataclasses import dataclass
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+from org.roles import Capability
+
+
+@dataclass(frozen=True)
+class NavLink:
+    label: str | Promise
+    url: str
+    key: str
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    """The menu a user sees follows their capabilities, nothing else."""
+    user = request.user
+    if not user.is_authenticated:
+        return {"nav_links": []}
+    links = [NavLink(_("Home"), reverse("home"), "home")]
+    if user.can(Capability.WRITE_ITEMS):
+        links.append(NavLink(_("Our items"), reverse("submissions:list"), "items"))
+        links.append(NavLink(_("Write an item"), reverse("submissions:create"), "new"))
+    if user.can(Capability.SIGN_OFF):
+        links.append(NavLink(_("Sign-off"), reverse("submissions:list"), "items"))
+    if user.can(Capability.READ_SUBMITTED):
+        links.append(NavLink(_("Review queue"), reverse("submissions:list"), "items"))
+    if user.can(Capability.READ_ADOPTED):
+        links.append(NavLink(_("Adopted information"), reverse("submissions:list"), "items"))
+    if user.can(Capability.VIEW_NETWORK):
+        links.append(NavLink(_("Network"), reverse("org:units"), "units"))
+    if user.can(Capability.MANAGE_ORG):
+        links.append(NavLink(_("Administration"), reverse("admin:index"), "admin"))
+    if user.can(Capability.MANAGE_SECURITY):
+        links.append(NavLink(_("Security policy"), reverse("org:security"), "security"))
+    if user.can(Capability.READ_AUDIT):
+        links.append(NavLink(_("Audit log"), reverse("audit:log"), "audit"))
+    return {"nav_links": links}

@@ -1,0 +1,44 @@
+from django.contrib.auth.decorators import login_not_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET
+
+from org.roles import Capability
+
+
+@login_not_required
+@require_GET
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """Readiness: the database answers. Later capabilities add their own keys."""
+    body = {"status": "ok", "db": "ok"}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except Exception:
+        body = {"status": "error", "db": "error"}
+        return JsonResponse(body, status=503)
+    return JsonResponse(body)
+
+
+@login_not_required
+@require_GET
+@never_cache
+def livez(request: HttpRequest) -> HttpResponse:
+    """Liveness: the process answers. Touches nothing else."""
+    return HttpResponse("ok", content_type="text/plain")
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role starts on its own page."""
+    user = request.user
+    if user.can(Capability.MANAGE_ORG):
+        return redirect("org:units")
+    if user.can(Capability.MANAGE_SECURITY):
+        return redirect("org:security")
+    if user.can(Capability.READ_AUDIT):
+        return redirect("audit:log")
+    return redirect("submissions:home")
