@@ -27,6 +27,7 @@ from submissions.forms import (
 from submissions.models import (
     Adoption,
     Attachment,
+    EventKind,
     InfoItem,
     ItemEvent,
     ItemKind,
@@ -168,7 +169,15 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
                 else _("Changes saved."),
             )
             return redirect("submissions:detail", pk=item.pk)
-    return render(request, "submissions/form.html", {"form": form, "item": item})
+    reason = (
+        item.events.filter(kind__in=[EventKind.RETURNED, EventKind.SIGNOFF_REFUSED])
+        .select_related("actor")
+        .order_by("-at", "-pk")
+        .first()
+        if item.state == ItemState.RETURNED
+        else None
+    )
+    return render(request, "submissions/form.html", {"form": form, "item": item, "reason": reason})
 
 
 def edit(request: HttpRequest, pk: int) -> HttpResponse:
