@@ -2,23 +2,23 @@
 
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db import transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
 from audit.models import AuditEntry
+from org.models import User
 
 
 def record(
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: object,
     action: str,
     target: str = "",
     data: dict[str, Any] | None = None,
 ) -> AuditEntry:
     """Append an entry to the chain. Joins the caller's transaction if there is one."""
     data = data or {}
-    user = actor if actor is not None and actor.is_authenticated else None
+    user = actor if isinstance(actor, User) else None
     actor_name = user.get_username() if user is not None else ""
     with transaction.atomic():
         # Serialise appends: on PostgreSQL lock the tail row; SQLite's BEGIN IMMEDIATE already

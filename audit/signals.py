@@ -29,7 +29,9 @@ def on_logout(sender: object, request: HttpRequest, user: Any, **kwargs: Any) ->
 def on_login_failed(
     sender: object, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
-    record(None, "login_failed", target=str(credentials.get("username", "")), data={"ip": _ip(request)})
+    record(
+        None, "login_failed", target=str(credentials.get("username", "")), data={"ip": _ip(request)}
+    )
 
 
 @receiver(user_locked_out)

@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -9,9 +9,10 @@ from django.views.decorators.http import require_POST
 from audit.actions import record, verify_chain
 from audit.models import AuditEntry
 from org.roles import Capability
+from xinbao.core.http import AuthedRequest
 
 
-def log(request: HttpRequest) -> HttpResponse:
+def log(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied
     entries = AuditEntry.objects.all()
@@ -28,7 +29,7 @@ def log(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def verify(request: HttpRequest) -> HttpResponse:
+def verify(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied
     broken = verify_chain()
@@ -38,6 +39,7 @@ def verify(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("The chain of %(n)s entries is intact.") % {"n": total})
     else:
         messages.error(
-            request, _("The chain is broken at entry #%(seq)s: the log was altered.") % {"seq": broken}
+            request,
+            _("The chain is broken at entry #%(seq)s: the log was altered.") % {"seq": broken},
         )
     return redirect("audit:log")

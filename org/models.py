@@ -101,12 +101,15 @@ class User(AbstractUser):
         return self.is_active and has_capability(self.role, capability)
 
 
+def user_can(user: object, capability: Capability) -> bool:
+    """For places that may see an anonymous user (admin hooks, context processors)."""
+    return isinstance(user, User) and user.can(capability)
+
+
 class SecurityPolicy(models.Model):
     """The account security policy. One row; the security administrator edits it."""
 
-    failure_limit = models.PositiveSmallIntegerField(
-        _("failed logins before lock-out"), default=5
-    )
+    failure_limit = models.PositiveSmallIntegerField(_("failed logins before lock-out"), default=5)
     cooloff_minutes = models.PositiveIntegerField(_("lock-out duration (minutes)"), default=30)
     idle_timeout_minutes = models.PositiveIntegerField(
         _("idle session timeout (minutes)"), default=30

@@ -40,7 +40,7 @@ def reporting_units_status() -> list[UnitStatus]:
     return [
         UnitStatus(
             unit=u,
-            last_activity=u.last_activity,  # type: ignore[attr-defined]
+            last_activity=u.last_activity,
             has_officer=u.officer_id is not None and u.officer is not None and u.officer.is_active,
         )
         for u in units

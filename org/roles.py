@@ -37,9 +37,7 @@ class Capability(StrEnum):
 CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.OFFICER: frozenset({Capability.WRITE_ITEMS}),
     Role.UNIT_HEAD: frozenset({Capability.SIGN_OFF}),
-    Role.EDITOR: frozenset(
-        {Capability.REVIEW, Capability.READ_SUBMITTED, Capability.VIEW_NETWORK}
-    ),
+    Role.EDITOR: frozenset({Capability.REVIEW, Capability.READ_SUBMITTED, Capability.VIEW_NETWORK}),
     Role.DUTY_OFFICER: frozenset({Capability.READ_SUBMITTED, Capability.VIEW_NETWORK}),
     Role.CHIEF: frozenset({Capability.REVIEW, Capability.READ_SUBMITTED, Capability.VIEW_NETWORK}),
     Role.LEADER: frozenset({Capability.READ_ADOPTED}),

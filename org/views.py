@@ -1,7 +1,7 @@
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -11,14 +11,15 @@ from org.forms import SecurityPolicyForm
 from org.models import SecurityPolicy
 from org.network import SILENCE_DAYS, reporting_units_status
 from org.roles import Capability
+from xinbao.core.http import AuthedRequest
 
 
-def _require(request: HttpRequest, capability: Capability) -> None:
+def _require(request: AuthedRequest, capability: Capability) -> None:
     if not request.user.can(capability):
         raise PermissionDenied
 
 
-def units(request: HttpRequest) -> HttpResponse:
+def units(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.VIEW_NETWORK)
     statuses = reporting_units_status()
     holes_only = request.GET.get("holes") == "1"
@@ -36,7 +37,7 @@ def units(request: HttpRequest) -> HttpResponse:
     )
 
 
-def security(request: HttpRequest) -> HttpResponse:
+def security(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_SECURITY)
     from axes.models import AccessAttempt
 
@@ -47,7 +48,12 @@ def security(request: HttpRequest) -> HttpResponse:
         with transaction.atomic():
             form.save()
             after = {f: getattr(policy, f) for f in SecurityPolicyForm.Meta.fields}
-            record(request.user, "security_policy_changed", "SecurityPolicy", {"before": before, "after": after})
+            record(
+                request.user,
+                "security_policy_changed",
+                "SecurityPolicy",
+                {"before": before, "after": after},
+            )
         messages.success(request, _("The security policy was saved."))
         return redirect("org:security")
     locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).order_by(
@@ -57,7 +63,7 @@ def security(request: HttpRequest) -> HttpResponse:
 
 
 @require_POST
-def unlock(request: HttpRequest, username: str) -> HttpResponse:
+def unlock(request: AuthedRequest, username: str) -> HttpResponse:
     _require(request, Capability.MANAGE_SECURITY)
     from axes.utils import reset
 

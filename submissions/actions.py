@@ -308,9 +308,7 @@ def check_upload(upload: UploadedFile) -> uploads.Verdict:
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    return uploads.check(
-        upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES
-    )
+    return uploads.check(upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES)
 
 
 def _store_attachment(item: InfoItem, actor: User, upload: UploadedFile) -> Attachment:

@@ -1,4 +1,4 @@
-"""Character-level comparison of two texts, for showing an editor's changes (no spaces in Chinese)."""
+"""Character-level comparison of two texts, to show an editor's changes (Chinese has no spaces)."""
 
 from dataclasses import dataclass
 from difflib import SequenceMatcher

@@ -70,7 +70,9 @@ class ItemForm(forms.Form):
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
         if len(body.strip()) < 20:
-            raise forms.ValidationError(_("The body is too short to be information (20 characters at least)."))
+            raise forms.ValidationError(
+                _("The body is too short to be information (20 characters at least).")
+            )
         if len(body) > 20000:
             raise forms.ValidationError(_("The body is longer than 20,000 characters."))
         return body
@@ -112,7 +114,10 @@ class EditForm(forms.Form):
 
 class CommentForm(forms.Form):
     comment = forms.CharField(
-        label=_("Comment"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
+        label=_("Comment"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
     )
 
 

@@ -122,9 +122,7 @@ class ItemRevision(models.Model):
     source = models.CharField(_("source"), max_length=10, choices=RevisionSource.choices)
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("body"))
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
     class Meta:

@@ -99,11 +99,11 @@ def can_view(actor: Actor, item: ItemFacts) -> bool:
             return True  # the unit's officers see all its items, drafts included
         if has_capability(actor.role, Capability.SIGN_OFF):
             return item.state != S.DRAFT
-    if actor.unit_id is not None and actor.unit_id in item.joint_unit_ids:
-        if has_capability(actor.role, Capability.WRITE_ITEMS) or has_capability(
-            actor.role, Capability.SIGN_OFF
-        ):
-            return item.state != S.DRAFT
+    unit_role = has_capability(actor.role, Capability.WRITE_ITEMS) or has_capability(
+        actor.role, Capability.SIGN_OFF
+    )
+    if unit_role and actor.unit_id is not None and actor.unit_id in item.joint_unit_ids:
+        return item.state != S.DRAFT
     if has_capability(actor.role, Capability.READ_SUBMITTED):
         return item.ever_submitted
     if has_capability(actor.role, Capability.READ_ADOPTED):

@@ -6,13 +6,12 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, Prefetch, QuerySet
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from org.models import User
 from org.roles import Capability
 from submissions import actions, diff, rules
 from submissions.forms import (
@@ -37,20 +36,24 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
+from xinbao.core.http import AuthedRequest
 
 PAGE_SIZE = 25
 
 
-def _user(request: HttpRequest) -> User:
-    user = request.user
-    assert isinstance(user, User)
-    return user
-
-
 def _list_rows(qs: QuerySet[InfoItem]) -> QuerySet[InfoItem]:
     return qs.select_related("unit", "author").only(
-        "id", "title", "kind", "state", "updated_at", "submitted_at", "verification",
-        "unit__name", "unit__short_name", "author__full_name", "author__username",
+        "id",
+        "title",
+        "kind",
+        "state",
+        "updated_at",
+        "submitted_at",
+        "verification",
+        "unit__name",
+        "unit__short_name",
+        "author__full_name",
+        "author__username",
     )
 
 
@@ -59,13 +62,17 @@ def _state_counts(qs: QuerySet[InfoItem]) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
-def home(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     visible = visible_items(user)
     context: dict[str, Any] = {"counts": _state_counts(visible)}
     if user.can(Capability.WRITE_ITEMS):
-        context["returned"] = _list_rows(visible.filter(state=ItemState.RETURNED, unit=user.unit_id))[:10]
-        context["drafts"] = _list_rows(visible.filter(state=ItemState.DRAFT, unit=user.unit_id))[:10]
+        context["returned"] = _list_rows(
+            visible.filter(state=ItemState.RETURNED, unit=user.unit_id)
+        )[:10]
+        context["drafts"] = _list_rows(visible.filter(state=ItemState.DRAFT, unit=user.unit_id))[
+            :10
+        ]
         context["recent"] = _list_rows(visible.exclude(state=ItemState.DRAFT))[:10]
     if user.can(Capability.SIGN_OFF):
         context["awaiting"] = _list_rows(
@@ -85,8 +92,8 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/home.html", context)
 
 
-def item_list(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def item_list(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     visible = visible_items(user)
     counts = _state_counts(visible)
     items = visible
@@ -112,12 +119,16 @@ def item_list(request: HttpRequest) -> HttpResponse:
         "kinds": ItemKind.choices,
         "q": q,
     }
-    template = "submissions/_list_rows.html" if request.headers.get("HX-Request") else "submissions/list.html"
+    template = (
+        "submissions/_list_rows.html"
+        if request.headers.get("HX-Request")
+        else "submissions/list.html"
+    )
     return render(request, template, context)
 
 
-def create(request: HttpRequest) -> HttpResponse:
-    user = _user(request)
+def create(request: AuthedRequest) -> HttpResponse:
+    user = request.user
     if not user.can(Capability.WRITE_ITEMS) or user.unit_id is None:
         raise PermissionDenied
     form = ItemForm(request.POST or None, request.FILES or None, own_unit_id=user.unit_id)
@@ -138,8 +149,8 @@ def create(request: HttpRequest) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "creating": True})
 
 
-def revise(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def revise(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     item = get_visible_item(user, pk)
     if not rules.allowed(actor_of(user), facts_of(item), Action.REVISE):
         raise PermissionDenied
@@ -180,8 +191,8 @@ def revise(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "item": item, "reason": reason})
 
 
-def edit(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
+def edit(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
     item = get_visible_item(user, pk)
     if not rules.allowed(actor_of(user), facts_of(item), Action.EDIT):
         raise PermissionDenied
@@ -189,7 +200,10 @@ def edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_edit(
-                user, item.pk, form.cleaned_data["title"], form.cleaned_data["body"],
+                user,
+                item.pk,
+                form.cleaned_data["title"],
+                form.cleaned_data["body"],
                 form.cleaned_data["comment"],
             )
         except actions.ActionError as exc:
@@ -216,8 +230,8 @@ def _action_forms(allowed: list[Action]) -> dict[str, Any]:
     return forms
 
 
-def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
-    user = _user(request)
+def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
+    user = request.user
     item = get_visible_item(user, pk)
     allowed = rules.allowed_actions(actor_of(user), facts_of(item))
     forms = _action_forms(allowed)
@@ -244,8 +258,8 @@ def detail(request: HttpRequest, pk: int, bound: dict[str, Any] | None = None) -
 
 
 @require_POST
-def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
-    user = _user(request)
+def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
+    user = request.user
     item = get_visible_item(user, pk)
     try:
         chosen = Action(action)
@@ -260,14 +274,19 @@ def act(request: HttpRequest, pk: int, action: str) -> HttpResponse:
             form = VerifyForm(request.POST, prefix=chosen)
             if not form.is_valid():
                 return detail(request, pk, {chosen: form})
-            actions.do_verify(user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"])
+            actions.do_verify(
+                user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"]
+            )
             done = _("Verification recorded.")
         elif chosen == Action.ADOPT:
             form = AdoptForm(request.POST, prefix=chosen)
             if not form.is_valid():
                 return detail(request, pk, {chosen: form})
             actions.do_adopt(
-                user, item.pk, form.cleaned_data["publication"], form.cleaned_data["adopted_on"],
+                user,
+                item.pk,
+                form.cleaned_data["publication"],
+                form.cleaned_data["adopted_on"],
                 form.cleaned_data["note"],
             )
             done = _("Adoption recorded.")
@@ -304,8 +323,8 @@ _DONE = {
 }
 
 
-def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
-    user = _user(request)
+def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
+    user = request.user
     item = get_visible_item(user, pk)
     rev = get_object_or_404(ItemRevision.objects.select_related("author"), item=item, number=number)
     previous = ItemRevision.objects.filter(item=item, number=number - 1).first()
@@ -317,12 +336,14 @@ def revision(request: HttpRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-def attachment(request: HttpRequest, pk: int) -> FileResponse:
-    user = _user(request)
+def attachment(request: AuthedRequest, pk: int) -> FileResponse:
+    user = request.user
     att = get_object_or_404(Attachment, pk=pk)
     get_visible_item(user, att.item_id)  # 404 unless the user may see the item
     response = FileResponse(
-        att.file.open("rb"), as_attachment=True, filename=att.original_name,
+        att.file.open("rb"),
+        as_attachment=True,
+        filename=att.original_name,
         content_type=att.content_type,
     )
     return response

@@ -19,7 +19,7 @@ ALLOWED_HOSTS = env.csv("XINBAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1
 CSRF_TRUSTED_ORIGINS = env.csv("XINBAO_CSRF_TRUSTED_ORIGINS", [])
 
 INSTALLED_APPS = [
-    "org.admin_site.XinbaoAdminConfig",
+    "org.admin_apps.XinbaoAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -168,9 +168,7 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 if env.boolean("XINBAO_TESTING", False):
-    STORAGES["staticfiles"] = {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
-    }
+    STORAGES["staticfiles"] = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 

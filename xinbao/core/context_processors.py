@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from org.models import User
 from org.roles import Capability
 
 
@@ -18,7 +19,7 @@ class NavLink:
 def navigation(request: HttpRequest) -> dict[str, object]:
     """The menu a user sees follows their capabilities, nothing else."""
     user = request.user
-    if not user.is_authenticated:
+    if not isinstance(user, User):
         return {"nav_links": []}
     links = [NavLink(_("Home"), reverse("home"), "home")]
     if user.can(Capability.WRITE_ITEMS):

@@ -6,6 +6,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
 from org.roles import Capability
+from xinbao.core.http import AuthedRequest
 
 
 @login_not_required
@@ -32,7 +33,7 @@ def livez(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each role starts on its own page."""
     user = request.user
     if user.can(Capability.MANAGE_ORG):
