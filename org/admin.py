@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
@@ -80,3 +81,7 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin):
         (_("Role"), {"fields": ("unit", "role")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+
+
+# Roles, not groups, carry permissions in xinbao.
+admin.site.unregister(Group)

@@ -43,7 +43,7 @@ class ItemForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("Date of the event"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     tags = forms.CharField(
         label=_("Tags"),
@@ -148,7 +148,7 @@ class AdoptForm(forms.Form):
         empty_label=None,
     )
     adopted_on = forms.DateField(
-        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 

@@ -121,6 +121,7 @@ AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
+AXES_ENABLE_ADMIN = False  # lock-outs are the security administrator's page, not the admin's
 # Accounts lock by user name (等保 asks for account lock-out); axes warns because it cannot
 # see that rotating cookies or user agents does not reset a per-user counter.
 SILENCED_SYSTEM_CHECKS = ["axes.W006"]
