@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletins.models import Publication
 from org.models import Unit
 from submissions.actions import ItemContent, parse_tags
-from submissions.models import ItemKind, Verification
+from submissions.models import Adoption, ItemKind, Verification
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -55,7 +55,7 @@ class ItemForm(forms.Form):
         label=_("Joint units"),
         queryset=Unit.objects.none(),
         required=False,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "checklist"}),
         help_text=_("Other units that wrote this item with you share its credit."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
@@ -142,6 +142,8 @@ class VerifyForm(forms.Form):
 
 
 class AdoptForm(forms.Form):
+    """Record an adoption; only publications that have not adopted the item yet are offered."""
+
     publication = forms.ModelChoiceField(
         label=_("Publication"),
         queryset=Publication.objects.filter(is_active=True),
@@ -151,6 +153,13 @@ class AdoptForm(forms.Form):
         label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, item_id: int | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if item_id is not None:
+            field = self.fields["publication"]
+            used = Adoption.objects.filter(item_id=item_id).values("publication_id")
+            field.queryset = field.queryset.exclude(pk__in=used)  # type: ignore[attr-defined]
 
     def clean_adopted_on(self) -> date:
         value: date = self.cleaned_data["adopted_on"]

@@ -214,7 +214,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/edit.html", {"form": form, "item": item})
 
 
-def _action_forms(allowed: list[Action]) -> dict[str, Any]:
+def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
     forms: dict[str, Any] = {}
     for action in allowed:
         if action in (Action.REFUSE, Action.RETURN):
@@ -222,7 +222,11 @@ def _action_forms(allowed: list[Action]) -> dict[str, Any]:
         elif action == Action.VERIFY:
             forms[action] = VerifyForm(prefix=action)
         elif action == Action.ADOPT:
-            forms[action] = AdoptForm(prefix=action, initial={"adopted_on": timezone.localdate()})
+            form = AdoptForm(
+                prefix=action, item_id=item.pk, initial={"adopted_on": timezone.localdate()}
+            )
+            if form.fields["publication"].queryset.exists():  # type: ignore[attr-defined]
+                forms[action] = form
         elif action == Action.ATTACH:
             forms[action] = AttachForm(prefix=action)
         elif action in actions.SIMPLE_ACTIONS:
@@ -234,7 +238,7 @@ def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None)
     user = request.user
     item = get_visible_item(user, pk)
     allowed = rules.allowed_actions(actor_of(user), facts_of(item))
-    forms = _action_forms(allowed)
+    forms = _action_forms(allowed, item)
     if bound:
         forms.update(bound)
     revisions = list(item.revisions.select_related("author").order_by("number"))
@@ -279,7 +283,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
             )
             done = _("Verification recorded.")
         elif chosen == Action.ADOPT:
-            form = AdoptForm(request.POST, prefix=chosen)
+            form = AdoptForm(request.POST, prefix=chosen, item_id=item.pk)
             if not form.is_valid():
                 return detail(request, pk, {chosen: form})
             actions.do_adopt(
