@@ -1,0 +1,30 @@
+"""`manage.py seed_demo`: load the demo city (江城市) once, then print the demo logins."""
+
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from xinbao.core import demo
+
+
+class Command(BaseCommand):
+    help = (
+        "Load the demo data (a fictional city with its units, people and items) unless it is "
+        "already there, then print the demo logins. Safe to run again: a second run adds nothing."
+    )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        result = demo.load_demo(progress=self.stdout.write)
+        if result.loaded:
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"Demo data loaded: {result.units} units, {result.people} people, "
+                    f"{result.items} items."
+                )
+            )
+        else:
+            self.stdout.write(
+                f"Demo data already present (unit {demo.ROOT_CODE} exists); nothing added."
+            )
+        self.stdout.write("")
+        self.stdout.write(demo.format_logins())
