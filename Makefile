@@ -24,7 +24,7 @@ run: venv
 	@echo
 	@echo "  xinbao (信报) is running at http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
 	@echo
-	PORT=$(PORT) exec $(BIN)/gunicorn -c xinbao/gunicorn_conf.py xinbao.wsgi
+	PORT=$(PORT) exec $(BIN)/python manage.py serve
 
 lint: venv
 	$(BIN)/ruff check .

@@ -2,12 +2,15 @@
 
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
 from audit.models import AuditEntry
 from org.models import User
+
+# Key of the PostgreSQL advisory lock that serialises appends to the chain ("audi").
+_CHAIN_LOCK = 0x61756469
 
 
 def record(
@@ -21,9 +24,13 @@ def record(
     user = actor if isinstance(actor, User) else None
     actor_name = user.get_username() if user is not None else ""
     with transaction.atomic():
-        # Serialise appends: on PostgreSQL lock the tail row; SQLite's BEGIN IMMEDIATE already
-        # holds the database write lock.
-        last = AuditEntry.objects.select_for_update().order_by("-seq").first()
+        # Serialise appends. On PostgreSQL a transaction-scoped advisory lock: locking the tail
+        # row is not enough, because a waiter gets the row it queued for — the old tail — and
+        # reuses its seq (IntegrityError). SQLite's BEGIN IMMEDIATE already holds the write lock.
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        last = AuditEntry.objects.order_by("-seq").first()
         seq = last.seq + 1 if last else 1
         prev = last.hash if last else GENESIS
         at = timezone.now()

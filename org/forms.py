@@ -1,8 +1,11 @@
+from typing import Any
+
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
 from django.utils.translation import gettext_lazy as _
 
-from org.models import SecurityPolicy
+from org.models import DayKind, SecurityPolicy, User
+from org.queries import roster_people
 
 
 class LoginForm(AuthenticationForm):
@@ -36,3 +39,78 @@ class SecurityPolicyForm(forms.ModelForm):
         if not 1 <= value <= 1440:
             raise forms.ValidationError(_("Between 1 and 1440 minutes."))
         return value
+
+
+# --- the official calendar and office hours -------------------------------------------------
+
+
+def _date_input() -> forms.DateInput:
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _time_input() -> forms.TimeInput:
+    return forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
+
+
+def _datetime_input() -> forms.DateTimeInput:
+    return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class OfficialDaysForm(forms.Form):
+    start = forms.DateField(label=_("From"), widget=_date_input())
+    end = forms.DateField(
+        label=_("To"),
+        required=False,
+        widget=_date_input(),
+        help_text=_("Leave empty for a single day."),
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DayKind.choices, widget=forms.RadioSelect)
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. National Day")}),
+        help_text=_("A swapped working day takes the name of the holiday it serves."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("start") and not cleaned.get("end"):
+            cleaned["end"] = cleaned["start"]
+        return cleaned
+
+
+# Years the calendar page and its forms accept.
+MIN_YEAR = 2000
+MAX_YEAR = 2100
+
+
+class PublishYearForm(forms.Form):
+    year = forms.IntegerField(widget=forms.HiddenInput, min_value=MIN_YEAR, max_value=MAX_YEAR)
+    published_on = forms.DateField(
+        label=_("Notice published on"),
+        widget=_date_input(),
+        help_text=_("The date of the State Council's notice."),
+    )
+
+
+class OfficeHoursForm(forms.Form):
+    morning_start = forms.TimeField(label=_("Morning starts"), widget=_time_input())
+    morning_end = forms.TimeField(label=_("Morning ends"), widget=_time_input())
+    afternoon_start = forms.TimeField(label=_("Afternoon starts"), widget=_time_input())
+    afternoon_end = forms.TimeField(label=_("Afternoon ends"), widget=_time_input())
+
+
+# --- the duty roster ------------------------------------------------------------------------
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj: User) -> str:
+        return f"{obj} · {obj.get_role_display()}"
+
+
+class DutyShiftForm(forms.Form):
+    person = PersonChoiceField(label=_("On duty"), queryset=roster_people())
+    starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_input())
+    ends_at = forms.DateTimeField(label=_("Ends"), widget=_datetime_input())
+    is_leader = forms.BooleanField(label=_("Leader on duty"), required=False)
+    note = forms.CharField(label=_("Note"), max_length=100, required=False)

@@ -1,4 +1,4 @@
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
@@ -131,3 +131,113 @@ class SecurityPolicy(models.Model):
     def current(cls) -> "SecurityPolicy":
         policy, _created = cls.objects.get_or_create(pk=1)
         return policy
+
+
+class DayKind(models.TextChoices):
+    HOLIDAY = "holiday", _("Official holiday")  # 法定节假日 (also its bridging weekdays)
+    WORKDAY = "workday", _("Swapped working day")  # 调休上班 on a weekend
+
+
+class CalendarYear(models.Model):
+    """A year whose official holidays and swapped working days are known.
+
+    Seeded from the chinesecalendar package for the years it knows; each new year is entered
+    by the system administrator once the State Council publishes it. Until then that year falls
+    back to plain weekends and the duty office sees a warning.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    source = models.CharField(_("source"), max_length=40)
+    published_on = models.DateField(_("published on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class OfficialDay(models.Model):
+    """A date that differs from the plain Monday-to-Friday week."""
+
+    date = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
+    name = models.CharField(_("name"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("official day")
+        verbose_name_plural = _("official days")
+
+    def __str__(self) -> str:
+        return f"{self.date} {self.get_kind_display()}"
+
+
+class OfficeHours(models.Model):
+    """When the information section is at its desks; outside these hours the duty office takes
+    reports. One row, edited by the system administrator."""
+
+    morning_start = models.TimeField(_("morning starts"), default=time(8, 30))
+    morning_end = models.TimeField(_("morning ends"), default=time(12, 0))
+    afternoon_start = models.TimeField(_("afternoon starts"), default=time(14, 0))
+    afternoon_end = models.TimeField(_("afternoon ends"), default=time(17, 30))
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("office hours")
+        verbose_name_plural = _("office hours")
+
+    def __str__(self) -> str:
+        return str(_("Office hours"))
+
+    @classmethod
+    def current(cls) -> "OfficeHours":
+        hours, _created = cls.objects.get_or_create(pk=1)
+        return hours
+
+
+class DutyShift(models.Model):
+    """Who is on duty when (值班). Edited by the duty office."""
+
+    person = models.ForeignKey(
+        User, verbose_name=_("on duty"), on_delete=models.PROTECT, related_name="duty_shifts"
+    )
+    starts_at = models.DateTimeField(_("starts at"))
+    ends_at = models.DateTimeField(_("ends at"))
+    is_leader = models.BooleanField(
+        _("leader on duty"), default=False, help_text=_("带班领导 rather than the duty officer.")
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["starts_at"]
+        verbose_name = _("duty shift")
+        verbose_name_plural = _("duty roster")
+        indexes = [models.Index(fields=["starts_at", "ends_at"], name="duty_span")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")), name="duty_shift_positive"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}"
+
+
+def hub_unit() -> Unit | None:
+    """The municipal office every unit reports to: the city-level Party office of the tree."""
+    return (
+        Unit.objects.filter(level=UnitLevel.CITY, kind=UnitKind.PARTY_OFFICE, is_active=True)
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
+def provincial_office() -> Unit | None:
+    """Where the municipal office forwards upward (上报)."""
+    hub = hub_unit()
+    if hub is not None and hub.parent is not None and hub.parent.level == UnitLevel.PROVINCE:
+        return hub.parent
+    return Unit.objects.filter(level=UnitLevel.PROVINCE, is_active=True).order_by("pk").first()

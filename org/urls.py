@@ -7,4 +7,13 @@ urlpatterns = [
     path("units/", views.units, name="units"),
     path("security/", views.security, name="security"),
     path("security/unlock/<str:username>/", views.unlock, name="unlock"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("calendar/days/", views.calendar_add, name="calendar_add"),
+    path("calendar/days/remove/", views.calendar_remove, name="calendar_remove"),
+    path("calendar/publish/", views.calendar_publish, name="calendar_publish"),
+    path("calendar/hours/", views.calendar_hours, name="calendar_hours"),
+    path("duty/", views.duty, name="duty"),
+    path("duty/shifts/", views.duty_add, name="duty_add"),
+    path("duty/shifts/<int:pk>/delete/", views.duty_delete, name="duty_delete"),
+    path("duty/repeat/", views.duty_repeat, name="duty_repeat"),
 ]

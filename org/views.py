@@ -1,16 +1,33 @@
+from datetime import date, datetime, timedelta
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.actions import record
-from org.forms import SecurityPolicyForm
-from org.models import SecurityPolicy
+from org import actions
+from org.duty import Desk, office_hours, route
+from org.forms import (
+    MAX_YEAR,
+    MIN_YEAR,
+    DutyShiftForm,
+    OfficeHoursForm,
+    OfficialDaysForm,
+    PublishYearForm,
+    SecurityPolicyForm,
+)
+from org.models import CalendarYear, DayKind, OfficeHours, SecurityPolicy
 from org.network import SILENCE_DAYS, reporting_units_status
+from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
+from org.schedule import week_start
 from xinbao.core.http import AuthedRequest
 
 
@@ -56,9 +73,11 @@ def security(request: AuthedRequest) -> HttpResponse:
             )
         messages.success(request, _("The security policy was saved."))
         return redirect("org:security")
-    locked = AccessAttempt.objects.filter(failures_since_start__gte=policy.failure_limit).order_by(
-        "-attempt_time"
-    )
+    # The stored limit, not the instance: a rejected form has already copied its valid fields
+    # onto `policy` in memory.
+    locked = AccessAttempt.objects.filter(
+        failures_since_start__gte=before["failure_limit"]
+    ).order_by("-attempt_time")
     return render(request, "org/security.html", {"form": form, "locked": locked})
 
 
@@ -72,3 +91,253 @@ def unlock(request: AuthedRequest, username: str) -> HttpResponse:
         record(request.user, "account_unlocked", username, {"attempts_cleared": count})
     messages.success(request, _("Account %(name)s was unlocked.") % {"name": username})
     return redirect("org:security")
+
+
+# --- the official calendar and office hours (system administrator) --------------------------
+
+
+def _year_param(raw: str | None) -> int:
+    today = timezone.localdate()
+    try:
+        year = int(raw or "")
+    except ValueError:
+        return today.year
+    return year if MIN_YEAR <= year <= MAX_YEAR else today.year
+
+
+def _calendar_url(year: int) -> str:
+    return f"{reverse('org:calendar')}?year={year}"
+
+
+def _calendar_page(
+    request: AuthedRequest,
+    year: int,
+    *,
+    days_form: OfficialDaysForm | None = None,
+    publish_form: PublishYearForm | None = None,
+    hours_form: OfficeHoursForm | None = None,
+) -> HttpResponse:
+    today = timezone.localdate()
+    years = {y.year: y for y in CalendarYear.objects.all()}
+    hours = OfficeHours.current()
+    runs = calendar_runs(year)
+    return render(
+        request,
+        "org/calendar.html",
+        {
+            "year": year,
+            "entered": years.get(year),
+            "tabs": year_tabs(today, set(years)),
+            "runs": runs,
+            "holiday_count": sum(len(r.days) for r in runs if r.kind == DayKind.HOLIDAY),
+            "workday_count": sum(len(r.days) for r in runs if r.kind == DayKind.WORKDAY),
+            "days_form": days_form or OfficialDaysForm(initial={"kind": DayKind.HOLIDAY}),
+            "publish_form": publish_form
+            or PublishYearForm(initial={"year": year, "published_on": today}),
+            "hours_form": hours_form
+            or OfficeHoursForm(
+                initial={
+                    "morning_start": hours.morning_start,
+                    "morning_end": hours.morning_end,
+                    "afternoon_start": hours.afternoon_start,
+                    "afternoon_end": hours.afternoon_end,
+                }
+            ),
+        },
+    )
+
+
+@require_GET
+def calendar(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    return _calendar_page(request, _year_param(request.GET.get("year")))
+
+
+@require_POST
+def calendar_add(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    form = OfficialDaysForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            days = actions.do_add_official_days(
+                request.user, data["start"], data["end"], data["kind"], data["name"]
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                ngettext(
+                    "%(count)d day entered: %(name)s.",
+                    "%(count)d days entered: %(name)s.",
+                    len(days),
+                )
+                % {"count": len(days), "name": data["name"]},
+            )
+            return redirect(_calendar_url(data["start"].year))
+    return _calendar_page(request, _year_param(request.POST.get("year")), days_form=form)
+
+
+@require_POST
+def calendar_remove(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    raw = request.POST.get("day", "")
+    try:
+        day = actions.do_remove_official_day(request.user, int(raw) if raw.isdigit() else 0)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect(_calendar_url(_year_param(request.POST.get("year"))))
+    messages.success(
+        request, _("%(date)s was removed from the calendar.") % {"date": day.date.isoformat()}
+    )
+    return redirect(_calendar_url(day.date.year))
+
+
+@require_POST
+def calendar_publish(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    form = PublishYearForm(request.POST)
+    if form.is_valid():
+        year = form.cleaned_data["year"]
+        try:
+            actions.do_publish_calendar_year(request.user, year, form.cleaned_data["published_on"])
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request,
+                _("The official calendar of %(year)s is published.") % {"year": year},
+            )
+            return redirect(_calendar_url(year))
+    return _calendar_page(request, _year_param(request.POST.get("year")), publish_form=form)
+
+
+@require_POST
+def calendar_hours(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    form = OfficeHoursForm(request.POST)
+    year = _year_param(request.POST.get("year"))
+    if form.is_valid():
+        try:
+            actions.do_set_office_hours(request.user, **form.cleaned_data)
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The office hours were saved."))
+            return redirect(_calendar_url(year))
+    return _calendar_page(request, year, hours_form=form)
+
+
+# --- the duty roster (duty office) ----------------------------------------------------------
+
+
+def _week_param(raw: str | None) -> date:
+    today = timezone.localdate()
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        day = today
+    return week_start(day if MIN_YEAR <= day.year <= MAX_YEAR else today)
+
+
+def _duty_url(monday: date) -> str:
+    return f"{reverse('org:duty')}?week={monday.isoformat()}"
+
+
+def _duty_page(
+    request: AuthedRequest, monday: date, form: DutyShiftForm | None = None
+) -> HttpResponse:
+    now = timezone.now()
+    routing = route(now)
+    current = shifts_now(now)
+    if form is None:
+        hours = office_hours()
+        today = timezone.localdate()
+        form = DutyShiftForm(
+            initial={
+                "starts_at": datetime.combine(today, hours.afternoon_end),
+                "ends_at": datetime.combine(today + timedelta(days=1), hours.morning_start),
+            }
+        )
+    this_monday = week_start(timezone.localdate())
+    return render(
+        request,
+        "org/duty.html",
+        {
+            "routing": routing,
+            "to_duty_office": routing.desk == Desk.DUTY,
+            "current": current,
+            "gap": routing.desk == Desk.DUTY and not current,
+            "weeks": roster_weeks(monday, now),
+            "monday": monday,
+            "previous": monday - timedelta(days=7),
+            "next": monday + timedelta(days=7),
+            "this_monday": this_monday,
+            "form": form,
+        },
+    )
+
+
+@require_GET
+def duty(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_DUTY)
+    return _duty_page(request, _week_param(request.GET.get("week")))
+
+
+@require_POST
+def duty_add(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_DUTY)
+    form = DutyShiftForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            shift = actions.do_add_duty_shift(
+                request.user,
+                data["person"],
+                data["starts_at"],
+                data["ends_at"],
+                data["is_leader"],
+                data["note"],
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("The shift of %(person)s was added.") % {"person": shift.person}
+            )
+            return redirect(_duty_url(week_start(timezone.localtime(shift.starts_at).date())))
+    return _duty_page(request, _week_param(request.POST.get("week")), form)
+
+
+@require_POST
+def duty_delete(request: AuthedRequest, pk: int) -> HttpResponse:
+    _require(request, Capability.MANAGE_DUTY)
+    try:
+        actions.do_delete_duty_shift(request.user, pk)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The shift was deleted."))
+    return redirect(_duty_url(_week_param(request.POST.get("week"))))
+
+
+@require_POST
+def duty_repeat(request: AuthedRequest) -> HttpResponse:
+    """Copy the week before `target` into it; back to the page as it was shown."""
+    _require(request, Capability.MANAGE_DUTY)
+    target = _week_param(request.POST.get("target"))
+    result = actions.do_repeat_week(request.user, target)
+    copied = ngettext(
+        "%(count)d shift copied from the week before.",
+        "%(count)d shifts copied from the week before.",
+        result.copied,
+    ) % {"count": result.copied}
+    if result.skipped:
+        copied += " " + ngettext(
+            "%(count)d skipped (overlapping, already past, or off the roster).",
+            "%(count)d skipped (overlapping, already past, or off the roster).",
+            result.skipped,
+        ) % {"count": result.skipped}
+    messages.success(request, copied)
+    return redirect(_duty_url(_week_param(request.POST.get("week") or target.isoformat())))

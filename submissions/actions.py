@@ -169,6 +169,7 @@ def do_create_item(
     if submit and not rules.allowed(actor_of(actor), draft, Action.SUBMIT):
         raise ActionError(_("Only a unit's information officer can write items."))
     state = rules.next_state(ItemState.DRAFT, Action.SUBMIT) if submit else ItemState.DRAFT
+    _check_uploads(files)
     with transaction.atomic():
         item = InfoItem.objects.create(
             unit_id=actor.unit_id,
@@ -219,6 +220,7 @@ def do_revise(
     with transaction.atomic():
         item = _lock(item_id)
         _require(actor, item, Action.REVISE)
+        _check_uploads(files)
         text_changed = (item.title, item.body) != (content.title, content.body)
         InfoItem.objects.filter(pk=item.pk).update(
             title=content.title,
@@ -329,6 +331,7 @@ def do_attach(actor: User, item_id: int, files: Sequence[UploadedFile]) -> InfoI
     with transaction.atomic():
         item = _lock(item_id)
         _require(actor, item, Action.ATTACH)
+        _check_uploads(files)
         for upload in files:
             _store_attachment(item, actor, upload)
     return item
@@ -339,6 +342,15 @@ def check_upload(upload: UploadedFile) -> uploads.Verdict:
     head = upload.read(2048)
     upload.seek(0)
     return uploads.check(upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES)
+
+
+def _check_uploads(files: Sequence[UploadedFile]) -> None:
+    """Refuse the whole batch before any file is written: a rolled-back transaction takes the
+    rows back, but not bytes already on disk."""
+    for upload in files:
+        verdict = check_upload(upload)
+        if not verdict.ok:
+            raise ActionError(upload_error_message(upload.name or "", verdict.reason))
 
 
 def _store_attachment(item: InfoItem, actor: User, upload: UploadedFile) -> Attachment:

@@ -32,6 +32,8 @@ INSTALLED_APPS = [
     "org",
     "bulletins",
     "submissions",
+    "notify",
+    "emergencies",
 ]
 
 MIDDLEWARE = [
@@ -173,6 +175,9 @@ if env.boolean("XINBAO_TESTING", False):
     WHITENOISE_USE_FINDERS = True
     WHITENOISE_AUTOREFRESH = True
 
+# The address external notifications link to, e.g. https://xinbao.example.gov.cn
+NOTIFY_BASE_URL = env.string("XINBAO_BASE_URL", "")
+DEFAULT_FROM_EMAIL = env.string("XINBAO_FROM_EMAIL", "xinbao@localhost")
 EMAIL_BACKEND = env.string("XINBAO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 
 LOGGING = {

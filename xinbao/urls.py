@@ -28,5 +28,7 @@ urlpatterns = [
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),
     path("audit/", include("audit.urls")),
+    path("notify/", include("notify.urls")),
+    path("emergencies/", include("emergencies.urls")),
     path("admin/", admin.site.urls),
 ]

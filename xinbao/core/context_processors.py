@@ -5,6 +5,8 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from emergencies.access import any_access
+from notify.queries import inbox_label
 from org.models import User
 from org.roles import Capability
 
@@ -22,6 +24,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not isinstance(user, User):
         return {"nav_links": []}
     links = [NavLink(_("Home"), reverse("home"), "home")]
+    links.append(NavLink(inbox_label(user), reverse("notify:inbox"), "inbox"))
     if user.can(Capability.WRITE_ITEMS):
         links.append(NavLink(_("Our items"), reverse("submissions:list"), "items"))
         links.append(NavLink(_("Write an item"), reverse("submissions:create"), "new"))
@@ -31,12 +34,19 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Review queue"), reverse("submissions:list"), "items"))
     if user.can(Capability.READ_ADOPTED):
         links.append(NavLink(_("Adopted information"), reverse("submissions:list"), "items"))
+    if any_access(user):
+        links.append(NavLink(_("Emergencies"), reverse("emergencies:board"), "emergencies"))
     if user.can(Capability.VIEW_NETWORK):
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
+    if user.can(Capability.MANAGE_DUTY):
+        links.append(NavLink(_("Duty roster"), reverse("org:duty"), "duty"))
     if user.can(Capability.MANAGE_ORG):
         links.append(NavLink(_("Administration"), reverse("admin:index"), "admin"))
+    if user.can(Capability.MANAGE_CALENDAR):
+        links.append(NavLink(_("Working calendar"), reverse("org:calendar"), "calendar"))
     if user.can(Capability.MANAGE_SECURITY):
         links.append(NavLink(_("Security policy"), reverse("org:security"), "security"))
     if user.can(Capability.READ_AUDIT):
         links.append(NavLink(_("Audit log"), reverse("audit:log"), "audit"))
+    links.append(NavLink(_("Channels"), reverse("notify:channels"), "channels"))
     return {"nav_links": links}

@@ -199,6 +199,10 @@ OFFICE_PEOPLE: tuple[DemoPerson, ...] = (
     DemoPerson("bianji1", "周晓岚", Role.EDITOR, SECTION_CODE, "信息科副科长", "83210103"),
     DemoPerson("bianji2", "陈思远", Role.EDITOR, SECTION_CODE, "信息科科员", "83210104"),
     DemoPerson("zhiban", "孙立伟", Role.DUTY_OFFICER, DUTY_CODE, "值班室副主任", "83210110"),
+    DemoPerson("zhiban2", "吴海燕", Role.DUTY_OFFICER, DUTY_CODE, "值班室科员", "83210111"),
+    DemoPerson(
+        "mishuzhang", "黄振华", Role.SECRETARY_GENERAL, ROOT_CODE, "市委副秘书长", "83210002"
+    ),
     DemoPerson("lingdao", "郑文博", Role.LEADER, None, "市委副书记", "83210001"),
     DemoPerson("sysadmin", "马骏", Role.SYSTEM_ADMIN, ROOT_CODE, "信息化工程师", "83210120"),
     DemoPerson("secadmin", "高婧", Role.SECURITY_ADMIN, ROOT_CODE, "安全保密员", "83210121"),
@@ -1064,6 +1068,10 @@ def load_demo(progress: Progress = print) -> LoadResult:
             loader.load(spec, done)
             if done % 10 == 0 or done == len(ITEMS):
                 progress(f"Items: {done}/{len(ITEMS)}")
+        from xinbao.core.demo_emergencies import load_emergencies
+
+        emergencies = load_emergencies(units, users, started)
+        progress(f"Duty shifts and incidents: {emergencies}")
         record(
             None,
             "demo_loaded",

@@ -7,22 +7,23 @@ from django.views.decorators.http import require_GET
 
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
+from xinbao.core.worker import worker_alive
 
 
 @login_not_required
 @require_GET
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
-    """Readiness: the database answers. Later capabilities add their own keys."""
-    body = {"status": "ok", "db": "ok"}
+    """Readiness: the database answers and a deadline worker has beaten recently."""
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
             cursor.fetchone()
     except Exception:
-        body = {"status": "error", "db": "error"}
-        return JsonResponse(body, status=503)
-    return JsonResponse(body)
+        return JsonResponse({"status": "error", "db": "error", "worker": "unknown"}, status=503)
+    # The web side is ready either way (a load balancer keeps routing to it); the worker key
+    # tells monitoring whether deadlines are being watched.
+    return JsonResponse({"status": "ok", "db": "ok", "worker": "ok" if worker_alive() else "down"})
 
 
 @login_not_required

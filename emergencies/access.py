@@ -1,0 +1,50 @@
+"""Who sees which incident: the section, the duty office and leaders see all; a unit's officer
+and head see the incidents their unit answers for. `visible_incidents` is the SQL twin."""
+
+from collections.abc import Set
+
+from django.db.models import QuerySet
+from django.http import Http404
+
+from emergencies.models import Incident
+from org.models import User
+from org.roles import Capability, has_capability
+
+
+def can_view(role: str, unit_id: int | None, responsible: Set[int]) -> bool:
+    if has_capability(role, Capability.WATCH_EMERGENCIES):
+        return True
+    unit_role = has_capability(role, Capability.REPORT_EMERGENCIES) or has_capability(
+        role, Capability.SIGN_OFF
+    )
+    return unit_role and unit_id is not None and unit_id in responsible
+
+
+def visible_incidents(user: User) -> QuerySet[Incident]:
+    if not user.is_active:
+        return Incident.objects.none()
+    if user.can(Capability.WATCH_EMERGENCIES):
+        return Incident.objects.all()
+    if user.unit_id is not None and (
+        user.can(Capability.REPORT_EMERGENCIES) or user.can(Capability.SIGN_OFF)
+    ):
+        return Incident.objects.filter(
+            pk__in=Incident.responsible_units.through.objects.filter(unit_id=user.unit_id).values(
+                "incident_id"
+            )
+        )
+    return Incident.objects.none()
+
+
+def get_visible_incident(user: User, pk: int) -> Incident:
+    try:
+        return visible_incidents(user).get(pk=pk)
+    except Incident.DoesNotExist:
+        raise Http404 from None
+
+
+def any_access(user: User) -> bool:
+    return user.can(Capability.WATCH_EMERGENCIES) or (
+        user.unit_id is not None
+        and (user.can(Capability.REPORT_EMERGENCIES) or user.can(Capability.SIGN_OFF))
+    )

@@ -1,0 +1,761 @@
+"""Every write to emergency information goes through here, one transaction per call.
+
+A received report meets the expected rows it answers (conditional UPDATE open → met, so the
+worker and a late report can never both win), schedules what is expected next, and records a
+late candidate when it came after its deadline.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from emergencies import policy, rules
+from emergencies.models import (
+    UNGRADED,
+    CandidateKind,
+    CandidateStatus,
+    Category,
+    Channel,
+    DeadlineRule,
+    ExpectedReport,
+    ExpectKind,
+    ExpectStatus,
+    Forwarding,
+    Incident,
+    IncidentReport,
+    IncidentStatus,
+    LevelChange,
+    ReportKind,
+    ReportState,
+    Sighting,
+    SightingStatus,
+    ViolationCandidate,
+)
+from org.models import Unit, User, hub_unit
+from org.roles import Capability
+
+
+class ActionError(Exception):
+    """A refused write; the message is for the user and already translated."""
+
+
+@dataclass(frozen=True)
+class ReportContent:
+    summary: str
+    deaths: int | None = None
+    serious_injuries: int | None = None
+    injuries: int | None = None
+    missing: int | None = None
+    direct_loss: Decimal | None = None
+    cause: str = ""
+    measures: str = ""
+    trend: str = ""
+    on_site: str = ""
+    contact: str = ""
+
+
+@dataclass(frozen=True)
+class PhoneCall:
+    caller: str
+    caller_phone: str
+    called_at: datetime
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    title: str
+    category: str
+    place: str
+    occurred_at: datetime
+    known_at: datetime
+    units: Sequence[Unit]
+    level: str = UNGRADED
+    subtype: str = ""
+    sensitive: bool = False
+    sightings: Sequence[Sighting] = field(default_factory=tuple)
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def _rows(incident: Incident) -> Any:
+    return ExpectedReport.objects.filter(incident=incident)
+
+
+def _schedule(row: ExpectedReport, rule: rules.Rule, now: datetime) -> None:
+    """Set stage and next_check_at for a row whose window or deadline was (re)computed.
+
+    Reminders whose moment has passed are treated as taken (nobody needs them late); a breach
+    that was already announced stays announced. The stage never goes back: every step taken
+    left a DeadlineFlip under its stage (unique per row), so a stage taken again would collide
+    with it, and a reminder or escalation already sent must not be sent twice."""
+    all_steps = rules.steps(row.window_start, row.due_at, rule)
+    breach_stage = next(s.stage for s in all_steps if s.kind == rules.BREACH)
+    stage = 0
+    for step in all_steps:
+        if step.kind == rules.REMINDER and step.at <= now:
+            stage = step.stage
+        else:
+            break
+    if row.stage >= breach_stage:
+        stage = max(stage, breach_stage)
+    stage = max(stage, row.stage)
+    row.stage = stage
+    row.next_check_at = rules.next_check(all_steps, stage)
+
+
+def _expect(
+    *,
+    kind: str,
+    unit: Unit,
+    window_start: datetime,
+    due_at: datetime,
+    rule: rules.Rule,
+    now: datetime,
+    incident: Incident | None = None,
+    sighting: Sighting | None = None,
+    sequence: int = 0,
+) -> ExpectedReport:
+    row = ExpectedReport(
+        incident=incident,
+        sighting=sighting,
+        unit=unit,
+        kind=kind,
+        sequence=sequence,
+        window_start=window_start,
+        due_at=due_at,
+    )
+    _schedule(row, rule, now)
+    row.save()
+    return row
+
+
+def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -> None:
+    late = rules.minutes_late(row.due_at, received_at)
+    if late <= 0:
+        return
+    ViolationCandidate.objects.update_or_create(
+        expected=row,
+        defaults={
+            "kind": CandidateKind.LATE,
+            "unit_id": row.unit_id,
+            "incident_id": row.incident_id,
+            "minutes_late": late,
+            "evidence": evidence,
+        },
+    )
+
+
+def _meet(row: ExpectedReport, report: IncidentReport | None, at: datetime, evidence: str) -> bool:
+    """Close an open row as met. False if someone (the worker, another report) changed it."""
+    done = ExpectedReport.objects.filter(pk=row.pk, status=ExpectStatus.OPEN).update(
+        status=ExpectStatus.MET, met_at=at, met_by=report, next_check_at=None
+    )
+    if done:
+        row.status, row.met_at = ExpectStatus.MET, at
+        _late_candidate(row, at, evidence)
+    return bool(done)
+
+
+def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:
+    local = timezone.localtime(report.received_at)
+    due = timezone.localtime(row.due_at)
+    return _(
+        "%(kind)s of %(unit)s was due %(due)s and was received %(received)s (%(channel)s)."
+    ) % {
+        "kind": row.get_kind_display(),
+        "unit": report.unit.name,
+        "due": due.strftime("%Y-%m-%d %H:%M"),
+        "received": local.strftime("%Y-%m-%d %H:%M"),
+        "channel": report.get_channel_display(),
+    }
+
+
+# --- opening an incident ---------------------------------------------------------------------
+
+
+def _check_facts(facts: IncidentFacts, now: datetime) -> None:
+    if not facts.title.strip():
+        raise ActionError(_("The title is required."))
+    if not facts.units:
+        raise ActionError(_("Name the responsible unit."))
+    if facts.category not in Category.values:
+        raise ActionError(_("Choose a category."))
+    if facts.category == Category.SOCIAL and facts.level:
+        raise ActionError(_("Social security events are not graded by level."))
+    if facts.known_at > now + timedelta(minutes=5) or facts.occurred_at > now + timedelta(
+        minutes=5
+    ):
+        raise ActionError(_("Times cannot be in the future."))
+    if facts.occurred_at > facts.known_at:
+        raise ActionError(_("The event cannot have become known before it happened."))
+
+
+def do_open_incident(
+    actor: User,
+    facts: IncidentFacts,
+    content: ReportContent,
+    call: PhoneCall | None = None,
+    now: datetime | None = None,
+) -> IncidentReport:
+    """Open an incident with its initial report (首报).
+
+    A unit's officer files it in writing for their own unit (it then awaits the unit head's
+    sign-off); the duty office or the section logs it by phone on a unit's behalf."""
+    now = now or timezone.now()
+    _check_facts(facts, now)
+    if call is None:
+        if not actor.can(Capability.REPORT_EMERGENCIES) or [u.pk for u in facts.units] != [
+            actor.unit_id
+        ]:
+            raise ActionError(_("An officer reports in writing for their own unit only."))
+    elif not actor.can(Capability.LOG_CALLS):
+        raise ActionError(_("Only the duty office or the section logs phone reports."))
+    if not content.summary.strip():
+        raise ActionError(_("Say briefly what happened."))
+    with transaction.atomic():
+        start = rules.clock_start(facts.known_at, [s.seen_at for s in facts.sightings])
+        if call is not None:
+            start = min(start, call.called_at)
+        incident = Incident.objects.create(
+            title=facts.title.strip(),
+            category=facts.category,
+            subtype=facts.subtype,
+            level=facts.level,
+            sensitive=facts.sensitive,
+            place=facts.place.strip(),
+            occurred_at=facts.occurred_at,
+            known_at=facts.known_at,
+            clock_start=start,
+            policy=policy.snapshot(facts.category),
+            policy_applied_at=now,
+            created_by=actor,
+        )
+        incident.responsible_units.set(facts.units)
+        rule = policy.rule_for(incident)
+        for unit in facts.units:
+            _expect_initial(incident, unit, rule, now)
+        for sighting in facts.sightings:
+            _attach_sighting(sighting, incident, now)
+        report = _new_report(
+            actor, incident, facts.units[0], ReportKind.INITIAL, content, call, now
+        )
+        record(actor, "incident_opened", f"incident:{incident.pk}", {"title": incident.title})
+    return report
+
+
+def _expect_initial(incident: Incident, unit: Unit, rule: rules.Rule, now: datetime) -> None:
+    if rule.phone_minutes:
+        _expect(
+            kind=ExpectKind.PHONE,
+            unit=unit,
+            incident=incident,
+            window_start=incident.clock_start,
+            due_at=incident.clock_start + timedelta(minutes=rule.phone_minutes),
+            rule=rule,
+            now=now,
+        )
+    _expect(
+        kind=ExpectKind.WRITTEN,
+        unit=unit,
+        incident=incident,
+        window_start=incident.clock_start,
+        due_at=incident.clock_start + timedelta(minutes=rule.written_minutes),
+        rule=rule,
+        now=now,
+    )
+
+
+def _new_report(
+    actor: User,
+    incident: Incident,
+    unit: Unit,
+    kind: str,
+    content: ReportContent,
+    call: PhoneCall | None,
+    now: datetime,
+) -> IncidentReport:
+    sequence = 0
+    if kind == ReportKind.FOLLOWUP:
+        sequence = (
+            IncidentReport.objects.filter(incident=incident, kind=ReportKind.FOLLOWUP, unit=unit)
+            .order_by("-sequence")
+            .values_list("sequence", flat=True)
+            .first()
+            or 0
+        ) + 1
+    report = IncidentReport.objects.create(
+        incident=incident,
+        unit=unit,
+        kind=kind,
+        sequence=sequence,
+        channel=Channel.PHONE if call else Channel.WRITTEN,
+        state=ReportState.RECEIVED if call else ReportState.AWAITING_SIGNOFF,
+        author=actor,
+        caller=call.caller if call else "",
+        caller_phone=call.caller_phone if call else "",
+        called_at=call.called_at if call else None,
+        received_at=call.called_at if call else None,
+        **{k: getattr(content, k) for k in ReportContent.__dataclass_fields__},
+    )
+    if call is not None:
+        _on_received(report, now)
+    return report
+
+
+# --- the chain -------------------------------------------------------------------------------
+
+
+def do_add_report(
+    actor: User,
+    incident_id: int,
+    kind: str,
+    content: ReportContent,
+    unit: Unit | None = None,
+    call: PhoneCall | None = None,
+    now: datetime | None = None,
+) -> IncidentReport:
+    """A follow-up (续报) or the final report (终报), in writing or taken by phone."""
+    now = now or timezone.now()
+    if kind not in (ReportKind.FOLLOWUP, ReportKind.FINAL, ReportKind.INITIAL):
+        raise ActionError(_("Unknown report kind."))
+    if not content.summary.strip():
+        raise ActionError(_("Say what is new."))
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        if incident.status != IncidentStatus.OPEN:
+            raise ActionError(_("The incident is closed: its final report was received."))
+        units = {u.pk: u for u in incident.responsible_units.all()}
+        if call is None:
+            if not actor.can(Capability.REPORT_EMERGENCIES) or actor.unit_id not in units:
+                raise ActionError(_("Only a responsible unit's officer reports in writing."))
+            report_unit = units[actor.unit_id]
+        else:
+            if not actor.can(Capability.LOG_CALLS):
+                raise ActionError(_("Only the duty office or the section logs phone reports."))
+            if unit is None or unit.pk not in units:
+                raise ActionError(_("Choose the responsible unit that called."))
+            report_unit = unit
+        return _new_report(actor, incident, report_unit, kind, content, call, now)
+
+
+def do_sign_off_report(actor: User, report_id: int, now: datetime | None = None) -> IncidentReport:
+    """The unit head signs a written report off; the office receives it at that moment."""
+    now = now or timezone.now()
+    with transaction.atomic():
+        report = IncidentReport.objects.select_for_update().select_related("unit").get(pk=report_id)
+        if not actor.can(Capability.SIGN_OFF) or actor.unit_id != report.unit_id:
+            raise ActionError(_("Only the unit's head signs its reports off."))
+        claimed = IncidentReport.objects.filter(
+            pk=report.pk, state=ReportState.AWAITING_SIGNOFF
+        ).update(state=ReportState.RECEIVED, received_at=now, signed_off_by=actor)
+        if not claimed:
+            raise ActionError(_("This report was already signed off."))
+        report.refresh_from_db()
+        _on_received(report, now)
+    return report
+
+
+def _on_received(report: IncidentReport, now: datetime) -> None:
+    """Meet what the report answers and expect what comes next."""
+    incident = report.incident
+    at = report.received_at or now
+    rule = policy.rule_for(incident)
+    open_rows = list(_rows(incident).filter(unit=report.unit, status=ExpectStatus.OPEN))
+    by_kind: dict[str, list[ExpectedReport]] = {}
+    for row in open_rows:
+        by_kind.setdefault(row.kind, []).append(row)
+
+    # Any report, by any channel, answers the phone deadline and another channel's sighting.
+    for row in by_kind.get(ExpectKind.PHONE, []) + by_kind.get(ExpectKind.SIGHTING, []):
+        _meet(row, report, at, _report_evidence(report, row))
+    for row in _sighting_rows(incident, report.unit):
+        _meet(row, report, at, _report_evidence(report, row))
+
+    if report.channel != Channel.WRITTEN:
+        return  # a phone report does not satisfy a written deadline
+    written_met = False
+    for row in by_kind.get(ExpectKind.WRITTEN, []):
+        written_met = _meet(row, report, at, _report_evidence(report, row)) or written_met
+    if written_met:
+        # The first written report, whatever it calls itself, is the written initial report.
+        _after_written_initial(incident, report, rule, at, now)
+    elif report.kind in (ReportKind.FOLLOWUP, ReportKind.FINAL):
+        followups = sorted(by_kind.get(ExpectKind.FOLLOWUP, []), key=lambda r: r.sequence)
+        met_row = followups[0] if followups else None
+        if met_row is not None:
+            _meet(met_row, report, at, _report_evidence(report, met_row))
+        if report.kind == ReportKind.FOLLOWUP and rule_has_followups(rule):
+            after = max(at, met_row.due_at) if met_row else at
+            sequence = (met_row.sequence if met_row else report.sequence) + 1
+            _expect_followup(incident, report.unit, rule, after, at, now, sequence)
+    if report.kind == ReportKind.FINAL:
+        _close(incident, report, at)
+
+
+def rule_has_followups(rule: rules.Rule) -> bool:
+    return bool(rule.followup_hours or rule.followup_times)
+
+
+def _expect_followup(
+    incident: Incident,
+    unit: Unit,
+    rule: rules.Rule,
+    after: datetime,
+    window_start: datetime,
+    now: datetime,
+    sequence: int,
+) -> None:
+    due = rules.followup_due(after, rule)
+    if due is None:
+        return
+    _expect(
+        kind=ExpectKind.FOLLOWUP,
+        unit=unit,
+        incident=incident,
+        window_start=window_start,
+        due_at=due,
+        rule=rule,
+        now=now,
+        sequence=sequence,
+    )
+
+
+def _after_written_initial(
+    incident: Incident, report: IncidentReport, rule: rules.Rule, at: datetime, now: datetime
+) -> None:
+    if rule_has_followups(rule):
+        _expect_followup(incident, report.unit, rule, at, at, now, 1)
+    hub = hub_unit()
+    if (
+        rule.forward_minutes
+        and hub is not None
+        and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
+    ):
+        _expect(
+            kind=ExpectKind.FORWARD,
+            unit=hub,
+            incident=incident,
+            window_start=at,
+            due_at=at + timedelta(minutes=rule.forward_minutes),
+            rule=rule,
+            now=now,
+        )
+
+
+def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
+    Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED, closed_at=at)
+    incident.status, incident.closed_at = IncidentStatus.CLOSED, at
+    # Nothing more is expected from anybody, except the office's own duty to forward.
+    _rows(incident).filter(status=ExpectStatus.OPEN).exclude(kind=ExpectKind.FORWARD).update(
+        status=ExpectStatus.CANCELLED, next_check_at=None
+    )
+
+
+def _sighting_rows(incident: Incident, unit: Unit) -> list[ExpectedReport]:
+    return list(
+        ExpectedReport.objects.filter(
+            sighting__incident=incident, unit=unit, status=ExpectStatus.OPEN
+        )
+    )
+
+
+# --- level, policy, forwarding ---------------------------------------------------------------
+
+
+def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
+    """Re-derive every open deadline from the incident's clock and the given rule."""
+    for row in list(_rows(incident).filter(status=ExpectStatus.OPEN)):
+        if row.kind == ExpectKind.PHONE:
+            if not rule.phone_minutes:
+                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
+                row.save(update_fields=["status", "next_check_at"])
+                continue
+            row.window_start = incident.clock_start
+            row.due_at = incident.clock_start + timedelta(minutes=rule.phone_minutes)
+        elif row.kind == ExpectKind.WRITTEN:
+            row.window_start = incident.clock_start
+            row.due_at = incident.clock_start + timedelta(minutes=rule.written_minutes)
+        elif row.kind == ExpectKind.FOLLOWUP:
+            due = rules.followup_due(_followup_counted_from(incident, row), rule)
+            if due is None:
+                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
+                row.save(update_fields=["status", "next_check_at"])
+                continue
+            row.due_at = due
+        elif row.kind == ExpectKind.FORWARD and rule.forward_minutes:
+            row.due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
+        _schedule(row, rule, now)
+        row.save(update_fields=["window_start", "due_at", "stage", "next_check_at"])
+    # A stricter level may demand a phone report the old one did not.
+    if rule.phone_minutes:
+        for unit in incident.responsible_units.all():
+            has_phone = _rows(incident).filter(kind=ExpectKind.PHONE, unit=unit).exists()
+            answered = (
+                _rows(incident)
+                .filter(kind=ExpectKind.WRITTEN, unit=unit, status=ExpectStatus.MET)
+                .exists()
+                or IncidentReport.objects.filter(
+                    incident=incident, unit=unit, state=ReportState.RECEIVED
+                ).exists()
+            )
+            if not has_phone and not answered:
+                _expect(
+                    kind=ExpectKind.PHONE,
+                    unit=unit,
+                    incident=incident,
+                    window_start=incident.clock_start,
+                    due_at=incident.clock_start + timedelta(minutes=rule.phone_minutes),
+                    rule=rule,
+                    now=now,
+                )
+
+
+def _followup_counted_from(incident: Incident, row: ExpectedReport) -> datetime:
+    """The moment a follow-up's deadline counts from, as `_on_received` chose it: the receipt
+    of the report before it, or that report's own slot when it came early."""
+    previous = (
+        _rows(incident)
+        .filter(kind=ExpectKind.FOLLOWUP, unit=row.unit_id, sequence=row.sequence - 1)
+        .values_list("due_at", flat=True)
+        .first()
+    )
+    return max(row.window_start, previous) if previous else row.window_start
+
+
+def do_change_level(
+    actor: User, incident_id: int, level: str, reason: str, now: datetime | None = None
+) -> Incident:
+    now = now or timezone.now()
+    if not actor.can(Capability.HANDLE_INCIDENTS):
+        raise ActionError(_("Only the section changes an incident's level."))
+    if not reason.strip():
+        raise ActionError(_("Please give a reason."))
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        if incident.category == Category.SOCIAL and level:
+            raise ActionError(_("Social security events are not graded by level."))
+        if level == incident.level:
+            raise ActionError(_("That is already the incident's level."))
+        old_level = incident.level
+        LevelChange.objects.create(
+            incident=incident,
+            old_level=old_level,
+            new_level=level,
+            reason=reason.strip(),
+            changed_by=actor,
+        )
+        Incident.objects.filter(pk=incident.pk).update(level=level)
+        incident.level = level
+        _recompute(incident, policy.rule_for(incident), now)
+        record(
+            actor,
+            "incident_level_changed",
+            f"incident:{incident.pk}",
+            {"old": old_level, "new": level, "reason": reason.strip()},
+        )
+    return incident
+
+
+def do_reapply_policy(actor: User, incident_id: int, now: datetime | None = None) -> Incident:
+    """Take the deadline table as it is now for an open incident (explicit, audited)."""
+    now = now or timezone.now()
+    if not actor.can(Capability.HANDLE_INCIDENTS):
+        raise ActionError(_("Only the section re-applies the deadline policy."))
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        old = incident.policy
+        incident.policy = policy.snapshot(incident.category)
+        incident.policy_applied_at = now
+        incident.save(update_fields=["policy", "policy_applied_at"])
+        _recompute(incident, policy.rule_for(incident), now)
+        record(
+            actor,
+            "incident_policy_reapplied",
+            f"incident:{incident.pk}",
+            {"old": old, "new": incident.policy},
+        )
+    return incident
+
+
+def do_forward(
+    actor: User, incident_id: int, to_unit: Unit, text: str, now: datetime | None = None
+) -> Forwarding:
+    """Pass the incident upward with the edited, signed-off text (上报)."""
+    now = now or timezone.now()
+    if not actor.can(Capability.HANDLE_INCIDENTS):
+        raise ActionError(_("Only the section forwards incidents upward."))
+    if not text.strip():
+        raise ActionError(_("The forwarded text is required."))
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        if not IncidentReport.objects.filter(
+            incident=incident, state=ReportState.RECEIVED
+        ).exists():
+            raise ActionError(_("Nothing signed off has been received yet to forward."))
+        forwarding = Forwarding.objects.create(
+            incident=incident, to_unit=to_unit, text=text.strip(), forwarded_by=actor
+        )
+        for row in _rows(incident).filter(kind=ExpectKind.FORWARD, status=ExpectStatus.OPEN):
+            evidence = _("Forwarded to %(to)s at %(at)s.") % {
+                "to": to_unit.name,
+                "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+            }
+            _meet(row, None, now, evidence)
+        record(actor, "incident_forwarded", f"incident:{incident.pk}", {"to": to_unit.code})
+    return forwarding
+
+
+# --- sightings -------------------------------------------------------------------------------
+
+
+def do_record_sighting(
+    actor: User,
+    *,
+    source_kind: str,
+    source: str,
+    seen_at: datetime,
+    text: str,
+    place: str = "",
+    category: str = "",
+    unit: Unit | None = None,
+    incident: Incident | None = None,
+    now: datetime | None = None,
+) -> Sighting:
+    """Record what another channel saw. Matched to an incident, it can move that incident's
+    clock earlier; unmatched with a responsible unit, it starts that unit's clock."""
+    now = now or timezone.now()
+    if not actor.can(Capability.LOG_CALLS):
+        raise ActionError(_("Only the duty office or the section records sightings."))
+    if not text.strip() or not source.strip():
+        raise ActionError(_("Say what was seen and where it came from."))
+    if seen_at > now + timedelta(minutes=5):
+        raise ActionError(_("Times cannot be in the future."))
+    with transaction.atomic():
+        sighting = Sighting.objects.create(
+            source_kind=source_kind,
+            source=source.strip(),
+            seen_at=seen_at,
+            text=text.strip(),
+            place=place.strip(),
+            category=category,
+            unit=unit,
+            recorded_by=actor,
+        )
+        if incident is not None:
+            _attach_sighting(sighting, incident, now)
+        elif unit is not None:
+            _watch_sighting(sighting, unit, now)
+    return sighting
+
+
+def _sighting_rule(category: str) -> rules.Rule:
+    """Nobody has graded what another channel saw: hold the unit to the strictest deadline."""
+    rows = DeadlineRule.objects.all()
+    if category:
+        rows = rows.filter(category=category)
+    return policy.strictest({f"{r.category}{r.level}": policy.rule_of(r).to_dict() for r in rows})
+
+
+def _watch_sighting(sighting: Sighting, unit: Unit, now: datetime) -> None:
+    rule = _sighting_rule(sighting.category)
+    _expect(
+        kind=ExpectKind.SIGHTING,
+        unit=unit,
+        sighting=sighting,
+        window_start=sighting.seen_at,
+        due_at=sighting.seen_at + timedelta(minutes=rule.written_minutes),
+        rule=rule,
+        now=now,
+    )
+
+
+def do_match_sighting(
+    actor: User, sighting_id: int, incident_id: int | None, now: datetime | None = None
+) -> Sighting:
+    """Attach a sighting to an incident, or dismiss it (incident None)."""
+    now = now or timezone.now()
+    if not actor.can(Capability.HANDLE_INCIDENTS) and not actor.can(Capability.LOG_CALLS):
+        raise ActionError(_("Only the duty office or the section matches sightings."))
+    with transaction.atomic():
+        sighting = Sighting.objects.select_for_update().get(pk=sighting_id)
+        if sighting.status != SightingStatus.UNMATCHED:
+            raise ActionError(_("This sighting was already handled."))
+        if incident_id is None:
+            Sighting.objects.filter(pk=sighting.pk).update(status=SightingStatus.DISMISSED)
+            ExpectedReport.objects.filter(sighting=sighting, status=ExpectStatus.OPEN).update(
+                status=ExpectStatus.CANCELLED, next_check_at=None
+            )
+            sighting.status = SightingStatus.DISMISSED
+            return sighting
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        _attach_sighting(sighting, incident, now)
+    return sighting
+
+
+def _attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> None:
+    Sighting.objects.filter(pk=sighting.pk).update(incident=incident, status=SightingStatus.MATCHED)
+    sighting.incident, sighting.status = incident, SightingStatus.MATCHED
+    # From now on the incident's own deadlines (with the clock moved to the sighting, below)
+    # hold the unit to account; the watch is no longer needed, and a missed-report candidate
+    # it raised gives way to the late candidates those deadlines produce.
+    ExpectedReport.objects.filter(sighting=sighting, status=ExpectStatus.OPEN).update(
+        status=ExpectStatus.CANCELLED, next_check_at=None
+    )
+    ViolationCandidate.objects.filter(
+        expected__sighting=sighting, kind=CandidateKind.MISSED, status=CandidateStatus.OPEN
+    ).update(status=CandidateStatus.SUPERSEDED, incident=incident)
+    if sighting.seen_at < incident.clock_start:
+        Incident.objects.filter(pk=incident.pk).update(clock_start=sighting.seen_at)
+        incident.clock_start = sighting.seen_at
+        rule = policy.rule_for(incident)
+        _recompute(incident, rule, now)
+        _reassess_met(incident, rule)
+
+
+def _reassess_met(incident: Incident, rule: rules.Rule) -> None:
+    """After the clock moved earlier, initial reports already received may now be late."""
+    for row in (
+        _rows(incident)
+        .filter(status=ExpectStatus.MET, kind__in=[ExpectKind.PHONE, ExpectKind.WRITTEN])
+        .select_related("met_by__unit")
+    ):
+        minutes = rule.phone_minutes if row.kind == ExpectKind.PHONE else rule.written_minutes
+        if minutes is None or row.met_at is None:
+            continue
+        row.window_start = incident.clock_start
+        row.due_at = incident.clock_start + timedelta(minutes=minutes)
+        row.save(update_fields=["window_start", "due_at"])
+        if row.met_by is not None:
+            _late_candidate(row, row.met_at, _report_evidence(row.met_by, row))
+
+
+# --- candidates ------------------------------------------------------------------------------
+
+
+def missed_candidate(row: ExpectedReport) -> None:
+    """Called by the engine, inside its transaction, when a sighting's watch breaches."""
+    sighting = row.sighting
+    assert sighting is not None
+    evidence = _("%(source)s reported it at %(seen)s; no report from %(unit)s by %(due)s.") % {
+        "source": f"{sighting.get_source_kind_display()}·{sighting.source}",
+        "seen": timezone.localtime(sighting.seen_at).strftime("%Y-%m-%d %H:%M"),
+        "unit": row.unit.name,
+        "due": timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    ViolationCandidate.objects.get_or_create(
+        expected=row,
+        defaults={
+            "kind": CandidateKind.MISSED,
+            "unit_id": row.unit_id,
+            "incident_id": sighting.incident_id,
+            "evidence": f"{evidence}\n{sighting.text[:500]}",
+        },
+    )

@@ -1,0 +1,169 @@
+"""The deadline engine: one pass takes every step that has fallen due.
+
+Modelled on healthchecks' sendalerts: each expected report stores `next_check_at`, the next
+moment anything can happen to it, under a partial index that covers open rows only — so a
+pass costs what is due, not the size of history. A step is claimed with a conditional UPDATE
+(`stage` must still be what we read), and the DeadlineFlip row, any late/missed candidate and
+every notification are written in that same transaction: killing the worker at any moment
+either leaves the step untaken (the next pass takes it) or taken with all its notifications.
+"""
+
+from collections.abc import Iterable
+from datetime import datetime
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from notify.actions import Message, dispatch
+
+from emergencies import policy, rules
+from emergencies.actions import missed_candidate
+from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectStatus
+from org.duty import desk_people, on_duty
+from org.models import Unit, User
+from org.roles import Role
+
+
+def rule_of_row(row: ExpectedReport) -> rules.Rule:
+    if row.incident is not None:
+        return policy.rule_for(row.incident)
+    # A sighting's watch: the strictest rule of its category, as when it was created.
+    from emergencies.actions import _sighting_rule
+
+    return _sighting_rule(row.sighting.category if row.sighting else "")
+
+
+def due_ids(now: datetime, limit: int) -> list[int]:
+    return list(
+        ExpectedReport.objects.filter(status=ExpectStatus.OPEN, next_check_at__lte=now)
+        .order_by("next_check_at")
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def run_pass(now: datetime | None = None, limit: int = 1000) -> int:
+    """Take every due step (up to `limit` rows); returns how many steps were taken."""
+    now = now or timezone.now()
+    taken = 0
+    with translation.override(settings.LANGUAGE_CODE):
+        for pk in due_ids(now, limit):
+            taken += take_step(pk, now)
+    return taken
+
+
+def take_step(pk: int, now: datetime) -> int:
+    with transaction.atomic():
+        row = (
+            ExpectedReport.objects.select_related("incident", "sighting", "unit")
+            .filter(pk=pk, status=ExpectStatus.OPEN)
+            .first()
+        )
+        if row is None or row.next_check_at is None or row.next_check_at > now:
+            return 0  # met, cancelled or taken by another worker meanwhile
+        rule = rule_of_row(row)
+        all_steps = rules.steps(row.window_start, row.due_at, rule)
+        step = rules.step_to_take(all_steps, row.stage, now)
+        if step is None:
+            # The deadline moved (a level change): look again when the next step falls due.
+            ExpectedReport.objects.filter(pk=row.pk, stage=row.stage).update(
+                next_check_at=rules.next_check(all_steps, row.stage)
+            )
+            return 0
+        claimed = ExpectedReport.objects.filter(
+            pk=row.pk, status=ExpectStatus.OPEN, stage=row.stage
+        ).update(stage=step.stage, next_check_at=rules.next_check(all_steps, step.stage))
+        if claimed != 1:
+            return 0
+        flip = DeadlineFlip.objects.create(
+            expected=row, kind=step.kind, stage=step.stage, due_moment=step.at
+        )
+        if step.kind == rules.BREACH and row.kind == ExpectKind.SIGHTING:
+            missed_candidate(row)
+        users, units = recipients(row, step, now)
+        dispatch(message(row, step, flip, now), users, units)
+    return 1
+
+
+def _unit_people(unit: Unit) -> list[User]:
+    return list(
+        User.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True)
+    )
+
+
+def _section() -> list[User]:
+    return list(User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True))
+
+
+def _role_people(role: str, now: datetime) -> list[User]:
+    if role == Role.DUTY_OFFICER:
+        people = list(on_duty(now))
+        if people:
+            return people
+    return list(User.objects.filter(role=role, is_active=True))
+
+
+def recipients(
+    row: ExpectedReport, step: rules.Step, now: datetime
+) -> tuple[list[User], list[Unit]]:
+    """Reminders go to whoever owes the report; the breach also to the desk that is on now
+    (section in office hours, duty office outside them); escalations up the chain by role."""
+    owes_office = row.kind == ExpectKind.FORWARD
+    owners = _section() if owes_office else _unit_people(row.unit)
+    owner_units = [] if owes_office else [row.unit]
+    if step.kind == rules.REMINDER:
+        return _dedupe(owners), owner_units
+    if step.kind == rules.BREACH:
+        return _dedupe(owners + desk_people(now)), owner_units
+    return _dedupe(_role_people(step.role, now)), []
+
+
+def _dedupe(users: Iterable[User]) -> list[User]:
+    seen: dict[int, User] = {}
+    for user in users:
+        seen.setdefault(user.pk, user)
+    return list(seen.values())
+
+
+def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: datetime) -> Message:
+    subject = (
+        row.incident.title if row.incident else (row.sighting.text[:30] if row.sighting else "")
+    )
+    due = timezone.localtime(row.due_at).strftime("%m-%d %H:%M")
+    what = row.get_kind_display()
+    if row.kind == ExpectKind.FOLLOWUP:
+        what = _("Follow-up report no. %(n)s") % {"n": row.sequence}
+    context = {"unit": row.unit.name, "what": what, "subject": subject, "due": due}
+    if step.kind == rules.REMINDER:
+        left = max(0, int((row.due_at - now).total_seconds() // 60))
+        title = _("[Reminder] %(unit)s: %(what)s due %(due)s") % context
+        body = _(
+            "“%(subject)s”: %(what)s from %(unit)s is due at %(due)s, %(left)s minutes from now."
+        ) % {
+            **context,
+            "left": left,
+        }
+        severity = "warning"
+    elif step.kind == rules.BREACH:
+        title = _("[Overdue] %(unit)s: %(what)s was due %(due)s") % context
+        body = (
+            _("“%(subject)s”: %(what)s from %(unit)s was due at %(due)s and has not arrived.")
+            % context
+        )
+        severity = "urgent"
+    else:
+        late = rules.minutes_late(row.due_at, now)
+        title = _("[Escalation] %(unit)s: %(what)s %(late)s minutes overdue") % {
+            **context,
+            "late": late,
+        }
+        body = _(
+            "“%(subject)s”: %(what)s from %(unit)s was due at %(due)s; "
+            "still missing after %(late)s minutes."
+        ) % {
+            **context,
+            "late": late,
+        }
+        severity = "urgent"
+    url = f"/emergencies/{row.incident_id}/" if row.incident_id else "/emergencies/sightings/"
+    return Message(title=title, body=body, url=url, severity=severity, key=f"flip:{flip.pk}")

@@ -1,0 +1,326 @@
+from datetime import datetime, timedelta
+from decimal import Decimal
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from emergencies import rules
+from emergencies.actions import PhoneCall, ReportContent
+from emergencies.models import (
+    Category,
+    DeadlineRule,
+    Level,
+    ReportKind,
+    SourceKind,
+)
+from org.models import Unit, UnitLevel
+from org.roles import Role
+
+DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+def _now_local() -> str:
+    return timezone.localtime().strftime("%Y-%m-%dT%H:%M")
+
+
+def _not_future(value: datetime | None) -> datetime | None:
+    if value is not None and value > timezone.now() + timedelta(minutes=5):
+        raise forms.ValidationError(_("This time is in the future."))
+    return value
+
+
+def reporting_units() -> Any:
+    return Unit.objects.filter(is_reporting=True, is_active=True)
+
+
+class ContentFields(forms.Form):
+    """The report's content. 'Brief first': what, casualties and measures are the core."""
+
+    summary = forms.CharField(
+        label=_("What happened"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        max_length=5000,
+        error_messages={"required": _("Say briefly what happened.")},
+    )
+    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, required=False)
+    serious_injuries = forms.IntegerField(label=_("Seriously injured"), min_value=0, required=False)
+    injuries = forms.IntegerField(label=_("Injured"), min_value=0, required=False)
+    missing = forms.IntegerField(label=_("Missing"), min_value=0, required=False)
+    direct_loss = forms.DecimalField(
+        label=_("Direct loss (10k yuan)"),
+        min_value=Decimal(0),
+        max_digits=12,
+        decimal_places=2,
+        required=False,
+    )
+    measures = forms.CharField(
+        label=_("Measures taken"),
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=3000,
+        required=False,
+    )
+    cause = forms.CharField(label=_("Cause, if known"), max_length=2000, required=False)
+    trend = forms.CharField(label=_("Trend"), max_length=2000, required=False)
+    on_site = forms.CharField(label=_("Who is on site"), max_length=200, required=False)
+    contact = forms.CharField(label=_("Contact"), max_length=100, required=False)
+
+    CONTENT = (
+        "summary",
+        "deaths",
+        "serious_injuries",
+        "injuries",
+        "missing",
+        "direct_loss",
+        "measures",
+        "cause",
+        "trend",
+        "on_site",
+        "contact",
+    )
+
+    def content(self) -> ReportContent:
+        data = self.cleaned_data
+        return ReportContent(
+            summary=data["summary"],
+            deaths=data.get("deaths"),
+            serious_injuries=data.get("serious_injuries"),
+            injuries=data.get("injuries"),
+            missing=data.get("missing"),
+            direct_loss=data.get("direct_loss"),
+            cause=data.get("cause") or "",
+            measures=data.get("measures") or "",
+            trend=data.get("trend") or "",
+            on_site=data.get("on_site") or "",
+            contact=data.get("contact") or "",
+        )
+
+
+class InitialCore(ContentFields):
+    """A first report must carry casualties and measures, even if they are zero / 'none yet'."""
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if (
+            data.get("deaths") is None
+            and data.get("injuries") is None
+            and data.get("serious_injuries") is None
+        ):
+            self.add_error("deaths", _("State casualties, even if there are none (0)."))
+        if not (data.get("measures") or "").strip():
+            self.add_error("measures", _("State the measures taken so far."))
+        return data
+
+
+class IncidentFields(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=120)
+    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    subtype = forms.CharField(
+        label=_("Type"),
+        max_length=40,
+        required=False,
+        widget=forms.TextInput(attrs={"placeholder": _("e.g. fire, flood, road accident")}),
+    )
+    level = forms.ChoiceField(
+        label=_("Level"),
+        choices=[("", _("Not graded / not yet known")), *Level.choices],
+        required=False,
+    )
+    sensitive = forms.BooleanField(label=_("Sensitive (social security events)"), required=False)
+    place = forms.CharField(label=_("Place"), max_length=200)
+    occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DT)
+    known_at = forms.DateTimeField(label=_("Known at"), widget=DT)
+
+    def clean_occurred_at(self) -> datetime | None:
+        return _not_future(self.cleaned_data.get("occurred_at"))
+
+    def clean_known_at(self) -> datetime | None:
+        return _not_future(self.cleaned_data.get("known_at"))
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("category") == Category.SOCIAL and data.get("level"):
+            self.add_error("level", _("Social security events are not graded by level."))
+        occurred, known = data.get("occurred_at"), data.get("known_at")
+        if occurred and known and occurred > known:
+            self.add_error("known_at", _("It cannot have become known before it happened."))
+        return data
+
+
+class WrittenInitialForm(IncidentFields, InitialCore):
+    """An officer's written initial report for their own unit (首报)."""
+
+
+class CallFields(forms.Form):
+    unit = forms.ModelChoiceField(label=_("Reporting unit"), queryset=Unit.objects.none())
+    caller = forms.CharField(label=_("Caller"), max_length=50)
+    caller_phone = forms.CharField(label=_("Caller's number"), max_length=30)
+    called_at = forms.DateTimeField(label=_("Call time"), widget=DT)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = reporting_units()  # type: ignore[attr-defined]
+        self.fields["called_at"].initial = _now_local()
+
+    def clean_called_at(self) -> datetime | None:
+        return _not_future(self.cleaned_data.get("called_at"))
+
+    def call(self) -> PhoneCall:
+        data = self.cleaned_data
+        return PhoneCall(data["caller"], data["caller_phone"], data["called_at"])
+
+
+class PhoneInitialForm(CallFields, IncidentFields, InitialCore):
+    """The duty office logs a unit's phone report (电话首报)."""
+
+
+class FollowupForm(ContentFields):
+    kind = forms.ChoiceField(
+        label=_("Report"),
+        choices=[
+            (ReportKind.FOLLOWUP, _("Follow-up report")),
+            (ReportKind.FINAL, _("Final report")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ReportKind.FOLLOWUP,
+    )
+
+
+class PhoneFollowupForm(CallFields, FollowupForm):
+    def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if units is not None:
+            self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class LevelForm(forms.Form):
+    level = forms.ChoiceField(
+        label=_("New level"), choices=[("", _("Not graded")), *Level.choices], required=False
+    )
+    reason = forms.CharField(
+        label=_("Reason"), max_length=1000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ForwardForm(forms.Form):
+    to_unit = forms.ModelChoiceField(
+        label=_("Forward to"),
+        queryset=Unit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.CENTRAL]),
+        empty_label=None,
+    )
+    text = forms.CharField(
+        label=_("Text to forward"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
+    )
+
+
+class SightingForm(forms.Form):
+    source_kind = forms.ChoiceField(label=_("Channel"), choices=SourceKind.choices)
+    source = forms.CharField(
+        label=_("Source"),
+        max_length=100,
+        widget=forms.TextInput(
+            attrs={"placeholder": _("e.g. 江城晚报 website, 12345 work order no.")}
+        ),
+    )
+    seen_at = forms.DateTimeField(label=_("Seen at"), widget=DT)
+    text = forms.CharField(
+        label=_("What was seen"), widget=forms.Textarea(attrs={"rows": 4}), max_length=5000
+    )
+    place = forms.CharField(label=_("Place"), max_length=200, required=False)
+    category = forms.ChoiceField(
+        label=_("Category"), choices=[("", _("Unknown")), *Category.choices], required=False
+    )
+    unit = forms.ModelChoiceField(
+        label=_("Responsible unit"),
+        queryset=Unit.objects.none(),
+        required=False,
+        help_text=_("Its reporting clock starts at the sighting if nothing matches."),
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = reporting_units()  # type: ignore[attr-defined]
+        self.fields["seen_at"].initial = _now_local()
+
+    def clean_seen_at(self) -> datetime | None:
+        return _not_future(self.cleaned_data.get("seen_at"))
+
+
+ESCALATION_ROLES = {Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR, Role.LEADER}
+
+
+class DeadlineRuleForm(forms.ModelForm):
+    escalation_text = forms.CharField(
+        label=_("Escalation"),
+        required=False,
+        max_length=200,
+        help_text=_(
+            "minutes after the deadline:role, e.g. 0:duty_officer, 15:chief, 30:secretary_general"
+        ),
+    )
+
+    class Meta:
+        model = DeadlineRule
+        fields = [
+            "phone_minutes",
+            "written_minutes",
+            "followup_hours",
+            "followup_times",
+            "forward_minutes",
+            "reminder_fractions",
+        ]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["escalation_text"].initial = ", ".join(
+            f"{s['after']}:{s['role']}" for s in (self.instance.escalation or [])
+        )
+
+    def clean_written_minutes(self) -> int:
+        value: int = self.cleaned_data["written_minutes"]
+        if not 1 <= value <= 7 * 24 * 60:
+            raise forms.ValidationError(_("Between 1 minute and 7 days."))
+        return value
+
+    def clean_followup_times(self) -> str:
+        raw: str = self.cleaned_data.get("followup_times") or ""
+        try:
+            times = rules.parse_times(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("“%(part)s” is not a time like 08:00.") % {"part": exc}
+            ) from None
+        return ",".join(t.strftime("%H:%M") for t in times)
+
+    def clean_reminder_fractions(self) -> str:
+        raw: str = self.cleaned_data.get("reminder_fractions") or ""
+        try:
+            values = rules.parse_fractions(raw)
+        except ValueError as exc:
+            raise forms.ValidationError(
+                _("“%(part)s” is not a fraction between 0 and 1.") % {"part": exc}
+            ) from None
+        return ",".join(f"{v:g}" for v in values)
+
+    def clean_escalation_text(self) -> list[dict[str, Any]]:
+        raw: str = self.cleaned_data.get("escalation_text") or ""
+        steps = []
+        for part in [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]:
+            after, _sep, role = part.partition(":")
+            if not after.strip().isdigit() or role.strip() not in ESCALATION_ROLES:
+                raise forms.ValidationError(
+                    _("“%(part)s” is not minutes:role with a role of %(roles)s.")
+                    % {"part": part, "roles": ", ".join(sorted(ESCALATION_ROLES))}
+                )
+            steps.append({"after": int(after), "role": role.strip()})
+        return sorted(steps, key=lambda s: s["after"])
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        phone, written = data.get("phone_minutes"), data.get("written_minutes")
+        if phone and written and phone > written:
+            self.add_error(
+                "phone_minutes", _("The phone report cannot be due after the written one.")
+            )
+        return data

@@ -1,0 +1,402 @@
+"""Emergencies (突发事件): incidents, their report chain, the deadline rows the worker watches,
+sightings from other channels and the late/missed candidates they produce."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from org.models import Unit
+
+
+class Category(models.TextChoices):
+    NATURAL = "natural", _("Natural disaster")  # 自然灾害
+    ACCIDENT = "accident", _("Accident or disaster")  # 事故灾难
+    HEALTH = "health", _("Public health event")  # 公共卫生事件
+    SOCIAL = "social", _("Social security event")  # 社会安全事件
+
+
+class Level(models.TextChoices):
+    I = "1", _("Level I — especially grave")  # noqa: E741  Ⅰ特别重大
+    II = "2", _("Level II — grave")  # Ⅱ重大
+    III = "3", _("Level III — major")  # Ⅲ较大
+    IV = "4", _("Level IV — ordinary")  # Ⅳ一般
+
+
+UNGRADED = ""  # social-security events are not graded by level (突发事件应对法)
+
+
+class DeadlineRule(models.Model):
+    """The reporting deadlines for one category × level. Policy as data, edited by the chief.
+
+    Minutes count from the incident's clock start (the earlier of known-at and the first time
+    any channel recorded the event)."""
+
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
+    phone_minutes = models.PositiveIntegerField(
+        _("phone report within (minutes)"), null=True, blank=True
+    )
+    written_minutes = models.PositiveIntegerField(_("written report within (minutes)"))
+    followup_hours = models.PositiveIntegerField(
+        _("follow-up every (hours)"), null=True, blank=True
+    )
+    followup_times = models.CharField(
+        _("follow-up daily by"),
+        max_length=60,
+        blank=True,
+        help_text=_("Local times, comma-separated, e.g. 08:00,17:00"),
+    )
+    forward_minutes = models.PositiveIntegerField(
+        _("forward to the province within (minutes)"), null=True, blank=True
+    )
+    reminder_fractions = models.CharField(
+        _("reminders at fractions of the window"), max_length=40, default="0.5,0.9"
+    )
+    escalation = models.JSONField(
+        _("escalation after a breach"),
+        default=list,
+        help_text=_(
+            'Steps such as [{"after": 0, "role": "duty_officer"}, {"after": 15, "role": "chief"}]'
+        ),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["category", "level"]
+        verbose_name = _("deadline rule")
+        verbose_name_plural = _("deadline rules")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "level"], name="deadline_rule_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.get_level_display() or _('ungraded')}"
+
+
+class LevelThreshold(models.Model):
+    """Figures from which a level is suggested (Decree 493 for production-safety accidents).
+
+    Any one figure reaching a level's row suggests that level; rows are read gravest first."""
+
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, unique=True)
+    deaths = models.PositiveIntegerField(_("deaths from"))
+    serious_injuries = models.PositiveIntegerField(_("seriously injured from"))
+    loss_10k_yuan = models.DecimalField(
+        _("direct loss from (10k yuan)"), max_digits=12, decimal_places=2
+    )
+
+    class Meta:
+        ordering = ["level"]
+        verbose_name = _("level threshold")
+        verbose_name_plural = _("level thresholds")
+
+    def __str__(self) -> str:
+        return self.get_level_display()
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    title = models.CharField(_("title"), max_length=120)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    subtype = models.CharField(_("type"), max_length=40, blank=True)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
+    sensitive = models.BooleanField(_("sensitive"), default=False)
+    place = models.CharField(_("place"), max_length=200)
+    occurred_at = models.DateTimeField(_("occurred at"))
+    known_at = models.DateTimeField(_("known at"))
+    clock_start = models.DateTimeField(_("clock starts"))
+    responsible_units = models.ManyToManyField(
+        Unit, verbose_name=_("responsible units"), related_name="incidents"
+    )
+    status = models.CharField(
+        _("status"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    # The deadline rules of the incident's category as they were when it opened; a later edit
+    # of the table applies to it only when re-applied explicitly.
+    policy = models.JSONField(_("deadline policy"), default=dict)
+    policy_applied_at = models.DateTimeField(_("policy applied at"))
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-clock_start"]
+        verbose_name = _("incident")
+        verbose_name_plural = _("incidents")
+        indexes = [models.Index(fields=["status", "-clock_start"], name="incident_status_clock")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ReportKind(models.TextChoices):
+    INITIAL = "initial", _("Initial report")  # 首报
+    FOLLOWUP = "followup", _("Follow-up report")  # 续报
+    FINAL = "final", _("Final report")  # 终报
+
+
+class Channel(models.TextChoices):
+    PHONE = "phone", _("Phone")
+    WRITTEN = "written", _("Written")
+
+
+class ReportState(models.TextChoices):
+    AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting sign-off")
+    RECEIVED = "received", _("Received")
+
+
+class IncidentReport(models.Model):
+    """One link of the chain: 首报, 续报一/二/…, 终报. Follow-ups add only what is new."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="reports")
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ReportKind.choices)
+    sequence = models.PositiveSmallIntegerField(_("follow-up number"), default=0)
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    state = models.CharField(_("state"), max_length=20, choices=ReportState.choices)
+    summary = models.TextField(_("what happened"))
+    deaths = models.PositiveIntegerField(_("deaths"), null=True, blank=True)
+    serious_injuries = models.PositiveIntegerField(_("seriously injured"), null=True, blank=True)
+    injuries = models.PositiveIntegerField(_("injured"), null=True, blank=True)
+    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True)
+    direct_loss = models.DecimalField(
+        _("direct loss (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    cause = models.TextField(_("cause"), blank=True)
+    measures = models.TextField(_("measures taken"), blank=True)
+    trend = models.TextField(_("trend"), blank=True)
+    on_site = models.CharField(_("who is on site"), max_length=200, blank=True)
+    contact = models.CharField(_("contact"), max_length=100, blank=True)
+    caller = models.CharField(_("caller"), max_length=50, blank=True)
+    caller_phone = models.CharField(_("caller's number"), max_length=30, blank=True)
+    called_at = models.DateTimeField(_("call time"), null=True, blank=True)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    signed_off_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(_("written at"), auto_now_add=True)
+    received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["incident", "created_at", "pk"]
+        verbose_name = _("incident report")
+        verbose_name_plural = _("incident reports")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.kind} {self.sequence}"
+
+
+class ExpectKind(models.TextChoices):
+    PHONE = "phone", _("Phone report")
+    WRITTEN = "written", _("Written initial report")
+    FOLLOWUP = "followup", _("Follow-up report")
+    FORWARD = "forward", _("Forwarding to the province")
+    SIGHTING = "sighting", _("Report after another channel's sighting")
+
+
+class ExpectStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ExpectedReport(models.Model):
+    """A report the office expects by `due_at`. The worker looks at a row again at
+    `next_check_at` (reminders, the breach, escalations); status is computed from stored times,
+    and only open/met/cancelled is stored (the healthchecks model)."""
+
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="expected"
+    )
+    sighting = models.ForeignKey(
+        "Sighting", null=True, blank=True, on_delete=models.PROTECT, related_name="expected"
+    )
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="expected_reports")
+    kind = models.CharField(max_length=10, choices=ExpectKind.choices)
+    sequence = models.PositiveSmallIntegerField(default=0)
+    window_start = models.DateTimeField()
+    due_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=10, choices=ExpectStatus.choices, default=ExpectStatus.OPEN
+    )
+    stage = models.PositiveSmallIntegerField(default=0)  # steps already taken, see rules.steps
+    next_check_at = models.DateTimeField(null=True, blank=True)
+    met_at = models.DateTimeField(null=True, blank=True)
+    met_by = models.ForeignKey(
+        IncidentReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["due_at"]
+        indexes = [
+            # Only open rows are ever due: the worker's cost follows them, not history.
+            models.Index(fields=["next_check_at"], name="expected_due", condition=Q(status="open")),
+            models.Index(fields=["incident", "kind"], name="expected_incident"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_id} by {self.due_at:%Y-%m-%d %H:%M}"
+
+
+class FlipKind(models.TextChoices):
+    REMINDER = "reminder", _("Reminder")
+    BREACH = "breach", _("Deadline passed")
+    ESCALATION = "escalation", _("Escalation")
+
+
+class DeadlineFlip(models.Model):
+    """A step the worker took on an expected report; notifications are sent from these rows."""
+
+    expected = models.ForeignKey(ExpectedReport, on_delete=models.CASCADE, related_name="flips")
+    kind = models.CharField(max_length=12, choices=FlipKind.choices)
+    stage = models.PositiveSmallIntegerField()
+    due_moment = models.DateTimeField()  # when the step fell due
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["expected", "stage"], name="flip_once_per_stage")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.expected_id} {self.kind} {self.stage}"
+
+
+class SourceKind(models.TextChoices):
+    MEDIA = "media", _("Media / internet")
+    HOTLINE = "hotline", _("12345 hotline")
+    DEPARTMENT = "department", _("Another department")
+    OTHER = "other", _("Other")
+
+
+class SightingStatus(models.TextChoices):
+    UNMATCHED = "unmatched", _("Unmatched")
+    MATCHED = "matched", _("Matched to an incident")
+    DISMISSED = "dismissed", _("Dismissed")
+
+
+class Sighting(models.Model):
+    """The same event seen through another channel (其他渠道信息)."""
+
+    source_kind = models.CharField(_("channel"), max_length=12, choices=SourceKind.choices)
+    source = models.CharField(_("source"), max_length=100)
+    seen_at = models.DateTimeField(_("seen at"))
+    text = models.TextField(_("what was seen"))
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices, blank=True)
+    unit = models.ForeignKey(
+        Unit,
+        verbose_name=_("responsible unit"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="sightings",
+    )
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="sightings"
+    )
+    status = models.CharField(
+        max_length=12, choices=SightingStatus.choices, default=SightingStatus.UNMATCHED
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-seen_at"]
+        verbose_name = _("sighting")
+        verbose_name_plural = _("sightings")
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.seen_at:%Y-%m-%d %H:%M}"
+
+
+class CandidateKind(models.TextChoices):
+    LATE = "late", _("Late report")  # 迟报
+    MISSED = "missed", _("Missed report")  # 漏报
+
+
+class CandidateStatus(models.TextChoices):
+    OPEN = "open", _("Awaiting the chief")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAIVED = "waived", _("Waived")
+    SUPERSEDED = "superseded", _("Superseded: matched to an incident")
+
+
+class ViolationCandidate(models.Model):
+    """A possible late or missed report, with its evidence. Confirming it is accountability's
+    work; the record is made here, the moment the engine sees it."""
+
+    kind = models.CharField(_("kind"), max_length=10, choices=CandidateKind.choices)
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    incident = models.ForeignKey(
+        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="candidates"
+    )
+    expected = models.OneToOneField(
+        ExpectedReport, on_delete=models.PROTECT, related_name="candidate"
+    )
+    minutes_late = models.PositiveIntegerField(_("minutes late"), null=True, blank=True)
+    evidence = models.TextField(_("evidence"))
+    status = models.CharField(
+        max_length=10, choices=CandidateStatus.choices, default=CandidateStatus.OPEN
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("late or missed candidate")
+        verbose_name_plural = _("late and missed candidates")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.unit_id}"
+
+
+class LevelChange(models.Model):
+    incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="level_changes")
+    old_level = models.CharField(max_length=1, choices=Level.choices, blank=True)
+    new_level = models.CharField(max_length=1, choices=Level.choices, blank=True)
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    changed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["changed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} {self.old_level}->{self.new_level}"
+
+
+class Forwarding(models.Model):
+    """The incident passed upward (上报) with the edited, signed-off text."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="forwardings")
+    to_unit = models.ForeignKey(
+        Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
+    )
+    text = models.TextField(_("forwarded text"))
+    forwarded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    forwarded_at = models.DateTimeField(_("forwarded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["forwarded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} -> {self.to_unit_id}"

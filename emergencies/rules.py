@@ -1,0 +1,326 @@
+"""Emergency rules as pure functions over plain data: deadlines, the steps the worker takes on
+each expected report, level suggestion, the consolidated picture and sighting matching.
+
+Times are aware datetimes; anything calendar-like (fixed daily follow-up times) is computed in
+Asia/Shanghai local time and returned as aware datetimes.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from typing import Any
+from zoneinfo import ZoneInfo
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+REMINDER = "reminder"
+BREACH = "breach"
+ESCALATION = "escalation"
+
+
+@dataclass(frozen=True)
+class EscalationStep:
+    after_minutes: int  # after the deadline
+    role: str
+
+
+@dataclass(frozen=True)
+class Rule:
+    """One category × level row of the deadline table, detached from the database."""
+
+    written_minutes: int
+    phone_minutes: int | None = None
+    followup_hours: int | None = None
+    followup_times: tuple[time, ...] = ()
+    forward_minutes: int | None = None
+    reminder_fractions: tuple[float, ...] = (0.5, 0.9)
+    escalation: tuple[EscalationStep, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "written_minutes": self.written_minutes,
+            "phone_minutes": self.phone_minutes,
+            "followup_hours": self.followup_hours,
+            "followup_times": [t.strftime("%H:%M") for t in self.followup_times],
+            "forward_minutes": self.forward_minutes,
+            "reminder_fractions": list(self.reminder_fractions),
+            "escalation": [{"after": s.after_minutes, "role": s.role} for s in self.escalation],
+        }
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> "Rule":
+        return cls(
+            written_minutes=int(data["written_minutes"]),
+            phone_minutes=data.get("phone_minutes"),
+            followup_hours=data.get("followup_hours"),
+            followup_times=tuple(parse_times(",".join(data.get("followup_times", [])))),
+            forward_minutes=data.get("forward_minutes"),
+            reminder_fractions=tuple(float(f) for f in data.get("reminder_fractions", [])),
+            escalation=tuple(
+                EscalationStep(int(s["after"]), str(s["role"])) for s in data.get("escalation", [])
+            ),
+        )
+
+
+_TIME = re.compile(r"^\s*([01]?\d|2[0-3]):([0-5]\d)\s*$")
+
+
+def parse_times(raw: str) -> list[time]:
+    """'08:00, 17:00' -> [08:00, 17:00]; raises ValueError naming the bad part."""
+    times = []
+    for part in re.split(r"[,，、\s]+", raw.strip()):
+        if not part:
+            continue
+        match = _TIME.match(part)
+        if not match:
+            raise ValueError(part)
+        times.append(time(int(match.group(1)), int(match.group(2))))
+    return sorted(set(times))
+
+
+def parse_fractions(raw: str) -> list[float]:
+    values = []
+    for part in re.split(r"[,，、\s]+", raw.strip()):
+        if not part:
+            continue
+        value = float(part)
+        if not 0 < value < 1:
+            raise ValueError(part)
+        values.append(value)
+    return sorted(set(values))
+
+
+def clock_start(known_at: datetime, other_times: Iterable[datetime] = ()) -> datetime:
+    """The clock starts at the earlier of known-at and the first time any channel recorded it."""
+    return min([known_at, *other_times])
+
+
+def followup_due(after: datetime, rule: Rule) -> datetime | None:
+    """When the next follow-up is due, given the moment the previous one was due or received."""
+    candidates: list[datetime] = []
+    if rule.followup_hours:
+        candidates.append(after + timedelta(hours=rule.followup_hours))
+    if rule.followup_times:
+        local = after.astimezone(LOCAL)
+        for day_offset in range(0, 3):
+            day = local.date() + timedelta(days=day_offset)
+            for t in rule.followup_times:
+                slot = datetime.combine(day, t, tzinfo=LOCAL)
+                if slot > local:
+                    candidates.append(slot)
+                    break
+            else:
+                continue
+            break
+    return min(candidates) if candidates else None
+
+
+@dataclass(frozen=True)
+class Step:
+    stage: int  # the row's stage once this step is taken
+    at: datetime
+    kind: str  # REMINDER, BREACH or ESCALATION
+    role: str = ""  # for escalations: whom to escalate to
+    fraction: float = 0.0  # for reminders
+
+
+def steps(window_start: datetime, due_at: datetime, rule: Rule) -> list[Step]:
+    """Every step the worker takes on one expected report, in order."""
+    window = due_at - window_start
+    out: list[Step] = []
+    for fraction in sorted(rule.reminder_fractions):
+        at = window_start + window * fraction
+        if at < due_at:
+            out.append(Step(len(out) + 1, at, REMINDER, fraction=fraction))
+    out.append(Step(len(out) + 1, due_at, BREACH))
+    for step in sorted(rule.escalation, key=lambda s: s.after_minutes):
+        at = due_at + timedelta(minutes=step.after_minutes)
+        out.append(Step(len(out) + 1, at, ESCALATION, role=step.role))
+    return out
+
+
+def step_to_take(all_steps: Sequence[Step], stage: int, now: datetime) -> Step | None:
+    """The one step to take now, if any.
+
+    Steps already taken (index < stage) are done. When the worker was away and several steps
+    fell due, a reminder that a later step has overtaken is dropped — nobody needs "half the
+    time is gone" after the deadline — but the breach and every escalation are always taken,
+    one per call, in order.
+    """
+    due = [s for s in all_steps[stage:] if s.at <= now]
+    if not due:
+        return None
+    for s in due:
+        if s.kind != REMINDER:
+            return s
+    return due[-1]
+
+
+def next_check(all_steps: Sequence[Step], stage: int) -> datetime | None:
+    """When the worker must look at the row again after reaching `stage`."""
+    return all_steps[stage].at if stage < len(all_steps) else None
+
+
+def minutes_late(due_at: datetime, received_at: datetime) -> int:
+    """Whole minutes past the deadline, rounded up: one second late is one minute late."""
+    seconds = (received_at - due_at).total_seconds()
+    return max(0, -int(-seconds // 60))
+
+
+# --- Level suggestion (生产安全事故报告和调查处理条例, Decree 493) ----------------------------
+
+
+@dataclass(frozen=True)
+class Threshold:
+    level: str
+    deaths: int
+    serious_injuries: int
+    loss_10k_yuan: Decimal  # 万元
+
+
+def suggest_level(
+    thresholds: Sequence[Threshold],
+    deaths: int | None,
+    serious_injuries: int | None,
+    loss_10k_yuan: Decimal | None,
+) -> str | None:
+    """The gravest level any reported figure reaches; None when nothing is reported.
+
+    `thresholds` lists the levels from gravest to least grave; the least grave level's figures
+    are its floor (usually one death, one injury or any loss)."""
+    if deaths is None and serious_injuries is None and loss_10k_yuan is None:
+        return None
+    d, s, loss = deaths or 0, serious_injuries or 0, loss_10k_yuan or Decimal(0)
+    for t in thresholds:
+        if d >= t.deaths or s >= t.serious_injuries or loss >= t.loss_10k_yuan:
+            return t.level
+    return None
+
+
+# --- The consolidated picture ---------------------------------------------------------------
+
+PICTURE_FIELDS = (
+    "deaths",
+    "serious_injuries",
+    "injuries",
+    "missing",
+    "direct_loss",
+    "cause",
+    "measures",
+    "trend",
+    "on_site",
+    "contact",
+)
+
+
+def consolidate(reports: Iterable[dict[str, Any]]) -> dict[str, Any]:
+    """The latest known value of every field, reading the chain in the order it was received.
+
+    Follow-ups carry only what is new: a blank field keeps the earlier value, a number replaces
+    it (follow-ups report updated totals, not increments)."""
+    picture: dict[str, Any] = dict.fromkeys(PICTURE_FIELDS)
+    picture["sources"] = {}
+    for report in reports:
+        for name in PICTURE_FIELDS:
+            value = report.get(name)
+            if value is None or value == "":
+                continue
+            picture[name] = value
+            picture["sources"][name] = report.get("label", "")
+    return picture
+
+
+# --- Matching sightings to incidents ---------------------------------------------------------
+
+_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]+")
+_WORD = re.compile(r"[A-Za-z0-9]+")
+
+
+def shingles(text: str) -> set[str]:
+    """Character bigrams of the Chinese runs (single characters for one-character runs) and
+    lower-cased Latin words and numbers."""
+    out: set[str] = set()
+    for run in _CJK.findall(text):
+        if len(run) == 1:
+            out.add(run)
+        out.update(run[i : i + 2] for i in range(len(run) - 1))
+    out.update(w.lower() for w in _WORD.findall(text))
+    return out
+
+
+def similarity(a: str, b: str) -> float:
+    sa, sb = shingles(a), shingles(b)
+    if not sa or not sb:
+        return 0.0
+    return len(sa & sb) / len(sa | sb)
+
+
+def containment(small: str, large: str) -> float:
+    """Share of the shorter text's shingles found in the longer one (robust to length)."""
+    sa, sb = shingles(small), shingles(large)
+    if not sa or not sb:
+        return 0.0
+    if len(sa) > len(sb):
+        sa, sb = sb, sa
+    return len(sa & sb) / len(sa)
+
+
+@dataclass(frozen=True)
+class IncidentFacts:
+    pk: int
+    text: str  # title, place and report summaries
+    place: str
+    unit_ids: frozenset[int]
+    clock_start: datetime
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class SightingFacts:
+    text: str
+    place: str
+    seen_at: datetime
+    unit_id: int | None = None
+    category: str = ""
+
+
+@dataclass(frozen=True)
+class MatchProposal:
+    incident_pk: int
+    score: float
+    reasons: tuple[str, ...] = field(default_factory=tuple)
+
+
+MATCH_WINDOW = timedelta(hours=24)
+MATCH_THRESHOLD = 0.3
+
+
+def propose_matches(
+    sighting: SightingFacts, incidents: Iterable[IncidentFacts], limit: int = 5
+) -> list[MatchProposal]:
+    """Open incidents that are likely the same event, best first.
+
+    Only incidents within a day of the sighting are considered; the score mixes the same
+    responsible unit, overlapping place names and text similarity on character bigrams."""
+    out = []
+    for inc in incidents:
+        if abs(inc.clock_start - sighting.seen_at) > MATCH_WINDOW:
+            continue
+        reasons = []
+        score = 0.6 * containment(sighting.text, inc.text)
+        if score >= 0.15:
+            reasons.append("text")
+        if sighting.unit_id is not None and sighting.unit_id in inc.unit_ids:
+            score += 0.25
+            reasons.append("unit")
+        if sighting.place and inc.place and containment(sighting.place, inc.place) >= 0.5:
+            score += 0.2
+            reasons.append("place")
+        if sighting.category and sighting.category == inc.category:
+            score += 0.05
+        if score >= MATCH_THRESHOLD:
+            out.append(MatchProposal(inc.pk, round(score, 3), tuple(reasons)))
+    out.sort(key=lambda p: -p.score)
+    return out[:limit]

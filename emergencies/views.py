@@ -1,0 +1,430 @@
+"""Emergency screens. Views validate and render; `actions` writes."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from audit.actions import record
+from emergencies import actions, policy, queries, rules
+from emergencies.access import any_access, get_visible_incident, visible_incidents
+from emergencies.forms import (
+    DeadlineRuleForm,
+    FollowupForm,
+    ForwardForm,
+    LevelForm,
+    PhoneFollowupForm,
+    PhoneInitialForm,
+    SightingForm,
+    WrittenInitialForm,
+)
+from emergencies.models import (
+    CandidateStatus,
+    DeadlineRule,
+    ExpectStatus,
+    Incident,
+    IncidentReport,
+    IncidentStatus,
+    ReportState,
+    Sighting,
+    SightingStatus,
+    ViolationCandidate,
+)
+from org.duty import route, years_without_calendar
+from org.models import provincial_office
+from org.roles import Capability
+from xinbao.core.http import AuthedRequest
+
+
+def _need(request: AuthedRequest, capability: Capability) -> None:
+    if not request.user.can(capability):
+        raise PermissionDenied
+
+
+def board(request: AuthedRequest) -> HttpResponse:
+    if not any_access(request.user):
+        raise PermissionDenied
+    now = timezone.now()
+    incidents = queries.board_rows(
+        visible_incidents(request.user).filter(status=IncidentStatus.OPEN)
+    )
+    rows = [
+        {"incident": inc, "urgency": queries.urgency(inc.next_due, now)}  # type: ignore[attr-defined]
+        for inc in incidents
+    ]
+    awaiting = IncidentReport.objects.none()
+    if request.user.can(Capability.SIGN_OFF) and request.user.unit_id is not None:
+        awaiting = IncidentReport.objects.filter(
+            unit_id=request.user.unit_id, state=ReportState.AWAITING_SIGNOFF
+        ).select_related("incident", "unit")
+    context = {
+        "can_log": request.user.can(Capability.LOG_CALLS),
+        "can_handle": request.user.can(Capability.HANDLE_INCIDENTS),
+        "rows": rows,
+        "now": now,
+        "awaiting": awaiting,
+        "desk": route(now),
+        "recent_closed": visible_incidents(request.user)
+        .filter(status=IncidentStatus.CLOSED)
+        .order_by("-closed_at")[:10],
+        "open_candidates": ViolationCandidate.objects.filter(status=CandidateStatus.OPEN).count()
+        if request.user.can(Capability.HANDLE_INCIDENTS)
+        else None,
+    }
+    template = (
+        "emergencies/_board_rows.html"
+        if request.headers.get("HX-Request")
+        else "emergencies/board.html"
+    )
+    return render(request, template, context)
+
+
+def new_incident(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    by_phone = user.can(Capability.LOG_CALLS)
+    if not by_phone and not (user.can(Capability.REPORT_EMERGENCIES) and user.unit_id):
+        raise PermissionDenied
+    form_class = PhoneInitialForm if by_phone else WrittenInitialForm
+    initial = {"known_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
+    form = form_class(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        units = [data["unit"]] if by_phone else [user.unit]
+        facts = actions.IncidentFacts(
+            title=data["title"],
+            category=data["category"],
+            place=data["place"],
+            occurred_at=data["occurred_at"],
+            known_at=data["known_at"],
+            units=units,
+            level=data.get("level") or "",
+            subtype=data.get("subtype") or "",
+            sensitive=bool(data.get("sensitive")),
+        )
+        try:
+            call = form.call() if isinstance(form, PhoneInitialForm) else None
+            report = actions.do_open_incident(user, facts, form.content(), call)
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if call:
+                messages.success(
+                    request, _("Phone report logged; the unit's written report is now expected.")
+                )
+            else:
+                messages.success(
+                    request, _("Initial report saved: your unit head must sign it off now.")
+                )
+            return redirect("emergencies:detail", pk=report.incident_id)
+    return render(request, "emergencies/new.html", {"form": form, "by_phone": by_phone})
+
+
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    incident = get_visible_incident(user, pk)
+    reports = list(
+        IncidentReport.objects.filter(incident=incident).select_related(
+            "unit", "author", "signed_off_by"
+        )
+    )
+    now = timezone.now()
+    expected = list(incident.expected.select_related("unit").order_by("due_at"))
+    picture = queries.picture(reports)
+    units = list(incident.responsible_units.all())
+    suggested = rules.suggest_level(
+        policy.thresholds(), picture["deaths"], picture["serious_injuries"], picture["direct_loss"]
+    )
+    can_report = user.can(Capability.REPORT_EMERGENCIES) and user.unit_id in {u.pk for u in units}
+    context: dict[str, Any] = {
+        "incident": incident,
+        "reports": [(r, queries.report_label(r)) for r in reports],
+        "expected": [
+            (e, queries.urgency(e.due_at, now) if e.status == ExpectStatus.OPEN else e.status)
+            for e in expected
+        ],
+        "picture": picture,
+        "timeline": queries.timeline(incident, reports),
+        "units": units,
+        "suggested": suggested,
+        "suggested_label": dict(incident._meta.get_field("level").choices or []).get(
+            suggested or "", ""
+        ),
+        "now": now,
+        "can_report": can_report and incident.status == IncidentStatus.OPEN,
+        "can_log": user.can(Capability.LOG_CALLS) and incident.status == IncidentStatus.OPEN,
+        "can_handle": user.can(Capability.HANDLE_INCIDENTS),
+        "can_sign": [
+            r
+            for r in reports
+            if r.state == ReportState.AWAITING_SIGNOFF
+            and user.can(Capability.SIGN_OFF)
+            and r.unit_id == user.unit_id
+        ],
+        "level_form": LevelForm(initial={"level": incident.level}),
+        "forward_form": _forward_form(incident, reports, picture),
+        "policy_rule": policy.rule_for(incident),
+    }
+    return render(request, "emergencies/detail.html", context)
+
+
+def _forward_form(
+    incident: Incident, reports: list[IncidentReport], picture: dict[str, Any]
+) -> ForwardForm:
+    lines = [
+        incident.title,
+        f"{timezone.localtime(incident.occurred_at):%Y-%m-%d %H:%M} {incident.place}",
+    ]
+    lines += [r.summary for r in reports if r.state == ReportState.RECEIVED]
+    for field, label in (
+        ("deaths", _("Deaths")),
+        ("serious_injuries", _("Seriously injured")),
+        ("injuries", _("Injured")),
+        ("missing", _("Missing")),
+    ):
+        if picture[field] is not None:
+            lines.append(f"{label}: {picture[field]}")
+    if picture["measures"]:
+        lines.append(_("Measures taken") + ": " + picture["measures"])
+    province = provincial_office()
+    return ForwardForm(
+        initial={"text": "\n".join(lines), "to_unit": province.pk if province else None}
+    )
+
+
+def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    incident = get_visible_incident(user, pk)
+    by_phone = user.can(Capability.LOG_CALLS)
+    if not by_phone and not user.can(Capability.REPORT_EMERGENCIES):
+        raise PermissionDenied
+    units = incident.responsible_units.all()
+    form: FollowupForm = (
+        PhoneFollowupForm(request.POST or None, units=units)
+        if by_phone
+        else FollowupForm(request.POST or None)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            call = form.call() if isinstance(form, PhoneFollowupForm) else None
+            actions.do_add_report(
+                user,
+                incident.pk,
+                form.cleaned_data["kind"],
+                form.content(),
+                unit=form.cleaned_data.get("unit"),
+                call=call,
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Report recorded."))
+            return redirect("emergencies:detail", pk=incident.pk)
+    return render(
+        request,
+        "emergencies/report_form.html",
+        {"form": form, "incident": incident, "by_phone": by_phone},
+    )
+
+
+@require_POST
+def sign_off(request: AuthedRequest, report_id: int) -> HttpResponse:
+    report = get_object_or_404(IncidentReport, pk=report_id)
+    get_visible_incident(request.user, report.incident_id)
+    try:
+        actions.do_sign_off_report(request.user, report.pk)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Signed off: the office has received the report."))
+    return redirect("emergencies:detail", pk=report.incident_id)
+
+
+@require_POST
+def change_level(request: AuthedRequest, pk: int) -> HttpResponse:
+    incident = get_visible_incident(request.user, pk)
+    form = LevelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Please give a reason."))
+    else:
+        try:
+            actions.do_change_level(
+                request.user, incident.pk, form.cleaned_data["level"], form.cleaned_data["reason"]
+            )
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Level changed; open deadlines were recomputed."))
+    return redirect("emergencies:detail", pk=incident.pk)
+
+
+@require_POST
+def reapply_policy(request: AuthedRequest, pk: int) -> HttpResponse:
+    incident = get_visible_incident(request.user, pk)
+    try:
+        actions.do_reapply_policy(request.user, incident.pk)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The current deadline table now applies to this incident."))
+    return redirect("emergencies:detail", pk=incident.pk)
+
+
+@require_POST
+def forward(request: AuthedRequest, pk: int) -> HttpResponse:
+    incident = get_visible_incident(request.user, pk)
+    form = ForwardForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The forwarded text is required."))
+    else:
+        try:
+            actions.do_forward(
+                request.user, incident.pk, form.cleaned_data["to_unit"], form.cleaned_data["text"]
+            )
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("Forwarded upward."))
+    return redirect("emergencies:detail", pk=incident.pk)
+
+
+def sightings(request: AuthedRequest) -> HttpResponse:
+    _need(request, Capability.LOG_CALLS)
+    form = SightingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            sighting = actions.do_record_sighting(
+                request.user,
+                source_kind=data["source_kind"],
+                source=data["source"],
+                seen_at=data["seen_at"],
+                text=data["text"],
+                place=data.get("place") or "",
+                category=data.get("category") or "",
+                unit=data.get("unit"),
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("Sighting recorded. Check the proposed matches."))
+            return redirect("emergencies:sighting", pk=sighting.pk)
+    unmatched = Sighting.objects.filter(status=SightingStatus.UNMATCHED).select_related("unit")
+    recent = Sighting.objects.exclude(status=SightingStatus.UNMATCHED).select_related(
+        "unit", "incident"
+    )[:20]
+    return render(
+        request,
+        "emergencies/sightings.html",
+        {"form": form, "unmatched": unmatched, "recent": recent},
+    )
+
+
+def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
+    _need(request, Capability.LOG_CALLS)
+    s = get_object_or_404(Sighting.objects.select_related("unit", "incident"), pk=pk)
+    proposals = []
+    if s.status == SightingStatus.UNMATCHED:
+        from emergencies.matching import proposals_for
+
+        proposals = proposals_for(s)
+    watch = s.expected.select_related("unit").first()
+    return render(
+        request, "emergencies/sighting.html", {"s": s, "proposals": proposals, "watch": watch}
+    )
+
+
+@require_POST
+def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
+    _need(request, Capability.LOG_CALLS)
+    raw = request.POST.get("incident", "")
+    incident_id = int(raw) if raw.isdigit() else None
+    try:
+        actions.do_match_sighting(request.user, pk, incident_id)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    except Incident.DoesNotExist:
+        messages.error(request, _("No such incident."))
+    else:
+        messages.success(
+            request, _("Sighting matched.") if incident_id else _("Sighting dismissed.")
+        )
+    return redirect("emergencies:sighting", pk=pk)
+
+
+def candidates(request: AuthedRequest) -> HttpResponse:
+    _need(request, Capability.HANDLE_INCIDENTS)
+    status = request.GET.get("status", CandidateStatus.OPEN)
+    rows = ViolationCandidate.objects.select_related("unit", "incident", "expected").order_by(
+        "-created_at"
+    )
+    if status in CandidateStatus.values:
+        rows = rows.filter(status=status)
+    return render(
+        request,
+        "emergencies/candidates.html",
+        {"rows": rows[:200], "status": status, "statuses": CandidateStatus.choices},
+    )
+
+
+def deadline_policy(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if not any_access(user):
+        raise PermissionDenied
+    editable = user.can(Capability.EDIT_DEADLINES)
+    rows = list(DeadlineRule.objects.all())
+    fields = [*DeadlineRuleForm.Meta.fields, "escalation"]
+    originals = {r.pk: {k: getattr(r, k) for k in fields} for r in rows}
+    forms = [DeadlineRuleForm(request.POST or None, instance=r, prefix=f"r{r.pk}") for r in rows]
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if all(f.is_valid() for f in forms):
+            with transaction.atomic():
+                changed = 0
+                for f in forms:
+                    if not f.has_changed():
+                        continue
+                    before = originals[f.instance.pk]
+                    rule = f.save(commit=False)
+                    rule.escalation = f.cleaned_data["escalation_text"]
+                    rule.save()
+                    after = {k: getattr(rule, k) for k in fields}
+                    record(
+                        user,
+                        "deadline_rule_changed",
+                        str(rule),
+                        {"before": _plain(before), "after": _plain(after)},
+                    )
+                    changed += 1
+            messages.success(
+                request,
+                _(
+                    "%(n)s rule(s) saved. New incidents use them; "
+                    "open incidents keep theirs unless re-applied."
+                )
+                % {"n": changed},
+            )
+            return redirect("emergencies:policy")
+        messages.error(request, _("Some rows have errors; nothing was saved."))
+    return render(
+        request,
+        "emergencies/policy.html",
+        {
+            "forms": forms,
+            "editable": editable,
+            "missing_years": years_without_calendar(timezone.localdate().year),
+        },
+    )
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v if isinstance(v, int | str | list | type(None)) else str(v))
+        for k, v in values.items()
+    }

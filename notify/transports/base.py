@@ -1,0 +1,149 @@
+"""What every transport shares: the error it raises, the payload it gets, one HTTP helper.
+
+Delivery semantics, stated plainly: the inbox is exactly-once, because its row is written in
+the same transaction as the event. External sends are at-least-once: if a worker dies after a
+server accepted a message but before the database recorded it, the delivery's lease lapses and
+another worker sends it again. Every request therefore carries the delivery's idempotency key
+(HTTP header `X-Xinbao-Delivery`, the e-mail's Message-ID) so a receiver can drop that rare
+repeat.
+"""
+
+import json
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+from typing import Any, Protocol, TypedDict
+from urllib.parse import urljoin
+
+from django.conf import settings
+
+from notify import rules
+
+TIMEOUT_SECONDS = 5.0
+MAX_ANSWER_BYTES = 64 * 1024
+DELIVERY_HEADER = "X-Xinbao-Delivery"
+USER_AGENT = "xinbao-notify/1"
+
+
+class TransportError(Exception):
+    """A send that did not succeed. `permanent`: retrying cannot help (a broken configuration),
+    so the delivery fails at once instead of backing off."""
+
+    def __init__(self, detail: str, permanent: bool = False) -> None:
+        super().__init__(detail)
+        self.detail = rules.truncate(detail, 500)
+        self.permanent = permanent
+
+
+class Payload(TypedDict):
+    title: str
+    body: str
+    url: str
+    severity: str
+
+
+class ChannelLike(Protocol):
+    """The fields of `notify.models.Channel` a transport reads."""
+
+    kind: str
+    label: str
+    target: str
+    secret: str
+    template: str
+    sms_url: str
+
+
+class Transport(Protocol):
+    def __call__(self, channel: ChannelLike, payload: Payload, delivery_key: str) -> str: ...
+
+
+def absolute_link(path: str) -> str:
+    """The message's link as an outsider can follow it: `NOTIFY_BASE_URL` + path when the
+    deployment sets one, else the bare path."""
+    base = str(getattr(settings, "NOTIFY_BASE_URL", "") or "")
+    if not path or not base:
+        return path
+    return urljoin(base.rstrip("/") + "/", path.lstrip("/"))
+
+
+@dataclass(frozen=True)
+class Answer:
+    status: int
+    body: bytes
+
+    def json(self) -> Any:
+        try:
+            return json.loads(self.body.decode("utf-8"))
+        except (UnicodeDecodeError, ValueError):
+            return None
+
+    def snippet(self) -> str:
+        return self.body[:200].decode("utf-8", "replace").strip()
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """A redirected POST would be replayed as a GET without its body: treat it as an error."""
+
+    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
+        return None
+
+
+_opener = urllib.request.build_opener(_NoRedirect)
+
+
+def post_json(url: str, data: object, delivery_key: str) -> Answer:
+    """POST `data` as JSON; return any answer with a status below 300, raise otherwise."""
+    if not rules.is_http_url(url):
+        raise TransportError("not an http(s) URL", permanent=True)
+    request = urllib.request.Request(
+        url,
+        data=json.dumps(data, ensure_ascii=False).encode("utf-8"),
+        method="POST",
+        headers={
+            "Content-Type": "application/json; charset=utf-8",
+            "User-Agent": USER_AGENT,
+            DELIVERY_HEADER: delivery_key,
+        },
+    )
+    try:
+        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
+            answer = Answer(response.status, response.read(MAX_ANSWER_BYTES))
+    except urllib.error.HTTPError as exc:
+        body = exc.read(MAX_ANSWER_BYTES) if exc.fp is not None else b""
+        snippet = Answer(exc.code, body).snippet()
+        raise TransportError(f"HTTP {exc.code}" + (f": {snippet}" if snippet else "")) from None
+    except urllib.error.URLError as exc:
+        raise TransportError(f"connection failed: {exc.reason}") from None
+    except TimeoutError:
+        raise TransportError(f"no answer within {TIMEOUT_SECONDS:g} s") from None
+    except (OSError, ValueError) as exc:
+        raise TransportError(f"connection failed: {exc}") from None
+    if answer.status >= 300:
+        raise TransportError(f"HTTP {answer.status}: {answer.snippet()}")
+    return answer
+
+
+def robot_answer(answer: Answer) -> str:
+    """WeCom and DingTalk robots answer 200 with {"errcode": 0, "errmsg": "ok"} on success and
+    a non-zero errcode (bad key, bad signature, rate limit…) otherwise."""
+    data = answer.json()
+    if not isinstance(data, dict) or "errcode" not in data:
+        raise TransportError(f"HTTP {answer.status}, unexpected answer: {answer.snippet()}")
+    if data["errcode"] != 0:
+        raise TransportError(f"errcode {data['errcode']}: {data.get('errmsg', '')}")
+    return f"HTTP {answer.status}, errcode 0"
+
+
+SEVERITY_MARK = {"info": "", "warning": "【提醒】", "urgent": "【紧急】"}
+
+
+def markdown(payload: Payload) -> str:
+    """The message as robot markdown: bold title, body lines, a link to xinbao."""
+    mark = SEVERITY_MARK.get(payload["severity"], "")
+    title = payload["title"]
+    lines = [f"**{title if title.startswith('【') else mark + title}**", ""]
+    lines += [line for line in payload["body"].splitlines() if line.strip()]
+    link = absolute_link(payload["url"])
+    if link:
+        lines += ["", f"[{link}]({link})" if rules.is_http_url(link) else link]
+    return rules.truncate("\n".join(lines), 3800)

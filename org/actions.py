@@ -1,0 +1,277 @@
+"""Every write to the official calendar, the office hours and the duty roster goes through here:
+one transaction and one audit entry per call. Views never write these models themselves.
+
+A refused write raises `ActionError` with a message for the user and writes nothing.
+"""
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from django.core.exceptions import PermissionDenied
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from org import schedule
+from org.duty import LOCAL
+from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay, User
+from org.queries import ROSTER_ROLES, local_midnight
+from org.roles import Capability
+from org.schedule import Span
+
+
+class ActionError(Exception):
+    """A refused write. The message is for the user and already translated."""
+
+
+def _require(actor: User, capability: Capability) -> None:
+    if not actor.can(capability):
+        raise PermissionDenied
+
+
+# --- the official calendar ------------------------------------------------------------------
+
+
+def do_add_official_days(
+    actor: User, start: date, end: date, kind: str, name: str
+) -> list[OfficialDay]:
+    """Enter start..end (inclusive) as holidays or swapped working days, all or nothing."""
+    _require(actor, Capability.MANAGE_CALENDAR)
+    if kind not in DayKind.values:
+        raise ActionError(_("Choose holiday or swapped working day."))
+    name = name.strip()
+    if not name:
+        raise ActionError(_("Give the name of the holiday, e.g. National Day."))
+    try:
+        with transaction.atomic():
+            entered = dict(
+                OfficialDay.objects.filter(date__range=(start, end)).values_list("date", "kind")
+            )
+            if problem := schedule.range_problem(start, end, kind, entered):
+                raise ActionError(problem)
+            days = OfficialDay.objects.bulk_create(
+                [
+                    OfficialDay(date=day, kind=kind, name=name)
+                    for day in schedule.days_between(start, end)
+                ]
+            )
+            record(
+                actor,
+                "official_days_added",
+                f"{start.isoformat()}..{end.isoformat()}",
+                {"dates": [d.date.isoformat() for d in days], "kind": kind, "name": name},
+            )
+    except IntegrityError as exc:  # another administrator entered one of the days just now
+        raise ActionError(_("Someone else entered some of these days just now.")) from exc
+    return days
+
+
+def do_remove_official_day(actor: User, day_id: int) -> OfficialDay:
+    _require(actor, Capability.MANAGE_CALENDAR)
+    with transaction.atomic():
+        day = OfficialDay.objects.select_for_update().filter(pk=day_id).first()
+        if day is None:
+            raise ActionError(_("That day was already removed."))
+        removed = {"date": day.date.isoformat(), "kind": day.kind, "name": day.name}
+        day.delete()
+        record(actor, "official_day_removed", removed["date"], removed)
+    return day
+
+
+def do_publish_calendar_year(actor: User, year: int, published_on: date) -> CalendarYear:
+    """Declare a year's official calendar complete: from now on its routing follows it and the
+    duty office's warning for that year goes away."""
+    _require(actor, Capability.MANAGE_CALENDAR)
+    try:
+        with transaction.atomic():
+            if CalendarYear.objects.filter(year=year).exists():
+                raise ActionError(_("%(year)s is already published.") % {"year": year})
+            days = OfficialDay.objects.filter(date__year=year)
+            holidays = days.filter(kind=DayKind.HOLIDAY).count()
+            if holidays == 0:
+                raise ActionError(
+                    _("Enter the holidays of %(year)s before publishing the year.") % {"year": year}
+                )
+            source = f"entered by {actor.get_username()}"[:40]  # the column's width
+            published = CalendarYear.objects.create(
+                year=year, source=source, published_on=published_on
+            )
+            record(
+                actor,
+                "calendar_year_published",
+                str(year),
+                {
+                    "published_on": published_on.isoformat(),
+                    "holidays": holidays,
+                    "workdays": days.filter(kind=DayKind.WORKDAY).count(),
+                },
+            )
+    except IntegrityError as exc:
+        raise ActionError(_("%(year)s is already published.") % {"year": year}) from exc
+    return published
+
+
+def do_set_office_hours(
+    actor: User, morning_start: time, morning_end: time, afternoon_start: time, afternoon_end: time
+) -> OfficeHours:
+    _require(actor, Capability.MANAGE_CALENDAR)
+    new = (morning_start, morning_end, afternoon_start, afternoon_end)
+    if problem := schedule.office_hours_problem(*new):
+        raise ActionError(problem)
+    fields = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
+    with transaction.atomic():
+        OfficeHours.current()
+        hours = OfficeHours.objects.select_for_update().get(pk=1)
+        before = {f: getattr(hours, f).isoformat("minutes") for f in fields}
+        for field, value in zip(fields, new, strict=True):
+            setattr(hours, field, value)
+        hours.save()
+        after = {f: getattr(hours, f).isoformat("minutes") for f in fields}
+        record(actor, "office_hours_changed", "OfficeHours", {"before": before, "after": after})
+    return hours
+
+
+# --- the duty roster ------------------------------------------------------------------------
+
+
+def _shift_label(shift: DutyShift) -> str:
+    return f"{shift.person.get_username()} {shift.starts_at.astimezone(LOCAL):%Y-%m-%d %H:%M}"
+
+
+def _shift_facts(shift: DutyShift) -> dict[str, object]:
+    return {
+        "person": shift.person.get_username(),
+        "starts_at": shift.starts_at.astimezone(LOCAL).isoformat(),
+        "ends_at": shift.ends_at.astimezone(LOCAL).isoformat(),
+        "is_leader": shift.is_leader,
+        "note": shift.note,
+    }
+
+
+def _may_be_on_duty(person: User) -> bool:
+    return person.is_active and person.role in ROSTER_ROLES
+
+
+def do_add_duty_shift(
+    actor: User,
+    person: User,
+    starts_at: datetime,
+    ends_at: datetime,
+    is_leader: bool = False,
+    note: str = "",
+) -> DutyShift:
+    _require(actor, Capability.MANAGE_DUTY)
+    if not _may_be_on_duty(person):
+        raise ActionError(_("%(person)s cannot be put on the duty roster.") % {"person": person})
+    if problem := schedule.shift_problem(starts_at, ends_at):
+        raise ActionError(problem)
+    with transaction.atomic():
+        # Two duty officers adding shifts for one person at once: the second waits here and
+        # then sees the first one's shift.
+        User.objects.select_for_update().filter(pk=person.pk).first()
+        clash = (
+            DutyShift.objects.filter(person=person, starts_at__lt=ends_at, ends_at__gt=starts_at)
+            .order_by("starts_at")
+            .first()
+        )
+        if clash is not None:
+            raise ActionError(
+                _("%(person)s is already on duty from %(start)s to %(end)s.")
+                % {
+                    "person": person,
+                    "start": f"{clash.starts_at.astimezone(LOCAL):%Y-%m-%d %H:%M}",
+                    "end": f"{clash.ends_at.astimezone(LOCAL):%Y-%m-%d %H:%M}",
+                }
+            )
+        shift = DutyShift.objects.create(
+            person=person,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            is_leader=is_leader,
+            note=note.strip(),
+        )
+        record(actor, "duty_shift_added", _shift_label(shift), _shift_facts(shift))
+    return shift
+
+
+def do_delete_duty_shift(actor: User, shift_id: int, now: datetime | None = None) -> None:
+    """Only shifts that have not started: the past roster is the record of who was on duty."""
+    _require(actor, Capability.MANAGE_DUTY)
+    now = now or timezone.now()
+    with transaction.atomic():
+        shift = (
+            DutyShift.objects.select_for_update().select_related("person").filter(pk=shift_id)
+        ).first()
+        if shift is None:
+            raise ActionError(_("That shift was already deleted."))
+        if shift.starts_at <= now:
+            raise ActionError(_("A shift that has started is part of the record and stays."))
+        facts = _shift_facts(shift)
+        target = _shift_label(shift)
+        shift.delete()
+        record(actor, "duty_shift_deleted", target, facts)
+
+
+@dataclass(frozen=True)
+class RepeatResult:
+    copied: int
+    skipped: int  # would overlap, would start in the past, or the person left the roster
+
+
+def do_repeat_week(actor: User, monday: date, now: datetime | None = None) -> RepeatResult:
+    """Copy the shifts of the week before `monday`'s week into it, a week later each."""
+    _require(actor, Capability.MANAGE_DUTY)
+    now = now or timezone.now()
+    monday = schedule.week_start(monday)
+    week = timedelta(days=7)
+    with transaction.atomic():
+        source = list(
+            DutyShift.objects.filter(
+                starts_at__gte=local_midnight(monday - week), starts_at__lt=local_midnight(monday)
+            )
+            .select_related("person")
+            .order_by("starts_at", "pk")
+        )
+        people = {s.person_id for s in source}
+        list(User.objects.select_for_update().filter(pk__in=people).order_by("pk"))
+        taken: dict[int, list[Span]] = {p: [] for p in people}
+        for other in DutyShift.objects.filter(
+            person_id__in=people,
+            starts_at__lt=local_midnight(monday + week) + schedule.MAX_SHIFT,
+            ends_at__gt=local_midnight(monday),
+        ):
+            taken[other.person_id].append(Span(other.starts_at, other.ends_at))
+        copies: list[DutyShift] = []
+        for shift in source:
+            span = Span(shift.starts_at + week, shift.ends_at + week)
+            if (
+                not _may_be_on_duty(shift.person)
+                or span.starts_at <= now
+                or schedule.overlaps(span, taken[shift.person_id])
+            ):
+                continue
+            taken[shift.person_id].append(span)
+            copies.append(
+                DutyShift(
+                    person=shift.person,
+                    starts_at=span.starts_at,
+                    ends_at=span.ends_at,
+                    is_leader=shift.is_leader,
+                    note=shift.note,
+                )
+            )
+        DutyShift.objects.bulk_create(copies)
+        result = RepeatResult(copied=len(copies), skipped=len(source) - len(copies))
+        if copies:
+            record(
+                actor,
+                "duty_week_repeated",
+                monday.isoformat(),
+                {
+                    "from": (monday - week).isoformat(),
+                    "copied": [_shift_facts(c) for c in copies],
+                    "skipped": result.skipped,
+                },
+            )
+    return result

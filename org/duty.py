@@ -1,0 +1,72 @@
+"""Where a report goes at a given moment, and who is on duty: the database side of
+`org.calendar`. During office hours reports go to the information section; outside them —
+nights, weekends, official holidays, but not swapped working days — to the duty office."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from django.db.models import QuerySet
+
+from org.calendar import Calendar, Hours, in_office_hours
+from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay, User
+from org.roles import Role
+
+LOCAL = ZoneInfo("Asia/Shanghai")
+
+
+class Desk(StrEnum):
+    SECTION = "section"  # 信息科
+    DUTY = "duty"  # 值班室
+
+
+def calendar_for(*days: date) -> Calendar:
+    years = {d.year for d in days}
+    overrides = dict(OfficialDay.objects.filter(date__year__in=years).values_list("date", "kind"))
+    known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return Calendar(overrides=overrides, known_years=known)
+
+
+def office_hours() -> Hours:
+    h = OfficeHours.current()
+    return Hours(h.morning_start, h.morning_end, h.afternoon_start, h.afternoon_end)
+
+
+@dataclass(frozen=True)
+class Routing:
+    desk: Desk
+    calendar_known: bool  # False: the year has no official calendar yet (weekends only)
+
+
+def route(moment: datetime) -> Routing:
+    local = moment.astimezone(LOCAL)
+    calendar = calendar_for(local.date())
+    desk = Desk.SECTION if in_office_hours(local, calendar, office_hours()) else Desk.DUTY
+    return Routing(desk, calendar.knows(local.date()))
+
+
+def on_duty(moment: datetime) -> QuerySet[User]:
+    """The people whose shift covers the moment, leader on duty last."""
+    shift_people = DutyShift.objects.filter(
+        starts_at__lte=moment, ends_at__gt=moment, person__is_active=True
+    ).values("person_id")
+    return User.objects.filter(pk__in=shift_people).order_by("role", "pk")
+
+
+def desk_people(moment: datetime) -> list[User]:
+    """Whom a new report is announced to first: the section's editors in office hours; the
+    person on duty outside them (every duty officer if the roster has a gap)."""
+    if route(moment).desk == Desk.SECTION:
+        return list(
+            User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True).order_by("pk")
+        )
+    people = list(on_duty(moment))
+    if not people:
+        people = list(User.objects.filter(role=Role.DUTY_OFFICER, is_active=True).order_by("pk"))
+    return people
+
+
+def years_without_calendar(*years: int) -> list[int]:
+    known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    return [y for y in years if y not in known]

@@ -1,0 +1,26 @@
+// Live countdowns for elements with data-due (ISO 8601). Re-scans after htmx swaps.
+(function () {
+  "use strict";
+  var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
+  function fmt(ms) {
+    var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
+    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var t = (h ? h + ":" : "") + String(m).padStart(h ? 2 : 1, "0") + ":" + String(sec).padStart(2, "0");
+    if (zh) return late ? "已超时 " + t : "剩余 " + t;
+    return late ? "overdue " + t : t + " left";
+  }
+  function tick() {
+    var now = Date.now();
+    document.querySelectorAll("[data-due]").forEach(function (el) {
+      var due = Date.parse(el.getAttribute("data-due"));
+      if (isNaN(due)) return;
+      var ms = due - now;
+      el.textContent = fmt(ms);
+      el.classList.toggle("overdue", ms < 0);
+      el.classList.toggle("soon", ms >= 0 && ms < 15 * 60 * 1000);
+    });
+  }
+  tick();
+  setInterval(tick, 1000);
+  document.addEventListener("htmx:afterSwap", tick);
+})();

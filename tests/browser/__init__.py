@@ -1,0 +1,1 @@
+"""Browser tests (Playwright driving the OS's Chromium); see conftest.py."""

@@ -1,0 +1,142 @@
+"""Browser tests: Playwright (sync API) driving the operating system's Chromium, headless,
+against pytest-django's live server.
+
+Chromium is looked for in $XINBAO_CHROMIUM (when set, only that path counts), then
+/usr/bin/chromium, then `chromium` on the PATH. Without one the browser tests are skipped and
+one loud line says so at the end of the run — unless CI=true, where the missing browser is a
+failure: CI must not go green without having driven a browser.
+"""
+
+import os
+import re
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+# Playwright's sync API runs an asyncio event loop in the test thread; Django refuses ORM calls
+# from a thread with a running loop unless told that this is deliberate.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+DEFAULT_TIMEOUT_MS = 10_000
+SKIPPED_LINE = "!!! BROWSER TESTS SKIPPED: no Chromium found (install chromium) !!!"
+BROWSER_DIR = Path(__file__).resolve().parent
+_skipped = pytest.StashKey[bool]()
+_pages = pytest.StashKey[tuple[Path, list[Any]]]()
+
+
+def find_chromium() -> str | None:
+    """The Chromium to drive, or None. A set XINBAO_CHROMIUM is the only candidate."""
+    configured = os.environ.get("XINBAO_CHROMIUM")
+    candidates: list[str | None] = (
+        [configured] if configured is not None else ["/usr/bin/chromium", shutil.which("chromium")]
+    )
+    for candidate in candidates:
+        if candidate and os.path.isfile(candidate) and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # This hook sees the whole session's items: mark only the ones in this directory.
+    for item in items:
+        if BROWSER_DIR in item.path.parents:
+            item.add_marker(pytest.mark.browser)
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    if config.stash.get(_skipped, False):
+        terminalreporter.write_line(SKIPPED_LINE, red=True, bold=True)
+
+
+@pytest.fixture(scope="session")
+def browser(pytestconfig: pytest.Config) -> Iterator[Any]:
+    executable = find_chromium()
+    if executable is None:
+        configured = os.environ.get("XINBAO_CHROMIUM")
+        where = (
+            f"XINBAO_CHROMIUM={configured!r}"
+            if configured is not None
+            else "/usr/bin/chromium, or chromium on PATH"
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(
+                f"CI=true and no Chromium found ({where}): browser tests must run in CI. "
+                "Install the OS package `chromium` or set XINBAO_CHROMIUM.",
+                pytrace=False,
+            )
+        pytestconfig.stash[_skipped] = True
+        pytest.skip(f"no Chromium found ({where})")
+
+    from playwright.sync_api import expect, sync_playwright
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_ARGS
+        )
+        yield chromium
+        chromium.close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """When a browser test fails, save every page it had open and name the files in the
+    failure report."""
+    report = yield
+    pages = item.stash.get(_pages, None)
+    if report.when == "call" and report.failed and pages:
+        folder, contexts = pages
+        name = re.sub(r"[^\w.-]+", "_", item.name)
+        lines = []
+        for n, page in enumerate(p for context in contexts for p in context.pages):
+            shot = folder / f"failure-{name}-{n}.png"
+            try:
+                page.screenshot(path=shot, full_page=True)
+            except Exception as exc:  # a crashed page must not hide the real failure
+                lines.append(f"could not screenshot {page.url}: {exc}")
+            else:
+                lines.append(f"{page.url} -> {shot}")
+        report.sections.append(("browser screenshots", "\n".join(lines)))
+    return report
+
+
+@pytest.fixture
+def new_page(
+    browser: Any, live_server: Any, request: pytest.FixtureRequest, tmp_path: Path
+) -> Iterator[Callable[..., Any]]:
+    """Open a page in a fresh browser context (zh-CN) whose base URL is the live server.
+
+    `new_page(viewport={"width": 390, "height": 844}, is_mobile=True)` passes context options
+    through. If the test fails, its open pages are saved as screenshots (see the report).
+    """
+    contexts: list[Any] = []
+    request.node.stash[_pages] = (tmp_path, contexts)
+
+    def open_page(**options: Any) -> Any:
+        options = {"locale": "zh-CN", "base_url": live_server.url, **options}
+        context = browser.new_context(**options)
+        context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        contexts.append(context)
+        return context.new_page()
+
+    yield open_page
+    for context in contexts:
+        context.close()
+
+
+@pytest.fixture
+def page(new_page: Callable[..., Any]) -> Any:
+    """A desktop-sized page in a fresh context."""
+    return new_page(viewport={"width": 1280, "height": 900})

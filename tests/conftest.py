@@ -1,0 +1,126 @@
+"""Personas, set up fresh for every test that asks for them.
+
+Two reporting units (A and B) with an officer and a unit head each; the municipal office's
+information section with an editor and the section chief; a duty officer; a city leader; and the
+three separate administrators (三员分立).
+"""
+
+import pytest
+from django.test import Client
+from factories import PERSONAS, make_publication, make_unit, make_user
+
+from bulletins.models import AdoptionLevel
+from org.models import UnitKind, UnitLevel
+from org.roles import Role
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture
+def unit_a(db):
+    return make_unit("甲区委办公室", code="unit-a", kind=UnitKind.DISTRICT, level=UnitLevel.COUNTY)
+
+
+@pytest.fixture
+def unit_b(db):
+    return make_unit("乙县委办公室", code="unit-b", kind=UnitKind.COUNTY, level=UnitLevel.COUNTY)
+
+
+@pytest.fixture
+def section(db):
+    office = make_unit("市委办公室", code="office", kind=UnitKind.PARTY_OFFICE, is_reporting=False)
+    return make_unit(
+        "市委办公室信息科", code="section", kind=UnitKind.SECTION, parent=office, is_reporting=False
+    )
+
+
+@pytest.fixture
+def officer_a(unit_a):
+    user = make_user(Role.OFFICER, unit_a, username="officer_a")
+    unit_a.officer = user
+    unit_a.save(update_fields=["officer"])
+    return user
+
+
+@pytest.fixture
+def head_a(unit_a):
+    return make_user(Role.UNIT_HEAD, unit_a, username="head_a")
+
+
+@pytest.fixture
+def officer_b(unit_b):
+    user = make_user(Role.OFFICER, unit_b, username="officer_b")
+    unit_b.officer = user
+    unit_b.save(update_fields=["officer"])
+    return user
+
+
+@pytest.fixture
+def head_b(unit_b):
+    return make_user(Role.UNIT_HEAD, unit_b, username="head_b")
+
+
+@pytest.fixture
+def editor(section):
+    return make_user(Role.EDITOR, section, username="editor")
+
+
+@pytest.fixture
+def chief(section):
+    return make_user(Role.CHIEF, section, username="chief")
+
+
+@pytest.fixture
+def duty_officer(section):
+    return make_user(Role.DUTY_OFFICER, section.parent, username="duty")
+
+
+@pytest.fixture
+def leader(db):
+    return make_user(Role.LEADER, None, username="leader")
+
+
+@pytest.fixture
+def system_admin(db):
+    return make_user(Role.SYSTEM_ADMIN, None, username="sysadmin")
+
+
+@pytest.fixture
+def security_admin(db):
+    return make_user(Role.SECURITY_ADMIN, None, username="secadmin")
+
+
+@pytest.fixture
+def audit_admin(db):
+    return make_user(Role.AUDIT_ADMIN, None, username="auditadmin")
+
+
+@pytest.fixture
+def personas(request):
+    """Every persona by fixture name."""
+    return {name: request.getfixturevalue(name) for name in PERSONAS}
+
+
+@pytest.fixture
+def city_daily(db):
+    return make_publication(AdoptionLevel.CITY, code="daily", name="每日要情")
+
+
+@pytest.fixture
+def province_bulletin(db):
+    return make_publication(AdoptionLevel.PROVINCE, code="province", name="省委办公厅信息专报")
+
+
+@pytest.fixture
+def client_of(db):
+    """A logged-in test client for a user: `client_of(editor).get(...)`."""
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        return client
+
+    return login

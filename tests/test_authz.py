@@ -1,0 +1,360 @@
+"""The authorization matrix: every persona against every screen, the answer computed from the
+pure rules. A persona that may not see an item gets 404 — the same answer as a missing id."""
+
+from typing import Any
+
+import pytest
+from django.urls import URLPattern, reverse
+from django.utils import timezone
+from factories import ADMINS, PERSONAS, REFUSED, make_item, pdf
+
+import audit.urls
+import org.urls
+import submissions.urls
+from org.roles import Capability
+from submissions import rules
+from submissions.models import Adoption, Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
+from submissions.queries import actor_of, facts_of, visible_items
+from submissions.rules import Action
+
+pytestmark = pytest.mark.django_db
+
+PLAIN = {
+    "draft": ItemState.DRAFT,
+    "awaiting_signoff": ItemState.AWAITING_SIGNOFF,
+    "submitted": ItemState.SUBMITTED,
+    "under_review": ItemState.UNDER_REVIEW,
+    "refused": REFUSED,
+    "returned": ItemState.RETURNED,
+    "adopted": ItemState.ADOPTED,
+    "filed": ItemState.FILED,
+}
+JOINT = {
+    "joint_draft": ItemState.DRAFT,
+    "joint_awaiting_signoff": ItemState.AWAITING_SIGNOFF,
+    "joint_submitted": ItemState.SUBMITTED,
+    "joint_adopted": ItemState.ADOPTED,
+}
+
+
+@pytest.fixture
+def items(officer_a, head_a, editor, unit_b, city_daily):
+    """One unit-A item in every state, and joint A+B items; each carries an attachment."""
+    built = {}
+    for key, state in {**PLAIN, **JOINT}.items():
+        joint = (unit_b,) if key.startswith("joint_") else ()
+        built[key] = make_item(
+            officer_a,
+            state,
+            head=head_a,
+            editor=editor,
+            publication=city_daily,
+            joint_units=joint,
+            files=[pdf()],
+            title=f"甲区信息 {key}",
+        )
+    return built
+
+
+def may_view(user, item):
+    return rules.can_view(actor_of(user), facts_of(item))
+
+
+def may(user, item, action):
+    return rules.allowed(actor_of(user), facts_of(item), action)
+
+
+def footprint(item):
+    """Everything an action could change about an item."""
+    return (
+        InfoItem.objects.values().get(pk=item.pk),
+        ItemEvent.objects.filter(item=item).count(),
+        ItemRevision.objects.filter(item=item).count(),
+        Attachment.objects.filter(item=item).count(),
+        Adoption.objects.filter(item=item).count(),
+    )
+
+
+# --- item pages (GET) -----------------------------------------------------------------------
+
+
+def expected_page_status(page, user, item):
+    if not may_view(user, item):
+        return 404
+    if page == "revise":
+        return 200 if may(user, item, Action.REVISE) else 403
+    if page == "edit":
+        return 200 if may(user, item, Action.EDIT) else 403
+    return 200
+
+
+def page_url(page, item):
+    if page == "revision":
+        return reverse("submissions:revision", args=[item.pk, 1])
+    if page == "attachment":
+        return reverse("submissions:attachment", args=[item.attachments.get().pk])
+    return reverse(f"submissions:{page}", args=[item.pk])
+
+
+ITEM_PAGES = ("detail", "revise", "edit", "revision", "attachment")
+
+
+@pytest.mark.parametrize("page", ITEM_PAGES)
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_item_pages_answer_as_the_rules_say(persona, page, personas, items, client_of):
+    user = personas[persona]
+    client = client_of(user)
+    got = {key: client.get(page_url(page, item)).status_code for key, item in items.items()}
+    expected = {key: expected_page_status(page, user, item) for key, item in items.items()}
+    assert got == expected
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_visible_items_is_the_sql_twin_of_can_view(persona, personas, items):
+    user = personas[persona]
+    in_sql = set(visible_items(user).values_list("pk", flat=True))
+    by_rule = {item.pk for item in items.values() if may_view(user, item)}
+    assert in_sql == by_rule
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_visible_items_has_no_duplicate_rows(persona, personas, items):
+    pks = list(visible_items(personas[persona]).values_list("pk", flat=True))
+    assert len(pks) == len(set(pks))
+
+
+@pytest.mark.parametrize("persona", ADMINS)
+def test_administrators_never_see_item_content(persona, personas, items, client_of):
+    client = client_of(personas[persona])
+    statuses = {client.get(page_url("detail", item)).status_code for item in items.values()}
+    assert statuses == {404}
+
+
+# --- actions (POST) -------------------------------------------------------------------------
+
+
+def post_data(action, province_bulletin):
+    today = timezone.localdate().isoformat()
+    return {
+        Action.SIGN_OFF: {"sign_off-comment": "同意报送"},
+        Action.REFUSE: {"refuse-comment": "请补充数据"},
+        Action.RETURN: {"return-comment": "请核实"},
+        Action.VERIFY: {"verify-verdict": "verified", "verify-note": "已电话核实"},
+        Action.ADOPT: {"adopt-publication": province_bulletin.pk, "adopt-adopted_on": today},
+        Action.ATTACH: {"attach-attachments": pdf("补充材料.pdf")},
+    }.get(action, {})
+
+
+def expected_effect(user, item, action):
+    """(status, whether the item changes) for POST act/<action>."""
+    if not may_view(user, item):
+        return 404, False
+    if not may(user, item, action):
+        return 302, False
+    if action in (Action.REVISE, Action.EDIT):
+        return 403, False  # these have their own screens
+    return 302, True
+
+
+def check_change(item, action, before):
+    """What an allowed action must have written."""
+    row = InfoItem.objects.get(pk=item.pk)
+    problems = []
+    if row.state != rules.next_state(before[0]["state"], action):
+        problems.append(f"state {row.state}")
+    if ItemEvent.objects.filter(item=item).count() != before[1] + 1:
+        problems.append("no event")
+    if action == Action.ATTACH and Attachment.objects.filter(item=item).count() != before[3] + 1:
+        problems.append("no attachment")
+    if action == Action.ADOPT and Adoption.objects.filter(item=item).count() != before[4] + 1:
+        problems.append("no adoption")
+    if action == Action.VERIFY and row.verification != "verified":
+        problems.append("not verified")
+    return problems
+
+
+@pytest.mark.parametrize("action", list(Action))
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_act_answers_and_writes_as_the_rules_say(
+    persona, action, personas, items, client_of, province_bulletin
+):
+    user = personas[persona]
+    client = client_of(user)
+    wrong = {}
+    for key, item in items.items():
+        status, changes = expected_effect(user, item, action)
+        before = footprint(item)
+        response = client.post(
+            reverse("submissions:act", args=[item.pk, action]), post_data(action, province_bulletin)
+        )
+        problems = (
+            [] if response.status_code == status else [f"status {response.status_code} != {status}"]
+        )
+        if changes:
+            problems += check_change(item, action, before)
+        elif footprint(item) != before:
+            problems.append("changed")
+        if problems:
+            wrong[key] = problems
+    assert wrong == {}
+
+
+@pytest.mark.parametrize("persona", ["officer_a", "editor"])
+def test_an_unknown_action_is_forbidden(persona, personas, items, client_of):
+    item = items["submitted"]
+    before = footprint(item)
+    response = client_of(personas[persona]).post(
+        reverse("submissions:act", args=[item.pk, "delete"])
+    )
+    assert response.status_code == 403
+    assert footprint(item) == before
+
+
+def test_act_refuses_get(client_of, head_a, items):
+    response = client_of(head_a).get(
+        reverse("submissions:act", args=[items["awaiting_signoff"].pk, "sign_off"])
+    )
+    assert response.status_code == 405
+    assert InfoItem.objects.get(pk=items["awaiting_signoff"].pk).state == ItemState.AWAITING_SIGNOFF
+
+
+# --- guessing ids ---------------------------------------------------------------------------
+
+
+def test_guessed_ids_are_indistinguishable_from_missing_ones(client_of, officer_b, items):
+    client = client_of(officer_b)
+    hidden = [item for item in items.values() if not may_view(officer_b, item)]
+    missing = max(i.pk for i in items.values()) + 1
+    assert len(hidden) >= len(PLAIN)
+    answers = set()
+    for pk in [i.pk for i in hidden] + [missing, missing + 1000]:
+        response = client.get(reverse("submissions:detail", args=[pk]))
+        answers.add((response.status_code, tuple(t.name for t in response.templates)))
+    assert len(answers) == 1
+    assert answers.pop()[0] == 404
+
+
+@pytest.mark.parametrize("page", ["revise", "edit", "revision"])
+def test_guessed_ids_on_other_item_pages_are_404(page, client_of, officer_b, items):
+    response = client_of(officer_b).get(page_url(page, items["draft"]))
+    assert response.status_code == 404
+
+
+def test_another_units_officer_cannot_download_a_draft_attachment(client_of, officer_b, items):
+    att = items["draft"].attachments.get()
+    assert (
+        client_of(officer_b).get(reverse("submissions:attachment", args=[att.pk])).status_code
+        == 404
+    )
+
+
+def test_a_missing_attachment_is_404(client_of, officer_a, items):
+    missing = Attachment.objects.latest("pk").pk + 1
+    assert (
+        client_of(officer_a).get(reverse("submissions:attachment", args=[missing])).status_code
+        == 404
+    )
+
+
+def test_the_joint_units_officer_sees_a_submitted_joint_item(client_of, officer_b, items):
+    client = client_of(officer_b)
+    assert client.get(page_url("detail", items["joint_submitted"])).status_code == 200
+    assert client.get(page_url("detail", items["joint_draft"])).status_code == 404
+
+
+# --- pages that are not about one item ------------------------------------------------------
+
+ANY_ANSWER = None  # a write with an empty form: anything but 403 (and no server error)
+
+PAGES: dict[str, tuple[str, list[Any], Capability | None, int | None]] = {
+    # name: (method, url args, capability or None for every signed-in user, status if allowed)
+    "submissions:home": ("get", [], None, 200),
+    "submissions:list": ("get", [], None, 200),
+    "submissions:create": ("get", [], Capability.WRITE_ITEMS, 200),
+    "org:units": ("get", [], Capability.VIEW_NETWORK, 200),
+    "org:security": ("get", [], Capability.MANAGE_SECURITY, 200),
+    "org:unlock": ("post", ["nobody"], Capability.MANAGE_SECURITY, 302),
+    "org:calendar": ("get", [], Capability.MANAGE_CALENDAR, 200),
+    "org:calendar_add": ("post", [], Capability.MANAGE_CALENDAR, ANY_ANSWER),
+    "org:calendar_remove": ("post", [], Capability.MANAGE_CALENDAR, ANY_ANSWER),
+    "org:calendar_publish": ("post", [], Capability.MANAGE_CALENDAR, ANY_ANSWER),
+    "org:calendar_hours": ("post", [], Capability.MANAGE_CALENDAR, ANY_ANSWER),
+    "org:duty": ("get", [], Capability.MANAGE_DUTY, 200),
+    "org:duty_add": ("post", [], Capability.MANAGE_DUTY, ANY_ANSWER),
+    "org:duty_delete": ("post", [999999], Capability.MANAGE_DUTY, ANY_ANSWER),
+    "org:duty_repeat": ("post", [], Capability.MANAGE_DUTY, ANY_ANSWER),
+    "audit:log": ("get", [], Capability.READ_AUDIT, 200),
+    "audit:verify": ("post", [], Capability.READ_AUDIT, 302),
+    "password_change": ("get", [], None, 200),
+}
+
+
+def expected_answer(user, page):
+    capability, ok = PAGES[page][2:]
+    if capability is not None and not user.can(capability):
+        return 403
+    return "any but 403" if ok is ANY_ANSWER else ok
+
+
+def answer(response, expected):
+    if expected == "any but 403" and response.status_code != 403 and response.status_code < 500:
+        return expected
+    return response.status_code
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_pages_answer_by_capability(persona, personas, client_of):
+    user = personas[persona]
+    client = client_of(user)
+    got, expected = {}, {}
+    for page, (method, args, _capability, _ok) in PAGES.items():
+        expected[page] = expected_answer(user, page)
+        got[page] = answer(getattr(client, method)(reverse(page, args=args)), expected[page])
+    assert got == expected
+
+
+HOME_FOR = {
+    Capability.MANAGE_ORG: "org:units",
+    Capability.MANAGE_SECURITY: "org:security",
+    Capability.READ_AUDIT: "audit:log",
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_front_door_leads_each_role_to_its_page(persona, personas, client_of):
+    user = personas[persona]
+    target = next((name for cap, name in HOME_FOR.items() if user.can(cap)), "submissions:home")
+    response = client_of(user).get("/")
+    assert (response.status_code, response["Location"]) == (302, reverse(target))
+
+
+ITEM_URL_NAMES = {f"submissions:{p}" for p in (*ITEM_PAGES, "act")}
+
+
+@pytest.mark.parametrize("module", [submissions.urls, org.urls, audit.urls])
+def test_every_url_is_in_the_matrix(module):
+    names = {f"{module.app_name}:{p.name}" for p in module.urlpatterns if isinstance(p, URLPattern)}
+    assert names <= set(PAGES) | ITEM_URL_NAMES
+
+
+# --- the Django admin belongs to the system administrator -----------------------------------
+
+ADMIN_URLS = ["/admin/", "/admin/org/user/", "/admin/org/unit/", "/admin/bulletins/publication/"]
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+def test_the_system_administrator_gets_the_admin(url, client_of, system_admin):
+    assert client_of(system_admin).get(url).status_code == 200
+
+
+@pytest.mark.parametrize("url", ADMIN_URLS)
+@pytest.mark.parametrize("persona", [p for p in PERSONAS if p != "system_admin"])
+def test_nobody_else_gets_the_admin(persona, url, personas, client_of):
+    response = client_of(personas[persona]).get(url)
+    assert response.status_code in (302, 403)
+    if response.status_code == 302:
+        assert response["Location"].startswith(reverse("admin:login"))
+
+
+def test_the_admin_cannot_browse_items(client_of, system_admin, items):
+    assert client_of(system_admin).get("/admin/submissions/infoitem/").status_code == 404

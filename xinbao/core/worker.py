@@ -1,0 +1,82 @@
+"""The background worker loop: deadline steps, then notification deliveries, then a heartbeat.
+
+Each step is a function returning how much it did (the healthchecks `process_one_*` shape);
+the loop sleeps only when a whole round found nothing to do. Any number of workers can run:
+every claim is a conditional UPDATE.
+"""
+
+import os
+import signal
+import socket
+import time
+from collections.abc import Callable
+from datetime import timedelta
+from types import FrameType
+
+from django.db import close_old_connections
+from django.utils import timezone
+
+from xinbao.core.models import WorkerHeartbeat
+
+HEARTBEAT_FRESH = timedelta(seconds=30)
+
+
+def worker_alive() -> bool:
+    cutoff = timezone.now() - HEARTBEAT_FRESH
+    return WorkerHeartbeat.objects.filter(beat_at__gte=cutoff).exists()
+
+
+class Worker:
+    def __init__(self, interval: float = 1.0, log: Callable[[str], None] = print) -> None:
+        self.interval = interval
+        self.log = log
+        self.stopping = False
+        self.name = f"{socket.gethostname()}:{os.getpid()}"
+
+    def stop(self, signum: int, frame: FrameType | None) -> None:
+        self.log(f"{signal.strsignal(signum)}: finishing the current round")
+        self.stopping = True
+
+    def round(self) -> tuple[int, int]:
+        from notify.worker import process_deliveries
+
+        from emergencies.engine import run_pass
+
+        steps = run_pass()
+        sent = process_deliveries()
+        return steps, sent
+
+    def beat(self, steps: int, sent: int) -> None:
+        now = timezone.now()
+        updated = WorkerHeartbeat.objects.filter(name=self.name).update(beat_at=now)
+        if not updated:
+            WorkerHeartbeat.objects.create(name=self.name, started_at=now, beat_at=now)
+        if steps or sent:
+            from django.db.models import F
+
+            WorkerHeartbeat.objects.filter(name=self.name).update(
+                passes=F("passes") + 1,
+                steps_taken=F("steps_taken") + steps,
+                deliveries=F("deliveries") + sent,
+            )
+
+    def run(self, rounds: int | None = None) -> None:
+        signal.signal(signal.SIGTERM, self.stop)
+        signal.signal(signal.SIGINT, self.stop)
+        self.log(f"worker {self.name} running, interval {self.interval}s")
+        done = 0
+        while not self.stopping and (rounds is None or done < rounds):
+            close_old_connections()
+            try:
+                steps, sent = self.round()
+            except Exception as exc:  # keep the loop alive; the row will be retried
+                self.log(f"round failed: {exc!r}")
+                steps, sent = 0, 0
+            self.beat(steps, sent)
+            if steps or sent:
+                self.log(f"{steps} deadline step(s), {sent} deliver(y/ies)")
+            done += 1
+            if not (steps or sent):
+                time.sleep(self.interval)
+        WorkerHeartbeat.objects.filter(name=self.name).delete()
+        self.log("worker stopped")
