@@ -376,11 +376,12 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
     # Any report, by any channel, answers the phone deadline and another channel's sighting.
     for row in by_kind.get(ExpectKind.PHONE, []) + by_kind.get(ExpectKind.SIGHTING, []):
         _meet(row, report, at, _report_evidence(report, row))
-    for row in _sighting_rows(incident, report.unit):
-        _meet(row, report, at, _report_evidence(report, row))
-
     if report.channel != Channel.WRITTEN:
-        return  # a phone report does not satisfy a written deadline
+        # A phone report does not satisfy a written deadline; a final report closes the
+        # incident however it came in.
+        if report.kind == ReportKind.FINAL:
+            _close(incident, report, at)
+        return
     written_met = False
     for row in by_kind.get(ExpectKind.WRITTEN, []):
         written_met = _meet(row, report, at, _report_evidence(report, row)) or written_met
@@ -459,14 +460,6 @@ def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
     )
 
 
-def _sighting_rows(incident: Incident, unit: Unit) -> list[ExpectedReport]:
-    return list(
-        ExpectedReport.objects.filter(
-            sighting__incident=incident, unit=unit, status=ExpectStatus.OPEN
-        )
-    )
-
-
 # --- level, policy, forwarding ---------------------------------------------------------------
 
 
@@ -490,7 +483,11 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
                 row.save(update_fields=["status", "next_check_at"])
                 continue
             row.due_at = due
-        elif row.kind == ExpectKind.FORWARD and rule.forward_minutes:
+        elif row.kind == ExpectKind.FORWARD:
+            if not rule.forward_minutes:
+                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
+                row.save(update_fields=["status", "next_check_at"])
+                continue
             row.due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
         _schedule(row, rule, now)
         row.save(update_fields=["window_start", "due_at", "stage", "next_check_at"])
@@ -516,6 +513,25 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
                     rule=rule,
                     now=now,
                 )
+    # A graver level may oblige the office to forward what it has already received; that
+    # duty's clock starts when the level changed, since nobody owed it before.
+    hub = hub_unit()
+    if (
+        rule.forward_minutes
+        and hub is not None
+        and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
+        and _rows(incident).filter(kind=ExpectKind.WRITTEN, status=ExpectStatus.MET).exists()
+        and not incident.forwardings.exists()
+    ):
+        _expect(
+            kind=ExpectKind.FORWARD,
+            unit=hub,
+            incident=incident,
+            window_start=now,
+            due_at=now + timedelta(minutes=rule.forward_minutes),
+            rule=rule,
+            now=now,
+        )
 
 
 def _followup_counted_from(incident: Incident, row: ExpectedReport) -> datetime:

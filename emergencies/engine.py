@@ -8,27 +8,31 @@ every notification are written in that same transaction: killing the worker at a
 either leaves the step untaken (the next pass takes it) or taken with all its notifications.
 """
 
+import logging
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from notify.actions import Message, dispatch
 
 from emergencies import policy, rules
 from emergencies.actions import missed_candidate
 from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectStatus
+from notify.actions import Message, dispatch
 from org.duty import desk_people, on_duty
 from org.models import Unit, User
 from org.roles import Role
+
+log = logging.getLogger(__name__)
 
 
 def rule_of_row(row: ExpectedReport) -> rules.Rule:
     if row.incident is not None:
         return policy.rule_for(row.incident)
-    # A sighting's watch: the strictest rule of its category, as when it was created.
+    # A sighting's watch: the strictest rule of its category in the table as it is now.
     from emergencies.actions import _sighting_rule
 
     return _sighting_rule(row.sighting.category if row.sighting else "")
@@ -42,23 +46,39 @@ def due_ids(now: datetime, limit: int) -> list[int]:
     )
 
 
+POISON_RETRY = timedelta(minutes=1)
+
+
 def run_pass(now: datetime | None = None, limit: int = 1000) -> int:
-    """Take every due step (up to `limit` rows); returns how many steps were taken."""
+    """Take every due step (up to `limit` rows); returns how many steps were taken.
+
+    A row whose step fails is logged and looked at again a minute later, so one bad row can
+    never hold up every other deadline."""
     now = now or timezone.now()
     taken = 0
     with translation.override(settings.LANGUAGE_CODE):
         for pk in due_ids(now, limit):
-            taken += take_step(pk, now)
+            try:
+                taken += take_step(pk, now)
+            except Exception:
+                log.exception("deadline step failed for expected report %s", pk)
+                ExpectedReport.objects.filter(pk=pk, status=ExpectStatus.OPEN).update(
+                    next_check_at=now + POISON_RETRY
+                )
     return taken
+
+
+def _claimable() -> QuerySet[ExpectedReport]:
+    qs = ExpectedReport.objects.select_related("incident", "sighting", "unit")
+    if connection.features.has_select_for_update_skip_locked:
+        # Another worker busy with this row: leave it to them instead of queueing behind.
+        qs = qs.select_for_update(skip_locked=True, of=("self",))
+    return qs
 
 
 def take_step(pk: int, now: datetime) -> int:
     with transaction.atomic():
-        row = (
-            ExpectedReport.objects.select_related("incident", "sighting", "unit")
-            .filter(pk=pk, status=ExpectStatus.OPEN)
-            .first()
-        )
+        row = _claimable().filter(pk=pk, status=ExpectStatus.OPEN).first()
         if row is None or row.next_check_at is None or row.next_check_at > now:
             return 0  # met, cancelled or taken by another worker meanwhile
         rule = rule_of_row(row)

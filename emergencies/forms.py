@@ -115,7 +115,11 @@ class InitialCore(ContentFields):
 
 class IncidentFields(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    category = forms.ChoiceField(label=_("Category"), choices=Category.choices)
+    category = forms.ChoiceField(
+        label=_("Category"),
+        choices=[("", _("Choose…")), *Category.choices],
+        error_messages={"required": _("Choose a category.")},
+    )
     subtype = forms.CharField(
         label=_("Type"),
         max_length=40,

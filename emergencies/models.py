@@ -4,6 +4,7 @@ sightings from other channels and the late/missed candidates they produce."""
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
@@ -245,7 +246,7 @@ class ExpectedReport(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.kind} {self.unit_id} by {self.due_at:%Y-%m-%d %H:%M}"
+        return f"{self.kind} {self.unit_id} by {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
 
 
 class FlipKind(models.TextChoices):

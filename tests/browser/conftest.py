@@ -11,6 +11,7 @@ import os
 import re
 import shutil
 from collections.abc import Callable, Iterator
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +141,52 @@ def new_page(
 def page(new_page: Callable[..., Any]) -> Any:
     """A desktop-sized page in a fresh context."""
     return new_page(viewport={"width": 1280, "height": 900})
+
+
+class SimulatedClock:
+    """A "now" that runs at real speed from a chosen moment, for the server and the browser.
+
+    The live server is a thread of the test process and xinbao reads the time only through
+    `django.utils.timezone.now` (model `auto_now` fields included), so replacing that function
+    moves the whole server. Browser contexts attached with `attach` get the same time through
+    Playwright's Clock API, so JavaScript countdowns (`Date.now()`) agree with the server.
+    Model fields declared with `default=timezone.now` captured the real function at import and
+    keep real time.
+    """
+
+    def __init__(self, real_now: Callable[[], datetime]) -> None:
+        self._real_now = real_now
+        self._offset = timedelta(0)
+        self._contexts: list[Any] = []
+
+    def now(self) -> datetime:
+        return self._real_now() + self._offset
+
+    def set(self, moment: datetime) -> None:
+        """Jump to `moment` (aware); time runs on from there."""
+        self._offset = moment - self._real_now()
+        self._sync()
+
+    def advance(self, minutes: float) -> None:
+        self._offset += timedelta(minutes=minutes)
+        self._sync()
+
+    def attach(self, page: Any) -> None:
+        """Give the page's browser context this clock. Call it before the first navigation."""
+        page.context.clock.install(time=self.now())
+        self._contexts.append(page.context)
+
+    def _sync(self) -> None:
+        # Jump without firing the timers in between (fast_forward would run every interval).
+        for context in self._contexts:
+            context.clock.set_system_time(self.now())
+
+
+@pytest.fixture
+def simulated_clock(monkeypatch: pytest.MonkeyPatch) -> SimulatedClock:
+    """The server's clock, running at real time until the test `set`s it."""
+    from django.utils import timezone
+
+    clock = SimulatedClock(timezone.now)
+    monkeypatch.setattr(timezone, "now", clock.now)
+    return clock

@@ -5,7 +5,10 @@ above it; a secretary-general ends the escalation chain; a second duty officer s
 told when the roster has a gap. Unit A (officer_a, head_a) is the responsible unit.
 """
 
+from importlib import import_module
+
 import pytest
+from django.apps import apps
 from factories import make_unit, make_user
 
 from org.models import UnitKind, UnitLevel
@@ -56,3 +59,11 @@ def office(
         "secgen": secretary_general,
         "leader": leader,
     }
+
+
+@pytest.fixture
+def seeded(transactional_db):
+    """Transactional tests start from tables an earlier one flushed: seed the deadline table
+    and the official calendar again, as their migrations do."""
+    import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
+    import_module("org.migrations.0003_seed_calendar").seed(apps, None)

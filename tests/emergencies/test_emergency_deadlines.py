@@ -471,6 +471,28 @@ def test_an_overdue_forwarding_is_the_sections_breach(night):
     assert told(last_flip(row(incident, ExpectKind.FORWARD))) == SECTION | {"duty"}
 
 
+def test_raising_the_level_after_the_written_report_makes_the_forwarding_owed(office):
+    start = local("2026-12-01 09:00")
+    incident = grave_fire(office, start, level="4")
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
+    )
+    actions.do_change_level(office["chief"], incident.pk, "2", "死亡人数上升", now=start + hours(1))
+    forward = ExpectedReport.objects.get(incident=incident, kind=ExpectKind.FORWARD)
+    assert (forward.window_start, forward.due_at) == (start + hours(1), start + minutes(90))
+
+
+def test_lowering_the_level_drops_a_forwarding_the_new_level_does_not_ask_for(office):
+    start = local("2026-12-01 09:00")
+    incident = grave_fire(office, start, level="2")
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
+    )
+    actions.do_change_level(office["chief"], incident.pk, "4", "核实后降级", now=start + hours(1))
+    forward = ExpectedReport.objects.get(incident=incident, kind=ExpectKind.FORWARD)
+    assert forward.status == ExpectStatus.CANCELLED
+
+
 # --- sightings: another channel saw it first ------------------------------------------------
 
 
@@ -524,6 +546,15 @@ def test_a_report_after_a_matched_sighting_is_judged_against_the_earlier_clock(o
     sign_off(office["head_a"], report, seen + minutes(70))  # in time by its own clock (10:20)
     candidate = ViolationCandidate.objects.get()
     assert (candidate.kind, candidate.minutes_late) == (CandidateKind.LATE, 10)
+
+
+def test_a_sighting_named_when_the_incident_opens_starts_its_clock(night):
+    seen = local("2026-11-29 01:40")
+    s = sighting(night["duty"], night["officer_a"].unit, seen)
+    incident = grave_fire(night, sightings=[s])
+    assert incident.clock_start == seen
+    assert row(incident).due_at == seen + minutes(35)
+    assert ExpectedReport.objects.get(sighting=s).status == ExpectStatus.CANCELLED
 
 
 def test_matching_after_the_missed_candidate_turns_it_into_a_late_one(night):

@@ -18,11 +18,9 @@ import threading
 import time
 from collections import Counter
 from contextlib import closing
-from importlib import import_module
 from pathlib import Path
 
 import pytest
-from django.apps import apps
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
@@ -62,7 +60,8 @@ needs_postgres = pytest.mark.skipif(
 @pytest.fixture
 def watch(office):
     """An unmatched media sighting of unit A's fire: its watch breaches at 02:15 with a missed
-    candidate, a flip, three inbox notifications and a delivery to the unit's channel."""
+    candidate, a flip, four inbox notifications (officer, head and — nobody holds a shift —
+    both duty officers) and a delivery to the unit's channel."""
     Channel.objects.create(
         unit=office["officer_a"].unit,
         kind=ChannelKind.WEBHOOK,
@@ -73,8 +72,8 @@ def watch(office):
     return ExpectedReport.objects.get(sighting=s)
 
 
-class Killed(Exception):
-    pass
+class Killed(BaseException):
+    """The process dying: not an error the worker could catch and carry on from."""
 
 
 def die(*args, **kwargs):
@@ -108,6 +107,24 @@ def test_a_step_killed_half_way_leaves_nothing_behind(watch, monkeypatch, name, 
     assert not ViolationCandidate.objects.exists()
     assert not Notification.objects.exists()
     assert not Delivery.objects.exists()
+
+
+def test_a_failing_row_is_set_aside_and_the_others_still_go_out(watch, office, monkeypatch):
+    other = sighting(office["duty"], office["officer_a"].unit, SEEN)
+    stage_before = watch.stage
+    real = engine.take_step
+
+    def broken_for_the_first(pk, now):
+        if pk == watch.pk:
+            raise RuntimeError("corrupt row")
+        return real(pk, now)
+
+    monkeypatch.setattr(engine, "take_step", broken_for_the_first)
+    assert engine.run_pass(SEEN + minutes(35)) == 1
+    watch.refresh_from_db()
+    assert watch.stage == stage_before  # untouched, and looked at again a minute later
+    assert watch.next_check_at == SEEN + minutes(35) + engine.POISON_RETRY
+    assert DeadlineFlip.objects.get().expected.sighting == other
 
 
 def test_the_next_pass_takes_a_killed_step_whole_and_once(watch, monkeypatch):
@@ -150,14 +167,6 @@ def test_a_finished_chain_is_never_looked_at_again(watch):
 # them) — four people either way — and the duty officer's escalation both duty officers.
 STEPS = [("breach", 3), ("escalation", 4), ("escalation", 5), ("escalation", 6)]
 TOLD = {3: 4, 4: 2, 5: 1, 6: 1}
-
-
-@pytest.fixture
-def seeded(transactional_db):
-    """Transactional tests start from tables an earlier one flushed: seed the deadline table
-    and the calendar again, as the migrations do."""
-    import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
-    import_module("org.migrations.0003_seed_calendar").seed(apps, None)
 
 
 def overdue(office, count: int, start):

@@ -369,8 +369,9 @@ def own_signal_handlers():
         signal.signal(signum, handler)
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes a connection left in a transaction
 def test_a_worker_round_beats_takes_the_due_step_and_clears_its_heartbeat(
-    client, fire, own_signal_handlers
+    seeded, client, fire, own_signal_handlers
 ):
     alive = []
 
