@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
-from emergencies import policy, rules
+from emergencies import announce, policy, rules
 from emergencies.models import (
     UNGRADED,
     CandidateKind,
@@ -307,6 +307,8 @@ def _new_report(
     )
     if call is not None:
         _on_received(report, now)
+    else:
+        announce.awaiting_signoff(report)
     return report
 
 
@@ -364,9 +366,11 @@ def do_sign_off_report(actor: User, report_id: int, now: datetime | None = None)
 
 
 def _on_received(report: IncidentReport, now: datetime) -> None:
-    """Meet what the report answers and expect what comes next."""
+    """Announce the report to the desk that is on, meet what it answers and expect what comes
+    next."""
     incident = report.incident
     at = report.received_at or now
+    announce.received(report, at)
     rule = policy.rule_for(incident)
     open_rows = list(_rows(incident).filter(unit=report.unit, status=ExpectStatus.OPEN))
     by_kind: dict[str, list[ExpectedReport]] = {}
