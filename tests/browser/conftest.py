@@ -12,6 +12,7 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
+from importlib import import_module
 from pathlib import Path
 from typing import Any
 
@@ -114,8 +115,21 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 
 @pytest.fixture
+def seeded(transactional_db: Any) -> None:
+    """What the migrations seed (the official calendar, the deadline table), seeded again.
+
+    Live-server tests are transactional: each ends by flushing every table, so the next one
+    would start without the calendar (every page then warns that the year is missing) or the
+    deadline table. The seed functions skip what is already there."""
+    from django.apps import apps
+
+    import_module("org.migrations.0003_seed_calendar").seed(apps, None)
+    import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
+
+
+@pytest.fixture
 def new_page(
-    browser: Any, live_server: Any, request: pytest.FixtureRequest, tmp_path: Path
+    browser: Any, live_server: Any, seeded: None, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[..., Any]]:
     """Open a page in a fresh browser context (zh-CN) whose base URL is the live server.
 

@@ -13,13 +13,11 @@ is run as its loop runs it, in this process, whenever the test moves the clock o
 import os
 import re
 from datetime import date, datetime, time, timedelta
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.apps import apps
 from django.utils import timezone
 from factories import make_unit
 from playwright.sync_api import Locator, Page, expect
@@ -35,7 +33,7 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from notify.models import Notification
-from org.duty import Desk, route
+from org.duty import Desk, Routing, route
 from org.models import DutyShift, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 
@@ -68,12 +66,8 @@ def _person(role: str, unit: Unit, username: str, full_name: str) -> User:
 
 
 @pytest.fixture
-def office(transactional_db: Any) -> dict[str, Any]:
+def office(seeded: None) -> dict[str, Any]:
     """The municipal office on a Saturday night, and the fire brigade that reports to it."""
-    # An earlier transactional test may have flushed what the migrations seeded.
-    import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
-    import_module("org.migrations.0003_seed_calendar").seed(apps, None)
-
     province = make_unit(
         "省委办公厅",
         code="province",
@@ -183,7 +177,9 @@ def test_sunday_night_fire_written_report_late(
         office[k] for k in ("duty", "officer", "head", "editor", "chief")
     )
     clock.set(at(2, 0))
-    assert timezone.localtime().weekday() == 6 and route(timezone.now()).desk == Desk.DUTY
+    # The server lives in the simulated night: a Sunday of a year whose calendar it knows.
+    assert timezone.localdate() == SUNDAY and SUNDAY.weekday() == 6
+    assert route(timezone.now()) == Routing(Desk.DUTY, calendar_known=True)
     page = new_page(viewport={"width": 1280, "height": 900}, timezone_id="Asia/Shanghai")
     clock.attach(page)
 
@@ -262,14 +258,11 @@ def test_sunday_night_fire_written_report_late(
     expect(page.locator("#chain")).to_contain_text("待审签")
     log_out(page)
 
-    # 02:51:30 — the unit head signs it off; the office receives it then.
+    # 02:51:30 — the unit head, asked in his inbox, signs it off; the office receives it then.
     clock.set(at(2, 51, 30))
     log_in(page, head)
-    open_board(page)
-    awaiting = page.locator("section.card").filter(
-        has=page.get_by_role("heading", name="待您审签的报告")
-    )
-    awaiting.get_by_role("link", name=TITLE).click()
+    inbox = open_inbox(page)
+    inbox.get_by_role("link", name=re.compile(TITLE)).click()  # the one naming the incident
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     page.get_by_role("button", name="审签并报送市委办").click()
     expect(status(page)).to_contain_text("已审签，市委办已收到报告。")
@@ -329,9 +322,11 @@ def test_sunday_night_fire_written_report_late(
         for flip in DeadlineFlip.objects.all()[:2]
     )
 
-    def recipients(title: str | re.Pattern[str]) -> set[str]:
+    def recipients(title: str | re.Pattern[str] = "", key: str = "") -> set[str]:
         notes = Notification.objects.all()
-        if isinstance(title, str):
+        if key:
+            notes = notes.filter(key=key)
+        elif isinstance(title, str):
             notes = notes.filter(title=title)
         else:
             notes = notes.filter(title__regex=title.pattern)
@@ -339,6 +334,10 @@ def test_sunday_night_fire_written_report_late(
 
     assert recipients(BREACH) == {"zhaohf", "zhouq", "wuwd"}  # on duty, and the brigade
     assert recipients(ESCALATION) == {"zhaohf", "liuy"}  # then the chief; 孙丽 is not on
+    assert recipients(key=f"report:{written_report.pk}:signoff") == {"wuwd"}
+    assert recipients(key=f"report:{written_report.pk}:received") == {"zhaohf"}
+    phone_report = IncidentReport.objects.get(channel="phone")
+    assert not recipients(key=f"report:{phone_report.pk}:received")  # he logged it himself
     assert not Notification.objects.filter(
         recipient__in=[office["day_duty"], office["editor"], office["secgen"]]
     ).exists()
