@@ -437,7 +437,10 @@ def _after_written_initial(
     incident: Incident, report: IncidentReport, rule: rules.Rule, at: datetime, now: datetime
 ) -> None:
     if rule_has_followups(rule):
-        _expect_followup(incident, report.unit, rule, at, at, now, 1)
+        # A written report labelled 续报N that served as the written initial report keeps its
+        # number: the next one expected is N+1.
+        first = report.sequence + 1 if report.kind == ReportKind.FOLLOWUP else 1
+        _expect_followup(incident, report.unit, rule, at, at, now, first)
     hub = hub_unit()
     if (
         rule.forward_minutes

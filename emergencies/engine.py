@@ -69,7 +69,7 @@ def run_pass(now: datetime | None = None, limit: int = 1000) -> int:
 
 
 def _claimable() -> QuerySet[ExpectedReport]:
-    qs = ExpectedReport.objects.select_related("incident", "sighting", "unit")
+    qs = ExpectedReport.objects.select_related("incident", "sighting", "unit__officer")
     if connection.features.has_select_for_update_skip_locked:
         # Another worker busy with this row: leave it to them instead of queueing behind.
         qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -154,6 +154,7 @@ def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: date
     if row.kind == ExpectKind.FOLLOWUP:
         what = _("Follow-up report no. %(n)s") % {"n": row.sequence}
     context = {"unit": row.unit.name, "what": what, "subject": subject, "due": due}
+    contact = _contact(row.unit)
     if step.kind == rules.REMINDER:
         left = max(0, int((row.due_at - now).total_seconds() // 60))
         title = _("[Reminder] %(unit)s: %(what)s due %(due)s") % context
@@ -185,5 +186,18 @@ def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: date
             "late": late,
         }
         severity = "urgent"
+    if contact:
+        body = f"{body}\n{contact}"
     url = f"/emergencies/{row.incident_id}/" if row.incident_id else "/emergencies/sightings/"
     return Message(title=title, body=body, url=url, severity=severity, key=f"flip:{flip.pk}")
+
+
+def _contact(unit: Unit) -> str:
+    """Whom to ring to chase the report: the unit's information phone and its named officer."""
+    parts = []
+    if unit.phone:
+        parts.append(unit.phone)
+    officer = unit.officer
+    if officer is not None and officer.phone:
+        parts.append(f"{officer.full_name} {officer.phone}")
+    return _("Contact: %(who)s") % {"who": "；".join(parts)} if parts else ""

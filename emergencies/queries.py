@@ -19,6 +19,7 @@ from emergencies.models import (
     ReportKind,
     ReportState,
 )
+from notify.models import Notification
 
 DUE_SOON_MINUTES = 15
 
@@ -134,9 +135,14 @@ def timeline(incident: Incident, reports: list[IncidentReport]) -> list[Timeline
                 s.text[:200],
             )
         )
-    flips = DeadlineFlip.objects.filter(expected__incident=incident).select_related(
-        "expected__unit"
+    flips = list(
+        DeadlineFlip.objects.filter(expected__incident=incident).select_related("expected__unit")
     )
+    told: dict[str, list[str]] = {}
+    for key, name in Notification.objects.filter(
+        key__in=[f"flip:{f.pk}" for f in flips]
+    ).values_list("key", "recipient__full_name"):
+        told.setdefault(key, []).append(name)
     for f in flips:
         entries.append(
             TimelineEntry(
@@ -149,6 +155,9 @@ def timeline(incident: Incident, reports: list[IncidentReport]) -> list[Timeline
                     "unit": f.expected.unit.name,
                     "due": timezone.localtime(f.expected.due_at).strftime("%m-%d %H:%M"),
                 },
+                _("Notified: %(who)s") % {"who": "、".join(sorted(told.get(f"flip:{f.pk}", [])))}
+                if told.get(f"flip:{f.pk}")
+                else "",
                 css=f.kind,
             )
         )

@@ -27,6 +27,7 @@ from emergencies.forms import (
 from emergencies.models import (
     CandidateStatus,
     DeadlineRule,
+    ExpectKind,
     ExpectStatus,
     Incident,
     IncidentReport,
@@ -134,7 +135,11 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         )
     )
     now = timezone.now()
-    expected = list(incident.expected.select_related("unit").order_by("due_at"))
+    expected_rows = incident.expected.select_related("unit").order_by("due_at")
+    if not user.can(Capability.WATCH_EMERGENCIES):
+        # A unit sees what it owes, not the office's own duty to forward.
+        expected_rows = expected_rows.exclude(kind=ExpectKind.FORWARD)
+    expected = list(expected_rows)
     picture = queries.picture(reports)
     units = list(incident.responsible_units.all())
     suggested = rules.suggest_level(

@@ -7,11 +7,11 @@ three separate administrators (三员分立).
 
 import pytest
 from django.test import Client
-from factories import PERSONAS, make_publication, make_unit, make_user
 
 from bulletins.models import AdoptionLevel
 from org.models import UnitKind, UnitLevel
 from org.roles import Role
+from tests.factories import PERSONAS, make_publication, make_unit, make_user
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.utils import timezone
-from factories import BODY, PDF_BYTES, content, make_item, make_user, pdf
 
 from audit.actions import record, verify_chain
 from audit.models import AuditEntry
@@ -26,6 +25,7 @@ from submissions.models import (
     Verification,
 )
 from submissions.rules import Action
+from tests.factories import BODY, PDF_BYTES, content, make_item, make_user, pdf
 
 pytestmark = pytest.mark.django_db
 

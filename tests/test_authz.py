@@ -6,7 +6,6 @@ from typing import Any
 import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
-from factories import ADMINS, PERSONAS, REFUSED, make_item, pdf
 
 import audit.urls
 import org.urls
@@ -16,6 +15,7 @@ from submissions import rules
 from submissions.models import Adoption, Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
 from submissions.queries import actor_of, facts_of, visible_items
 from submissions.rules import Action
+from tests.factories import ADMINS, PERSONAS, REFUSED, make_item, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -7,12 +7,12 @@ from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from factories import make_user
 
 from audit.actions import verify_chain
 from audit.models import AuditEntry
 from org.models import SecurityPolicy
 from org.roles import Role
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

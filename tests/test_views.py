@@ -8,10 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from factories import BODY, make_item, pdf
 
 from submissions.actions import do_adopt, do_edit
 from submissions.models import Adoption, InfoItem, ItemEvent, ItemState
+from tests.factories import BODY, make_item, pdf
 
 pytestmark = pytest.mark.django_db
 

@@ -19,7 +19,6 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.utils import timezone
-from factories import make_unit
 from playwright.sync_api import Locator, Page, expect
 
 from emergencies.engine import run_pass
@@ -36,6 +35,7 @@ from notify.models import Notification
 from org.duty import Desk, Routing, route
 from org.models import DutyShift, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
+from tests.factories import make_unit
 
 pytestmark = pytest.mark.browser
 

@@ -9,10 +9,10 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
-from factories import make_unit, make_user
 
 from org.models import UnitKind, UnitLevel
 from org.roles import Role
+from tests.factories import make_unit, make_user
 
 
 @pytest.fixture

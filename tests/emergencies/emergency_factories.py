@@ -138,7 +138,7 @@ def told(flip: DeadlineFlip) -> set[str]:
 
 
 def last_flip(expected: ExpectedReport) -> DeadlineFlip:
-    return DeadlineFlip.objects.filter(expected=expected).order_by("-stage").first()
+    return DeadlineFlip.objects.filter(expected=expected).order_by("-stage")[0]
 
 
 def stored_utc(model, field: str, pk: int) -> datetime:

@@ -2,9 +2,14 @@
 received report goes to the desk that is on (the section in office hours, the duty officer
 outside them)."""
 
-from emergency_factories import local, open_by_phone, open_in_writing, shift, sign_off
-
 from notify.models import Notification
+from tests.emergencies.emergency_factories import (
+    local,
+    open_by_phone,
+    open_in_writing,
+    shift,
+    sign_off,
+)
 
 
 def inbox(key: str) -> set[str]:

@@ -8,25 +8,6 @@ chief (+15) and the secretary-general (+30) — the seeded table."""
 from datetime import datetime
 
 import pytest
-from emergency_factories import (
-    PhoneCall,
-    add_written,
-    content,
-    flips,
-    hours,
-    last_flip,
-    local,
-    minutes,
-    open_by_phone,
-    open_in_writing,
-    row,
-    run_until_idle,
-    shift,
-    sighting,
-    sign_off,
-    stored_utc,
-    told,
-)
 
 from emergencies import actions, engine
 from emergencies.models import (
@@ -45,6 +26,25 @@ from emergencies.models import (
 )
 from notify.models import Channel, ChannelKind, Delivery
 from org.duty import route
+from tests.emergencies.emergency_factories import (
+    PhoneCall,
+    add_written,
+    content,
+    flips,
+    hours,
+    last_flip,
+    local,
+    minutes,
+    open_by_phone,
+    open_in_writing,
+    row,
+    run_until_idle,
+    shift,
+    sighting,
+    sign_off,
+    stored_utc,
+    told,
+)
 
 SUNDAY_NIGHT = local("2026-11-29 02:00")
 UNIT = {"officer_a", "head_a"}

@@ -24,16 +24,6 @@ import pytest
 from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
-from emergency_factories import (
-    hours,
-    local,
-    minutes,
-    open_by_phone,
-    row,
-    run_until_idle,
-    sighting,
-    told,
-)
 
 from emergencies import engine, policy, rules
 from emergencies.models import (
@@ -44,6 +34,16 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from notify.models import Channel, ChannelKind, Delivery, Notification
+from tests.emergencies.emergency_factories import (
+    hours,
+    local,
+    minutes,
+    open_by_phone,
+    row,
+    run_until_idle,
+    sighting,
+    told,
+)
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEN = local("2026-11-29 01:40")

@@ -5,10 +5,10 @@ from datetime import UTC, datetime, time, timedelta
 from decimal import Decimal
 
 import pytest
-from emergency_factories import SH, local, minutes
 
 from emergencies import rules
 from emergencies.rules import BREACH, ESCALATION, REMINDER, EscalationStep, Rule, Step
+from tests.emergencies.emergency_factories import SH, local, minutes
 
 CHAIN = (
     EscalationStep(0, "duty_officer"),

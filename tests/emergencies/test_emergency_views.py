@@ -11,16 +11,6 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from emergency_factories import (
-    PhoneCall,
-    content,
-    hours,
-    minutes,
-    open_by_phone,
-    open_in_writing,
-    row,
-)
-from factories import ADMINS
 
 from audit.models import AuditEntry
 from emergencies import actions, engine
@@ -33,6 +23,16 @@ from emergencies.models import (
     ReportKind,
     ReportState,
 )
+from tests.emergencies.emergency_factories import (
+    PhoneCall,
+    content,
+    hours,
+    minutes,
+    open_by_phone,
+    open_in_writing,
+    row,
+)
+from tests.factories import ADMINS
 from xinbao.core.models import WorkerHeartbeat
 from xinbao.core.worker import Worker, worker_alive
 

@@ -13,7 +13,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
-from notify_helpers import make_channel
+
+from tests.notify.notify_helpers import make_channel
 
 OK = (200, {"errcode": 0, "errmsg": "ok"})
 

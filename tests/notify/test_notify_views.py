@@ -3,11 +3,11 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from notify_helpers import make_channel
 
 from audit.models import AuditEntry
 from notify.actions import Message, dispatch
 from notify.models import Channel, ChannelKind, Delivery, DeliveryStatus, Notification
+from tests.notify.notify_helpers import make_channel
 
 pytestmark = pytest.mark.django_db
 

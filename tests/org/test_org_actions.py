@@ -6,7 +6,6 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.core.exceptions import PermissionDenied
 from django.utils import timezone
-from factories import make_user
 
 from audit.actions import verify_chain
 from audit.models import AuditEntry
@@ -15,6 +14,7 @@ from org.actions import ActionError
 from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay
 from org.roles import Role
 from org.schedule import week_start
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 

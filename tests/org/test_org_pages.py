@@ -8,11 +8,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
-from factories import PERSONAS
 
 from audit.models import AuditEntry
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay
 from org.schedule import week_start, years_to_check
+from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,12 @@ from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
-from factories import make_user
 
 from org import actions
 from org.duty import Desk, desk_people, on_duty, route, years_without_calendar
 from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay
 from org.roles import Role
+from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
