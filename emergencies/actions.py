@@ -137,6 +137,11 @@ def _expect(
     return row
 
 
+def _cancel(row: ExpectedReport) -> None:
+    row.status, row.next_check_at = ExpectStatus.CANCELLED, None
+    row.save(update_fields=["status", "next_check_at"])
+
+
 def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -> None:
     late = rules.minutes_late(row.due_at, received_at)
     if late <= 0:
@@ -475,8 +480,7 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
     for row in list(_rows(incident).filter(status=ExpectStatus.OPEN)):
         if row.kind == ExpectKind.PHONE:
             if not rule.phone_minutes:
-                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
-                row.save(update_fields=["status", "next_check_at"])
+                _cancel(row)
                 continue
             row.window_start = incident.clock_start
             row.due_at = incident.clock_start + timedelta(minutes=rule.phone_minutes)
@@ -486,14 +490,12 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
         elif row.kind == ExpectKind.FOLLOWUP:
             due = rules.followup_due(_followup_counted_from(incident, row), rule)
             if due is None:
-                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
-                row.save(update_fields=["status", "next_check_at"])
+                _cancel(row)
                 continue
             row.due_at = due
         elif row.kind == ExpectKind.FORWARD:
             if not rule.forward_minutes:
-                row.status, row.next_check_at = ExpectStatus.CANCELLED, None
-                row.save(update_fields=["status", "next_check_at"])
+                _cancel(row)
                 continue
             row.due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
         _schedule(row, rule, now)
