@@ -127,14 +127,20 @@ def _add_revision(item: InfoItem, actor: User, source: str, title: str, body: st
     )
 
 
-def _set_tags(item: InfoItem, names: Iterable[str]) -> None:
+def tag_ids(names: Iterable[str]) -> list[int]:
+    """Ids of the named tags, creating the new ones. Tags are shared vocabulary, never deleted,
+    so this can run before the item's own transaction and keep that transaction short."""
     names = list(names)
-    existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
+    existing = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
     missing = [Tag(name=n) for n in names if n not in existing]
     if missing:
         Tag.objects.bulk_create(missing, ignore_conflicts=True)
-        existing = {t.name: t for t in Tag.objects.filter(name__in=names)}
-    item.tags.set([existing[n] for n in names])
+        existing = dict(Tag.objects.filter(name__in=names).values_list("name", "pk"))
+    return [existing[n] for n in names]
+
+
+def _set_tags(item: InfoItem, names: Iterable[str]) -> None:
+    item.tags.set(tag_ids(names))
 
 
 def _validate_content(content: ItemContent, actor: User) -> ItemContent:
@@ -170,6 +176,7 @@ def do_create_item(
         raise ActionError(_("Only a unit's information officer can write items."))
     state = rules.next_state(ItemState.DRAFT, Action.SUBMIT) if submit else ItemState.DRAFT
     _check_uploads(files)
+    tags = tag_ids(content.tags) if content.tags else []
     with transaction.atomic():
         item = InfoItem.objects.create(
             unit_id=actor.unit_id,
@@ -181,10 +188,16 @@ def do_create_item(
             occurred_on=content.occurred_on,
             revision_count=1,
         )
+        # A new item has no links yet: insert them straight into the join tables.
         if content.joint_units:
-            item.joint_units.set(content.joint_units)
-        if content.tags:
-            _set_tags(item, content.tags)
+            InfoItem.joint_units.through.objects.bulk_create(
+                InfoItem.joint_units.through(infoitem_id=item.pk, unit_id=u.pk)
+                for u in content.joint_units
+            )
+        if tags:
+            InfoItem.tags.through.objects.bulk_create(
+                InfoItem.tags.through(infoitem_id=item.pk, tag_id=t) for t in tags
+            )
         ItemRevision.objects.create(
             item=item,
             number=1,

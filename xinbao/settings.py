@@ -89,6 +89,8 @@ SQLITE_OPTIONS = {
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xinbao.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # Django's SQLite backend plus a fair queue for writers (see xinbao/sqlite_queue).
+    DATABASES["default"]["ENGINE"] = "xinbao.sqlite_queue"
     DATABASES["default"]["OPTIONS"] = dict(SQLITE_OPTIONS)
     DATABASES["default"]["CONN_MAX_AGE"] = None
 else:

@@ -1,0 +1,121 @@
+"""The embedded database queues writers fairly instead of leaving them in SQLite's busy loop."""
+
+import fcntl
+import os
+import threading
+import time
+
+import pytest
+from django.db import connections
+from django.db.utils import ConnectionHandler
+
+from xinbao.settings import SQLITE_OPTIONS
+
+
+def wrapper(path):
+    handler = ConnectionHandler(
+        {
+            "default": {
+                "ENGINE": "xinbao.sqlite_queue",
+                "NAME": str(path),
+                "OPTIONS": dict(SQLITE_OPTIONS),
+            }
+        }
+    )
+    connection = handler["default"]
+    connection.ensure_connection()
+    return connection
+
+
+@pytest.fixture(autouse=True)
+def _own_databases(request, django_db_blocker):
+    """These tests open their own file databases, outside pytest-django's test database."""
+    if request.node.get_closest_marker("django_db"):
+        yield
+        return
+    with django_db_blocker.unblock():
+        yield
+
+
+def test_a_second_writer_waits_for_the_first_to_commit_then_goes(tmp_path):
+    db = tmp_path / "q.sqlite3"
+    first = wrapper(db)
+    with first.cursor() as c:
+        c.execute("CREATE TABLE t (n INTEGER)")
+    order = []
+
+    first.set_autocommit(True)
+    first._start_transaction_under_autocommit()
+    first.cursor().execute("INSERT INTO t VALUES (1)")
+
+    def write_second():
+        second = wrapper(db)  # a connection belongs to the thread that opened it
+        second._start_transaction_under_autocommit()  # must wait in the queue
+        order.append("second in")
+        second.cursor().execute("INSERT INTO t VALUES (2)")
+        second.commit()
+        second.close()
+
+    t = threading.Thread(target=write_second)
+    t.start()
+    time.sleep(0.3)
+    order.append("first commits")
+    first.commit()
+    t.join(timeout=10)
+    assert order == ["first commits", "second in"]
+    with first.cursor() as c:
+        c.execute("SELECT n FROM t ORDER BY n")
+        assert [r[0] for r in c.fetchall()] == [1, 2]
+    first.close()
+
+
+def queue_is_free(db) -> bool:
+    fd = os.open(f"{db}.writers", os.O_RDWR | os.O_CREAT)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        return False
+    finally:
+        os.close(fd)  # closing drops a lock we may have taken
+    return True
+
+
+def test_a_writer_holds_the_queue_from_begin_to_commit(tmp_path):
+    db = tmp_path / "q.sqlite3"
+    conn = wrapper(db)
+    with conn.cursor() as c:
+        c.execute("CREATE TABLE t (n INTEGER)")
+    assert queue_is_free(db)
+    conn._start_transaction_under_autocommit()
+    assert not queue_is_free(db)
+    conn.commit()
+    assert queue_is_free(db)
+    conn.close()
+
+
+def test_a_rolled_back_writer_leaves_the_queue(tmp_path):
+    db = tmp_path / "q.sqlite3"
+    first = wrapper(db)
+    with first.cursor() as c:
+        c.execute("CREATE TABLE t (n INTEGER)")
+    first._start_transaction_under_autocommit()
+    first.rollback()
+    done = threading.Event()
+
+    def write_second():
+        second = wrapper(db)
+        second._start_transaction_under_autocommit()
+        second.commit()
+        second.close()
+        done.set()
+
+    threading.Thread(target=write_second).start()
+    assert done.wait(timeout=10)
+    first.close()
+
+
+@pytest.mark.django_db
+def test_the_in_memory_test_database_needs_no_queue():
+    connection = connections["default"]
+    connection.ensure_connection()
+    assert connection.vendor != "sqlite" or connection._queue_path() is None
