@@ -21,7 +21,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     _queue_held = False
 
     def _queue_path(self) -> str | None:
-        if self.transaction_mode is None or self.is_in_memory_db():
+        if getattr(self, "transaction_mode", None) is None or self.is_in_memory_db():
             return None
         name = str(self.settings_dict["NAME"])
         return f"{name}.writers"
@@ -43,26 +43,26 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _start_transaction_under_autocommit(self) -> None:
         self._enter_queue()
         try:
-            super()._start_transaction_under_autocommit()
+            super()._start_transaction_under_autocommit()  # type: ignore[misc]
         except BaseException:
             self._leave_queue()
             raise
 
     def _commit(self) -> Any:
         try:
-            return super()._commit()
+            return super()._commit()  # type: ignore[misc]
         finally:
             self._leave_queue()
 
     def _rollback(self) -> Any:
         try:
-            return super()._rollback()
+            return super()._rollback()  # type: ignore[misc]
         finally:
             self._leave_queue()
 
     def _close(self) -> Any:
         try:
-            return super()._close()
+            return super()._close()  # type: ignore[misc]
         finally:
             self._leave_queue()
             if self._queue_fd is not None:
