@@ -19,6 +19,12 @@ class Publication(models.Model):
     issuer = models.CharField(_("issuing office"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0)
+    # Only city publications are compiled in xinbao; provincial and central ones are where
+    # forwarded items get adopted, recorded by hand.
+    compiled_here = models.BooleanField(_("compiled in xinbao"), default=False)
+    readers = models.ManyToManyField(
+        "org.User", verbose_name=_("readers"), blank=True, related_name="publications_read"
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -27,3 +33,216 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class IssueState(models.TextChoices):
+    DRAFT = "draft", _("Being compiled")
+    AWAITING_SIGNOFF = "awaiting_signoff", _("Awaiting the chief's sign-off")
+    SIGNED_OFF = "signed_off", _("Signed off")
+    PUBLISHED = "published", _("Published")
+
+
+class Issue(models.Model):
+    """One issue (期) of a publication. Its number is given when it is published, from a
+    per-publication, per-year counter, so numbers never skip or repeat."""
+
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="issues"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    state = models.CharField(
+        _("state"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT
+    )
+    issue_date = models.DateField(_("date of issue"))
+    compiled_by = models.ForeignKey(
+        "org.User", verbose_name=_("compiled by"), on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    signed_off_at = models.DateTimeField(null=True, blank=True)
+    published_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-issue_date", "-pk"]
+        verbose_name = _("issue")
+        verbose_name_plural = _("issues")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["publication", "year", "number"], name="issue_number_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication.name} {self.label}"
+
+    @property
+    def label(self) -> str:
+        if self.number is None:
+            return str(_("(unnumbered draft)"))
+        return str(_("%(year)s no. %(number)s")) % {"year": self.year, "number": self.number}
+
+
+class IssueCounter(models.Model):
+    """The last number given in a publication's year; locked while the next one is taken."""
+
+    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last_number = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["publication", "year"], name="issue_counter_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.publication_id} {self.year}: {self.last_number}"
+
+
+class IssueEntry(models.Model):
+    """An item as it appears in an issue: edited for the bulletin, the source text untouched."""
+
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="entries")
+    item = models.ForeignKey(
+        "submissions.InfoItem", on_delete=models.PROTECT, related_name="issue_entries"
+    )
+    position = models.PositiveIntegerField(_("position"))
+    title = models.CharField(_("title"), max_length=120)
+    body = models.TextField(_("body"))
+    credit = models.CharField(_("source units"), max_length=200)
+
+    class Meta:
+        ordering = ["issue", "position", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "item"], name="entry_item_once_per_issue")
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def paragraphs(self) -> list[str]:
+        return [p.strip() for p in self.body.split("\n") if p.strip()]
+
+
+class ReadReceipt(models.Model):
+    issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="receipts")
+    reader = models.ForeignKey("org.User", on_delete=models.CASCADE, related_name="+")
+    read_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["issue", "reader"], name="receipt_once_per_reader")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} read by {self.reader_id}"
+
+
+class EditorialPolicy(models.Model):
+    """Deadlines of the editorial loop. One row; the section chief edits it."""
+
+    feedback_days = models.PositiveSmallIntegerField(
+        _("feedback on an instruction due within (days)"), default=7
+    )
+    reminder_fractions = models.CharField(
+        _("reminders at fractions of the window"), max_length=40, default="0.5,0.9"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("editorial policy")
+        verbose_name_plural = _("editorial policy")
+
+    def __str__(self) -> str:
+        return str(_("Editorial policy"))
+
+    @classmethod
+    def current(cls) -> "EditorialPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy
+
+
+class Instruction(models.Model):
+    """A leader's written instruction (批示) on an item or a bulletin entry."""
+
+    item = models.ForeignKey(
+        "submissions.InfoItem", on_delete=models.PROTECT, related_name="instructions"
+    )
+    entry = models.ForeignKey(
+        IssueEntry, null=True, blank=True, on_delete=models.PROTECT, related_name="instructions"
+    )
+    leader = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leader_name = models.CharField(_("leader"), max_length=60)
+    level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
+    text = models.TextField(_("instruction"))
+    instructed_on = models.DateField(_("date"))
+    recorded_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-instructed_on", "-pk"]
+        verbose_name = _("instruction")
+        verbose_name_plural = _("instructions")
+
+    def __str__(self) -> str:
+        return f"{self.leader_name}: {self.text[:20]}"
+
+
+class TaskStatus(models.TextChoices):
+    OPEN = "open", _("Feedback due")
+    ANSWERED = "answered", _("Feedback filed")
+
+
+class FollowUpTask(models.Model):
+    """What a source unit owes on an instruction: feedback (反馈) by `due_at`."""
+
+    instruction = models.ForeignKey(Instruction, on_delete=models.CASCADE, related_name="tasks")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="follow_up_tasks")
+    due_at = models.DateTimeField(_("feedback due"))
+    status = models.CharField(max_length=10, choices=TaskStatus.choices, default=TaskStatus.OPEN)
+    feedback = models.TextField(_("feedback"), blank=True)
+    filed_by = models.ForeignKey(
+        "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["instruction", "unit"], name="task_once_per_unit")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.instruction_id} → {self.unit_id}"
+
+    @property
+    def late(self) -> bool:
+        return self.filed_at is not None and self.filed_at > self.due_at
+
+
+class Solicitation(models.Model):
+    """A request from the office for items on a topic (约稿), with a deadline."""
+
+    topic = models.CharField(_("topic"), max_length=120)
+    requirements = models.TextField(_("requirements"))
+    due_at = models.DateTimeField(_("deadline"))
+    units = models.ManyToManyField("org.Unit", verbose_name=_("target units"), related_name="+")
+    issued_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+        verbose_name = _("solicitation")
+        verbose_name_plural = _("solicitations")
+
+    def __str__(self) -> str:
+        return self.topic

@@ -142,9 +142,14 @@ def _cancel(row: ExpectedReport) -> None:
     row.save(update_fields=["status", "next_check_at"])
 
 
+# Deadlines of the editorial loop (instruction feedback, solicitations) run through the same
+# engine, but lateness there is not an emergency-reporting violation.
+EDITORIAL_KINDS = frozenset({ExpectKind.FEEDBACK, ExpectKind.SOLICITED})
+
+
 def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -> None:
     late = rules.minutes_late(row.due_at, received_at)
-    if late <= 0:
+    if late <= 0 or row.kind in EDITORIAL_KINDS:
         return
     ViolationCandidate.objects.update_or_create(
         expected=row,
@@ -167,6 +172,28 @@ def _meet(row: ExpectedReport, report: IncidentReport | None, at: datetime, evid
         row.status, row.met_at = ExpectStatus.MET, at
         _late_candidate(row, at, evidence)
     return bool(done)
+
+
+def expect(
+    *,
+    kind: str,
+    unit: Unit,
+    window_start: datetime,
+    due_at: datetime,
+    rule: rules.Rule,
+    now: datetime,
+    **source: Any,
+) -> ExpectedReport:
+    """A deadline row for another app (the editorial loop): `source` names what it is for."""
+    row = ExpectedReport(unit=unit, kind=kind, window_start=window_start, due_at=due_at, **source)
+    _schedule(row, rule, now)
+    row.save()
+    return row
+
+
+def meet(row: ExpectedReport, at: datetime) -> bool:
+    """Close another app's deadline row as met at `at`."""
+    return _meet(row, None, at, "")
 
 
 def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:

@@ -19,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from emergencies import policy, rules
-from emergencies.actions import missed_candidate
+from emergencies.actions import EDITORIAL_KINDS, missed_candidate
 from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
 from org.duty import desk_people, on_duty
@@ -32,6 +32,11 @@ log = logging.getLogger(__name__)
 def rule_of_row(row: ExpectedReport) -> rules.Rule:
     if row.incident is not None:
         return policy.rule_for(row.incident)
+    if row.kind in EDITORIAL_KINDS:
+        # Feedback and solicitation deadlines: the editorial policy's reminders, no escalation.
+        from bulletins.actions import _editorial_rule
+
+        return _editorial_rule(row.due_at - row.window_start)
     # A sighting's watch: the strictest rule of its category in the table as it is now.
     from emergencies.actions import _sighting_rule
 
@@ -134,7 +139,9 @@ def recipients(
     if step.kind == rules.REMINDER:
         return _dedupe(owners), owner_units
     if step.kind == rules.BREACH:
-        return _dedupe(owners + desk_people(now)), owner_units
+        # The editorial loop is the section's business, in office hours, whoever is on duty.
+        desk = _section() if row.kind in EDITORIAL_KINDS else desk_people(now)
+        return _dedupe(owners + desk), owner_units
     return _dedupe(_role_people(step.role, now)), []
 
 
@@ -146,9 +153,7 @@ def _dedupe(users: Iterable[User]) -> list[User]:
 
 
 def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: datetime) -> Message:
-    subject = (
-        row.incident.title if row.incident else (row.sighting.text[:30] if row.sighting else "")
-    )
+    subject = subject_of(row)
     due = timezone.localtime(row.due_at).strftime("%m-%d %H:%M")
     what = row.get_kind_display()
     if row.kind == ExpectKind.FOLLOWUP:
@@ -188,8 +193,30 @@ def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: date
         severity = "urgent"
     if contact:
         body = f"{body}\n{contact}"
-    url = f"/emergencies/{row.incident_id}/" if row.incident_id else "/emergencies/sightings/"
+    url = url_of(row)
     return Message(title=title, body=body, url=url, severity=severity, key=f"flip:{flip.pk}")
+
+
+def subject_of(row: ExpectedReport) -> str:
+    if row.incident is not None:
+        return row.incident.title
+    if row.sighting is not None:
+        return row.sighting.text[:30]
+    if row.task is not None:
+        return row.task.instruction.item.title
+    if row.solicitation is not None:
+        return row.solicitation.topic
+    return ""
+
+
+def url_of(row: ExpectedReport) -> str:
+    if row.incident_id:
+        return f"/emergencies/{row.incident_id}/"
+    if row.task_id:
+        return "/bulletins/instructions/"
+    if row.solicitation_id:
+        return f"/bulletins/solicitations/{row.solicitation_id}/"
+    return "/emergencies/sightings/"
 
 
 def _contact(unit: Unit) -> str:

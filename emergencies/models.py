@@ -202,6 +202,8 @@ class ExpectKind(models.TextChoices):
     FOLLOWUP = "followup", _("Follow-up report")
     FORWARD = "forward", _("Forwarding to the province")
     SIGHTING = "sighting", _("Report after another channel's sighting")
+    FEEDBACK = "feedback", _("Feedback on a leader's instruction")
+    SOLICITED = "solicited", _("Answer to a solicitation")
 
 
 class ExpectStatus(models.TextChoices):
@@ -220,6 +222,21 @@ class ExpectedReport(models.Model):
     )
     sighting = models.ForeignKey(
         "Sighting", null=True, blank=True, on_delete=models.PROTECT, related_name="expected"
+    )
+    # The editorial loop's deadlines run through the same engine.
+    task = models.ForeignKey(
+        "bulletins.FollowUpTask",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expected",
+    )
+    solicitation = models.ForeignKey(
+        "bulletins.Solicitation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="expected",
     )
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="expected_reports")
     kind = models.CharField(max_length=10, choices=ExpectKind.choices)

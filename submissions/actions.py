@@ -19,7 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bulletins.models import Publication
+from bulletins.models import Issue, Publication
 from org.models import Unit, User
 from submissions import rules, uploads
 from submissions.models import (
@@ -50,6 +50,7 @@ class ItemContent:
     tags: Sequence[str] = ()
     joint_units: Sequence[Unit] = ()
     occurred_on: date | None = None
+    solicitation_id: int | None = None
 
 
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -151,7 +152,9 @@ def _validate_content(content: ItemContent, actor: User) -> ItemContent:
     if not body:
         raise ActionError(_("The body is required."))
     joint = [u for u in content.joint_units if u.pk != actor.unit_id]
-    return ItemContent(title, body, content.kind, content.tags, joint, content.occurred_on)
+    return ItemContent(
+        title, body, content.kind, content.tags, joint, content.occurred_on, content.solicitation_id
+    )
 
 
 def do_create_item(
@@ -187,6 +190,7 @@ def do_create_item(
             body=content.body,
             occurred_on=content.occurred_on,
             revision_count=1,
+            solicitation_id=content.solicitation_id,
         )
         # A new item has no links yet: insert them straight into the join tables.
         if content.joint_units:
@@ -240,6 +244,7 @@ def do_revise(
             body=content.body,
             kind=content.kind,
             occurred_on=content.occurred_on,
+            solicitation_id=content.solicitation_id,
             updated_at=timezone.now(),
         )
         item.refresh_from_db()
@@ -294,6 +299,10 @@ def do_transition(actor: User, item_id: int, action: Action, comment: str = "") 
         old = item.state
         _move(item, action, actor, comment)
         _event(item, _EVENT_FOR[action], actor, old, item.state, comment)
+        if action == Action.SIGN_OFF and item.solicitation_id is not None:
+            from bulletins.actions import answer_received  # the editorial loop sits above us
+
+            answer_received(item, timezone.now())
     return item
 
 
@@ -315,7 +324,12 @@ def do_verify(actor: User, item_id: int, verdict: str, note: str) -> InfoItem:
 
 
 def do_adopt(
-    actor: User, item_id: int, publication: Publication, adopted_on: date, note: str = ""
+    actor: User,
+    item_id: int,
+    publication: Publication,
+    adopted_on: date,
+    note: str = "",
+    issue: "Issue | None" = None,
 ) -> Adoption:
     with transaction.atomic():
         item = _lock(item_id)
@@ -334,6 +348,7 @@ def do_adopt(
             adopted_on=adopted_on,
             recorded_by=actor,
             note=note.strip(),
+            issue=issue,
         )
         comment = f"{publication.name}" + (f" — {note.strip()}" if note.strip() else "")
         _event(item, EventKind.ADOPTED, actor, old, item.state, comment)

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import Publication
+from bulletins.models import Publication, Solicitation
 from org.models import Unit
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import Adoption, ItemKind, Verification
@@ -59,6 +59,12 @@ class ItemForm(forms.Form):
         help_text=_("Other units that wrote this item with you share its credit."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
+    solicitation = forms.ModelChoiceField(
+        label=_("In answer to a solicitation"),
+        queryset=Solicitation.objects.none(),
+        required=False,
+        empty_label=_("— none —"),
+    )
 
     def __init__(self, *args: Any, own_unit_id: int | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -66,6 +72,14 @@ class ItemForm(forms.Form):
         if own_unit_id is not None:
             units = units.exclude(pk=own_unit_id)
         self.fields["joint_units"].queryset = units  # type: ignore[attr-defined]
+        # Solicitations addressed to the unit and still open, newest first.
+        self.fields["solicitation"].queryset = (  # type: ignore[attr-defined]
+            Solicitation.objects.filter(units=own_unit_id, due_at__gte=timezone.now()).order_by(
+                "due_at"
+            )
+            if own_unit_id is not None
+            else Solicitation.objects.none()
+        )
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
@@ -98,6 +112,7 @@ class ItemForm(forms.Form):
             tags=data["tags"],
             joint_units=list(data["joint_units"]),
             occurred_on=data.get("occurred_on"),
+            solicitation_id=data["solicitation"].pk if data.get("solicitation") else None,
         )
 
 

@@ -90,6 +90,23 @@ class InfoItem(models.Model):
         default=Verification.UNVERIFIED,
     )
     verification_note = models.TextField(_("verification note"), blank=True)
+    solicitation = models.ForeignKey(
+        "bulletins.Solicitation",
+        verbose_name=_("in answer to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="answers",
+    )
+    forwarded_at = models.DateTimeField(_("forwarded upward at"), null=True, blank=True)
+    forwarded_to = models.ForeignKey(
+        Unit,
+        verbose_name=_("forwarded to"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
 
     class Meta:
         ordering = ["-updated_at"]
@@ -189,6 +206,14 @@ class Adoption(models.Model):
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
     note = models.CharField(_("note"), max_length=200, blank=True)
+    issue = models.ForeignKey(
+        "bulletins.Issue",
+        verbose_name=_("issue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
 
     class Meta:
         ordering = ["adopted_on", "pk"]

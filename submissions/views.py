@@ -131,7 +131,10 @@ def create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can(Capability.WRITE_ITEMS) or user.unit_id is None:
         raise PermissionDenied
-    form = ItemForm(request.POST or None, request.FILES or None, own_unit_id=user.unit_id)
+    initial = {"solicitation": request.GET.get("solicitation")}
+    form = ItemForm(
+        request.POST or None, request.FILES or None, own_unit_id=user.unit_id, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         submit = "submit" in request.POST
         try:
@@ -161,6 +164,7 @@ def revise(request: AuthedRequest, pk: int) -> HttpResponse:
         "occurred_on": item.occurred_on,
         "tags": "，".join(t.name for t in item.tags.all()),
         "joint_units": list(item.joint_units.all()),
+        "solicitation": item.solicitation_id,
     }
     form = ItemForm(
         request.POST or None, request.FILES or None, initial=initial, own_unit_id=user.unit_id

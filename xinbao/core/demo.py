@@ -1136,6 +1136,7 @@ def _create_publications() -> dict[str, Publication]:
                 "level": spec.level,
                 "issuer": spec.issuer,
                 "sort_order": spec.sort_order,
+                "compiled_here": spec.level == AdoptionLevel.CITY,
             },
         )
         publications[spec.code] = publication

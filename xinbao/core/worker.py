@@ -38,9 +38,8 @@ class Worker:
         self.stopping = True
 
     def round(self) -> tuple[int, int]:
-        from notify.worker import process_deliveries
-
         from emergencies.engine import run_pass
+        from notify.worker import process_deliveries
 
         steps = run_pass()
         sent = process_deliveries()

@@ -1,0 +1,477 @@
+"""Every write of the editorial loop — bulletins, instructions, solicitations — goes through
+here, one transaction per call, each leaving an audit record."""
+
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from audit.actions import record
+from bulletins.models import (
+    AdoptionLevel,
+    EditorialPolicy,
+    FollowUpTask,
+    Instruction,
+    Issue,
+    IssueCounter,
+    IssueEntry,
+    IssueState,
+    Publication,
+    ReadReceipt,
+    Solicitation,
+    TaskStatus,
+)
+from emergencies import actions as deadlines
+from emergencies import rules as deadline_rules
+from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
+from notify.actions import Message, dispatch
+from org.models import Unit, User
+from org.roles import Capability, Role
+from submissions import actions as submissions
+from submissions.models import InfoItem, ItemState
+from submissions.queries import visible_items
+
+
+class ActionError(Exception):
+    """A refused write; the message is for the user and already translated."""
+
+
+COMPILABLE = (ItemState.SUBMITTED, ItemState.UNDER_REVIEW, ItemState.ADOPTED)
+
+
+def _need(actor: User, capability: Capability) -> None:
+    if not actor.can(capability):
+        raise ActionError(_("Your role cannot do this."))
+
+
+def _lock_issue(issue_id: int) -> Issue:
+    return Issue.objects.select_for_update().select_related("publication").get(pk=issue_id)
+
+
+def _move(issue: Issue, old: str, new: str, **changes: object) -> None:
+    done = Issue.objects.filter(pk=issue.pk, state=old).update(state=new, **changes)
+    if not done:
+        raise ActionError(_("Someone else changed this issue just now. Please reload the page."))
+    issue.state = new
+    for name, value in changes.items():
+        setattr(issue, name, value)
+
+
+def credit_for(item: InfoItem) -> str:
+    names = [item.unit.display_name, *(u.display_name for u in item.joint_units.all())]
+    return "、".join(names)
+
+
+# --- compiling an issue ----------------------------------------------------------------------
+
+
+def do_create_issue(actor: User, publication: Publication, issue_date: date) -> Issue:
+    _need(actor, Capability.REVIEW)
+    if not publication.compiled_here or not publication.is_active:
+        raise ActionError(_("This publication is not compiled in xinbao."))
+    with transaction.atomic():
+        issue = Issue.objects.create(
+            publication=publication, year=issue_date.year, issue_date=issue_date, compiled_by=actor
+        )
+        record(actor, "issue_created", f"issue:{issue.pk}", {"publication": publication.code})
+    return issue
+
+
+def do_add_entries(actor: User, issue_id: int, item_ids: Sequence[int]) -> int:
+    """Put items into a draft issue, each with a copy of its current text to edit."""
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        issue = _lock_issue(issue_id)
+        if issue.state != IssueState.DRAFT:
+            raise ActionError(_("Only an issue being compiled can take items."))
+        items = list(
+            visible_items(actor)
+            .filter(pk__in=item_ids, state__in=COMPILABLE)
+            .exclude(adoptions__publication=issue.publication)
+            .exclude(issue_entries__issue=issue)
+            .select_related("unit")
+            .prefetch_related("joint_units")
+        )
+        if len(items) != len(set(item_ids)):
+            raise ActionError(
+                _(
+                    "Some items cannot go into this issue: already in it, already adopted by it, "
+                    "or not in the section's hands."
+                )
+            )
+        last = issue.entries.aggregate(m=Max("position"))["m"] or 0
+        IssueEntry.objects.bulk_create(
+            IssueEntry(
+                issue=issue,
+                item=item,
+                position=last + n,
+                title=item.title,
+                body=item.body,
+                credit=credit_for(item),
+            )
+            for n, item in enumerate(items, start=1)
+        )
+        Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+    return len(items)
+
+
+def do_edit_entry(actor: User, entry_id: int, title: str, body: str, credit: str) -> IssueEntry:
+    """Edit the text as it will appear in the bulletin; the item's own text stays as it was."""
+    _need(actor, Capability.REVIEW)
+    title, body, credit = title.strip(), submissions.normalise_body(body), credit.strip()
+    if not title or not body or not credit:
+        raise ActionError(_("Title, text and source units are all required."))
+    with transaction.atomic():
+        entry = IssueEntry.objects.select_related("issue").get(pk=entry_id)
+        issue = _lock_issue(entry.issue_id)
+        if issue.state != IssueState.DRAFT:
+            raise ActionError(_("The issue is no longer being compiled."))
+        IssueEntry.objects.filter(pk=entry.pk).update(title=title, body=body, credit=credit)
+        entry.title, entry.body, entry.credit = title, body, credit
+    return entry
+
+
+def do_move_entry(actor: User, entry_id: int, step: int) -> None:
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        entry = IssueEntry.objects.get(pk=entry_id)
+        issue = _lock_issue(entry.issue_id)
+        if issue.state != IssueState.DRAFT:
+            raise ActionError(_("The issue is no longer being compiled."))
+        entries = list(issue.entries.order_by("position", "pk"))
+        index = next(i for i, e in enumerate(entries) if e.pk == entry.pk)
+        target = index + step
+        if not 0 <= target < len(entries):
+            return
+        entries[index], entries[target] = entries[target], entries[index]
+        for position, e in enumerate(entries, start=1):
+            e.position = position
+        IssueEntry.objects.bulk_update(entries, ["position"])
+
+
+def do_remove_entry(actor: User, entry_id: int) -> None:
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        entry = IssueEntry.objects.get(pk=entry_id)
+        issue = _lock_issue(entry.issue_id)
+        if issue.state != IssueState.DRAFT:
+            raise ActionError(_("The issue is no longer being compiled."))
+        entry.delete()
+
+
+def do_submit_issue(actor: User, issue_id: int) -> Issue:
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        issue = _lock_issue(issue_id)
+        if not issue.entries.exists():
+            raise ActionError(_("An issue needs at least one item."))
+        _move(issue, IssueState.DRAFT, IssueState.AWAITING_SIGNOFF)
+        chiefs = User.objects.filter(role__in=[Role.CHIEF, Role.SECRETARY_GENERAL], is_active=True)
+        dispatch(
+            Message(
+                title=_("[Sign off] %(pub)s, issue of %(date)s")
+                % {"pub": issue.publication.name, "date": issue.issue_date.isoformat()},
+                body=_("%(who)s compiled it and asks for your sign-off.") % {"who": actor},
+                url=f"/bulletins/issues/{issue.pk}/",
+                severity="warning",
+                key=f"issue:{issue.pk}:signoff:{timezone.now().timestamp():.0f}",
+            ),
+            chiefs,
+        )
+        record(actor, "issue_submitted", f"issue:{issue.pk}")
+    return issue
+
+
+def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
+    _need(actor, Capability.EDIT_DEADLINES)
+    if not reason.strip():
+        raise ActionError(_("Please give a reason."))
+    with transaction.atomic():
+        issue = _lock_issue(issue_id)
+        _move(issue, IssueState.AWAITING_SIGNOFF, IssueState.DRAFT)
+        record(actor, "issue_returned", f"issue:{issue.pk}", {"reason": reason.strip()})
+    return issue
+
+
+def do_sign_off_issue(actor: User, issue_id: int) -> Issue:
+    """The section chief signs the issue off; it can then be published."""
+    _need(actor, Capability.EDIT_DEADLINES)
+    with transaction.atomic():
+        issue = _lock_issue(issue_id)
+        _move(
+            issue,
+            IssueState.AWAITING_SIGNOFF,
+            IssueState.SIGNED_OFF,
+            signed_off_by=actor,
+            signed_off_at=timezone.now(),
+        )
+        record(actor, "issue_signed_off", f"issue:{issue.pk}")
+    return issue
+
+
+def next_number(publication: Publication, year: int) -> int:
+    """Take the next number of the publication's year. Called inside the publishing
+    transaction: the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN
+    IMMEDIATE), so two editors publishing at once get consecutive numbers."""
+    IssueCounter.objects.get_or_create(publication=publication, year=year)
+    counter = IssueCounter.objects.select_for_update().get(publication=publication, year=year)
+    counter.last_number += 1
+    counter.save(update_fields=["last_number"])
+    return counter.last_number
+
+
+def readers_of(publication: Publication) -> list[User]:
+    readers = list(publication.readers.filter(is_active=True))
+    if not readers:
+        readers = list(User.objects.filter(role=Role.LEADER, is_active=True))
+    return readers
+
+
+def do_publish(actor: User, issue_id: int) -> Issue:
+    """Number the issue, record every entry's adoption, and tell its readers."""
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        issue = _lock_issue(issue_id)
+        if issue.state != IssueState.SIGNED_OFF:
+            raise ActionError(_("Only an issue the chief has signed off can be published."))
+        number = next_number(issue.publication, issue.year)
+        _move(
+            issue,
+            IssueState.SIGNED_OFF,
+            IssueState.PUBLISHED,
+            number=number,
+            published_by=actor,
+            published_at=timezone.now(),
+        )
+        for entry in issue.entries.select_related("item"):
+            try:
+                submissions.do_adopt(
+                    actor,
+                    entry.item_id,
+                    issue.publication,
+                    issue.issue_date,
+                    note=issue.label,
+                    issue=issue,
+                )
+            except submissions.ActionError as exc:
+                raise ActionError(f"{entry.title}: {exc}") from None
+        dispatch(
+            Message(
+                title=_("%(pub)s %(label)s is out")
+                % {"pub": issue.publication.name, "label": issue.label},
+                body="\n".join(e.title for e in issue.entries.all()),
+                url=f"/bulletins/issues/{issue.pk}/",
+                severity="info",
+                key=f"issue:{issue.pk}:published",
+            ),
+            readers_of(issue.publication),
+        )
+        record(
+            actor,
+            "issue_published",
+            f"issue:{issue.pk}",
+            {"publication": issue.publication.code, "year": issue.year, "number": number},
+        )
+    return issue
+
+
+def do_mark_read(reader: User, issue: Issue) -> None:
+    if issue.state == IssueState.PUBLISHED:
+        ReadReceipt.objects.get_or_create(issue=issue, reader=reader)
+
+
+# --- forwarding upward -----------------------------------------------------------------------
+
+
+def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
+    """Mark an item as sent up to the provincial (or central) office (上报)."""
+    _need(actor, Capability.REVIEW)
+    with transaction.atomic():
+        item = InfoItem.objects.select_for_update().get(pk=item_id)
+        if item.submitted_at is None:
+            raise ActionError(_("Only an item that reached the section can be forwarded."))
+        InfoItem.objects.filter(pk=item.pk).update(
+            forwarded_at=timezone.now(), forwarded_to=to_unit
+        )
+        item.refresh_from_db()
+        record(actor, "item_forwarded", f"item:{item.pk}", {"to": to_unit.code})
+    return item
+
+
+# --- leader instructions ---------------------------------------------------------------------
+
+
+def _editorial_rule(window: timedelta) -> deadline_rules.Rule:
+    policy = EditorialPolicy.current()
+    return deadline_rules.Rule(
+        written_minutes=max(1, int(window.total_seconds() // 60)),
+        reminder_fractions=tuple(deadline_rules.parse_fractions(policy.reminder_fractions)),
+    )
+
+
+def end_of_day(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(17, 30)))
+
+
+def do_record_instruction(
+    actor: User,
+    item_id: int,
+    text: str,
+    instructed_on: date,
+    level: str = AdoptionLevel.CITY,
+    leader_name: str = "",
+    entry_id: int | None = None,
+    now: datetime | None = None,
+) -> Instruction:
+    """A leader writes an instruction in xinbao, or an editor records one received on paper.
+    Every source unit of the item owes feedback by the policy's deadline."""
+    now = now or timezone.now()
+    is_leader = actor.role == Role.LEADER
+    if not is_leader:
+        _need(actor, Capability.REVIEW)
+    if not text.strip():
+        raise ActionError(_("The instruction text is required."))
+    if instructed_on > timezone.localdate(now):
+        raise ActionError(_("The date cannot be in the future."))
+    with transaction.atomic():
+        item = (
+            InfoItem.objects.select_related("unit").prefetch_related("joint_units").get(pk=item_id)
+        )
+        if item.submitted_at is None:
+            raise ActionError(_("Only information that reached the office can be instructed on."))
+        instruction = Instruction.objects.create(
+            item=item,
+            entry_id=entry_id,
+            leader=actor if is_leader else None,
+            leader_name=actor.full_name if is_leader else leader_name.strip(),
+            level=AdoptionLevel.CITY if is_leader else level,
+            text=text.strip(),
+            instructed_on=instructed_on,
+            recorded_by=actor,
+        )
+        if not instruction.leader_name:
+            raise ActionError(_("Name the leader who gave the instruction."))
+        due = end_of_day(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
+        units = [item.unit, *item.joint_units.all()]
+        for unit in units:
+            task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
+            deadlines.expect(
+                kind=ExpectKind.FEEDBACK,
+                unit=unit,
+                window_start=now,
+                due_at=due,
+                rule=_editorial_rule(due - now),
+                now=now,
+                task=task,
+            )
+        people = User.objects.filter(
+            unit__in=units, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True
+        )
+        dispatch(
+            Message(
+                title=_("[Instruction] %(leader)s on “%(title)s”")
+                % {"leader": instruction.leader_name, "title": item.title},
+                body=instruction.text
+                + "\n"
+                + _("Feedback due by %(due)s.")
+                % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+                url="/bulletins/instructions/",
+                severity="warning",
+                key=f"instruction:{instruction.pk}",
+            ),
+            people,
+        )
+        record(actor, "instruction_recorded", f"item:{item.pk}", {"level": instruction.level})
+    return instruction
+
+
+def do_file_feedback(
+    actor: User, task_id: int, feedback: str, now: datetime | None = None
+) -> FollowUpTask:
+    now = now or timezone.now()
+    if not feedback.strip():
+        raise ActionError(_("The feedback text is required."))
+    with transaction.atomic():
+        task = FollowUpTask.objects.select_for_update().get(pk=task_id)
+        if actor.unit_id != task.unit_id or not (
+            actor.can(Capability.WRITE_ITEMS) or actor.can(Capability.SIGN_OFF)
+        ):
+            raise ActionError(_("Only the unit that owes the feedback files it."))
+        done = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
+            status=TaskStatus.ANSWERED, feedback=feedback.strip(), filed_by=actor, filed_at=now
+        )
+        if not done:
+            raise ActionError(_("Feedback was already filed."))
+        task.refresh_from_db()
+        for row in ExpectedReport.objects.filter(task=task, status=ExpectStatus.OPEN):
+            deadlines.meet(row, now)
+        record(actor, "feedback_filed", f"task:{task.pk}", {"late": task.late})
+    return task
+
+
+# --- solicitations ---------------------------------------------------------------------------
+
+
+def do_issue_solicitation(
+    actor: User,
+    topic: str,
+    requirements: str,
+    due_at: datetime,
+    units: Sequence[Unit],
+    now: datetime | None = None,
+) -> Solicitation:
+    now = now or timezone.now()
+    _need(actor, Capability.REVIEW)
+    if not topic.strip() or not requirements.strip():
+        raise ActionError(_("Topic and requirements are required."))
+    if not units:
+        raise ActionError(_("Choose the units asked."))
+    if due_at <= now:
+        raise ActionError(_("The deadline must be in the future."))
+    with transaction.atomic():
+        solicitation = Solicitation.objects.create(
+            topic=topic.strip(), requirements=requirements.strip(), due_at=due_at, issued_by=actor
+        )
+        solicitation.units.set(units)
+        rule = _editorial_rule(due_at - now)
+        for unit in units:
+            deadlines.expect(
+                kind=ExpectKind.SOLICITED,
+                unit=unit,
+                window_start=now,
+                due_at=due_at,
+                rule=rule,
+                now=now,
+                solicitation=solicitation,
+            )
+        dispatch(
+            Message(
+                title=_("[Solicitation] %(topic)s") % {"topic": solicitation.topic},
+                body=solicitation.requirements[:300]
+                + "\n"
+                + _("Due by %(due)s.")
+                % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+                url=f"/bulletins/solicitations/{solicitation.pk}/",
+                severity="warning",
+                key=f"solicitation:{solicitation.pk}",
+            ),
+            User.objects.filter(unit__in=units, role=Role.OFFICER, is_active=True),
+        )
+        record(
+            actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
+        )
+    return solicitation
+
+
+def answer_received(item: InfoItem, at: datetime) -> None:
+    """Called when an item linked to a solicitation leaves its unit (signed off): the unit's
+    answer is in. Runs inside the sign-off transaction."""
+    if item.solicitation_id is None:
+        return
+    for row in ExpectedReport.objects.filter(
+        solicitation_id=item.solicitation_id, unit_id=item.unit_id, status=ExpectStatus.OPEN
+    ):
+        deadlines.meet(row, at)
