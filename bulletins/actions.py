@@ -191,7 +191,10 @@ def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
         raise ActionError(_("Please give a reason."))
     with transaction.atomic():
         issue = _lock_issue(issue_id)
-        _move(issue, IssueState.AWAITING_SIGNOFF, IssueState.DRAFT)
+        # A signed-off issue can still go back, e.g. when one of its items turned out unusable.
+        if issue.state not in (IssueState.AWAITING_SIGNOFF, IssueState.SIGNED_OFF):
+            raise ActionError(_("Only an issue awaiting or past sign-off can be returned."))
+        _move(issue, issue.state, IssueState.DRAFT, signed_off_by=None, signed_off_at=None)
         record(actor, "issue_returned", f"issue:{issue.pk}", {"reason": reason.strip()})
     return issue
 
@@ -475,3 +478,43 @@ def answer_received(item: InfoItem, at: datetime) -> None:
         solicitation_id=item.solicitation_id, unit_id=item.unit_id, status=ExpectStatus.OPEN
     ):
         deadlines.meet(row, at)
+
+
+# --- editorial policy ------------------------------------------------------------------------
+
+
+def do_set_editorial_policy(
+    actor: User, feedback_days: int, reminder_fractions: str
+) -> EditorialPolicy:
+    """The section chief sets the feedback window and the reminder fractions. The window
+    applies to instructions recorded from now on; the fractions to every open editorial
+    deadline from its next step (the engine reads the policy as it is)."""
+    _need(actor, Capability.EDIT_DEADLINES)
+    try:
+        fractions = deadline_rules.parse_fractions(reminder_fractions)
+    except ValueError:
+        raise ActionError(_("Fractions are numbers between 0 and 1, e.g. 0.5,0.9.")) from None
+    if feedback_days < 1:
+        raise ActionError(_("Feedback needs at least one day."))
+    with transaction.atomic():
+        policy = EditorialPolicy.current()
+        policy = EditorialPolicy.objects.select_for_update().get(pk=policy.pk)
+        before = {
+            "feedback_days": policy.feedback_days,
+            "reminder_fractions": policy.reminder_fractions,
+        }
+        policy.feedback_days = feedback_days
+        policy.reminder_fractions = ",".join(f"{f:g}" for f in fractions)
+        after = {
+            "feedback_days": policy.feedback_days,
+            "reminder_fractions": policy.reminder_fractions,
+        }
+        if after != before:
+            policy.save(update_fields=["feedback_days", "reminder_fractions", "updated_at"])
+            record(
+                actor,
+                "editorial_policy_changed",
+                "editorial_policy",
+                {"before": before, "after": after},
+            )
+    return policy

@@ -83,7 +83,7 @@ def _claimable() -> QuerySet[ExpectedReport]:
 
 def take_step(pk: int, now: datetime) -> int:
     with transaction.atomic():
-        row = _claimable().filter(pk=pk, status=ExpectStatus.OPEN).first()
+        row = _claimable().filter(pk=pk, status=ExpectStatus.OPEN).order_by().first()
         if row is None or row.next_check_at is None or row.next_check_at > now:
             return 0  # met, cancelled or taken by another worker meanwhile
         rule = rule_of_row(row)

@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from org.calendar import Calendar, Hours, in_office_hours
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay, User
@@ -23,7 +23,12 @@ class Desk(StrEnum):
 
 def calendar_for(*days: date) -> Calendar:
     years = {d.year for d in days}
-    overrides = dict(OfficialDay.objects.filter(date__year__in=years).values_list("date", "kind"))
+    # A date range per year uses the unique index on date; `date__year__in` would make SQLite
+    # call a function on every row.
+    spans = Q(pk__in=[])
+    for year in years:
+        spans |= Q(date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1))
+    overrides = dict(OfficialDay.objects.filter(spans).values_list("date", "kind"))
     known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
     return Calendar(overrides=overrides, known_years=known)
 

@@ -161,7 +161,8 @@ class AdoptForm(forms.Form):
 
     publication = forms.ModelChoiceField(
         label=_("Publication"),
-        queryset=Publication.objects.filter(is_active=True),
+        # Bulletins compiled in xinbao record their adoptions when an issue is published.
+        queryset=Publication.objects.filter(is_active=True, compiled_here=False),
         empty_label=None,
     )
     adopted_on = forms.DateField(

@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from bulletins.models import AdoptionLevel
+from org.models import provincial_office
 from org.roles import Capability
 from submissions import actions, diff, rules
 from submissions.forms import (
@@ -229,7 +231,11 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
             form = AdoptForm(
                 prefix=action, item_id=item.pk, initial={"adopted_on": timezone.localdate()}
             )
-            if form.fields["publication"].queryset.exists():  # type: ignore[attr-defined]
+            offered = form.fields["publication"].queryset  # type: ignore[attr-defined]
+            if item.forwarded_at:
+                # Sent upward: the adoption to record is most likely the province's.
+                form.initial["publication"] = offered.exclude(level=AdoptionLevel.CITY).first()
+            if offered.exists():
                 forms[action] = form
         elif action == Action.ATTACH:
             forms[action] = AttachForm(prefix=action)
@@ -260,6 +266,10 @@ def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None)
         "events": events,
         "attachments": item.attachments.all(),
         "adoptions": item.adoptions.select_related("publication", "recorded_by"),
+        # Forwarding upward (上报) is the section's call, once the item has reached it.
+        "forward_to": provincial_office()
+        if user.can(Capability.REVIEW) and item.submitted_at and not item.forwarded_at
+        else None,
     }
     status = 400 if bound else 200
     return render(request, "submissions/detail.html", context, status=status)

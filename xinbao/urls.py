@@ -30,5 +30,6 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("notify/", include("notify.urls")),
     path("emergencies/", include("emergencies.urls")),
+    path("bulletins/", include("bulletins.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from bulletins.queries_editorial import instruction_seat, solicitation_seat
 from emergencies.access import any_access
 from notify.queries import inbox_label
 from org.models import User
@@ -34,6 +35,14 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Review queue"), reverse("submissions:list"), "items"))
     if user.can(Capability.READ_ADOPTED):
         links.append(NavLink(_("Adopted information"), reverse("submissions:list"), "items"))
+    if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
+        links.append(NavLink(_("Bulletins"), reverse("bulletins:home"), "bulletins"))
+    if instruction_seat(user):
+        links.append(NavLink(_("Instructions"), reverse("bulletins:instructions"), "instructions"))
+    if solicitation_seat(user):
+        links.append(
+            NavLink(_("Solicitations"), reverse("bulletins:solicitations"), "solicitations")
+        )
     if any_access(user):
         links.append(NavLink(_("Emergencies"), reverse("emergencies:board"), "emergencies"))
     if user.can(Capability.VIEW_NETWORK):

@@ -1072,6 +1072,9 @@ def load_demo(progress: Progress = print) -> LoadResult:
 
         emergencies = load_emergencies(units, users, started)
         progress(f"Duty shifts and incidents: {emergencies}")
+        from xinbao.core.demo_bulletins import load_bulletins
+
+        progress(f"Bulletins: {load_bulletins(users, publications, started)}")
         record(
             None,
             "demo_loaded",

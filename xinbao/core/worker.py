@@ -45,6 +45,21 @@ class Worker:
         sent = process_deliveries()
         return steps, sent
 
+    def idle_sleep(self) -> float:
+        """Sleep until the next deadline step falls due, at most one interval."""
+        from emergencies.models import ExpectedReport, ExpectStatus
+
+        upcoming = (
+            ExpectedReport.objects.filter(status=ExpectStatus.OPEN, next_check_at__isnull=False)
+            .order_by("next_check_at")
+            .values_list("next_check_at", flat=True)
+            .first()
+        )
+        if upcoming is None:
+            return self.interval
+        wait = (upcoming - timezone.now()).total_seconds()
+        return min(self.interval, max(0.01, wait))
+
     def beat(self, steps: int, sent: int) -> None:
         now = timezone.now()
         updated = WorkerHeartbeat.objects.filter(name=self.name).update(beat_at=now)
@@ -76,6 +91,6 @@ class Worker:
                 self.log(f"{steps} deadline step(s), {sent} deliver(y/ies)")
             done += 1
             if not (steps or sent):
-                time.sleep(self.interval)
+                time.sleep(self.idle_sleep())
         WorkerHeartbeat.objects.filter(name=self.name).delete()
         self.log("worker stopped")

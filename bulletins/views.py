@@ -1,0 +1,408 @@
+"""Bulletin screens: the publications desk, compiling an issue, signing it off, publishing it,
+reading it, and its .docx/PDF. Views validate and render; `bulletins.actions` writes."""
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Subquery
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from audit.models import AuditEntry
+from bulletins import actions, export, queries
+from bulletins.forms import EntryForm, NewIssueForm, ReturnIssueForm
+from bulletins.models import Issue, IssueEntry, IssueState, Publication
+from bulletins.queries_editorial import Seat, instruction_seat
+from org.models import provincial_office
+from org.roles import Capability
+from submissions.queries import get_visible_item
+from xinbao.core.http import AuthedRequest
+
+PAGE_SIZE = 25
+
+
+def _is_htmx(request: AuthedRequest) -> bool:
+    return bool(request.headers.get("HX-Request"))
+
+
+def _need(request: AuthedRequest, capability: Capability) -> None:
+    if not request.user.can(capability):
+        raise PermissionDenied
+
+
+# --- the desk -------------------------------------------------------------------------------------
+
+
+def home(request: AuthedRequest) -> HttpResponse:
+    user = request.user
+    if not queries.reads_bulletins(user):
+        raise PermissionDenied
+    compiles = queries.compiles(user)
+    published = queries.published_for(user)
+    if compiles:
+        # The section sees how many of each issue's readers have opened it.
+        published = published.annotate(read_count=Count("receipts", distinct=True))
+    page = Paginator(published, PAGE_SIZE).get_page(request.GET.get("page"))
+    context: dict[str, Any] = {
+        "page": page,
+        "published": list(page.object_list),
+        "compiles": compiles,
+        "signs": user.can(Capability.EDIT_DEADLINES),
+    }
+    if compiles:
+        rows = context["published"]
+        readers = {p.pk: len(actions.readers_of(p)) for p in {i.publication for i in rows}}
+        for issue in rows:
+            issue.reader_count = readers[issue.publication_id]
+        context.update(_desk())
+    return render(request, "bulletins/home.html", context)
+
+
+def _desk() -> dict[str, Any]:
+    """The compiling desk: each publication with its latest and its unfinished issues."""
+    latest = Issue.objects.filter(publication=OuterRef("pk"), state=IssueState.PUBLISHED).order_by(
+        "-published_at", "-pk"
+    )
+    publications = list(
+        Publication.objects.filter(compiled_here=True, is_active=True).annotate(
+            latest_id=Subquery(latest.values("pk")[:1])
+        )
+    )
+    latest_issues = Issue.objects.in_bulk([p.latest_id for p in publications if p.latest_id])
+    open_issues = list(
+        Issue.objects.exclude(state=IssueState.PUBLISHED)
+        .select_related("publication", "compiled_by")
+        .annotate(entry_count=Count("entries"))
+        .order_by("issue_date", "pk")
+    )
+    for publication in publications:
+        publication.latest = latest_issues.get(publication.latest_id)  # type: ignore[attr-defined]
+        publication.open = [i for i in open_issues if i.publication_id == publication.pk]  # type: ignore[attr-defined]
+    return {
+        "publications": publications,
+        "today": timezone.localdate(),
+        "drafts": [i for i in open_issues if i.state == IssueState.DRAFT],
+        "awaiting": [i for i in open_issues if i.state == IssueState.AWAITING_SIGNOFF],
+        "ready": [i for i in open_issues if i.state == IssueState.SIGNED_OFF],
+    }
+
+
+@require_POST
+def new_issue(request: AuthedRequest, publication_id: int) -> HttpResponse:
+    _need(request, Capability.REVIEW)
+    publication = get_object_or_404(Publication, pk=publication_id, compiled_here=True)
+    form = NewIssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors["issue_date"]))
+        return redirect("bulletins:home")
+    day = form.cleaned_data["issue_date"]
+    # A double click (or the back button) must not leave empty drafts behind; a second issue
+    # of the same day is fine once the first has entries (special reports often come in twos).
+    empty = (
+        Issue.objects.filter(publication=publication, issue_date=day, state=IssueState.DRAFT)
+        .filter(entries__isnull=True)
+        .first()
+    )
+    if empty is not None:
+        messages.info(request, _("An issue of this date is already being prepared; here it is."))
+        return redirect("bulletins:issue", pk=empty.pk)
+    try:
+        issue = actions.do_create_issue(request.user, publication, day)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect("bulletins:home")
+    return redirect("bulletins:issue", pk=issue.pk)
+
+
+# --- one issue ------------------------------------------------------------------------------------
+
+
+def _history(issue: Issue) -> list[dict[str, Any]]:
+    """Who did what to the issue. Returns come from the audit log (they carry the reason);
+    the rest is on the issue itself."""
+    steps: list[dict[str, Any]] = [
+        {"at": issue.created_at, "who": issue.compiled_by, "what": _("Compilation started")}
+    ]
+    returns = AuditEntry.objects.filter(action="issue_returned", target=f"issue:{issue.pk}")
+    for entry in returns.select_related("actor"):
+        steps.append(
+            {
+                "at": entry.at,
+                "who": entry.actor or entry.actor_name,
+                "what": _("Returned for changes"),
+                "comment": entry.data.get("reason", ""),
+            }
+        )
+    if issue.signed_off_at:
+        steps.append(
+            {"at": issue.signed_off_at, "who": issue.signed_off_by, "what": _("Signed off")}
+        )
+    if issue.published_at:
+        steps.append({"at": issue.published_at, "who": issue.published_by, "what": _("Published")})
+    return sorted(steps, key=lambda s: s["at"])
+
+
+def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    user = request.user
+    issue = queries.get_visible_issue(request.user, pk)
+    if queries.leaves_receipt(user, issue):
+        actions.do_mark_read(user, issue)
+    entries = list(queries.entries_of(issue))
+    compiles = queries.compiles(user)
+    context: dict[str, Any] = {
+        "issue": issue,
+        "head": export.masthead(issue),
+        "entries": entries,
+        "compiles": compiles,
+        "signs": user.can(Capability.EDIT_DEADLINES),
+        "pdf": export.pdf_available(),
+        "preview": issue.state != IssueState.DRAFT or "preview" in request.GET,
+        # Leaders write instructions on what they read; the section records paper ones.
+        "can_instruct": issue.state == IssueState.PUBLISHED
+        and instruction_seat(user) in (Seat.LEADER, Seat.SECTION),
+    }
+    if compiles:
+        context["history"] = _history(issue)
+        context["conflicts"] = queries.conflicts(issue)
+        if issue.state == IssueState.DRAFT:
+            q = request.GET.get("q", "").strip()
+            context["q"] = q
+            context["candidates"] = queries.candidates(issue, user, q)[: queries.CANDIDATE_LIMIT]
+        if issue.state in (IssueState.AWAITING_SIGNOFF, IssueState.SIGNED_OFF):
+            context["return_form"] = ReturnIssueForm()
+        if issue.state == IssueState.PUBLISHED:
+            context["receipts"] = queries.receipts(issue)
+    return render(request, "bulletins/issue.html", context)
+
+
+def _compilable(request: AuthedRequest, pk: int) -> Issue:
+    """An issue the user compiles. Others get a 404: drafts are not theirs to know about."""
+    if not queries.compiles(request.user):
+        raise Http404
+    return get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
+
+
+@require_GET
+def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
+    issue = _compilable(request, pk)
+    q = request.GET.get("q", "").strip()
+    rows = queries.candidates(issue, request.user, q)[: queries.CANDIDATE_LIMIT]
+    return render(
+        request, "bulletins/_candidates.html", {"issue": issue, "candidates": rows, "q": q}
+    )
+
+
+@require_POST
+def add_entries(request: AuthedRequest, pk: int) -> HttpResponse:
+    issue = _compilable(request, pk)
+    try:
+        ids = [int(v) for v in request.POST.getlist("items")]
+    except ValueError:
+        raise PermissionDenied from None
+    if not ids:
+        messages.error(request, _("Tick the items to add first."))
+        return redirect("bulletins:issue", pk=issue.pk)
+    try:
+        added = actions.do_add_entries(request.user, issue.pk, ids)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Added %(n)s item(s) to the issue.") % {"n": added})
+    return redirect(reverse("bulletins:issue", args=[issue.pk]) + "#entries")
+
+
+STEPS = ("submit", "return", "sign-off", "publish")
+
+
+@require_POST
+def issue_step(request: AuthedRequest, pk: int, step: str) -> HttpResponse:
+    """Move the issue on: to the chief, back to the editor, signed off, published."""
+    if step not in STEPS:
+        raise Http404
+    issue = _compilable(request, pk)
+    user = request.user
+    done = ""
+    try:
+        if step in ("submit", "sign-off") and queries.conflicts(issue):
+            raise actions.ActionError(
+                _("Some entries were meanwhile adopted by this publication. Remove them first.")
+            )
+        if step == "submit":
+            actions.do_submit_issue(user, issue.pk)
+            done = _("Sent to the section chief for sign-off.")
+        elif step == "return":
+            form = ReturnIssueForm(request.POST)
+            if not form.is_valid():
+                raise actions.ActionError(_("Please give a reason."))
+            actions.do_return_issue(user, issue.pk, form.cleaned_data["reason"])
+            done = _("Returned to the editor.")
+        elif step == "sign-off":
+            actions.do_sign_off_issue(user, issue.pk)
+            done = _("Signed off. The issue can be published.")
+        else:
+            published = actions.do_publish(user, issue.pk)
+            done = _("Published as %(label)s; its readers have been notified.") % {
+                "label": export.masthead(published).number_line
+            }
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done)
+    return redirect("bulletins:issue", pk=issue.pk)
+
+
+# --- entries --------------------------------------------------------------------------------------
+
+
+def _entry(request: AuthedRequest, pk: int) -> IssueEntry:
+    if not queries.compiles(request.user):
+        raise Http404
+    return get_object_or_404(
+        IssueEntry.objects.select_related("issue", "issue__publication", "item", "item__unit"),
+        pk=pk,
+    )
+
+
+def _entries_partial(request: AuthedRequest, issue: Issue, error: str = "") -> HttpResponse:
+    context = {
+        "issue": issue,
+        "entries": list(queries.entries_of(issue)),
+        "compiles": True,
+        "error": error,
+    }
+    return render(request, "bulletins/_entries.html", context)
+
+
+@require_GET
+def entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    """One entry as it reads (the inline editor's “cancel”)."""
+    e = _entry(request, pk)
+    return render(
+        request, "bulletins/_entry.html", {"entry": e, "issue": e.issue, "compiles": True}
+    )
+
+
+def edit_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    e = _entry(request, pk)
+    form = EntryForm(request.POST or None, instance=e)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            e = actions.do_edit_entry(
+                request.user, e.pk, data["title"], data["body"], data["credit"]
+            )
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            if _is_htmx(request):
+                saved = _entry(request, e.pk)
+                return render(
+                    request,
+                    "bulletins/_entry.html",
+                    {"entry": saved, "issue": saved.issue, "compiles": True, "saved": True},
+                )
+            messages.success(request, _("Entry saved. The item's own text is unchanged."))
+            return redirect(reverse("bulletins:issue", args=[e.issue_id]) + f"#entry-{e.pk}")
+    template = "bulletins/_entry_form.html" if _is_htmx(request) else "bulletins/entry_edit.html"
+    return render(request, template, {"entry": e, "issue": e.issue, "form": form})
+
+
+@require_POST
+def move_entry(request: AuthedRequest, pk: int, direction: str) -> HttpResponse:
+    if direction not in ("up", "down"):
+        raise Http404
+    e = _entry(request, pk)
+    error = ""
+    try:
+        actions.do_move_entry(request.user, e.pk, -1 if direction == "up" else 1)
+    except actions.ActionError as exc:
+        error = str(exc)
+    if _is_htmx(request):
+        return _entries_partial(request, e.issue, error)
+    if error:
+        messages.error(request, error)
+    return redirect(reverse("bulletins:issue", args=[e.issue_id]) + f"#entry-{e.pk}")
+
+
+@require_POST
+def remove_entry(request: AuthedRequest, pk: int) -> HttpResponse:
+    e = _entry(request, pk)
+    try:
+        actions.do_remove_entry(request.user, e.pk)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request, _("Removed “%(title)s”; the item is back in the list.") % {"title": e.title}
+        )
+    return redirect(reverse("bulletins:issue", args=[e.issue_id]) + "#entries")
+
+
+# --- the document ---------------------------------------------------------------------------------
+
+
+def _document(request: AuthedRequest, pk: int) -> tuple[Issue, bytes]:
+    issue = queries.get_visible_issue(request.user, pk)
+    if queries.leaves_receipt(request.user, issue):
+        actions.do_mark_read(request.user, issue)
+    return issue, export.build_docx(issue, queries.entries_of(issue))
+
+
+def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_GET
+def download_docx(request: AuthedRequest, pk: int) -> HttpResponse:
+    issue, data = _document(request, pk)
+    stem = export.masthead(issue).file_stem
+    return _attachment(data, export.DOCX_TYPE, f"{stem}.docx")
+
+
+@require_GET
+def download_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not export.pdf_available():
+        raise Http404
+    issue, data = _document(request, pk)
+    try:
+        pdf = export.to_pdf(data)
+    except export.ConversionError:
+        messages.error(request, _("The PDF could not be made just now; the .docx still works."))
+        return redirect("bulletins:issue", pk=issue.pk)
+    stem = export.masthead(issue).file_stem
+    return _attachment(pdf, "application/pdf", f"{stem}.pdf")
+
+
+# --- forwarding upward ----------------------------------------------------------------------------
+
+
+@require_POST
+def forward_item(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Mark an item as sent up to the provincial office (上报)."""
+    item = get_visible_item(request.user, pk)
+    _need(request, Capability.REVIEW)
+    to_unit = provincial_office()
+    if to_unit is None:
+        messages.error(request, _("There is no provincial office in the unit directory."))
+    else:
+        try:
+            actions.do_forward_item(request.user, item.pk, to_unit)
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(
+                request,
+                _("Marked as forwarded to %(unit)s. Record its adoption there when it comes.")
+                % {"unit": to_unit.name},
+            )
+    return redirect("submissions:detail", pk=item.pk)
