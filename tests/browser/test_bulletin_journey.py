@@ -165,6 +165,7 @@ def test_the_morning_edition(
     assert set(InfoItem.objects.values_list("state", flat=True)) == {ItemState.ADOPTED}
     assert water.pk in set(issue.adoptions.values_list("item_id", flat=True))
     instruction = Instruction.objects.get()
+    assert instruction.entry is not None
     assert (instruction.item_id, instruction.leader, instruction.entry.issue) == (
         flood.pk,
         leader,
