@@ -4,8 +4,11 @@
   var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
   function fmt(ms) {
     var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
-    var h = Math.floor(s / 3600), m = Math.floor((s % 3600) / 60), sec = s % 60;
-    var t = (h ? h + ":" : "") + String(m).padStart(h ? 2 : 1, "0") + ":" + String(sec).padStart(2, "0");
+    var d = Math.floor(s / 86400), h = Math.floor((s % 86400) / 3600);
+    var m = Math.floor((s % 3600) / 60), sec = s % 60;
+    var t = (h || d ? h + ":" : "") + String(m).padStart(h || d ? 2 : 1, "0") + ":" + String(sec).padStart(2, "0");
+    // Windows of days (feedback, solicitations) read better as "2天 3:04:05".
+    if (d) t = (zh ? d + "天 " : d + "d ") + t;
     if (zh) return late ? "已超时 " + t : "剩余 " + t;
     return late ? "overdue " + t : t + " left";
   }
