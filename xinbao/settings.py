@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "audit",
     "org",
     "bulletins",
+    "scoring",
     "submissions",
     "notify",
     "emergencies",

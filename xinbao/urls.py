@@ -31,5 +31,6 @@ urlpatterns = [
     path("notify/", include("notify.urls")),
     path("emergencies/", include("emergencies.urls")),
     path("bulletins/", include("bulletins.urls")),
+    path("scoring/", include("scoring.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -37,6 +37,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Adopted information"), reverse("submissions:list"), "items"))
     if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
         links.append(NavLink(_("Bulletins"), reverse("bulletins:home"), "bulletins"))
+    if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
+        links.append(NavLink(_("Points"), reverse("scoring:board"), "scoring"))
     if instruction_seat(user):
         links.append(NavLink(_("Instructions"), reverse("bulletins:instructions"), "instructions"))
     if solicitation_seat(user):

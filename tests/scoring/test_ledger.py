@@ -1,0 +1,214 @@
+"""The ledger through the real actions: instruction → task → feedback → points; solicitation
+miss → penalty; rebuilds are idempotent; the board does not go N+1."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audit.models import AuditEntry
+from bulletins import actions as bulletins
+from bulletins.models import AdoptionLevel
+from scoring.actions import load_facts, rebuild
+from scoring.models import ScoreEntry, ScoreRule
+from submissions.models import ItemState
+from tests.bulletins.editorial_helpers import (
+    answer,
+    clock,
+    instruct,
+    local,
+    solicit,
+    submitted_item,
+    task_of,
+)
+from tests.factories import make_item, make_unit
+
+pytestmark = pytest.mark.django_db
+
+MONDAY = local("2026-03-02 10:00")
+LATER = local("2026-06-30 12:00")
+
+
+@pytest.fixture
+def item(officer_a, head_a):
+    return submitted_item(officer_a, head_a, MONDAY - timedelta(days=1))
+
+
+@pytest.fixture
+def instruction(leader, item):
+    return instruct(leader, item, MONDAY)
+
+
+def ledger(unit=None) -> set[tuple[int, str, str, int, Decimal]]:
+    rows = ScoreEntry.objects.all() if unit is None else ScoreEntry.objects.filter(unit=unit)
+    return {
+        (e.unit_id, e.rule.code, e.source_kind, e.source_id, e.points)
+        for e in rows.select_related("rule")
+    }
+
+
+def codes(unit) -> list[str]:
+    return sorted(code for _, code, _, _, _ in ledger(unit))
+
+
+def test_feedback_on_time_earns_the_bonus_and_no_penalty(officer_a, unit_a, instruction):
+    task = task_of(instruction, unit_a)
+    bulletins.do_file_feedback(officer_a, task.pk, "已落实。", now=task.due_at - timedelta(hours=1))
+    rebuild(2026, as_of=LATER)
+    assert codes(unit_a) == ["instruction-city"]
+    assert ScoreEntry.objects.get(unit=unit_a).points == Decimal(10)
+
+
+def test_feedback_filed_late_costs_points(officer_a, unit_a, instruction):
+    task = task_of(instruction, unit_a)
+    bulletins.do_file_feedback(officer_a, task.pk, "已落实。", now=task.due_at + timedelta(hours=1))
+    rebuild(2026, as_of=LATER)
+    assert codes(unit_a) == ["feedback-late", "instruction-city"]
+
+
+def test_feedback_never_filed_is_missing_once_the_deadline_passed(unit_a, instruction):
+    task = task_of(instruction, unit_a)
+    rebuild(2026, as_of=task.due_at - timedelta(minutes=1))
+    assert codes(unit_a) == ["instruction-city"]
+    rebuild(2026, as_of=task.due_at + timedelta(minutes=1))
+    assert codes(unit_a) == ["feedback-missing", "instruction-city"]
+
+
+def test_a_second_instruction_at_the_same_level_does_not_stack(leader, editor, unit_a, item):
+    instruct(leader, item, MONDAY)
+    instruct(leader, item, MONDAY + timedelta(days=1))
+    instruct(editor, item, MONDAY, leader_name="王省长", level=AdoptionLevel.PROVINCE)
+    rebuild(2026, as_of=MONDAY + timedelta(days=2))
+    assert codes(unit_a) == ["instruction-city", "instruction-province"]
+
+
+def test_a_solicitation_never_answered_costs_the_unit_after_its_deadline(
+    editor, officer_b, head_b, unit_a, unit_b
+):
+    due = MONDAY + timedelta(days=3)
+    solicitation = solicit(editor, [unit_a, unit_b], MONDAY, due)
+    answer(officer_b, head_b, solicitation, due - timedelta(hours=2))
+    rebuild(2026, as_of=due - timedelta(minutes=1))
+    assert codes(unit_a) == []
+    rebuild(2026, as_of=due + timedelta(minutes=1))
+    assert codes(unit_a) == ["solicitation-missed"]
+    assert codes(unit_b) == []
+
+
+def test_a_joint_adoption_is_split_and_the_rebuild_is_idempotent(
+    officer_a, head_a, editor, unit_a, unit_b, city_daily
+):
+    with clock(MONDAY):
+        make_item(
+            officer_a,
+            ItemState.ADOPTED,
+            head=head_a,
+            editor=editor,
+            publication=city_daily,
+            joint_units=(unit_b,),
+        )
+    first = rebuild(2026, as_of=LATER)
+    rows = ledger()
+    second = rebuild(2026, as_of=LATER)
+    assert ledger() == rows
+    assert {(u, p) for u, _, _, _, p in rows} == {(unit_a.pk, Decimal(2)), (unit_b.pk, Decimal(2))}
+    assert (first.entries, first.total) == (second.entries, second.total) == (2, Decimal(4))
+    assert second.deleted == 2
+
+
+def test_a_rebuild_of_one_year_leaves_other_years_alone(unit_a, instruction):
+    rule = ScoreRule.objects.get(code="adoption-city")
+    ScoreEntry.objects.create(
+        unit=unit_a,
+        points=4,
+        rule=rule,
+        source_kind="adoption",
+        source_id=999,
+        source_label="旧",
+        occurred_on=local("2025-05-05 10:00").date(),
+        year=2025,
+        month=5,
+    )
+    rebuild(2026, as_of=LATER)
+    assert ScoreEntry.objects.filter(year=2025).count() == 1
+
+
+def test_the_command_rebuilds_and_prints_totals(unit_a, instruction, capsys):
+    call_command("rebuild_ledger", "--year", "2026")
+    # Today is long past the feedback deadline: the bonus and the missing-feedback penalty.
+    assert "wrote 2 entries, total 0.00 points" in capsys.readouterr().out
+    assert codes(unit_a) == ["feedback-missing", "instruction-city"]
+
+
+# --- the pages -------------------------------------------------------------------------------
+
+
+def _fill(n: int) -> None:
+    rule = ScoreRule.objects.get(code="adoption-city")
+    ScoreEntry.objects.bulk_create(
+        ScoreEntry(
+            unit=make_unit(),
+            points=4,
+            rule=rule,
+            source_kind="adoption",
+            source_id=i,
+            source_label=f"稿件{i}",
+            occurred_on=MONDAY.date(),
+            year=2026,
+            month=3,
+        )
+        for i in range(n)
+    )
+
+
+def _board_queries(client) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(reverse("scoring:board"), {"year": 2026, "period": "q1"})
+    assert response.status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_board_query_count_does_not_grow_with_units(client_of, editor):
+    client = client_of(editor)
+    _fill(2)
+    _board_queries(client)  # the first request also loads the session and the menu's caches
+    few = _board_queries(client)
+    _fill(8)
+    assert _board_queries(client) == few
+
+
+def test_the_board_ranks_units_and_links_to_their_ledger(
+    client_of, leader, unit_a, unit_b, instruction, officer_a
+):
+    rebuild(2026, as_of=MONDAY + timedelta(hours=1))
+    page = client_of(leader).get(reverse("scoring:board"), {"year": 2026})
+    assert page.status_code == 200
+    assert reverse("scoring:unit", args=[unit_a.pk]) in page.content.decode()
+    ledger_page = client_of(leader).get(reverse("scoring:unit", args=[unit_a.pk]), {"year": 2026})
+    assert "instruction-city" in ledger_page.content.decode()
+
+
+def test_units_cannot_see_the_board(client_of, officer_a):
+    assert client_of(officer_a).get(reverse("scoring:board")).status_code == 403
+
+
+def test_the_chief_rebuilds_from_the_board_and_it_is_audited(client_of, chief, editor):
+    response = client_of(chief).post(reverse("scoring:rebuild"), {"year": 2026})
+    assert response.status_code == 302
+    assert AuditEntry.objects.filter(action="ledger_rebuilt", actor=chief).exists()
+    assert client_of(editor).post(reverse("scoring:rebuild"), {"year": 2026}).status_code == 403
+
+
+def test_loading_the_facts_takes_a_fixed_number_of_queries(
+    leader, officer_a, head_a, unit_b, django_assert_num_queries
+):
+    for n in range(3):
+        item = submitted_item(officer_a, head_a, MONDAY, joint_units=(unit_b,), title=f"稿件{n}")
+        instruct(leader, item, MONDAY)
+    with django_assert_num_queries(5):  # adoptions, instructions, joint units, tasks, solicited
+        facts = load_facts(2026)
+    assert len(facts.tasks) == 6
