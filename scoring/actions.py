@@ -6,17 +6,18 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from audit.actions import record
-from bulletins.models import FollowUpTask, Instruction
+from bulletins.models import FollowUpTask, Instruction, Publication
 from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from org.models import User
 from scoring import rules
-from scoring.models import ScoreEntry, ScoreRule
+from scoring.models import RuleKind, ScoreEntry, ScoreRule
 from submissions.models import Adoption, InfoItem
 
 
@@ -172,3 +173,69 @@ def rebuild(
             {"entries": len(entries), "total": str(total), "as_of": as_of.isoformat()},
         )
     return RebuildResult(year=year, entries=len(entries), total=total, deleted=deleted)
+
+
+def _plain(values: dict[str, Any]) -> dict[str, Any]:
+    return {
+        k: (v if isinstance(v, bool | int | str | type(None)) else str(v))
+        for k, v in values.items()
+    }
+
+
+RULE_FIELDS = ("points", "forwarded_multiplier", "active", "note")
+
+
+def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -> int:
+    """Apply validated edits to point-table rows, all or nothing, one audit entry per changed
+    row. The ledger is not rebuilt: the new values apply at the next rebuild."""
+    changed = 0
+    with transaction.atomic():
+        for rule, values in changes:
+            # A bound ModelForm has already copied its values onto `rule`: read the row.
+            stored = ScoreRule.objects.select_for_update().get(pk=rule.pk)
+            before = {k: getattr(stored, k) for k in RULE_FIELDS}
+            after = {k: values.get(k, before[k]) for k in RULE_FIELDS}
+            if after == before:
+                continue
+            for k, v in after.items():
+                setattr(stored, k, v)
+            stored.save()
+            record(
+                actor,
+                "score_rule_changed",
+                str(stored),
+                {"before": _plain(before), "after": _plain(after)},
+            )
+            changed += 1
+    return changed
+
+
+def add_publication_rule(
+    actor: User,
+    publication: Publication,
+    points: Decimal,
+    forwarded_multiplier: Decimal = Decimal(1),
+    note: str = "",
+) -> ScoreRule:
+    """An adoption rule for one publication, which overrides its level's default."""
+    code = f"adoption-{publication.code}"[:40]
+    with transaction.atomic():
+        if ScoreRule.objects.filter(code=code).exists():
+            code = f"adoption-publication-{publication.pk}"
+        rule = ScoreRule.objects.create(
+            code=code,
+            kind=RuleKind.ADOPTION,
+            level=publication.level,
+            publication=publication,
+            points=points,
+            forwarded_multiplier=forwarded_multiplier,
+            note=note,
+        )
+        after = {k: getattr(rule, k) for k in RULE_FIELDS}
+        record(
+            actor,
+            "score_rule_added",
+            str(rule),
+            {"publication": publication.code, "after": _plain(after)},
+        )
+    return rule

@@ -8,4 +8,5 @@ urlpatterns = [
     path("", views.board, name="board"),
     path("units/<int:pk>/", views.unit_ledger, name="unit"),
     path("rebuild/", views.rebuild_now, name="rebuild"),
+    path("rules/", views.rule_table, name="rules"),
 ]
