@@ -115,7 +115,9 @@ def code_version() -> str:
     head = git("rev-parse", "--short", "HEAD")
     if not head:
         return "unknown (not a git checkout)"
-    dirty = git("status", "--porcelain", "--untracked-files=no")
+    # The benchmark's own outputs do not make the code measured "changed".
+    outputs = (":(exclude)bench/results", ":(exclude)docs/BENCHMARKS.md")
+    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *outputs)
     return f"{head}{' with uncommitted changes' if dirty else ''}"
 
 

@@ -1,7 +1,8 @@
 """Issue 2: sustained submission throughput over HTTP on the embedded default (SQLite).
 
 20 logged-in officers POST the "new item" form ("send for sign-off") for 30 s against
-gunicorn started the way `make run` starts it. In the same run, on the same server and with
+the server started the way `make run` starts it (`manage.py serve`: gunicorn with
+xinbao/gunicorn_conf.py plus the deadline worker). In the same run, on the same server and with
 the same clients, a trivial view (/livez) gives the framework ceiling; raw SQLite single-row
 commits with the same pragmas give the storage ceiling. After the run every acknowledged
 item is looked up in the database: an acknowledged report that is not there is a lost row.
@@ -9,7 +10,7 @@ item is looked up in the database: an acknowledged report that is not there is a
 Environment overrides (defaults are the issue's): BENCH_SECONDS (30), BENCH_CLIENTS (20),
 BENCH_WARMUP (3), BENCH_STORAGE_SECONDS (5), BENCH_LOADGEN_PROCS (2),
 BENCH_WEB_WORKERS / BENCH_WEB_THREADS (unset: xinbao/gunicorn_conf.py's defaults),
-BENCH_KEEP=1 keeps the temporary var dir.
+BENCH_PASSWORD (the demo password), BENCH_KEEP=1 keeps the temporary var dir.
 """
 
 import os
@@ -316,8 +317,9 @@ def _section(
         "How measured:",
         "",
         "- A fresh temporary var dir and SQLite database; `migrate`, `seed_demo`, `collectstatic`,"
-        " then `gunicorn -c xinbao/gunicorn_conf.py xinbao.wsgi` exactly as `make run`, access"
-        " log off, on a free 127.0.0.1 port; the benchmark waits for `/healthz` and all workers.",
+        " then `manage.py serve` exactly as `make run` (gunicorn with `xinbao/gunicorn_conf.py`"
+        " and the deadline worker beside it), access log off, on a free 127.0.0.1 port; the"
+        " benchmark waits until `/healthz` reports the worker and every gunicorn worker is up.",
         f"- Load: {clients} clients, each one persistent HTTP/1.1 keep-alive connection"
         " (`http.client`), one thread per client, spread over separate load-generator processes"
         " (`BENCH_LOADGEN_PROCS`, default 2) so the generator's GIL never serialises with the"
@@ -335,9 +337,9 @@ def _section(
         "- Framework ceiling: the same clients, the same duration, the same server, `GET /livez`"
         " (a trivial view behind the full middleware stack), measured just before the"
         " submissions.",
-        f"- Storage ceiling: {storage_seconds:g} s of `BEGIN IMMEDIATE; INSERT` one item-sized row"
-        "`; COMMIT` in one thread with Python's sqlite3 on a file in the same temporary dir, with"
-        " the pragmas of `SQLITE_OPTIONS` — before the server starts.",
+        f"- Storage ceiling: {storage_seconds:g} s of `BEGIN IMMEDIATE; INSERT …; COMMIT` of one"
+        " item-sized row at a time, in one thread, with Python's sqlite3 on a file in the same"
+        " temporary dir and the pragmas of `SQLITE_OPTIONS` — before the server starts.",
         "- Lost rows: after the server has stopped, every id acknowledged by a 302 (warm-up"
         " included) is looked up in `submissions_infoitem` (state `awaiting_signoff`);"
         " lost = acknowledged − found.",
