@@ -111,32 +111,6 @@ def _schedule(row: ExpectedReport, rule: rules.Rule, now: datetime) -> None:
     row.next_check_at = rules.next_check(all_steps, stage)
 
 
-def _expect(
-    *,
-    kind: str,
-    unit: Unit,
-    window_start: datetime,
-    due_at: datetime,
-    rule: rules.Rule,
-    now: datetime,
-    incident: Incident | None = None,
-    sighting: Sighting | None = None,
-    sequence: int = 0,
-) -> ExpectedReport:
-    row = ExpectedReport(
-        incident=incident,
-        sighting=sighting,
-        unit=unit,
-        kind=kind,
-        sequence=sequence,
-        window_start=window_start,
-        due_at=due_at,
-    )
-    _schedule(row, rule, now)
-    row.save()
-    return row
-
-
 def _cancel(row: ExpectedReport) -> None:
     row.status, row.next_check_at = ExpectStatus.CANCELLED, None
     row.save(update_fields=["status", "next_check_at"])
@@ -184,7 +158,8 @@ def expect(
     now: datetime,
     **source: Any,
 ) -> ExpectedReport:
-    """A deadline row for another app (the editorial loop): `source` names what it is for."""
+    """A new deadline row, scheduled. `source` names what it is for: incident=, sighting=,
+    task= or solicitation= (and sequence= for follow-ups)."""
     row = ExpectedReport(unit=unit, kind=kind, window_start=window_start, due_at=due_at, **source)
     _schedule(row, rule, now)
     row.save()
@@ -285,7 +260,7 @@ def do_open_incident(
 
 def _expect_initial(incident: Incident, unit: Unit, rule: rules.Rule, now: datetime) -> None:
     if rule.phone_minutes:
-        _expect(
+        expect(
             kind=ExpectKind.PHONE,
             unit=unit,
             incident=incident,
@@ -294,7 +269,7 @@ def _expect_initial(incident: Incident, unit: Unit, rule: rules.Rule, now: datet
             rule=rule,
             now=now,
         )
-    _expect(
+    expect(
         kind=ExpectKind.WRITTEN,
         unit=unit,
         incident=incident,
@@ -453,7 +428,7 @@ def _expect_followup(
     due = rules.followup_due(after, rule)
     if due is None:
         return
-    _expect(
+    expect(
         kind=ExpectKind.FOLLOWUP,
         unit=unit,
         incident=incident,
@@ -479,7 +454,7 @@ def _after_written_initial(
         and hub is not None
         and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
     ):
-        _expect(
+        expect(
             kind=ExpectKind.FORWARD,
             unit=hub,
             incident=incident,
@@ -540,7 +515,7 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
                 ).exists()
             )
             if not has_phone and not answered:
-                _expect(
+                expect(
                     kind=ExpectKind.PHONE,
                     unit=unit,
                     incident=incident,
@@ -559,7 +534,7 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
         and _rows(incident).filter(kind=ExpectKind.WRITTEN, status=ExpectStatus.MET).exists()
         and not incident.forwardings.exists()
     ):
-        _expect(
+        expect(
             kind=ExpectKind.FORWARD,
             unit=hub,
             incident=incident,
@@ -718,7 +693,7 @@ def _sighting_rule(category: str) -> rules.Rule:
 
 def _watch_sighting(sighting: Sighting, unit: Unit, now: datetime) -> None:
     rule = _sighting_rule(sighting.category)
-    _expect(
+    expect(
         kind=ExpectKind.SIGHTING,
         unit=unit,
         sighting=sighting,
