@@ -9,7 +9,8 @@ either leaves the step untaken (the next pass takes it) or taken with all its no
 """
 
 import logging
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextvars import ContextVar
 from datetime import datetime, timedelta
 
 from django.conf import settings
@@ -61,15 +62,25 @@ def run_pass(now: datetime | None = None, limit: int = 1000) -> int:
     never hold up every other deadline."""
     now = now or timezone.now()
     taken = 0
-    with translation.override(settings.LANGUAGE_CODE):
-        for pk in due_ids(now, limit):
-            try:
-                taken += take_step(pk, now)
-            except Exception:
-                log.exception("deadline step failed for expected report %s", pk)
-                ExpectedReport.objects.filter(pk=pk, status=ExpectStatus.OPEN).update(
-                    next_check_at=now + POISON_RETRY
-                )
+    memo = _pass_memo.set({})
+    try:
+        with translation.override(settings.LANGUAGE_CODE):
+            taken = _take_due(now, limit)
+    finally:
+        _pass_memo.reset(memo)
+    return taken
+
+
+def _take_due(now: datetime, limit: int) -> int:
+    taken = 0
+    for pk in due_ids(now, limit):
+        try:
+            taken += take_step(pk, now)
+        except Exception:
+            log.exception("deadline step failed for expected report %s", pk)
+            ExpectedReport.objects.filter(pk=pk, status=ExpectStatus.OPEN).update(
+                next_check_at=now + POISON_RETRY
+            )
     return taken
 
 
@@ -110,14 +121,36 @@ def take_step(pk: int, now: datetime) -> int:
     return 1
 
 
+# Within one pass `now` is fixed, so who is on duty, who sits in the section and who belongs
+# to a unit cannot change: look each up once per pass, not once per step.
+_pass_memo: ContextVar[dict[tuple[str, object], list[User]] | None] = ContextVar(
+    "deadline_pass_memo", default=None
+)
+
+
+def _once_per_pass(key: tuple[str, object], compute: Callable[[], list[User]]) -> list[User]:
+    memo = _pass_memo.get()
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
 def _unit_people(unit: Unit) -> list[User]:
-    return list(
-        User.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True)
+    return _once_per_pass(
+        ("unit", unit.pk),
+        lambda: list(
+            User.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True)
+        ),
     )
 
 
 def _section() -> list[User]:
-    return list(User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True))
+    return _once_per_pass(
+        ("section", None),
+        lambda: list(User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True)),
+    )
 
 
 def _role_people(role: str, now: datetime) -> list[User]:
@@ -140,9 +173,13 @@ def recipients(
         return _dedupe(owners), owner_units
     if step.kind == rules.BREACH:
         # The editorial loop is the section's business, in office hours, whoever is on duty.
-        desk = _section() if row.kind in EDITORIAL_KINDS else desk_people(now)
+        desk = (
+            _section()
+            if row.kind in EDITORIAL_KINDS
+            else _once_per_pass(("desk", now), lambda: desk_people(now))
+        )
         return _dedupe(owners + desk), owner_units
-    return _dedupe(_role_people(step.role, now)), []
+    return _dedupe(_once_per_pass(("role", step.role), lambda: _role_people(step.role, now))), []
 
 
 def _dedupe(users: Iterable[User]) -> list[User]:
