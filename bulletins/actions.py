@@ -307,7 +307,7 @@ def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
 # --- leader instructions ---------------------------------------------------------------------
 
 
-def _editorial_rule(window: timedelta) -> deadline_rules.Rule:
+def editorial_rule(window: timedelta) -> deadline_rules.Rule:
     policy = EditorialPolicy.current()
     return deadline_rules.Rule(
         written_minutes=max(1, int(window.total_seconds() // 60)),
@@ -366,7 +366,7 @@ def do_record_instruction(
                 unit=unit,
                 window_start=now,
                 due_at=due,
-                rule=_editorial_rule(due - now),
+                rule=editorial_rule(due - now),
                 now=now,
                 task=task,
             )
@@ -439,7 +439,7 @@ def do_issue_solicitation(
             topic=topic.strip(), requirements=requirements.strip(), due_at=due_at, issued_by=actor
         )
         solicitation.units.set(units)
-        rule = _editorial_rule(due_at - now)
+        rule = editorial_rule(due_at - now)
         for unit in units:
             deadlines.expect(
                 kind=ExpectKind.SOLICITED,

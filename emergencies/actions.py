@@ -683,7 +683,7 @@ def do_record_sighting(
     return sighting
 
 
-def _sighting_rule(category: str) -> rules.Rule:
+def sighting_rule(category: str) -> rules.Rule:
     """Nobody has graded what another channel saw: hold the unit to the strictest deadline."""
     rows = DeadlineRule.objects.all()
     if category:
@@ -692,7 +692,7 @@ def _sighting_rule(category: str) -> rules.Rule:
 
 
 def _watch_sighting(sighting: Sighting, unit: Unit, now: datetime) -> None:
-    rule = _sighting_rule(sighting.category)
+    rule = sighting_rule(sighting.category)
     expect(
         kind=ExpectKind.SIGHTING,
         unit=unit,

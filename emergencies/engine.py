@@ -20,7 +20,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from emergencies import policy, rules
-from emergencies.actions import EDITORIAL_KINDS, missed_candidate
+from emergencies.actions import EDITORIAL_KINDS, missed_candidate, sighting_rule
 from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
 from org.duty import desk_people, on_duty
@@ -35,13 +35,11 @@ def rule_of_row(row: ExpectedReport) -> rules.Rule:
         return policy.rule_for(row.incident)
     if row.kind in EDITORIAL_KINDS:
         # Feedback and solicitation deadlines: the editorial policy's reminders, no escalation.
-        from bulletins.actions import _editorial_rule
+        from bulletins.actions import editorial_rule
 
-        return _editorial_rule(row.due_at - row.window_start)
+        return editorial_rule(row.due_at - row.window_start)
     # A sighting's watch: the strictest rule of its category in the table as it is now.
-    from emergencies.actions import _sighting_rule
-
-    return _sighting_rule(row.sighting.category if row.sighting else "")
+    return sighting_rule(row.sighting.category if row.sighting else "")
 
 
 def due_ids(now: datetime, limit: int) -> list[int]:

@@ -76,9 +76,6 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
     Role.AUDIT_ADMIN: frozenset({Capability.READ_AUDIT}),
 }
 
-# Roles that belong to a reporting unit rather than to the municipal office.
-UNIT_ROLES = frozenset({Role.OFFICER, Role.UNIT_HEAD})
-
 
 def has_capability(role: str, capability: Capability) -> bool:
     return capability in CAPABILITIES.get(role, frozenset())
