@@ -35,6 +35,8 @@ INSTALLED_APPS = [
     "submissions",
     "notify",
     "emergencies",
+    "accountability",
+    "archive",
 ]
 
 MIDDLEWARE = [

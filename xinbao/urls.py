@@ -32,5 +32,7 @@ urlpatterns = [
     path("emergencies/", include("emergencies.urls")),
     path("bulletins/", include("bulletins.urls")),
     path("scoring/", include("scoring.urls")),
+    path("accountability/", include("accountability.urls")),
+    path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,0 +1,271 @@
+"""Accountability (责任追究): violations with due process, criticism notices, the eligibility rule.
+
+A late or missed report seen by the deadline engine is only a *candidate*
+(`emergencies.ViolationCandidate`); false (误报) and concealed (瞒报) reports are entered by an
+editor with their evidence. Either way a `Violation` starts PENDING: the unit can see it and
+file an explanation (说明), and only the section chief turns it into a CONFIRMED violation —
+or WAIVES it, with a reason. Confirmed violations are compiled into numbered criticism notices
+(通报批评) issued by the city; notices received from the province are recorded with their own
+number and date. Whether a unit keeps its eligibility for the year's award follows from the
+notices naming it, under a rule that is data (`EligibilityRule`), and a recorded decision
+(`Reinstatement`) can restore it.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from emergencies.models import Incident, IncidentReport, ViolationCandidate
+from org.models import Unit
+from submissions.models import InfoItem
+
+
+class ViolationKind(models.TextChoices):
+    LATE = "late", _("Late report")  # 迟报
+    MISSED = "missed", _("Missed report")  # 漏报
+    FALSE = "false", _("False report")  # 误报
+    CONCEALED = "concealed", _("Concealed report")  # 瞒报
+
+
+class ViolationStatus(models.TextChoices):
+    PENDING = "pending", _("Awaiting the chief")
+    CONFIRMED = "confirmed", _("Confirmed")
+    WAIVED = "waived", _("Waived")
+
+
+class Violation(models.Model):
+    """One unit's late, missed, false or concealed report, from candidate to decision."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="violations"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ViolationKind.choices)
+    status = models.CharField(
+        _("status"),
+        max_length=10,
+        choices=ViolationStatus.choices,
+        default=ViolationStatus.PENDING,
+    )
+    # What it is about: an incident (and the report at fault), or a routine item.
+    incident = models.ForeignKey(
+        Incident,
+        verbose_name=_("incident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
+    )
+    report = models.ForeignKey(
+        IncidentReport,
+        verbose_name=_("report"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
+    )
+    item = models.ForeignKey(
+        InfoItem,
+        verbose_name=_("item"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violations",
+    )
+    # Set when the engine's candidate was taken up; one violation per candidate.
+    candidate = models.OneToOneField(
+        ViolationCandidate,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="violation",
+    )
+    occurred_on = models.DateField(
+        _("date"), help_text=_("The day the report was due: it decides the year it counts in.")
+    )
+    minutes_late = models.PositiveIntegerField(_("minutes late"), null=True, blank=True)
+    serious = models.BooleanField(_("serious (情况严重)"), default=False)
+    important = models.BooleanField(
+        _("important emergency information"),
+        default=True,
+        help_text=_("Only violations about important emergency information count for eligibility."),
+    )
+    evidence = models.TextField(_("evidence"))
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("entered by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_reason = models.TextField(_("reason"), blank=True)
+
+    class Meta:
+        ordering = ["-occurred_on", "-pk"]
+        verbose_name = _("violation")
+        verbose_name_plural = _("violations")
+        indexes = [models.Index(fields=["unit", "status", "occurred_on"], name="violation_unit")]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(status="waived") | ~Q(decision_reason=""),
+                name="violation_waiver_has_reason",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on}"
+
+
+class Explanation(models.Model):
+    """The unit's side (情况说明), filed before the chief decides."""
+
+    violation = models.ForeignKey(Violation, on_delete=models.CASCADE, related_name="explanations")
+    text = models.TextField(_("explanation"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["filed_at", "pk"]
+        verbose_name = _("explanation")
+        verbose_name_plural = _("explanations")
+
+    def __str__(self) -> str:
+        return f"{self.violation_id} {self.filed_at:%Y-%m-%d}"
+
+
+class Issuer(models.TextChoices):
+    CITY = "city", _("Municipal office")  # 市委办公室
+    PROVINCE = "province", _("Provincial office")  # 省委办公厅
+
+
+class NoticeStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    ISSUED = "issued", _("Issued")
+
+
+class CriticismNotice(models.Model):
+    """A criticism notice (通报批评). The city's own are numbered 〔year〕N号 from a counter when
+    issued; the province's are recorded with the number and date printed on them."""
+
+    issuer = models.CharField(_("issued by"), max_length=10, choices=Issuer.choices)
+    status = models.CharField(
+        _("status"), max_length=10, choices=NoticeStatus.choices, default=NoticeStatus.DRAFT
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    doc_number = models.CharField(_("document number"), max_length=60, blank=True)
+    title = models.CharField(_("title"), max_length=200)
+    body = models.TextField(_("text"))
+    issued_on = models.DateField(_("date"), null=True, blank=True)
+    violations = models.ManyToManyField(
+        Violation, verbose_name=_("violations"), related_name="notices", blank=True
+    )
+    send_to_all = models.BooleanField(_("send to all units"), default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    issued_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-issued_on", "-pk"]
+        verbose_name = _("criticism notice")
+        verbose_name_plural = _("criticism notices")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "year", "number"],
+                condition=Q(number__isnull=False),
+                name="notice_number_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.doc_number or self.title
+
+
+class NoticeCounter(models.Model):
+    """The last number given to a city notice in a year; locked while the next one is taken."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+class EligibilityRule(models.Model):
+    """When a unit loses its eligibility for the year's excellence award. One row, seeded with
+    the founding document's rule: ≥ 1 provincial or ≥ 2 municipal notices naming the unit for
+    late, missed or false reporting of important emergency information (serious cases)."""
+
+    provincial_notices = models.PositiveSmallIntegerField(
+        _("provincial notices that disqualify"), default=1
+    )
+    municipal_notices = models.PositiveSmallIntegerField(
+        _("municipal notices that disqualify"), default=2
+    )
+    kinds = models.JSONField(
+        _("violation kinds that count"),
+        default=list,
+        help_text=_(
+            "Codes of the violation kinds a notice must name: late, missed, false, concealed."
+        ),
+    )
+    serious_only = models.BooleanField(_("only serious cases count"), default=True)
+    important_only = models.BooleanField(
+        _("only important emergency information counts"), default=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("eligibility rule")
+        verbose_name_plural = _("eligibility rules")
+
+    def __str__(self) -> str:
+        return f"province ≥ {self.provincial_notices}, city ≥ {self.municipal_notices}"
+
+
+class Reinstatement(models.Model):
+    """A recorded decision that gives a disqualified unit its eligibility back for a year."""
+
+    unit = models.ForeignKey(
+        Unit, verbose_name=_("unit"), on_delete=models.PROTECT, related_name="reinstatements"
+    )
+    year = models.PositiveSmallIntegerField(_("year"))
+    reason = models.TextField(_("reason"))
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("reinstatement")
+        verbose_name_plural = _("reinstatements")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "year"],
+                condition=Q(revoked_at__isnull=True),
+                name="reinstatement_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"

@@ -1,0 +1,1 @@
+"""The information database (信息库): search index, saved searches and subscriptions."""
