@@ -17,7 +17,8 @@ import os
 import random
 import sys
 import time
-from datetime import date, timedelta
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from bench._common import log, percentile
@@ -106,9 +107,7 @@ def build(units: int, lines: int, year: int, seed: int = 2026) -> dict[str, Any]
         for k in range(size):
             lead = rng.randrange(units)
             on = start + timedelta(days=rng.randrange(days))
-            at = timezone.make_aware(
-                timezone.datetime(on.year, on.month, on.day, 9 + rng.randrange(8)), tz
-            )
+            at = timezone.make_aware(datetime(on.year, on.month, on.day, 9 + rng.randrange(8)), tz)
             items.append(
                 InfoItem(
                     kind="info",
@@ -157,7 +156,7 @@ def build(units: int, lines: int, year: int, seed: int = 2026) -> dict[str, Any]
         log(f"build: {made:,}/{n_items:,} items ({time.monotonic() - t0:.0f} s)")
     build_s = time.monotonic() - t0
 
-    as_of = timezone.make_aware(timezone.datetime(year + 1, 1, 15, 12), tz)
+    as_of = timezone.make_aware(datetime(year + 1, 1, 15, 12), tz)
     log("rebuild: first (empty ledger)")
     t = time.monotonic()
     first = scoring_actions.rebuild(year, as_of=as_of)
@@ -271,7 +270,8 @@ def main() -> None:
     command = sys.argv[1]
     args = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
     _setup()
-    result = {"build": build, "measure": measure}[command](**args)
+    commands: dict[str, Callable[..., dict[str, Any]]] = {"build": build, "measure": measure}
+    result = commands[command](**args)
     print(json.dumps(result, default=str))
 
 
