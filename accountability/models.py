@@ -32,6 +32,9 @@ class ViolationStatus(models.TextChoices):
     PENDING = "pending", _("Awaiting the chief")
     CONFIRMED = "confirmed", _("Confirmed")
     WAIVED = "waived", _("Waived")
+    # The engine's missed-report candidate gave way when its sighting was matched to an
+    # incident: the incident's own deadlines judge the unit from then on.
+    WITHDRAWN = "withdrawn", _("Withdrawn")
 
 
 class Violation(models.Model):
@@ -72,6 +75,8 @@ class Violation(models.Model):
         on_delete=models.PROTECT,
         related_name="violations",
     )
+    # What it is about in a few words, when no incident or item in xinbao says it.
+    summary = models.CharField(_("about"), max_length=200, blank=True)
     # Set when the engine's candidate was taken up; one violation per candidate.
     candidate = models.OneToOneField(
         ViolationCandidate,
@@ -126,6 +131,10 @@ class Violation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.unit_id} {self.occurred_on}"
 
+    @property
+    def is_pending(self) -> bool:
+        return self.status == ViolationStatus.PENDING
+
 
 class Explanation(models.Model):
     """The unit's side (情况说明), filed before the chief decides."""
@@ -170,8 +179,17 @@ class CriticismNotice(models.Model):
     title = models.CharField(_("title"), max_length=200)
     body = models.TextField(_("text"))
     issued_on = models.DateField(_("date"), null=True, blank=True)
+    # The office whose red header and signature the notice carries (发文机关), and its main
+    # recipients (主送机关): copied from the notice policy when a city notice is drafted.
+    issuing_office = models.CharField(_("issuing authority"), max_length=60)
+    recipients = models.CharField(_("main recipients"), max_length=200, blank=True)
     violations = models.ManyToManyField(
         Violation, verbose_name=_("violations"), related_name="notices", blank=True
+    )
+    # The units the notice criticises by name: for a city notice the units of its violations;
+    # a provincial notice is recorded with the units printed on it.
+    units = models.ManyToManyField(
+        Unit, verbose_name=_("units named"), related_name="criticism_notices", blank=True
     )
     send_to_all = models.BooleanField(_("send to all units"), default=False)
     created_by = models.ForeignKey(
@@ -197,6 +215,52 @@ class CriticismNotice(models.Model):
 
     def __str__(self) -> str:
         return self.doc_number or self.title
+
+
+class NoticePolicy(models.Model):
+    """How the city's notices are headed and numbered. One row, seeded; the chief edits it."""
+
+    office_name = models.CharField(
+        _("issuing authority"),
+        max_length=60,
+        help_text=_("Printed in red at the head of the notice and as its signature."),
+    )
+    doc_prefix = models.CharField(
+        _("document number prefix"),
+        max_length=20,
+        help_text=_("The office's abbreviation before 〔year〕N号, e.g. 江委办通."),
+    )
+    recipients = models.CharField(
+        _("main recipients"),
+        max_length=200,
+        help_text=_("The line the notice is addressed to, e.g. 各区、县委办公室，市直各单位."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("notice policy")
+        verbose_name_plural = _("notice policy")
+
+    def __str__(self) -> str:
+        return self.doc_prefix
+
+    @classmethod
+    def current(cls) -> "NoticePolicy":
+        policy = cls.objects.order_by("pk").first()
+        if policy is None:
+            policy = cls.objects.create(**DEFAULT_NOTICE_POLICY)
+        return policy
+
+    def doc_number(self, year: int, number: int) -> str:
+        return f"{self.doc_prefix}〔{year}〕{number}号"
+
+
+# The seed, until the chief enters the office's own name and abbreviation.
+DEFAULT_NOTICE_POLICY = {
+    "office_name": "市委办公室",
+    "doc_prefix": "市委办通",
+    "recipients": "各区、县（市）委办公室，市直各单位",
+}
 
 
 class NoticeCounter(models.Model):
@@ -240,6 +304,17 @@ class EligibilityRule(models.Model):
     def __str__(self) -> str:
         return f"province ≥ {self.provincial_notices}, city ≥ {self.municipal_notices}"
 
+    @classmethod
+    def current(cls) -> "EligibilityRule":
+        rule = cls.objects.order_by("pk").first()
+        if rule is None:
+            rule = cls.objects.create(kinds=list(DEFAULT_COUNTED_KINDS))
+        return rule
+
+
+# The founding document's rule counts late, missed and false reporting (DESIGN §2.5).
+DEFAULT_COUNTED_KINDS = ("late", "missed", "false")
+
 
 class Reinstatement(models.Model):
     """A recorded decision that gives a disqualified unit its eligibility back for a year."""
@@ -254,6 +329,10 @@ class Reinstatement(models.Model):
     )
     decided_at = models.DateTimeField(auto_now_add=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    revocation_reason = models.TextField(_("reason for revoking"), blank=True)
 
     class Meta:
         ordering = ["-decided_at"]

@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.insight_rules import incident_text, signature
 from audit.actions import record
 from emergencies import announce, policy, rules
 from emergencies.models import (
@@ -38,6 +39,7 @@ from emergencies.models import (
     SightingStatus,
     ViolationCandidate,
 )
+from emergencies.signals import candidates_superseded
 from org.models import Unit, User, hub_unit
 from org.roles import Capability
 
@@ -244,6 +246,9 @@ def do_open_incident(
             policy=policy.snapshot(facts.category),
             policy_applied_at=now,
             created_by=actor,
+            minhash=signature(
+                incident_text(facts.title.strip(), facts.place.strip(), content.summary)
+            ),
         )
         incident.responsible_units.set(facts.units)
         rule = policy.rule_for(incident)
@@ -736,9 +741,16 @@ def _attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> N
     ExpectedReport.objects.filter(sighting=sighting, status=ExpectStatus.OPEN).update(
         status=ExpectStatus.CANCELLED, next_check_at=None
     )
-    ViolationCandidate.objects.filter(
-        expected__sighting=sighting, kind=CandidateKind.MISSED, status=CandidateStatus.OPEN
-    ).update(status=CandidateStatus.SUPERSEDED, incident=incident)
+    superseded = list(
+        ViolationCandidate.objects.filter(
+            expected__sighting=sighting, kind=CandidateKind.MISSED, status=CandidateStatus.OPEN
+        ).values_list("pk", flat=True)
+    )
+    if superseded:
+        ViolationCandidate.objects.filter(pk__in=superseded).update(
+            status=CandidateStatus.SUPERSEDED, incident=incident
+        )
+        candidates_superseded.send(ViolationCandidate, candidate_ids=superseded)
     if sighting.seen_at < incident.clock_start:
         Incident.objects.filter(pk=incident.pk).update(clock_start=sighting.seen_at)
         incident.clock_start = sighting.seen_at

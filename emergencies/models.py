@@ -126,6 +126,18 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # The archive's duplicate detection (archive.insight_*): a MinHash sketch of the title,
+    # place and first report, and the incident this one was merged into as a duplicate.
+    minhash = models.BinaryField(default=b"", blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-clock_start"]

@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from archive.insight_queries import incident_panel
 from audit.actions import record
 from emergencies import actions, policy, queries, rules
 from emergencies.access import any_access, get_visible_incident, visible_incidents
@@ -174,6 +175,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "level_form": LevelForm(initial={"level": incident.level}),
         "forward_form": _forward_form(incident, reports, picture),
         "policy_rule": policy.rule_for(incident),
+        "insight": incident_panel(incident, user),  # duplicates of this incident
     }
     return render(request, "emergencies/detail.html", context)
 
@@ -365,9 +367,9 @@ def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
 def candidates(request: AuthedRequest) -> HttpResponse:
     _need(request, Capability.HANDLE_INCIDENTS)
     status = request.GET.get("status", CandidateStatus.OPEN)
-    rows = ViolationCandidate.objects.select_related("unit", "incident", "expected").order_by(
-        "-created_at"
-    )
+    rows = ViolationCandidate.objects.select_related(
+        "unit", "incident", "expected", "violation"
+    ).order_by("-created_at")
     if status in CandidateStatus.values:
         rows = rows.filter(status=status)
     return render(

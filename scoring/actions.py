@@ -1,24 +1,36 @@
-"""Writes to the points ledger. The ledger is derived data: `rebuild` recomputes a year's
-entries from the facts under the current point table, in one transaction."""
+"""Writes to the points ledger and its policy. The ledger is derived data: `rebuild`
+recomputes a year's entries from the facts under the current point table, in one transaction.
+Every change of policy (point table, classes, assignments, award tiers) is audited."""
 
-from collections import defaultdict
-from collections.abc import Callable
+import itertools
+from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.actions import record
-from bulletins.models import FollowUpTask, Instruction, Publication
-from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
-from org.models import User
+from bulletins.models import Publication
+from org.models import Unit, User
 from scoring import rules
-from scoring.models import RuleKind, ScoreEntry, ScoreRule
-from submissions.models import Adoption, InfoItem
+from scoring.facts import active_rules, load_facts
+from scoring.models import (
+    AwardTier,
+    ClassAssignment,
+    RuleKind,
+    ScoreEntry,
+    ScoreRule,
+    UnitClass,
+)
+
+__all__ = ["load_facts", "rebuild"]
+
+LABEL_MAX = ScoreEntry._meta.get_field("source_label").max_length or 200
+INSERT_BATCH = 5000
+Row = tuple[int, Decimal | str, int, str, int, str, date | str, int, int]
 
 
 @dataclass(frozen=True)
@@ -29,150 +41,69 @@ class RebuildResult:
     deleted: int
 
 
-def _rules() -> list[rules.Rule]:
-    return [
-        rules.Rule(
-            code=r.code,
-            kind=r.kind,
-            points=r.points,
-            level=r.level,
-            publication_id=r.publication_id,
-            forwarded_multiplier=r.forwarded_multiplier,
+COLUMNS = "unit_id, points, rule_id, source_kind, source_id, source_label, occurred_on, year, month"
+
+
+def _rows(lines: list[rules.Line], rule_ids: dict[str, int], as_text: bool) -> Iterator[Row]:
+    """The lines as table rows; SQLite's driver is given decimals and dates as text."""
+    for line in lines:
+        points: Decimal | str = str(line.points) if as_text else line.points
+        on: date | str = line.on.isoformat() if as_text else line.on
+        yield (
+            line.unit,
+            points,
+            rule_ids[line.rule],
+            line.source_kind,
+            line.source_id,
+            line.label[:LABEL_MAX],
+            on,
+            line.on.year,
+            line.on.month,
         )
-        for r in ScoreRule.objects.filter(active=True)
-    ]
 
 
-def _joint_units(item_filter: Q) -> dict[int, list[int]]:
-    """Joint units per item, in one query."""
-    through = InfoItem.joint_units.through
-    joint: dict[int, list[int]] = defaultdict(list)
-    pairs = (
-        through.objects.filter(item_filter)
-        .order_by("unit_id")
-        .values_list("infoitem_id", "unit_id")
-    )
-    for item_id, unit_id in pairs:
-        joint[item_id].append(unit_id)
-    return joint
-
-
-def _year_range(year: int) -> tuple[datetime, datetime]:
-    tz = timezone.get_current_timezone()
-    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
-
-
-def load_facts(year: int | None) -> rules.Facts:
-    """Everything the rules need, in a fixed number of queries (five)."""
-    adoptions = Adoption.objects.select_related("item", "publication")
-    if year is not None:
-        adoptions = adoptions.filter(adopted_on__year=year)
-    # Instructions are loaded for every year: whether one earns a bonus depends on whether an
-    # earlier one at the same level exists, possibly in an earlier year.
-    instructions = Instruction.objects.select_related("item")
-    tasks = FollowUpTask.objects.select_related("instruction__item")
-    solicited = ExpectedReport.objects.filter(kind=ExpectKind.SOLICITED).select_related(
-        "solicitation"
-    )
-    if year is not None:
-        start, end = _year_range(year)
-        tasks = tasks.filter(due_at__gte=start, due_at__lt=end)
-        solicited = solicited.filter(due_at__gte=start, due_at__lt=end)
-    adoption_rows = list(adoptions)
-    instruction_rows = list(instructions)
-    item_ids = {a.item_id for a in adoption_rows} | {i.item_id for i in instruction_rows}
-    joint = _joint_units(Q(infoitem_id__in=item_ids)) if item_ids else {}
-
-    def units(item: InfoItem) -> tuple[int, ...]:
-        return (item.unit_id, *(u for u in joint.get(item.pk, []) if u != item.unit_id))
-
-    local: Callable[[datetime], datetime] = timezone.localtime
-    return rules.Facts(
-        adoptions=[
-            rules.AdoptionFact(
-                id=a.pk,
-                units=units(a.item),
-                publication_id=a.publication_id,
-                level=a.level,
-                on=a.adopted_on,
-                forwarded=a.item.forwarded_at is not None,
-                label=f"《{a.publication.name}》{a.item.title}",
-            )
-            for a in adoption_rows
-        ],
-        instructions=[
-            rules.InstructionFact(
-                id=i.pk,
-                item_id=i.item_id,
-                units=units(i.item),
-                level=i.level,
-                on=i.instructed_on,
-                label=f"{i.leader_name}：{i.item.title}",
-            )
-            for i in instruction_rows
-        ],
-        tasks=[
-            rules.TaskFact(
-                id=t.pk,
-                unit=t.unit_id,
-                due_at=t.due_at,
-                due_on=local(t.due_at).date(),
-                filed_at=t.filed_at,
-                label=t.instruction.item.title,
-            )
-            for t in tasks
-        ],
-        solicited=[
-            rules.SolicitedFact(
-                id=s.pk,
-                unit=s.unit_id,
-                due_at=s.due_at,
-                due_on=local(s.due_at).date(),
-                met=s.status == ExpectStatus.MET,
-                cancelled=s.status == ExpectStatus.CANCELLED,
-                label=s.solicitation.topic if s.solicitation else "",
-            )
-            for s in solicited
-        ],
-    )
+def _store(lines: list[rules.Line], rule_ids: dict[str, int]) -> None:
+    """Insert the lines. A year can be a million rows: on PostgreSQL they are streamed with
+    COPY, elsewhere inserted with executemany — neither builds a model instance per row."""
+    table = ScoreEntry._meta.db_table
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            raw = cursor.cursor  # psycopg's own cursor, for COPY
+            with raw.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
+                for row in _rows(lines, rule_ids, as_text=False):
+                    copy.write_row(row)
+            # Fresh statistics after a bulk load, or the planner takes a million rows for a
+            # few thousand and the ranking's aggregate gives up its parallel scan.
+            cursor.execute(f"ANALYZE {table}")
+        else:
+            sql = f"INSERT INTO {table} ({COLUMNS}) VALUES ({', '.join(['%s'] * 9)})"
+            rows = _rows(lines, rule_ids, as_text=True)
+            while batch := list(itertools.islice(rows, INSERT_BATCH)):
+                cursor.executemany(sql, batch)
 
 
 def rebuild(
     year: int | None = None, as_of: datetime | None = None, actor: User | None = None
 ) -> RebuildResult:
     """Recompute the ledger for `year` (every year if None) as of `as_of` (now if None).
-    Idempotent: rebuilding twice gives the same rows."""
+    Idempotent: rebuilding twice gives the same rows. A fixed number of queries."""
     as_of = as_of or timezone.now()
     rule_ids = dict(ScoreRule.objects.values_list("code", "pk"))
-    lines = rules.ledger_lines(load_facts(year), _rules(), as_of)
-    if year is not None:
-        lines = [line for line in lines if line.on.year == year]
-    entries = [
-        ScoreEntry(
-            unit_id=line.unit,
-            points=line.points,
-            rule_id=rule_ids[line.rule],
-            source_kind=line.source_kind,
-            source_id=line.source_id,
-            source_label=line.label[:200],
-            occurred_on=line.on,
-            year=line.on.year,
-            month=line.on.month,
-        )
-        for line in lines
-    ]
+    lines = rules.ledger_lines(
+        load_facts(year), active_rules(), as_of, year, timezone.get_current_timezone()
+    )
+    total = sum((line.points for line in lines), Decimal(0))
     with transaction.atomic():
         stale = ScoreEntry.objects.all() if year is None else ScoreEntry.objects.filter(year=year)
-        deleted, _ = stale.delete()
-        ScoreEntry.objects.bulk_create(entries, batch_size=1000)
-        total = sum((e.points for e in entries), Decimal(0))
+        deleted, _ = stale.delete()  # nothing refers to entries: one DELETE statement
+        _store(lines, rule_ids)
         record(
             actor,
             "ledger_rebuilt",
             f"year:{year}" if year is not None else "year:all",
-            {"entries": len(entries), "total": str(total), "as_of": as_of.isoformat()},
+            {"entries": len(lines), "total": str(total), "as_of": as_of.isoformat()},
         )
-    return RebuildResult(year=year, entries=len(entries), total=total, deleted=deleted)
+    return RebuildResult(year=year, entries=len(lines), total=total, deleted=deleted)
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
@@ -182,7 +113,7 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-RULE_FIELDS = ("points", "forwarded_multiplier", "active", "note")
+RULE_FIELDS = ("points", "forwarded_multiplier", "threshold", "active", "note")
 
 
 def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -> int:
@@ -239,3 +170,142 @@ def add_publication_rule(
             {"publication": publication.code, "after": _plain(after)},
         )
     return rule
+
+
+def apply_rules(
+    actor: User,
+    changes: list[tuple[ScoreRule, dict[str, Any]]],
+    year: int,
+    as_of: datetime | None = None,
+) -> tuple[int, RebuildResult]:
+    """Save the previewed edits (audited, as `update_rules`) and rebuild `year` under them,
+    in one transaction: the ledger never shows a table that was not applied."""
+    with transaction.atomic():
+        changed = update_rules(actor, changes)
+        result = rebuild(year, as_of, actor)
+    return changed, result
+
+
+# --- unit classes, assignments and award tiers ---------------------------------------------
+
+CLASS_FIELDS = ("name", "monthly_quota", "sort_order")
+TIER_FIELDS = ("name", "position", "places", "min_points")
+
+
+def _changed_rows(
+    model: type[UnitClass] | type[AwardTier],
+    fields: tuple[str, ...],
+    changes: list[tuple[Any, dict[str, Any]]],
+    actor: User,
+    action: str,
+) -> int:
+    changed = 0
+    for row, values in changes:
+        stored = model.objects.select_for_update().get(pk=row.pk)
+        before = {k: getattr(stored, k) for k in fields}
+        after = {k: values.get(k, before[k]) for k in fields}
+        if after == before:
+            continue
+        for k, v in after.items():
+            setattr(stored, k, v)
+        stored.save()
+        record(actor, action, str(stored), {"before": _plain(before), "after": _plain(after)})
+        changed += 1
+    return changed
+
+
+def save_classes(
+    actor: User,
+    changes: list[tuple[UnitClass, dict[str, Any]]],
+    new: dict[str, Any] | None = None,
+) -> int:
+    """Edit the classes (name, quota, order) and add one, all or nothing, each audited."""
+    with transaction.atomic():
+        changed = _changed_rows(UnitClass, CLASS_FIELDS, changes, actor, "unit_class_changed")
+        if new:
+            added = UnitClass.objects.create(**{k: new[k] for k in CLASS_FIELDS})
+            record(actor, "unit_class_added", str(added), {"after": _plain(new)})
+            changed += 1
+    return changed
+
+
+def remove_class(actor: User, unit_class: UnitClass) -> None:
+    """Remove a class no unit belongs to (its award tiers go with it)."""
+    with transaction.atomic():
+        stored = UnitClass.objects.select_for_update().get(pk=unit_class.pk)
+        if stored.assignments.exists():
+            raise ValueError("class in use")
+        record(
+            actor,
+            "unit_class_removed",
+            str(stored),
+            {"before": _plain({k: getattr(stored, k) for k in CLASS_FIELDS})},
+        )
+        stored.delete()
+
+
+def save_tiers(
+    actor: User,
+    unit_class: UnitClass,
+    changes: list[tuple[AwardTier, dict[str, Any]]],
+    removed: list[AwardTier],
+    new: dict[str, Any] | None = None,
+) -> int:
+    """Edit, remove and add a class's award tiers, all or nothing, each audited."""
+    with transaction.atomic():
+        changed = _changed_rows(AwardTier, TIER_FIELDS, changes, actor, "award_tier_changed")
+        for tier in removed:
+            before = {k: getattr(tier, k) for k in TIER_FIELDS}
+            AwardTier.objects.filter(pk=tier.pk, unit_class=unit_class).delete()
+            record(
+                actor,
+                "award_tier_removed",
+                f"{unit_class}:{tier}",
+                {"before": _plain(before)},
+            )
+            changed += 1
+        if new:
+            tier = AwardTier.objects.create(
+                unit_class=unit_class, **{k: new[k] for k in TIER_FIELDS}
+            )
+            record(actor, "award_tier_added", f"{unit_class}:{tier}", {"after": _plain(new)})
+            changed += 1
+    return changed
+
+
+def assign_units(actor: User, rows: list[tuple[Unit, UnitClass | None, date | None]]) -> int:
+    """Put units in classes (None: in no class) with the month their quota counts from,
+    all or nothing; one audit entry per unit whose class or start month changed."""
+    changed = 0
+    with transaction.atomic():
+        current = {
+            a.unit_id: a
+            for a in ClassAssignment.objects.select_for_update().filter(
+                unit_id__in=[unit.pk for unit, _, _ in rows]
+            )
+        }
+        for unit, unit_class, since in rows:
+            row = current.get(unit.pk)
+            before = (
+                {"class": str(row.unit_class), "quota_from": str(row.quota_from)} if row else None
+            )
+            if unit_class is None or since is None:
+                if row is None:
+                    continue
+                row.delete()
+                after = None
+            else:
+                since = since.replace(day=1)
+                if row is None:
+                    ClassAssignment.objects.create(
+                        unit=unit, unit_class=unit_class, quota_from=since
+                    )
+                elif (row.unit_class_id, row.quota_from) == (unit_class.pk, since):
+                    continue
+                else:
+                    row.unit_class, row.quota_from = unit_class, since
+                    row.save()
+                after = {"class": str(unit_class), "quota_from": str(since)}
+            record(actor, "unit_class_assigned", unit.code, {"before": before, "after": after})
+            changed += 1
+    return changed

@@ -4,10 +4,12 @@ from decimal import Decimal
 from typing import Any
 
 from django import forms
+from django.core.validators import MinValueValidator
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import Publication
-from scoring.models import RuleKind, ScoreRule
+from org.models import Unit
+from scoring.models import AwardTier, RuleKind, ScoreRule, UnitClass
 
 # Kinds that reward a unit; every other kind is a penalty.
 REWARD_KINDS = frozenset({RuleKind.ADOPTION, RuleKind.INSTRUCTION})
@@ -22,11 +24,33 @@ def _check_multiplier(value: Decimal) -> Decimal:
 
 
 class ScoreRuleForm(forms.ModelForm):
-    """One row of the point table; its kind, level and publication are fixed."""
+    """One row of the point table; its kind, level and publication are fixed. Only adoption
+    rows carry a multiplier; the zeroing row has a threshold instead of points."""
 
     class Meta:
         model = ScoreRule
-        fields = ["points", "forwarded_multiplier", "active", "note"]
+        fields = ["points", "forwarded_multiplier", "threshold", "active", "note"]
+        widgets = {
+            "points": forms.NumberInput(attrs={"class": "num-input", "step": "0.01"}),
+            "forwarded_multiplier": forms.NumberInput(attrs={"class": "num-input", "step": "0.01"}),
+            "threshold": forms.NumberInput(attrs={"class": "num-input"}),
+            "note": forms.TextInput(attrs={"class": "note-input"}),
+        }
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        kind = self.instance.kind
+        if kind != RuleKind.ADOPTION:
+            del self.fields["forwarded_multiplier"]
+        if kind == RuleKind.ZEROING:
+            del self.fields["points"]
+            threshold = self.fields["threshold"]
+            threshold.required = True
+            assert isinstance(threshold, forms.IntegerField)
+            threshold.validators.append(MinValueValidator(1))
+            threshold.widget.attrs["min"] = 1
+        else:
+            del self.fields["threshold"]
 
     def clean_points(self) -> Decimal:
         value: Decimal = self.cleaned_data["points"]
@@ -76,3 +100,135 @@ class PublicationRuleForm(forms.Form):
 
     def clean_forwarded_multiplier(self) -> Decimal:
         return _check_multiplier(self.cleaned_data["forwarded_multiplier"])
+
+
+class YearForm(forms.Form):
+    """The year a rule change is previewed on and applied to."""
+
+    year = forms.IntegerField(
+        label=_("Year"),
+        min_value=2000,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "inline"}),
+    )
+
+
+class UnitClassForm(forms.ModelForm):
+    class Meta:
+        model = UnitClass
+        fields = ["name", "monthly_quota", "sort_order"]
+
+
+class NewUnitClassForm(UnitClassForm):
+    """The blank row for a new class: left empty, it adds nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("name") and data.get("monthly_quota") is None:
+            self.add_error("monthly_quota", _("A new class needs its monthly quota."))
+        if data.get("monthly_quota") is not None and not data.get("name"):
+            self.add_error("name", _("A new class needs a name."))
+        if data.get("sort_order") is None:
+            data["sort_order"] = 0
+        return data
+
+    @property
+    def adds(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("name"))
+
+
+class AwardTierForm(forms.ModelForm):
+    remove = forms.BooleanField(label=_("Remove"), required=False)
+
+    class Meta:
+        model = AwardTier
+        fields = ["name", "position", "places", "min_points"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        places = self.fields["places"]
+        assert isinstance(places, forms.IntegerField)
+        places.validators.append(MinValueValidator(1))
+        places.widget.attrs["min"] = 1
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if not data.get("remove") and data.get("places") is None and data.get("min_points") is None:
+            raise forms.ValidationError(
+                _("Give the number of places, the minimum points, or both.")
+            )
+        return data
+
+
+class NewAwardTierForm(AwardTierForm):
+    """The blank row for a new tier of a class: left empty, it adds nothing."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["remove"]
+        for field in self.fields.values():
+            field.required = False
+
+    def clean(self) -> dict[str, Any]:
+        forms.ModelForm.clean(self)
+        data = self.cleaned_data
+        if not data.get("name"):
+            if any(data.get(k) is not None for k in ("position", "places", "min_points")):
+                self.add_error("name", _("A new award needs a name."))
+            return data
+        if data.get("position") is None:
+            self.add_error("position", _("A new award needs its order."))
+        if data.get("places") is None and data.get("min_points") is None:
+            raise forms.ValidationError(
+                _("Give the number of places, the minimum points, or both.")
+            )
+        return data
+
+    @property
+    def adds(self) -> bool:
+        return bool(self.is_valid() and self.cleaned_data.get("name"))
+
+
+class MonthInput(forms.DateInput):
+    input_type = "month"
+
+    def __init__(self) -> None:
+        super().__init__(format="%Y-%m")
+
+
+class AssignmentForm(forms.Form):
+    """One reporting unit's class and the month its quota counts from."""
+
+    unit_class = forms.ModelChoiceField(
+        label=_("Class"),
+        queryset=UnitClass.objects.none(),
+        required=False,
+        empty_label=_("(no class)"),
+    )
+    quota_from = forms.DateField(
+        label=_("Quota counts from"),
+        required=False,
+        input_formats=["%Y-%m", "%Y-%m-%d"],
+        widget=MonthInput(),
+    )
+
+    def __init__(self, *args: Any, unit: Unit, classes: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.unit = unit
+        field = self.fields["unit_class"]
+        assert isinstance(field, forms.ModelChoiceField)
+        field.queryset = classes
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        if data.get("unit_class") is not None and data.get("quota_from") is None:
+            self.add_error("quota_from", _("Give the month the quota counts from."))
+        return data

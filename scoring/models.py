@@ -1,15 +1,19 @@
-"""The points ledger (积分): a configurable point table and the entries it produces.
+"""The points ledger (积分): a configurable point table and the entries it produces; unit
+classes with their monthly quotas; award tiers for the annual evaluation.
 
 Every ScoreEntry names its rule and its source row, so every point can be traced. Entries are
-derived data: `scoring.actions.rebuild` recomputes them from adoptions, instructions and
-deadlines, so the table may be edited and the ledger rebuilt at any time.
+derived data: `scoring.actions.rebuild` recomputes them from adoptions, instructions,
+deadlines, violations and quotas, so the table may be edited and the ledger rebuilt at any time.
 """
 
 from decimal import Decimal
 
 from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from accountability.models import ViolationKind
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
 
@@ -20,6 +24,9 @@ class RuleKind(models.TextChoices):
     FEEDBACK_LATE = "feedback_late", _("Feedback filed late")
     FEEDBACK_MISSING = "feedback_missing", _("Feedback missing")
     SOLICITATION_MISSED = "solicitation_missed", _("Solicitation not answered")
+    VIOLATION = "violation", _("Confirmed violation")
+    QUOTA_SHORTFALL = "quota_shortfall", _("Monthly quota shortfall, per missing item")
+    ZEROING = "zeroing", _("Year zeroed after missed solicitations")
 
 
 class SourceKind(models.TextChoices):
@@ -27,6 +34,8 @@ class SourceKind(models.TextChoices):
     INSTRUCTION = "instruction", _("Instruction")
     TASK = "task", _("Feedback task")
     SOLICITATION = "solicitation", _("Solicitation")
+    VIOLATION = "violation", _("Violation")
+    QUOTA = "quota", _("Monthly quota")
 
 
 class ScoreRule(models.Model):
@@ -44,7 +53,14 @@ class ScoreRule(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # Violation rules: the kind they punish; `level` is then the issuer of the most senior
+    # issued notice naming the violation (city or province), blank for "confirmed, in no notice".
+    violation_kind = models.CharField(
+        _("violation kind"), max_length=10, choices=ViolationKind.choices, blank=True
+    )
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
+    # The zeroing rule: how many missed solicitations in a calendar year zero the year.
+    threshold = models.PositiveSmallIntegerField(_("missed solicitations"), null=True, blank=True)
     forwarded_multiplier = models.DecimalField(
         _("multiplier for forwarded items"), max_digits=5, decimal_places=2, default=Decimal(1)
     )
@@ -59,6 +75,20 @@ class ScoreRule(models.Model):
 
     def __str__(self) -> str:
         return self.code
+
+    @property
+    def label(self) -> str:
+        """What the rule is about, e.g. "Confirmed violation · Late report · Province"."""
+        parts = [str(self.get_kind_display())]
+        if self.violation_kind:
+            parts.append(str(self.get_violation_kind_display()))
+        if self.kind == RuleKind.VIOLATION and not self.level:
+            parts.append(gettext("named in no notice"))
+        elif self.level:
+            parts.append(str(self.get_level_display()))
+        if self.publication_id is not None and self.publication is not None:
+            parts.append(self.publication.name)
+        return " · ".join(parts)
 
 
 class ScoreEntry(models.Model):
@@ -87,7 +117,99 @@ class ScoreEntry(models.Model):
                 fields=["rule", "source_kind", "source_id", "unit"], name="score_entry_once"
             )
         ]
-        indexes = [models.Index(fields=["year", "month", "unit"], name="score_year_month_unit")]
+        # The rankings aggregate a year (or some months of it) by unit: this index covers
+        # that query, so SQLite answers it from the index alone, in unit order (measured at a
+        # million rows: 1.4 s → 0.25 s for a year, 2.6 s → 0.15 s for a quarter).
+        indexes = [
+            models.Index(fields=["year", "unit", "month", "rule", "points"], name="score_ranking")
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.points} ({self.rule_id})"
+
+
+class UnitClass(models.Model):
+    """A class of reporting units (一类/二类/…): ranked together, with one monthly quota."""
+
+    name = models.CharField(_("name"), max_length=30, unique=True)
+    monthly_quota = models.PositiveSmallIntegerField(
+        _("monthly quota"), help_text=_("Items that must leave the unit each month.")
+    )
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["sort_order", "pk"]
+        verbose_name = _("unit class")
+        verbose_name_plural = _("unit classes")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ClassAssignment(models.Model):
+    """Which class a reporting unit belongs to, and from which month its quota counts.
+
+    Kept in scoring so that org does not depend on scoring. The ledger is derived data: a
+    changed class applies to every month at the next rebuild."""
+
+    unit = models.OneToOneField(
+        Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="score_class"
+    )
+    unit_class = models.ForeignKey(
+        UnitClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="assignments"
+    )
+    quota_from = models.DateField(
+        _("quota counts from"), help_text=_("The first month whose shortfall costs points.")
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit_class", "unit"]
+        verbose_name = _("class assignment")
+        verbose_name_plural = _("class assignments")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} → {self.unit_class_id}"
+
+
+class AwardTier(models.Model):
+    """One award of a class's annual evaluation (一等奖/二等奖/三等奖).
+
+    Tiers are handed out in `position` order to the eligible units in ranking order: a tier
+    takes the next units whose points reach `min_points` (if set), at most `places` of them (if
+    set). Places alone is "top N"; a threshold alone is "everyone with ≥ X points"."""
+
+    unit_class = models.ForeignKey(
+        UnitClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="award_tiers"
+    )
+    name = models.CharField(_("award"), max_length=30)
+    position = models.PositiveSmallIntegerField(_("order"))
+    places = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
+    min_points = models.DecimalField(
+        _("at least (points)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["unit_class", "position", "pk"]
+        verbose_name = _("award tier")
+        verbose_name_plural = _("award tiers")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(places__isnull=False) | Q(min_points__isnull=False),
+                name="award_tier_has_a_rule",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def rule_text(self) -> str:
+        """How the tier is given, e.g. "2 place(s), at least 80 points"."""
+        values = {"n": self.places, "p": self.min_points}
+        if self.places is not None and self.min_points is not None:
+            return gettext("%(n)s place(s), at least %(p)s points") % values
+        if self.places is not None:
+            return gettext("%(n)s place(s)") % values
+        return gettext("at least %(p)s points") % values

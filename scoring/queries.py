@@ -1,15 +1,23 @@
-"""Reading the ledger: which period a request asks for, and the totals per unit."""
+"""Reading the ledger: which period a request asks for, the standings per unit, the rankings
+per class with their awards."""
 
+import calendar
 from dataclasses import dataclass
+from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import QuerySet, Sum
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
-from scoring.models import ScoreEntry
+from accountability.models import ViolationKind
+from accountability.queries import disqualified_unit_ids
+from org.models import Unit
+from scoring import ranking, rules
+from scoring.models import AwardTier, RuleKind, ScoreEntry, ScoreRule, UnitClass
 
 QUARTERS = {"q1": (1, 2, 3), "q2": (4, 5, 6), "q3": (7, 8, 9), "q4": (10, 11, 12)}
+UPPER_LEVELS = (rules.PROVINCE, rules.CENTRAL)
 
 
 @dataclass(frozen=True)
@@ -24,6 +32,19 @@ class Period:
         if self.key.isdigit() and 1 <= int(self.key) <= 12:
             return (int(self.key),)
         return tuple(range(1, 13))
+
+    @property
+    def is_year(self) -> bool:
+        return self.key == ""
+
+    @property
+    def first_day(self) -> date:
+        return date(self.year, self.months[0], 1)
+
+    @property
+    def last_day(self) -> date:
+        month = self.months[-1]
+        return date(self.year, month, calendar.monthrange(self.year, month)[1])
 
     def querystring(self) -> str:
         return f"year={self.year}&period={self.key}"
@@ -42,18 +63,166 @@ def period_of(params: Any) -> Period:
 
 
 def entries_in(period: Period) -> QuerySet[ScoreEntry]:
-    return ScoreEntry.objects.filter(year=period.year, month__in=period.months)
-
-
-def unit_totals(period: Period) -> list[dict[str, Any]]:
-    """Totals per unit, highest first: one aggregate query."""
-    return list(
-        entries_in(period)
-        .values("unit_id", "unit__name")
-        .annotate(total=Sum("points"))
-        .order_by("-total", "unit__name")
-    )
+    entries = ScoreEntry.objects.filter(year=period.year)
+    return entries if period.is_year else entries.filter(month__in=period.months)
 
 
 def grand_total(rows: list[dict[str, Any]]) -> Decimal:
     return sum((row["total"] for row in rows), Decimal(0))
+
+
+# --- the point table ---------------------------------------------------------------------------
+
+KIND_ORDER = {kind: n for n, kind in enumerate(RuleKind.values)}
+LEVEL_ORDER = {"": 0, rules.CITY: 1, rules.PROVINCE: 2, rules.CENTRAL: 3}
+VIOLATION_ORDER = {kind: n for n, kind in enumerate(ViolationKind.values)}
+
+
+def rule_order(rule: ScoreRule) -> tuple[int, int, int, bool, str]:
+    """The table as it is read: by kind, then violation kind, then level or issuer, rules for
+    one publication after their level's default."""
+    return (
+        KIND_ORDER.get(rule.kind, len(KIND_ORDER)),
+        VIOLATION_ORDER.get(rule.violation_kind, -1),
+        LEVEL_ORDER.get(rule.level, len(LEVEL_ORDER)),
+        rule.publication_id is not None,
+        rule.code,
+    )
+
+
+def point_table() -> list[ScoreRule]:
+    return sorted(ScoreRule.objects.select_related("publication"), key=rule_order)
+
+
+# --- standings and rankings ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RuleIds:
+    """Rule ids the ranking aggregates by: comparing integers is cheaper than joining or
+    comparing the source's text on every one of a million rows."""
+
+    upper: list[int]  # adoptions by provincial and central publications
+    adoption: list[int]
+    violation: list[int]
+    zeroing: list[int]
+
+
+def rule_ids() -> RuleIds:
+    rows = list(ScoreRule.objects.values_list("pk", "kind", "level"))
+    return RuleIds(
+        upper=[
+            pk for pk, kind, level in rows if kind == RuleKind.ADOPTION and level in UPPER_LEVELS
+        ],
+        adoption=[pk for pk, kind, _ in rows if kind == RuleKind.ADOPTION],
+        violation=[pk for pk, kind, _ in rows if kind == RuleKind.VIOLATION],
+        zeroing=[pk for pk, kind, _ in rows if kind == RuleKind.ZEROING],
+    )
+
+
+def unit_figures(period: Period, ids: RuleIds) -> dict[int, dict[str, Any]]:
+    """Per unit: total, points from provincial/central adoptions, adoptions, violations —
+    one aggregate query over the period's ledger rows."""
+    rows = (
+        entries_in(period)
+        .order_by()
+        .values("unit_id")
+        .annotate(
+            total=Sum("points"),
+            upper=Sum("points", filter=Q(rule_id__in=ids.upper)),
+            adoptions=Count("pk", filter=Q(rule_id__in=ids.adoption)),
+            violations=Count("pk", filter=Q(rule_id__in=ids.violation)),
+        )
+    )
+    return {row["unit_id"]: row for row in rows}
+
+
+def zeroed_unit_ids(year: int, ids: RuleIds) -> set[int]:
+    if not ids.zeroing:
+        return set()
+    return set(
+        ScoreEntry.objects.filter(year=year, rule_id__in=ids.zeroing)
+        .order_by()
+        .values_list("unit_id", flat=True)
+        .distinct()
+    )
+
+
+def unit_infos(extra_ids: set[int] | None = None) -> list[ranking.UnitInfo]:
+    """Every active reporting unit and any other unit with points, with its class."""
+    condition = Q(is_reporting=True, is_active=True)
+    if extra_ids:
+        condition |= Q(pk__in=sorted(extra_ids))
+    rows = Unit.objects.filter(condition).values_list(
+        "pk", "name", "sort_order", "code", "score_class__unit_class_id"
+    )
+    return [
+        ranking.UnitInfo(pk, name, (order, code), class_id)
+        for pk, name, order, code, class_id in rows
+    ]
+
+
+def standings(period: Period) -> list[ranking.Standing]:
+    """Every unit's standing in the period. A fixed number of queries: the ledger is read
+    once, with one aggregate."""
+    ids = rule_ids()
+    figures = unit_figures(period, ids)
+    zeroed = zeroed_unit_ids(period.year, ids)
+    disqualified = disqualified_unit_ids(period.year)
+    zero = Decimal(0)
+    result = []
+    for info in unit_infos(set(figures)):
+        row = figures.get(info.unit, {})
+        result.append(
+            ranking.Standing(
+                unit=info.unit,
+                name=info.name,
+                order=info.order,
+                class_id=info.class_id,
+                total=row.get("total") or zero,
+                upper_points=row.get("upper") or zero,
+                adoptions=row.get("adoptions") or 0,
+                violations=row.get("violations") or 0,
+                zeroed=info.unit in zeroed,
+                disqualified=info.unit in disqualified,
+            )
+        )
+    return result
+
+
+def tier_of(tier: AwardTier) -> ranking.Tier:
+    return ranking.Tier(tier.pk, tier.name, tier.position, tier.places, tier.min_points)
+
+
+def classes_with_tiers() -> list[UnitClass]:
+    return list(UnitClass.objects.prefetch_related("award_tiers"))
+
+
+@dataclass(frozen=True)
+class ClassBoard:
+    unit_class: UnitClass | None
+    places: list[ranking.Place]
+
+    @property
+    def awarded(self) -> int:
+        return sum(1 for p in self.places if p.award is not None)
+
+
+def rankings(period: Period) -> list[ClassBoard]:
+    """The period's ranking of each class, awards on the annual one."""
+    classes = classes_with_tiers()
+    by_id = {c.pk: c for c in classes}
+    tiers = (
+        {c.pk: [tier_of(t) for t in c.award_tiers.all()] for c in classes}
+        if period.is_year
+        else None
+    )
+    boards = ranking.by_class(standings(period), [c.pk for c in classes], tiers)
+    return [
+        ClassBoard(by_id.get(board.class_id) if board.class_id else None, board.places)
+        for board in boards
+    ]
+
+
+def year_is_over(year: int) -> bool:
+    return timezone.localdate() > date(year, 12, 31)

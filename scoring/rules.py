@@ -1,31 +1,69 @@
 """Points as pure functions over plain data: no database, no clock.
 
 `ledger_lines(facts, rules, as_of)` turns what happened (adoptions, instructions, feedback
-tasks, solicitations) into ledger lines under a point table. `scoring.actions.rebuild` loads
-the facts and stores the lines.
+tasks, solicitations, violations, items leaving units) into ledger lines under a point table.
+`scoring.actions.rebuild` loads the facts and stores the lines.
 
 Known simplification: a solicitation answered after its deadline counts as answered (no
 penalty); only one never answered by `as_of` is a miss.
+
+Violations. A confirmed violation costs the points of the most severe applicable rule for its
+kind: the base rule ("confirmed, named in no notice") always applies, the city's when an
+*issued* city notice names it, the province's when an issued provincial notice does. One
+penalty per violation, however many notices name it. Pending, waived and withdrawn violations
+cost nothing. The line is dated the violation's date (the day the report was due).
+
+Quotas. A unit's monthly quota is its class's. What counts: the items that left the unit
+(first submitted, after sign-off) in that local month, a joint item counting for its lead unit
+and for every joint unit. Only finished months are charged — a month is finished once `as_of`
+has reached the first moment of the next month — starting from the month the assignment says.
+The line (shortfall × points per missing item) is dated the month's last day, its source is the
+unit-month (source id YYYYMM) and its label reads "YYYY-MM: counted/quota".
+
+Zeroing the year. When the zeroing rule is active with threshold N, a unit whose Nth missed
+solicitation of a calendar year (misses ordered by deadline) is past by `as_of` gets one line,
+dated 31 December of that year and traced to that Nth miss, worth minus the unit's positive
+total of every other line of the year — the annual total becomes 0; a negative total is not
+forgiven (the line is then worth 0 and still marks the unit as zeroed). The months before
+December keep the points as earned, so monthly and quarterly figures stay a faithful record of
+the work and sum to the annual total; December (and Q4) carry the zeroing line, and rankings
+mark the unit as zeroed in every period of that year. The line is recomputed from the other
+lines at every rebuild, so points earned after the Nth miss are zeroed too.
 """
 
+import calendar
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from decimal import ROUND_DOWN, Decimal
+from zoneinfo import ZoneInfo
 
 ADOPTION = "adoption"
 INSTRUCTION = "instruction"
 FEEDBACK_LATE = "feedback_late"
 FEEDBACK_MISSING = "feedback_missing"
 SOLICITATION_MISSED = "solicitation_missed"
+VIOLATION = "violation"
+QUOTA_SHORTFALL = "quota_shortfall"
+ZEROING = "zeroing"
 
 SOURCE_ADOPTION = "adoption"
 SOURCE_INSTRUCTION = "instruction"
 SOURCE_TASK = "task"
 SOURCE_SOLICITATION = "solicitation"
+SOURCE_VIOLATION = "violation"
+SOURCE_QUOTA = "quota"
 
 CITY = "city"
+PROVINCE = "province"
+CENTRAL = "central"
+ISSUED = "issued"
+CONFIRMED = "confirmed"
+BASE = ""  # a violation rule's issuer when no notice names the violation
 CENT = Decimal("0.01")
+ZERO = Decimal(0)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 @dataclass(frozen=True)
@@ -36,6 +74,8 @@ class Rule:
     level: str = ""
     publication_id: int | None = None
     forwarded_multiplier: Decimal = Decimal(1)
+    violation_kind: str = ""
+    threshold: int | None = None
 
 
 @dataclass(frozen=True)
@@ -83,14 +123,49 @@ class SolicitedFact:
 
 
 @dataclass(frozen=True)
+class ViolationFact:
+    """A violation and the notices naming it, as (issuer, notice status) pairs."""
+
+    id: int
+    unit: int
+    kind: str
+    status: str
+    on: date
+    notices: tuple[tuple[str, str], ...] = ()
+    label: str = ""
+
+
+@dataclass(frozen=True)
+class QuotaFact:
+    """A unit's monthly quota (its class's), charged from the month of `since`."""
+
+    unit: int
+    quota: int
+    since: date
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    """How many items left `unit` in one local month (joint items included)."""
+
+    unit: int
+    year: int
+    month: int
+    count: int
+
+
+@dataclass(frozen=True)
 class Facts:
     adoptions: Sequence[AdoptionFact] = ()
     instructions: Sequence[InstructionFact] = ()
     tasks: Sequence[TaskFact] = ()
     solicited: Sequence[SolicitedFact] = ()
+    violations: Sequence[ViolationFact] = ()
+    quotas: Sequence[QuotaFact] = ()
+    counts: Sequence[MonthCount] = ()
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Line:
     unit: int
     points: Decimal
@@ -107,6 +182,7 @@ class RuleBook:
 
     by_publication: dict[int, Rule] = field(default_factory=dict)
     by_kind_level: dict[tuple[str, str], Rule] = field(default_factory=dict)
+    by_violation: dict[tuple[str, str], Rule] = field(default_factory=dict)
 
     @classmethod
     def of(cls, rules: Iterable[Rule]) -> "RuleBook":
@@ -115,6 +191,8 @@ class RuleBook:
         for rule in sorted(rules, key=lambda r: r.code):
             if rule.kind == ADOPTION and rule.publication_id is not None:
                 book.by_publication.setdefault(rule.publication_id, rule)
+            elif rule.kind == VIOLATION:
+                book.by_violation.setdefault((rule.violation_kind, rule.level), rule)
             else:
                 book.by_kind_level.setdefault((rule.kind, rule.level), rule)
         return book
@@ -142,7 +220,7 @@ def adoption_lines(adoptions: Iterable[AdoptionFact], book: RuleBook) -> list[Li
             continue
         points = rule.points
         if fact.forwarded and fact.level != CITY:
-            points *= rule.forwarded_multiplier
+            points = (points * rule.forwarded_multiplier).quantize(CENT)
         for unit, share in split(points, fact.units):
             lines.append(
                 Line(unit, share, rule.code, SOURCE_ADOPTION, fact.id, fact.label, fact.on)
@@ -184,6 +262,10 @@ def task_lines(tasks: Iterable[TaskFact], book: RuleBook, as_of: datetime) -> li
     return lines
 
 
+def missed(row: SolicitedFact, as_of: datetime) -> bool:
+    return not row.met and not row.cancelled and as_of > row.due_at
+
+
 def solicitation_lines(
     solicited: Iterable[SolicitedFact], book: RuleBook, as_of: datetime
 ) -> list[Line]:
@@ -193,16 +275,208 @@ def solicitation_lines(
     return [
         Line(row.unit, rule.points, rule.code, SOURCE_SOLICITATION, row.id, row.label, row.due_on)
         for row in solicited
-        if not row.met and not row.cancelled and as_of > row.due_at
+        if missed(row, as_of)
     ]
 
 
-def ledger_lines(facts: Facts, rules: Iterable[Rule], as_of: datetime) -> list[Line]:
+ISSUER_RANK = {BASE: 0, CITY: 1, PROVINCE: 2}
+
+
+def violation_rule(fact: ViolationFact, book: RuleBook) -> Rule | None:
+    """The most severe applicable rule: base always, city or province if an issued notice of
+    that issuer names the violation. None when the violation costs nothing."""
+    if fact.status != CONFIRMED:
+        return None
+    issuers = {BASE} | {issuer for issuer, status in fact.notices if status == ISSUED}
+    applicable = [
+        rule
+        for issuer in sorted(issuers, key=lambda i: ISSUER_RANK.get(i, 0))
+        if (rule := book.by_violation.get((fact.kind, issuer))) is not None
+    ]
+    # Most negative first; at equal points the more senior issuer's rule is the one shown.
+    return min(applicable, key=lambda r: (r.points, -ISSUER_RANK.get(r.level, 0)), default=None)
+
+
+def violation_lines(violations: Iterable[ViolationFact], book: RuleBook) -> list[Line]:
+    lines = []
+    for fact in violations:
+        rule = violation_rule(fact, book)
+        if rule is not None:
+            line = Line(
+                fact.unit, rule.points, rule.code, SOURCE_VIOLATION, fact.id, fact.label, fact.on
+            )
+            lines.append(line)
+    return lines
+
+
+def month_start(year: int, month: int, tz: tzinfo) -> datetime:
+    return datetime(year, month, 1, tzinfo=tz)
+
+
+def next_month(year: int, month: int) -> tuple[int, int]:
+    return (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def month_finished(year: int, month: int, as_of: datetime, tz: tzinfo = SHANGHAI) -> bool:
+    return as_of >= month_start(*next_month(year, month), tz)
+
+
+@dataclass(frozen=True)
+class QuotaMonth:
+    """One unit-month under its quota: what the scorecard shows and the ledger charges."""
+
+    unit: int
+    year: int
+    month: int
+    quota: int
+    count: int
+    finished: bool
+
+    @property
+    def shortfall(self) -> int:
+        return max(self.quota - self.count, 0) if self.finished else 0
+
+    @property
+    def source_id(self) -> int:
+        return self.year * 100 + self.month
+
+    @property
+    def label(self) -> str:
+        return f"{self.year}-{self.month:02d}: {self.count}/{self.quota}"
+
+    @property
+    def last_day(self) -> date:
+        return date(self.year, self.month, calendar.monthrange(self.year, self.month)[1])
+
+
+def quota_months(
+    quota: QuotaFact,
+    counts: dict[tuple[int, int, int], int],
+    as_of: datetime,
+    until: tuple[int, int],
+    tz: tzinfo = SHANGHAI,
+) -> list[QuotaMonth]:
+    """The unit's months from its quota's start through `until` (year, month)."""
+    months = []
+    year, month = quota.since.year, quota.since.month
+    while (year, month) <= until:
+        months.append(
+            QuotaMonth(
+                unit=quota.unit,
+                year=year,
+                month=month,
+                quota=quota.quota,
+                count=counts.get((quota.unit, year, month), 0),
+                finished=month_finished(year, month, as_of, tz),
+            )
+        )
+        year, month = next_month(year, month)
+    return months
+
+
+def count_index(counts: Iterable[MonthCount]) -> dict[tuple[int, int, int], int]:
+    index: dict[tuple[int, int, int], int] = defaultdict(int)
+    for row in counts:
+        index[(row.unit, row.year, row.month)] += row.count
+    return index
+
+
+def quota_lines(
+    quotas: Iterable[QuotaFact],
+    counts: Iterable[MonthCount],
+    book: RuleBook,
+    as_of: datetime,
+    tz: tzinfo = SHANGHAI,
+) -> list[Line]:
+    """A shortfall line for each finished month a unit sent fewer items than its quota."""
+    rule = book.get(QUOTA_SHORTFALL)
+    if rule is None:
+        return []
+    index = count_index(counts)
+    local = as_of.astimezone(tz)
+    lines = []
+    for quota in quotas:
+        for row in quota_months(quota, index, as_of, (local.year, local.month), tz):
+            if row.shortfall:
+                lines.append(
+                    Line(
+                        row.unit,
+                        rule.points * row.shortfall,
+                        rule.code,
+                        SOURCE_QUOTA,
+                        row.source_id,
+                        row.label,
+                        row.last_day,
+                    )
+                )
+    return lines
+
+
+def zeroing_lines(
+    lines: Iterable[Line],
+    solicited: Iterable[SolicitedFact],
+    book: RuleBook,
+    as_of: datetime,
+    year: int | None = None,
+) -> list[Line]:
+    """One line per unit-year that reached the threshold of missed solicitations, bringing a
+    positive annual total to 0 (see the module docstring)."""
+    rule = book.get(ZEROING)
+    if rule is None or not rule.threshold:
+        return []
+    misses: dict[tuple[int, int], list[SolicitedFact]] = defaultdict(list)
+    for row in solicited:
+        if missed(row, as_of) and year in (None, row.due_on.year):
+            misses[(row.unit, row.due_on.year)].append(row)
+    reached = {
+        key: sorted(rows, key=lambda r: (r.due_at, r.id))[rule.threshold - 1]
+        for key, rows in misses.items()
+        if len(rows) >= rule.threshold
+    }
+    if not reached:
+        return []
+    totals: dict[tuple[int, int], Decimal] = defaultdict(Decimal)
+    for line in lines:
+        if (line.unit, line.on.year) in reached:
+            totals[(line.unit, line.on.year)] += line.points
+    return [
+        Line(
+            unit,
+            ZERO - max(totals[(unit, year)], ZERO),
+            rule.code,
+            SOURCE_SOLICITATION,
+            nth.id,
+            nth.label,
+            date(year, 12, 31),
+        )
+        for (unit, year), nth in sorted(reached.items())
+    ]
+
+
+def line_key(line: Line) -> tuple[date, str, int, str, int]:
+    return (line.on, line.source_kind, line.source_id, line.rule, line.unit)
+
+
+def ledger_lines(
+    facts: Facts,
+    rules: Iterable[Rule],
+    as_of: datetime,
+    year: int | None = None,
+    tz: tzinfo = SHANGHAI,
+) -> list[Line]:
+    """Every line the facts earn under the rules as of `as_of`, for one year (or all), in a
+    stable order."""
     book = RuleBook.of(rules)
     lines = [
         *adoption_lines(facts.adoptions, book),
         *instruction_lines(facts.instructions, book),
         *task_lines(facts.tasks, book, as_of),
         *solicitation_lines(facts.solicited, book, as_of),
+        *violation_lines(facts.violations, book),
+        *quota_lines(facts.quotas, facts.counts, book, as_of, tz),
     ]
-    return sorted(lines, key=lambda x: (x.on, x.source_kind, x.source_id, x.rule, x.unit))
+    if year is not None:
+        lines = [line for line in lines if line.on.year == year]
+    lines.extend(zeroing_lines(lines, facts.solicited, book, as_of, year))
+    lines.sort(key=line_key)
+    return lines

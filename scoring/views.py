@@ -1,28 +1,51 @@
-"""The unit scoreboard and each unit's ledger. Views validate and render; `actions` writes."""
+"""The rankings, each unit's scorecard and the exports. Views validate and render; `actions`
+writes. The point table and the classes are in `views_policy`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
-from org.models import Unit
+from org.models import Unit, User
 from org.roles import Capability
-from scoring import actions, queries
-from scoring.forms import PublicationRuleForm, ScoreRuleForm
-from scoring.models import ScoreRule
+from scoring import actions, exports, queries, scorecard
+from scoring.models import ClassAssignment
 from xinbao.core.http import AuthedRequest
 
 
-def _may_read(request: AuthedRequest) -> None:
-    user = request.user
-    if not (user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED)):
+def office_reader(user: User) -> bool:
+    return user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED)
+
+
+def require_reader(request: AuthedRequest) -> None:
+    if not office_reader(request.user):
         raise PermissionDenied
 
 
-def _periods() -> list[tuple[str, str]]:
+def _unit_people(user: User) -> bool:
+    return user.unit_id is not None and (
+        user.can(Capability.WRITE_ITEMS) or user.can(Capability.SIGN_OFF)
+    )
+
+
+def _visible_unit(request: AuthedRequest, pk: int) -> Unit:
+    """The office's readers see every unit's scorecard; a unit's officer and head see their
+    own unit's, and any other id is "not found" to them, existing or not."""
+    user = request.user
+    if office_reader(user):
+        return get_object_or_404(Unit, pk=pk)
+    if _unit_people(user):
+        if user.unit_id != pk:
+            raise Http404
+        return get_object_or_404(Unit, pk=pk)
+    raise PermissionDenied
+
+
+def periods() -> list[tuple[str, str]]:
     return [
         ("", _("Whole year")),
         *((key, _("Quarter %(n)s") % {"n": key[1]}) for key in queries.QUARTERS),
@@ -30,19 +53,26 @@ def _periods() -> list[tuple[str, str]]:
     ]
 
 
+def period_label(period: queries.Period) -> str:
+    return dict(periods())[period.key]
+
+
 @require_GET
 def board(request: AuthedRequest) -> HttpResponse:
-    _may_read(request)
+    """The rankings of the period, class by class; awards on the annual one."""
+    require_reader(request)
     period = queries.period_of(request.GET)
-    rows = queries.unit_totals(period)
+    boards = queries.rankings(period)
     return render(
         request,
         "scoring/board.html",
         {
             "period": period,
-            "periods": _periods(),
-            "rows": rows,
-            "grand_total": queries.grand_total(rows),
+            "periods": periods(),
+            "boards": boards,
+            "ranked": any(board.places for board in boards),
+            "year_over": queries.year_is_over(period.year),
+            "tie_rule": exports.tie_rule(),
             "may_rebuild": request.user.can(Capability.EDIT_DEADLINES),
         },
     )
@@ -50,24 +80,42 @@ def board(request: AuthedRequest) -> HttpResponse:
 
 @require_GET
 def unit_ledger(request: AuthedRequest, pk: int) -> HttpResponse:
-    _may_read(request)
-    unit = get_object_or_404(Unit, pk=pk)
+    """A unit's scorecard: its figures, its chart, its quota months, violations, eligibility
+    and every traced ledger line of the period."""
+    unit = _visible_unit(request, pk)
     period = queries.period_of(request.GET)
-    entries = list(
-        queries.entries_in(period)
-        .filter(unit=unit)
-        .select_related("rule")
-        .order_by("occurred_on", "source_kind", "source_id", "rule__code")
-    )
+    entries = scorecard.entries(unit, period)
+    office = office_reader(request.user)
+    place = None
+    if office:
+        place = next(
+            (
+                (p, board)
+                for board in queries.rankings(period)
+                for p in board.places
+                if p.standing.unit == unit.pk
+            ),
+            None,
+        )
+    assignment = ClassAssignment.objects.filter(unit=unit).select_related("unit_class").first()
     return render(
         request,
         "scoring/unit.html",
         {
             "unit": unit,
             "period": period,
-            "periods": _periods(),
+            "periods": periods(),
             "entries": entries,
             "total": sum(e.points for e in entries),
+            "chart": scorecard.chart(unit, period.year),
+            "adoption": scorecard.adoption_rate(unit, period),
+            "timeliness": scorecard.timeliness(unit, period),
+            "quota": scorecard.quota_status(unit, period.year, entries),
+            "assignment": assignment,
+            "violations": scorecard.violations(unit, period.year),
+            "verdict": scorecard.verdict(unit, period.year),
+            "place": place,
+            "office": office,
         },
     )
 
@@ -86,55 +134,44 @@ def rebuild_now(request: AuthedRequest) -> HttpResponse:
     return redirect(f"{reverse('scoring:board')}?{period.querystring()}")
 
 
-@require_http_methods(["GET", "POST"])
-def rule_table(request: AuthedRequest) -> HttpResponse:
-    """The point table: everyone who reads the board reads it; the chief edits it."""
-    _may_read(request)
-    user = request.user
-    editable = user.can(Capability.EDIT_DEADLINES)
-    if request.method == "POST" and not editable:
-        raise PermissionDenied
-    adding = request.method == "POST" and request.POST.get("action") == "add"
-    rows = list(ScoreRule.objects.select_related("publication"))
-    table_data = request.POST if request.method == "POST" and not adding else None
-    forms = [ScoreRuleForm(table_data, instance=r, prefix=f"r{r.pk}") for r in rows]
-    add_form = PublicationRuleForm(request.POST if adding else None, prefix="add")
-    if adding:
-        if add_form.is_valid():
-            data = add_form.cleaned_data
-            rule = actions.add_publication_rule(
-                user,
-                data["publication"],
-                data["points"],
-                data["forwarded_multiplier"],
-                data["note"],
-            )
-            messages.success(
-                request,
-                _("Rule %(code)s added. It applies at the next ledger rebuild.")
-                % {"code": rule.code},
-            )
-            return redirect("scoring:rules")
-        messages.error(request, _("The new rule has errors; nothing was saved."))
-    elif request.method == "POST":
-        if all(f.is_valid() for f in forms):
-            changed = actions.update_rules(
-                user, [(f.instance, f.cleaned_data) for f in forms if f.has_changed()]
-            )
-            messages.success(
-                request,
-                _("%(n)s rule(s) saved. They apply at the next ledger rebuild.") % {"n": changed},
-            )
-            return redirect("scoring:rules")
-        messages.error(request, _("Some rows of the point table have errors; nothing was saved."))
-    return render(
-        request,
-        "scoring/rules.html",
-        {
-            "forms": forms,
-            "add_form": add_form,
-            "editable": editable,
-            "may_add": editable and add_form.has_choices(),
-            "period": queries.period_of(request.GET),
-        },
+def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    return response
+
+
+@require_GET
+def board_xlsx(request: AuthedRequest) -> HttpResponse:
+    require_reader(request)
+    period = queries.period_of(request.GET)
+    content = exports.rankings_xlsx(
+        period, period_label(period), queries.rankings(period), timezone.localdate()
     )
+    return _download(
+        content, exports.XLSX_TYPE, f"ranking-{period.year}-{period.key or 'year'}.xlsx"
+    )
+
+
+@require_GET
+def unit_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
+    unit = _visible_unit(request, pk)
+    period = queries.period_of(request.GET)
+    entries = scorecard.entries(unit, period)
+    content = exports.scorecard_xlsx(
+        unit,
+        period,
+        period_label(period),
+        entries,
+        scorecard.quota_status(unit, period.year, entries),
+        timezone.localdate(),
+    )
+    return _download(content, exports.XLSX_TYPE, f"scorecard-{unit.code}-{period.year}.xlsx")
+
+
+@require_GET
+def evaluation_docx(request: AuthedRequest) -> HttpResponse:
+    """The annual evaluation summary of a year, as a Word document."""
+    require_reader(request)
+    year = queries.period_of(request.GET).year
+    content = exports.evaluation_docx(year, timezone.localdate())
+    return _download(content, exports.DOCX_TYPE, f"evaluation-{year}.docx")

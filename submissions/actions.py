@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from archive.insight_rules import item_text, signature
 from bulletins.models import Issue, Publication
 from org.models import Unit, User
 from submissions import rules, uploads
@@ -117,7 +118,9 @@ def _event(
 def _add_revision(item: InfoItem, actor: User, source: str, title: str, body: str) -> None:
     """Append a revision. Callers hold the item's row lock, so the next number is ours."""
     item.revision_count += 1
-    InfoItem.objects.filter(pk=item.pk).update(revision_count=item.revision_count)
+    InfoItem.objects.filter(pk=item.pk).update(
+        revision_count=item.revision_count, minhash=signature(item_text(title, body))
+    )
     ItemRevision.objects.create(
         item=item,
         number=item.revision_count,
@@ -191,6 +194,7 @@ def do_create_item(
             occurred_on=content.occurred_on,
             revision_count=1,
             solicitation_id=content.solicitation_id,
+            minhash=signature(item_text(content.title, content.body)),
         )
         # A new item has no links yet: insert them straight into the join tables.
         if content.joint_units:
@@ -334,6 +338,12 @@ def do_adopt(
     with transaction.atomic():
         item = _lock(item_id)
         _require(actor, item, Action.ADOPT)
+        if item.duplicate_of_id is not None:
+            # Its unit is credited through the main record; adopting it too would count twice.
+            raise ActionError(
+                _("This item is merged into #%(pk)s as a duplicate: adopt that item instead.")
+                % {"pk": item.duplicate_of_id}
+            )
         if Adoption.objects.filter(item=item, publication=publication).exists():
             raise ActionError(
                 _("This item is already recorded as adopted by %(pub)s.") % {"pub": publication}

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -28,6 +30,13 @@ class Verification(models.TextChoices):
     UNVERIFIED = "unverified", _("Not verified")
     VERIFIED = "verified", _("Verified")
     DISPUTED = "disputed", _("Disputed")
+
+
+class TypicalCase(models.TextChoices):
+    """Good and bad examples (正面/反面典型) the section points leaders to."""
+
+    GOOD = "good", _("Good typical case")  # 正面典型
+    BAD = "bad", _("Bad typical case")  # 反面典型
 
 
 class Tag(models.Model):
@@ -107,6 +116,24 @@ class InfoItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
+    # The archive's analysis (archive.insight_*): a MinHash sketch of the text for spotting
+    # duplicates, the cluster a duplicate was merged into, and the typical-case mark.
+    minhash = models.BinaryField(default=b"", blank=True)
+    duplicate_of = models.ForeignKey(
+        "self",
+        verbose_name=_("merged into"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="duplicates",
+    )
+    merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    # Joint units that are there only because a merged duplicate came from them.
+    merged_unit_ids = models.JSONField(default=list, blank=True)
+    typical = models.CharField(
+        _("typical case"), max_length=8, choices=TypicalCase.choices, blank=True
+    )
+    typical_note = models.CharField(_("why it is typical"), max_length=200, blank=True)
 
     class Meta:
         ordering = ["-updated_at"]
@@ -171,6 +198,9 @@ class EventKind(models.TextChoices):
     RETURNED = "returned", _("Returned to the unit")
     FILED = "filed", _("Filed without adoption")
     ATTACHED = "attached", _("Attachment added")
+    MERGED = "merged", _("Merged with a duplicate")
+    UNMERGED = "unmerged", _("Merge undone")
+    TYPICAL = "typical", _("Typical-case mark changed")
 
 
 class ItemEvent(models.Model):
@@ -246,3 +276,54 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+
+class ArchivePolicy(models.Model):
+    """The thresholds of the archive's analysis: duplicates, early signs and the 全广新准 report.
+    One row, seeded by a migration and edited by the section chief; every change is audited.
+
+    It lives here, beside the items it mostly measures, because the archive app's own models
+    belong to its search index."""
+
+    duplicate_window_days = models.PositiveSmallIntegerField(
+        _("look for duplicates within (days)"), default=7
+    )
+    duplicate_threshold = models.DecimalField(
+        _("duplicate similarity threshold"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("0.30"),
+        help_text=_("Share of shared character pairs, from 0.05 to 0.95."),
+    )
+    trend_baseline_weeks = models.PositiveSmallIntegerField(
+        _("baseline for early signs (weeks)"), default=8
+    )
+    trend_min_count = models.PositiveSmallIntegerField(
+        _("minimum items in the week for a sign"), default=3
+    )
+    trend_z = models.DecimalField(
+        _("how far above its baseline a term must rise"),
+        max_digits=4,
+        decimal_places=1,
+        default=Decimal("3.0"),
+        help_text=_("In spreads of the term's own weekly counts (z-score)."),
+    )
+    trend_stop_words = models.TextField(
+        _("words never counted as signs"),
+        blank=True,
+        help_text=_("Separated by spaces or commas."),
+    )
+    silent_days = models.PositiveSmallIntegerField(_("a unit is silent after (days)"), default=30)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("archive analysis policy")
+        verbose_name_plural = _("archive analysis policy")
+
+    def __str__(self) -> str:
+        return str(_("Archive analysis policy"))
+
+    @classmethod
+    def current(cls) -> "ArchivePolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

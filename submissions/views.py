@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from archive.insight_queries import item_panel
 from bulletins.models import AdoptionLevel
 from org.models import provincial_office
 from org.roles import Capability
@@ -270,6 +271,7 @@ def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None)
         "forward_to": provincial_office()
         if user.can(Capability.REVIEW) and item.submitted_at and not item.forwarded_at
         else None,
+        "insight": item_panel(item, user),  # duplicates and the typical-case mark
     }
     status = 400 if bound else 200
     return render(request, "submissions/detail.html", context, status=status)

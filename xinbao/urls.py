@@ -33,6 +33,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("scoring/", include("scoring.urls")),
     path("accountability/", include("accountability.urls")),
+    path("archive/insight/", include("archive.urls_insight")),
     path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
 ]

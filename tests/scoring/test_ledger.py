@@ -1,7 +1,7 @@
 """The ledger through the real actions: instruction → task → feedback → points; solicitation
 miss → penalty; rebuilds are idempotent; the board does not go N+1."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 
 import pytest
@@ -26,6 +26,7 @@ from tests.bulletins.editorial_helpers import (
     task_of,
 )
 from tests.factories import make_item, make_unit
+from tests.scoring.scoring_helpers import adopted, assign, city_notice, ledger_rows, violation
 
 pytestmark = pytest.mark.django_db
 
@@ -209,6 +210,90 @@ def test_loading_the_facts_takes_a_fixed_number_of_queries(
     for n in range(3):
         item = submitted_item(officer_a, head_a, MONDAY, joint_units=(unit_b,), title=f"稿件{n}")
         instruct(leader, item, MONDAY)
-    with django_assert_num_queries(5):  # adoptions, instructions, joint units, tasks, solicited
+    # adoptions, instructions, joint units, tasks, solicited, violations, notices naming them,
+    # class assignments, items that left each unit (lead and joint)
+    with django_assert_num_queries(10):
         facts = load_facts(2026)
     assert len(facts.tasks) == 6
+
+
+# --- the rebuild is a pure function of the sources --------------------------------------------
+
+
+@pytest.fixture
+def busy_year(
+    officer_a,
+    head_a,
+    officer_b,
+    head_b,
+    leader,
+    editor,
+    chief,
+    unit_a,
+    unit_b,
+    city_daily,
+    province_bulletin,
+):
+    """A year with every kind of source: adoptions (joint, upward), instructions, feedback,
+    a missed solicitation, violations in notices, quotas."""
+    assign(unit_a, "一类", date(2026, 1, 1))
+    assign(unit_b, "二类", date(2026, 2, 1))
+    adopted(officer_a, city_daily, local("2026-01-12 10:00"), joint=(unit_b,))
+    adopted(officer_b, province_bulletin, local("2026-02-03 10:00"))
+    item = submitted_item(officer_a, head_a, local("2026-03-01 10:00"))
+    instruct(leader, item, local("2026-03-02 10:00"))
+    solicit(editor, [unit_a, unit_b], local("2026-04-01 09:00"), local("2026-04-03 17:00"))
+    late = violation(chief, unit_b, "late", date(2026, 5, 6))
+    city_notice(chief, [late], date(2026, 5, 20))
+    ScoreEntry.objects.all().delete()
+
+
+def test_rebuilding_twice_gives_identical_rows(busy_year):
+    rebuild(2026, as_of=LATER)
+    first = ledger_rows()
+    assert {code for _, _, code, *_ in first} >= {
+        "adoption-city",
+        "adoption-province",
+        "instruction-city",
+        "feedback-missing",
+        "solicitation-missed",
+        "violation-late-city",
+        "quota-shortfall",
+    }
+    rebuild(2026, as_of=LATER)
+    assert ledger_rows() == first
+
+
+def test_a_ledger_kept_up_by_rebuilds_equals_one_built_from_nothing(
+    busy_year, officer_a, city_daily
+):
+    rebuild(2026, as_of=LATER)
+    adopted(officer_a, city_daily, local("2026-06-15 10:00"))  # a new fact after the rebuild
+    rebuild(2026, as_of=LATER)
+    kept_up = ledger_rows()
+    ScoreEntry.objects.all().delete()
+    rebuild(None, as_of=LATER)
+    assert ledger_rows() == kept_up
+
+
+def test_every_year_rebuilt_at_once_equals_each_year_rebuilt_alone(
+    busy_year, officer_a, city_daily
+):
+    adopted(officer_a, city_daily, local("2025-12-15 10:00"))
+    rebuild(None, as_of=LATER)
+    together = ledger_rows()
+    ScoreEntry.objects.all().delete()
+    rebuild(2025, as_of=LATER)
+    rebuild(2026, as_of=LATER)
+    assert ledger_rows() == together
+    assert {row[7] for row in together} == {2025, 2026}
+
+
+def test_the_rebuild_takes_a_fixed_number_of_queries(busy_year, officer_a, city_daily):
+    with CaptureQueriesContext(connection) as small:
+        rebuild(2026, as_of=LATER)
+    for n in range(5):
+        adopted(officer_a, city_daily, local(f"2026-07-{n + 1:02d} 10:00"))
+    with CaptureQueriesContext(connection) as larger:
+        rebuild(2026, as_of=LATER)
+    assert len(larger.captured_queries) == len(small.captured_queries)

@@ -1,5 +1,6 @@
-"""The point table page: everyone who reads the board reads it, the chief edits it, all or
-nothing and audited; the next rebuild uses the new points."""
+"""The point table page: everyone who reads the rankings reads it; the chief previews a change
+on a year, then applies it — all or nothing, audited, and the year rebuilt to exactly what the
+preview showed."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -10,6 +11,7 @@ from audit.models import AuditEntry
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry, ScoreRule
 from tests.bulletins.editorial_helpers import instruct, local, submitted_item
+from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.django_db
 
@@ -18,13 +20,14 @@ MONDAY = local("2026-03-02 10:00")
 LATER = local("2026-06-30 12:00")
 
 
-def table_form(**changes: object) -> dict[str, str]:
+def table_form(year: int = 2026, **changes: object) -> dict[str, str]:
     """The whole table as posted, with `changes` keyed by "<code>-<field>"."""
-    data: dict[str, str] = {}
+    data: dict[str, str] = {"year": str(year)}
     for rule in ScoreRule.objects.all():
         values: dict[str, object] = {
             "points": rule.points,
             "forwarded_multiplier": rule.forwarded_multiplier,
+            "threshold": rule.threshold if rule.threshold is not None else "",
             "active": rule.active,
             "note": rule.note,
         }
@@ -42,6 +45,18 @@ def points(code: str) -> Decimal:
     return ScoreRule.objects.get(code=code).points
 
 
+def preview(client, **changes):
+    response = client.post(URL, {**table_form(**changes), "action": "preview"})
+    assert response.status_code == 200
+    return response
+
+
+def apply(client, **changes):
+    """Preview the change, then apply what was previewed."""
+    stamp = preview(client, **changes).context["stamp"]
+    return client.post(URL, {**table_form(**changes), "action": "apply", "previewed": stamp})
+
+
 def test_everyone_who_reads_the_board_reads_the_table(client_of, editor, leader, officer_a):
     page = client_of(editor).get(URL)
     assert page.status_code == 200
@@ -51,7 +66,7 @@ def test_everyone_who_reads_the_board_reads_the_table(client_of, editor, leader,
 
 
 def test_the_chief_changes_points_with_an_audit_entry(client_of, chief):
-    response = client_of(chief).post(URL, table_form(**{"instruction-city-points": "12"}))
+    response = apply(client_of(chief), **{"instruction-city-points": "12"})
     assert response.status_code == 302
     assert points("instruction-city") == Decimal(12)
     [entry] = AuditEntry.objects.filter(action="score_rule_changed")
@@ -61,8 +76,9 @@ def test_the_chief_changes_points_with_an_audit_entry(client_of, chief):
 
 
 def test_an_editor_may_not_edit_the_table(client_of, editor):
-    response = client_of(editor).post(URL, table_form(**{"instruction-city-points": "12"}))
-    assert response.status_code == 403
+    for action in ("preview", "apply"):
+        form = {**table_form(**{"instruction-city-points": "12"}), "action": action}
+        assert client_of(editor).post(URL, form).status_code == 403
     assert points("instruction-city") == Decimal(10)
 
 
@@ -73,11 +89,24 @@ def test_an_editor_may_not_edit_the_table(client_of, editor):
         {"adoption-city-points": "-1"},
         {"adoption-province-forwarded_multiplier": "11"},
         {"instruction-province-points": "many"},
+        {"violation-late-province-points": "10"},
+        {"zeroing-threshold": "0"},
+        {"year": "1999"},
     ],
-    ids=["positive-penalty", "negative-adoption", "multiplier-too-big", "not-a-number"],
+    ids=[
+        "positive-penalty",
+        "negative-adoption",
+        "multiplier-too-big",
+        "not-a-number",
+        "positive-violation-penalty",
+        "zeroing-after-no-miss",
+        "year-out-of-range",
+    ],
 )
 def test_a_bad_value_saves_nothing_at_all(client_of, chief, bad):
-    response = client_of(chief).post(URL, table_form(**{"instruction-city-points": "12"}, **bad))
+    year = int(str(bad.pop("year", 2026)))
+    form = table_form(year, **{"instruction-city-points": "12"}, **bad)
+    response = client_of(chief).post(URL, {**form, "action": "apply"})
     assert response.status_code == 200
     assert "未保存任何修改" in response.content.decode()
     assert points("instruction-city") == Decimal(10)
@@ -86,18 +115,84 @@ def test_a_bad_value_saves_nothing_at_all(client_of, chief, bad):
     assert not AuditEntry.objects.filter(action="score_rule_changed").exists()
 
 
-def test_a_rebuild_after_the_change_uses_the_new_points(
+def test_a_preview_changes_nothing_and_applying_rebuilds_the_year(
     client_of, chief, officer_a, head_a, leader, unit_a
 ):
     item = submitted_item(officer_a, head_a, MONDAY - timedelta(days=1))
     instruct(leader, item, MONDAY)
     rebuild(2026, as_of=MONDAY + timedelta(days=1))
+    client = client_of(chief)
+    page = preview(client, **{"instruction-city-points": "15"})
+    [unit] = [u for u in page.context["preview"].units if u.unit == unit_a.pk]
+    assert unit.after - unit.before == Decimal(5)
+    assert points("instruction-city") == Decimal(10)
     assert ScoreEntry.objects.get(unit=unit_a, rule__code="instruction-city").points == Decimal(10)
-    client_of(chief).post(URL, table_form(**{"instruction-city-points": "15"}))
-    # Saving the table does not touch the ledger; the next rebuild does.
-    assert ScoreEntry.objects.get(unit=unit_a, rule__code="instruction-city").points == Decimal(10)
-    client_of(chief).post("/scoring/rebuild/", {"year": "2026"})
+    assert not AuditEntry.objects.filter(action="score_rule_changed").exists()
+    assert apply(client, **{"instruction-city-points": "15"}).status_code == 302
     assert ScoreEntry.objects.get(unit=unit_a, rule__code="instruction-city").points == Decimal(15)
+    assert AuditEntry.objects.filter(action="ledger_rebuilt", actor=chief).exists()
+
+
+def test_applying_gives_exactly_the_lines_the_preview_showed(
+    client_of, chief, officer_a, head_a, officer_b, head_b, leader, unit_a, unit_b, city_daily
+):
+    item = submitted_item(officer_a, head_a, MONDAY - timedelta(days=1), joint_units=(unit_b,))
+    instruct(leader, item, MONDAY)
+    adopted(officer_b, city_daily, MONDAY, joint=(unit_a,))
+    adopted(officer_b, city_daily, MONDAY + timedelta(days=1))
+    assign(unit_a, "一类", MONDAY.date().replace(day=1))
+    changes = {
+        "adoption-city-points": "5",
+        "instruction-city-points": "11",
+        "quota-shortfall-points": "-1",
+    }
+    client = client_of(chief)
+    shown = preview(client, **changes).context["preview"]
+    assert shown.lines, "the change must change something"
+    stamp = preview(client, **changes).context["stamp"]
+    client.post(URL, {**table_form(**changes), "action": "apply", "previewed": stamp})
+    stored = sorted(
+        ScoreEntry.objects.filter(year=2026).values_list(
+            "unit_id", "points", "rule__code", "source_kind", "source_id", "occurred_on"
+        )
+    )
+    assert stored == sorted(
+        (x.unit, x.points, x.rule, x.source_kind, x.source_id, x.on) for x in shown.after
+    )
+
+
+def test_the_preview_shows_the_rank_changes(
+    client_of, chief, officer_a, officer_b, unit_a, unit_b, city_daily, province_bulletin
+):
+    assign(unit_a, "一类", MONDAY.date())
+    assign(unit_b, "一类", MONDAY.date())
+    for n in range(3):
+        adopted(officer_a, city_daily, MONDAY + timedelta(days=n))
+    adopted(officer_b, province_bulletin, MONDAY)  # 20 against 3 × 4 = 12
+    shown = preview(client_of(chief), **{"adoption-city-points": "10"}).context["preview"]
+    moves = {
+        u.unit: (u.rank_before, u.rank_after, u.award_before, u.award_after) for u in shown.units
+    }
+    assert moves == {unit_a.pk: (2, 1, "二等奖", "一等奖"), unit_b.pk: (1, 2, "一等奖", "二等奖")}
+
+
+def test_a_table_changed_since_the_preview_is_not_applied(client_of, chief):
+    client = client_of(chief)
+    stamp = preview(client, **{"instruction-city-points": "12"}).context["stamp"]
+    # Someone else saves the table in between.
+    ScoreRule.objects.filter(code="adoption-city").update(points=6)
+    form = {**table_form(**{"instruction-city-points": "12"}), "action": "apply"}
+    response = client.post(URL, {**form, "previewed": stamp})
+    assert response.status_code == 200
+    assert response.context["preview"] is not None
+    assert points("instruction-city") == Decimal(10)
+
+
+def test_the_zeroing_threshold_is_edited_like_any_rule(client_of, chief):
+    assert apply(client_of(chief), **{"zeroing-threshold": "3"}).status_code == 302
+    assert ScoreRule.objects.get(code="zeroing").threshold == 3
+    entry = AuditEntry.objects.get(action="score_rule_changed", target="zeroing")
+    assert (entry.data["before"]["threshold"], entry.data["after"]["threshold"]) == (2, 3)
 
 
 def test_the_chief_adds_a_rule_for_one_publication(client_of, chief, editor, city_daily):

@@ -5,7 +5,17 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from scoring import rules
-from scoring.rules import AdoptionFact, Facts, InstructionFact, Rule, SolicitedFact, TaskFact
+from scoring.rules import (
+    AdoptionFact,
+    Facts,
+    InstructionFact,
+    MonthCount,
+    QuotaFact,
+    Rule,
+    SolicitedFact,
+    TaskFact,
+    ViolationFact,
+)
 
 SH = ZoneInfo("Asia/Shanghai")
 DUE = datetime(2026, 3, 10, 17, 0, tzinfo=SH)
@@ -126,3 +136,188 @@ def test_an_answered_or_cancelled_solicitation_is_no_miss():
 
 def test_a_kind_without_an_active_rule_scores_nothing():
     assert rules.ledger_lines(Facts(adoptions=[adoption("city")]), [], DUE) == []
+
+
+# --- violations ------------------------------------------------------------------------------
+
+PENALTIES = [
+    Rule("violation-late-province", rules.VIOLATION, D(-100), "province", violation_kind="late"),
+    Rule("violation-late-city", rules.VIOLATION, D(-50), "city", violation_kind="late"),
+    Rule("violation-late-base", rules.VIOLATION, D(-20), "", violation_kind="late"),
+    Rule(
+        "violation-missed-province", rules.VIOLATION, D(-200), "province", violation_kind="missed"
+    ),
+    Rule("violation-missed-base", rules.VIOLATION, D(-40), "", violation_kind="missed"),
+]
+
+
+def violation(kind="late", status="confirmed", notices=(), id=1) -> ViolationFact:
+    return ViolationFact(id=id, unit=9, kind=kind, status=status, on=DAY, notices=tuple(notices))
+
+
+def penalties(*facts: ViolationFact, table=PENALTIES) -> list[tuple[int, Decimal, str]]:
+    got = rules.ledger_lines(Facts(violations=facts), table, DUE)
+    return [(x.source_id, x.points, x.rule) for x in got]
+
+
+def test_a_confirmed_violation_in_no_notice_costs_the_base_points():
+    assert penalties(violation()) == [(1, D(-20), "violation-late-base")]
+
+
+def test_the_issuer_of_the_most_senior_issued_notice_decides_the_penalty():
+    assert penalties(violation(notices=[("city", "issued")])) == [
+        (1, D(-50), "violation-late-city")
+    ]
+    assert penalties(violation(kind="missed", notices=[("province", "issued")])) == [
+        (1, D(-200), "violation-missed-province")
+    ]
+
+
+def test_penalties_do_not_stack_across_notices():
+    named_twice = violation(
+        notices=[("city", "issued"), ("province", "issued"), ("city", "issued")]
+    )
+    assert penalties(named_twice) == [(1, D(-100), "violation-late-province")]
+
+
+def test_a_draft_notice_does_not_raise_the_penalty():
+    assert penalties(violation(notices=[("province", "draft")])) == [
+        (1, D(-20), "violation-late-base")
+    ]
+
+
+def test_without_a_rule_for_the_issuer_the_most_severe_applicable_rule_applies():
+    # No city rule for missed reports: a city notice leaves the base penalty.
+    assert penalties(violation(kind="missed", notices=[("city", "issued")])) == [
+        (1, D(-40), "violation-missed-base")
+    ]
+    # A base penalty set harsher than the city's is still the most severe that applies.
+    harsh = [
+        *PENALTIES[:2],
+        Rule("violation-late-base", rules.VIOLATION, D(-70), violation_kind="late"),
+    ]
+    assert penalties(violation(notices=[("city", "issued")]), table=harsh) == [
+        (1, D(-70), "violation-late-base")
+    ]
+
+
+def test_pending_waived_and_withdrawn_violations_cost_nothing():
+    assert (
+        penalties(
+            violation(status="pending", id=1),
+            violation(status="waived", id=2, notices=[("province", "issued")]),
+            violation(status="withdrawn", id=3),
+        )
+        == []
+    )
+
+
+# --- quotas ----------------------------------------------------------------------------------
+
+QUOTA = [Rule("quota-shortfall", rules.QUOTA_SHORTFALL, D(-2))]
+APRIL_1 = datetime(2026, 4, 1, 0, 0, tzinfo=SH)
+
+
+def shortfalls(as_of: datetime, counts=(), since=date(2026, 1, 1), quota=5):
+    facts = Facts(quotas=[QuotaFact(4, quota, since)], counts=list(counts))
+    return [(x.source_id, x.points, x.label, x.on) for x in rules.ledger_lines(facts, QUOTA, as_of)]
+
+
+def test_each_finished_month_below_the_quota_costs_points_per_missing_item():
+    got = shortfalls(APRIL_1, [MonthCount(4, 2026, 1, 5), MonthCount(4, 2026, 2, 2)])
+    assert got == [
+        (202602, D(-6), "2026-02: 2/5", date(2026, 2, 28)),
+        (202603, D(-10), "2026-03: 0/5", date(2026, 3, 31)),
+    ]
+
+
+def test_the_unfinished_month_is_not_charged():
+    just_before = APRIL_1 - timedelta(seconds=1)
+    assert [s for s, *_ in shortfalls(just_before)] == [202601, 202602]
+    assert [s for s, *_ in shortfalls(APRIL_1)] == [202601, 202602, 202603]
+
+
+def test_months_before_the_quota_counts_are_not_charged():
+    assert [s for s, *_ in shortfalls(APRIL_1, since=date(2026, 3, 1))] == [202603]
+
+
+def test_lead_and_joint_counts_of_a_month_add_up():
+    counts = [MonthCount(4, 2026, 3, 3), MonthCount(4, 2026, 3, 2)]  # lead, then joint items
+    assert 202603 not in [s for s, *_ in shortfalls(APRIL_1, counts)]
+
+
+def test_a_quota_of_zero_never_costs_anything():
+    assert shortfalls(APRIL_1, quota=0) == []
+
+
+# --- zeroing ---------------------------------------------------------------------------------
+
+ZEROING = [
+    Rule("adoption-city", rules.ADOPTION, D(4), "city"),
+    Rule("solicitation-missed", rules.SOLICITATION_MISSED, D(-10)),
+    Rule("zeroing", rules.ZEROING, D(0), threshold=2),
+]
+
+
+def miss(id: int, day: int, unit: int = 1) -> SolicitedFact:
+    due = datetime(2026, 5, day, 17, 0, tzinfo=SH)
+    return SolicitedFact(id=id, unit=unit, due_at=due, due_on=due.date(), label=f"约稿{id}")
+
+
+def adoptions(n: int, unit: int = 1) -> list[AdoptionFact]:
+    return [adoption("city", units=(unit,), id=i) for i in range(1, n + 1)]
+
+
+def zeroing(facts: Facts, as_of=datetime(2026, 6, 1, tzinfo=SH), table=ZEROING):
+    return [x for x in rules.ledger_lines(facts, table, as_of) if x.rule == "zeroing"]
+
+
+def test_the_nth_missed_solicitation_zeroes_a_positive_year():
+    facts = Facts(adoptions=adoptions(10), solicited=[miss(1, 4), miss(2, 11)])
+    [line] = zeroing(facts)
+    # 10 adoptions × 4 − 2 misses × 10 = 20: the zeroing line takes it back to 0.
+    assert (line.points, line.on, line.source_id) == (D(-20), date(2026, 12, 31), 2)
+    total = sum(
+        x.points for x in rules.ledger_lines(facts, ZEROING, datetime(2026, 6, 1, tzinfo=SH))
+    )
+    assert total == 0
+
+
+def test_one_miss_fewer_than_the_threshold_zeroes_nothing():
+    facts = Facts(adoptions=adoptions(10), solicited=[miss(1, 4), miss(2, 11)])
+    assert zeroing(facts, as_of=datetime(2026, 5, 11, 18, 0, tzinfo=SH) - timedelta(hours=2)) == []
+    assert zeroing(Facts(adoptions=adoptions(10), solicited=[miss(1, 4)])) == []
+
+
+def test_a_negative_year_is_not_forgiven_but_still_marked_zeroed():
+    facts = Facts(adoptions=adoptions(1), solicited=[miss(1, 4), miss(2, 11), miss(3, 18)])
+    [line] = zeroing(facts)
+    assert line.points == 0
+    assert line.source_id == 2
+
+
+def test_zeroing_is_off_when_its_rule_is_inactive():
+    facts = Facts(adoptions=adoptions(10), solicited=[miss(1, 4), miss(2, 11)])
+    assert zeroing(facts, table=ZEROING[:2]) == []
+
+
+def test_misses_count_per_calendar_year_and_unit():
+    december = datetime(2025, 12, 30, 17, 0, tzinfo=SH)
+    last_year = SolicitedFact(id=9, unit=1, due_at=december, due_on=december.date())
+    other_unit = miss(3, 11, unit=2)
+    facts = Facts(adoptions=adoptions(10), solicited=[last_year, miss(1, 4), other_unit])
+    assert zeroing(facts) == []
+
+
+def test_points_are_kept_to_the_cent():
+    table = [
+        Rule(
+            "adoption-province",
+            rules.ADOPTION,
+            D("20.00"),
+            "province",
+            forwarded_multiplier=D("1.50"),
+        )
+    ]
+    [line] = rules.ledger_lines(Facts(adoptions=[adoption("province", forwarded=True)]), table, DUE)
+    assert str(line.points) == "30.00"

@@ -38,7 +38,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
         links.append(NavLink(_("Bulletins"), reverse("bulletins:home"), "bulletins"))
     if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
-        links.append(NavLink(_("Points"), reverse("scoring:board"), "scoring"))
+        links.append(NavLink(_("Rankings"), reverse("scoring:board"), "scoring"))
+    elif user.unit_id and (user.can(Capability.WRITE_ITEMS) or user.can(Capability.SIGN_OFF)):
+        links.append(
+            NavLink(_("Our points"), reverse("scoring:unit", args=[user.unit_id]), "scoring")
+        )
+    if user.can(Capability.READ_SUBMITTED) or user.can(Capability.READ_ADOPTED):
+        links.append(NavLink(_("Early signs"), reverse("insight:trends"), "insight"))
+        links.append(NavLink(_("Typical cases"), reverse("insight:typical"), "typical"))
+        links.append(NavLink(_("Archive quality"), reverse("insight:report"), "quality"))
     if instruction_seat(user):
         links.append(NavLink(_("Instructions"), reverse("bulletins:instructions"), "instructions"))
     if solicitation_seat(user):
@@ -47,6 +55,12 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         )
     if any_access(user):
         links.append(NavLink(_("Emergencies"), reverse("emergencies:board"), "emergencies"))
+    if user.can(Capability.HANDLE_INCIDENTS):
+        links.append(NavLink(_("Violations"), reverse("accountability:queue"), "accountability"))
+    elif user.unit_id and (
+        user.can(Capability.REPORT_EMERGENCIES) or user.can(Capability.SIGN_OFF)
+    ):
+        links.append(NavLink(_("Our violations"), reverse("accountability:mine"), "accountability"))
     if user.can(Capability.VIEW_NETWORK):
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
     if user.can(Capability.MANAGE_DUTY):

@@ -1075,6 +1075,15 @@ def load_demo(progress: Progress = print) -> LoadResult:
         from xinbao.core.demo_bulletins import load_bulletins
 
         progress(f"Bulletins: {load_bulletins(users, publications, started)}")
+        from xinbao.core.demo_accountability import load_accountability
+
+        progress(f"Accountability: {load_accountability(units, users, started)}")
+        from xinbao.core.demo_insight import load_insight
+
+        progress(f"Archive analysis: {load_insight(units, users, started)}")
+        from xinbao.core.demo_scoring import load_scoring
+
+        progress(f"Scoring: {load_scoring(units, started)}")
         record(
             None,
             "demo_loaded",

@@ -68,7 +68,9 @@ def load_bulletins(
 
     items = _open_items(daily)
     compiled_at = _at(yesterday, 7, 0)
-    published_items = [i for i in items if i.submitted_at and i.submitted_at < compiled_at][:3]
+    # Only items whose whole history so far came before the compilation: an adoption
+    # recorded at 07:50 must not precede the item's review.
+    published_items = [i for i in items if i.updated_at < compiled_at][:3]
     draft_items = [i for i in items if i not in published_items][:2]
 
     # Yesterday's issue: compiled from 07:00, signed off 07:40, published 07:50.

@@ -1,0 +1,689 @@
+"""Every write of accountability goes through here, one transaction per call, each decision
+audited and told to the units it concerns.
+
+Due process: a violation starts PENDING (from the engine's candidate, see `candidates`, or
+entered here by the section), the unit files its explanation, and only the section chief
+confirms or waives it — a waiver with a reason. Confirmed violations go into criticism notices;
+a city notice takes its number when it is issued, under a lock on the year's counter.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from accountability import access, drafting, queries, rules
+from accountability.candidates import CANDIDATE_STATUS
+from accountability.models import (
+    CriticismNotice,
+    EligibilityRule,
+    Explanation,
+    Issuer,
+    NoticeCounter,
+    NoticePolicy,
+    NoticeStatus,
+    Reinstatement,
+    Violation,
+    ViolationKind,
+    ViolationStatus,
+)
+from audit.actions import record
+from emergencies.models import Incident, IncidentReport, ViolationCandidate
+from notify.actions import Message, dispatch
+from org.models import Unit, User
+from org.roles import Role
+from submissions.models import InfoItem
+
+
+class ActionError(Exception):
+    """A refused write; the message is for the user and already translated."""
+
+
+# Kinds the section enters by hand; late and missed reports come from the deadline engine.
+ENTERED_KINDS = (ViolationKind.FALSE, ViolationKind.CONCEALED)
+UNIT_ROLES = (Role.OFFICER, Role.UNIT_HEAD)
+
+
+def _unit_people(unit_ids: Sequence[int]) -> list[User]:
+    return list(User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_ROLES, is_active=True))
+
+
+def _chiefs() -> list[User]:
+    return list(User.objects.filter(role__in=access.DECIDES, is_active=True))
+
+
+def _lock_violation(violation_id: int) -> Violation:
+    try:
+        return (
+            Violation.objects.select_for_update(of=("self",))
+            .select_related("unit", "incident", "item")
+            .get(pk=violation_id)
+        )
+    except Violation.DoesNotExist:
+        raise ActionError(_("No such violation.")) from None
+
+
+def _label(violation: Violation) -> str:
+    return f"{violation.unit.name} {violation.get_kind_display()} {drafting.subject(violation)}"
+
+
+# --- violations --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Entry:
+    """A false or concealed report as the section enters it."""
+
+    unit: Unit
+    kind: str
+    evidence: str
+    occurred_on: date
+    incident: Incident | None = None
+    report: IncidentReport | None = None
+    item: InfoItem | None = None
+    summary: str = ""
+    serious: bool = False
+    important: bool = True
+
+
+def _check_entry(entry: Entry, today: date) -> None:
+    if entry.kind not in ENTERED_KINDS:
+        raise ActionError(
+            _("Late and missed reports come from the deadline engine; enter false or concealed.")
+        )
+    if not entry.evidence.strip():
+        raise ActionError(_("The evidence is required."))
+    if entry.incident is None and entry.item is None and not entry.summary.strip():
+        raise ActionError(_("Name the incident or the item, or say in a few words what it is."))
+    if entry.report is not None and (
+        entry.incident is None or entry.report.incident_id != entry.incident.pk
+    ):
+        raise ActionError(_("The report must belong to the incident."))
+    if entry.report is not None and entry.report.unit_id != entry.unit.pk:
+        raise ActionError(_("The report must be the unit's own."))
+    if entry.item is not None and entry.item.unit_id != entry.unit.pk:
+        raise ActionError(_("The item must be the unit's own."))
+    if entry.occurred_on > today:
+        raise ActionError(_("The date cannot be in the future."))
+
+
+def do_enter_violation(actor: User, entry: Entry, now: datetime | None = None) -> Violation:
+    """Record a false (误报) or concealed (瞒报) report with its evidence: pending until the
+    chief decides; the unit is told and may explain."""
+    now = now or timezone.now()
+    if not access.may_enter(actor):
+        raise ActionError(_("Only editors and the section chief enter violations."))
+    _check_entry(entry, timezone.localdate(now))
+    with transaction.atomic():
+        violation = Violation.objects.create(
+            unit=entry.unit,
+            kind=entry.kind,
+            incident=entry.incident,
+            report=entry.report,
+            item=entry.item,
+            summary=entry.summary.strip(),
+            occurred_on=entry.occurred_on,
+            serious=entry.serious,
+            important=entry.important,
+            evidence=entry.evidence.strip(),
+            entered_by=actor,
+        )
+        record(
+            actor,
+            "violation_entered",
+            f"violation:{violation.pk}",
+            {"unit": entry.unit.code, "kind": entry.kind, "serious": entry.serious},
+        )
+        dispatch(
+            Message(
+                title=_("[Violation recorded] %(label)s") % {"label": _label(violation)},
+                body=_(
+                    "The information section recorded a %(kind)s of your unit. You may file an "
+                    "explanation before the section chief decides."
+                )
+                % {"kind": violation.get_kind_display()},
+                url=f"/accountability/violations/{violation.pk}/",
+                severity="warning",
+                key=f"violation:{violation.pk}:entered",
+            ),
+            _unit_people([entry.unit.pk]),
+        )
+    return violation
+
+
+def do_file_explanation(actor: User, violation_id: int, text: str) -> Explanation:
+    """The unit's side (情况说明), while the violation is pending."""
+    if not text.strip():
+        raise ActionError(_("Write the explanation first."))
+    with transaction.atomic():
+        violation = _lock_violation(violation_id)
+        if not access.can_explain(
+            actor.role if actor.is_active else "", actor.unit_id, violation.unit_id, True
+        ):
+            raise ActionError(_("Only the unit's officer or head explains its violations."))
+        if violation.status != ViolationStatus.PENDING:
+            raise ActionError(_("The chief has already decided; no more explanations."))
+        explanation = Explanation.objects.create(
+            violation=violation, text=text.strip(), filed_by=actor
+        )
+        record(actor, "violation_explained", f"violation:{violation.pk}", {})
+        dispatch(
+            Message(
+                title=_("[Explanation] %(label)s") % {"label": _label(violation)},
+                body=text.strip()[:300],
+                url=f"/accountability/violations/{violation.pk}/",
+                severity="info",
+                key=f"explanation:{explanation.pk}",
+            ),
+            _chiefs(),
+        )
+    return explanation
+
+
+@dataclass(frozen=True)
+class Decision:
+    decision: str  # rules.CONFIRM or rules.WAIVE
+    reason: str = ""
+    serious: bool | None = None  # None: as recorded
+    important: bool | None = None
+
+
+DECISION_MESSAGES = {
+    "unknown_decision": lambda: _("Confirm or waive."),
+    "decided": lambda: _("This violation was already decided."),
+    "waiver_needs_reason": lambda: _("A waiver needs a reason."),
+}
+
+
+def do_decide(
+    actor: User, violation_id: int, decision: Decision, now: datetime | None = None
+) -> Violation:
+    """The chief confirms (setting seriousness and importance) or waives (with a reason)."""
+    now = now or timezone.now()
+    if not access.may_decide(actor):
+        raise ActionError(_("Only the section chief confirms or waives violations."))
+    with transaction.atomic():
+        violation = _lock_violation(violation_id)
+        problem = rules.decision_problem(violation.status, decision.decision, decision.reason)
+        if problem is not None:
+            raise ActionError(DECISION_MESSAGES[problem]())
+        before = {"serious": violation.serious, "important": violation.important}
+        status = (
+            ViolationStatus.CONFIRMED
+            if decision.decision == rules.CONFIRM
+            else ViolationStatus.WAIVED
+        )
+        changes: dict[str, Any] = {
+            "status": status,
+            "decided_by": actor,
+            "decided_at": now,
+            "decision_reason": decision.reason.strip(),
+        }
+        if decision.serious is not None:
+            changes["serious"] = decision.serious
+        if decision.important is not None:
+            changes["important"] = decision.important
+        done = Violation.objects.filter(pk=violation.pk, status=ViolationStatus.PENDING).update(
+            **changes
+        )
+        if not done:
+            raise ActionError(DECISION_MESSAGES["decided"]())
+        for name, value in changes.items():
+            setattr(violation, name, value)
+        if violation.candidate_id is not None:
+            ViolationCandidate.objects.filter(pk=violation.candidate_id).update(
+                status=CANDIDATE_STATUS[status]
+            )
+        after = {"serious": violation.serious, "important": violation.important}
+        record(
+            actor,
+            "violation_confirmed" if status == ViolationStatus.CONFIRMED else "violation_waived",
+            f"violation:{violation.pk}",
+            {
+                "unit": violation.unit.code,
+                "kind": violation.kind,
+                "reason": violation.decision_reason,
+                "before": before,
+                "after": after,
+            },
+        )
+        _tell_decision(violation)
+    return violation
+
+
+def _tell_decision(violation: Violation) -> None:
+    if violation.status == ViolationStatus.CONFIRMED:
+        title = _("[Violation confirmed] %(label)s")
+        body = _("The section chief confirmed the %(kind)s.")
+    else:
+        title = _("[Violation waived] %(label)s")
+        body = _("The section chief waived the %(kind)s.")
+    text = body % {"kind": violation.get_kind_display()}
+    if violation.decision_reason:
+        text += "\n" + violation.decision_reason
+    dispatch(
+        Message(
+            title=title % {"label": _label(violation)},
+            body=text,
+            url=f"/accountability/violations/{violation.pk}/",
+            severity="warning" if violation.status == ViolationStatus.CONFIRMED else "info",
+            key=f"violation:{violation.pk}:decided",
+        ),
+        _unit_people([violation.unit_id]),
+        [violation.unit],
+    )
+
+
+# --- criticism notices -------------------------------------------------------------------------
+
+
+def _need_chief(actor: User) -> None:
+    if not access.may_decide(actor):
+        raise ActionError(_("Only the section chief handles criticism notices."))
+
+
+def _city_violations(
+    violation_ids: Sequence[int], notice: CriticismNotice | None
+) -> list[Violation]:
+    """Confirmed violations no other city notice names, locked, in the order a notice lists
+    them."""
+    ids = set(violation_ids)
+    if not ids:
+        raise ActionError(_("Choose the confirmed violations the notice names."))
+    rows = list(
+        Violation.objects.select_for_update(of=("self",))
+        .filter(pk__in=ids, status=ViolationStatus.CONFIRMED)
+        .select_related("unit", "incident", "item")
+        .order_by("unit__sort_order", "unit__code", "occurred_on", "pk")
+    )
+    if len(rows) != len(ids):
+        raise ActionError(_("A notice names confirmed violations only."))
+    elsewhere = CriticismNotice.violations.through.objects.filter(
+        violation_id__in=ids, criticismnotice__issuer=Issuer.CITY
+    )
+    if notice is not None:
+        elsewhere = elsewhere.exclude(criticismnotice_id=notice.pk)
+    if elsewhere.exists():
+        raise ActionError(_("Some of these violations are already in another city notice."))
+    return rows
+
+
+def _lock_notice(notice_id: int) -> CriticismNotice:
+    try:
+        return CriticismNotice.objects.select_for_update().get(pk=notice_id)
+    except CriticismNotice.DoesNotExist:
+        raise ActionError(_("No such notice.")) from None
+
+
+def do_draft_notice(
+    actor: User, violation_ids: Sequence[int], send_to_all: bool = False, today: date | None = None
+) -> CriticismNotice:
+    """A draft city notice naming the chosen confirmed violations, its text prefilled."""
+    _need_chief(actor)
+    today = today or timezone.localdate()
+    with transaction.atomic():
+        violations = _city_violations(violation_ids, None)
+        policy = NoticePolicy.current()
+        notice = CriticismNotice.objects.create(
+            issuer=Issuer.CITY,
+            year=today.year,
+            title=drafting.title(violations),
+            body=drafting.body(violations),
+            issuing_office=policy.office_name,
+            recipients=policy.recipients,
+            send_to_all=send_to_all,
+            created_by=actor,
+        )
+        notice.violations.set(violations)
+        notice.units.set({v.unit_id for v in violations})
+        record(
+            actor,
+            "notice_drafted",
+            f"notice:{notice.pk}",
+            {"violations": sorted(v.pk for v in violations)},
+        )
+    return notice
+
+
+@dataclass(frozen=True)
+class NoticeText:
+    title: str
+    body: str
+    issuing_office: str
+    recipients: str
+    send_to_all: bool
+    violation_ids: Sequence[int]
+
+
+def _check_text(text: NoticeText) -> None:
+    if not text.title.strip() or not text.body.strip():
+        raise ActionError(_("The title and the text are required."))
+    if not text.issuing_office.strip():
+        raise ActionError(_("Name the issuing office."))
+
+
+def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNotice:
+    _need_chief(actor)
+    _check_text(text)
+    with transaction.atomic():
+        notice = _lock_notice(notice_id)
+        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
+            raise ActionError(_("Only a draft city notice can be edited."))
+        violations = _city_violations(text.violation_ids, notice)
+        notice.title = text.title.strip()
+        notice.body = text.body.strip()
+        notice.issuing_office = text.issuing_office.strip()
+        notice.recipients = text.recipients.strip()
+        notice.send_to_all = text.send_to_all
+        notice.save(update_fields=["title", "body", "issuing_office", "recipients", "send_to_all"])
+        notice.violations.set(violations)
+        notice.units.set({v.unit_id for v in violations})
+    return notice
+
+
+def do_discard_notice(actor: User, notice_id: int) -> None:
+    _need_chief(actor)
+    with transaction.atomic():
+        notice = _lock_notice(notice_id)
+        if notice.status != NoticeStatus.DRAFT:
+            raise ActionError(_("An issued notice stays on record."))
+        record(actor, "notice_discarded", f"notice:{notice.pk}", {"title": notice.title})
+        notice.delete()
+
+
+def next_number(year: int) -> int:
+    """Take the next number of the year's city notices. Called inside the issuing transaction:
+    the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN IMMEDIATE), so
+    two notices issued at once get consecutive numbers."""
+    NoticeCounter.objects.get_or_create(year=year)
+    counter = NoticeCounter.objects.select_for_update().get(year=year)
+    counter.last += 1
+    counter.save(update_fields=["last"])
+    return counter.last
+
+
+def do_issue_notice(
+    actor: User, notice_id: int, issued_on: date, now: datetime | None = None
+) -> CriticismNotice:
+    """Number the draft (〔year〕N号 of the year it is issued in), date it and send it."""
+    _need_chief(actor)
+    now = now or timezone.now()
+    if issued_on > timezone.localdate(now):
+        raise ActionError(_("The date cannot be in the future."))
+    with transaction.atomic():
+        notice = _lock_notice(notice_id)
+        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
+            raise ActionError(_("Only a draft city notice can be issued."))
+        ids = list(notice.violations.values_list("pk", flat=True))
+        if not ids:
+            raise ActionError(_("Choose the confirmed violations the notice names."))
+        if notice.violations.exclude(status=ViolationStatus.CONFIRMED).exists():
+            raise ActionError(_("A notice names confirmed violations only."))
+        year = issued_on.year
+        number = next_number(year)
+        policy = NoticePolicy.current()
+        changes = {
+            "status": NoticeStatus.ISSUED,
+            "year": year,
+            "number": number,
+            "doc_number": policy.doc_number(year, number),
+            "issued_on": issued_on,
+            "issued_by": actor,
+            "issued_at": now,
+        }
+        done = CriticismNotice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).update(
+            **changes
+        )
+        if not done:
+            raise ActionError(_("Someone else issued this notice just now."))
+        for name, value in changes.items():
+            setattr(notice, name, value)
+        _deliver(notice)
+        record(
+            actor,
+            "notice_issued",
+            f"notice:{notice.pk}",
+            {"doc_number": notice.doc_number, "violations": sorted(ids)},
+        )
+    return notice
+
+
+@dataclass(frozen=True)
+class ProvinceNotice:
+    doc_number: str
+    issued_on: date
+    title: str
+    body: str
+    issuing_office: str
+    units: Sequence[Unit]
+    violation_ids: Sequence[int]
+    send_to_all: bool = False
+
+
+def do_record_province_notice(
+    actor: User, entry: ProvinceNotice, now: datetime | None = None
+) -> CriticismNotice:
+    """A notice received from the provincial office, with its own number and date, linked to
+    the confirmed violations of the units it names."""
+    _need_chief(actor)
+    now = now or timezone.now()
+    doc_number = entry.doc_number.strip()
+    if not doc_number:
+        raise ActionError(_("The document number is required."))
+    _check_text(
+        NoticeText(entry.title, entry.body, entry.issuing_office, "", entry.send_to_all, ())
+    )
+    if not entry.units:
+        raise ActionError(_("Name the units the notice criticises."))
+    if entry.issued_on > timezone.localdate(now):
+        raise ActionError(_("The date cannot be in the future."))
+    unit_ids = {u.pk for u in entry.units}
+    with transaction.atomic():
+        if CriticismNotice.objects.filter(issuer=Issuer.PROVINCE, doc_number=doc_number).exists():
+            raise ActionError(_("A provincial notice with this number is already recorded."))
+        violations = list(
+            Violation.objects.filter(pk__in=set(entry.violation_ids)).select_related("unit")
+        )
+        if len(violations) != len(set(entry.violation_ids)) or any(
+            v.status != ViolationStatus.CONFIRMED or v.unit_id not in unit_ids for v in violations
+        ):
+            raise ActionError(
+                _("The notice can name only confirmed violations of the units it names.")
+            )
+        notice = CriticismNotice.objects.create(
+            issuer=Issuer.PROVINCE,
+            status=NoticeStatus.ISSUED,
+            year=entry.issued_on.year,
+            doc_number=doc_number,
+            title=entry.title.strip(),
+            body=entry.body.strip(),
+            issuing_office=entry.issuing_office.strip(),
+            issued_on=entry.issued_on,
+            send_to_all=entry.send_to_all,
+            created_by=actor,
+            issued_by=actor,
+            issued_at=now,
+        )
+        notice.units.set(entry.units)
+        notice.violations.set(violations)
+        _deliver(notice)
+        record(
+            actor,
+            "province_notice_recorded",
+            f"notice:{notice.pk}",
+            {
+                "doc_number": doc_number,
+                "units": sorted(u.code for u in entry.units),
+                "violations": sorted(v.pk for v in violations),
+            },
+        )
+    return notice
+
+
+def _deliver(notice: CriticismNotice) -> None:
+    """The notice to the inboxes (and channels) of the units it names, and of every reporting
+    unit when it is sent to all."""
+    if notice.send_to_all:
+        units = list(Unit.objects.filter(is_reporting=True, is_active=True))
+        units += list(notice.units.exclude(pk__in=[u.pk for u in units]))
+    else:
+        units = list(notice.units.all())
+    dispatch(
+        Message(
+            title=_("[Criticism notice] %(number)s %(title)s")
+            % {"number": notice.doc_number, "title": notice.title},
+            body=notice.body[:300],
+            url=f"/accountability/notices/{notice.pk}/",
+            severity="warning",
+            key=f"notice:{notice.pk}",
+        ),
+        _unit_people([u.pk for u in units]),
+        units,
+    )
+
+
+# --- policy ------------------------------------------------------------------------------------
+
+RULE_FIELDS = ("provincial_notices", "municipal_notices", "kinds", "serious_only", "important_only")
+
+
+def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
+    """Edit the eligibility rule; the before and after go into the audit log."""
+    if not access.may_decide(actor):
+        raise ActionError(_("Only the section chief edits the eligibility rule."))
+    kinds = [k for k in rules.KINDS if k in set(values.get("kinds", ()))]
+    problem = rules.kinds_problem(values.get("kinds", ()))
+    if problem == "no_kinds":
+        raise ActionError(_("Choose at least one kind of violation that counts."))
+    if problem is not None:
+        raise ActionError(_("Unknown kind of violation."))
+    with transaction.atomic():
+        rule = EligibilityRule.current()
+        rule = EligibilityRule.objects.select_for_update().get(pk=rule.pk)
+        before = {k: getattr(rule, k) for k in RULE_FIELDS}
+        after = {**before, **{k: values[k] for k in RULE_FIELDS if k in values}, "kinds": kinds}
+        if after == before:
+            return rule
+        for name, value in after.items():
+            setattr(rule, name, value)
+        rule.save()
+        record(
+            actor,
+            "eligibility_rule_changed",
+            "eligibility_rule",
+            {"before": before, "after": after},
+        )
+    return rule
+
+
+POLICY_FIELDS = ("office_name", "doc_prefix", "recipients")
+
+
+def do_update_notice_policy(actor: User, values: dict[str, str]) -> NoticePolicy:
+    if not access.may_decide(actor):
+        raise ActionError(_("Only the section chief edits how notices are headed."))
+    cleaned = {k: values.get(k, "").strip() for k in POLICY_FIELDS}
+    if not cleaned["office_name"] or not cleaned["doc_prefix"]:
+        raise ActionError(_("The issuing office and the number prefix are required."))
+    with transaction.atomic():
+        policy = NoticePolicy.current()
+        policy = NoticePolicy.objects.select_for_update().get(pk=policy.pk)
+        before = {k: getattr(policy, k) for k in POLICY_FIELDS}
+        if cleaned == before:
+            return policy
+        for name, value in cleaned.items():
+            setattr(policy, name, value)
+        policy.save()
+        record(
+            actor, "notice_policy_changed", "notice_policy", {"before": before, "after": cleaned}
+        )
+    return policy
+
+
+# --- reinstatement -----------------------------------------------------------------------------
+
+
+def do_reinstate(actor: User, unit: Unit, year: int, reason: str) -> Reinstatement:
+    """Give a disqualified unit its eligibility for `year` back, by a recorded decision."""
+    if not access.may_reinstate(actor):
+        raise ActionError(_("Only the section chief or the secretary-general reinstates a unit."))
+    if not reason.strip():
+        raise ActionError(_("A reinstatement needs the reason for the decision."))
+    with transaction.atomic():
+        Unit.objects.select_for_update().filter(pk=unit.pk).first()
+        verdict = queries.eligibility(year, [unit.pk])[unit.pk]
+        if not verdict.disqualified_by_rule:
+            raise ActionError(_("The unit is not disqualified for %(year)s.") % {"year": year})
+        if verdict.reinstated:
+            raise ActionError(_("The unit is already reinstated for %(year)s.") % {"year": year})
+        reinstatement = Reinstatement.objects.create(
+            unit=unit, year=year, reason=reason.strip(), decided_by=actor
+        )
+        record(
+            actor,
+            "unit_reinstated",
+            f"unit:{unit.code}",
+            {"year": year, "reason": reason.strip(), "notices": list(verdict.notice_ids)},
+        )
+        dispatch(
+            Message(
+                title=_("[Eligibility restored] %(unit)s, %(year)s")
+                % {"unit": unit.name, "year": year},
+                body=reason.strip(),
+                url=f"/accountability/eligibility/{unit.pk}/?year={year}",
+                severity="info",
+                key=f"reinstatement:{reinstatement.pk}",
+            ),
+            _unit_people([unit.pk]),
+        )
+    return reinstatement
+
+
+def do_revoke_reinstatement(
+    actor: User, reinstatement_id: int, reason: str, now: datetime | None = None
+) -> Reinstatement:
+    now = now or timezone.now()
+    if not access.may_reinstate(actor):
+        raise ActionError(
+            _("Only the section chief or the secretary-general revokes a reinstatement.")
+        )
+    if not reason.strip():
+        raise ActionError(_("Revoking needs a reason."))
+    with transaction.atomic():
+        try:
+            reinstatement = (
+                Reinstatement.objects.select_for_update(of=("self",))
+                .select_related("unit")
+                .get(pk=reinstatement_id)
+            )
+        except Reinstatement.DoesNotExist:
+            raise ActionError(_("No such reinstatement.")) from None
+        if reinstatement.revoked_at is not None:
+            raise ActionError(_("This reinstatement was already revoked."))
+        reinstatement.revoked_at = now
+        reinstatement.revoked_by = actor
+        reinstatement.revocation_reason = reason.strip()
+        reinstatement.save(update_fields=["revoked_at", "revoked_by", "revocation_reason"])
+        record(
+            actor,
+            "reinstatement_revoked",
+            f"unit:{reinstatement.unit.code}",
+            {"year": reinstatement.year, "reason": reason.strip()},
+        )
+        dispatch(
+            Message(
+                title=_("[Reinstatement revoked] %(unit)s, %(year)s")
+                % {"unit": reinstatement.unit.name, "year": reinstatement.year},
+                body=reason.strip(),
+                url=f"/accountability/eligibility/{reinstatement.unit_id}/"
+                f"?year={reinstatement.year}",
+                severity="warning",
+                key=f"reinstatement:{reinstatement.pk}:revoked",
+            ),
+            _unit_people([reinstatement.unit_id]),
+        )
+    return reinstatement

@@ -1,0 +1,21 @@
+"""The archive's analysis: early signs, typical cases, the 全广新准 report, the policy, and the
+merge and typical-case buttons of item and incident pages."""
+
+from django.urls import path
+
+from archive import insight_views as views
+
+app_name = "insight"
+
+urlpatterns = [
+    path("trends/", views.trends, name="trends"),
+    path("typical/", views.typical, name="typical"),
+    path("report/", views.report, name="report"),
+    path("report.xlsx", views.report_xlsx, name="report_xlsx"),
+    path("policy/", views.policy, name="policy"),
+    path("items/<int:pk>/merge/", views.merge_item, name="merge_item"),
+    path("items/<int:pk>/unmerge/", views.unmerge_item, name="unmerge_item"),
+    path("items/<int:pk>/typical/", views.mark_typical, name="mark_typical"),
+    path("incidents/<int:pk>/merge/", views.merge_incident, name="merge_incident"),
+    path("incidents/<int:pk>/unmerge/", views.unmerge_incident, name="unmerge_incident"),
+]

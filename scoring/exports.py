@@ -1,0 +1,389 @@
+"""Rankings and scorecards as .xlsx laid out the way offices file them, and the annual
+evaluation summary as .docx.
+
+A sheet: a title row merged across the table, a line with the period and the date it was made,
+a bold, bordered, centred header row (序号/单位/类别/得分/…) frozen in place, fixed column widths
+and number formats, a note under the table. The summary follows the official document layout
+of `xinbao.core.docx`: title, period, method (the point table), the ranking of each class
+with its awards, the disqualified units and why, and the signature and date block.
+"""
+
+import re
+from collections.abc import Iterable, Sequence
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from typing import Any
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from docx import Document
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
+from docx.shared import Pt
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from accountability.models import CriticismNotice
+from accountability.queries import eligibility
+from org.models import Unit, hub_unit
+from scoring import queries
+from scoring.models import RuleKind, ScoreEntry, ScoreRule
+from scoring.scorecard import QuotaStatus
+from xinbao.core.docx import (
+    BODY_FONT,
+    BODY_SIZE,
+    HEADING_FONT,
+    TITLE_FONT,
+    TITLE_SIZE,
+    body_paragraph,
+    paragraph,
+    setup_page,
+)
+from xinbao.core.docx import DOCX_TYPE as DOCX_TYPE
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+POINTS = "0.00"
+COUNT = "0"
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+CENTER = Alignment(horizontal="center", vertical="center", wrap_text=True)
+LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
+
+
+def tie_rule() -> str:
+    return _(
+        "Ties are broken by more points from provincial and central adoptions, then more "
+        "adoptions, then fewer confirmed violations, then the units' order in the directory."
+    )
+
+
+def rule_value(rule: ScoreRule) -> str:
+    if rule.kind == RuleKind.ZEROING:
+        return _("after %(n)s missed solicitations") % {"n": rule.threshold}
+    value = f"{rule.points:+.2f}".replace("+0.00", "0.00")
+    if rule.kind == RuleKind.ADOPTION and rule.forwarded_multiplier != 1:
+        value += " " + _("(×%(m)s if forwarded upward)") % {"m": rule.forwarded_multiplier}
+    return value
+
+
+def remarks(standing: Any) -> str:
+    notes = []
+    if standing.disqualified:
+        notes.append(_("Disqualified for the year"))
+    if standing.zeroed:
+        notes.append(_("Year zeroed"))
+    return "; ".join(notes)
+
+
+# --- xlsx --------------------------------------------------------------------------------------
+
+
+def _sheet_title(name: str, taken: set[str]) -> str:
+    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:28] or "Sheet"
+    title, n = base, 2
+    while title in taken:
+        title, n = f"{base} {n}", n + 1
+    taken.add(title)
+    return title
+
+
+def _table(
+    ws: Worksheet,
+    title: str,
+    subtitle: str,
+    headers: Sequence[str],
+    widths: Sequence[int],
+    rows: Iterable[Sequence[Any]],
+    formats: Sequence[str | None],
+    note: str = "",
+) -> int:
+    """Write one filed table; returns the number of data rows."""
+    columns = len(headers)
+    last = get_column_letter(columns)
+    ws.merge_cells(f"A1:{last}1")
+    ws["A1"] = title
+    ws["A1"].font = Font(name="黑体", size=16, bold=True)
+    ws["A1"].alignment = CENTER
+    ws.row_dimensions[1].height = 30
+    ws.merge_cells(f"A2:{last}2")
+    ws["A2"] = subtitle
+    ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
+    for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
+        cell = ws.cell(row=3, column=col, value=header)
+        cell.font = Font(bold=True)
+        cell.alignment = CENTER
+        cell.border = BOX
+        ws.column_dimensions[get_column_letter(col)].width = width
+    n = 0
+    for n, values in enumerate(rows, start=1):
+        for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
+            cell = ws.cell(row=3 + n, column=col, value=value)
+            cell.border = BOX
+            cell.alignment = LEFT if isinstance(value, str) else CENTER
+            if fmt:
+                cell.number_format = fmt
+    ws.freeze_panes = "A4"
+    if note:
+        row = 3 + n + 2
+        ws.merge_cells(f"A{row}:{last}{row}")
+        ws.cell(row=row, column=1, value=note).alignment = LEFT
+        ws.row_dimensions[row].height = 32
+    ws.print_title_rows = "3:3"
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth = 1
+    return n
+
+
+def _save(wb: Workbook) -> bytes:
+    out = BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def period_line(period: queries.Period, made_on: date) -> str:
+    return _("Period: %(start)s to %(end)s    Made on: %(today)s") % {
+        "start": date_format(period.first_day, "DATE_FORMAT"),
+        "end": date_format(period.last_day, "DATE_FORMAT"),
+        "today": date_format(made_on, "DATE_FORMAT"),
+    }
+
+
+def rankings_xlsx(
+    period: queries.Period, label: str, boards: list[queries.ClassBoard], made_on: date
+) -> bytes:
+    """One sheet per class: its ranking in the period, with awards on the annual one."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    taken: set[str] = set()
+    headers = [
+        _("No."),
+        _("Unit"),
+        _("Class"),
+        _("Points"),
+        _("Points from provincial and central adoptions"),
+        _("Adopted items"),
+        _("Confirmed violations"),
+        _("Award"),
+        _("Remarks"),
+    ]
+    for board in boards:
+        class_name = board.unit_class.name if board.unit_class else _("No class")
+        ws = wb.create_sheet(_sheet_title(class_name, taken))
+        title = _("Information work ranking, %(year)s %(period)s: %(class)s") % {
+            "year": period.year,
+            "period": label,
+            "class": class_name,
+        }
+        rows = [
+            (
+                place.rank,
+                place.standing.name,
+                class_name,
+                place.standing.total,
+                place.standing.upper_points,
+                place.standing.adoptions,
+                place.standing.violations,
+                place.award.name if place.award else "",
+                remarks(place.standing),
+            )
+            for place in board.places
+        ]
+        _table(
+            ws,
+            title,
+            period_line(period, made_on),
+            headers,
+            [6, 28, 10, 10, 14, 10, 10, 10, 20],
+            rows,
+            [COUNT, None, None, POINTS, POINTS, COUNT, COUNT, None, None],
+            tie_rule(),
+        )
+    if not boards:
+        wb.create_sheet(_("Ranking"))
+    return _save(wb)
+
+
+def entry_source(entry: ScoreEntry) -> str:
+    return f"{entry.get_source_kind_display()} #{entry.source_id} {entry.source_label}".strip()
+
+
+def scorecard_xlsx(
+    unit: Unit,
+    period: queries.Period,
+    label: str,
+    entries: list[ScoreEntry],
+    quota: list[QuotaStatus],
+    made_on: date,
+) -> bytes:
+    """The unit's traced ledger lines of the period, and its quota months of the year."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _sheet_title(_("Points"), set())
+    total = sum((e.points for e in entries), Decimal(0))
+    rows: list[Sequence[Any]] = [
+        (n, e.occurred_on, entry_source(e), e.rule.label, e.points)
+        for n, e in enumerate(entries, start=1)
+    ]
+    rows.append(("", None, _("Total"), "", total))
+    count = _table(
+        ws,
+        _("Scorecard of %(unit)s, %(year)s %(period)s")
+        % {"unit": unit.name, "year": period.year, "period": label},
+        period_line(period, made_on),
+        [_("No."), _("Date"), _("Source"), _("Rule"), _("Points")],
+        [6, 12, 50, 30, 10],
+        rows,
+        [COUNT, "yyyy-mm-dd", None, None, POINTS],
+    )
+    for col in range(1, 6):
+        ws.cell(row=3 + count, column=col).font = Font(bold=True)
+    if quota:
+        sheet = wb.create_sheet(_sheet_title(_("Monthly quota"), {ws.title}))
+        _table(
+            sheet,
+            _("Monthly quota of %(unit)s, %(year)s") % {"unit": unit.name, "year": period.year},
+            period_line(queries.Period(period.year, ""), made_on),
+            [_("Month"), _("Quota"), _("Items sent"), _("Shortfall"), _("Points")],
+            [10, 10, 12, 10, 10],
+            [
+                (
+                    f"{q.month.year}-{q.month.month:02d}",
+                    q.month.quota,
+                    q.month.count,
+                    q.month.shortfall if q.month.finished else None,
+                    q.points,
+                )
+                for q in quota
+            ],
+            [None, COUNT, COUNT, COUNT, POINTS],
+            _("Only finished months are charged."),
+        )
+    return _save(wb)
+
+
+# --- docx --------------------------------------------------------------------------------------
+
+
+def _heading(doc: Any, text: str) -> None:
+    para = paragraph(doc, text, HEADING_FONT, BODY_SIZE)
+    para.paragraph_format.space_before = Pt(14)
+    para.paragraph_format.keep_with_next = True
+
+
+def _docx_table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
+    table = doc.add_table(rows=1, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for cell, text in zip(table.rows[0].cells, headers, strict=True):
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(text)
+        run.bold = True
+        run.font.size = Pt(12)
+        cell.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    for values in rows:
+        cells = table.add_row().cells
+        for cell, text in zip(cells, values, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(text).font.size = Pt(12)
+
+
+def _disqualified(year: int) -> list[tuple[str, str]]:
+    """Each disqualified unit and why: the notices that count against it."""
+    verdicts = {uid: v for uid, v in eligibility(year).items() if not v.eligible}
+    if not verdicts:
+        return []
+    names = dict(Unit.objects.filter(pk__in=verdicts).values_list("pk", "name"))
+    notice_ids = {n for v in verdicts.values() for n in v.notice_ids}
+    notices = {n.pk: str(n) for n in CriticismNotice.objects.filter(pk__in=notice_ids)}
+    result = []
+    for uid, verdict in sorted(verdicts.items(), key=lambda kv: names.get(kv[0], "")):
+        why = _(
+            "named in %(p)s provincial and %(m)s municipal criticism notice(s) in the year: "
+            "%(notices)s"
+        ) % {
+            "p": verdict.provincial,
+            "m": verdict.municipal,
+            "notices": "、".join(notices.get(n, f"#{n}") for n in verdict.notice_ids),
+        }
+        result.append((names.get(uid, str(uid)), why))
+    return result
+
+
+def evaluation_docx(year: int, made_on: date) -> bytes:
+    period = queries.Period(year, "")
+    boards = queries.rankings(period)
+    rules = [r for r in queries.point_table() if r.active]
+    office = hub_unit()
+    doc = Document()
+    setup_page(doc)
+    title = _("Annual evaluation of information work, %(year)s") % {"year": year}
+    doc.core_properties.title = title
+    doc.core_properties.author = office.name if office else ""
+    paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    paragraph(
+        doc,
+        period_line(period, made_on),
+        BODY_FONT,
+        BODY_SIZE,
+        align=WD_PARAGRAPH_ALIGNMENT.CENTER,
+    )
+
+    _heading(doc, _("1. Method"))
+    body_paragraph(
+        doc,
+        _(
+            "Every point comes from the points ledger, each line traced to its source (an "
+            "adoption, an instruction, a feedback task, a solicitation, a violation or a "
+            "monthly quota) and to the rule below that made it. Units are ranked within their "
+            "class; awards go to eligible units in ranking order. %(ties)s"
+        )
+        % {"ties": tie_rule()},
+    )
+    _docx_table(
+        doc,
+        [_("Rule"), _("Points"), _("Note")],
+        [(r.label, rule_value(r), r.note) for r in rules],
+    )
+
+    _heading(doc, _("2. Ranking and awards by class"))
+    for board in boards:
+        class_name = board.unit_class.name if board.unit_class else _("No class")
+        quota = (
+            _("%(name)s (monthly quota %(n)s items)")
+            % {"name": class_name, "n": board.unit_class.monthly_quota}
+            if board.unit_class
+            else class_name
+        )
+        paragraph(doc, quota, BODY_FONT, BODY_SIZE, bold=True)
+        _docx_table(
+            doc,
+            [_("No."), _("Unit"), _("Points"), _("Award"), _("Remarks")],
+            [
+                (
+                    str(p.rank),
+                    p.standing.name,
+                    f"{p.standing.total:.2f}",
+                    p.award.name if p.award else "",
+                    remarks(p.standing),
+                )
+                for p in board.places
+            ],
+        )
+
+    _heading(doc, _("3. Units disqualified for the year"))
+    disqualified = _disqualified(year)
+    if not disqualified:
+        body_paragraph(doc, _("No unit lost its eligibility this year."))
+    for name, why in disqualified:
+        body_paragraph(doc, f"{name}：{why}")
+
+    signature = paragraph(doc, "", BODY_FONT, BODY_SIZE)
+    signature.paragraph_format.space_before = Pt(42)
+    for text in (office.name if office else "", date_format(made_on, "DATE_FORMAT")):
+        paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()

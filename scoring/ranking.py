@@ -1,0 +1,176 @@
+"""Rankings and awards as pure functions over plain data: no database, no clock.
+
+A ranking orders the units of one class by their points in a period. Ties are broken, in this
+order, by (1) more points from provincial and central adoptions, (2) more adoptions, (3) fewer
+confirmed violations, (4) the units' order in the directory — so no two units ever share a
+place. `tie_key` is that rule; the ranking page states it.
+
+Awards are given on the annual ranking. A class's tiers are handed out in their order to the
+units that may receive one — not disqualified for the year (accountability's eligibility rule)
+and not zeroed — in ranking order: a tier takes the next units whose points reach its minimum
+(if it has one), at most its number of places (if it has one). A disqualified or zeroed unit
+keeps its place in the list, marked, and the award goes to the next unit.
+"""
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from scoring import rules
+
+ZERO = Decimal(0)
+
+
+@dataclass(frozen=True)
+class Standing:
+    """One unit's figures for a period."""
+
+    unit: int
+    name: str = ""
+    order: tuple[int, str] = (0, "")  # the directory's order: sort order, then code
+    class_id: int | None = None
+    total: Decimal = ZERO
+    upper_points: Decimal = ZERO  # from provincial and central adoptions
+    adoptions: int = 0
+    violations: int = 0
+    zeroed: bool = False
+    disqualified: bool = False
+
+
+@dataclass(frozen=True)
+class Tier:
+    id: int
+    name: str
+    position: int
+    places: int | None = None
+    min_points: Decimal | None = None
+
+
+@dataclass(frozen=True)
+class Place:
+    """A unit's line in a class ranking."""
+
+    rank: int
+    standing: Standing
+    award: Tier | None = None
+
+    @property
+    def excluded(self) -> bool:
+        return self.standing.disqualified or self.standing.zeroed
+
+
+@dataclass(frozen=True)
+class ClassRanking:
+    class_id: int | None
+    places: list[Place] = field(default_factory=list)
+
+
+def tie_key(s: Standing) -> tuple[Decimal, Decimal, int, int, tuple[int, str]]:
+    """Sort key: more points, then more provincial/central adoption points, then more
+    adoptions, then fewer violations, then directory order."""
+    return (-s.total, -s.upper_points, -s.adoptions, s.violations, s.order)
+
+
+def ranked(standings: Iterable[Standing]) -> list[Standing]:
+    return sorted(standings, key=tie_key)
+
+
+def awards(ordered: Sequence[Standing], tiers: Iterable[Tier]) -> dict[int, Tier]:
+    """Which unit gets which tier. `ordered` is a class's ranking (see `ranked`)."""
+    remaining = [s for s in ordered if not s.disqualified and not s.zeroed]
+    given: dict[int, Tier] = {}
+    for tier in sorted(tiers, key=lambda t: (t.position, t.id)):
+        if tier.places is None and tier.min_points is None:
+            continue  # a tier with no rule gives nothing
+        taken: list[Standing] = []
+        for standing in remaining:
+            if tier.places is not None and len(taken) >= tier.places:
+                break
+            if tier.min_points is not None and standing.total < tier.min_points:
+                break  # ranking order: nobody after this one reaches the minimum either
+            taken.append(standing)
+        for standing in taken:
+            given[standing.unit] = tier
+        remaining = remaining[len(taken) :]
+    return given
+
+
+def by_class(
+    standings: Iterable[Standing],
+    class_order: Sequence[int],
+    tiers: dict[int, list[Tier]] | None = None,
+) -> list[ClassRanking]:
+    """One ranking per class in `class_order`, then the unclassified units (never awarded).
+    With `tiers` (per class id) the awards are given; without, none are."""
+    groups: dict[int | None, list[Standing]] = defaultdict(list)
+    for standing in standings:
+        groups[standing.class_id if standing.class_id in class_order else None].append(standing)
+    result = []
+    for class_id in [*class_order, None]:
+        ordered = ranked(groups.get(class_id, []))
+        if class_id is None and not ordered:
+            continue
+        given = awards(ordered, tiers.get(class_id, [])) if tiers and class_id else {}
+        result.append(
+            ClassRanking(
+                class_id,
+                [Place(n, s, given.get(s.unit)) for n, s in enumerate(ordered, start=1)],
+            )
+        )
+    return result
+
+
+@dataclass(frozen=True)
+class UnitInfo:
+    """What a ranking needs to know about a unit besides its points."""
+
+    unit: int
+    name: str
+    order: tuple[int, str]
+    class_id: int | None
+
+
+def standings_from_lines(
+    lines: Iterable[rules.Line],
+    rule_list: Iterable[rules.Rule],
+    units: Iterable[UnitInfo],
+    disqualified: frozenset[int] | set[int] = frozenset(),
+) -> list[Standing]:
+    """Standings computed from ledger lines in memory (the preview); the same figures
+    `scoring.queries.standings` reads from the stored ledger."""
+    by_code = {r.code: r for r in rule_list}
+    upper = {
+        code for code, r in by_code.items() if r.kind == rules.ADOPTION and r.level != rules.CITY
+    }
+    zeroing = {code for code, r in by_code.items() if r.kind == rules.ZEROING}
+    total: dict[int, Decimal] = defaultdict(Decimal)
+    upper_points: dict[int, Decimal] = defaultdict(Decimal)
+    adoptions: dict[int, int] = defaultdict(int)
+    violations: dict[int, int] = defaultdict(int)
+    zeroed: set[int] = set()
+    for line in lines:
+        total[line.unit] += line.points
+        if line.rule in upper:
+            upper_points[line.unit] += line.points
+        if line.source_kind == rules.SOURCE_ADOPTION:
+            adoptions[line.unit] += 1
+        elif line.source_kind == rules.SOURCE_VIOLATION:
+            violations[line.unit] += 1
+        if line.rule in zeroing:
+            zeroed.add(line.unit)
+    return [
+        Standing(
+            unit=u.unit,
+            name=u.name,
+            order=u.order,
+            class_id=u.class_id,
+            total=total.get(u.unit, ZERO),
+            upper_points=upper_points.get(u.unit, ZERO),
+            adoptions=adoptions.get(u.unit, 0),
+            violations=violations.get(u.unit, 0),
+            zeroed=u.unit in zeroed,
+            disqualified=u.unit in disqualified,
+        )
+        for u in units
+    ]

@@ -1,0 +1,80 @@
+"""Builders for the accountability tests. Late candidates come from the real deadline engine;
+other violations are recorded as the engine or the section would, then decided through
+`accountability.actions`."""
+
+from datetime import date
+
+from accountability import actions, rules
+from accountability.models import CriticismNotice, Violation, ViolationKind
+from emergencies.models import Incident
+from org.models import Unit, User
+from tests.emergencies.emergency_factories import local, minutes, open_in_writing, sign_off
+
+DAY = date(2026, 11, 27)
+
+
+def late_report(officer: User, head: User, late_by: float = 16) -> Incident:
+    """A major (Ⅲ) incident whose written report (due within 60 min) is signed off late."""
+    known = local("2026-12-01 09:00")
+    report = open_in_writing(officer, known + minutes(10), known_at=known, level="3")
+    sign_off(head, report, known + minutes(60 + late_by - 0.5))
+    return report.incident
+
+
+def pending(
+    unit: Unit,
+    kind: str = ViolationKind.LATE,
+    *,
+    on: date = DAY,
+    serious: bool = True,
+    important: bool = True,
+    minutes_late: int | None = 20,
+    summary: str = "某化工厂仓库火灾",
+) -> Violation:
+    return Violation.objects.create(
+        unit=unit,
+        kind=kind,
+        occurred_on=on,
+        serious=serious,
+        important=important,
+        minutes_late=minutes_late if kind == ViolationKind.LATE else None,
+        summary=summary,
+        evidence="值班记录显示书面报告晚于规定时限报送。",
+    )
+
+
+def confirmed(chief: User, unit: Unit, kind: str = ViolationKind.LATE, **fields) -> Violation:
+    violation = pending(unit, kind, **fields)
+    return actions.do_decide(chief, violation.pk, actions.Decision(rules.CONFIRM))
+
+
+def city_notice(
+    chief: User, violations: list[Violation], on: date = DAY, send_to_all: bool = False
+) -> CriticismNotice:
+    draft = actions.do_draft_notice(chief, [v.pk for v in violations], send_to_all, today=on)
+    return actions.do_issue_notice(chief, draft.pk, on)
+
+
+def province_notice(
+    chief: User,
+    violations: list[Violation],
+    on: date = DAY,
+    number: str = "省委办通〔2026〕5号",
+    units: list[Unit] | None = None,
+    send_to_all: bool = False,
+) -> CriticismNotice:
+    named = units if units is not None else sorted({v.unit for v in violations}, key=str)
+    return actions.do_record_province_notice(
+        chief,
+        actions.ProvinceNotice(
+            doc_number=number,
+            issued_on=on,
+            title="关于部分地区迟报突发事件信息的通报",
+            body="近期，部分地区未按要求报送突发事件信息，现予以通报。",
+            issuing_office="省委办公厅",
+            units=named,
+            violation_ids=[v.pk for v in violations],
+            send_to_all=send_to_all,
+        ),
+        now=None,
+    )

@@ -1,0 +1,346 @@
+"""The demo city's accountability side: this year's late and missed reports, each in a state
+of due process, one city notice issued and one provincial notice recorded.
+
+Everything goes through the real actions at the moments it would have happened, so the
+candidates, violations, explanations, decisions, numbers and notifications are the real ones:
+
+- 市应急管理局 reported a chemical leak late; the chief confirmed it as serious; the city's
+  notice and the province's notice both name it — the one unit disqualified this year.
+- 西江区 reported a collapse late, confirmed and named in the city's notice: one municipal
+  notice, still eligible.
+- 市卫生健康委 was five minutes late during a system upgrade: waived, with the reason.
+- 临河县 was seen by the 12345 hotline before it reported: a missed-report candidate, withdrawn
+  when the sighting was matched to the incident its report had opened in time.
+- 青山县 reported a landslide late two days ago and has explained; the chief has not decided.
+"""
+
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import QuerySet
+from django.utils import timezone, translation
+
+from accountability import actions as accountability
+from accountability import rules
+from accountability.models import Explanation, Violation
+from emergencies import actions as emergencies
+from emergencies import engine
+from emergencies.actions import IncidentFacts, ReportContent
+from emergencies.models import (
+    Category,
+    ExpectedReport,
+    Incident,
+    Level,
+    ReportKind,
+    SourceKind,
+    ViolationCandidate,
+)
+from org.models import Unit, User, provincial_office
+
+
+def _day(now: datetime, days_ago: int) -> date:
+    """A day this many days back, kept inside this year (the rule counts calendar years)."""
+    today = timezone.localdate(now)
+    return max(today - timedelta(days=days_ago), date(today.year, 1, 1))
+
+
+def _at(day: date, hour: int, minute: int = 0) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+def _late_incident(
+    users: dict[str, User],
+    unit: Unit,
+    abbr: str,
+    known: datetime,
+    late_by: int,
+    facts: dict[str, str],
+    final: str,
+) -> Incident:
+    """A major (Ⅲ) incident: written within 60 minutes, signed off `late_by` minutes after;
+    forwarded by the section at once, closed by the final report that afternoon."""
+    officer, head = users[f"{abbr}_xxy"], users[f"{abbr}_ld"]
+    report = emergencies.do_open_incident(
+        officer,
+        IncidentFacts(
+            title=facts["title"],
+            category=facts["category"],
+            subtype=facts["subtype"],
+            level=Level.III,
+            place=facts["place"],
+            occurred_at=known - timedelta(minutes=10),
+            known_at=known,
+            units=[unit],
+        ),
+        ReportContent(
+            summary=facts["summary"],
+            deaths=0,
+            injuries=int(facts.get("injuries", "0")),
+            measures=facts["measures"],
+        ),
+        now=known + timedelta(minutes=20),
+    )
+    signed = known + timedelta(minutes=60 + late_by)
+    emergencies.do_sign_off_report(head, report.pk, now=signed)
+    _found_at(ViolationCandidate.objects.filter(incident_id=report.incident_id), signed)
+    _forward_and_close(users, report.incident_id, abbr, final, signed)
+    return Incident.objects.get(pk=report.incident_id)
+
+
+def _forward_and_close(
+    users: dict[str, User], incident_id: int, abbr: str, final: str, received: datetime
+) -> None:
+    province = provincial_office()
+    if province is not None:
+        emergencies.do_forward(
+            users["bianji1"],
+            incident_id,
+            province,
+            "据报，" + Incident.objects.get(pk=incident_id).title + "，详情续报。",
+            now=received + timedelta(minutes=15),
+        )
+    closing = received.replace(hour=15, minute=30) if received.hour < 15 else received
+    report = emergencies.do_add_report(
+        users[f"{abbr}_xxy"],
+        incident_id,
+        ReportKind.FINAL,
+        ReportContent(summary=final),
+        now=closing + timedelta(minutes=5),
+    )
+    emergencies.do_sign_off_report(
+        users[f"{abbr}_ld"], report.pk, now=closing + timedelta(minutes=20)
+    )
+
+
+def _found_at(candidates: QuerySet[ViolationCandidate], at: datetime) -> None:
+    """Date the engine's finding (and the violation it opened) back to when it happened."""
+    ids = list(candidates.values_list("pk", flat=True))
+    ViolationCandidate.objects.filter(pk__in=ids).update(created_at=at)
+    Violation.objects.filter(candidate_id__in=ids).update(created_at=at)
+
+
+def _violation_of(incident: Incident) -> Violation:
+    return Violation.objects.get(incident=incident)
+
+
+def _explain(user: User, violation: Violation, text: str, at: datetime) -> None:
+    explanation = accountability.do_file_explanation(user, violation.pk, text)
+    Explanation.objects.filter(pk=explanation.pk).update(filed_at=at)
+
+
+def _decide(chief: User, violation: Violation, decision: str, reason: str, at: datetime) -> None:
+    accountability.do_decide(
+        chief,
+        violation.pk,
+        accountability.Decision(decision, reason, serious=decision == rules.CONFIRM),
+        now=at,
+    )
+
+
+def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datetime) -> None:
+    """临河县: the hotline saw a flooded village road first; the watch breached; the county's
+    own report had opened the incident in time, and matching the sighting withdrew the missed
+    candidate."""
+    day = _day(now, 12)
+    seen = _at(day, 20, 10)
+    sighting = emergencies.do_record_sighting(
+        users["zhiban"],
+        source_kind=SourceKind.HOTLINE,
+        source="12345热线 工单" + day.strftime("%Y%m%d") + "00457",
+        seen_at=seen,
+        text="市民反映临河县河口村进村道路被洪水冲断，两户村民被困。",
+        place="临河县河口村",
+        category=Category.NATURAL,
+        unit=units["jc-lhx"],
+        now=seen + timedelta(minutes=4),
+    )
+    watch = ExpectedReport.objects.get(sighting=sighting)
+    breach = watch.due_at + timedelta(minutes=1)
+    while not ViolationCandidate.objects.filter(expected=watch).exists():
+        if not engine.take_step(watch.pk, breach):
+            break
+    _found_at(ViolationCandidate.objects.filter(expected=watch), breach)
+    officer, head = users["lhx_xxy"], users["lhx_ld"]
+    known = seen + timedelta(minutes=20)
+    report = emergencies.do_open_incident(
+        officer,
+        IncidentFacts(
+            title="临河县河口村道路被冲断 两户村民被困",
+            category=Category.NATURAL,
+            subtype="山洪",
+            level=Level.III,
+            place="临河县河口村",
+            occurred_at=seen - timedelta(minutes=30),
+            known_at=known,
+            units=[units["jc-lhx"]],
+        ),
+        ReportContent(
+            summary="受强降雨影响，河口村进村道路约50米被冲断，两户6名村民被困，无人员伤亡。",
+            deaths=0,
+            injuries=0,
+            measures="县应急、交通部门已赶赴现场，调派冲锋舟转移被困群众。",
+        ),
+        now=known + timedelta(minutes=15),
+    )
+    emergencies.do_sign_off_report(head, report.pk, now=known + timedelta(minutes=25))
+    emergencies.do_match_sighting(
+        users["zhiban"], sighting.pk, report.incident_id, now=known + timedelta(minutes=30)
+    )
+    _forward_and_close(
+        users,
+        report.incident_id,
+        "lhx",
+        "被困6名村民已全部安全转移，临时便道已抢通。",
+        known + timedelta(minutes=25),
+    )
+
+
+def load_accountability(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
+    if Violation.objects.filter(unit=units["jc-yjj"]).exists():
+        return "already loaded"
+    # The drafts and messages are written in the office's language, as the worker writes its.
+    with translation.override(settings.LANGUAGE_CODE):
+        return _load(units, users, now)
+
+
+def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
+    chief = users["kezhang"]
+    accountability.do_update_notice_policy(
+        chief,
+        {
+            "office_name": "中共江城市委办公室",
+            "doc_prefix": "江委办通",
+            "recipients": "各区、县委办公室，市直各单位",
+        },
+    )
+
+    # 1. 市应急管理局, five weeks ago: a chemical leak reported 48 minutes late.
+    leak = _late_incident(
+        users,
+        units["jc-yjj"],
+        "yjj",
+        _at(_day(now, 36), 9, 5),
+        48,
+        {
+            "title": "江城化工园区一企业储罐发生泄漏",
+            "category": Category.ACCIDENT,
+            "subtype": "危险化学品",
+            "place": "江城化工园区纬三路",
+            "summary": "园区内一企业甲醇储罐阀门破损发生泄漏，已紧急关阀，周边300米人员已疏散。",
+            "measures": "应急、消防、生态环境部门到场处置，开展大气监测。",
+        },
+        "泄漏已完全控制，大气监测数据正常，疏散群众已返回。事故原因为阀门老化。",
+    )
+    # 2. 西江区, four weeks ago: a collapse reported 25 minutes late.
+    collapse = _late_incident(
+        users,
+        units["jc-xjq"],
+        "xjq",
+        _at(_day(now, 29), 10, 20),
+        25,
+        {
+            "title": "西江区一在建工地基坑局部坍塌",
+            "category": Category.ACCIDENT,
+            "subtype": "建筑施工",
+            "place": "西江区解放路与新华路交叉口",
+            "summary": "一在建项目基坑东侧约15米支护结构坍塌，1名工人轻伤，已送医。",
+            "injuries": "1",
+            "measures": "工地已停工，住建部门组织专家现场研判。",
+        },
+        "伤者已出院，基坑已回填加固，涉事企业停工整改。",
+    )
+    # 3. 市卫生健康委, three weeks ago: five minutes late while the network was being upgraded.
+    outbreak = _late_incident(
+        users,
+        units["jc-wjw"],
+        "wjw",
+        _at(_day(now, 22), 9, 40),
+        5,
+        {
+            "title": "江城市一中学发生诺如病毒聚集性疫情",
+            "category": Category.HEALTH,
+            "subtype": "传染病",
+            "place": "江城市第一中学",
+            "summary": "该校两个班级出现呕吐腹泻学生23例，均为轻症，初步判断为诺如病毒感染。",
+            "measures": "疾控中心已采样送检，学校落实晨午检和消毒措施。",
+        },
+        "病例均已康复返校，未出现新发病例，疫情处置结束。",
+    )
+    # 4. 临河县: a missed candidate, withdrawn.
+    _withdrawn_missed(users, units, now)
+    # 5. 青山县, two days ago: a landslide reported 32 minutes late; explained, not decided.
+    landslide = _late_incident(
+        users,
+        units["jc-qsx"],
+        "qsx",
+        _at(_day(now, 2), 8, 50),
+        32,
+        {
+            "title": "青山县白石镇发生山体滑坡",
+            "category": Category.NATURAL,
+            "subtype": "地质灾害",
+            "place": "青山县白石镇石门村",
+            "summary": "石门村后山发生约2000立方米山体滑坡，掩埋村道30米，无人员伤亡。",
+            "measures": "已封闭村道，转移受威胁群众12户37人。",
+        },
+        "滑坡体已清理，村道恢复通行，监测点位已布设。",
+    )
+
+    leak_v, collapse_v = _violation_of(leak), _violation_of(collapse)
+    outbreak_v, landslide_v = _violation_of(outbreak), _violation_of(landslide)
+    _explain(
+        users["yjj_ld"],
+        leak_v,
+        "当日值班信息员在现场参与处置，书面报告审签延误。已调整值班安排。",
+        _at(_day(now, 35), 10),
+    )
+    _explain(
+        users["wjw_xxy"],
+        outbreak_v,
+        "当日上午市电子政务外网升级，系统无法登录，已先行电话报告值班室。",
+        _at(_day(now, 22), 14),
+    )
+    _explain(
+        users["qsx_xxy"],
+        landslide_v,
+        "滑坡点位于山区，现场无通信信号，信息员返回镇政府后才完成书面报告。",
+        _at(_day(now, 1), 9, 30),
+    )
+    _decide(chief, leak_v, rules.CONFIRM, "书面报告迟报48分钟，情况属实。", _at(_day(now, 33), 16))
+    _decide(chief, collapse_v, rules.CONFIRM, "迟报25分钟，情况属实。", _at(_day(now, 27), 11))
+    _decide(
+        chief,
+        outbreak_v,
+        rules.WAIVE,
+        "经核实，当日电子政务外网升级导致系统无法登录，且已先行电话报告，免予认定。",
+        _at(_day(now, 21), 9),
+    )
+
+    # The city's notice naming the two confirmed late reports.
+    issued_on = _day(now, 20)
+    draft = accountability.do_draft_notice(
+        chief, [leak_v.pk, collapse_v.pk], send_to_all=True, today=issued_on
+    )
+    notice = accountability.do_issue_notice(chief, draft.pk, issued_on, now=_at(issued_on, 16))
+    # The province's notice, received a week later, naming 市应急管理局.
+    province_on = _day(now, 13)
+    province = accountability.do_record_province_notice(
+        chief,
+        accountability.ProvinceNotice(
+            doc_number=f"省委办通〔{province_on.year}〕12号",
+            issued_on=province_on,
+            title="关于近期部分地区和单位迟报突发事件信息情况的通报",
+            body=(
+                "近期，江城市应急管理局在江城化工园区储罐泄漏事件中迟报书面信息48分钟。"
+                "\n各地各单位要引以为戒，严格执行突发事件信息报告制度。"
+            ),
+            issuing_office="中共省委办公厅",
+            units=[units["jc-yjj"]],
+            violation_ids=[leak_v.pk],
+        ),
+        now=_at(province_on, 15),
+    )
+    return (
+        f"5 violations (2 confirmed, 1 waived, 1 withdrawn, 1 pending with an explanation), "
+        f"notices {notice.doc_number} and {province.doc_number}"
+    )
