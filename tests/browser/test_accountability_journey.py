@@ -4,25 +4,29 @@ The deadline engine found unit A's written report late: a pending violation. The
 on a phone, files an explanation; the section chief reads it and confirms the violation as
 serious, compiles a city notice from it, issues it (it takes 〔year〕1号) and takes the .docx;
 the province's notice naming the same violation is recorded; the officer finds the notice in
-the inbox and sees the unit disqualified on its eligibility page.
+the inbox and sees the unit disqualified on its eligibility page. On the annual ranking, unit A
+first held its class's 一等奖 on points; disqualified, it keeps its place, marked, and the
+award passes to unit B.
 
 The accountability screens are located by their forms and links, not by their wording, so the
 test holds in either language; the data (unit names, numbers, dates) is what it checks.
 """
 
 import re
+from datetime import timedelta
 from io import BytesIO
 
 import pytest
 from django.utils import timezone
 from docx import Document
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from accountability.models import CriticismNotice, Explanation, Violation, ViolationStatus
 from accountability.queries import disqualified_unit_ids
 from org.models import UnitKind, UnitLevel, User
 from tests.accountability.accountability_helpers import late_report
 from tests.factories import make_unit
+from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.browser
 
@@ -51,8 +55,22 @@ def log_out(page: Page) -> None:
     expect(page.get_by_role("heading", name="登录信报")).to_be_visible()
 
 
+def ranking_row(page: Page, unit_id: int | None) -> Locator:
+    """The unit's row on the annual ranking, after the chief rebuilds the ledger there."""
+    year = timezone.localdate().year
+    page.goto(f"/scoring/?year={year}&period=")
+    page.locator("form[action='/scoring/rebuild/'] button").click()
+    return page.locator(f"table.ranking tr[data-unit='{unit_id}']")
+
+
 def test_a_late_report_costs_the_unit_its_eligibility(
-    new_page, page: Page, officer_a: User, head_a: User, chief: User
+    new_page,
+    page: Page,
+    officer_a: User,
+    head_a: User,
+    officer_b: User,
+    chief: User,
+    province_bulletin,
 ) -> None:
     officer, chief = _persona(officer_a, "王丽"), _persona(chief, "刘建国")
     make_unit(
@@ -65,6 +83,15 @@ def test_a_late_report_costs_the_unit_its_eligibility(
     incident = late_report(officer_a, head_a, late_by=16)
     violation = Violation.objects.get()
     today = timezone.localdate()
+    # Both units in the first class; A has seven provincial adoptions this year, B one.
+    since = today.replace(day=1)
+    assert officer_a.unit is not None and officer_b.unit is not None
+    assign(officer_a.unit, "一类", since)
+    assign(officer_b.unit, "一类", since)
+    now = timezone.now()
+    for hours in range(1, 8):
+        adopted(officer_a, province_bulletin, now - timedelta(hours=hours))
+    adopted(officer_b, province_bulletin, now - timedelta(hours=1))
 
     # The officer, on a phone, finds the pending violation in the unit's list and explains.
     phone = new_page(**PHONE)
@@ -84,6 +111,11 @@ def test_a_late_report_costs_the_unit_its_eligibility(
 
     # The chief reads the explanation and confirms the violation as serious.
     log_in(page, chief)
+    row_a = ranking_row(page, officer_a.unit_id)
+    expect(row_a.locator(".tag.award")).to_have_text("一等奖")
+    expect(
+        page.locator(f"table.ranking tr[data-unit='{officer_b.unit_id}'] .tag.award")
+    ).to_have_text("二等奖")
     page.goto("/accountability/?status=pending")
     page.locator("table.violations").get_by_role("link", name=incident.title).click()
     expect(page.locator("#explanations")).to_contain_text(EXPLANATION)
@@ -130,6 +162,17 @@ def test_a_late_report_costs_the_unit_its_eligibility(
     first = page.locator("table.eligibility tbody tr").first
     expect(first).to_contain_text("甲区委办公室")
     expect(first.locator(".verdict-out")).to_be_visible()
+
+    # On the annual ranking A keeps its place, marked disqualified; the award passes to B.
+    row_a = ranking_row(page, officer_a.unit_id)
+    expect(row_a).to_have_class(re.compile(r"\bexcluded\b"))
+    expect(row_a.locator(".tag.award")).to_have_count(0)
+    expect(row_a.locator(".tag.warn")).to_have_text("已取消评先资格")
+    rows = page.locator("table.ranking tbody tr")
+    expect(rows.first).to_have_attribute("data-unit", str(officer_a.unit_id))
+    expect(
+        page.locator(f"table.ranking tr[data-unit='{officer_b.unit_id}'] .tag.award")
+    ).to_have_text("一等奖")
     log_out(page)
 
     # The officer finds both notices in the inbox and the verdict on the unit's page.
