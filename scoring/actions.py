@@ -23,6 +23,7 @@ from scoring.models import (
     RuleKind,
     ScoreEntry,
     ScoreRule,
+    ScoreTotal,
     UnitClass,
 )
 
@@ -82,6 +83,23 @@ def _store(lines: list[rules.Line], rule_ids: dict[str, int]) -> None:
                 cursor.executemany(sql, batch)
 
 
+def _totals(lines: list[rules.Line], rule_ids: dict[str, int]) -> list[ScoreTotal]:
+    """The lines summed per year, month, unit and rule."""
+    sums: dict[tuple[int, int, int, int], list[Any]] = {}
+    for line in lines:
+        key = (line.on.year, line.on.month, line.unit, rule_ids[line.rule])
+        acc = sums.get(key)
+        if acc is None:
+            sums[key] = [line.points, 1]
+        else:
+            acc[0] += line.points
+            acc[1] += 1
+    return [
+        ScoreTotal(year=y, month=m, unit_id=u, rule_id=r, points=points, entries=n)
+        for (y, m, u, r), (points, n) in sorted(sums.items())
+    ]
+
+
 def rebuild(
     year: int | None = None, as_of: datetime | None = None, actor: User | None = None
 ) -> RebuildResult:
@@ -96,7 +114,11 @@ def rebuild(
     with transaction.atomic():
         stale = ScoreEntry.objects.all() if year is None else ScoreEntry.objects.filter(year=year)
         deleted, _ = stale.delete()  # nothing refers to entries: one DELETE statement
+        (
+            ScoreTotal.objects.all() if year is None else ScoreTotal.objects.filter(year=year)
+        ).delete()
         _store(lines, rule_ids)
+        ScoreTotal.objects.bulk_create(_totals(lines, rule_ids), batch_size=INSERT_BATCH)
         record(
             actor,
             "ledger_rebuilt",

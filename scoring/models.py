@@ -128,6 +128,31 @@ class ScoreEntry(models.Model):
         return f"{self.unit_id} {self.points} ({self.rule_id})"
 
 
+class ScoreTotal(models.Model):
+    """The ledger summed per unit, month and rule: what rankings read.
+
+    Written by `scoring.actions.rebuild` in the same transaction as the entries it sums (the
+    ledger has no other writer), so it never disagrees with them; a year of a million entries
+    is a few thousand totals, and a ranking reads those instead of the million."""
+
+    year = models.PositiveSmallIntegerField()
+    month = models.PositiveSmallIntegerField()
+    unit = models.ForeignKey(Unit, on_delete=models.CASCADE, related_name="+")
+    rule = models.ForeignKey(ScoreRule, on_delete=models.CASCADE, related_name="+")
+    points = models.DecimalField(max_digits=12, decimal_places=2)
+    entries = models.PositiveIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["year", "month", "unit", "rule"], name="score_total_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year}-{self.month} {self.unit_id} {self.rule_id}: {self.points}"
+
+
 class UnitClass(models.Model):
     """A class of reporting units (一类/二类/…): ranked together, with one monthly quota."""
 

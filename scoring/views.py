@@ -73,6 +73,10 @@ def board(request: AuthedRequest) -> HttpResponse:
             "ranked": any(board.places for board in boards),
             "year_over": queries.year_is_over(period.year),
             "tie_rule": exports.tie_rule(),
+            # A thousand rows: the unit links are built from one reversed URL, not reversed
+            # once per row.
+            "unit_base": reverse("scoring:unit", args=[0]).removesuffix("0/"),
+            "querystring": period.querystring(),
             "may_rebuild": request.user.can(Capability.EDIT_DEADLINES),
         },
     )

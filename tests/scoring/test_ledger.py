@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.db.models import Count, Sum
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -14,7 +15,7 @@ from audit.models import AuditEntry
 from bulletins import actions as bulletins
 from bulletins.models import AdoptionLevel
 from scoring.actions import load_facts, rebuild
-from scoring.models import ScoreEntry, ScoreRule
+from scoring.models import ScoreEntry, ScoreRule, ScoreTotal
 from submissions.models import ItemState
 from tests.bulletins.editorial_helpers import (
     answer,
@@ -297,3 +298,29 @@ def test_the_rebuild_takes_a_fixed_number_of_queries(busy_year, officer_a, city_
     with CaptureQueriesContext(connection) as larger:
         rebuild(2026, as_of=LATER)
     assert len(larger.captured_queries) == len(small.captured_queries)
+
+
+def _summed_entries() -> list[tuple[int, int, int, int, Decimal, int]]:
+    return sorted(
+        (row["year"], row["month"], row["unit_id"], row["rule_id"], row["points"], row["n"])
+        for row in ScoreEntry.objects.order_by()
+        .values("year", "month", "unit_id", "rule_id")
+        .annotate(points=Sum("points"), n=Count("pk"))
+    )
+
+
+def _totals() -> list[tuple[int, int, int, int, Decimal, int]]:
+    return sorted(
+        ScoreTotal.objects.values_list("year", "month", "unit_id", "rule_id", "points", "entries")
+    )
+
+
+def test_the_totals_the_rankings_read_are_the_ledger_summed(busy_year, officer_a, city_daily):
+    adopted(officer_a, city_daily, local("2025-12-15 10:00"))
+    rebuild(None, as_of=LATER)
+    assert _totals() == _summed_entries() and len(_totals()) > 5
+    # A new fact and a rebuild of one year: that year's totals follow, the other's stay.
+    adopted(officer_a, city_daily, local("2026-06-15 10:00"))
+    rebuild(2026, as_of=LATER)
+    assert _totals() == _summed_entries()
+    assert {year for year, *_ in _totals()} == {2025, 2026}
