@@ -116,7 +116,8 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) ->
 
 @pytest.fixture
 def seeded(transactional_db: Any) -> None:
-    """What the migrations seed (the official calendar, the deadline table), seeded again.
+    """What the migrations seed (the official calendar, the deadline table, the point table,
+    unit classes and awards, the eligibility rule, notice and archive policies), seeded again.
 
     Live-server tests are transactional: each ends by flushing every table, so the next one
     would start without the calendar (every page then warns that the year is missing) or the
@@ -125,6 +126,14 @@ def seeded(transactional_db: Any) -> None:
 
     import_module("org.migrations.0003_seed_calendar").seed(apps, None)
     import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
+    for migration in (
+        "scoring.migrations.0002_seed_rules",
+        "scoring.migrations.0004_seed_penalties_classes_awards",
+        "accountability.migrations.0002_seed_rule",
+        "accountability.migrations.0004_seed_notice_policy_and_candidates",
+        "submissions.migrations.0004_seed_archive_policy",
+    ):
+        import_module(migration).seed(apps, None)
 
 
 @pytest.fixture
