@@ -19,6 +19,7 @@ venv: $(STAMP)
 
 run: venv
 	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py reindex --if-needed
 	$(BIN)/python manage.py seed_demo
 	$(BIN)/python manage.py collectstatic --noinput -v0
 	@echo
@@ -40,6 +41,7 @@ pytest: venv
 test: lint typecheck pytest
 
 bench: venv
+	$(BIN)/python -m pip install -q --disable-pip-version-check -e '.[dev,bench]'
 	$(BIN)/python -m bench
 
 # Developers: extract new UI strings and compile the translations.

@@ -11,6 +11,14 @@ from notify.queries import inbox_label
 from org.models import User
 from org.roles import Capability
 
+# Whoever reads reported content searches it; the three administrators never do.
+SEARCHERS = (
+    Capability.WRITE_ITEMS,
+    Capability.SIGN_OFF,
+    Capability.READ_SUBMITTED,
+    Capability.READ_ADOPTED,
+)
+
 
 @dataclass(frozen=True)
 class NavLink:
@@ -43,10 +51,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(
             NavLink(_("Our points"), reverse("scoring:unit", args=[user.unit_id]), "scoring")
         )
-    if user.can(Capability.READ_SUBMITTED) or user.can(Capability.READ_ADOPTED):
-        links.append(NavLink(_("Early signs"), reverse("insight:trends"), "insight"))
-        links.append(NavLink(_("Typical cases"), reverse("insight:typical"), "typical"))
-        links.append(NavLink(_("Archive quality"), reverse("insight:report"), "quality"))
+    if any(user.can(c) for c in SEARCHERS):
+        # The search, with the analysis pages (early signs, typical cases, quality) as tabs.
+        links.append(NavLink(_("Information database"), reverse("archive:search"), "archive"))
     if instruction_seat(user):
         links.append(NavLink(_("Instructions"), reverse("bulletins:instructions"), "instructions"))
     if solicitation_seat(user):

@@ -1084,6 +1084,9 @@ def load_demo(progress: Progress = print) -> LoadResult:
         from xinbao.core.demo_scoring import load_scoring
 
         progress(f"Scoring: {load_scoring(units, started)}")
+        from xinbao.core.demo_archive import load_archive
+
+        progress(f"Information database: {load_archive(users)}")
         record(
             None,
             "demo_loaded",

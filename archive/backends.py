@@ -1,0 +1,315 @@
+"""Where the index lives: SQLite FTS5 (the embedded default) or PostgreSQL (tsvector + GIN).
+
+Both answer the same questions about the same tokens, so they return the same documents:
+
+- SQLite: a contentless FTS5 table whose row id is `Document.id`; a term is an FTS5 phrase of
+  its bigrams (or its unigram) within the title or the body columns — exact by construction.
+  Newest first walks the row ids downwards and stops after one page.
+- PostgreSQL: the document row carries a `tsvector` of its distinct tokens (GIN-indexed) and
+  the normalised text; the tokens find candidates and `strpos` on the text decides, so a term
+  matches exactly where it occurs as a substring, as on SQLite.
+
+`Plan` is the backend-neutral form of a search: terms, excluded terms, groups of tokens of
+which at least one must be present (grants, filters), a row id range, and optionally a ranking
+tier below which no term may fall.
+"""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import connection
+
+from archive import rules
+
+FTS = "archive_fts"
+VOCAB = "archive_fts_vocab"
+DOCS = "archive_document"
+
+
+# (row id, normalised title, normalised body, meta tokens, average length for the tiers)
+Entry = tuple[int, str, str, list[str], float]
+
+
+@dataclass(frozen=True)
+class Plan:
+    terms: tuple[str, ...] = ()
+    excluded: tuple[str, ...] = ()
+    groups: tuple[tuple[str, ...], ...] = ()  # each: at least one token; all groups ANDed
+    id_min: int | None = None
+    id_max: int | None = None
+    ids: tuple[int, ...] | None = None  # only among these documents
+    tier: int = 0  # > 0: some term at this ranking tier or above
+    tier_terms: tuple[str, ...] | None = None  # the terms that count for `tier` (None: all)
+
+
+def _quote(token: str) -> str:
+    return f'"{token}"'
+
+
+def _fts_term(term: str) -> str:
+    grams = rules.term_grams(term)
+    cols = "{u}" if len(term) == 1 else "{t2 b2}"
+    return f'{cols} : "{" ".join(grams)}"'
+
+
+def _tier_any(term: str, tier: int, quote: Callable[[str], str], or_: str, and_: str) -> str:
+    """At `tier` or above for every gram of the term (a phrase can only be as strong as its
+    weakest bigram)."""
+    per_gram = []
+    for g in dict.fromkeys(rules.term_grams(term)):
+        tokens = [quote(rules.tier_token(j, g)) for j in range(tier, len(rules.TIERS))]
+        per_gram.append("(" + or_.join(tokens) + ")")
+    return "(" + and_.join(per_gram) + ")"
+
+
+def _tier_terms(plan: Plan) -> tuple[str, ...]:
+    return plan.terms if plan.tier_terms is None else plan.tier_terms
+
+
+class SqliteIndex:
+    vendor = "sqlite"
+
+    # --- schema ------------------------------------------------------------------------------
+    @staticmethod
+    def create_sql() -> list[str]:
+        return [
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(t2, b2, u, m,"
+            " content='', tokenize='ascii', detail='full', columnsize=0)",
+            f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab({FTS}, 'row')",
+        ]
+
+    @staticmethod
+    def drop_sql() -> list[str]:
+        return [f"DROP TABLE IF EXISTS {VOCAB}", f"DROP TABLE IF EXISTS {FTS}"]
+
+    def reset(self) -> None:
+        with connection.cursor() as cursor:
+            for sql in self.drop_sql() + self.create_sql():
+                cursor.execute(sql)
+            cursor.execute(f"DELETE FROM {DOCS}")
+
+    # --- writes ------------------------------------------------------------------------------
+    @staticmethod
+    def _columns(row: "Entry") -> tuple[int, str, str, str, str]:
+        rid, title, body, meta, avg = row
+        t2, b2, chars, tiers = rules.index_tokens(title, body, avg)
+        return rid, " ".join(t2), " ".join(b2), " ".join(chars), " ".join(meta + tiers)
+
+    def add(self, rows: Sequence["Entry"]) -> None:
+        """The index entries of documents whose rows the caller writes."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS} (rowid, t2, b2, u, m) VALUES (%s, %s, %s, %s, %s)",
+                [self._columns(row) for row in rows],
+            )
+
+    def remove(self, rows: Sequence["Entry"]) -> None:
+        """A contentless table forgets a row only when told exactly what it held."""
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"INSERT INTO {FTS} ({FTS}, rowid, t2, b2, u, m)"
+                " VALUES ('delete', %s, %s, %s, %s, %s)",
+                [self._columns(row) for row in rows],
+            )
+
+    def bulk_mode(self, on: bool) -> None:
+        """A rebuild buffers more in memory before writing a segment."""
+        size = 64 * 1024 * 1024 if on else 1024 * 1024
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('hashsize', %s)", [size])
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+
+    # --- reads -------------------------------------------------------------------------------
+    def _where(self, plan: Plan) -> tuple[str, list[Any]]:
+        parts = [_fts_term(t) for t in plan.terms]
+        parts += ["(" + " OR ".join(_quote(x) for x in group) + ")" for group in plan.groups]
+        if plan.tier:
+            tiers = [_tier_any(t, plan.tier, _quote, " OR ", " AND ") for t in _tier_terms(plan)]
+            parts.append("(" + " OR ".join(tiers) + ")")
+        if not parts:
+            parts.append(_quote(rules_everything()))
+        expr = " AND ".join(parts)
+        if plan.excluded:
+            expr = f"({expr}) NOT ({' OR '.join(_fts_term(t) for t in plan.excluded)})"
+        sql = f"{FTS} MATCH %s"
+        params: list[Any] = [expr]
+        if plan.id_min is not None:
+            sql += " AND rowid >= %s"
+            params.append(plan.id_min)
+        if plan.id_max is not None:
+            sql += " AND rowid <= %s"
+            params.append(plan.id_max)
+        if plan.ids is not None:
+            sql += f" AND rowid IN ({', '.join(['%s'] * len(plan.ids)) or 'NULL'})"
+            params += list(plan.ids)
+        return sql, params
+
+    def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
+        where, params = self._where(plan)
+        sql = f"SELECT rowid FROM {FTS} WHERE {where} ORDER BY rowid DESC"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+
+    def count(self, plan: Plan) -> int:
+        where, params = self._where(plan)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {where}", params)
+            return int(cursor.fetchone()[0])
+
+    def metas(self, plan: Plan) -> list[tuple[int, str]]:
+        """Every match's id and meta tokens, newest first."""
+        where, params = self._where(plan)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT id, meta FROM {DOCS} WHERE id IN (SELECT rowid FROM {FTS} WHERE {where})"
+                " ORDER BY id DESC",
+                params,
+            )
+            return list(cursor.fetchall())
+
+    def df(self, tokens: Sequence[str]) -> dict[str, int]:
+        if not tokens:
+            return {}
+        marks = ", ".join(["%s"] * len(tokens))
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT term, doc FROM {VOCAB} WHERE term IN ({marks})", list(tokens))
+            found = dict(cursor.fetchall())
+        return {t: int(found.get(t, 0)) for t in tokens}
+
+
+def rules_everything() -> str:
+    from archive.visibility import EVERYTHING
+
+    return EVERYTHING
+
+
+class PostgresIndex:
+    vendor = "postgresql"
+
+    @staticmethod
+    def create_sql() -> list[str]:
+        return [
+            f"ALTER TABLE {DOCS} ADD COLUMN IF NOT EXISTS tokens tsvector",
+            f"CREATE INDEX IF NOT EXISTS archive_document_tokens ON {DOCS} USING gin (tokens)",
+        ]
+
+    @staticmethod
+    def drop_sql() -> list[str]:
+        return [
+            "DROP INDEX IF EXISTS archive_document_tokens",
+            f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS tokens",
+        ]
+
+    def reset(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {DOCS}")
+
+    def add(self, rows: Sequence["Entry"]) -> None:
+        values = []
+        for rid, title, body, meta, avg in rows:
+            words: set[str] = set(meta)
+            for tokens in rules.index_tokens(title, body, avg):
+                words.update(tokens)
+            values.append((sorted(words), rid))
+        with connection.cursor() as cursor:
+            cursor.executemany(
+                f"UPDATE {DOCS} SET tokens = array_to_tsvector(%s::text[]) WHERE id = %s",
+                values,
+            )
+
+    def remove(self, rows: Sequence["Entry"]) -> None:
+        """The tokens live on the document row, which the caller deletes."""
+
+    def bulk_mode(self, on: bool) -> None:
+        """Nothing to tune."""
+
+    def optimize(self) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"ANALYZE {DOCS}"
+            )  # statistics for the planner; VACUUM cannot run in a transaction
+
+    @staticmethod
+    def _lexeme(token: str) -> str:
+        return f"'{token}'"
+
+    def _where(self, plan: Plan) -> tuple[str, list[Any]]:
+        ands: list[str] = []
+        for term in plan.terms:
+            ands += [self._lexeme(g) for g in dict.fromkeys(rules.term_grams(term))]
+        for group in plan.groups:
+            ands.append("(" + " | ".join(self._lexeme(x) for x in group) + ")")
+        if plan.tier:
+            tiers = [_tier_any(t, plan.tier, self._lexeme, " | ", " & ") for t in _tier_terms(plan)]
+            ands.append("(" + " | ".join(tiers) + ")")
+        if not ands:
+            ands.append(self._lexeme(rules_everything()))
+        sql = "tokens @@ %s::tsquery"
+        params: list[Any] = [" & ".join(ands)]
+        for term in plan.terms:
+            sql += " AND strpos(norm, %s) > 0"
+            params.append(term)
+        for term in plan.excluded:
+            sql += " AND strpos(norm, %s) = 0"
+            params.append(term)
+        if plan.id_min is not None:
+            sql += " AND id >= %s"
+            params.append(plan.id_min)
+        if plan.id_max is not None:
+            sql += " AND id <= %s"
+            params.append(plan.id_max)
+        if plan.ids is not None:
+            sql += " AND id = ANY(%s)"
+            params.append(list(plan.ids))
+        return sql, params
+
+    def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
+        where, params = self._where(plan)
+        sql = f"SELECT id FROM {DOCS} WHERE {where} ORDER BY id DESC"
+        if limit is not None:
+            sql += " LIMIT %s OFFSET %s"
+            params += [limit, offset]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return [r[0] for r in cursor.fetchall()]
+
+    def count(self, plan: Plan) -> int:
+        where, params = self._where(plan)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {DOCS} WHERE {where}", params)
+            return int(cursor.fetchone()[0])
+
+    def metas(self, plan: Plan) -> list[tuple[int, str]]:
+        """Every match's id and meta tokens, newest first."""
+        where, params = self._where(plan)
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT id, meta FROM {DOCS} WHERE {where} ORDER BY id DESC", params)
+            return list(cursor.fetchall())
+
+    def df(self, tokens: Sequence[str]) -> dict[str, int]:
+        out = {}
+        with connection.cursor() as cursor:
+            for token in tokens:
+                cursor.execute(
+                    f"SELECT count(*) FROM {DOCS} WHERE tokens @@ %s::tsquery",
+                    [self._lexeme(token)],
+                )
+                out[token] = int(cursor.fetchone()[0])
+        return out
+
+
+Index = SqliteIndex | PostgresIndex
+
+
+def current() -> Index:
+    if connection.vendor == "postgresql":
+        return PostgresIndex()
+    return SqliteIndex()

@@ -1,0 +1,303 @@
+"""Keeping the index equal to the data: the outbox drain and the full rebuild.
+
+`drain()` takes the outbox rows the source triggers wrote, rebuilds those documents from the
+sources and replaces their index entries — in one transaction that also deletes the outbox rows
+it handled, so a crash at any point leaves either the old state with its outbox rows or the new
+state without them. On PostgreSQL drains are serialised by a transaction-scoped advisory lock;
+on SQLite the write lock does that. Search calls `drain()` first whenever the outbox is not
+empty, and the worker loop drains in the background.
+
+A document's id is its date in seconds times 64 plus a free slot, so the index's row order is
+date order and "newest first" never sorts.
+"""
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from datetime import datetime
+
+from django.db import connection, transaction
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.utils import timezone
+
+from archive import backends, documents, rules
+from archive.documents import DocData
+from archive.models import DocKind, Document, IndexState, Pending
+
+SLOTS = 64
+_DRAIN_LOCK = 0x61726368  # "arch"
+BATCH = 500
+
+Progress = Callable[[int, int], None]
+
+
+def id_floor(moment: datetime) -> int:
+    return math.floor(moment.timestamp()) * SLOTS
+
+
+def id_ceiling(moment: datetime) -> int:
+    return math.floor(moment.timestamp()) * SLOTS + SLOTS - 1
+
+
+def moment_of(doc_id: int) -> datetime:
+    return datetime.fromtimestamp(doc_id // SLOTS, tz=timezone.get_current_timezone())
+
+
+def state() -> IndexState:
+    found = IndexState.objects.filter(pk=1).first()
+    if found is None:
+        found, _created = IndexState.objects.get_or_create(pk=1, defaults={"version": ""})
+    return found
+
+
+def _free_id(moment: datetime, taken: set[int]) -> int:
+    base = id_floor(moment)
+    while True:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT id FROM archive_document WHERE id >= %s AND id < %s", [base, base + SLOTS]
+            )
+            used = {r[0] for r in cursor.fetchall()}
+        for candidate in range(base, base + SLOTS):
+            if candidate not in used and candidate not in taken:
+                taken.add(candidate)
+                return candidate
+        base += SLOTS  # 64 documents in one second: the next second holds the rest
+
+
+def _entry(doc: Document) -> backends.Entry:
+    title, body = split_norm(doc.norm)
+    return doc.id, title, body, doc.meta.split(), doc.avg_length
+
+
+def split_norm(norm: str) -> tuple[str, str]:
+    """Document.norm holds the normalised title and body on two lines (normalised text has
+    no line breaks)."""
+    title, _nl, body = norm.partition("\n")
+    return title, body
+
+
+def _unchanged(old: Document, new: DocData) -> bool:
+    return (
+        old.title == new.title
+        and old.body == new.body
+        and old.meta == " ".join(new.meta)
+        and old.parent_id == new.parent_id
+        and old.unit_id == new.unit_id
+        and old.date == new.date
+    )
+
+
+def apply(docs: dict[str, DocData | None], fresh: bool = False) -> list[int]:
+    """Make the index hold exactly these documents (None: the source is gone). Returns the ids
+    of documents added or changed. `fresh`: the caller knows none of them is indexed yet."""
+    backend = backends.current()
+    st = state()
+    existing = {} if fresh else {d.key: d for d in Document.objects.filter(key__in=list(docs))}
+    gone: list[Document] = []
+    new: list[DocData] = []
+    for key, data in docs.items():
+        old = existing.get(key)
+        if data is None:
+            if old is not None:
+                gone.append(old)
+        elif old is None:
+            new.append(data)
+        elif not _unchanged(old, data):
+            gone.append(old)
+            new.append(data)
+    if gone:
+        backend.remove([_entry(d) for d in gone])
+        Document.objects.filter(id__in=[d.id for d in gone]).delete()
+    taken: set[int] = set()
+    rows = []
+    for data in new:
+        title, body = rules.normalise(data.title), rules.normalise(data.body)
+        rows.append(
+            Document(
+                id=_free_id(data.date, taken),
+                key=data.key,
+                kind=data.kind,
+                source_id=data.source_id,
+                parent_id=data.parent_id,
+                date=data.date,
+                title=data.title[:300],
+                body=data.body,
+                norm=f"{title}\n{body}",
+                meta=" ".join(data.meta),
+                unit_id=data.unit_id,
+                length=len(title) + len(body),
+                avg_length=st.avg_length,
+            )
+        )
+    if rows:
+        Document.objects.bulk_create(rows)
+        backend.add([_entry(d) for d in rows])
+    delta = len(rows) - len(gone)
+    if delta:
+        IndexState.objects.filter(pk=st.pk).update(doc_count=max(st.doc_count + delta, 0))
+    return [d.id for d in rows]
+
+
+def build(kind: str, ids: Iterable[int]) -> dict[str, DocData | None]:
+    ids = list(ids)
+    built = documents.BUILDERS[DocKind(kind)](ids)
+    return {f"{kind}:{i}": built.get(i) for i in ids}
+
+
+def _expand(pending: Sequence[tuple[str, int]]) -> dict[str, set[int]]:
+    """Outbox rows to the documents they affect."""
+    from bulletins.models import IssueEntry
+    from emergencies.models import IncidentReport
+
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for kind, source_id in pending:
+        wanted[kind].add(source_id)
+    if wanted.get("incident"):
+        reports = IncidentReport.objects.filter(incident_id__in=wanted["incident"])
+        wanted[DocKind.REPORT] |= set(reports.values_list("pk", flat=True))
+    if wanted.get("issue"):
+        entries = IssueEntry.objects.filter(issue_id__in=wanted.pop("issue"))
+        wanted[DocKind.ENTRY] |= set(entries.values_list("pk", flat=True))
+    if wanted.get("item"):
+        entries = IssueEntry.objects.filter(item_id__in=wanted["item"])
+        wanted[DocKind.ENTRY] |= set(entries.values_list("pk", flat=True))
+    return wanted
+
+
+def pending_exists() -> bool:
+    return Pending.objects.exists()
+
+
+def drain(limit: int = 2000, progress: Progress | None = None) -> int:
+    """Bring the index up to date with the outbox (at most `limit` rows per transaction).
+    Returns how many outbox rows were handled."""
+    from archive.subscriptions import announce
+
+    handled = 0
+    total = Pending.objects.count() if progress else 0
+    while True:
+        with transaction.atomic():
+            if connection.vendor == "postgresql":
+                with connection.cursor() as cursor:
+                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DRAIN_LOCK])
+            rows = list(
+                Pending.objects.order_by("pk").values_list("pk", "kind", "source_id")[:limit]
+            )
+            if not rows:
+                return handled
+            docs: dict[str, DocData | None] = {}
+            for kind, ids in _expand([(k, s) for _pk, k, s in rows]).items():
+                docs.update(build(kind, ids))
+            changed = apply(docs)
+            Pending.objects.filter(pk__in=[r[0] for r in rows]).delete()
+            if changed:
+                announce(changed)
+        handled += len(rows)
+        if progress:
+            progress(min(handled, total), max(total, handled))
+        if len(rows) < limit:
+            return handled
+
+
+def ensure_fresh() -> bool:
+    """Called before a search: an outbox row means a committed change the index lacks. Returns
+    whether the index is complete (False while a rebuild runs)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT version, EXISTS (SELECT 1 FROM archive_pending) FROM archive_indexstate"
+            " WHERE id = 1"
+        )
+        row = cursor.fetchone()
+    if row is None or row[1]:
+        drain()
+        return not needs_rebuild()
+    return bool(row[0] == rules.SCHEMA_VERSION)
+
+
+def _sample_average() -> float:
+    """The average normalised length ranking normalises against, from a sample of sources."""
+    total = 0
+    n = 0
+    for kind in DocKind:
+        count = documents.source_count(kind)
+        if not count:
+            continue
+        step = max(1, count // 2000)
+        ids = [i for batch in documents.id_batches(kind, 5000) for i in batch[::step]]
+        for data in build(kind, ids).values():
+            if data is not None:
+                total += len(rules.normalise(data.title)) + len(rules.normalise(data.body))
+                n += 1
+    return total / n if n else 500.0
+
+
+def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
+    """Throw the index away and build it again from the sources, in batches. Searches during
+    the rebuild are told the index is incomplete (the stored version says "building")."""
+    backend = backends.current()
+    with transaction.atomic():
+        backend.reset()
+        # Changes committed before now are read by the rebuild itself: their outbox rows can go
+        # when it is done (later ones stay for the drain).
+        covered = Pending.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+        st = state()
+        st.version = "building"
+        st.doc_count = 0
+        st.built_at = None
+        st.avg_length = _sample_average()
+        st.save()
+    total = sum(documents.source_count(k) for k in DocKind)
+    done = 0
+    if progress:
+        progress(0, total)
+    backend.bulk_mode(True)
+    for kind in DocKind:
+        for chunk in documents.id_batches(kind, batch):
+            done += _index_batch(kind, chunk)
+            if progress:
+                progress(done, total)
+    backend.bulk_mode(False)
+    with transaction.atomic():
+        if connection.vendor == "sqlite":
+            backend.optimize()
+        count = Document.objects.count()
+        IndexState.objects.filter(pk=1).update(
+            version=rules.SCHEMA_VERSION, doc_count=count, built_at=timezone.now()
+        )
+        Pending.objects.filter(pk__lte=covered).delete()
+    if connection.vendor == "postgresql":
+        backend.optimize()
+    elif not connection.in_atomic_block:
+        with connection.cursor() as cursor:  # give the write-ahead log's space back
+            cursor.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return count
+
+
+def _index_batch(kind: str, ids: list[int]) -> int:
+    with transaction.atomic():
+        apply(build(kind, ids))
+    return len(ids)
+
+
+def needs_rebuild() -> bool:
+    return state().version != rules.SCHEMA_VERSION
+
+
+def after_flush(connection: BaseDatabaseWrapper) -> None:
+    """`manage.py flush` (and every transactional test) empties the model tables but not the
+    full-text table beside them, and removes the index's state row: start from an empty
+    index that knows it is complete when the sources are empty too."""
+    from django.db import router
+
+    if IndexState.objects.using(connection.alias).exists():
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM archive_document LIMIT 1")
+        if cursor.fetchone() is not None:
+            return
+    if connection.alias != router.db_for_write(Document):
+        return
+    backends.current().reset()
+    empty = all(documents.source_count(k) == 0 for k in DocKind)
+    IndexState.objects.create(pk=1, version=rules.SCHEMA_VERSION if empty else "")

@@ -1,0 +1,486 @@
+"""The search face of the information database. The public API:
+
+    search(who, query, filters=Filters(), sort="newest", page=1, per_page=20) -> Result
+    count(who, query, filters=Filters()) -> int
+    matching_ids(who, query, filters=Filters()) -> list[int]   # Document ids, newest first
+    facets(who, query, filters=Filters()) -> Facets
+
+`who` is a `org.User` (their visibility rules apply) or `Grants.everything()` (the operator's
+view of the command line). `query` is the raw text ("火灾 -演练 \"城南 区\"") or a parsed
+`rules.Query`. Every call first brings the index up to date with committed data.
+"""
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from functools import cached_property, lru_cache
+from typing import Any
+
+from django.db import connection
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.safestring import SafeString
+
+from archive import backends, documents, highlight, index, rules
+from archive.backends import Plan
+from archive.models import DocKind, Document, SortOrder
+from archive.visibility import Grants, grants_for
+from org.models import User
+
+MAX_PAGE = 50
+SCORE_ALL = 300  # up to this many matches are ranked by reading them all
+# Terms weighing less than this share of the heaviest term's idf do not bring in tier
+# candidates of their own: their whole weight counts in the bound instead.
+LIGHT_TERM = 0.25
+PER_PAGE = 20
+
+Who = User | Grants
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Narrowing by facet values (any of the values of one facet; all facets together) and by
+    date (inclusive, local days)."""
+
+    kinds: tuple[str, ...] = ()
+    units: tuple[int, ...] = ()
+    categories: tuple[str, ...] = ()
+    levels: tuple[str, ...] = ()
+    adoption: tuple[str, ...] = ()
+    tags: tuple[int, ...] = ()
+    verification: tuple[str, ...] = ()
+    date_from: date | None = None
+    date_to: date | None = None
+
+    FACETS = (
+        ("kinds", documents.KIND),
+        ("units", documents.UNIT),
+        ("categories", documents.CATEGORY),
+        ("levels", documents.LEVEL),
+        ("adoption", documents.ADOPTION),
+        ("tags", documents.TAG),
+        ("verification", documents.VERIFIED),
+    )
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        out = []
+        for name, prefix in self.FACETS:
+            values = getattr(self, name)
+            if values:
+                out.append(tuple(prefix + str(v) for v in values))
+        return tuple(out)
+
+    def id_range(self) -> tuple[int | None, int | None]:
+        low = high = None
+        if self.date_from:
+            low = index.id_floor(timezone.make_aware(datetime.combine(self.date_from, time.min)))
+        if self.date_to:
+            end = timezone.make_aware(datetime.combine(self.date_to + timedelta(days=1), time.min))
+            high = index.id_floor(end) - 1
+        return low, high
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            name: list(getattr(self, name)) for name, _p in self.FACETS if getattr(self, name)
+        }
+        if self.date_from:
+            out["date_from"] = self.date_from.isoformat()
+        if self.date_to:
+            out["date_to"] = self.date_to.isoformat()
+        return out
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Filters":
+        def ints(key: str) -> tuple[int, ...]:
+            return tuple(int(x) for x in data.get(key, ()) if str(x).isdigit())
+
+        def strs(key: str) -> tuple[str, ...]:
+            return tuple(str(x) for x in data.get(key, ()) if str(x).isalnum())
+
+        def day(key: str) -> date | None:
+            try:
+                return date.fromisoformat(data[key]) if data.get(key) else None
+            except (TypeError, ValueError):
+                return None
+
+        return cls(
+            kinds=strs("kinds"),
+            units=ints("units"),
+            categories=strs("categories"),
+            levels=strs("levels"),
+            adoption=strs("adoption"),
+            tags=ints("tags"),
+            verification=strs("verification"),
+            date_from=day("date_from"),
+            date_to=day("date_to"),
+        )
+
+    @property
+    def active(self) -> bool:
+        return bool(self.groups() or self.date_from or self.date_to)
+
+
+def _grants(who: Who) -> Grants:
+    return who if isinstance(who, Grants) else grants_for(who)
+
+
+def _query(query: str | rules.Query) -> rules.Query:
+    return query if isinstance(query, rules.Query) else rules.parse(query)
+
+
+def plan_for(grants: Grants, query: rules.Query, filters: Filters, **extra: Any) -> Plan:
+    low, high = filters.id_range()
+    return Plan(
+        terms=query.terms,
+        excluded=query.excluded,
+        groups=(tuple(sorted(grants.tokens)), *filters.groups()),
+        id_min=low,
+        id_max=high,
+        **extra,
+    )
+
+
+@dataclass
+class Hit:
+    doc: Document
+    title: SafeString
+    snippet: SafeString
+    url: str
+    score: float | None = None
+
+    @property
+    def kind_label(self) -> str:
+        return str(DocKind(self.doc.kind).label)
+
+
+_URL_NAMES = {
+    DocKind.ITEM: "submissions:detail",
+    DocKind.INCIDENT: "emergencies:detail",
+    DocKind.REPORT: "emergencies:detail",
+    DocKind.ENTRY: "bulletins:issue",
+    DocKind.NOTICE: "accountability:notice",
+}
+_MARK = 987654321
+
+
+@lru_cache(maxsize=16)
+def _url_pattern(name: str) -> str:
+    """The view's path with a marker for the id (reverse() per hit costs more than the rest of
+    a result page)."""
+    try:
+        return reverse(name, args=[_MARK])
+    except NoReverseMatch:  # a source app without a page for it
+        return ""
+
+
+def url_for(doc: Document) -> str:
+    by_parent = doc.kind in (DocKind.REPORT, DocKind.ENTRY)
+    pattern = _url_pattern(_URL_NAMES[DocKind(doc.kind)])
+    if not pattern:
+        return ""
+    url = pattern.replace(str(_MARK), str(doc.parent_id if by_parent else doc.source_id))
+    if doc.kind == DocKind.REPORT:
+        url += f"#report-{doc.source_id}"
+    elif doc.kind == DocKind.ENTRY:
+        url += f"#entry-{doc.source_id}"
+    return url
+
+
+@dataclass
+class Result:
+    query: rules.Query
+    filters: Filters
+    sort: str
+    page: int
+    per_page: int
+    hits: list[Hit]
+    has_next: bool
+    plan: Plan
+    incomplete: bool = False  # the index is being rebuilt
+
+    @cached_property
+    def total(self) -> int:
+        """Counted on first use: the page itself does not need it."""
+        return backends.current().count(self.plan)
+
+    @property
+    def ids(self) -> list[int]:
+        return [h.doc.pk for h in self.hits]
+
+
+def _texts(ids: Sequence[int]) -> dict[int, tuple[str, str, float]]:
+    out: dict[int, tuple[str, str, float]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, norm, avg_length FROM archive_document WHERE id IN ({marks})", chunk
+            )
+            for i, norm, avg in cursor.fetchall():
+                out[i] = (*index.split_norm(norm), avg)
+    return out
+
+
+def _lengths(ids: Sequence[int]) -> dict[int, tuple[int, float]]:
+    out: dict[int, tuple[int, float]] = {}
+    with connection.cursor() as cursor:
+        for start in range(0, len(ids), 500):
+            chunk = list(ids[start : start + 500])
+            marks = ", ".join(["%s"] * len(chunk))
+            cursor.execute(
+                f"SELECT id, length, avg_length FROM archive_document WHERE id IN ({marks})",
+                chunk,
+            )
+            out.update({i: (n, avg) for i, n, avg in cursor.fetchall()})
+    return out
+
+
+class _DocFrequencies:
+    """Document frequencies of tokens, kept per process: counting a common bigram's documents
+    walks its whole posting list (milliseconds), and idf hardly moves while the index grows by
+    less than 1%. Ranking stays exact for the weights it uses."""
+
+    def __init__(self) -> None:
+        self.known: dict[str, int] = {}
+        self.at_count = 0
+
+    def get(self, tokens: Sequence[str], doc_count: int) -> dict[str, int]:
+        if abs(doc_count - self.at_count) > max(self.at_count // 100, 10):
+            self.known.clear()
+            self.at_count = doc_count
+        missing = [t for t in tokens if t not in self.known]
+        if missing:
+            if len(self.known) > 50_000:
+                self.known.clear()
+            self.known.update(backends.current().df(missing))
+        return {t: self.known[t] for t in tokens}
+
+
+_DF = _DocFrequencies()
+
+
+def _weights_df(query: rules.Query) -> tuple[list[tuple[str, float]], dict[str, int]]:
+    """Each term's idf (a phrase's is the sum of its tokens'), and the tokens' document
+    frequencies — for queries of several terms; one term ranks the same whatever its weight."""
+    if len(query.terms) == 1:
+        return [(query.terms[0], 1.0)], {}
+    tokens = sorted({g for t in query.terms for g in rules.term_grams(t)})
+    n = max(index.state().doc_count, 1)
+    df = _DF.get(tokens, n)
+    weights = []
+    for t in query.terms:
+        weights.append((t, sum(rules.idf(n, df[g]) for g in dict.fromkeys(rules.term_grams(t)))))
+    return weights, df
+
+
+def _weights(query: rules.Query) -> list[tuple[str, float]]:
+    return _weights_df(query)[0]
+
+
+def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float]]:
+    """The exact BM25 top `wanted`, scoring the highest tiers first (see `rules`)."""
+    backend = backends.current()
+    weights, df = _weights_df(query)
+    scores: dict[int, float] = {}
+
+    def score(ids: Sequence[int]) -> None:
+        new = [i for i in ids if i not in scores]
+        for i, (title, body, avg) in _texts(new).items():
+            scores[i] = rules.score(title, body, weights, avg)
+
+    def settled(tier: int, strong: tuple[str, ...]) -> bool:
+        if len(scores) < wanted:
+            return False
+        kth = sorted(scores.values(), reverse=True)[wanted - 1]
+        return kth >= rules.bound(tier, weights, strong)
+
+    few = backend.ids(plan, limit=SCORE_ALL + 1)
+    if len(few) <= SCORE_ALL:  # a small result set: scoring it all is cheaper than tiers
+        score(few)
+        return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:wanted]
+    heaviest = max(w for _t, w in weights)
+    strong = tuple(t for t, w in weights if w >= LIGHT_TERM * heaviest)
+    # From the top tier down, one tier at a time: each step is one index query, and each tier
+    # passed widens what has to be read.
+    tier = len(rules.TIERS) - 1
+    if len(weights) == 1:
+        while True:
+            score(backend.ids(replace(plan, tier=tier, tier_terms=strong)))
+            if settled(tier, strong) or tier == 1:
+                break
+            tier -= 1
+    else:
+        # Several terms: a term can only be at a tier if its rarest token is, so each step
+        # reads the documents whose rarest tokens sit exactly at that tier — a short list.
+        rarest = [min(rules.term_grams(t), key=lambda g: (df[g], g)) for t in strong]
+        # The band's short posting lists are read alone and met with the result set, fetched
+        # once: cheaper than making the index intersect them with every term and grant.
+        matches = set(backend.ids(plan))
+        while True:
+            band = tuple(rules.tier_token(tier, g) for g in rarest)
+            banded = Plan(groups=(band,), id_min=plan.id_min, id_max=plan.id_max)
+            score([i for i in backend.ids(banded) if i in matches])
+            if settled(tier, strong) or tier == 1:
+                break
+            tier -= 1
+    everything = tuple(t for t, _w in weights)
+    if not settled(tier, strong) and strong != everything:
+        score(backend.ids(replace(plan, tier=1, tier_terms=everything)))
+        strong = everything
+    if not settled(1, strong):
+        # Below the lowest tier every term's impact is under TIERS[1], so it occurs fewer than
+        # k1 * (1 - b + b * L / avgL) times: in all but very long documents, exactly once —
+        # and then the length alone gives the exact score, without reading the text.
+        rest = [i for i in backend.ids(plan) if i not in scores]
+        unread = []
+        for i, (length, avg) in _lengths(rest).items():
+            once = rules.impact(1, length, avg)
+            if rules.most_below_lowest_tier(length, avg) <= 1:
+                scores[i] = sum(w for _t, w in weights) * once * (rules.K1 + 1)
+            else:
+                unread.append(i)
+        score(unread)
+    order = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))
+    return order[:wanted]
+
+
+def _hits(ids: Sequence[int], query: rules.Query, scores: dict[int, float]) -> list[Hit]:
+    docs = {
+        d.pk: d
+        for d in Document.objects.filter(id__in=list(ids)).defer("meta").select_related("unit")
+    }
+    terms = list(query.terms)
+    out = []
+    for i in ids:
+        doc = docs.get(i)
+        if doc is None:
+            continue
+        title, body = index.split_norm(doc.norm)
+        out.append(
+            Hit(
+                doc=doc,
+                title=highlight.highlight(doc.title, terms, title),
+                snippet=highlight.snippet(doc.body, terms, body),
+                url=url_for(doc),
+                score=scores.get(i),
+            )
+        )
+    return out
+
+
+def search(
+    who: Who,
+    query: str | rules.Query,
+    filters: Filters | None = None,
+    sort: str = SortOrder.NEWEST,
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Result:
+    """One page of results, newest first or most relevant first. Raises rules.QueryError."""
+    parsed = _query(query)
+    filters = filters or Filters()
+    page = min(max(page, 1), MAX_PAGE)
+    grants = _grants(who)
+    complete = index.ensure_fresh()
+    plan = plan_for(grants, parsed, filters)
+    offset = (page - 1) * per_page
+    scores: dict[int, float] = {}
+    if grants.none:
+        ids: list[int] = []
+    elif sort == SortOrder.RELEVANCE and parsed.terms:
+        top = ranked(plan, parsed, offset + per_page + 1)
+        scores = dict(top)
+        ids = [i for i, _s in top[offset:]]
+    else:
+        ids = backends.current().ids(plan, limit=per_page + 1, offset=offset)
+    has_next = len(ids) > per_page and page < MAX_PAGE
+    ids = ids[:per_page]
+    result = Result(
+        query=parsed,
+        filters=filters,
+        sort=sort,
+        page=page,
+        per_page=per_page,
+        hits=_hits(ids, parsed, scores),
+        has_next=has_next,
+        plan=plan,
+        incomplete=not complete,
+    )
+    if grants.none:
+        result.total = 0
+    return result
+
+
+def count(who: Who, query: str | rules.Query, filters: Filters | None = None) -> int:
+    grants = _grants(who)
+    if grants.none:
+        return 0
+    index.ensure_fresh()
+    return backends.current().count(plan_for(grants, _query(query), filters or Filters()))
+
+
+def matching_ids(who: Who, query: str | rules.Query, filters: Filters | None = None) -> list[int]:
+    """Every matching Document id, newest first (for analyses over a result set)."""
+    grants = _grants(who)
+    if grants.none:
+        return []
+    index.ensure_fresh()
+    return backends.current().ids(plan_for(grants, _query(query), filters or Filters()))
+
+
+# --- Facets ----------------------------------------------------------------------------------
+
+
+@dataclass
+class Facets:
+    total: int = 0
+    counts: dict[str, Counter[str]] = field(default_factory=dict)  # facet name -> value -> n
+    years: Counter[int] = field(default_factory=Counter)
+
+
+def facets(who: Who, query: str | rules.Query, filters: Filters | None = None) -> Facets:
+    """Counts per facet value over the matches. Each facet is counted with every other
+    filter applied but not its own, so the other values of a facet stay visible."""
+    filters = filters or Filters()
+    grants = _grants(who)
+    out = Facets(counts={name: Counter() for name, _p in Filters.FACETS})
+    if grants.none:
+        return out
+    index.ensure_fresh()
+    base = plan_for(
+        grants, _query(query), Filters(date_from=filters.date_from, date_to=filters.date_to)
+    )
+    chosen = [
+        (name, prefix, {prefix + str(v) for v in getattr(filters, name)})
+        for name, prefix in Filters.FACETS
+    ]
+    rows = backends.current().metas(base)
+    # Documents share facet and grant tokens by the thousand: count each distinct set once.
+    passing: set[str] = set()
+    for meta, n in Counter(meta for _id, meta in rows).items():
+        tokens = meta.split()
+        failed = [name for name, _p, want in chosen if want and not want.intersection(tokens)]
+        if len(failed) > 1:
+            continue
+        for name, prefix, _want in chosen:
+            if failed and failed[0] != name:
+                continue
+            bucket = out.counts[name]
+            for t in tokens:
+                if t.startswith(prefix):
+                    bucket[t[len(prefix) :]] += n
+        if not failed:
+            passing.add(meta)
+            out.total += n
+    tz = timezone.get_current_timezone()
+    year, floor = 0, 0
+    for doc_id, meta in rows:  # newest first
+        if meta not in passing:
+            continue
+        if doc_id < floor or not year:
+            year = datetime.fromtimestamp(doc_id // index.SLOTS, tz=tz).year
+            floor = index.id_floor(timezone.make_aware(datetime(year, 1, 1)))
+        out.years[year] += 1
+    return out

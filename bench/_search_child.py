@@ -1,0 +1,296 @@
+"""The search benchmark's Django-side work, run in a child process on the benchmark's var dir.
+
+    python -m bench._search_child load N          # N generated items, as historical records
+    python -m bench._search_child reindex         # manage.py reindex, timed; index size
+    python -m bench._search_child measure PER_CLASS   # function-level timings, recall, references
+
+Each prints one JSON object on the last line of stdout.
+"""
+
+import json
+import os
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "xinbao.settings")
+    import django
+
+    django.setup()
+
+
+def load(count: int) -> dict[str, Any]:
+    from django.db import transaction
+
+    from bench._search_corpus import documents
+    from bench._search_corpus import load as load_text
+    from org.models import User
+    from org.roles import Role
+    from submissions.models import InfoItem, ItemKind, ItemState, Verification
+
+    text = load_text()
+    officers = list(
+        User.objects.filter(role=Role.OFFICER, is_active=True, unit__isnull=False).order_by("pk")
+    )
+    kinds = list(ItemKind.values)
+    verdicts = [Verification.UNVERIFIED, Verification.VERIFIED, Verification.VERIFIED]
+    started = time.perf_counter()
+    batch: list[InfoItem] = []
+
+    def flush() -> None:
+        with transaction.atomic():
+            InfoItem.objects.bulk_create(batch)
+        batch.clear()
+
+    for doc in documents(text, count):
+        officer = officers[doc.n % len(officers)]
+        batch.append(
+            InfoItem(
+                unit=officer.unit,
+                author=officer,
+                kind=kinds[doc.n % len(kinds)],
+                state=ItemState.ADOPTED if doc.n % 5 == 0 else ItemState.FILED,
+                title=doc.title,
+                body=doc.body,
+                submitted_at=doc.at,
+                revision_count=1,
+                verification=verdicts[doc.n % 3],
+            )
+        )
+        if len(batch) >= 2000:
+            flush()
+            if doc.n % 20000 < 2000:
+                print(f"loaded {doc.n + 1}", file=sys.stderr, flush=True)
+    if batch:
+        flush()
+    return {"loaded": count, "load_s": round(time.perf_counter() - started, 1)}
+
+
+def index_size_mb() -> float:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'archive_fts%' OR name LIKE"
+            " 'archive_document%' OR name LIKE 'sqlite_autoindex_archive_document%'"
+        )
+        (size,) = cursor.fetchone()
+    return round((size or 0) / 1e6, 1)
+
+
+def reindex() -> dict[str, Any]:
+    from django.core.management import call_command
+
+    started = time.perf_counter()
+    call_command("reindex")
+    took = time.perf_counter() - started
+    from archive.models import Document
+
+    return {
+        "build_s": round(took, 1),
+        "index_mb": index_size_mb(),
+        "docs": Document.objects.count(),
+    }
+
+
+def _timed(fn: Callable[[], object]) -> tuple[float, Any]:
+    started = time.perf_counter()
+    value = fn()
+    return (time.perf_counter() - started) * 1000, value
+
+
+def _pcts(values: list[float]) -> dict[str, float]:
+    from bench._common import percentile
+
+    ordered = sorted(values)
+    return {
+        "p50": round(percentile(ordered, 50), 3),
+        "p95": round(percentile(ordered, 95), 3),
+        "max": round(ordered[-1], 3) if ordered else 0.0,
+    }
+
+
+def measure(per_class: int) -> dict[str, Any]:
+    from archive import index, rules
+    from archive.models import Document, SortOrder
+    from archive.search import count, matching_ids, search
+    from archive.visibility import Grants
+    from bench._search_corpus import CLASSES, queries
+    from bench._search_corpus import load as load_text
+    from org.models import User
+
+    text = load_text()
+    qs = queries(text, per_class)
+    editor = User.objects.get(username="bianji1")
+    operator = Grants.everything()
+    index.ensure_fresh()
+    for warm in ("中国", "发展 经济", '"人民日报"', "的"):  # first-call costs: tables, URLconf
+        search(editor, warm)
+        search(editor, warm, sort=SortOrder.RELEVANCE)
+
+    # Every document in memory, normalised, newest first: the brute-force reference.
+    rows = list(Document.objects.order_by("-id").values_list("id", "title", "body"))
+    corpus = [(i, rules.normalise(t), rules.normalise(b)) for i, t, b in rows]
+
+    def brute(query: rules.Query, limit: int | None) -> list[int]:
+        out = []
+        for i, t, b in corpus:
+            if all(x in t or x in b for x in query.terms) and not any(
+                x in t or x in b for x in query.excluded
+            ):
+                out.append(i)
+                if limit is not None and len(out) >= limit:
+                    break
+        return out
+
+    report: dict[str, Any] = {"classes": {}}
+    for cls in CLASSES:
+        newest: list[float] = []
+        ranked: list[float] = []
+        totals: list[float] = []
+        bruteforce: list[float] = []
+        recalls: list[float] = []
+        precise = True
+        matches: list[int] = []
+        for raw in qs[cls]:
+            q = rules.parse(raw)
+            ms, _r = _timed(partial(search, editor, q, sort=SortOrder.NEWEST))
+            newest.append(ms)
+            ms, _r = _timed(partial(search, editor, q, sort=SortOrder.RELEVANCE))
+            ranked.append(ms)
+            ms, _n = _timed(partial(count, editor, q))
+            totals.append(ms)
+            ms, truth = _timed(partial(brute, q, None))
+            bruteforce.append(ms)
+            found = set(matching_ids(operator, q))
+            want = set(truth)
+            recalls.append(len(found & want) / len(want) if want else 1.0)
+            precise = precise and found <= want
+            matches.append(len(want))
+        report["classes"][cls] = {
+            "newest": _pcts(newest),
+            "ranked": _pcts(ranked),
+            "total": _pcts(totals),
+            "brute": _pcts(bruteforce),
+            "recall": round(min(recalls), 4),
+            "precise": precise,
+            "matches_p50": int(statistics.median(matches)),
+            "matches_max": max(matches),
+            "queries": len(qs[cls]),
+        }
+        print(f"{cls}: {report['classes'][cls]}", file=sys.stderr, flush=True)
+    report["tantivy"] = tantivy_reference(corpus, qs)
+    report["queries"] = qs
+    return report
+
+
+def tantivy_reference(
+    corpus: list[tuple[int, str, str]], qs: dict[str, list[str]]
+) -> dict[str, Any]:
+    """The same bigrams (and unigrams) in tantivy: phrase queries, BM25 top 20 and newest
+    first (a fast date field), over every document."""
+    import tantivy
+
+    from archive import rules
+
+    builder = tantivy.SchemaBuilder()
+    builder.add_text_field("t", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("b", tokenizer_name="whitespace", index_option="position")
+    builder.add_text_field("t1", tokenizer_name="whitespace", index_option="freq")
+    builder.add_text_field("b1", tokenizer_name="whitespace", index_option="freq")
+    builder.add_integer_field("id", stored=True, fast=True, indexed=True)
+    schema = builder.build()
+    path = tempfile.mkdtemp(prefix="xinbao-tantivy-")
+    idx = tantivy.Index(schema, path=path)
+    writer = idx.writer(heap_size=300_000_000, num_threads=1)
+    started = time.perf_counter()
+    for i, t, b in corpus:
+        writer.add_document(
+            tantivy.Document(
+                t=" ".join(rules.bigrams(t)),
+                b=" ".join(rules.bigrams(b)),
+                t1=" ".join(rules.unigrams(t)),
+                b1=" ".join(rules.unigrams(b)),
+                id=i,
+            )
+        )
+    writer.commit()
+    writer.wait_merging_threads()
+    build_s = time.perf_counter() - started
+    idx.reload()
+    searcher = idx.searcher()
+    size = sum(os.path.getsize(os.path.join(path, f)) for f in os.listdir(path))
+
+    def tq(raw: str) -> Any:
+        parsed = rules.parse(raw)
+        musts = []
+        for term in parsed.terms:
+            if len(term) == 1:
+                fields = ["t1", "b1"]
+                clause = tantivy.Query.boolean_query(
+                    [
+                        (
+                            tantivy.Occur.Should,
+                            tantivy.Query.term_query(schema, f, rules.unigram(term)),
+                        )
+                        for f in fields
+                    ]
+                )
+            else:
+                grams = rules.bigrams(term)
+                per_field = []
+                for f in ("t", "b"):
+                    if len(grams) == 1:
+                        per_field.append(tantivy.Query.term_query(schema, f, grams[0]))
+                    else:
+                        per_field.append(tantivy.Query.phrase_query(schema, f, list[Any](grams)))
+                clause = tantivy.Query.boolean_query(
+                    [
+                        (tantivy.Occur.Should, tantivy.Query.boost_query(per_field[0], 3.0)),
+                        (tantivy.Occur.Should, per_field[1]),
+                    ]
+                )
+            musts.append((tantivy.Occur.Must, clause))
+        return tantivy.Query.boolean_query(musts)
+
+    ranked: list[float] = []
+    newest: list[float] = []
+    for raws in qs.values():
+        for raw in raws:
+            q = tq(raw)
+            ms, _r = _timed(partial(searcher.search, q, 20))
+            ranked.append(ms)
+            ms, _r = _timed(
+                partial(searcher.search, q, 20, order_by_field="id", order=tantivy.Order.Desc)
+            )
+            newest.append(ms)
+    return {
+        "ranked": _pcts(ranked),
+        "newest": _pcts(newest),
+        "build_s": round(build_s, 1),
+        "index_mb": round(size / 1e6, 1),
+    }
+
+
+def main(argv: list[str]) -> None:
+    _setup()
+    command = argv[0]
+    if command == "load":
+        out = load(int(argv[1]))
+    elif command == "reindex":
+        out = reindex()
+    elif command == "measure":
+        out = measure(int(argv[1]))
+    else:
+        raise SystemExit(f"unknown command {command}")
+    print(json.dumps(out, ensure_ascii=False))
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

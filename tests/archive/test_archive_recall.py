@@ -1,0 +1,116 @@
+"""Recall equals a substring scan: the index finds exactly the documents a brute-force scan
+of the normalised text finds, for terms of every length, several terms, phrases and
+exclusions; the ranked order is the exact BM25 order over all matches."""
+
+import pytest
+
+from archive import rules
+from archive import search as search_module
+from archive.models import Document, SortOrder
+from archive.search import _weights, matching_ids, search
+from archive.visibility import Grants
+from tests.archive.corpus import sample_terms
+
+EVERYONE = Grants.everything()
+
+
+def brute(items, raw):
+    query = rules.parse(raw)
+    return {f"item:{i.pk}" for i in items if rules.matches((i.title, i.body), query)}
+
+
+def found(raw):
+    ids = matching_ids(EVERYONE, raw)
+    return set(Document.objects.filter(id__in=ids).values_list("key", flat=True))
+
+
+@pytest.mark.parametrize("length", [1, 2, 3, 4, 6])
+def test_it_finds_every_document_containing_the_term(corpus, length):
+    for term in sample_terms(corpus, length, 25):
+        assert found(term) == brute(corpus, term), term
+
+
+def test_two_character_words_are_found(corpus):
+    for word in ("火灾", "停电", "信访", "水库"):
+        expected = brute(corpus, word)
+        assert expected, word
+        assert found(word) == expected
+
+
+def test_several_terms_are_anded(corpus):
+    terms = sample_terms(corpus, 2, 10) + sample_terms(corpus, 3, 10)
+    for a, b in zip(terms, reversed(terms), strict=True):
+        raw = f"{a} {b}"
+        assert found(raw) == brute(corpus, raw), raw
+
+
+def test_quoted_phrases_and_exclusions(corpus):
+    cases = ['"安全生产 隐患"', "火灾 -停电", '-"防汛"', '防汛 -"暴雨"', "召开 会议 -部署 -落实"]
+    for raw in cases:
+        assert found(raw) == brute(corpus, raw), raw
+
+
+def test_latin_is_case_insensitive_and_width_insensitive(corpus):
+    assert found("app") == found("APP") == found("ＡＰＰ") == brute(corpus, "app")
+    assert found("app")
+    assert found("2026年") == found("２０２６年") == brute(corpus, "2026年")
+    assert found("pm2.5") == brute(corpus, "PM2.5")
+
+
+def test_a_term_does_not_span_title_and_body(officer_a, corpus):
+    from submissions import actions
+    from tests.factories import content
+
+    actions.do_create_item(officer_a, content(title="标题结尾甲", body="乙正文开头"))
+    assert found("甲乙") == set()
+    assert found("甲 乙")
+
+
+def test_newest_first_follows_the_date(corpus):
+    result = search(EVERYONE, "工作", per_page=30)
+    dates = [h.doc.date for h in result.hits]
+    assert dates == sorted(dates, reverse=True)
+    expected = sorted(
+        (i for i in corpus if f"item:{i.pk}" in brute(corpus, "工作")),
+        key=lambda i: i.submitted_at,
+        reverse=True,
+    )
+    assert [h.doc.key for h in result.hits] == [f"item:{i.pk}" for i in expected[:30]]
+
+
+RANKED = ["工作", "火灾", "会", "安全生产", "会议 工作", "报告 -通报", "城南区 排查"]
+RANKED += ["工作 泥石流", "会 水库 泄漏"]
+
+
+@pytest.mark.parametrize("raw", RANKED)
+@pytest.mark.parametrize("through_tiers", [True, False])
+def test_relevance_order_is_the_exact_bm25_order(corpus, raw, through_tiers, monkeypatch):
+    """Both ways of ranking: reading every match, and the tiers with their early stop."""
+    if through_tiers:
+        monkeypatch.setattr(search_module, "SCORE_ALL", 0)
+    query = rules.parse(raw)
+    docs = Document.objects.filter(id__in=matching_ids(EVERYONE, query))
+    weights = _weights(query)
+    scored = []
+    for doc in docs:
+        title, _nl, body = doc.norm.partition("\n")
+        scored.append((rules.score(title, body, weights, doc.avg_length), doc.id, doc.key))
+    expected = [key for _s, _i, key in sorted(scored, key=lambda x: (-x[0], -x[1]))]
+    page1 = search(EVERYONE, query, sort=SortOrder.RELEVANCE, per_page=10)
+    page2 = search(EVERYONE, query, sort=SortOrder.RELEVANCE, per_page=10, page=2)
+    assert [h.doc.key for h in page1.hits] == expected[:10]
+    assert [h.doc.key for h in page2.hits] == expected[10:20]
+    assert page1.total == len(expected)
+
+
+def test_highlighted_snippets_are_escaped(officer_a):
+    from submissions import actions
+    from tests.factories import content
+
+    actions.do_create_item(
+        officer_a, content(title="<b>火灾</b>通报", body="城南<script>alert(1)</script>发生火灾。")
+    )
+    hit = search(EVERYONE, "火灾").hits[0]
+    assert "<mark>火灾</mark>" in hit.title and "&lt;b&gt;" in hit.title
+    assert "<script>" not in hit.snippet and "&lt;script&gt;" in hit.snippet
+    assert "<mark>火灾</mark>" in hit.snippet
