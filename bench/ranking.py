@@ -6,7 +6,9 @@ rows (1,000,000), on the embedded default (SQLite, WAL), in a fresh temporary va
 - `rebuild_s`: `scoring.actions.rebuild(year)` recomputing the whole year from its sources
   (adoptions, joint units, instructions, tasks, solicitations, violations, quotas) and replacing
   every row, the second time (the first, onto an empty ledger, is reported too). Target ≤ 60 s.
-- `ranking_ms`: the server time of the annual ranking page (median of BENCH_RANKING_REPS
+- `ranking_ms` (the page reads `ScoreTotal`, the ledger summed per unit, month and rule, which
+  the rebuild writes in the same transaction as the entries): the server time of the annual
+  ranking page (median of BENCH_RANKING_REPS
   requests through Django's test client, in process, logged in as the section chief), next to
   `scan_ms`: one sequential scan of the ledger table (`SELECT COUNT(*), SUM(points) FROM
   scoring_scoreentry NOT INDEXED`), measured alternately in the same process. Target:
@@ -105,7 +107,7 @@ joint), SQLite (WAL), database {db_mb:,.0f} MB.
 
 The page is `{measured["url"]}` rendered through Django's test client in the measuring process
 (no network), logged in as the section chief; the scan is `SELECT COUNT(*), SUM(points) FROM
-scoring_scoreentry NOT INDEXED` (the table itself, not the covering index the ranking uses),
+scoring_scoreentry NOT INDEXED` (the table itself, not an index),
 alternated with the page so both see the same machine. Corpus build (not
 measured): {built["build_s"]:.0f} s. Raw figures: `bench/results/ranking.json`.
 """
