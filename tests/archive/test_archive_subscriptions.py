@@ -59,3 +59,13 @@ def test_unsubscribed_and_filtered_searches(officer_a, head_a, officer_b, head_b
     archive_actions.do_subscribe(editor, saved.pk, True)  # what matches now is not news
     index.drain()
     assert len(inbox(editor)) == 1
+
+
+def test_the_worker_announces_new_matches_without_anyone_searching(officer_a, head_a, editor):
+    from xinbao.core.worker import Worker
+
+    archive_actions.do_save_search(editor, "山洪", "山洪", Filters(), "newest", subscribed=True)
+    new = make_item(officer_a, ItemState.SUBMITTED, head=head_a, title="西山村山洪预警")
+    assert inbox(editor) == []
+    Worker(log=lambda _: None).round()
+    assert [n.url for n in inbox(editor)] == [f"/items/{new.pk}/"]

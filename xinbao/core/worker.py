@@ -38,10 +38,13 @@ class Worker:
         self.stopping = True
 
     def round(self) -> tuple[int, int]:
+        from archive.index import drain
         from emergencies.engine import run_pass
         from notify.worker import process_deliveries
 
-        steps = run_pass()
+        # The search index's outbox is applied here too, so saved-search subscribers hear of a
+        # new match within a round, not only when someone next searches.
+        steps = run_pass() + drain()
         sent = process_deliveries()
         return steps, sent
 
