@@ -24,6 +24,7 @@ from org.models import provincial_office
 from org.roles import Capability
 from submissions.queries import get_visible_item
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 25
 
@@ -202,10 +203,10 @@ def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_entries(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _compilable(request, pk)
-    try:
-        ids = [int(v) for v in request.POST.getlist("items")]
-    except ValueError:
-        raise PermissionDenied from None
+    parsed = [parse_id(v) for v in request.POST.getlist("items")]
+    ids = [n for n in parsed if n is not None]
+    if len(ids) != len(parsed):
+        raise PermissionDenied
     if not ids:
         messages.error(request, _("Tick the items to add first."))
         return redirect("bulletins:issue", pk=issue.pk)

@@ -17,6 +17,7 @@ from emergencies.models import (
 )
 from org.models import Unit, UnitLevel
 from org.roles import Role
+from xinbao.core.inputs import Form, ModelForm, parse_int
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -35,7 +36,7 @@ def reporting_units() -> Any:
     return Unit.objects.filter(is_reporting=True, is_active=True)
 
 
-class ContentFields(forms.Form):
+class ContentFields(Form):
     """The report's content. 'Brief first': what, casualties and measures are the core."""
 
     summary = forms.CharField(
@@ -113,7 +114,7 @@ class InitialCore(ContentFields):
         return data
 
 
-class IncidentFields(forms.Form):
+class IncidentFields(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(
         label=_("Category"),
@@ -156,7 +157,7 @@ class WrittenInitialForm(IncidentFields, InitialCore):
     """An officer's written initial report for their own unit (首报)."""
 
 
-class CallFields(forms.Form):
+class CallFields(Form):
     unit = forms.ModelChoiceField(label=_("Reporting unit"), queryset=Unit.objects.none())
     caller = forms.CharField(label=_("Caller"), max_length=50)
     caller_phone = forms.CharField(label=_("Caller's number"), max_length=30)
@@ -198,7 +199,7 @@ class PhoneFollowupForm(CallFields, FollowupForm):
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class LevelForm(forms.Form):
+class LevelForm(Form):
     level = forms.ChoiceField(
         label=_("New level"), choices=[("", _("Not graded")), *Level.choices], required=False
     )
@@ -207,7 +208,7 @@ class LevelForm(forms.Form):
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(Form):
     to_unit = forms.ModelChoiceField(
         label=_("Forward to"),
         queryset=Unit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.CENTRAL]),
@@ -218,7 +219,7 @@ class ForwardForm(forms.Form):
     )
 
 
-class SightingForm(forms.Form):
+class SightingForm(Form):
     source_kind = forms.ChoiceField(label=_("Channel"), choices=SourceKind.choices)
     source = forms.CharField(
         label=_("Source"),
@@ -251,10 +252,12 @@ class SightingForm(forms.Form):
         return _not_future(self.cleaned_data.get("seen_at"))
 
 
+# An escalation step later than a week after the breach would never be useful.
+MAX_ESCALATION_MINUTES = 7 * 24 * 60
 ESCALATION_ROLES = {Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR, Role.LEADER}
 
 
-class DeadlineRuleForm(forms.ModelForm):
+class DeadlineRuleForm(ModelForm):
     escalation_text = forms.CharField(
         label=_("Escalation"),
         required=False,
@@ -312,12 +315,13 @@ class DeadlineRuleForm(forms.ModelForm):
         steps = []
         for part in [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]:
             after, _sep, role = part.partition(":")
-            if not after.strip().isdigit() or role.strip() not in ESCALATION_ROLES:
+            minutes = parse_int(after.strip(), 0, MAX_ESCALATION_MINUTES)
+            if minutes is None or role.strip() not in ESCALATION_ROLES:
                 raise forms.ValidationError(
                     _("“%(part)s” is not minutes:role with a role of %(roles)s.")
                     % {"part": part, "roles": ", ".join(sorted(ESCALATION_ROLES))}
                 )
-            steps.append({"after": int(after), "role": role.strip()})
+            steps.append({"after": minutes, "role": role.strip()})
         return sorted(steps, key=lambda s: s["after"])
 
     def clean(self) -> dict[str, Any]:

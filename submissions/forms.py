@@ -9,6 +9,7 @@ from bulletins.models import Publication, Solicitation
 from org.models import Unit
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import Adoption, ItemKind, Verification
+from xinbao.core.inputs import Form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=120,
@@ -116,7 +117,7 @@ class ItemForm(forms.Form):
         )
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 16}))
     comment = forms.CharField(
@@ -127,7 +128,7 @@ class EditForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -136,7 +137,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     comment = forms.CharField(
         label=_("Reason"),
         max_length=2000,
@@ -145,7 +146,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         choices=[(Verification.VERIFIED, _("Verified")), (Verification.DISPUTED, _("Disputed"))],
@@ -156,7 +157,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(Form):
     """Record an adoption; only publications that have not adopted the item yet are offered."""
 
     publication = forms.ModelChoiceField(
@@ -184,7 +185,7 @@ class AdoptForm(forms.Form):
         return value
 
 
-class AttachForm(forms.Form):
+class AttachForm(Form):
     attachments = MultipleFileField(
         label=_("Attachments"), error_messages={"required": _("Choose a file.")}
     )
