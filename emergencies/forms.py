@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from emergencies import rules
 from emergencies.actions import PhoneCall, ReportContent
 from emergencies.models import (
+    MAX_DEADLINE_MINUTES,
     Category,
     DeadlineRule,
     Level,
@@ -17,7 +18,7 @@ from emergencies.models import (
 )
 from org.models import Unit, UnitLevel
 from org.roles import Role
-from xinbao.core.inputs import Form, ModelForm, parse_int
+from xinbao.core.inputs import INT_MAX, Form, ModelForm, parse_int
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -30,6 +31,10 @@ def _not_future(value: datetime | None) -> datetime | None:
     if value is not None and value > timezone.now() + timedelta(minutes=5):
         raise forms.ValidationError(_("This time is in the future."))
     return value
+
+
+# A count of people: what the model's column holds (the same bound as its validators).
+COUNT: dict[str, Any] = {"min_value": 0, "max_value": INT_MAX, "required": False}
 
 
 def reporting_units() -> Any:
@@ -45,10 +50,10 @@ class ContentFields(Form):
         max_length=5000,
         error_messages={"required": _("Say briefly what happened.")},
     )
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, required=False)
-    serious_injuries = forms.IntegerField(label=_("Seriously injured"), min_value=0, required=False)
-    injuries = forms.IntegerField(label=_("Injured"), min_value=0, required=False)
-    missing = forms.IntegerField(label=_("Missing"), min_value=0, required=False)
+    deaths = forms.IntegerField(label=_("Deaths"), **COUNT)
+    serious_injuries = forms.IntegerField(label=_("Seriously injured"), **COUNT)
+    injuries = forms.IntegerField(label=_("Injured"), **COUNT)
+    missing = forms.IntegerField(label=_("Missing"), **COUNT)
     direct_loss = forms.DecimalField(
         label=_("Direct loss (10k yuan)"),
         min_value=Decimal(0),
@@ -252,8 +257,6 @@ class SightingForm(Form):
         return _not_future(self.cleaned_data.get("seen_at"))
 
 
-# An escalation step later than a week after the breach would never be useful.
-MAX_ESCALATION_MINUTES = 7 * 24 * 60
 ESCALATION_ROLES = {Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR, Role.LEADER}
 
 
@@ -315,7 +318,7 @@ class DeadlineRuleForm(ModelForm):
         steps = []
         for part in [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]:
             after, _sep, role = part.partition(":")
-            minutes = parse_int(after.strip(), 0, MAX_ESCALATION_MINUTES)
+            minutes = parse_int(after.strip(), 0, MAX_DEADLINE_MINUTES)
             if minutes is None or role.strip() not in ESCALATION_ROLES:
                 raise forms.ValidationError(
                     _("“%(part)s” is not minutes:role with a role of %(roles)s.")

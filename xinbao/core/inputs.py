@@ -68,6 +68,11 @@ def parse_int(raw: object, low: int, high: int) -> int | None:
     return value if value is not None and low <= value <= high else None
 
 
+def bounded(high: int, low: int = 0) -> list[Any]:
+    """A model field's validators for a whole number between `low` and `high`."""
+    return [MinValueValidator(low), MaxValueValidator(high)]
+
+
 # --- Dates ----------------------------------------------------------------------------------
 
 EARLIEST_DATE = date(1949, 10, 1)
