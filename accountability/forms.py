@@ -210,6 +210,7 @@ class ProvinceNoticeForm(Form):
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
         help_text=_("The notice's text, or the passages that concern the city's units."),
     )
     units = forms.ModelMultipleChoiceField(

@@ -177,7 +177,7 @@ class CriticismNotice(models.Model):
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     doc_number = models.CharField(_("document number"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
+    body = models.TextField(_("text"), max_length=20_000)
     issued_on = models.DateField(_("date"), null=True, blank=True)
     # The office whose red header and signature the notice carries (发文机关), and its main
     # recipients (主送机关): copied from the notice policy when a city notice is drafted.

@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinbao.core.inputs import MAX_BODY_LENGTH
+
 
 class AdoptionLevel(models.TextChoices):
     """Whose publication used an item: the points ledger weighs adoptions by this."""
@@ -114,7 +116,7 @@ class IssueEntry(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     credit = models.CharField(_("source units"), max_length=200)
 
     class Meta:

@@ -9,7 +9,7 @@ from bulletins.models import Publication, Solicitation
 from org.models import Unit
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import Adoption, ItemKind, Verification
-from xinbao.core.inputs import Form
+from xinbao.core.inputs import MAX_BODY_LENGTH, Form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -38,6 +38,7 @@ class ItemForm(Form):
     body = forms.CharField(
         label=_("Body"),
         widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=MAX_BODY_LENGTH,
         help_text=_("One paragraph per line. Lead with the fact: who, what, when, where."),
         error_messages={"required": _("The body is required.")},
     )
@@ -88,8 +89,6 @@ class ItemForm(Form):
             raise forms.ValidationError(
                 _("The body is too short to be information (20 characters at least).")
             )
-        if len(body) > 20000:
-            raise forms.ValidationError(_("The body is longer than 20,000 characters."))
         return body
 
     def clean_occurred_on(self) -> date | None:
@@ -119,7 +118,9 @@ class ItemForm(Form):
 
 class EditForm(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 16}))
+    body = forms.CharField(
+        label=_("Body"), widget=forms.Textarea(attrs={"rows": 16}), max_length=MAX_BODY_LENGTH
+    )
     comment = forms.CharField(
         label=_("Note on the edit"),
         required=False,

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
+from xinbao.core.inputs import MAX_BODY_LENGTH
 
 
 class ItemKind(models.TextChoices):
@@ -75,7 +76,7 @@ class InfoItem(models.Model):
         _("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT
     )
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="items")
     occurred_on = models.DateField(_("date of the event"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
@@ -165,7 +166,7 @@ class ItemRevision(models.Model):
     number = models.PositiveIntegerField(_("number"))
     source = models.CharField(_("source"), max_length=10, choices=RevisionSource.choices)
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -310,6 +311,7 @@ class ArchivePolicy(models.Model):
     )
     trend_stop_words = models.TextField(
         _("words never counted as signs"),
+        max_length=2000,
         blank=True,
         help_text=_("Separated by spaces or commas."),
     )

@@ -31,6 +31,11 @@ _TO_NEWLINE = {0x0B: "\n", 0x0C: "\n"}
 _XML_ILLEGAL = re.compile("[\x00-\x08\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
+# The longest body an item, each of its revisions and a bulletin entry made from it may have:
+# about twenty pages of A4, longer than any report a unit sends.
+MAX_BODY_LENGTH = 20_000
+
+
 def xml_safe(text: str) -> str:
     """The text without the characters XML 1.0 cannot carry (vertical tab and form feed become
     a newline)."""
@@ -123,6 +128,8 @@ def check_date(value: Any) -> None:
 
 def harden_field(field: forms.Field) -> None:
     """Give one form field the project's input rules (in place; fields are per form instance)."""
+    if isinstance(field.widget, forms.PasswordInput):
+        return  # a password is compared, never shown or exported: it is taken as typed
     if isinstance(field, forms.CharField):
         to_text = field.to_python
 

@@ -1,0 +1,155 @@
+"""What any form accepts: text that XML can carry (Word's Shift+Enter becomes a newline, other
+controls are dropped), every text field with a maximum length, every number and date bounded.
+The rules live in xinbao.core.inputs; these tests go through the pages users post to."""
+
+import importlib
+import inspect
+import pkgutil
+
+import pytest
+from django import forms
+from django.contrib.auth.forms import AuthenticationForm
+from django.urls import reverse
+from django.utils import timezone
+
+from bulletins.models import IssueEntry
+from org.models import Unit
+from submissions.models import InfoItem, ItemState
+from tests.bulletins.bulletin_helpers import draft
+from tests.factories import make_item, make_publication
+from xinbao.core.inputs import MAX_BODY_LENGTH, CleanInput, parse_id, xml_safe
+
+BODY = "某区今日召开汛期安全生产隐患排查部署会议，要求各单位立即开展拉网式排查。"
+APPS = (
+    "accountability",
+    "archive",
+    "audit",
+    "bulletins",
+    "emergencies",
+    "notify",
+    "org",
+    "scoring",
+    "submissions",
+    "xinbao",
+)
+
+
+def test_xml_safe_by_a_separate_definition():
+    """Against the XML 1.0 Char production, written out here on its own."""
+
+    def legal(c: str) -> bool:
+        n = ord(c)
+        return (
+            n in (0x9, 0xA, 0xD)
+            or 0x20 <= n <= 0xD7FF
+            or 0xE000 <= n <= 0xFFFD
+            or 0x10000 <= n <= 0x10FFFF
+        )
+
+    every = "".join(chr(n) for n in range(0x110000))
+    cleaned = xml_safe(every)
+    assert all(legal(c) for c in cleaned)
+    assert cleaned == "".join(
+        "\n" if c in "\x0b\x0c" else c for c in every if legal(c) or c in "\x0b\x0c"
+    )
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [("12", 12), ("①", None), ("²", None), ("٣", None), (" 1", None), ("1" * 19, None), ("", None)],
+)
+def test_an_id_is_ascii_digits_only(raw, expected):
+    assert parse_id(raw) == expected
+
+
+def test_an_item_pasted_from_word_is_stored_clean(client_of, officer_a):
+    body = "第一行\x0b第二行\x1b，退格\x08之后。\uffff" + BODY
+    response = client_of(officer_a).post(
+        reverse("submissions:create"),
+        {"title": "某区\x07汛期部署", "kind": "news", "body": body, "tags": "防汛"},
+    )
+    assert response.status_code == 302
+    item = InfoItem.objects.get()
+    assert item.title == "某区汛期部署"
+    assert item.body == "第一行\n第二行，退格之后。" + BODY
+
+
+def test_the_editors_edit_form_cleans_and_caps_the_body(client_of, officer_a, editor):
+    item = make_item(officer_a, ItemState.SUBMITTED)
+    url = reverse("submissions:edit", args=[item.pk])
+    too_long = client_of(editor).post(url, {"title": "精编", "body": "字" * (MAX_BODY_LENGTH + 1)})
+    assert too_long.status_code == 200
+    assert "20000" in too_long.content.decode()
+    item.refresh_from_db()
+    assert item.revision_count == 1
+    client_of(editor).post(url, {"title": "精编", "body": "精编\x0b正文\x1b。"})
+    item.refresh_from_db()
+    assert (item.body, item.revision_count) == ("精编\n正文。", 2)
+
+
+def test_a_bulletin_entry_edit_is_cleaned_too(client_of, editor, officer_a, head_a):
+    publication = make_publication("city", code="daily", name="每日要情", compiled_here=True)
+    item = make_item(officer_a, ItemState.SUBMITTED, head=head_a)
+    issue = draft(editor, publication, [item], timezone.localdate())
+    entry = IssueEntry.objects.get(issue=issue)
+    url = reverse("bulletins:edit_entry", args=[entry.pk])
+    client_of(editor).post(url, {"title": "标题\x1b", "body": "一\x0b二", "credit": "甲区"})
+    entry.refresh_from_db()
+    assert (entry.title, entry.body) == ("标题", "一\n二")
+    long = client_of(editor).post(url, {"title": "标题", "body": "字" * (MAX_BODY_LENGTH + 1)})
+    assert long.status_code == 200
+    entry.refresh_from_db()
+    assert entry.body == "一\n二"
+
+
+def test_the_admin_cleans_what_it_saves(client_of, system_admin, unit_a):
+    url = reverse("admin:org_unit_change", args=[unit_a.pk])
+    page = client_of(system_admin).get(url)
+    assert page.status_code == 200
+    data = {k: v for k, v in page.context["adminform"].form.initial.items() if v is not None}
+    data.update(name="甲区\x1b委办公室", sort_order="3000000000")
+    response = client_of(system_admin).post(url, data)
+    assert response.status_code == 200  # the number is refused
+    assert "2147483647" in response.content.decode()
+    data["sort_order"] = "5"
+    response = client_of(system_admin).post(url, data)
+    assert response.status_code == 302
+    assert Unit.objects.get(pk=unit_a.pk).name == "甲区委办公室"
+
+
+def _project_forms() -> list[type[forms.BaseForm]]:
+    found: dict[str, type[forms.BaseForm]] = {}
+    for app in APPS:
+        package = importlib.import_module(app)
+        for info in pkgutil.walk_packages(package.__path__, app + "."):
+            if any(part in info.name for part in (".migrations", ".management", "gunicorn")):
+                continue
+            module = importlib.import_module(info.name)
+            for obj in vars(module).values():
+                if (
+                    inspect.isclass(obj)
+                    and issubclass(obj, forms.BaseForm)
+                    and obj.__module__ == module.__name__
+                ):
+                    found[f"{obj.__module__}.{obj.__qualname__}"] = obj
+    return list(found.values())
+
+
+def test_every_form_cleans_its_input_and_states_its_limits():
+    """A new form that forgets the rules fails here, with its name."""
+    project_forms = _project_forms()
+    assert len(project_forms) > 40
+    problems = []
+    for form in project_forms:
+        if issubclass(form, AuthenticationForm):
+            continue  # logging in writes nothing; the password is taken as typed
+        if not issubclass(form, CleanInput):
+            problems.append(f"{form.__name__}: not built on xinbao.core.inputs")
+        for name, field in form.base_fields.items():
+            if isinstance(field.widget, forms.PasswordInput):
+                continue  # compared, never shown or exported; Django's validators bound it
+            if isinstance(field, forms.CharField) and field.max_length is None:
+                problems.append(f"{form.__name__}.{name}: no max_length")
+            if isinstance(field, forms.DecimalField) and field.max_digits is None:
+                problems.append(f"{form.__name__}.{name}: no max_digits")
+    assert problems == []
