@@ -9,6 +9,7 @@ import pkgutil
 import pytest
 from django import forms
 from django.contrib.auth.forms import AuthenticationForm
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
@@ -153,3 +154,32 @@ def test_every_form_cleans_its_input_and_states_its_limits():
             if isinstance(field, forms.DecimalField) and field.max_digits is None:
                 problems.append(f"{form.__name__}.{name}: no max_digits")
     assert problems == []
+
+
+@pytest.mark.parametrize(
+    "content",
+    [
+        "情况说明".encode() * 1000 + "（续）".encode("gbk"),  # GBK after the first 2 KB
+        "情况说明".encode() * 1000 + b"\xe6\x83",  # a character cut off at the very end
+    ],
+    ids=["gbk-tail", "truncated-tail"],
+)
+def test_a_text_attachment_must_be_utf8_to_its_end(client_of, officer_a, content):
+    note = SimpleUploadedFile("说明.txt", content, content_type="text/plain")
+    response = client_of(officer_a).post(
+        reverse("submissions:create"),
+        {"title": "某区汛期部署", "kind": "news", "body": BODY, "attachments": [note]},
+    )
+    assert response.status_code == 200
+    assert "不是 UTF-8 编码的文本" in response.content.decode()
+    assert not InfoItem.objects.exists()
+
+
+def test_a_long_utf8_text_attachment_is_accepted(client_of, officer_a):
+    # 3-byte characters straddle every read boundary somewhere in 100 KB.
+    note = SimpleUploadedFile("说明.txt", "情况说明。".encode() * 7000, content_type="text/plain")
+    client_of(officer_a).post(
+        reverse("submissions:create"),
+        {"title": "某区汛期部署", "kind": "news", "body": BODY, "attachments": [note]},
+    )
+    assert InfoItem.objects.get().attachments.get().original_name == "说明.txt"
