@@ -107,18 +107,19 @@ def _aware_bounds() -> tuple[datetime, datetime]:
 _RANGE_MESSAGE = _("Enter a date between %(low)s and %(high)s.")
 
 
-def check_date(value: Any) -> None:
-    """A model and form validator: the date (or moment) lies in the sane range."""
+def date_in_range(value: date) -> bool:
+    """Whether a date (or an aware or naive moment) lies in the sane range."""
     if isinstance(value, datetime) and timezone.is_aware(value):
         low, high = _aware_bounds()
-        ok = low <= value < high  # comparing aware moments cannot overflow
-    elif isinstance(value, datetime):
-        ok = EARLIEST_DATE <= value.date() <= latest_date()
-    elif isinstance(value, date):
-        ok = EARLIEST_DATE <= value <= latest_date()
-    else:
-        return
-    if not ok:
+        return low <= value < high  # comparing aware moments cannot overflow
+    if isinstance(value, datetime):
+        return EARLIEST_DATE <= value.date() <= latest_date()
+    return EARLIEST_DATE <= value <= latest_date()
+
+
+def check_date(value: Any) -> None:
+    """A model and form validator: the date (or moment) lies in the sane range."""
+    if isinstance(value, date) and not date_in_range(value):
         raise ValidationError(
             _RANGE_MESSAGE,
             code="date_range",
