@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from archive import rules
 from archive.models import DocKind, SavedSearch, SortOrder
 from archive.search import Filters
-from xinbao.core.inputs import Form, ModelForm, parse_id
+from xinbao.core.inputs import QUERY_TOO_LONG, Form, ModelForm, parse_id
 
 # Query-string names of the filters, short enough for a readable URL.
 PARAMS = {
@@ -24,7 +24,11 @@ PARAMS = {
 
 class SearchForm(Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=rules.MAX_QUERY_LENGTH, strip=True
+        label=_("Search"),
+        required=False,
+        max_length=rules.MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={"max_length": QUERY_TOO_LONG},
     )
     sort = forms.ChoiceField(
         label=_("Order"), choices=SortOrder.choices, required=False, initial=SortOrder.NEWEST

@@ -54,7 +54,7 @@ from org.roles import Capability
 from submissions.models import InfoItem
 from submissions.queries import get_visible_item, visible_items
 from xinbao.core.http import AuthedRequest
-from xinbao.core.inputs import parse_id
+from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25
 INSTRUCTION_PREFIX = "instr"
@@ -159,7 +159,7 @@ def _section_board(request: AuthedRequest) -> HttpResponse:
     unit_id = _int_or_none(request.GET.get("unit"))
     level = request.GET.get("level", "")
     level = level if level in AdoptionLevel.values else ""
-    q = request.GET.get("q", "").strip()
+    q = query_param(request)
     base = filter_tasks(tasks(), now, unit_id=unit_id, level=level, q=q)
     counts = base.aggregate(
         open=Count("pk", filter=Q(status=TaskStatus.OPEN)),

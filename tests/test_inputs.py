@@ -18,7 +18,7 @@ from org.models import Unit
 from submissions.models import InfoItem, ItemState
 from tests.bulletins.bulletin_helpers import draft
 from tests.factories import make_item, make_publication
-from xinbao.core.inputs import MAX_BODY_LENGTH, CleanInput, parse_id, xml_safe
+from xinbao.core.inputs import MAX_BODY_LENGTH, MAX_QUERY_LENGTH, CleanInput, parse_id, xml_safe
 
 BODY = "某区今日召开汛期安全生产隐患排查部署会议，要求各单位立即开展拉网式排查。"
 APPS = (
@@ -183,3 +183,15 @@ def test_a_long_utf8_text_attachment_is_accepted(client_of, officer_a):
         {"title": "某区汛期部署", "kind": "news", "body": BODY, "attachments": [note]},
     )
     assert InfoItem.objects.get().attachments.get().original_name == "说明.txt"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/items/", "/bulletins/instructions/"],
+)
+def test_a_list_filter_longer_than_a_search_says_so(client_of, editor, officer_a, url):
+    make_item(officer_a, ItemState.SUBMITTED, title="城南区突发火灾")
+    page = client_of(editor).get(url, {"q": "火" * (MAX_QUERY_LENGTH + 1)})
+    assert page.status_code == 200
+    assert f"搜索内容过长（最多 {MAX_QUERY_LENGTH} 个字）" in page.content.decode()
+    assert client_of(editor).get(url, {"q": "火\x00灾\x0b"}).status_code == 200

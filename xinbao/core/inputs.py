@@ -11,6 +11,8 @@ command) may still hold anything.
   states its maximum length (a test walks every form).
 - Numbers: an integer field without its own bound holds what a PostgreSQL ``integer`` holds
   (SQLite would take 64 bits, and the data must move to PostgreSQL unchanged).
+- Searches and list filters typed into a box: at most MAX_QUERY_LENGTH characters (the web
+  server's request line is sized to carry that much: xinbao/gunicorn_conf.py).
 - Dates: from the founding of the People's Republic (1949-10-01) to ten years after today —
   a calendar year or a deadline may be entered ahead; nothing in this system is older.
 """
@@ -20,8 +22,10 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -42,6 +46,21 @@ def xml_safe(text: str) -> str:
     if not _XML_ILLEGAL.search(text) and "\x0b" not in text and "\x0c" not in text:
         return text  # the usual case, without copying
     return _XML_ILLEGAL.sub("", text.translate(_TO_NEWLINE))
+
+
+# The longest search or list filter anyone may type, in characters.
+MAX_QUERY_LENGTH = 400
+QUERY_TOO_LONG = _("The search is too long (at most %(limit_value)s characters).")
+
+
+def query_param(request: HttpRequest, name: str = "q") -> str:
+    """A free-text filter from the query string, cleaned like form text. One longer than
+    MAX_QUERY_LENGTH is dropped with a message saying why."""
+    text = xml_safe(request.GET.get(name, "")).strip()
+    if len(text) > MAX_QUERY_LENGTH:
+        messages.error(request, QUERY_TOO_LONG % {"limit_value": MAX_QUERY_LENGTH})
+        return ""
+    return text
 
 
 def cell_value(value: Any) -> Any:
