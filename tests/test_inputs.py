@@ -195,3 +195,53 @@ def test_a_list_filter_longer_than_a_search_says_so(client_of, editor, officer_a
     assert page.status_code == 200
     assert f"搜索内容过长（最多 {MAX_QUERY_LENGTH} 个字）" in page.content.decode()
     assert client_of(editor).get(url, {"q": "火\x00灾\x0b"}).status_code == 200
+
+
+@pytest.mark.parametrize(
+    ("model", "field", "too_big"),
+    [
+        ("scoring.UnitClass", "monthly_quota", 32_768),  # a PostgreSQL smallint holds 32767
+        ("scoring.AwardTier", "places", 32_768),
+        ("submissions.ArchivePolicy", "silent_days", 32_768),
+        ("accountability.EligibilityRule", "municipal_notices", 32_768),
+        ("bulletins.EditorialPolicy", "feedback_days", 32_768),
+        ("bulletins.IssueCounter", "last_number", 2_147_483_648),  # an integer: 2147483647
+        ("org.Unit", "sort_order", 2_147_483_648),
+        ("emergencies.IncidentReport", "missing", 2_147_483_648),
+    ],
+)
+def test_the_models_hold_what_a_postgresql_column_holds_on_every_database(model, field, too_big):
+    """Admin and every model form validate through these, on SQLite as on PostgreSQL."""
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    model_field = apps.get_model(model)._meta.get_field(field)
+    model_field.run_validators(too_big - 1)
+    with pytest.raises(ValidationError):
+        model_field.run_validators(too_big)
+
+
+@pytest.mark.parametrize(
+    ("model", "field"),
+    [
+        ("submissions.InfoItem", "occurred_on"),
+        ("submissions.Adoption", "adopted_on"),
+        ("bulletins.Issue", "issue_date"),
+        ("accountability.Violation", "occurred_on"),
+        ("org.OfficialDay", "date"),
+        ("scoring.ClassAssignment", "quota_from"),
+    ],
+)
+def test_model_dates_lie_between_1949_and_ten_years_ahead(model, field):
+    from datetime import date
+
+    from django.apps import apps
+    from django.core.exceptions import ValidationError
+
+    model_field = apps.get_model(model)._meta.get_field(field)
+    today = timezone.localdate()
+    model_field.run_validators(date(1949, 10, 1))
+    model_field.run_validators(date(today.year + 9, 1, 1))
+    for bad in (date(1949, 9, 30), date(1, 1, 1), date(today.year + 11, 1, 1)):
+        with pytest.raises(ValidationError):
+            model_field.run_validators(bad)
