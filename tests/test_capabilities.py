@@ -6,9 +6,13 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 
+from audit.models import AuditEntry
 from org.roles import CAPABILITIES, Capability, Role
+from scoring import actions as scoring_actions
+from scoring.models import ScoreRule, UnitClass
 from tests.factories import PERSONAS, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -252,3 +256,28 @@ def test_the_admin_offers_no_administrator_as_a_reader(
         personas[a] for a in ("system_admin", "security_admin", "audit_admin")
     } & offered == set()
     assert {personas["leader"], personas["officer_a"], personas["editor"]} <= offered
+
+
+# --- the actions hold the table too -----------------------------------------------------------
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("persona", ["editor", "officer_a", "leader", "system_admin"])
+def test_only_the_point_tables_keepers_change_it_even_behind_the_page(persona, personas):
+    rule = ScoreRule.objects.order_by("pk").first()
+    before = (rule.points, UnitClass.objects.count(), AuditEntry.objects.count())
+    with pytest.raises(PermissionDenied):
+        scoring_actions.update_rules(personas[persona], [(rule, {"points": rule.points + 1})])
+    with pytest.raises(PermissionDenied):
+        scoring_actions.save_classes(
+            personas[persona], [], {"name": "新类", "monthly_quota": 1, "sort_order": 9}
+        )
+    rule.refresh_from_db()
+    assert (rule.points, UnitClass.objects.count(), AuditEntry.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_the_secretary_general_edits_the_point_table(secretary_general):
+    rule = ScoreRule.objects.order_by("pk").first()
+    assert scoring_actions.update_rules(secretary_general, [(rule, {"points": rule.points + 1})])
+    assert ScoreRule.objects.get(pk=rule.pk).points == rule.points + 1
