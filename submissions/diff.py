@@ -10,9 +10,10 @@ body's maximum length that is 400 million, and a revision page with one characte
 1. The common start and end are cut off (linear time). The usual edit — a figure corrected, a
    sentence added — is then a few characters wide.
 2. A wide remainder is compared sentence by sentence (a sentence ends after 。！？；!?; or a
-   newline), the changed runs of sentences clause by clause (after ，、：,: or a space), and only
-   pieces that are small enough character by character, each piece again with its common start
-   and end cut off first.
+   newline), anchored on sentences that occur once in each version; the changed runs of
+   sentences clause by clause (after ，、：,: or a space) the same way; and only pieces that are
+   small enough character by character, each piece again with its common start and end cut
+   off first.
 3. Every comparison is charged to a work budget sized so the worst case stays well under a
    second at the maximum length. Only texts made to be hard exhaust it (thousands of repeated
    sentences, a two-letter alphabet, a long run with no punctuation rewritten here and there);
@@ -21,7 +22,7 @@ body's maximum length that is 400 million, and a revision page with one characte
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from difflib import Match, SequenceMatcher
 from itertools import accumulate
@@ -70,17 +71,32 @@ class _OutOfWork(Exception):
 
 
 class _Matcher(SequenceMatcher[str]):
-    """SequenceMatcher (no junk) that pays for each search for a longest match before it runs.
+    """SequenceMatcher that pays for each search for a longest match before it runs.
 
-    A search over a[alo:ahi] steps through, for each a[i], the positions of b that hold a[i]:
-    at most the number of times a[i] occurs in b. Prefix sums of those counts price a search in
-    constant time; `_OutOfWork` stops the comparison when the allowance cannot pay.
+    A search over a[alo:ahi] steps through, for each a[i], the positions of b that hold a[i]
+    (junk aside): prefix sums of those counts price a search in constant time, and
+    `_OutOfWork` stops the comparison when the allowance cannot pay.
+
+    With `unique_anchors` (for sentences and clauses) a match can only start at a token that
+    occurs once in each text, patience diff's idea: a sentence that recurs elsewhere cannot pull
+    the alignment away from where the text really corresponds. Recurring tokens still join a
+    match next to an anchor, and whatever is left unmatched is compared more finely.
     """
 
-    def __init__(self, a: Sequence[str], b: Sequence[str], allowance: int) -> None:
-        super().__init__(None, a, b, autojunk=False)
-        occurs = Counter(b)
-        self.steps = [0, *accumulate(occurs[x] + 1 for x in a)]
+    def __init__(
+        self, a: Sequence[str], b: Sequence[str], allowance: int, *, unique_anchors: bool
+    ) -> None:
+        in_b = Counter(b)
+        isjunk: Callable[[str], bool] | None = None
+        if unique_anchors:
+            in_a = Counter(a)
+
+            def isjunk(token: str) -> bool:
+                return in_a[token] != 1 or in_b[token] != 1
+
+        super().__init__(isjunk, a, b, autojunk=False)
+        steps = (0 if isjunk and isjunk(x) else in_b[x] for x in a)
+        self.steps = [0, *accumulate(n + 1 for n in steps)]
         self.allowance = allowance - len(a) - len(b)  # indexing b, pricing a
         if self.allowance < 0:
             raise _OutOfWork
@@ -116,7 +132,11 @@ class _Comparison:
         if len(a_tokens) == 1 and len(b_tokens) == 1:
             self.middle(a, b, level + 1)  # nothing to split on here: try finer marks
             return
-        opcodes = self.opcodes(a_tokens, b_tokens, self.left)
+        opcodes = self.opcodes(a_tokens, b_tokens, self.left, unique_anchors=True)
+        if opcodes is not None and len(opcodes) == 1:
+            # No token occurs once on each side and matches (a text pasted twice): match
+            # recurring tokens too, if that can be paid for.
+            opcodes = self.opcodes(a_tokens, b_tokens, self.left, unique_anchors=False) or opcodes
         if opcodes is None:
             self.replace(a, b)
             return
@@ -127,7 +147,11 @@ class _Comparison:
                 self.narrow("".join(a_tokens[i1:i2]), "".join(b_tokens[j1:j2]), level + 1)
 
     def characters(self, a: str, b: str) -> None:
-        opcodes = self.opcodes(a, b, min(self.left, PIECE_WORK)) if a and b else None
+        opcodes = (
+            self.opcodes(a, b, min(self.left, PIECE_WORK), unique_anchors=False)
+            if a and b
+            else None
+        )
         if opcodes is None:
             self.replace(a, b)
             return
@@ -138,12 +162,12 @@ class _Comparison:
                 self.replace(a[i1:i2], b[j1:j2])
 
     def opcodes(
-        self, a: Sequence[str], b: Sequence[str], allowance: int
+        self, a: Sequence[str], b: Sequence[str], allowance: int, *, unique_anchors: bool
     ) -> list[tuple[str, int, int, int, int]] | None:
         """SequenceMatcher's opcodes, or None when they would cost more than `allowance`."""
         matcher: _Matcher | None = None
         try:
-            matcher = _Matcher(a, b, allowance)
+            matcher = _Matcher(a, b, allowance, unique_anchors=unique_anchors)
             return list(matcher.get_opcodes())
         except _OutOfWork:
             return None
