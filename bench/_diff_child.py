@@ -25,6 +25,8 @@ from bench._common import log, percentile
 # A figure or a word corrected, and a short phrase added: what an editor does to a paragraph.
 MARK = "※"
 PHRASE = "（经核实）"
+# What a tester pastes to fill a body: one sentence again and again.
+FILLER = "防汛工作会议在市委召开。\n"
 # Texts made to be hard for a comparison: a few characters or sentences, repeated at random.
 HARD_ALPHABETS = ("ab", "ab。", "甲乙。\n", "啊。哦。\n", "abcd，。")
 
@@ -69,6 +71,9 @@ def shapes(length: int) -> dict[str, tuple[str, str]]:
         "rewrite": (base, other),
         "appended": (kept, kept + "\n" + other[: length - len(kept) - 1].strip()),
     }
+    filler = (FILLER * (length // len(FILLER) + 1))[:length].strip()
+    at = len(filler) // 2
+    pairs["repeated"] = (filler, filler[:at] + MARK + filler[at + 1 :])
     pairs["hard"] = slowest_hard(length)
     return pairs
 
@@ -165,10 +170,9 @@ def measure_compare(length: int, reps: int, old_full: bool) -> dict[str, Any]:
             "small_old_ms": statistics.median(runs(3, old_compare, *small[name])),
         }
         log(f"compare {name}: {out[name]}")
-    if old_full:
-        old, new = shapes(length)["one_char"]
-        log("the old character diff on the one-character edit at full length (about 30 s)")
-        out["one_char"]["old_full_ms"] = timed(old_compare, old, new)
+    for name in ("one_char", "repeated") if old_full else ():
+        log(f"the replaced character diff on {name} at full length (up to a minute)")
+        out[name]["old_full_ms"] = timed(old_compare, *shapes(length)[name])
     return out
 
 
