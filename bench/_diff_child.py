@@ -236,11 +236,11 @@ def measure_pages(length: int, reps: int) -> dict[str, Any]:
 def main() -> None:
     args = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
     _setup()
-    from submissions.diff import BODY_MAX_LENGTH
+    from xinbao.core.inputs import MAX_BODY_LENGTH
 
-    compared = measure_compare(BODY_MAX_LENGTH, args["reps"], args["old_full"])
-    pages = measure_pages(BODY_MAX_LENGTH, args["page_reps"])
-    print(json.dumps({"length": BODY_MAX_LENGTH, "compare": compared, "pages": pages}))
+    compared = measure_compare(MAX_BODY_LENGTH, args["reps"], args["old_full"])
+    pages = measure_pages(MAX_BODY_LENGTH, args["page_reps"])
+    print(json.dumps({"length": MAX_BODY_LENGTH, "compare": compared, "pages": pages}))
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Issue 10: the revision diff at the body's maximum length (`python -m bench diff`).
 
-`submissions.diff.compare` on bodies of `BODY_MAX_LENGTH` characters for six edit shapes — one
+`submissions.diff.compare` on bodies of `xinbao.core.inputs.MAX_BODY_LENGTH` characters for six edit shapes — one
 character changed in the middle, every paragraph touched, a complete rewrite, a paragraph
 appended, one character changed in one sentence repeated (the kind of body the issue timed at
 25.5 s), and the slowest of a few texts made to be hard (2 to 6 symbols at random, one in 97

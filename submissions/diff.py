@@ -28,10 +28,6 @@ from difflib import Match, SequenceMatcher
 from itertools import accumulate
 from typing import Literal
 
-# The item body's maximum length in characters (`ItemForm.clean_body` refuses longer ones);
-# the benchmark measures the comparison at this length.
-BODY_MAX_LENGTH = 20_000
-
 # Work is counted in SequenceMatcher's inner steps (one pair of equal characters or sentences
 # it looks at, a few tenths of a microsecond each), charged before each search for a longest
 # match. The budget bounds the whole comparison; measured worst cases are in docs/BENCHMARKS.md

@@ -13,15 +13,16 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from submissions import actions, diff
-from submissions.diff import BODY_MAX_LENGTH, Segment, compare
+from submissions.diff import Segment, compare
 from tests.factories import content
 from xinbao.core.demo import ITEMS
+from xinbao.core.inputs import MAX_BODY_LENGTH
 
 # Real report text, about 10,000 characters, no sentence twice.
 DEMO_TEXT = "\n".join(p for item in ITEMS for p in item.body)
 # A body of the maximum length (the demo text again and again: sentences repeat).
-LONGEST = (DEMO_TEXT + "\n") * (BODY_MAX_LENGTH // len(DEMO_TEXT) + 1)
-LONGEST = LONGEST[:BODY_MAX_LENGTH]
+LONGEST = (DEMO_TEXT + "\n") * (MAX_BODY_LENGTH // len(DEMO_TEXT) + 1)
+LONGEST = LONGEST[:MAX_BODY_LENGTH]
 # Never in the demo text, so an edit made of them has one smallest diff.
 MARKS = "※★◆"
 
@@ -101,11 +102,11 @@ def test_texts_made_to_be_hard_are_still_spelled_exactly(alphabet):
     # Few distinct characters or sentences: the work budget runs out and a stretch is shown
     # as replaced whole, which is still exact.
     rng = random.Random(alphabet)
-    old = "".join(rng.choice(alphabet) for _ in range(BODY_MAX_LENGTH))
+    old = "".join(rng.choice(alphabet) for _ in range(MAX_BODY_LENGTH))
     scattered = list(old)
-    for at in range(0, BODY_MAX_LENGTH, 97):
+    for at in range(0, MAX_BODY_LENGTH, 97):
         scattered[at] = rng.choice(alphabet)
-    rewritten = "".join(rng.choice(alphabet) for _ in range(BODY_MAX_LENGTH))
+    rewritten = "".join(rng.choice(alphabet) for _ in range(MAX_BODY_LENGTH))
     for new in ("".join(scattered), rewritten):
         assert_exact(old, new, compare(old, new))
 
@@ -129,7 +130,7 @@ def test_with_no_work_left_a_change_is_shown_whole_between_the_unchanged_ends():
 
 
 @settings(max_examples=60, deadline=None)
-@given(at=st.integers(0, BODY_MAX_LENGTH - 1), mark=st.sampled_from(MARKS))
+@given(at=st.integers(0, MAX_BODY_LENGTH - 1), mark=st.sampled_from(MARKS))
 def test_one_changed_character_of_the_longest_body_is_shown_as_that_character(at, mark):
     new = LONGEST[:at] + mark + LONGEST[at + 1 :]
     expected = [
@@ -142,7 +143,7 @@ def test_one_changed_character_of_the_longest_body_is_shown_as_that_character(at
 
 
 @settings(max_examples=40, deadline=None)
-@given(at=st.integers(0, BODY_MAX_LENGTH), size=st.integers(1, 2000))
+@given(at=st.integers(0, MAX_BODY_LENGTH), size=st.integers(1, 2000))
 def test_a_passage_added_or_removed_anywhere_is_shown_as_that_passage(at, size):
     passage = (MARKS * size)[:size]
     added = LONGEST[:at] + passage + LONGEST[at:]
