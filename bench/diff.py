@@ -1,13 +1,13 @@
 """Issue 10: the revision diff at the body's maximum length (`python -m bench diff`).
 
-`submissions.diff.compare` on bodies of `xinbao.core.inputs.MAX_BODY_LENGTH` characters for six edit shapes — one
-character changed in the middle, every paragraph touched, a complete rewrite, a paragraph
-appended, one character changed in one sentence repeated (the kind of body the issue timed at
-25.5 s), and the slowest of a few texts made to be hard (2 to 6 symbols at random, one in 97
-changed) — median and slowest of BENCH_DIFF_REPS runs (9), and the revision page
-showing each change, server time through Django's test client (p50/p95 of BENCH_DIFF_PAGE_REPS
-requests, 20, the pages alternated), in a fresh temporary var dir (SQLite). Target: every
-comparison and every page p95 ≤ 0.5 s.
+`submissions.diff.compare` on bodies of `xinbao.core.inputs.MAX_BODY_LENGTH` characters for six
+edit shapes — one character changed in the middle, every paragraph touched, a complete rewrite,
+a paragraph appended, one character changed in one sentence repeated (the kind of body the issue
+timed at 25.5 s), and the slowest of a few texts made to be hard (2 to 6 symbols at random, one
+in 97 changed) — median and slowest of BENCH_DIFF_REPS runs (9), and the revision page showing
+each change, server time through Django's test client (p50/p95 of BENCH_DIFF_PAGE_REPS requests,
+20, the pages alternated), in a fresh temporary var dir (SQLite). Target: every comparison and
+every page p95 ≤ 0.5 s.
 
 Measured in the same run: the implementation replaced (SequenceMatcher over characters,
 autojunk=False) on 2,000-character versions of the same shapes, and on the two one-character
