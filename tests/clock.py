@@ -10,9 +10,11 @@ from zoneinfo import ZoneInfo
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
-# An ordinary working-day morning (a Thursday, no holiday near) in a year the seeded official
-# calendar knows, after every fixed moment the older tests build their data around.
-PINNED = datetime(2026, 12, 3, 9, 30, tzinfo=SHANGHAI)
+# An ordinary working-day morning (a Tuesday, no holiday near) in a year the seeded official
+# calendar knows, after the fixed moments the older tests build their data around, and more
+# than 30 days before the year ends (from then on every page warns that next year's official
+# calendar is missing).
+PINNED = datetime(2026, 12, 1, 11, 0, tzinfo=SHANGHAI)
 TODAY: date = PINNED.date()
 YEAR: int = PINNED.year
 

@@ -3,7 +3,14 @@ day. The demo is loaded at the pinned instant and at each awkward instant below 
 Asia/Shanghai times, derived from the pin and the official calendar the migrations seed), and
 everything the demo must show is checked there (tests/demo_checks.py), pages included."""
 
-from datetime import date, datetime, time, timedelta
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
 import chinese_calendar
 import pytest
@@ -46,6 +53,7 @@ DEMO_INSTANTS: dict[str, datetime] = {
     "swapped-workday": _at(_SWAPPED, "10:00"),  # a Saturday or Sunday the office works
     "unknown-year": _at(date(_UNKNOWN_YEAR, TODAY.month, TODAY.day), "10:00"),
 }
+ROOT = Path(__file__).resolve().parent.parent
 PERSONAS = ("kezhang", "bianji1", "zhiban", "lingdao", "mishuzhang", "gaj_xxy", "gaj_ld")
 
 
@@ -130,3 +138,44 @@ def test_the_demo_is_never_dated_after_the_instant_it_is_loaded_at(
         check.ItemEvent.objects.order_by("-at")[0].at,
     )
     assert latest <= as_of
+
+
+MAKE_RUN = (
+    ("migrate", "--noinput", "-v0"),
+    ("reindex", "--if-needed"),
+    ("seed_demo",),
+)
+
+
+@pytest.mark.wallclock  # the commands run in processes of their own, on faketime's clock
+def test_make_runs_own_steps_work_on_a_monday_morning(tmp_path: Path) -> None:
+    """`make run`'s steps, as the real commands on a fresh embedded database, with the
+    operating system's clock moved (faketime) to the instant that broke them: a Monday just
+    after the office opens. (The other instants are covered in-process above.)"""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and no faketime: install the OS package `faketime`.")
+        pytest.skip("faketime is not installed (the OS package `faketime`)")
+    instant = DEMO_INSTANTS["monday-0900"]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "XINBAO_TESTING")}
+    env |= {"XINBAO_VAR_DIR": str(tmp_path), "TZ": "Asia/Shanghai"}
+    outputs = []
+    for command in MAKE_RUN:
+        done = subprocess.run(
+            [faketime, f"{instant:%Y-%m-%d %H:%M:%S}", sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-4000:])
+        outputs.append(done.stdout)
+    assert "Demo data loaded" in outputs[-1]
+    with closing(sqlite3.connect(tmp_path / "xinbao.sqlite3")) as db:
+        (newest,) = db.execute("SELECT MAX(at) FROM submissions_itemevent").fetchone()
+        (issues,) = db.execute("SELECT COUNT(*) FROM bulletins_issue").fetchone()
+    # Stored in UTC; the demo's history ends before the instant it was loaded at.
+    assert datetime.fromisoformat(newest).replace(tzinfo=UTC) <= instant
+    assert issues == 2  # the last issue published and the next one being compiled
