@@ -3,15 +3,39 @@
 Two reporting units (A and B) with an officer and a unit head each; the municipal office's
 information section with an editor and the section chief; a duty officer; a city leader; and the
 three separate administrators (三员分立).
+
+Every test runs on one clock: pinned to `tests.clock.PINNED` and ticking at real speed from
+there (see `_pinned_clock`).
 """
 
+from collections.abc import Iterator
+
 import pytest
+import time_machine
 from django.test import Client
 
 from bulletins.models import AdoptionLevel
 from org.models import UnitKind, UnitLevel
 from org.roles import Role
+from tests.clock import PINNED
 from tests.factories import PERSONAS, make_publication, make_unit, make_user
+
+
+@pytest.fixture(autouse=True)
+def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Traveller | None]:
+    """Run the test at `PINNED`, whatever the wall clock says; the marker `wallclock` opts out.
+
+    time-machine replaces the clock in C (time.time, datetime.now, ...), so everything in this
+    process agrees: `timezone.now`, model fields declared `default=timezone.now` (which hold the
+    real function), `auto_now`, and the live server's threads. The clock ticks from the pinned
+    moment, so sleeps, leases and timeouts still pass. Subprocesses and the database server keep
+    real time: a test that starts a real worker process is marked `wallclock`.
+    """
+    if request.node.get_closest_marker("wallclock"):
+        yield None
+        return
+    with time_machine.travel(PINNED, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture(autouse=True)

@@ -1,51 +1,74 @@
-"""`manage.py seed_demo`: the demo city the README promises, loaded once."""
+"""`manage.py seed_demo`: the demo city the README promises, loaded once — at any hour of any
+day. The demo is loaded at the pinned instant and at each awkward instant below (all local
+Asia/Shanghai times, derived from the pin and the official calendar the migrations seed), and
+everything the demo must show is checked there (tests/demo_checks.py), pages included."""
 
-from io import StringIO
+import os
+import shutil
+import sqlite3
+import subprocess
+import sys
+from contextlib import closing
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
 
+import chinese_calendar
 import pytest
+import time_machine
 from django.contrib.auth.password_validation import validate_password
-from django.core.management import call_command
-from django.db.models import Model
-from django.utils import timezone
+from django.test import Client
 
-from audit.models import AuditEntry
-from bulletins.models import AdoptionLevel, Publication
-from org.models import Unit, UnitKind, UnitLevel, User
-from org.network import reporting_units_status
-from org.roles import Role
-from submissions.models import (
-    Adoption,
-    EventKind,
-    InfoItem,
-    ItemEvent,
-    ItemRevision,
-    ItemState,
-    RevisionSource,
-    Tag,
-    Verification,
-)
+from org.models import User
+from org.network import SILENCE_DAYS
+from tests import demo_checks as check
+from tests.clock import PINNED, SHANGHAI, TODAY, YEAR, next_weekday
 from xinbao.core import demo
+from xinbao.core.demo_insight import EBIKES
 
 
-def seed() -> str:
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    return out.getvalue()
+def _at(day: date, clock: str) -> datetime:
+    return datetime.combine(day, time.fromisoformat(clock), tzinfo=SHANGHAI)
 
 
-def counts() -> dict[str, int]:
-    models: list[type[Model]] = [
-        Unit,
-        User,
-        Publication,
-        InfoItem,
-        ItemRevision,
-        ItemEvent,
-        Adoption,
-        Tag,
-        AuditEntry,
+def _last_before(days: object, keep: object) -> date:
+    """The latest day of the pinned year, before the pinned day, in `days` that `keep` accepts."""
+    assert isinstance(days, dict) and callable(keep)
+    return max(d for d in days if d.year == YEAR and d < TODAY and keep(d))
+
+
+# The official calendar's facts, from the same package the calendar migration seeds from.
+_HOLIDAY = _last_before(chinese_calendar.holidays, lambda d: d.weekday() < 5)
+_SWAPPED = _last_before(chinese_calendar.workdays, lambda d: d.weekday() >= 5)
+_UNKNOWN_YEAR = max(d.year for d in chinese_calendar.holidays) + 1
+_MONDAY = next_weekday(TODAY, 0)
+
+DEMO_INSTANTS: dict[str, datetime] = {
+    "monday-0800": _at(_MONDAY, "08:00"),  # before the office opens: nothing yet today
+    "monday-0900": _at(_MONDAY, "09:00"),  # just after it opens
+    "thursday": PINNED if PINNED.weekday() == 3 else _at(next_weekday(TODAY, 3), "09:30"),
+    "sunday-0200": _at(next_weekday(TODAY, 6), "02:00"),
+    "dec31-2359": _at(date(YEAR, 12, 31), "23:59"),
+    "jan01-0001": _at(date(YEAR, 1, 1), "00:01"),  # a holiday, and the story's year is last year
+    "holiday": _at(_HOLIDAY, "10:00"),
+    "swapped-workday": _at(_SWAPPED, "10:00"),  # a Saturday or Sunday the office works
+    "unknown-year": _at(date(_UNKNOWN_YEAR, TODAY.month, TODAY.day), "10:00"),
+}
+ROOT = Path(__file__).resolve().parent.parent
+PERSONAS = ("kezhang", "bianji1", "zhiban", "lingdao", "mishuzhang", "gaj_xxy", "gaj_ld")
+
+
+def test_the_instants_are_what_they_say() -> None:
+    assert [DEMO_INSTANTS[k].weekday() for k in ("monday-0800", "thursday", "sunday-0200")] == [
+        0,
+        3,
+        6,
     ]
-    return {m.__name__: m._default_manager.count() for m in models}
+    assert chinese_calendar.is_holiday(DEMO_INSTANTS["holiday"].date())
+    assert DEMO_INSTANTS["holiday"].weekday() < 5
+    assert chinese_calendar.is_workday(DEMO_INSTANTS["swapped-workday"].date())
+    assert DEMO_INSTANTS["swapped-workday"].weekday() >= 5
+    with pytest.raises(NotImplementedError):
+        chinese_calendar.is_workday(DEMO_INSTANTS["unknown-year"].date())
 
 
 def test_demo_text_is_substantial() -> None:
@@ -57,92 +80,102 @@ def test_demo_text_is_substantial() -> None:
             assert len("".join(body)) >= 150, item.title
 
 
+def test_every_unit_meant_to_be_active_reported_recently_enough_to_outlast_a_holiday() -> None:
+    """A unit counts as silent after `SILENCE_DAYS` calendar days without a submission, but the
+    demo dates items in working days: the longest official closure (the Spring Festival's nine
+    days) plus the weekends around must not make an active unit look silent."""
+    last: dict[str, int] = {spec.unit: 0 for spec in EBIKES}  # written this week
+    for item in demo.ITEMS:
+        if any(isinstance(step, demo.SignOff) for step in item.steps):
+            last[item.unit] = min(last.get(item.unit, item.working_days_ago), item.working_days_ago)
+    active = {u.code for u in demo.UNITS if u.officer and u.code not in demo.SILENT_UNITS}
+    assert set(last) >= active
+    # 12 working days are at most 18 calendar days; with nine closed days on top, 27 < 30.
+    assert SILENCE_DAYS >= 30
+    assert {code: last[code] for code in active if last[code] > 12} == {}
+    assert all(last[code] * 7 // 5 > SILENCE_DAYS for code in demo.SILENT_UNITS if code in last)
+
+
 def test_demo_password_passes_the_password_policy() -> None:
     validate_password(demo.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
-def test_it_builds_the_network() -> None:
-    seed()
-    units = Unit.objects.all()
-    assert units.count() >= 20
-    assert units.filter(kind=UnitKind.DEPARTMENT, level=UnitLevel.CITY).count() >= 10
-    assert units.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COUNTY]).count() >= 6
-    townships = units.filter(level=UnitLevel.TOWNSHIP, kind=UnitKind.TOWNSHIP)
-    assert townships.count() == 2
-    assert all(t.parent for t in townships)
-    assert {t.parent.kind for t in townships if t.parent} <= {UnitKind.DISTRICT, UnitKind.COUNTY}
-    root = units.get(code=demo.ROOT_CODE)
-    province = root.parent
-    assert province is not None
-    assert province.level == UnitLevel.PROVINCE
-    assert not province.is_reporting
-    assert set(
-        root.children.filter(kind=UnitKind.SECTION).values_list("is_reporting", flat=True)
-    ) == {False}
-    levels = set(Publication.objects.values_list("level", flat=True))
-    assert levels == {AdoptionLevel.CITY, AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL}
+@pytest.mark.parametrize("instant", DEMO_INSTANTS.values(), ids=DEMO_INSTANTS.keys())
+def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -> None:
+    _pinned_clock.move_to(instant)
+    first = check.seed()
+    check.check_network()
+    check.check_officers()
+    check.check_items()
+    check.check_accountability()
+    check.check_insight()
+    clients = {}
+    for username in PERSONAS:
+        clients[username] = Client()
+        clients[username].force_login(User.objects.get(username=username))
+    check.check_scoring(clients["kezhang"])
+    check.check_pages(clients)
 
-
-@pytest.mark.django_db
-def test_every_reporting_unit_but_the_holes_has_a_named_officer() -> None:
-    seed()
-    for unit in Unit.objects.filter(is_reporting=True).select_related("officer"):
-        heads = unit.members.filter(role=Role.UNIT_HEAD)
-        assert heads.count() == 1, unit.code
-        if unit.code in demo.UNITS_WITHOUT_OFFICER:
-            assert unit.officer is None
-        else:
-            assert unit.officer is not None, unit.code
-            assert unit.officer.role == Role.OFFICER
-            assert unit.officer.unit_id == unit.pk
-            assert unit.phone
-    holes = {s.unit.code for s in reporting_units_status() if s.is_hole}
-    assert holes == demo.UNITS_WITHOUT_OFFICER | demo.SILENT_UNITS
-
-
-@pytest.mark.django_db
-def test_items_cover_every_state_with_real_histories() -> None:
-    seed()
-    items = InfoItem.objects.all()
-    assert set(items.values_list("state", flat=True)) == set(ItemState.values)
-    assert items.filter(joint_units__isnull=False).distinct().count() >= 2
-    assert items.filter(verification=Verification.VERIFIED).exists()
-    disputed = items.get(verification=Verification.DISPUTED)
-    assert disputed.verification_note
-    assert ItemEvent.objects.filter(kind=EventKind.RETURNED).exclude(comment="").exists()
-    assert Adoption.objects.filter(level=AdoptionLevel.PROVINCE).exists()
-    edited = items.filter(revisions__source=RevisionSource.EDITOR).distinct()
-    assert edited.exists()
-    for item in edited:
-        first = item.revisions.get(number=1)
-        assert (first.title, first.body) != (item.title, item.body)
-
-    now = timezone.now()
-    for item in items.prefetch_related("events"):
-        times = [e.at for e in item.events.all()]
-        assert times == sorted(times), item.title
-        assert times[0] == item.created_at and times[-1] == item.updated_at <= now
-        signed_off = [e.at for e in item.events.all() if e.kind == EventKind.SIGNED_OFF]
-        assert item.submitted_at == (signed_off[0] if signed_off else None)
-    oldest = items.earliest("created_at").created_at
-    assert (now - oldest).days >= 45  # spread over the last two months
-
-
-@pytest.mark.django_db
-def test_a_second_run_adds_nothing() -> None:
-    first = seed()
-    before = counts()
-    second = seed()
-    assert counts() == before
+    # A second run adds nothing, and both print the logins.
+    before = check.counts()
+    second = check.seed()
+    assert check.counts() == before
     assert "already present" in second
     assert "Items: " in first and "Items: " not in second
+    for output in (first, second):
+        check.check_logins(output)
 
 
-@pytest.mark.django_db
-def test_it_prints_the_logins_every_time() -> None:
-    for output in (seed(), seed()):
-        assert demo.DEMO_PASSWORD in output
-        for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld"):
-            assert username in output
-    assert User.objects.get(username="gaj_xxy").check_password(demo.DEMO_PASSWORD)
+def test_the_demo_is_never_dated_after_the_instant_it_is_loaded_at(
+    _pinned_clock: time_machine.Traveller, db: None
+) -> None:
+    """Loaded as of an hour ago, nothing it writes is later than that."""
+    as_of = PINNED - timedelta(hours=1)
+    demo.load_demo(progress=lambda _line: None, now=as_of)
+    latest = max(
+        check.InfoItem.objects.order_by("-updated_at")[0].updated_at,
+        check.ItemEvent.objects.order_by("-at")[0].at,
+    )
+    assert latest <= as_of
+
+
+MAKE_RUN = (
+    ("migrate", "--noinput", "-v0"),
+    ("reindex", "--if-needed"),
+    ("seed_demo",),
+)
+
+
+@pytest.mark.wallclock  # the commands run in processes of their own, on faketime's clock
+def test_make_runs_own_steps_work_on_a_monday_morning(tmp_path: Path) -> None:
+    """`make run`'s steps, as the real commands on a fresh embedded database, with the
+    operating system's clock moved (faketime) to the instant that broke them: a Monday just
+    after the office opens. (The other instants are covered in-process above.)"""
+    faketime = shutil.which("faketime")
+    if faketime is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI=true and no faketime: install the OS package `faketime`.")
+        pytest.skip("faketime is not installed (the OS package `faketime`)")
+    instant = DEMO_INSTANTS["monday-0900"]
+    env = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "XINBAO_TESTING")}
+    env |= {"XINBAO_VAR_DIR": str(tmp_path), "TZ": "Asia/Shanghai"}
+    outputs = []
+    for command in MAKE_RUN:
+        done = subprocess.run(
+            [faketime, f"{instant:%Y-%m-%d %H:%M:%S}", sys.executable, "manage.py", *command],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
+        assert done.returncode == 0, (command, done.stdout[-2000:], done.stderr[-4000:])
+        outputs.append(done.stdout)
+    assert "Demo data loaded" in outputs[-1]
+    with closing(sqlite3.connect(tmp_path / "xinbao.sqlite3")) as db:
+        (newest,) = db.execute("SELECT MAX(at) FROM submissions_itemevent").fetchone()
+        (issues,) = db.execute("SELECT COUNT(*) FROM bulletins_issue").fetchone()
+    # Stored in UTC; the demo's history ends before the instant it was loaded at.
+    assert datetime.fromisoformat(newest).replace(tzinfo=UTC) <= instant
+    assert issues == 2  # the last issue published and the next one being compiled

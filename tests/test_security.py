@@ -1,12 +1,11 @@
 """Account security (等保 level 3): lock-out, policy as data, idle timeout, password storage."""
 
-import time
-
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import timezone
 
 from audit.actions import verify_chain
 from audit.models import AuditEntry
@@ -206,7 +205,7 @@ ITEMS = reverse("submissions:list")
 
 def idle_for(client, seconds):
     session = client.session
-    session["xinbao_last_seen"] = time.time() - seconds
+    session["xinbao_last_seen"] = timezone.now().timestamp() - seconds
     session.save()
 
 
@@ -248,7 +247,7 @@ def test_activity_moves_the_idle_clock(client_of, officer_a):
     client.get(ITEMS)
     idle_for(client, 120)
     client.get(ITEMS)
-    assert time.time() - client.session["xinbao_last_seen"] < 5
+    assert timezone.now().timestamp() - client.session["xinbao_last_seen"] < 5
 
 
 # --- passwords ------------------------------------------------------------------------------

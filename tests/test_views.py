@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from submissions.actions import do_adopt, do_edit
 from submissions.models import Adoption, InfoItem, ItemEvent, ItemState
+from tests.clock import TODAY
 from tests.factories import BODY, make_item, pdf
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +75,7 @@ def test_the_create_page_renders_for_an_officer(client_of, officer_a):
     [
         ({"title": "  "}, "title"),
         ({"body": "太短了。"}, "body"),
-        ({"occurred_on": (timezone.localdate() + timedelta(days=1)).isoformat()}, "occurred_on"),
+        ({"occurred_on": (TODAY + timedelta(days=1)).isoformat()}, "occurred_on"),
         ({"tags": "，".join(f"标签{n}" for n in range(11))}, "tags"),
         ({"kind": "gossip"}, "kind"),
     ],

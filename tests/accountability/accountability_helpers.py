@@ -2,20 +2,22 @@
 other violations are recorded as the engine or the section would, then decided through
 `accountability.actions`."""
 
-from datetime import date
+from datetime import date, timedelta
 
 from accountability import actions, rules
 from accountability.models import CriticismNotice, Violation, ViolationKind
 from emergencies.models import Incident
 from org.models import Unit, User
-from tests.emergencies.emergency_factories import local, minutes, open_in_writing, sign_off
+from tests.clock import TODAY, YEAR, next_weekday
+from tests.clock import local as at
+from tests.emergencies.emergency_factories import minutes, open_in_writing, sign_off
 
-DAY = date(2026, 11, 27)
+DAY = next_weekday(TODAY - timedelta(days=7), 4)  # the last Friday before the pin
 
 
 def late_report(officer: User, head: User, late_by: float = 16) -> Incident:
     """A major (Ⅲ) incident whose written report (due within 60 min) is signed off late."""
-    known = local("2026-12-01 09:00")
+    known = at(next_weekday(TODAY - timedelta(days=7), 1), "09:00")  # the last Tuesday
     report = open_in_writing(officer, known + minutes(10), known_at=known, level="3")
     sign_off(head, report, known + minutes(60 + late_by - 0.5))
     return report.incident
@@ -59,7 +61,7 @@ def province_notice(
     chief: User,
     violations: list[Violation],
     on: date = DAY,
-    number: str = "省委办通〔2026〕5号",
+    number: str = f"省委办通〔{YEAR}〕5号",
     units: list[Unit] | None = None,
     send_to_all: bool = False,
 ) -> CriticismNotice:

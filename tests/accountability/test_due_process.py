@@ -6,6 +6,7 @@ from importlib import import_module
 
 import pytest
 from django.apps import apps
+from django.utils import timezone
 
 from accountability import actions, rules
 from accountability.models import Explanation, Violation, ViolationKind, ViolationStatus
@@ -37,8 +38,9 @@ def test_a_late_candidate_is_a_pending_violation_with_its_facts(officer_a, head_
     )
     assert violation.minutes_late == 16
     assert violation.report == incident.reports.get()
-    assert violation.occurred_on.isoformat() == "2026-12-01"
-    assert "2026-12-01 10:15" in violation.evidence
+    known = timezone.localtime(incident.known_at)
+    assert violation.occurred_on == known.date()
+    assert f"{known:%Y-%m-%d} 10:15" in violation.evidence  # due 60 minutes after 09:00, +15
 
 
 def test_the_unit_explains_and_the_chief_confirms(officer_a, head_a, chief):

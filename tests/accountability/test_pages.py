@@ -2,7 +2,7 @@
 decision and the unit's explanation through the forms, notices and eligibility pages, and
 list pages that do not grow with their rows."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.db import connection
@@ -28,6 +28,7 @@ from tests.accountability.accountability_helpers import (
     pending,
     province_notice,
 )
+from tests.clock import YEAR
 from tests.factories import ADMINS, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -37,14 +38,28 @@ def html(response) -> str:
     return response.content.decode()
 
 
+def chinese_date(day: date) -> str:
+    """How a notice writes its date: 二〇二六年十一月二十七日."""
+    digits = "〇一二三四五六七八九"
+
+    def number(n: int) -> str:  # 1..31
+        tens, ones = divmod(n, 10)
+        return ("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (
+            digits[ones] if ones else ""
+        )
+
+    year = "".join(digits[int(c)] for c in str(day.year))
+    return f"{year}年{number(day.month)}月{number(day.day)}日"
+
+
 # --- the queue and the unit's list --------------------------------------------------------------
 
 
 @pytest.mark.parametrize("who", ["editor", "chief", "secgen"])
 def test_the_section_sees_the_queue_pending_first(people, client_of, who):
     unit_a, unit_b = people["officer_a"].unit, people["officer_b"].unit
-    decided = confirmed(people["chief"], unit_b, summary="已认定的事项", on=date(2026, 11, 26))
-    waiting = pending(unit_a, summary="待认定的事项", on=date(2026, 11, 1))
+    decided = confirmed(people["chief"], unit_b, summary="已认定的事项", on=DAY - timedelta(days=1))
+    waiting = pending(unit_a, summary="待认定的事项", on=DAY - timedelta(days=26))
     page = html(client_of(people[who]).get("/accountability/"))
     assert page.index("待认定的事项") < page.index("已认定的事项")
     assert f"/accountability/violations/{waiting.pk}/" in page
@@ -54,11 +69,11 @@ def test_the_section_sees_the_queue_pending_first(people, client_of, who):
 def test_the_queue_filters_by_status_kind_unit_and_year(client_of, chief, unit_a, unit_b):
     pending(unit_a, summary="甲区迟报")
     pending(unit_b, ViolationKind.FALSE, summary="乙县误报")
-    pending(unit_b, summary="乙县去年迟报", on=date(2025, 3, 1))
+    pending(unit_b, summary="乙县去年迟报", on=date(YEAR - 1, 3, 1))
     confirmed(chief, unit_b, summary="乙县已认定")
     client = client_of(chief)
     assert "乙县误报" not in html(client.get("/accountability/?kind=late"))
-    by_unit = html(client.get(f"/accountability/?unit={unit_b.pk}&year=2026&status=pending"))
+    by_unit = html(client.get(f"/accountability/?unit={unit_b.pk}&year={YEAR}&status=pending"))
     assert "乙县误报" in by_unit
     assert not any(t in by_unit for t in ("甲区迟报", "乙县去年迟报", "乙县已认定"))
 
@@ -185,7 +200,7 @@ def test_an_editor_records_a_concealed_report(client_of, editor, unit_a):
             "unit": unit_a.pk,
             "kind": "concealed",
             "summary": "某工地坍塌事故",
-            "occurred_on": "2026-11-20",
+            "occurred_on": (DAY - timedelta(days=7)).isoformat(),
             "important": "on",
             "evidence": "媒体报道后核实，该单位未报送。",
         },
@@ -223,7 +238,7 @@ def test_the_chief_compiles_edits_and_issues_through_the_pages(client_of, chief,
     draft = CriticismNotice.objects.get()
     assert response["Location"] == f"/accountability/notices/{draft.pk}/"
     page = html(client.get(f"/accountability/notices/{draft.pk}/"))
-    assert "市委办通〔2026〕　号" in page
+    assert f"市委办通〔{YEAR}〕　号" in page
     client.post(
         f"/accountability/notices/{draft.pk}/edit/",
         {
@@ -238,10 +253,10 @@ def test_the_chief_compiles_edits_and_issues_through_the_pages(client_of, chief,
     draft.refresh_from_db()
     assert (draft.status, draft.doc_number, draft.title) == (
         NoticeStatus.ISSUED,
-        "市委办通〔2026〕1号",
+        f"市委办通〔{YEAR}〕1号",
         "关于甲区迟报信息的通报",
     )
-    assert "二〇二六年十一月二十七日" in html(client.get(f"/accountability/notices/{draft.pk}/"))
+    assert chinese_date(DAY) in html(client.get(f"/accountability/notices/{draft.pk}/"))
 
 
 def test_units_see_the_issued_notices_that_name_them_only(
@@ -270,8 +285,8 @@ def test_the_chief_records_a_provincial_notice_on_the_page(client_of, chief, uni
     client.post(
         "/accountability/notices/province/",
         {
-            "doc_number": "省委办通〔2026〕7号",
-            "issued_on": "2026-11-20",
+            "doc_number": f"省委办通〔{YEAR}〕7号",
+            "issued_on": (DAY - timedelta(days=7)).isoformat(),
             "issuing_office": "省委办公厅",
             "title": "关于部分市县迟报突发事件信息的通报",
             "body": "江城市甲区迟报。",
@@ -281,7 +296,7 @@ def test_the_chief_records_a_provincial_notice_on_the_page(client_of, chief, uni
     )
     notice = CriticismNotice.objects.get()
     assert (notice.doc_number, list(notice.violations.all())) == (
-        "省委办通〔2026〕7号",
+        f"省委办通〔{YEAR}〕7号",
         [violation],
     )
 
@@ -291,8 +306,8 @@ def test_a_provincial_notice_cannot_link_another_units_violation(client_of, chie
     response = client_of(chief).post(
         "/accountability/notices/province/",
         {
-            "doc_number": "省委办通〔2026〕7号",
-            "issued_on": "2026-11-20",
+            "doc_number": f"省委办通〔{YEAR}〕7号",
+            "issued_on": (DAY - timedelta(days=7)).isoformat(),
             "issuing_office": "省委办公厅",
             "title": "通报",
             "body": "正文",
@@ -311,7 +326,7 @@ def test_a_provincial_notice_cannot_link_another_units_violation(client_of, chie
 
 def test_the_section_table_lists_the_disqualified_first(client_of, chief, unit_a, unit_b):
     province_notice(chief, [confirmed(chief, unit_b)])
-    page = html(client_of(chief).get("/accountability/eligibility/?year=2026"))
+    page = html(client_of(chief).get(f"/accountability/eligibility/?year={YEAR}"))
     assert page.index("乙县委办公室") < page.index("甲区委办公室")
 
 
@@ -321,7 +336,7 @@ def test_a_unit_sees_its_verdict_and_the_notices_behind_it(client_of, chief, off
     assert client.get("/accountability/eligibility/")["Location"] == (
         f"/accountability/eligibility/{unit_a.pk}/"
     )
-    page = html(client.get(f"/accountability/eligibility/{unit_a.pk}/?year=2026"))
+    page = html(client.get(f"/accountability/eligibility/{unit_a.pk}/?year={YEAR}"))
     assert notice.doc_number in page and "仓库火灾" in page
     assert "/reinstate/" not in page
 
@@ -334,10 +349,10 @@ def test_the_chief_reinstates_on_the_page_with_a_reason(client_of, chief, unit_a
     province_notice(chief, [confirmed(chief, unit_a)])
     client = client_of(chief)
     url = f"/accountability/eligibility/{unit_a.pk}/reinstate/"
-    client.post(url, {"year": "2026", "reason": ""})
-    assert not eligibility(2026, [unit_a.pk])[unit_a.pk].eligible
-    client.post(url, {"year": "2026", "reason": "经研究恢复评先资格"})
-    assert eligibility(2026, [unit_a.pk])[unit_a.pk].eligible
+    client.post(url, {"year": str(YEAR), "reason": ""})
+    assert not eligibility(YEAR, [unit_a.pk])[unit_a.pk].eligible
+    client.post(url, {"year": str(YEAR), "reason": "经研究恢复评先资格"})
+    assert eligibility(YEAR, [unit_a.pk])[unit_a.pk].eligible
 
 
 # --- the rule page ------------------------------------------------------------------------------

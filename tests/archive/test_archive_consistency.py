@@ -179,6 +179,7 @@ class Child:
                 source.backup(connection.connection)
 
 
+@pytest.mark.wallclock  # a real writer process: its clock cannot be pinned
 @pytest.mark.django_db(transaction=True)
 def test_sigkill_in_the_middle_of_writes_leaves_index_and_data_equal(officer_a, tmp_path):
     make_item(officer_a, title="被杀之前已有的稿件")

@@ -140,11 +140,14 @@ def seeded(transactional_db: Any) -> None:
 def new_page(
     browser: Any, live_server: Any, seeded: None, request: pytest.FixtureRequest, tmp_path: Path
 ) -> Iterator[Callable[..., Any]]:
-    """Open a page in a fresh browser context (zh-CN) whose base URL is the live server.
+    """Open a page in a fresh browser context (zh-CN) whose base URL is the live server and
+    whose clock starts at the server's (the pinned instant, see tests/conftest.py).
 
     `new_page(viewport={"width": 390, "height": 844}, is_mobile=True)` passes context options
     through. If the test fails, its open pages are saved as screenshots (see the report).
     """
+    from django.utils import timezone
+
     contexts: list[Any] = []
     request.node.stash[_pages] = (tmp_path, contexts)
 
@@ -152,6 +155,8 @@ def new_page(
         options = {"locale": "zh-CN", "base_url": live_server.url, **options}
         context = browser.new_context(**options)
         context.set_default_timeout(DEFAULT_TIMEOUT_MS)
+        # The page's JavaScript runs on the test's clock too (see `SimulatedClock`).
+        context.clock.install(time=timezone.now())
         contexts.append(context)
         return context.new_page()
 
@@ -169,34 +174,34 @@ def page(new_page: Callable[..., Any]) -> Any:
 class SimulatedClock:
     """A "now" that runs at real speed from a chosen moment, for the server and the browser.
 
-    The live server is a thread of the test process and xinbao reads the time only through
-    `django.utils.timezone.now` (model `auto_now` fields included), so replacing that function
-    moves the whole server. Browser contexts attached with `attach` get the same time through
+    The test process runs on the pinned clock of tests/conftest.py (time-machine); this moves
+    that clock, so the live server (a thread of the test process) and everything that reads
+    the time there — `timezone.now`, `auto_now`, fields declared `default=timezone.now` —
+    move with it. Browser contexts attached with `attach` get the same time through
     Playwright's Clock API, so JavaScript countdowns (`Date.now()`) agree with the server.
-    Model fields declared with `default=timezone.now` captured the real function at import and
-    keep real time.
     """
 
-    def __init__(self, real_now: Callable[[], datetime]) -> None:
-        self._real_now = real_now
-        self._offset = timedelta(0)
+    def __init__(self, traveller: Any) -> None:
+        self._traveller = traveller
         self._contexts: list[Any] = []
 
     def now(self) -> datetime:
-        return self._real_now() + self._offset
+        from django.utils import timezone
+
+        return timezone.now()
 
     def set(self, moment: datetime) -> None:
         """Jump to `moment` (aware); time runs on from there."""
-        self._offset = moment - self._real_now()
+        self._traveller.move_to(moment)
         self._sync()
 
     def advance(self, minutes: float) -> None:
-        self._offset += timedelta(minutes=minutes)
+        self._traveller.shift(timedelta(minutes=minutes))
         self._sync()
 
     def attach(self, page: Any) -> None:
         """Give the page's browser context this clock. Call it before the first navigation."""
-        page.context.clock.install(time=self.now())
+        page.context.clock.set_system_time(self.now())
         self._contexts.append(page.context)
 
     def _sync(self) -> None:
@@ -206,10 +211,6 @@ class SimulatedClock:
 
 
 @pytest.fixture
-def simulated_clock(monkeypatch: pytest.MonkeyPatch) -> SimulatedClock:
-    """The server's clock, running at real time until the test `set`s it."""
-    from django.utils import timezone
-
-    clock = SimulatedClock(timezone.now)
-    monkeypatch.setattr(timezone, "now", clock.now)
-    return clock
+def simulated_clock(_pinned_clock: Any) -> SimulatedClock:
+    """The server's clock, running on from the pinned instant until the test `set`s it."""
+    return SimulatedClock(_pinned_clock)

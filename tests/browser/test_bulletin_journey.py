@@ -3,7 +3,6 @@ items, rewrites one inline, reorders), the section chief signs it off, the edito
 it and takes the .docx, the city leader reads it — which the editor then sees — and writes an
 instruction on the lead story, and the source unit files its feedback before the deadline."""
 
-from datetime import date
 from io import BytesIO
 
 import pytest
@@ -21,6 +20,7 @@ from bulletins.models import (
 )
 from org.models import User
 from submissions.models import InfoItem, ItemState
+from tests.clock import TODAY
 from tests.factories import make_item
 
 pytestmark = pytest.mark.browser
@@ -78,9 +78,7 @@ def test_the_morning_edition(
     log_in(page, editor)
     page.get_by_role("navigation", name="主菜单").get_by_role("link", name="刊物").click()
     page.get_by_role("button", name="新编一期").click()
-    expect(page.get_by_role("heading", level=1)).to_have_text(
-        f"《每日要情》{date.today():%Y-%m-%d}"
-    )
+    expect(page.get_by_role("heading", level=1)).to_have_text(f"《每日要情》{TODAY:%Y-%m-%d}")
     picker = page.locator("#add")
     picker.get_by_label("甲区部署汛期隐患排查").check()
     picker.get_by_label("甲区农村供水工程开工").check()
@@ -120,10 +118,10 @@ def test_the_morning_edition(
     page.goto("/bulletins/")
     page.locator("#ready").get_by_role("link").first.click()
     page.get_by_role("button", name="印发").click()
-    expect(page.get_by_role("status")).to_contain_text(f"已印发为{date.today().year}年第1期")
+    expect(page.get_by_role("status")).to_contain_text(f"已印发为{TODAY.year}年第1期")
     with page.expect_download() as download:
         page.get_by_role("link", name="下载 .docx").click()
-    assert download.value.suggested_filename == f"每日要情{date.today().year}年第1期.docx"
+    assert download.value.suggested_filename == f"每日要情{TODAY.year}年第1期.docx"
     document = Document(BytesIO(download.value.path().read_bytes()))
     texts = [p.text for p in document.paragraphs]
     assert texts[0] == "每日要情"
@@ -134,7 +132,7 @@ def test_the_morning_edition(
     # The leader reads it and instructs on the lead story; the editor sees the receipt.
     log_in(page, leader)
     page.goto("/bulletins/")
-    page.get_by_role("link", name=f"《每日要情》{date.today().year}年第1期").click()
+    page.get_by_role("link", name=f"《每日要情》{TODAY.year}年第1期").click()
     expect(page.locator(".paper")).to_contain_text("甲区汛期隐患排查全面展开")
     expect(page.locator(".paper")).to_contain_text("（来源：甲区委办公室）")
     page.locator("section.entry").filter(has_text="甲区汛期隐患排查全面展开").get_by_role(

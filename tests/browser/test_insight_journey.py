@@ -16,6 +16,7 @@ from playwright.sync_api import Page, expect
 from org.models import User
 from submissions.models import InfoItem
 from tests.archive_insight.insight_helpers import FLOOD_CHECK, FLOOD_CHECK_AGAIN, item
+from tests.clock import local
 
 pytestmark = pytest.mark.browser
 
@@ -42,9 +43,11 @@ def test_the_editor_merges_a_duplicate_and_a_leader_reads_the_report(
     editor: User,
     leader: User,
 ) -> None:
-    now = timezone.now()
-    first = item(officer_a, FLOOD_CHECK, now - timedelta(days=2), head=head_a, editor=editor)
-    second = item(officer_b, FLOOD_CHECK_AGAIN, now - timedelta(days=1), head=head_b)
+    # Both in this month, which the report shows by default.
+    month_began = local(timezone.localdate().replace(day=1), "09:00")
+    assert month_began + timedelta(hours=1) < timezone.now()
+    first = item(officer_a, FLOOD_CHECK, month_began, head=head_a, editor=editor)
+    second = item(officer_b, FLOOD_CHECK_AGAIN, month_began + timedelta(hours=1), head=head_b)
 
     page = new_page(locale="en-US", viewport={"width": 1280, "height": 900})
     _login(page, editor)

@@ -283,6 +283,7 @@ def stop(procs) -> None:
         proc.wait(timeout=60)
 
 
+@pytest.mark.wallclock  # a real worker process: its clock cannot be pinned
 @pytest.mark.django_db(transaction=True)
 def test_killing_a_real_worker_again_and_again_loses_no_step_and_repeats_none(
     seeded, office, workers
@@ -305,6 +306,7 @@ def test_killing_a_real_worker_again_and_again_loses_no_step_and_repeats_none(
     assert_every_step_taken_once(rows)
 
 
+@pytest.mark.wallclock  # a real worker process: its clock cannot be pinned
 @pytest.mark.django_db(transaction=True)
 def test_two_real_workers_side_by_side_take_every_step_once(seeded, office, workers):
     rows = overdue(office, 30, timezone.now() - hours(3))

@@ -352,6 +352,7 @@ def _worker(env, *options):
     )
 
 
+@pytest.mark.wallclock  # a real worker process: its clock cannot be pinned
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_killing_the_worker_loses_nothing(officer_a, channel_of, server):

@@ -14,6 +14,7 @@ from org.actions import ActionError
 from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay
 from org.roles import Role
 from org.schedule import week_start
+from tests.clock import PINNED, TODAY
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
@@ -133,7 +134,7 @@ def test_office_hours_out_of_order_are_refused(system_admin):
 
 # --- the duty roster ---------------------------------------------------------------------------
 
-SOON = (timezone.now() + timedelta(days=1)).replace(microsecond=0)
+SOON = PINNED + timedelta(days=1)
 
 
 def add(actor, person, starts=SOON, hours=15, **fields):
@@ -213,7 +214,7 @@ def test_a_started_shift_stays_on_the_record(duty_officer):
 
 # --- repeating last week -------------------------------------------------------------------------
 
-NEXT_MONDAY = week_start(timezone.localdate()) + timedelta(days=7)
+NEXT_MONDAY = week_start(TODAY) + timedelta(days=7)
 
 
 def on(day: date, clock: str, person, hours: int = 15, **fields) -> DutyShift:

@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay
 from org.schedule import week_start, years_to_check
+from tests.clock import TODAY
 from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +31,7 @@ NATIONAL_DAY_2027 = {
     "kind": "holiday",
     "name": "国庆节",
 }
-TOMORROW = timezone.localdate() + timedelta(days=1)
+TOMORROW = TODAY + timedelta(days=1)
 
 
 def shift_post(person, **overrides):

@@ -34,6 +34,7 @@ from submissions.actions import (
 )
 from submissions.models import Adoption, InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
 from submissions.rules import Action
+from xinbao.core.demo_clock import DemoClock
 
 DEMO_PASSWORD = "Xinbao@2026"
 PROVINCE_CODE = "sheng-bgt"
@@ -340,7 +341,7 @@ IN_REVIEW: tuple[Step, ...] = (*SENT, Review())
 class DemoItem:
     unit: str
     kind: str
-    days_ago: int  # when the officer wrote it
+    working_days_ago: int  # when the officer wrote it: working days before the office last opened
     title: str
     body: tuple[str, ...]  # paragraphs
     tags: tuple[str, ...] = ()
@@ -363,7 +364,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-ytx",
         kind=_N,
-        days_ago=55,
+        working_days_ago=39,
         title="云台县建立山洪灾害预警“叫应”机制",
         body=(
             "云台县地处山区，山洪灾害易发多发。今年以来，云台县建立山洪灾害预警“叫应”机制，气象、水利部门发布预警后，县、乡、村三级责任人须在规定时间内逐级电话“叫应”，确认收到预警并落实转移措施。",
@@ -377,7 +378,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-slj",
         kind=_N,
-        days_ago=50,
+        working_days_ago=36,
         title="我市完成水利工程隐患排查整治",
         body=(
             "为确保水利工程安全运行，市水利局组织开展水利工程隐患排查整治，对全市43座水库、186公里重点堤防、112座山塘和27处在建涉水工程逐一“过筛”。截至目前，排查发现的96处隐患已全部整改到位，比计划提前半个月完成。",
@@ -391,7 +392,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-yjj",
         kind=_E,
-        days_ago=42,
+        working_days_ago=30,
         title="市应急管理局创新推行企业安全生产风险“一张图”管理",
         body=(
             "今年以来，市应急管理局认真贯彻落实上级关于安全生产工作的决策部署，坚持人民至上、生命至上，积极探索安全生产监管新模式，在全市推行企业安全生产风险“一张图”管理，取得了初步成效，受到企业和基层的普遍欢迎。",
@@ -421,7 +422,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xfj",
         kind=_E,
-        days_ago=35,
+        working_days_ago=25,
         title="我市推行领导干部“接访下沉”化解一批信访积案",
         body=(
             "今年以来，市信访局推动市、县两级领导干部从“坐班接访”向“下沉接访”转变，每月固定两天到信访问题集中的乡镇（街道）、社区现场接访，把矛盾化解在当地。",
@@ -437,7 +438,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-nyj",
         kind=_E,
-        days_ago=24,
+        working_days_ago=10,
         title="我市组建“强村公司”壮大村级集体经济",
         body=(
             "为破解村级集体经济“小散弱”问题，市农业农村局指导各县（区）以乡镇为单位，由多个村联合出资组建“强村公司”，统一承接农村小型工程、物业服务、农产品销售等业务，收益按出资比例分红。",
@@ -451,14 +452,14 @@ ITEMS: tuple[DemoItem, ...] = (
             *IN_REVIEW,
             Verify("已向市农业农村局农经科核实强村公司数量和收入数据。"),
             Adopt("mryq"),
-            Adopt("sheng-mrhb", after=30),
-            Adopt("zb-mrhb", after=60),
+            Adopt("sheng-mrhb", after=18),
+            Adopt("zb-mrhb", after=27),
         ),
     ),
     DemoItem(
         unit="jc-fgw",
         kind=_S,
-        days_ago=20,
+        working_days_ago=10,
         title="关于进一步优化我市营商环境的几点建议",
         body=(
             "近期，市发展改革委会同市市场监管局对全市120家民营企业开展问卷调查，并召开5场企业座谈会，了解企业对营商环境的评价和诉求。调查显示，企业对政务服务效率总体满意，但在涉企检查、政策兑现、融资等方面仍有不少意见。",
@@ -476,7 +477,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-gdgs",
         kind=_N,
-        days_ago=20,
+        working_days_ago=14,
         title="城区一条10千伏线路故障致3个小区停电 已全部恢复供电",
         body=(
             "昨日19时12分，因施工机械挖断地下电缆，城区10千伏东湖线发生故障跳闸，造成东湖区锦绣花园、滨江苑、新华里3个小区约2800户居民停电。",
@@ -489,10 +490,10 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xfzd",
         kind=_N,
-        days_ago=25,
+        working_days_ago=18,
         title="全市集中开展高层建筑和“九小场所”火灾隐患排查整治",
         body=(
-            "市消防救援支队近期在全市部署开展为期两个月的高层建筑和“九小场所”火灾隐患排查整治行动，重点检查消防通道堵塞、电动自行车违规停放充电、消防设施损坏停用和“三合一”场所违规住人等问题。",
+            "市消防救援支队近期在全市部署开展为期两个月的高层建筑和“九小场所”火灾隐患排查整治行动，重点检查消防通道堵塞、楼道违规停放车辆和私拉电线充电、消防设施损坏停用和“三合一”场所违规住人等问题。",
             "行动开展以来，全市共检查高层建筑312栋、“九小场所”5826家，发现并督促整改火灾隐患4130处，临时查封场所17家，责令“三停”单位9家，清理楼道堆放杂物1200余处。",
             "针对部分老旧高层住宅消防设施年久失修、维修资金难以启用的问题，支队已会同住建部门提出专项维修方案，拟纳入老旧小区改造计划统筹解决。",
         ),
@@ -503,7 +504,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-scjgj",
         kind=_P,
-        days_ago=15,
+        working_days_ago=11,
         title="校园周边流动食品摊贩监管存在盲区",
         body=(
             "近期，市市场监管局在全市中小学校园周边食品安全专项检查中发现，校园周边流动摊贩较多，监管难度大，存在一定食品安全隐患。",
@@ -518,7 +519,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xjq",
         kind=_N,
-        days_ago=18,
+        working_days_ago=13,
         title="西江区企业开办实现“一窗通办、半日办结”",
         body=(
             "西江区深化“放管服”改革，在区政务服务中心设立企业开办综合窗口，将营业执照办理、公章刻制、发票申领、社保登记、银行开户预约等事项整合为“一件事”，实行一窗受理、一次提交、并联办理。",
@@ -548,7 +549,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-nlq",
         kind=_N,
-        days_ago=11,
+        working_days_ago=8,
         title="南岭区首批12个老旧小区改造全部完工",
         body=(
             "南岭区今年实施的首批12个老旧小区改造项目日前全部完工，共惠及居民3460户，完成雨污分流管网改造8.2公里，新增停车位620个，加装电梯14部，建设口袋公园5处。",
@@ -561,7 +562,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-swj",
         kind=_N,
-        days_ago=12,
+        working_days_ago=9,
         title="我市今年以来招商引资签约项目48个 总投资326亿元",
         body=(
             "今年以来，市商务局围绕新能源装备、电子信息、食品加工三大主导产业开展精准招商，共签约项目48个，总投资326亿元，其中10亿元以上项目9个，外资项目6个。",
@@ -575,7 +576,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-zjj",
         kind=_R,
-        days_ago=10,
+        working_days_ago=7,
         title="关于老旧小区改造中居民意见不一问题的调研报告",
         body=(
             "为了解老旧小区改造推进中的难点堵点，市住建局近期选取东湖区、西江区、南岭区的15个改造小区开展专题调研，走访居民420户，召开座谈会8场。",
@@ -595,7 +596,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-mzj",
         kind=_E,
-        days_ago=8,
+        working_days_ago=6,
         title="东湖区“社区嵌入式”养老服务中心让老人就近享服务",
         body=(
             "市民政局会同东湖区利用社区闲置用房建设“社区嵌入式”养老服务中心，为周边老年人提供助餐、助浴、日间照料、康复护理等服务，让老人不离家、不离亲、不离邻就能享受专业养老服务。",
@@ -611,7 +612,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-ytx",
         kind=_N,
-        days_ago=46,
+        working_days_ago=33,
         title="云台县开展森林防火宣传进村入户活动",
         body=(
             "为做好森林防火工作，云台县近期组织开展森林防火宣传进村入户活动，县林业局联合各乡镇深入林区村组，通过张贴标语、发放明白纸、流动宣传车播放等方式，宣传野外用火管理规定和森林火灾扑救常识。",
@@ -624,7 +625,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-jyj",
         kind=_N,
-        days_ago=25,
+        working_days_ago=10,
         title="市教育局召开全市教育系统安全工作会议",
         body=(
             "近日，市教育局召开全市教育系统安全工作会议，传达学习上级有关安全生产工作的会议精神，通报近期全市校园安全检查情况，部署下阶段学校安全工作。",
@@ -637,7 +638,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-wjw",
         kind=_N,
-        days_ago=22,
+        working_days_ago=16,
         title="我市开展适龄儿童疫苗查漏补种工作",
         body=(
             "为提高适龄儿童免疫规划疫苗接种率，市卫生健康委近期在全市开展适龄儿童疫苗查漏补种工作，对全市托幼机构和小学一年级新生预防接种证逐一查验。",
@@ -655,7 +656,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-gaj",
         kind=_N,
-        days_ago=16,
+        working_days_ago=11,
         title="市公安局部署开展治安打击整治“百日行动”",
         body=(
             "市公安局日前召开会议，部署开展为期100天的治安打击整治行动，重点打击盗窃、电信网络诈骗、涉黄涉赌等违法犯罪，整治夜市、娱乐场所、城乡接合部等治安重点区域和部位。",
@@ -666,7 +667,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-zfb",
         kind=_N,
-        days_ago=14,
+        working_days_ago=10,
         title="市政府常务会议研究部署城市更新工作",
         body=(
             "市政府近日召开常务会议，听取全市城市更新工作推进情况汇报，研究部署下一步工作。",
@@ -679,7 +680,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-bsz",
         kind=_N,
-        days_ago=9,
+        working_days_ago=6,
         title="白石镇组织开展防汛应急转移演练",
         body=(
             "为提高应对突发险情能力，白石镇近日在沿河的柳塘村组织开展防汛应急转移演练，模拟河道水位超警、村庄进水险情，镇村干部、民兵应急分队和村民共260余人参加。",
@@ -693,7 +694,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-gaj",
         kind=_P,
-        days_ago=6,
+        working_days_ago=4,
         title="我市电信网络诈骗案件呈现新特点",
         body=(
             "今年以来，我市电信网络诈骗发案总体呈下降态势，但作案手法不断翻新，呈现一些新特点，需引起重视。",
@@ -711,7 +712,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-nlq",
         kind=_S,
-        days_ago=3,
+        working_days_ago=3,
         title="关于在老城区推行“微更新”的建议",
         body=(
             "南岭区老城区面积大、房屋年代久，大规模拆除重建成本高、周期长，也容易破坏街巷肌理和邻里关系。借鉴外地经验，建议在老城区推行以“小规模、渐进式”为特征的“微更新”。",
@@ -726,7 +727,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-wjw",
         kind=_P,
-        days_ago=4,
+        working_days_ago=4,
         title="部分乡镇卫生院疫苗冷链设备老化问题突出",
         body=(
             "近期，市卫生健康委在对全市预防接种门诊规范化检查中发现，部分乡镇卫生院疫苗冷链设备老化，存在疫苗储存安全隐患。",
@@ -743,7 +744,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-lhx",
         kind=_N,
-        days_ago=5,
+        working_days_ago=4,
         title="临河县柳湾乡发生一起农房火灾",
         body=(
             "前日凌晨2时许，临河县柳湾乡河口村一村民家中发生火灾，过火面积约80平方米，烧毁砖木结构房屋3间及部分家具、粮食。",
@@ -763,7 +764,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-yjj",
         kind=_N,
-        days_ago=2,
+        working_days_ago=2,
         title="我市开展危险化学品企业安全生产专项检查",
         body=(
             "市应急管理局近日组织开展危险化学品企业安全生产专项检查，采取“四不两直”方式，由局领导带队，聘请行业专家参与，对全市86家危化品生产、储存企业逐一检查。",
@@ -777,7 +778,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-lhx",
         kind=_P,
-        days_ago=3,
+        working_days_ago=3,
         title="临河县一建筑工地发生农民工集中讨薪",
         body=(
             "昨日上午，临河县城南安置房项目工地80余名农民工聚集在项目部门口，反映被拖欠工资约260万元，要求尽快支付。",
@@ -795,7 +796,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-dhq",
         kind=_N,
-        days_ago=2,
+        working_days_ago=2,
         title="东湖区积极应对强降雨天气",
         body=(
             "受持续强降雨影响，东湖区城区部分路段出现积水。东湖区立即启动防汛四级应急响应，组织城管、住建、排水等部门对辖区下穿通道、地下车库、低洼小区等易涝点开展拉网式排查。",
@@ -811,7 +812,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-swj",
         kind=_R,
-        days_ago=4,
+        working_days_ago=4,
         title="关于当前我市外资招商面临新情况的调研",
         body=(
             "为掌握当前外资招商形势，市商务局近期走访了全市32家外资企业和6家境外商协会驻华机构，并对今年以来外资项目洽谈情况进行梳理分析。",
@@ -825,7 +826,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-qsx",
         kind=_N,
-        days_ago=3,
+        working_days_ago=3,
         title="青山县启动农村供水保障提升工程",
         body=(
             "青山县近日启动农村供水保障提升工程，计划用两年时间投资2.8亿元，新建和改造规模化供水工程6处，延伸供水管网420公里，将城乡一体化供水覆盖到全县85%以上的农村人口。",
@@ -839,7 +840,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-gdgs",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="城区老旧配电线路改造完成过半 居民停电投诉明显减少",
         body=(
             "国网江城供电公司今年实施的城区老旧配电线路改造工程已完成过半，累计改造10千伏线路46条、低压台区138个，更换老旧电缆210公里。",
@@ -853,7 +854,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xfj",
         kind=_P,
-        days_ago=1,
+        working_days_ago=1,
         title="近期物业服务类信访件明显增多",
         body=(
             "近一个月，市信访局共受理物业服务类信访件236件，同比增长42%，占同期信访总量的18%，已成为城市信访中增长最快的类别。",
@@ -868,7 +869,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-scjgj",
         kind=_N,
-        days_ago=2,
+        working_days_ago=2,
         title="我市开展网络订餐食品安全专项整治",
         body=(
             "针对网络订餐投诉举报增多的情况，市市场监管局近日开展网络订餐食品安全专项整治，重点检查入网餐饮单位证照是否齐全、实际经营地址与平台公示是否一致、后厨卫生状况以及外卖封签使用等情况。",
@@ -882,7 +883,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-mzj",
         kind=_S,
-        days_ago=2,
+        working_days_ago=2,
         title="关于加快补齐农村养老服务短板的建议",
         body=(
             "我市农村60岁以上老年人口占农村常住人口的比重已超过28%，高于城镇近9个百分点，且空巢、留守老人比例高，农村养老服务需求日益迫切。",
@@ -896,7 +897,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xjq",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="西江区联合公安部门整治电动自行车违规充电隐患",
         body=(
             "西江区会同市公安局西江分局近期开展电动自行车违规充电隐患集中整治，对辖区住宅小区楼道、地下室和出租屋逐一排查。",
@@ -911,7 +912,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-slj",
         kind=_P,
-        days_ago=1,
+        working_days_ago=1,
         title="部分小型水库安全管理存在薄弱环节",
         body=(
             "市水利局近期对全市112座小型水库开展安全运行专项检查，发现部分小型水库安全管理仍存在薄弱环节。",
@@ -926,7 +927,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-xfzd",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="近期电动自行车火灾占比上升 消防部门发布防火提示",
         body=(
             "近一个月，全市消防救援队伍共接处火警312起，其中电动自行车火灾41起，同比上升35%，占住宅火灾的四成以上，多数发生在夜间充电时段。",
@@ -940,7 +941,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-fgw",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="我市重大项目集中开工 总投资218亿元",
         body=(
             "我市近日举行重大项目集中开工活动，共有31个项目开工，总投资218亿元，涵盖先进制造、基础设施、社会民生等领域，其中产业项目19个，投资占比超过六成。",
@@ -953,7 +954,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-nyj",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="我市今年高标准农田建设项目进展顺利",
         body=(
             "今年全市计划新建和改造提升高标准农田18.5万亩，涉及7个县（区）、42个项目区。截至目前，已完成建设14.2万亩，占年度任务的77%。",
@@ -967,7 +968,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-bsz",
         kind=_E,
-        days_ago=2,
+        working_days_ago=2,
         title="白石镇“积分超市”激活乡村治理",
         body=(
             "白石镇在全镇14个村推行“积分超市”，村民参与人居环境整治、志愿服务、移风易俗等活动可获得相应积分，凭积分到村“积分超市”兑换洗衣粉、食用油等生活用品。",
@@ -982,7 +983,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-gaj",
         kind=_N,
-        days_ago=0,
+        working_days_ago=0,
         title="我市警方破获一起跨省电信网络诈骗案",
         body=(
             "近日，市公安局反诈中心联合西江分局成功破获一起跨省电信网络诈骗案，抓获犯罪嫌疑人11名，冻结涉案资金380余万元，打掉为诈骗团伙提供“洗钱”服务的窝点2个。",
@@ -994,7 +995,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-jyj",
         kind=_N,
-        days_ago=0,
+        working_days_ago=0,
         title="全市开展校园安全隐患大排查",
         body=(
             "市教育局近日部署开展校园安全隐患大排查，组织各县（区）教育部门对全市中小学、幼儿园校舍、消防设施、食堂和校车等逐一检查。",
@@ -1007,7 +1008,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-yjj",
         kind=_N,
-        days_ago=1,
+        working_days_ago=1,
         title="我市完成应急避难场所摸底排查",
         body=(
             "市应急管理局近期组织对全市应急避难场所开展摸底排查，共排查各类避难场所214处，可容纳避难人员约68万人。",
@@ -1021,7 +1022,7 @@ ITEMS: tuple[DemoItem, ...] = (
     DemoItem(
         unit="jc-nlq",
         kind=_N,
-        days_ago=0,
+        working_days_ago=0,
         title="南岭区开展城镇燃气安全隐患排查",
         body=(
             "南岭区近日组织住建、市场监管、消防等部门，对辖区餐饮场所、老旧小区燃气管道和瓶装液化气供应站点开展燃气安全隐患排查。",
@@ -1051,39 +1052,49 @@ def demo_present() -> bool:
     return Unit.objects.filter(code=ROOT_CODE).exists()
 
 
-def load_demo(progress: Progress = print) -> LoadResult:
-    """Load the demo city once. All or nothing; a second call adds nothing."""
+def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadResult:
+    """Load the demo city once, as it stands at `now` (default: the clock). All or nothing; a
+    second call adds nothing.
+
+    Every date the demo writes derives from `now`: histories end before it, “today” and “this
+    week” are its day and week, working days are the official calendar's. The actions stamp
+    what they write with the clock, and the loaders then move those rows back to their planned
+    times; so `now` may lie in the past but not ahead of the clock."""
+    clock_now = timezone.now()
+    now = clock_now if now is None else now
+    if now > clock_now:
+        raise ValueError(f"The demo cannot be loaded at {now}, later than the clock ({clock_now}).")
     with transaction.atomic():
         if demo_present():
             return LoadResult(loaded=False)
-        started = timezone.now()
+        clock = DemoClock.at(now)
         units = _create_units()
         progress(f"Units: {len(units)}")
         users = _create_people(units)
         progress(f"People: {len(users)}")
         publications = _create_publications()
         progress(f"Publications: {len(publications)}")
-        loader = _ItemLoader(units, users, publications, started)
+        loader = _ItemLoader(units, users, publications, clock)
         for done, spec in enumerate(ITEMS, start=1):
             loader.load(spec, done)
             if done % 10 == 0 or done == len(ITEMS):
                 progress(f"Items: {done}/{len(ITEMS)}")
         from xinbao.core.demo_emergencies import load_emergencies
 
-        emergencies = load_emergencies(units, users, started)
+        emergencies = load_emergencies(units, users, now)
         progress(f"Duty shifts and incidents: {emergencies}")
         from xinbao.core.demo_bulletins import load_bulletins
 
-        progress(f"Bulletins: {load_bulletins(users, publications, started)}")
+        progress(f"Bulletins: {load_bulletins(users, publications, now)}")
         from xinbao.core.demo_accountability import load_accountability
 
-        progress(f"Accountability: {load_accountability(units, users, started)}")
+        progress(f"Accountability: {load_accountability(units, users, now)}")
         from xinbao.core.demo_insight import load_insight
 
-        progress(f"Archive analysis: {load_insight(units, users, started)}")
+        progress(f"Archive analysis: {load_insight(units, users, now)}")
         from xinbao.core.demo_scoring import load_scoring
 
-        progress(f"Scoring: {load_scoring(units, started)}")
+        progress(f"Scoring: {load_scoring(units, now)}")
         from xinbao.core.demo_archive import load_archive
 
         progress(f"Information database: {load_archive(users)}")
@@ -1167,63 +1178,26 @@ def issue_note(spec: DemoPublication, on: date) -> str:
     return f"{on.year}年第{number}期"
 
 
-_OPENS = time(8, 30)
-_CLOSES = time(17, 30)
-
-
-def _is_workday(day: date) -> bool:
-    return day.weekday() < 5  # demo dates ignore the holiday calendar
-
-
-def _at(day: date, moment: time) -> datetime:
-    return timezone.make_aware(datetime.combine(day, moment))
-
-
-def _in_office_hours(moment: datetime, rng: random.Random) -> datetime:
-    """The moment itself if the office is open then, else a little after it next opens."""
-    local = timezone.localtime(moment)
-    day = local.date()
-    if _is_workday(day) and _OPENS <= local.time() < _CLOSES:
-        return local
-    if local.time() >= _CLOSES:
-        day += timedelta(days=1)
-    while not _is_workday(day):
-        day += timedelta(days=1)
-    return _at(day, _OPENS) + timedelta(minutes=rng.randint(5, 50))
-
-
-def _last_open_moment(moment: datetime) -> datetime:
-    """The latest moment, not after `moment`, at which the office was open."""
-    local = timezone.localtime(moment)
-    day = local.date()
-    if _is_workday(day) and _OPENS <= local.time() < _CLOSES:
-        return local
-    if not (_is_workday(day) and local.time() >= _CLOSES):
-        day -= timedelta(days=1)
-    while not _is_workday(day):
-        day -= timedelta(days=1)
-    return _at(day, _CLOSES)
-
-
-def plan_times(spec: DemoItem, seed: int, now: datetime) -> list[datetime]:
+def plan_times(spec: DemoItem, seed: int, clock: DemoClock) -> list[datetime]:
     """When the item was written and when each of its steps happened, oldest first.
 
-    Everything falls in office hours and before `now`: an item whose history would run past
-    the last office hour is started a working day earlier, until it fits.
+    The item is written `spec.working_days_ago` working days (the official calendar's) before
+    the last day the office was open; everything falls in office hours and before the demo's
+    `now`: an item whose history would run past the last office hour is started a working day
+    earlier, until it fits. Counting the office's days, not the calendar's, keeps the same
+    spread of recent items after a weekend or a holiday as in mid-week.
     """
-    ceiling = _last_open_moment(now - timedelta(minutes=5))
-    day = timezone.localdate(ceiling) - timedelta(days=spec.days_ago)
+    ceiling = clock.last_open_moment(clock.now - timedelta(minutes=5))
+    day = clock.working_days_before(timezone.localdate(ceiling), spec.working_days_ago)
     while True:
-        while not _is_workday(day):
-            day -= timedelta(days=1)
         rng = random.Random(seed)
-        times = [_at(day, time(9, 0)) + timedelta(minutes=rng.randint(0, 240))]
+        times = [clock.moment(day, time(9, 0)) + timedelta(minutes=rng.randint(0, 240))]
         for step in spec.steps:
             gap = timedelta(hours=step.gap, minutes=rng.randint(3, 40))
-            times.append(_in_office_hours(times[-1] + gap, rng))
+            times.append(clock.in_office_hours(times[-1] + gap, rng))
         if times[-1] <= ceiling:
             return times
-        day -= timedelta(days=1)
+        day = clock.working_days_before(day, 1)
 
 
 class _ItemLoader:
@@ -1234,12 +1208,13 @@ class _ItemLoader:
         units: dict[str, Unit],
         users: dict[str, User],
         publications: dict[str, Publication],
-        started: datetime,
+        clock: DemoClock,
     ) -> None:
         self.units = units
         self.users = users
         self.publications = publications
-        self.started = started
+        self.clock = clock
+        self.started = clock.now  # the actions stamp rows with the clock: not before this
         self.heads = {u.unit_id: u for u in users.values() if u.role == Role.UNIT_HEAD}
 
     def load(self, spec: DemoItem, seed: int) -> InfoItem:
@@ -1248,7 +1223,7 @@ class _ItemLoader:
         if officer is None:
             raise ValueError(f"{spec.unit} has no officer to write “{spec.title}”")
         editor = self.users[spec.editor or ("bianji1" if seed % 2 else "bianji2")]
-        times = plan_times(spec, seed, self.started)
+        times = plan_times(spec, seed, self.clock)
         occurred_on = None
         if spec.occurred is not None:
             occurred_on = timezone.localdate(times[0]) - timedelta(days=spec.occurred)

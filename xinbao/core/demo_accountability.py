@@ -1,11 +1,12 @@
-"""The demo city's accountability side: this year's late and missed reports, each in a state
-of due process, one city notice issued and one provincial notice recorded.
+"""The demo city's accountability side: the late and missed reports of the last five weeks,
+each in a state of due process, one city notice issued and one provincial notice recorded — all
+in one calendar year: this year's, or last year's in the first weeks of January.
 
 Everything goes through the real actions at the moments it would have happened, so the
 candidates, violations, explanations, decisions, numbers and notifications are the real ones:
 
 - 市应急管理局 reported a chemical leak late; the chief confirmed it as serious; the city's
-  notice and the province's notice both name it — the one unit disqualified this year.
+  notice and the province's notice both name it — the one unit disqualified that year.
 - 西江区 reported a collapse late, confirmed and named in the city's notice: one municipal
   notice, still eligible.
 - 市卫生健康委 was five minutes late during a system upgrade: waived, with the reason.
@@ -37,11 +38,23 @@ from emergencies.models import (
 )
 from org.models import Unit, User, provincial_office
 
+# The story runs over this many days before its end (see `_story_end`).
+STORY_DAYS = 36
+
+
+def _story_end(now: datetime) -> date:
+    """The day the story is told back from. The eligibility rule counts calendar years, so the
+    whole story stays in one: this year's once it fits since 1 January, else last year's,
+    ending on 31 December — nothing is dated after `now`."""
+    today = timezone.localdate(now)
+    if (today - timedelta(days=STORY_DAYS)).year == today.year:
+        return today
+    return date(today.year - 1, 12, 31)
+
 
 def _day(now: datetime, days_ago: int) -> date:
-    """A day this many days back, kept inside this year (the rule counts calendar years)."""
-    today = timezone.localdate(now)
-    return max(today - timedelta(days=days_ago), date(today.year, 1, 1))
+    """A day this many days before the story's end (see `_story_end`)."""
+    return _story_end(now) - timedelta(days=days_ago)
 
 
 def _at(day: date, hour: int, minute: int = 0) -> datetime:
@@ -219,7 +232,7 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
         users,
         units["jc-yjj"],
         "yjj",
-        _at(_day(now, 36), 9, 5),
+        _at(_day(now, STORY_DAYS), 9, 5),
         48,
         {
             "title": "江城化工园区一企业储罐发生泄漏",

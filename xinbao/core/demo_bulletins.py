@@ -1,5 +1,6 @@
-"""The demo city's bulletins: yesterday's 《每日要情》, published, signed off and partly read, and
-today's morning edition being compiled — all through bulletins.actions, then dated back.
+"""The demo city's bulletins: the last working day's 《每日要情》, published, signed off and
+partly read, and the next edition (today's, or the next working day's when today is not one)
+being compiled — all through bulletins.actions, then dated back.
 
 The numbering continues the paper series the demo adoptions quote (“2026年第N期”): a city
 that starts using xinbao in November does not start its year's numbers again at 1."""
@@ -12,13 +13,7 @@ from bulletins import actions
 from bulletins.models import Issue, IssueCounter, IssueEntry, Publication, ReadReceipt
 from org.models import User, provincial_office
 from submissions.models import Adoption, InfoItem, ItemEvent, ItemState
-
-
-def _previous_workday(day: date) -> date:
-    day -= timedelta(days=1)
-    while day.weekday() >= 5:
-        day -= timedelta(days=1)
-    return day
+from xinbao.core.demo_clock import DemoClock
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -58,23 +53,31 @@ def load_bulletins(
     editor, chief, leader = users["bianji1"], users["kezhang"], users["lingdao"]
     daily = publications["mryq"]
     daily.readers.set([leader, users["mishuzhang"]])
-    today = timezone.localdate(now)
-    yesterday = _previous_workday(today)
+    clock = DemoClock.at(now)
+    items = _open_items(daily)
+    if not items:
+        raise ValueError("The demo's bulletins need items in the section's hands.")
+    # The edition being compiled is today's on a working day, else the next working day's. The
+    # last one published is the latest working day's before it whose 07:00 compilation had
+    # items to take — items whose whole history so far came before it (an adoption recorded
+    # at 07:50 must not precede the item's review): after a weekend or a holiday the freshest
+    # items may all have come in on the last working day itself.
+    compiling_for = clock.working_day_on_or_after(clock.today)
+    published_on = clock.working_days_before(compiling_for, 1)
+    while min(i.updated_at for i in items) >= _at(published_on, 7, 0):
+        published_on = clock.working_days_before(published_on, 1)
     # The paper series so far: the same count the demo adoption notes use.
-    number = yesterday.timetuple().tm_yday * 5 // 7 + 1
+    number = published_on.timetuple().tm_yday * 5 // 7 + 1
     IssueCounter.objects.update_or_create(
-        publication=daily, year=yesterday.year, defaults={"last_number": number - 1}
+        publication=daily, year=published_on.year, defaults={"last_number": number - 1}
     )
 
-    items = _open_items(daily)
-    compiled_at = _at(yesterday, 7, 0)
-    # Only items whose whole history so far came before the compilation: an adoption
-    # recorded at 07:50 must not precede the item's review.
+    compiled_at = _at(published_on, 7, 0)
     published_items = [i for i in items if i.updated_at < compiled_at][:3]
     draft_items = [i for i in items if i not in published_items][:2]
 
-    # Yesterday's issue: compiled from 07:00, signed off 07:40, published 07:50.
-    issue = actions.do_create_issue(editor, daily, yesterday)
+    # The last issue: compiled from 07:00, signed off 07:40, published 07:50.
+    issue = actions.do_create_issue(editor, daily, published_on)
     actions.do_add_entries(editor, issue.pk, [i.pk for i in published_items])
     first = IssueEntry.objects.filter(issue=issue).order_by("position").first()
     if first is not None:
@@ -89,20 +92,20 @@ def load_bulletins(
     actions.do_sign_off_issue(chief, issue.pk)
     issue = actions.do_publish(editor, issue.pk)
     Issue.objects.filter(pk=issue.pk).update(
-        created_at=_at(yesterday, 7, 0),
-        signed_off_at=_at(yesterday, 7, 40),
-        published_at=_at(yesterday, 7, 50),
-        updated_at=_at(yesterday, 7, 50),
+        created_at=_at(published_on, 7, 0),
+        signed_off_at=_at(published_on, 7, 40),
+        published_at=_at(published_on, 7, 50),
+        updated_at=_at(published_on, 7, 50),
     )
     item_ids = [i.pk for i in published_items]
-    Adoption.objects.filter(issue=issue).update(recorded_at=_at(yesterday, 7, 50))
-    ItemEvent.objects.filter(item_id__in=item_ids, at__gte=now).update(at=_at(yesterday, 7, 50))
-    InfoItem.objects.filter(pk__in=item_ids).update(updated_at=_at(yesterday, 7, 50))
+    Adoption.objects.filter(issue=issue).update(recorded_at=_at(published_on, 7, 50))
+    ItemEvent.objects.filter(item_id__in=item_ids, at__gte=now).update(at=_at(published_on, 7, 50))
+    InfoItem.objects.filter(pk__in=item_ids).update(updated_at=_at(published_on, 7, 50))
     actions.do_mark_read(leader, issue)
-    ReadReceipt.objects.filter(issue=issue).update(read_at=_at(yesterday, 8, 12))
+    ReadReceipt.objects.filter(issue=issue).update(read_at=_at(published_on, 8, 12))
 
-    # This morning's edition, being compiled: two items in, not yet sent to the chief.
-    draft = actions.do_create_issue(editor, daily, today)
+    # The next edition, being compiled: two items in, not yet sent to the chief.
+    draft = actions.do_create_issue(editor, daily, compiling_for)
     actions.do_add_entries(editor, draft.pk, [i.pk for i in draft_items])
 
     forwarded = _mark_forwarded(editor)

@@ -141,7 +141,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
     actions.do_record_sighting(
         chief,
         source_kind=SourceKind.HOTLINE,
-        source="12345热线 工单2026112600123",
+        source=f"12345热线 工单{timezone.localdate(now):%Y%m%d}00123",
         seen_at=now - timedelta(minutes=12),
         text="市民反映南岭区滨江路与桃园路交叉口路面塌陷，形成约3米宽的坑洞，有车辆被困。",
         place="南岭区滨江路与桃园路交叉口",

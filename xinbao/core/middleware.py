@@ -1,10 +1,10 @@
-import time
 from collections.abc import Callable
 
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
+from django.utils import timezone
 
 from org.models import SecurityPolicy
 
@@ -25,7 +25,7 @@ class IdleTimeoutMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         if request.user.is_authenticated:
-            now = time.time()
+            now = timezone.now().timestamp()
             last = request.session.get(_LAST_SEEN)
             limit = SecurityPolicy.current().idle_timeout.total_seconds()
             if last is not None and now - float(last) > limit:

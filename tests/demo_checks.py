@@ -1,0 +1,217 @@
+"""What the demo city must show, checked on a loaded demo: tests/test_demo.py runs these after
+loading it at the pinned instant and at each of the awkward instants of `DEMO_INSTANTS`."""
+
+import re
+from io import StringIO
+
+from django.core.management import call_command
+from django.db.models import Model
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accountability.models import CriticismNotice, Issuer, Violation, ViolationStatus
+from accountability.queries import disqualified_unit_ids
+from archive.insight_queries import incident_panel, item_panel, typical_cases
+from archive.insight_rules import week_monday
+from archive.insight_trends import weekly_trends
+from audit.models import AuditEntry
+from bulletins.models import AdoptionLevel, Publication
+from emergencies.models import Incident
+from org.models import Unit, UnitKind, UnitLevel, User
+from org.network import reporting_units_status
+from org.roles import Role
+from scoring.models import ClassAssignment
+from submissions.models import (
+    Adoption,
+    ArchivePolicy,
+    EventKind,
+    InfoItem,
+    ItemEvent,
+    ItemRevision,
+    ItemState,
+    RevisionSource,
+    Tag,
+    Verification,
+)
+from tests.scoring.scoring_helpers import ledger_rows
+from xinbao.core import demo
+from xinbao.core.demo_accountability import load_accountability
+from xinbao.core.demo_insight import MARKER, load_insight
+from xinbao.core.demo_scoring import load_scoring
+
+
+def seed() -> str:
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    return out.getvalue()
+
+
+def counts() -> dict[str, int]:
+    models: list[type[Model]] = [
+        Unit,
+        User,
+        Publication,
+        InfoItem,
+        ItemRevision,
+        ItemEvent,
+        Adoption,
+        Tag,
+        AuditEntry,
+    ]
+    return {m.__name__: m._default_manager.count() for m in models}
+
+
+def check_network() -> None:
+    units = Unit.objects.all()
+    assert units.count() >= 20
+    assert units.filter(kind=UnitKind.DEPARTMENT, level=UnitLevel.CITY).count() >= 10
+    assert units.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COUNTY]).count() >= 6
+    townships = units.filter(level=UnitLevel.TOWNSHIP, kind=UnitKind.TOWNSHIP)
+    assert townships.count() == 2
+    assert all(t.parent for t in townships)
+    assert {t.parent.kind for t in townships if t.parent} <= {UnitKind.DISTRICT, UnitKind.COUNTY}
+    root = units.get(code=demo.ROOT_CODE)
+    province = root.parent
+    assert province is not None
+    assert province.level == UnitLevel.PROVINCE
+    assert not province.is_reporting
+    assert set(
+        root.children.filter(kind=UnitKind.SECTION).values_list("is_reporting", flat=True)
+    ) == {False}
+    levels = set(Publication.objects.values_list("level", flat=True))
+    assert levels == {AdoptionLevel.CITY, AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL}
+
+
+def check_officers() -> None:
+    for unit in Unit.objects.filter(is_reporting=True).select_related("officer"):
+        heads = unit.members.filter(role=Role.UNIT_HEAD)
+        assert heads.count() == 1, unit.code
+        if unit.code in demo.UNITS_WITHOUT_OFFICER:
+            assert unit.officer is None
+        else:
+            assert unit.officer is not None, unit.code
+            assert unit.officer.role == Role.OFFICER
+            assert unit.officer.unit_id == unit.pk
+            assert unit.phone
+    holes = {s.unit.code for s in reporting_units_status() if s.is_hole}
+    assert holes == demo.UNITS_WITHOUT_OFFICER | demo.SILENT_UNITS
+
+
+def check_items() -> None:
+    items = InfoItem.objects.all()
+    assert set(items.values_list("state", flat=True)) == set(ItemState.values)
+    assert items.filter(joint_units__isnull=False).distinct().count() >= 2
+    assert items.filter(verification=Verification.VERIFIED).exists()
+    disputed = items.get(verification=Verification.DISPUTED)
+    assert disputed.verification_note
+    assert ItemEvent.objects.filter(kind=EventKind.RETURNED).exclude(comment="").exists()
+    assert Adoption.objects.filter(level=AdoptionLevel.PROVINCE).exists()
+    edited = items.filter(revisions__source=RevisionSource.EDITOR).distinct()
+    assert edited.exists()
+    for item in edited:
+        first = item.revisions.get(number=1)
+        assert (first.title, first.body) != (item.title, item.body)
+
+    now = timezone.now()
+    for item in items.prefetch_related("events"):
+        times = [e.at for e in item.events.all()]
+        assert times == sorted(times), item.title
+        assert times[0] == item.created_at and times[-1] == item.updated_at <= now
+        signed_off = [e.at for e in item.events.all() if e.kind == EventKind.SIGNED_OFF]
+        assert item.submitted_at == (signed_off[0] if signed_off else None)
+    oldest = items.earliest("created_at").created_at
+    assert (now - oldest).days >= 45  # spread over the last two months
+
+
+def check_logins(output: str) -> None:
+    assert demo.DEMO_PASSWORD in output
+    for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld"):
+        assert username in output
+    assert User.objects.get(username="gaj_xxy").check_password(demo.DEMO_PASSWORD)
+
+
+def check_accountability() -> None:
+    units = {u.code: u for u in Unit.objects.all()}
+    users = {u.username: u for u in User.objects.all()}
+    load_accountability(units, users, timezone.now())  # a no-op once load_demo calls it
+
+    statuses = set(Violation.objects.values_list("status", flat=True))
+    assert statuses == set(ViolationStatus.values)
+    # The story's year: this year, or last year in the first weeks of January.
+    leak = Violation.objects.get(unit=units["jc-yjj"])
+    story_year = timezone.localtime(leak.created_at).year
+    assert story_year in (timezone.localdate().year, timezone.localdate().year - 1)
+    assert disqualified_unit_ids(story_year) == {units["jc-yjj"].pk}
+    waiting = Violation.objects.get(status=ViolationStatus.PENDING)
+    assert waiting.unit == units["jc-qsx"] and waiting.explanations.exists()
+    issuers = sorted(CriticismNotice.objects.values_list("issuer", "doc_number"))
+    assert [i for i, _ in issuers] == [Issuer.CITY, Issuer.PROVINCE]
+    assert issuers[0][1].startswith(f"江委办通〔{story_year}〕")
+    assert all(v.created_at <= timezone.now() for v in Violation.objects.all())
+
+    count = Violation.objects.count()
+    assert load_accountability(units, users, timezone.now()) == "already loaded"
+    assert Violation.objects.count() == count
+
+
+def check_scoring(client: Client) -> None:
+    units = {u.code: u for u in Unit.objects.all()}
+    now = timezone.now()
+    load_scoring(units, now)  # a re-run once load_demo calls it
+    reporting = Unit.objects.filter(is_reporting=True, is_active=True)
+    assert ClassAssignment.objects.count() == reporting.count()
+
+    page = client.get(reverse("scoring:board"), {"year": timezone.localdate(now).year})
+    boards = page.context["boards"]
+    assert [b.unit_class.name for b in boards] == ["一类", "二类", "三类", "四类"]
+    for board in boards:
+        assert board.awarded >= 1, board.unit_class
+
+    rows = ledger_rows()
+    assert rows
+    load_scoring(units, now)
+    assert ledger_rows() == rows
+
+
+def check_insight() -> None:
+    units = {u.code: u for u in Unit.objects.all()}
+    users = {u.username: u for u in User.objects.all()}
+    load_insight(units, users, timezone.now())  # a no-op once load_demo calls it
+    editor, leader = users["bianji1"], users["lingdao"]
+
+    trends = weekly_trends(editor, week_monday(timezone.localdate()), ArchivePolicy.current())
+    assert "电动自行车" in [s.burst.term for s in trends.topics]
+    assert "电动自行车" in [s.burst.term for s in trends.terms]
+
+    merged = InfoItem.objects.get(title=MARKER)
+    assert merged.duplicate_of is not None
+    assert units["jc-qsx"] in merged.duplicate_of.joint_units.all()
+    fire = InfoItem.objects.get(title__startswith="东湖区一居民楼电动自行车")
+    assert item_panel(fire, editor).candidates  # the fire brigade reported it too
+
+    assert {i.typical for i in typical_cases(leader)} == {"good", "bad"}
+    incident = Incident.objects.get(title="东湖区金桥商厦发生火灾")
+    assert incident_panel(incident, editor).candidates
+
+    count = InfoItem.objects.count()
+    assert load_insight(units, users, timezone.now()) == "already loaded"
+    assert InfoItem.objects.count() == count
+
+
+_LINK = re.compile(r'href="(/[^"#?]*)"')
+
+
+def check_pages(client_of_username: dict[str, Client]) -> None:
+    """Each persona's home page and every page it links to answer without an error."""
+    for username, client in client_of_username.items():
+        home = client.get("/", follow=True)
+        assert home.status_code == 200, username
+        links = sorted(
+            {u for u in _LINK.findall(home.content.decode()) if not u.startswith("/static/")}
+            - {"/accounts/logout/"}
+        )
+        assert links, username
+        for url in links:
+            answer = client.get(url)
+            assert answer.status_code in (200, 302), (username, url, answer.status_code)
