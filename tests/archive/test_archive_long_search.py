@@ -24,6 +24,9 @@ from xinbao.core.inputs import MAX_QUERY_LENGTH
 
 ROOT = Path(__file__).resolve().parents[2]
 
+# The server is another process, on the real clock: the dates sent must be real ones too.
+pytestmark = pytest.mark.wallclock
+
 SETUP = """
 import json
 from django.conf import settings
