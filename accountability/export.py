@@ -26,6 +26,7 @@ from xinbao.core.docx import (
     chinese_numeral_date,
     paragraph,
     red_rule,
+    set_properties,
     setup_page,
 )
 
@@ -75,9 +76,7 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     parts = layout(notice, policy)
     doc = Document()
     setup_page(doc)
-    props = doc.core_properties
-    props.title = f"{parts.number_line} {parts.title}"
-    props.author = parts.office
+    set_properties(doc, f"{parts.number_line} {parts.title}", parts.office)
 
     paragraph(
         doc,

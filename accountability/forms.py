@@ -18,6 +18,7 @@ from accountability.models import (
 from emergencies.models import Incident, IncidentReport
 from org.models import Unit, provincial_office
 from submissions.models import InfoItem
+from xinbao.core.inputs import Form, ModelForm, parse_id
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -40,7 +41,7 @@ class ViolationChoice(forms.ModelMultipleChoiceField):
         return " · ".join(p for p in parts if p)
 
 
-class ExplanationForm(forms.Form):
+class ExplanationForm(Form):
     text = forms.CharField(
         label=_("Your explanation"),
         max_length=5000,
@@ -50,7 +51,7 @@ class ExplanationForm(forms.Form):
     )
 
 
-class DecisionForm(forms.Form):
+class DecisionForm(Form):
     decision = forms.ChoiceField(
         label=_("Decision"),
         choices=[(rules.CONFIRM, _("Confirm")), (rules.WAIVE, _("Waive"))],
@@ -87,7 +88,7 @@ class ReportChoice(forms.ModelChoiceField):
         return f"{report.unit.name} {report_label(report)} {report.created_at:%m-%d %H:%M}"
 
 
-class EntryForm(forms.Form):
+class EntryForm(Form):
     """A false or concealed report, entered by the section with its evidence."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())
@@ -152,12 +153,13 @@ class EntryForm(forms.Form):
 
 
 def reports_of(incident_id: Any) -> QuerySet[IncidentReport]:
-    if not str(incident_id or "").isdigit():
+    pk = parse_id(incident_id)
+    if pk is None:
         return IncidentReport.objects.none()
-    return IncidentReport.objects.filter(incident_id=int(incident_id)).select_related("unit")
+    return IncidentReport.objects.filter(incident_id=pk).select_related("unit")
 
 
-class CompileForm(forms.Form):
+class CompileForm(Form):
     violations = ViolationChoice(
         label=_("Confirmed violations"),
         queryset=Violation.objects.none(),
@@ -171,7 +173,7 @@ class CompileForm(forms.Form):
         self.fields["violations"].queryset = choices  # type: ignore[attr-defined]
 
 
-class NoticeEditForm(forms.ModelForm):
+class NoticeEditForm(ModelForm):
     violations = ViolationChoice(
         label=_("Violations named"),
         queryset=Violation.objects.none(),
@@ -192,11 +194,11 @@ class NoticeEditForm(forms.ModelForm):
         self.fields["issuing_office"].required = True
 
 
-class IssueForm(forms.Form):
+class IssueForm(Form):
     issued_on = forms.DateField(label=_("Date issued"), widget=DATE, validators=[_not_future])
 
 
-class ProvinceNoticeForm(forms.Form):
+class ProvinceNoticeForm(Form):
     doc_number = forms.CharField(
         label=_("Document number"),
         max_length=60,
@@ -208,6 +210,7 @@ class ProvinceNoticeForm(forms.Form):
     body = forms.CharField(
         label=_("Text"),
         widget=forms.Textarea(attrs={"rows": 8}),
+        max_length=20_000,
         help_text=_("The notice's text, or the passages that concern the city's units."),
     )
     units = forms.ModelMultipleChoiceField(
@@ -248,7 +251,7 @@ class ProvinceNoticeForm(forms.Form):
         return data
 
 
-class RuleForm(forms.ModelForm):
+class RuleForm(ModelForm):
     kinds = forms.MultipleChoiceField(
         label=_("Violation kinds that count"),
         choices=ViolationKind.choices,
@@ -271,13 +274,13 @@ class RuleForm(forms.ModelForm):
         }
 
 
-class NoticePolicyForm(forms.ModelForm):
+class NoticePolicyForm(ModelForm):
     class Meta:
         model = NoticePolicy
         fields = ["office_name", "doc_prefix", "recipients"]
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     reason = forms.CharField(
         label=_("Reason for the decision"),
         max_length=3000,
@@ -286,7 +289,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class QueueFilter(forms.Form):
+class QueueFilter(Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any status")), *ViolationStatus.choices], required=False
     )

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from org.models import Unit
 from submissions.models import InfoItem
+from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
 
 
 class ViolationKind(models.TextChoices):
@@ -86,7 +87,9 @@ class Violation(models.Model):
         related_name="violation",
     )
     occurred_on = models.DateField(
-        _("date"), help_text=_("The day the report was due: it decides the year it counts in.")
+        _("date"),
+        help_text=_("The day the report was due: it decides the year it counts in."),
+        validators=[check_date],
     )
     minutes_late = models.PositiveIntegerField(_("minutes late"), null=True, blank=True)
     serious = models.BooleanField(_("serious (情况严重)"), default=False)
@@ -177,8 +180,8 @@ class CriticismNotice(models.Model):
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     doc_number = models.CharField(_("document number"), max_length=60, blank=True)
     title = models.CharField(_("title"), max_length=200)
-    body = models.TextField(_("text"))
-    issued_on = models.DateField(_("date"), null=True, blank=True)
+    body = models.TextField(_("text"), max_length=20_000)
+    issued_on = models.DateField(_("date"), null=True, blank=True, validators=[check_date])
     # The office whose red header and signature the notice carries (发文机关), and its main
     # recipients (主送机关): copied from the notice policy when a city notice is drafted.
     issuing_office = models.CharField(_("issuing authority"), max_length=60)
@@ -279,10 +282,10 @@ class EligibilityRule(models.Model):
     late, missed or false reporting of important emergency information (serious cases)."""
 
     provincial_notices = models.PositiveSmallIntegerField(
-        _("provincial notices that disqualify"), default=1
+        _("provincial notices that disqualify"), default=1, validators=bounded(SMALLINT_MAX)
     )
     municipal_notices = models.PositiveSmallIntegerField(
-        _("municipal notices that disqualify"), default=2
+        _("municipal notices that disqualify"), default=2, validators=bounded(SMALLINT_MAX)
     )
     kinds = models.JSONField(
         _("violation kinds that count"),

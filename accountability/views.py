@@ -23,6 +23,7 @@ from accountability.forms import (
 )
 from accountability.models import Violation, ViolationStatus
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 50
 
@@ -170,9 +171,9 @@ def enter(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     initial: dict[str, Any] = {"occurred_on": timezone.localdate()}
     for name in ("incident", "item", "unit"):
-        value = request.GET.get(name, "")
-        if value.isdigit():
-            initial[name] = int(value)
+        value = parse_id(request.GET.get(name))
+        if value is not None:
+            initial[name] = value
     form = EntryForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -37,12 +37,12 @@ from accountability.models import (
 from org.models import Unit
 from xinbao.core.docx import DOCX_TYPE
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 
 def year_of(params: Any) -> int:
     this_year = timezone.localdate().year
-    raw = str(params.get("year") or "")
-    year = int(raw) if raw.isdigit() else this_year
+    year = parse_id(params.get("year")) or this_year
     return min(max(year, 2000), 2100)
 
 
@@ -119,8 +119,8 @@ def compile_notice(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Draft written from the violations. Edit it, then issue."))
             return redirect("accountability:notice", pk=notice.pk)
-    if request.method == "GET" and year and year.isdigit():
-        form.fields["violations"].queryset = _choices(None, int(year))  # type: ignore[attr-defined]
+    if request.method == "GET" and parse_id(year) is not None:
+        form.fields["violations"].queryset = _choices(None, parse_id(year))  # type: ignore[attr-defined]
     return render(request, "accountability/compile.html", {"form": form, "year": year or ""})
 
 

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from archive import rules
 from archive.models import DocKind, SavedSearch, SortOrder
 from archive.search import Filters
+from xinbao.core.inputs import QUERY_TOO_LONG, Form, ModelForm, parse_id
 
 # Query-string names of the filters, short enough for a readable URL.
 PARAMS = {
@@ -21,9 +22,13 @@ PARAMS = {
 }
 
 
-class SearchForm(forms.Form):
+class SearchForm(Form):
     q = forms.CharField(
-        label=_("Search"), required=False, max_length=rules.MAX_QUERY_LENGTH, strip=True
+        label=_("Search"),
+        required=False,
+        max_length=rules.MAX_QUERY_LENGTH,
+        strip=True,
+        error_messages={"max_length": QUERY_TOO_LONG},
     )
     sort = forms.ChoiceField(
         label=_("Order"), choices=SortOrder.choices, required=False, initial=SortOrder.NEWEST
@@ -66,7 +71,7 @@ class SearchForm(forms.Form):
         m = self.multi
 
         def ints(name: str) -> tuple[int, ...]:
-            return tuple(int(v) for v in m.get(name, []) if v.isdigit())
+            return tuple(n for n in map(parse_id, m.get(name, [])) if n is not None)
 
         def strs(name: str) -> tuple[str, ...]:
             return tuple(m.get(name, []))
@@ -87,7 +92,7 @@ class SearchForm(forms.Form):
         return self.cleaned_data.get("sort") or SortOrder.NEWEST
 
 
-class SavedSearchForm(forms.ModelForm):
+class SavedSearchForm(ModelForm):
     class Meta:
         model = SavedSearch
         fields = ["name", "subscribed"]

@@ -14,8 +14,11 @@ Imported items are ordinary items, filed in the archive (归档, "filed without 
 submitted, with their first revision and their history (created, filed — saying where they
 came from), credited to the unit's information officer. Each line is keyed by its `id` or,
 without one, by a hash of unit, title, body and time; a key seen before is skipped, so running
-the same file again adds nothing. A bad line is reported with its number and reason and the
-rest are imported. Rows are written in batches, each in one transaction.
+the same file again adds nothing; an id is compared whole, so one longer than the key column
+is refused rather than cut. A bad line — not UTF-8, not JSON, nested too deeply, a lone
+surrogate, an impossible date or one outside 1949-10-01 … ten years ahead — is reported with
+its number and reason and the rest are imported. Text is cleaned as every form cleans it
+(xinbao.core.inputs). Rows are written in batches, each in one transaction.
 """
 
 import hashlib
@@ -42,6 +45,7 @@ from submissions.models import (
     ItemState,
     RevisionSource,
 )
+from xinbao.core.inputs import EARLIEST_DATE, MAX_BODY_LENGTH, date_in_range, xml_safe
 
 KIND_NAMES = {
     "动态": "news",
@@ -52,6 +56,8 @@ KIND_NAMES = {
 }
 BATCH = 500
 TITLE_MAX = InfoItem._meta.get_field("title").max_length or 120
+KEY_MAX = ImportedItem._meta.get_field("key").max_length or 100
+ID_MAX = KEY_MAX - len("id:")
 
 
 @dataclass(frozen=True)
@@ -84,19 +90,30 @@ def _moment(value: Any, what: str) -> datetime | None:
         return None
     if not isinstance(value, str):
         raise LineError(f"{what} must be a date or a time as text, e.g. 2019-07-03")
-    moment = parse_datetime(value)
-    if moment is None:
-        day = parse_date(value)
-        if day is None:
-            raise LineError(f"{what} {value!r} is not a date or a time")
-        moment = datetime.combine(day, time(12))
-    if timezone.is_naive(moment):
-        moment = timezone.make_aware(moment)
+    try:
+        moment = parse_datetime(value)
+        if moment is None:
+            day = parse_date(value)
+            if day is None:
+                raise LineError(f"{what} {value!r} is not a date or a time")
+            moment = datetime.combine(day, time(12))
+        if timezone.is_naive(moment):
+            moment = timezone.make_aware(moment)
+    except (ValueError, OverflowError) as exc:  # 2019-02-30; a year at the calendar's edge
+        if isinstance(exc, LineError):
+            raise
+        raise LineError(f"{what} {value!r} is not a real date ({exc})") from None
+    if not date_in_range(moment):
+        raise LineError(
+            f"{what} {value!r} is outside {EARLIEST_DATE.isoformat()} to ten years from now"
+        )
     return moment
 
 
 def _text(data: dict[str, Any], name: str) -> str:
     value = data.get(name)
+    if isinstance(value, str):
+        value = xml_safe(value)
     if not isinstance(value, str) or not value.strip():
         raise LineError(f"{name} is missing")
     return value
@@ -122,17 +139,30 @@ class Importer:
         found = self.authors[unit.pk]
         return found if found is not None else (self.fallback.pk if self.fallback else None)
 
-    def parse(self, number: int, raw: str) -> Row:
+    def parse(self, number: int, raw: str | bytes) -> Row:
+        if isinstance(raw, bytes):
+            try:
+                raw = raw.decode("utf-8-sig" if number == 1 else "utf-8")
+            except UnicodeDecodeError as exc:
+                raise LineError(f"not UTF-8 text (byte {exc.start + 1})") from None
         try:
             data = json.loads(raw)
         except json.JSONDecodeError as exc:
             raise LineError(f"not valid JSON ({exc.msg})") from None
+        except RecursionError:
+            raise LineError("JSON nested too deeply") from None
         if not isinstance(data, dict):
             raise LineError("not a JSON object")
+        try:  # JSON's \ud800 escapes decode to characters no UTF-8 database can store
+            json.dumps(data, ensure_ascii=False).encode("utf-8")
+        except UnicodeEncodeError:
+            raise LineError("contains a lone surrogate (\\ud800-\\udfff)") from None
         title = " ".join(_text(data, "title").split())
         if len(title) > TITLE_MAX:
             raise LineError(f"title longer than {TITLE_MAX} characters")
         body = normalise_body(_text(data, "body"))
+        if len(body) > MAX_BODY_LENGTH:
+            raise LineError(f"body longer than {MAX_BODY_LENGTH} characters")
         code = data.get("unit")
         unit = self.units.get(code) if isinstance(code, str) else None
         if unit is None:
@@ -147,9 +177,9 @@ class Importer:
             raise LineError("neither submitted nor occurred is given")
         tags_raw = data.get("tags", [])
         if isinstance(tags_raw, str):
-            tags = parse_tags(tags_raw)
+            tags = parse_tags(xml_safe(tags_raw))
         elif isinstance(tags_raw, list) and all(isinstance(t, str) for t in tags_raw):
-            tags = parse_tags(",".join(tags_raw))
+            tags = parse_tags(xml_safe(",".join(tags_raw)))
         else:
             raise LineError("tags must be a list of words or a comma-separated text")
         author = self.author_for(unit)
@@ -157,6 +187,10 @@ class Importer:
             raise LineError(f"unit {code!r} has no information officer to credit (use --author)")
         external = data.get("id")
         if external not in (None, ""):
+            if not isinstance(external, str | int) or isinstance(external, bool):
+                raise LineError("id must be a text or a number")
+            if len(str(external)) > ID_MAX:
+                raise LineError(f"id longer than {ID_MAX} characters")
             key = f"id:{external}"
         else:
             digest = hashlib.sha256(
@@ -165,7 +199,7 @@ class Importer:
             key = f"sha256:{digest}"
         return Row(
             line=number,
-            key=key[:100],
+            key=key,
             unit=unit,
             author_id=author,
             kind=kind,
@@ -253,7 +287,7 @@ class Importer:
 
 
 def import_lines(
-    lines: Iterable[str],
+    lines: Iterable[str | bytes],
     source: str,
     fallback_author: User | None = None,
     progress: Callable[[int], None] | None = None,

@@ -12,6 +12,7 @@ from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from archive.insight_report import Report
+from xinbao.core.inputs import cell_value, xml_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PERCENT = "0.0%"
@@ -22,11 +23,16 @@ def _naive(moment: datetime | None) -> datetime | None:
     return None if moment is None else timezone.localtime(moment).replace(tzinfo=None)
 
 
+def _put(sheet: Worksheet, values: list[Any]) -> None:
+    """A row; stored text may hold characters a spreadsheet cannot: they are dropped."""
+    sheet.append([cell_value(v) for v in values])
+
+
 def _sheet(book: Workbook, title: str, header: list[str], first: bool = False) -> Worksheet:
     sheet = book.active if first else book.create_sheet()
     assert isinstance(sheet, Worksheet)
-    sheet.title = title[:31]
-    sheet.append(header)
+    sheet.title = xml_safe(title)[:31]
+    _put(sheet, header)
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     sheet.freeze_panes = "A2"
@@ -34,7 +40,7 @@ def _sheet(book: Workbook, title: str, header: list[str], first: bool = False) -
 
 
 def _row(sheet: Worksheet, values: list[Any], percent: bool = False) -> None:
-    sheet.append(values)
+    _put(sheet, values)
     if percent:
         sheet.cell(row=sheet.max_row, column=len(values)).number_format = PERCENT
 
@@ -86,8 +92,8 @@ def workbook(report: Report) -> bytes:
     summary = _sheet(book, _("Summary"), [_("Dimension"), _("Measure"), _("Value")], first=True)
     for dimension, measure, value, is_share in summary_rows(report):
         _row(summary, [dimension, measure, value], percent=is_share and value is not None)
-    summary.append([])
-    summary.append([_("Period"), period])
+    _put(summary, [])
+    _put(summary, [_("Period"), period])
     summary.column_dimensions["B"].width = 44
 
     units = _sheet(
@@ -105,7 +111,8 @@ def workbook(report: Report) -> bytes:
         ],
     )
     for row in report.units:
-        units.append(
+        _put(
+            units,
             [
                 row.unit.name,
                 row.items,
@@ -115,7 +122,7 @@ def workbook(report: Report) -> bytes:
                 _naive(row.last_report),
                 row.silent_days,
                 _("yes") if row.silent else _("no"),
-            ]
+            ],
         )
         for column in (4, 6):
             units.cell(row=units.max_row, column=column).number_format = "yyyy-mm-dd hh:mm"
@@ -123,15 +130,15 @@ def workbook(report: Report) -> bytes:
 
     coverage = _sheet(book, _("Coverage"), [_("Kind of record"), _("Name"), _("Count")])
     for tally in report.kinds:
-        coverage.append([_("Item kind"), tally.label, tally.n])
+        _put(coverage, [_("Item kind"), tally.label, tally.n])
     for tally in report.categories:
-        coverage.append([_("Incident category"), tally.label, tally.n])
+        _put(coverage, [_("Incident category"), tally.label, tally.n])
     for unit, covered in report.districts:
-        coverage.append([_("District or county"), unit.name, 1 if covered else 0])
+        _put(coverage, [_("District or county"), unit.name, 1 if covered else 0])
 
     topics = _sheet(book, _("Topics"), [_("Topic"), _("Items")])
     for name, n in report.tags:
-        topics.append([name, n])
+        _put(topics, [name, n])
 
     out = BytesIO()
     book.save(out)

@@ -10,12 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from archive.insight_actions import POLICY_FIELDS
 from archive.insight_report import MAX_DAYS, Period
 from submissions.models import ArchivePolicy, TypicalCase
+from xinbao.core.inputs import Form, ModelForm
 
 # The browser's date picker reads and writes ISO dates, whatever the page's language.
 _DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
 
-class PeriodForm(forms.Form):
+class PeriodForm(Form):
     start = forms.DateField(label=_("From"), widget=_DATE)
     end = forms.DateField(label=_("To"), widget=_DATE)
 
@@ -35,14 +36,14 @@ class PeriodForm(forms.Form):
         return Period(self.cleaned_data["start"], self.cleaned_data["end"])
 
 
-class MergeForm(forms.Form):
+class MergeForm(Form):
     """Two records found alike: which one stays the main record."""
 
     other = forms.IntegerField(min_value=1)
     keep = forms.ChoiceField(choices=[("this", "this"), ("other", "other")])
 
 
-class TypicalForm(forms.Form):
+class TypicalForm(Form):
     typical = forms.ChoiceField(
         label=_("Typical case"),
         choices=[("", _("Not a typical case")), *TypicalCase.choices],
@@ -62,7 +63,7 @@ POLICY_RANGES: dict[str, tuple[Any, Any]] = {
 }
 
 
-class PolicyForm(forms.ModelForm):
+class PolicyForm(ModelForm):
     class Meta:
         model = ArchivePolicy
         fields = list(POLICY_FIELDS)

@@ -23,6 +23,7 @@ from org.roles import Capability
 from submissions.models import ArchivePolicy, TypicalCase
 from submissions.queries import get_visible_item
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 25
 
@@ -353,5 +354,5 @@ def unmerge_incident(request: AuthedRequest, pk: int) -> HttpResponse:
 
 def _back(request: AuthedRequest, default: int) -> int:
     """The page the button was on (the main record's or the duplicate's)."""
-    raw = request.POST.get("back", "")
-    return int(raw) if raw.isdigit() else default
+    back = parse_id(request.POST.get("back"))
+    return default if back is None else back

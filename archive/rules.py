@@ -27,13 +27,15 @@ from itertools import pairwise
 
 from django.utils.translation import gettext_noop
 
+from xinbao.core import inputs
+
 # Bump when anything that decides the index's content changes: the tokens, the tiers, the
 # normalisation (it follows the Unicode tables of the running Python), the document builders.
 SCHEMA_VERSION = f"6/unicode-{unicodedata.unidata_version}"
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
-MAX_QUERY_LENGTH = 400
+MAX_QUERY_LENGTH = inputs.MAX_QUERY_LENGTH
 
 _WS = re.compile(r"\s+")
 _SPACES = re.compile(" {2,}")

@@ -27,6 +27,7 @@ from archive.backends import Plan
 from archive.models import DocKind, Document, SortOrder
 from archive.visibility import Grants, grants_for
 from org.models import User
+from xinbao.core.inputs import clamp_date, parse_id
 
 MAX_PAGE = 50
 SCORE_ALL = 300  # up to this many matches are ranked by reading them all
@@ -93,7 +94,7 @@ class Filters:
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> "Filters":
         def ints(key: str) -> tuple[int, ...]:
-            return tuple(int(x) for x in data.get(key, ()) if str(x).isdigit())
+            return tuple(n for n in map(parse_id, data.get(key, ())) if n is not None)
 
         def strs(key: str) -> tuple[str, ...]:
             return tuple(str(x) for x in data.get(key, ()) if str(x).isalnum())
@@ -115,6 +116,14 @@ class Filters:
             date_from=day("date_from"),
             date_to=day("date_to"),
         )
+
+    def __post_init__(self) -> None:
+        # A saved or subscribed search may carry a date from before the range was enforced
+        # (to=9999-12-31 overflowed the moment after it); the nearest bound selects the same.
+        for name in ("date_from", "date_to"):
+            value = getattr(self, name)
+            if value is not None:
+                object.__setattr__(self, name, clamp_date(value))
 
     @property
     def active(self) -> bool:

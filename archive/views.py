@@ -23,6 +23,7 @@ from org.models import Unit
 from org.roles import Capability
 from submissions.models import ItemKind, Tag, Verification
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 FACET_SHOWN = 8
 
@@ -111,12 +112,12 @@ FACET_TITLES = {
 def _facet_groups(counts: Facets, filters: Filters) -> list[dict[str, Any]]:
     unit_names = dict(
         Unit.objects.filter(
-            pk__in=[int(v) for v in counts.counts["units"] if v.isdigit()]
+            pk__in=[n for n in map(parse_id, counts.counts["units"]) if n is not None]
         ).values_list("pk", "name")
     )
     tag_names = dict(
         Tag.objects.filter(
-            pk__in=[int(v) for v in counts.counts["tags"] if v.isdigit()]
+            pk__in=[n for n in map(parse_id, counts.counts["tags"]) if n is not None]
         ).values_list("pk", "name")
     )
     groups = []
@@ -127,9 +128,9 @@ def _facet_groups(counts: Facets, filters: Filters) -> list[dict[str, Any]]:
         values: list[dict[str, Any]] = []
         for value, n in counts.counts[name].most_common():
             if name == "units":
-                label = unit_names.get(int(value), value) if value.isdigit() else value
+                label = unit_names.get(parse_id(value) or 0, value)
             elif name == "tags":
-                label = tag_names.get(int(value), value) if value.isdigit() else value
+                label = tag_names.get(parse_id(value) or 0, value)
             else:
                 label = labels.get(value, value)
             values.append({"value": value, "label": label, "n": n, "on": value in chosen})

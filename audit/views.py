@@ -10,13 +10,14 @@ from audit.actions import record, verify_chain
 from audit.models import AuditEntry
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import query_param
 
 
 def log(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied
     entries = AuditEntry.objects.all()
-    action = request.GET.get("action", "")
+    action = query_param(request, "action")
     if action:
         entries = entries.filter(action=action)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))

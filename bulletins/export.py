@@ -29,11 +29,13 @@ from xinbao.core.docx import (
     RED,
     TEXT_WIDTH,
     TITLE_FONT,
+    add_text,
     body_paragraph,
     chinese_date,
     paragraph,
     red_rule,
     set_font,
+    set_properties,
     setup_page,
 )
 
@@ -82,9 +84,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     head = masthead(issue)
     doc = Document()
     setup_page(doc)
-    props = doc.core_properties
-    props.title = f"{head.name} {head.number_line}"
-    props.author = head.issuer
+    set_properties(doc, f"{head.name} {head.number_line}", head.issuer)
 
     paragraph(
         doc,
@@ -103,7 +103,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     issued = paragraph(doc, "", BODY_FONT, BODY_SIZE)
     issued.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
     issued.paragraph_format.space_before = Pt(6)
-    set_font(issued.add_run(f"{head.issuer}\t{head.date_line}"), BODY_FONT, BODY_SIZE)
+    set_font(add_text(issued, f"{head.issuer}\t{head.date_line}"), BODY_FONT, BODY_SIZE)
     red_rule(issued)
 
     for entry in entries:

@@ -6,9 +6,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import IssueEntry
+from xinbao.core.inputs import Form, ModelForm
 
 
-class NewIssueForm(forms.Form):
+class NewIssueForm(Form):
     issue_date = forms.DateField(
         label=_("Date of issue"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
@@ -26,7 +27,7 @@ class NewIssueForm(forms.Form):
         return value
 
 
-class EntryForm(forms.ModelForm):
+class EntryForm(ModelForm):
     """The text as it will read in the bulletin; the item keeps its own."""
 
     class Meta:
@@ -46,7 +47,7 @@ class EntryForm(forms.ModelForm):
             field.widget.attrs["id"] = f"{prefix}-{name}"
 
 
-class ReturnIssueForm(forms.Form):
+class ReturnIssueForm(Form):
     reason = forms.CharField(
         label=_("Reason for returning"),
         max_length=2000,

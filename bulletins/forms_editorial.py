@@ -11,12 +11,13 @@ from django.utils.translation import gettext_lazy as _
 from bulletins.models import AdoptionLevel, EditorialPolicy
 from emergencies.rules import parse_fractions
 from org.models import Unit, UnitKind
+from xinbao.core.inputs import Form, ModelForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class InstructionForm(forms.Form):
+class InstructionForm(Form):
     """A leader writes an instruction in xinbao: the text and its date."""
 
     text = forms.CharField(
@@ -53,7 +54,7 @@ class RecordedInstructionForm(InstructionForm):
     field_order = ["leader_name", "level", "text", "instructed_on"]
 
 
-class FeedbackForm(forms.Form):
+class FeedbackForm(Form):
     feedback = forms.CharField(
         label=_("Feedback"),
         max_length=10000,
@@ -74,7 +75,7 @@ def target_units() -> QuerySet[Unit]:
     return Unit.objects.filter(is_reporting=True, is_active=True)
 
 
-class SolicitationForm(forms.Form):
+class SolicitationForm(Form):
     topic = forms.CharField(label=_("Topic"), max_length=120)
     requirements = forms.CharField(
         label=_("Requirements"),
@@ -122,7 +123,7 @@ class SolicitationForm(forms.Form):
         return data
 
 
-class EditorialPolicyForm(forms.ModelForm):
+class EditorialPolicyForm(ModelForm):
     class Meta:
         model = EditorialPolicy
         fields = ["feedback_days", "reminder_fractions"]

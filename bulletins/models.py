@@ -1,6 +1,8 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
+
 
 class AdoptionLevel(models.TextChoices):
     """Whose publication used an item: the points ledger weighs adoptions by this."""
@@ -18,7 +20,7 @@ class Publication(models.Model):
     level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
     issuer = models.CharField(_("issuing office"), max_length=100)
     is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(_("order"), default=0, validators=bounded(INT_MAX))
     # Only city publications are compiled in xinbao; provincial and central ones are where
     # forwarded items get adopted, recorded by hand.
     compiled_here = models.BooleanField(_("compiled in xinbao"), default=False)
@@ -49,12 +51,12 @@ class Issue(models.Model):
     publication = models.ForeignKey(
         Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="issues"
     )
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounded(SMALLINT_MAX))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT
     )
-    issue_date = models.DateField(_("date of issue"))
+    issue_date = models.DateField(_("date of issue"), validators=[check_date])
     compiled_by = models.ForeignKey(
         "org.User", verbose_name=_("compiled by"), on_delete=models.PROTECT, related_name="+"
     )
@@ -93,8 +95,8 @@ class IssueCounter(models.Model):
     """The last number given in a publication's year; locked while the next one is taken."""
 
     publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField()
-    last_number = models.PositiveIntegerField(default=0)
+    year = models.PositiveSmallIntegerField(validators=bounded(SMALLINT_MAX))
+    last_number = models.PositiveIntegerField(default=0, validators=bounded(INT_MAX))
 
     class Meta:
         constraints = [
@@ -114,7 +116,7 @@ class IssueEntry(models.Model):
     )
     position = models.PositiveIntegerField(_("position"))
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     credit = models.CharField(_("source units"), max_length=200)
 
     class Meta:
@@ -149,7 +151,9 @@ class EditorialPolicy(models.Model):
     """Deadlines of the editorial loop. One row; the section chief edits it."""
 
     feedback_days = models.PositiveSmallIntegerField(
-        _("feedback on an instruction due within (days)"), default=7
+        _("feedback on an instruction due within (days)"),
+        default=7,
+        validators=bounded(SMALLINT_MAX),
     )
     reminder_fractions = models.CharField(
         _("reminders at fractions of the window"), max_length=40, default="0.5,0.9"
@@ -184,7 +188,7 @@ class Instruction(models.Model):
     leader_name = models.CharField(_("leader"), max_length=60)
     level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
     text = models.TextField(_("instruction"))
-    instructed_on = models.DateField(_("date"))
+    instructed_on = models.DateField(_("date"), validators=[check_date])
     recorded_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
 
@@ -234,7 +238,7 @@ class Solicitation(models.Model):
 
     topic = models.CharField(_("topic"), max_length=120)
     requirements = models.TextField(_("requirements"))
-    due_at = models.DateTimeField(_("deadline"))
+    due_at = models.DateTimeField(_("deadline"), validators=[check_date])
     units = models.ManyToManyField("org.Unit", verbose_name=_("target units"), related_name="+")
     issued_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)

@@ -24,6 +24,7 @@ from org.models import provincial_office
 from org.roles import Capability
 from submissions.queries import get_visible_item
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25
 
@@ -172,7 +173,7 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         context["history"] = _history(issue)
         context["conflicts"] = queries.conflicts(issue)
         if issue.state == IssueState.DRAFT:
-            q = request.GET.get("q", "").strip()
+            q = query_param(request)
             context["q"] = q
             context["candidates"] = queries.candidates(issue, user, q)[: queries.CANDIDATE_LIMIT]
         if issue.state in (IssueState.AWAITING_SIGNOFF, IssueState.SIGNED_OFF):
@@ -192,7 +193,7 @@ def _compilable(request: AuthedRequest, pk: int) -> Issue:
 @require_GET
 def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _compilable(request, pk)
-    q = request.GET.get("q", "").strip()
+    q = query_param(request)
     rows = queries.candidates(issue, request.user, q)[: queries.CANDIDATE_LIMIT]
     return render(
         request, "bulletins/_candidates.html", {"issue": issue, "candidates": rows, "q": q}
@@ -202,10 +203,10 @@ def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def add_entries(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _compilable(request, pk)
-    try:
-        ids = [int(v) for v in request.POST.getlist("items")]
-    except ValueError:
-        raise PermissionDenied from None
+    parsed = [parse_id(v) for v in request.POST.getlist("items")]
+    ids = [n for n in parsed if n is not None]
+    if len(ids) != len(parsed):
+        raise PermissionDenied
     if not ids:
         messages.error(request, _("Tick the items to add first."))
         return redirect("bulletins:issue", pk=issue.pk)

@@ -54,6 +54,7 @@ from org.roles import Capability
 from submissions.models import InfoItem
 from submissions.queries import get_visible_item, visible_items
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25
 INSTRUCTION_PREFIX = "instr"
@@ -77,10 +78,11 @@ def instruction_form_for(
 def _entry_of(item: InfoItem, raw: str | None) -> IssueEntry | None:
     if not raw:
         return None
-    if not raw.isdigit():
+    pk = parse_id(raw)
+    if pk is None:
         raise Http404
     return get_object_or_404(
-        IssueEntry.objects.select_related("issue__publication"), pk=raw, item=item
+        IssueEntry.objects.select_related("issue__publication"), pk=pk, item=item
     )
 
 
@@ -147,7 +149,7 @@ def _own_unit(user: User) -> int:
 
 
 def _int_or_none(raw: str | None) -> int | None:
-    return int(raw) if raw and raw.isdigit() else None
+    return parse_id(raw)
 
 
 def _section_board(request: AuthedRequest) -> HttpResponse:
@@ -157,7 +159,7 @@ def _section_board(request: AuthedRequest) -> HttpResponse:
     unit_id = _int_or_none(request.GET.get("unit"))
     level = request.GET.get("level", "")
     level = level if level in AdoptionLevel.values else ""
-    q = request.GET.get("q", "").strip()
+    q = query_param(request)
     base = filter_tasks(tasks(), now, unit_id=unit_id, level=level, q=q)
     counts = base.aggregate(
         open=Count("pk", filter=Q(status=TaskStatus.OPEN)),

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from emergencies import rules
 from emergencies.actions import PhoneCall, ReportContent
 from emergencies.models import (
+    MAX_DEADLINE_MINUTES,
     Category,
     DeadlineRule,
     Level,
@@ -17,6 +18,7 @@ from emergencies.models import (
 )
 from org.models import Unit, UnitLevel
 from org.roles import Role
+from xinbao.core.inputs import INT_MAX, Form, ModelForm, parse_int
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -31,11 +33,15 @@ def _not_future(value: datetime | None) -> datetime | None:
     return value
 
 
+# A count of people: what the model's column holds (the same bound as its validators).
+COUNT: dict[str, Any] = {"min_value": 0, "max_value": INT_MAX, "required": False}
+
+
 def reporting_units() -> Any:
     return Unit.objects.filter(is_reporting=True, is_active=True)
 
 
-class ContentFields(forms.Form):
+class ContentFields(Form):
     """The report's content. 'Brief first': what, casualties and measures are the core."""
 
     summary = forms.CharField(
@@ -44,10 +50,10 @@ class ContentFields(forms.Form):
         max_length=5000,
         error_messages={"required": _("Say briefly what happened.")},
     )
-    deaths = forms.IntegerField(label=_("Deaths"), min_value=0, required=False)
-    serious_injuries = forms.IntegerField(label=_("Seriously injured"), min_value=0, required=False)
-    injuries = forms.IntegerField(label=_("Injured"), min_value=0, required=False)
-    missing = forms.IntegerField(label=_("Missing"), min_value=0, required=False)
+    deaths = forms.IntegerField(label=_("Deaths"), **COUNT)
+    serious_injuries = forms.IntegerField(label=_("Seriously injured"), **COUNT)
+    injuries = forms.IntegerField(label=_("Injured"), **COUNT)
+    missing = forms.IntegerField(label=_("Missing"), **COUNT)
     direct_loss = forms.DecimalField(
         label=_("Direct loss (10k yuan)"),
         min_value=Decimal(0),
@@ -113,7 +119,7 @@ class InitialCore(ContentFields):
         return data
 
 
-class IncidentFields(forms.Form):
+class IncidentFields(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(
         label=_("Category"),
@@ -156,7 +162,7 @@ class WrittenInitialForm(IncidentFields, InitialCore):
     """An officer's written initial report for their own unit (首报)."""
 
 
-class CallFields(forms.Form):
+class CallFields(Form):
     unit = forms.ModelChoiceField(label=_("Reporting unit"), queryset=Unit.objects.none())
     caller = forms.CharField(label=_("Caller"), max_length=50)
     caller_phone = forms.CharField(label=_("Caller's number"), max_length=30)
@@ -198,7 +204,7 @@ class PhoneFollowupForm(CallFields, FollowupForm):
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
 
 
-class LevelForm(forms.Form):
+class LevelForm(Form):
     level = forms.ChoiceField(
         label=_("New level"), choices=[("", _("Not graded")), *Level.choices], required=False
     )
@@ -207,7 +213,7 @@ class LevelForm(forms.Form):
     )
 
 
-class ForwardForm(forms.Form):
+class ForwardForm(Form):
     to_unit = forms.ModelChoiceField(
         label=_("Forward to"),
         queryset=Unit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.CENTRAL]),
@@ -218,7 +224,7 @@ class ForwardForm(forms.Form):
     )
 
 
-class SightingForm(forms.Form):
+class SightingForm(Form):
     source_kind = forms.ChoiceField(label=_("Channel"), choices=SourceKind.choices)
     source = forms.CharField(
         label=_("Source"),
@@ -254,7 +260,7 @@ class SightingForm(forms.Form):
 ESCALATION_ROLES = {Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR, Role.LEADER}
 
 
-class DeadlineRuleForm(forms.ModelForm):
+class DeadlineRuleForm(ModelForm):
     escalation_text = forms.CharField(
         label=_("Escalation"),
         required=False,
@@ -312,12 +318,13 @@ class DeadlineRuleForm(forms.ModelForm):
         steps = []
         for part in [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]:
             after, _sep, role = part.partition(":")
-            if not after.strip().isdigit() or role.strip() not in ESCALATION_ROLES:
+            minutes = parse_int(after.strip(), 0, MAX_DEADLINE_MINUTES)
+            if minutes is None or role.strip() not in ESCALATION_ROLES:
                 raise forms.ValidationError(
                     _("“%(part)s” is not minutes:role with a role of %(roles)s.")
                     % {"part": part, "roles": ", ".join(sorted(ESCALATION_ROLES))}
                 )
-            steps.append({"after": int(after), "role": role.strip()})
+            steps.append({"after": minutes, "role": role.strip()})
         return sorted(steps, key=lambda s: s["after"])
 
     def clean(self) -> dict[str, Any]:

@@ -8,6 +8,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from xinbao.core.inputs import INT_MAX, bounded, check_date
+
+# A reporting deadline longer than a week after the clock starts would be no deadline.
+MAX_DEADLINE_MINUTES = 7 * 24 * 60
 
 
 class Category(models.TextChoices):
@@ -36,11 +40,16 @@ class DeadlineRule(models.Model):
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
     phone_minutes = models.PositiveIntegerField(
-        _("phone report within (minutes)"), null=True, blank=True
+        _("phone report within (minutes)"),
+        null=True,
+        blank=True,
+        validators=bounded(MAX_DEADLINE_MINUTES, 1),
     )
-    written_minutes = models.PositiveIntegerField(_("written report within (minutes)"))
+    written_minutes = models.PositiveIntegerField(
+        _("written report within (minutes)"), validators=bounded(MAX_DEADLINE_MINUTES, 1)
+    )
     followup_hours = models.PositiveIntegerField(
-        _("follow-up every (hours)"), null=True, blank=True
+        _("follow-up every (hours)"), null=True, blank=True, validators=bounded(7 * 24, 1)
     )
     followup_times = models.CharField(
         _("follow-up daily by"),
@@ -49,7 +58,10 @@ class DeadlineRule(models.Model):
         help_text=_("Local times, comma-separated, e.g. 08:00,17:00"),
     )
     forward_minutes = models.PositiveIntegerField(
-        _("forward to the province within (minutes)"), null=True, blank=True
+        _("forward to the province within (minutes)"),
+        null=True,
+        blank=True,
+        validators=bounded(MAX_DEADLINE_MINUTES, 1),
     )
     reminder_fractions = models.CharField(
         _("reminders at fractions of the window"), max_length=40, default="0.5,0.9"
@@ -81,8 +93,10 @@ class LevelThreshold(models.Model):
     Any one figure reaching a level's row suggests that level; rows are read gravest first."""
 
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, unique=True)
-    deaths = models.PositiveIntegerField(_("deaths from"))
-    serious_injuries = models.PositiveIntegerField(_("seriously injured from"))
+    deaths = models.PositiveIntegerField(_("deaths from"), validators=bounded(INT_MAX))
+    serious_injuries = models.PositiveIntegerField(
+        _("seriously injured from"), validators=bounded(INT_MAX)
+    )
     loss_10k_yuan = models.DecimalField(
         _("direct loss from (10k yuan)"), max_digits=12, decimal_places=2
     )
@@ -108,8 +122,8 @@ class Incident(models.Model):
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
     sensitive = models.BooleanField(_("sensitive"), default=False)
     place = models.CharField(_("place"), max_length=200)
-    occurred_at = models.DateTimeField(_("occurred at"))
-    known_at = models.DateTimeField(_("known at"))
+    occurred_at = models.DateTimeField(_("occurred at"), validators=[check_date])
+    known_at = models.DateTimeField(_("known at"), validators=[check_date])
     clock_start = models.DateTimeField(_("clock starts"))
     responsible_units = models.ManyToManyField(
         Unit, verbose_name=_("responsible units"), related_name="incidents"
@@ -176,22 +190,30 @@ class IncidentReport(models.Model):
     sequence = models.PositiveSmallIntegerField(_("follow-up number"), default=0)
     channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
     state = models.CharField(_("state"), max_length=20, choices=ReportState.choices)
-    summary = models.TextField(_("what happened"))
-    deaths = models.PositiveIntegerField(_("deaths"), null=True, blank=True)
-    serious_injuries = models.PositiveIntegerField(_("seriously injured"), null=True, blank=True)
-    injuries = models.PositiveIntegerField(_("injured"), null=True, blank=True)
-    missing = models.PositiveIntegerField(_("missing"), null=True, blank=True)
+    summary = models.TextField(_("what happened"), max_length=5000)
+    deaths = models.PositiveIntegerField(
+        _("deaths"), null=True, blank=True, validators=bounded(INT_MAX)
+    )
+    serious_injuries = models.PositiveIntegerField(
+        _("seriously injured"), null=True, blank=True, validators=bounded(INT_MAX)
+    )
+    injuries = models.PositiveIntegerField(
+        _("injured"), null=True, blank=True, validators=bounded(INT_MAX)
+    )
+    missing = models.PositiveIntegerField(
+        _("missing"), null=True, blank=True, validators=bounded(INT_MAX)
+    )
     direct_loss = models.DecimalField(
         _("direct loss (10k yuan)"), max_digits=12, decimal_places=2, null=True, blank=True
     )
-    cause = models.TextField(_("cause"), blank=True)
-    measures = models.TextField(_("measures taken"), blank=True)
-    trend = models.TextField(_("trend"), blank=True)
+    cause = models.TextField(_("cause"), max_length=2000, blank=True)
+    measures = models.TextField(_("measures taken"), max_length=3000, blank=True)
+    trend = models.TextField(_("trend"), max_length=2000, blank=True)
     on_site = models.CharField(_("who is on site"), max_length=200, blank=True)
     contact = models.CharField(_("contact"), max_length=100, blank=True)
     caller = models.CharField(_("caller"), max_length=50, blank=True)
     caller_phone = models.CharField(_("caller's number"), max_length=30, blank=True)
-    called_at = models.DateTimeField(_("call time"), null=True, blank=True)
+    called_at = models.DateTimeField(_("call time"), null=True, blank=True, validators=[check_date])
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     signed_off_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -321,8 +343,8 @@ class Sighting(models.Model):
 
     source_kind = models.CharField(_("channel"), max_length=12, choices=SourceKind.choices)
     source = models.CharField(_("source"), max_length=100)
-    seen_at = models.DateTimeField(_("seen at"))
-    text = models.TextField(_("what was seen"))
+    seen_at = models.DateTimeField(_("seen at"), validators=[check_date])
+    text = models.TextField(_("what was seen"), max_length=5000)
     place = models.CharField(_("place"), max_length=200, blank=True)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices, blank=True)
     unit = models.ForeignKey(
@@ -399,7 +421,7 @@ class LevelChange(models.Model):
     incident = models.ForeignKey(Incident, on_delete=models.CASCADE, related_name="level_changes")
     old_level = models.CharField(max_length=1, choices=Level.choices, blank=True)
     new_level = models.CharField(max_length=1, choices=Level.choices, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(_("reason"), max_length=1000)
     changed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -419,7 +441,7 @@ class Forwarding(models.Model):
     to_unit = models.ForeignKey(
         Unit, verbose_name=_("to"), on_delete=models.PROTECT, related_name="+"
     )
-    text = models.TextField(_("forwarded text"))
+    text = models.TextField(_("forwarded text"), max_length=20000)
     forwarded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

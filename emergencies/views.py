@@ -42,6 +42,7 @@ from org.duty import route, years_without_calendar
 from org.models import provincial_office
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 
 def _need(request: AuthedRequest, capability: Capability) -> None:
@@ -349,8 +350,7 @@ def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
 @require_POST
 def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     _need(request, Capability.LOG_CALLS)
-    raw = request.POST.get("incident", "")
-    incident_id = int(raw) if raw.isdigit() else None
+    incident_id = parse_id(request.POST.get("incident"))
     try:
         actions.do_match_sighting(request.user, pk, incident_id)
     except actions.ActionError as exc:

@@ -10,12 +10,13 @@ from django.utils.translation import pgettext_lazy
 from notify import rules
 from notify.actions import ChannelSpec
 from notify.models import ChannelKind
+from xinbao.core.inputs import Form
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
 _URL_KINDS = (ChannelKind.WEBHOOK, ChannelKind.WECOM, ChannelKind.DINGTALK)
 
 
-class ChannelForm(forms.Form):
+class ChannelForm(Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
     label = forms.CharField(
         label=pgettext_lazy("notify", "Name"),

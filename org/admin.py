@@ -4,6 +4,7 @@ from typing import Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.forms import ModelForm
@@ -13,10 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from audit.actions import record
 from org.models import Unit, User, user_can
 from org.roles import Capability
+from xinbao.core import inputs
 
 
 class AuditedAdmin(admin.ModelAdmin):
     """Every change made here leaves an entry in the audit chain."""
+
+    form: type[ModelForm] = inputs.ModelForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return user_can(request.user, Capability.MANAGE_ORG)
@@ -63,8 +67,18 @@ class UnitAdmin(AuditedAdmin):
     autocomplete_fields = ["parent", "officer"]
 
 
+class AccountForm(inputs.CleanInput, UserChangeForm):
+    pass
+
+
+class NewAccountForm(inputs.CleanInput, AdminUserCreationForm):
+    pass
+
+
 @admin.register(User)
 class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+    form = AccountForm
+    add_form = NewAccountForm
     list_display = ["username", "full_name", "unit", "role", "phone", "is_active", "last_login"]
     list_filter = ["role", "is_active", "unit__level"]
     search_fields = ["username", "full_name", "unit__name"]

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import DayKind, SecurityPolicy, User
 from org.queries import roster_people
+from xinbao.core.inputs import Form, ModelForm
 
 
 class LoginForm(AuthenticationForm):
@@ -17,7 +18,7 @@ class LoginForm(AuthenticationForm):
     }
 
 
-class SecurityPolicyForm(forms.ModelForm):
+class SecurityPolicyForm(ModelForm):
     class Meta:
         model = SecurityPolicy
         fields = ["failure_limit", "cooloff_minutes", "idle_timeout_minutes"]
@@ -56,7 +57,7 @@ def _datetime_input() -> forms.DateTimeInput:
     return forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class OfficialDaysForm(forms.Form):
+class OfficialDaysForm(Form):
     start = forms.DateField(label=_("From"), widget=_date_input())
     end = forms.DateField(
         label=_("To"),
@@ -84,7 +85,7 @@ MIN_YEAR = 2000
 MAX_YEAR = 2100
 
 
-class PublishYearForm(forms.Form):
+class PublishYearForm(Form):
     year = forms.IntegerField(widget=forms.HiddenInput, min_value=MIN_YEAR, max_value=MAX_YEAR)
     published_on = forms.DateField(
         label=_("Notice published on"),
@@ -93,7 +94,7 @@ class PublishYearForm(forms.Form):
     )
 
 
-class OfficeHoursForm(forms.Form):
+class OfficeHoursForm(Form):
     morning_start = forms.TimeField(label=_("Morning starts"), widget=_time_input())
     morning_end = forms.TimeField(label=_("Morning ends"), widget=_time_input())
     afternoon_start = forms.TimeField(label=_("Afternoon starts"), widget=_time_input())
@@ -108,7 +109,7 @@ class PersonChoiceField(forms.ModelChoiceField):
         return f"{obj} · {obj.get_role_display()}"
 
 
-class DutyShiftForm(forms.Form):
+class DutyShiftForm(Form):
     person = PersonChoiceField(label=_("On duty"), queryset=roster_people())
     starts_at = forms.DateTimeField(label=_("Starts"), widget=_datetime_input())
     ends_at = forms.DateTimeField(label=_("Ends"), widget=_datetime_input())

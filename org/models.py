@@ -5,6 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from org.roles import Capability, Role, has_capability
+from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
 
 
 class UnitLevel(models.TextChoices):
@@ -57,7 +58,7 @@ class Unit(models.Model):
     )
     phone = models.CharField(_("information phone"), max_length=30, blank=True)
     is_active = models.BooleanField(_("active"), default=True)
-    sort_order = models.PositiveIntegerField(_("order"), default=0)
+    sort_order = models.PositiveIntegerField(_("order"), default=0, validators=bounded(INT_MAX))
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -109,10 +110,14 @@ def user_can(user: object, capability: Capability) -> bool:
 class SecurityPolicy(models.Model):
     """The account security policy. One row; the security administrator edits it."""
 
-    failure_limit = models.PositiveSmallIntegerField(_("failed logins before lock-out"), default=5)
-    cooloff_minutes = models.PositiveIntegerField(_("lock-out duration (minutes)"), default=30)
+    failure_limit = models.PositiveSmallIntegerField(
+        _("failed logins before lock-out"), default=5, validators=bounded(SMALLINT_MAX)
+    )
+    cooloff_minutes = models.PositiveIntegerField(
+        _("lock-out duration (minutes)"), default=30, validators=bounded(INT_MAX)
+    )
     idle_timeout_minutes = models.PositiveIntegerField(
-        _("idle session timeout (minutes)"), default=30
+        _("idle session timeout (minutes)"), default=30, validators=bounded(INT_MAX)
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -146,9 +151,13 @@ class CalendarYear(models.Model):
     back to plain weekends and the duty office sees a warning.
     """
 
-    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    year = models.PositiveSmallIntegerField(
+        _("year"), unique=True, validators=bounded(SMALLINT_MAX)
+    )
     source = models.CharField(_("source"), max_length=40)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(
+        _("published on"), null=True, blank=True, validators=[check_date]
+    )
 
     class Meta:
         ordering = ["year"]
@@ -162,7 +171,7 @@ class CalendarYear(models.Model):
 class OfficialDay(models.Model):
     """A date that differs from the plain Monday-to-Friday week."""
 
-    date = models.DateField(_("date"), unique=True)
+    date = models.DateField(_("date"), unique=True, validators=[check_date])
     kind = models.CharField(_("kind"), max_length=10, choices=DayKind.choices)
     name = models.CharField(_("name"), max_length=40, blank=True)
 
@@ -204,8 +213,8 @@ class DutyShift(models.Model):
     person = models.ForeignKey(
         User, verbose_name=_("on duty"), on_delete=models.PROTECT, related_name="duty_shifts"
     )
-    starts_at = models.DateTimeField(_("starts at"))
-    ends_at = models.DateTimeField(_("ends at"))
+    starts_at = models.DateTimeField(_("starts at"), validators=[check_date])
+    ends_at = models.DateTimeField(_("ends at"), validators=[check_date])
     is_leader = models.BooleanField(
         _("leader on duty"), default=False, help_text=_("带班领导 rather than the duty officer.")
     )

@@ -29,6 +29,7 @@ from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
 from org.schedule import week_start
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 
 def _require(request: AuthedRequest, capability: Capability) -> None:
@@ -184,7 +185,7 @@ def calendar_remove(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_CALENDAR)
     raw = request.POST.get("day", "")
     try:
-        day = actions.do_remove_official_day(request.user, int(raw) if raw.isdigit() else 0)
+        day = actions.do_remove_official_day(request.user, parse_id(raw) or 0)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
         return redirect(_calendar_url(_year_param(request.POST.get("year"))))

@@ -38,11 +38,14 @@ from xinbao.core.docx import (
     HEADING_FONT,
     TITLE_FONT,
     TITLE_SIZE,
+    add_text,
     body_paragraph,
     paragraph,
+    set_properties,
     setup_page,
 )
 from xinbao.core.docx import DOCX_TYPE as DOCX_TYPE
+from xinbao.core.inputs import cell_value, xml_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 POINTS = "0.00"
@@ -82,7 +85,7 @@ def remarks(standing: Any) -> str:
 
 
 def _sheet_title(name: str, taken: set[str]) -> str:
-    base = re.sub(r"[\[\]:*?/\\]", " ", name).strip()[:28] or "Sheet"
+    base = re.sub(r"[\[\]:*?/\\]", " ", xml_safe(name)).strip()[:28] or "Sheet"
     title, n = base, 2
     while title in taken:
         title, n = f"{base} {n}", n + 1
@@ -104,15 +107,15 @@ def _table(
     columns = len(headers)
     last = get_column_letter(columns)
     ws.merge_cells(f"A1:{last}1")
-    ws["A1"] = title
+    ws["A1"] = xml_safe(title)
     ws["A1"].font = Font(name="黑体", size=16, bold=True)
     ws["A1"].alignment = CENTER
     ws.row_dimensions[1].height = 30
     ws.merge_cells(f"A2:{last}2")
-    ws["A2"] = subtitle
+    ws["A2"] = xml_safe(subtitle)
     ws["A2"].alignment = Alignment(horizontal="right", vertical="center")
     for col, (header, width) in enumerate(zip(headers, widths, strict=True), start=1):
-        cell = ws.cell(row=3, column=col, value=header)
+        cell = ws.cell(row=3, column=col, value=xml_safe(header))
         cell.font = Font(bold=True)
         cell.alignment = CENTER
         cell.border = BOX
@@ -120,7 +123,7 @@ def _table(
     n = 0
     for n, values in enumerate(rows, start=1):
         for col, (value, fmt) in enumerate(zip(values, formats, strict=True), start=1):
-            cell = ws.cell(row=3 + n, column=col, value=value)
+            cell = ws.cell(row=3 + n, column=col, value=cell_value(value))
             cell.border = BOX
             cell.alignment = LEFT if isinstance(value, str) else CENTER
             if fmt:
@@ -129,7 +132,7 @@ def _table(
     if note:
         row = 3 + n + 2
         ws.merge_cells(f"A{row}:{last}{row}")
-        ws.cell(row=row, column=1, value=note).alignment = LEFT
+        ws.cell(row=row, column=1, value=xml_safe(note)).alignment = LEFT
         ws.row_dimensions[row].height = 32
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
@@ -279,7 +282,7 @@ def _docx_table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[str]])
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
     for cell, text in zip(table.rows[0].cells, headers, strict=True):
         cell.text = ""
-        run = cell.paragraphs[0].add_run(text)
+        run = add_text(cell.paragraphs[0], text)
         run.bold = True
         run.font.size = Pt(12)
         cell.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
@@ -287,7 +290,7 @@ def _docx_table(doc: Any, headers: Sequence[str], rows: Iterable[Sequence[str]])
         cells = table.add_row().cells
         for cell, text in zip(cells, values, strict=True):
             cell.text = ""
-            cell.paragraphs[0].add_run(text).font.size = Pt(12)
+            add_text(cell.paragraphs[0], text).font.size = Pt(12)
 
 
 def _disqualified(year: int) -> list[tuple[str, str]]:
@@ -320,7 +323,7 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     doc = Document()
     setup_page(doc)
     title = _("Annual evaluation of information work, %(year)s") % {"year": year}
-    doc.core_properties.title = title
+    set_properties(doc, title)
     doc.core_properties.author = office.name if office else ""
     paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     paragraph(

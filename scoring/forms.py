@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletins.models import Publication
 from org.models import Unit
 from scoring.models import AwardTier, RuleKind, ScoreRule, UnitClass
+from xinbao.core.inputs import Form, ModelForm
 
 # Kinds that reward a unit; every other kind is a penalty.
 REWARD_KINDS = frozenset({RuleKind.ADOPTION, RuleKind.INSTRUCTION})
@@ -23,7 +24,7 @@ def _check_multiplier(value: Decimal) -> Decimal:
     return value
 
 
-class ScoreRuleForm(forms.ModelForm):
+class ScoreRuleForm(ModelForm):
     """One row of the point table; its kind, level and publication are fixed. Only adoption
     rows carry a multiplier; the zeroing row has a threshold instead of points."""
 
@@ -65,7 +66,7 @@ class ScoreRuleForm(forms.ModelForm):
         return _check_multiplier(self.cleaned_data["forwarded_multiplier"])
 
 
-class PublicationRuleForm(forms.Form):
+class PublicationRuleForm(Form):
     """A new adoption rule for one publication, overriding its level's default."""
 
     publication = forms.ModelChoiceField(
@@ -102,7 +103,7 @@ class PublicationRuleForm(forms.Form):
         return _check_multiplier(self.cleaned_data["forwarded_multiplier"])
 
 
-class YearForm(forms.Form):
+class YearForm(Form):
     """The year a rule change is previewed on and applied to."""
 
     year = forms.IntegerField(
@@ -113,7 +114,7 @@ class YearForm(forms.Form):
     )
 
 
-class UnitClassForm(forms.ModelForm):
+class UnitClassForm(ModelForm):
     class Meta:
         model = UnitClass
         fields = ["name", "monthly_quota", "sort_order"]
@@ -143,7 +144,7 @@ class NewUnitClassForm(UnitClassForm):
         return bool(self.is_valid() and self.cleaned_data.get("name"))
 
 
-class AwardTierForm(forms.ModelForm):
+class AwardTierForm(ModelForm):
     remove = forms.BooleanField(label=_("Remove"), required=False)
 
     class Meta:
@@ -203,7 +204,7 @@ class MonthInput(forms.DateInput):
         super().__init__(format="%Y-%m")
 
 
-class AssignmentForm(forms.Form):
+class AssignmentForm(Form):
     """One reporting unit's class and the month its quota counts from."""
 
     unit_class = forms.ModelChoiceField(

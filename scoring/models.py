@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from accountability.models import ViolationKind
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
+from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
 
 
 class RuleKind(models.TextChoices):
@@ -60,7 +61,9 @@ class ScoreRule(models.Model):
     )
     points = models.DecimalField(_("points"), max_digits=8, decimal_places=2)
     # The zeroing rule: how many missed solicitations in a calendar year zero the year.
-    threshold = models.PositiveSmallIntegerField(_("missed solicitations"), null=True, blank=True)
+    threshold = models.PositiveSmallIntegerField(
+        _("missed solicitations"), null=True, blank=True, validators=bounded(SMALLINT_MAX)
+    )
     forwarded_multiplier = models.DecimalField(
         _("multiplier for forwarded items"), max_digits=5, decimal_places=2, default=Decimal(1)
     )
@@ -158,9 +161,13 @@ class UnitClass(models.Model):
 
     name = models.CharField(_("name"), max_length=30, unique=True)
     monthly_quota = models.PositiveSmallIntegerField(
-        _("monthly quota"), help_text=_("Items that must leave the unit each month.")
+        _("monthly quota"),
+        help_text=_("Items that must leave the unit each month."),
+        validators=bounded(SMALLINT_MAX),
     )
-    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    sort_order = models.PositiveSmallIntegerField(
+        _("order"), default=0, validators=bounded(SMALLINT_MAX)
+    )
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -185,7 +192,9 @@ class ClassAssignment(models.Model):
         UnitClass, verbose_name=_("class"), on_delete=models.PROTECT, related_name="assignments"
     )
     quota_from = models.DateField(
-        _("quota counts from"), help_text=_("The first month whose shortfall costs points.")
+        _("quota counts from"),
+        help_text=_("The first month whose shortfall costs points."),
+        validators=[check_date],
     )
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -209,8 +218,10 @@ class AwardTier(models.Model):
         UnitClass, verbose_name=_("class"), on_delete=models.CASCADE, related_name="award_tiers"
     )
     name = models.CharField(_("award"), max_length=30)
-    position = models.PositiveSmallIntegerField(_("order"))
-    places = models.PositiveSmallIntegerField(_("places"), null=True, blank=True)
+    position = models.PositiveSmallIntegerField(_("order"), validators=bounded(SMALLINT_MAX))
+    places = models.PositiveSmallIntegerField(
+        _("places"), null=True, blank=True, validators=bounded(SMALLINT_MAX)
+    )
     min_points = models.DecimalField(
         _("at least (points)"), max_digits=10, decimal_places=2, null=True, blank=True
     )

@@ -15,6 +15,7 @@ from accountability.queries import disqualified_unit_ids
 from org.models import Unit
 from scoring import ranking, rules
 from scoring.models import AwardTier, RuleKind, ScoreEntry, ScoreRule, ScoreTotal, UnitClass
+from xinbao.core.inputs import parse_int
 
 QUARTERS = {"q1": (1, 2, 3), "q2": (4, 5, 6), "q3": (7, 8, 9), "q4": (10, 11, 12)}
 UPPER_LEVELS = (rules.PROVINCE, rules.CENTRAL)
@@ -29,8 +30,9 @@ class Period:
     def months(self) -> tuple[int, ...]:
         if self.key in QUARTERS:
             return QUARTERS[self.key]
-        if self.key.isdigit() and 1 <= int(self.key) <= 12:
-            return (int(self.key),)
+        month = parse_int(self.key, 1, 12)
+        if month is not None:
+            return (month,)
         return tuple(range(1, 13))
 
     @property
@@ -57,7 +59,7 @@ def period_of(params: Any) -> Period:
         year = timezone.localdate().year
     year = min(max(year, 2000), 2100)
     key = params.get("period") or ""
-    if key not in QUARTERS and not (key.isdigit() and 1 <= int(key) <= 12):
+    if key not in QUARTERS and parse_int(key, 1, 12) is None:
         key = ""
     return Period(year, key)
 

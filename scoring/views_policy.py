@@ -33,6 +33,7 @@ from scoring.models import ClassAssignment, ScoreRule, SourceKind, UnitClass
 from scoring.preview import Preview, preview
 from scoring.views import require_reader
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import parse_id
 
 PREVIEW_LINES = 200  # changed lines listed on the page; the rest are counted
 
@@ -182,16 +183,16 @@ def classes(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _("Classes saved. They apply at the next rebuild."))
                 return redirect("scoring:classes")
             messages.error(request, _("Some classes have errors; nothing was saved."))
-        elif action.startswith("remove-") and action.removeprefix("remove-").isdigit():
-            unit_class = get_object_or_404(UnitClass, pk=int(action.removeprefix("remove-")))
+        elif action.startswith("remove-") and parse_id(action.removeprefix("remove-")):
+            unit_class = get_object_or_404(UnitClass, pk=parse_id(action.removeprefix("remove-")))
             if ClassAssignment.objects.filter(unit_class=unit_class).exists():
                 messages.error(request, _("Units are in this class: move them out first."))
             else:
                 actions.remove_class(request.user, unit_class)
                 messages.success(request, _("Class removed."))
             return redirect("scoring:classes")
-        elif action.startswith("tiers-") and action.removeprefix("tiers-").isdigit():
-            unit_class = get_object_or_404(UnitClass, pk=int(action.removeprefix("tiers-")))
+        elif action.startswith("tiers-") and parse_id(action.removeprefix("tiers-")):
+            unit_class = get_object_or_404(UnitClass, pk=parse_id(action.removeprefix("tiers-")))
             forms, new = tier_forms[unit_class.pk]
             if all([f.is_valid() for f in forms]) & new.is_valid():
                 keep = [f for f in forms if not f.cleaned_data.get("remove")]

@@ -379,7 +379,17 @@ def check_upload(upload: UploadedFile) -> uploads.Verdict:
     upload.seek(0)
     head = upload.read(2048)
     upload.seek(0)
-    return uploads.check(upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES)
+    verdict = uploads.check(
+        upload.name or "", head, upload.size or 0, settings.ATTACHMENT_MAX_BYTES
+    )
+    if verdict.content_type == uploads.TEXT_TYPE:
+        # The whole file, not a sample: it is read back as UTF-8 wherever it is shown. The
+        # size check above bounds the read.
+        whole = uploads.is_utf8(upload.chunks())
+        upload.seek(0)
+        if not whole:
+            return uploads.Verdict(False, reason="encoding")
+    return verdict
 
 
 def _check_uploads(files: Sequence[UploadedFile]) -> None:
@@ -423,6 +433,11 @@ def upload_error_message(name: str, reason: str) -> str:
     if reason == "size":
         limit = settings.ATTACHMENT_MAX_BYTES // (1024 * 1024)
         return _("“%(name)s” is larger than %(limit)s MB.") % {"name": name, "limit": limit}
+    if reason == "encoding":
+        return _(
+            "“%(name)s” is not UTF-8 text. Save it again with the encoding UTF-8 (in Notepad: "
+            "Save As, Encoding: UTF-8) and attach it again."
+        ) % {"name": name}
     if reason == "content":
         return _("“%(name)s” does not look like the type its name says.") % {"name": name}
     return _("“%(name)s”: only %(types)s files can be attached.") % {

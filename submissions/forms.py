@@ -9,6 +9,7 @@ from bulletins.models import Publication, Solicitation
 from org.models import Unit
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import Adoption, ItemKind, Verification
+from xinbao.core.inputs import MAX_BODY_LENGTH, Form
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -27,7 +28,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ItemForm(forms.Form):
+class ItemForm(Form):
     title = forms.CharField(
         label=_("Title"),
         max_length=120,
@@ -37,6 +38,7 @@ class ItemForm(forms.Form):
     body = forms.CharField(
         label=_("Body"),
         widget=forms.Textarea(attrs={"rows": 14}),
+        max_length=MAX_BODY_LENGTH,
         help_text=_("One paragraph per line. Lead with the fact: who, what, when, where."),
         error_messages={"required": _("The body is required.")},
     )
@@ -87,8 +89,6 @@ class ItemForm(forms.Form):
             raise forms.ValidationError(
                 _("The body is too short to be information (20 characters at least).")
             )
-        if len(body) > 20000:
-            raise forms.ValidationError(_("The body is longer than 20,000 characters."))
         return body
 
     def clean_occurred_on(self) -> date | None:
@@ -116,9 +116,11 @@ class ItemForm(forms.Form):
         )
 
 
-class EditForm(forms.Form):
+class EditForm(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
-    body = forms.CharField(label=_("Body"), widget=forms.Textarea(attrs={"rows": 16}))
+    body = forms.CharField(
+        label=_("Body"), widget=forms.Textarea(attrs={"rows": 16}), max_length=MAX_BODY_LENGTH
+    )
     comment = forms.CharField(
         label=_("Note on the edit"),
         required=False,
@@ -127,7 +129,7 @@ class EditForm(forms.Form):
     )
 
 
-class CommentForm(forms.Form):
+class CommentForm(Form):
     comment = forms.CharField(
         label=_("Comment"),
         required=False,
@@ -136,7 +138,7 @@ class CommentForm(forms.Form):
     )
 
 
-class ReasonForm(forms.Form):
+class ReasonForm(Form):
     comment = forms.CharField(
         label=_("Reason"),
         max_length=2000,
@@ -145,7 +147,7 @@ class ReasonForm(forms.Form):
     )
 
 
-class VerifyForm(forms.Form):
+class VerifyForm(Form):
     verdict = forms.ChoiceField(
         label=_("Verdict"),
         choices=[(Verification.VERIFIED, _("Verified")), (Verification.DISPUTED, _("Disputed"))],
@@ -156,7 +158,7 @@ class VerifyForm(forms.Form):
     )
 
 
-class AdoptForm(forms.Form):
+class AdoptForm(Form):
     """Record an adoption; only publications that have not adopted the item yet are offered."""
 
     publication = forms.ModelChoiceField(
@@ -184,7 +186,7 @@ class AdoptForm(forms.Form):
         return value
 
 
-class AttachForm(forms.Form):
+class AttachForm(Form):
     attachments = MultipleFileField(
         label=_("Attachments"), error_messages={"required": _("Choose a file.")}
     )

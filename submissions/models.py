@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
+from xinbao.core.inputs import MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
 
 
 class ItemKind(models.TextChoices):
@@ -75,9 +76,11 @@ class InfoItem(models.Model):
         _("state"), max_length=20, choices=ItemState.choices, default=ItemState.DRAFT
     )
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     tags = models.ManyToManyField(Tag, verbose_name=_("tags"), blank=True, related_name="items")
-    occurred_on = models.DateField(_("date of the event"), null=True, blank=True)
+    occurred_on = models.DateField(
+        _("date of the event"), null=True, blank=True, validators=[check_date]
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     submitted_at = models.DateTimeField(
@@ -165,7 +168,7 @@ class ItemRevision(models.Model):
     number = models.PositiveIntegerField(_("number"))
     source = models.CharField(_("source"), max_length=10, choices=RevisionSource.choices)
     title = models.CharField(_("title"), max_length=120)
-    body = models.TextField(_("body"))
+    body = models.TextField(_("body"), max_length=MAX_BODY_LENGTH)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(_("time"), auto_now_add=True)
 
@@ -230,7 +233,7 @@ class Adoption(models.Model):
         Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="+"
     )
     level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
-    adopted_on = models.DateField(_("adopted on"))
+    adopted_on = models.DateField(_("adopted on"), validators=[check_date])
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -286,7 +289,7 @@ class ArchivePolicy(models.Model):
     belong to its search index."""
 
     duplicate_window_days = models.PositiveSmallIntegerField(
-        _("look for duplicates within (days)"), default=7
+        _("look for duplicates within (days)"), default=7, validators=bounded(SMALLINT_MAX)
     )
     duplicate_threshold = models.DecimalField(
         _("duplicate similarity threshold"),
@@ -296,10 +299,10 @@ class ArchivePolicy(models.Model):
         help_text=_("Share of shared character pairs, from 0.05 to 0.95."),
     )
     trend_baseline_weeks = models.PositiveSmallIntegerField(
-        _("baseline for early signs (weeks)"), default=8
+        _("baseline for early signs (weeks)"), default=8, validators=bounded(SMALLINT_MAX)
     )
     trend_min_count = models.PositiveSmallIntegerField(
-        _("minimum items in the week for a sign"), default=3
+        _("minimum items in the week for a sign"), default=3, validators=bounded(SMALLINT_MAX)
     )
     trend_z = models.DecimalField(
         _("how far above its baseline a term must rise"),
@@ -310,10 +313,13 @@ class ArchivePolicy(models.Model):
     )
     trend_stop_words = models.TextField(
         _("words never counted as signs"),
+        max_length=2000,
         blank=True,
         help_text=_("Separated by spaces or commas."),
     )
-    silent_days = models.PositiveSmallIntegerField(_("a unit is silent after (days)"), default=30)
+    silent_days = models.PositiveSmallIntegerField(
+        _("a unit is silent after (days)"), default=30, validators=bounded(SMALLINT_MAX)
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:

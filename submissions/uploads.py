@@ -1,5 +1,7 @@
 """Attachment checks: a whitelist of types recognised by their first bytes, and a size cap."""
 
+import codecs
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 # (extension, MIME type, magic prefix). Office formats after 2007 are ZIP containers.
@@ -24,7 +26,22 @@ ALLOWED_EXTENSIONS = sorted({ext for ext, _mime, _magic in _KINDS} | {"txt"})
 class Verdict:
     ok: bool
     content_type: str = ""
-    reason: str = ""  # "type", "content" or "size"
+    reason: str = ""  # "type", "content", "encoding" or "size"
+
+
+TEXT_TYPE = "text/plain; charset=utf-8"
+
+
+def is_utf8(chunks: Iterable[bytes]) -> bool:
+    """Whether the whole stream is UTF-8, read chunk by chunk (a character may straddle two)."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for chunk in chunks:
+            decoder.decode(chunk)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        return False
+    return True
 
 
 def check(name: str, head: bytes, size: int, max_bytes: int) -> Verdict:
@@ -38,7 +55,7 @@ def check(name: str, head: bytes, size: int, max_bytes: int) -> Verdict:
             # A multi-byte character cut off at the end of the sample is still text.
             if exc.start < len(head) - 4:
                 return Verdict(False, reason="content")
-        return Verdict(True, "text/plain; charset=utf-8")
+        return Verdict(True, TEXT_TYPE)
     for kind_ext, mime, magic in _KINDS:
         if kind_ext == ext:
             if head.startswith(magic):

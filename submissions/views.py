@@ -40,6 +40,7 @@ from submissions.models import (
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
 from xinbao.core.http import AuthedRequest
+from xinbao.core.inputs import query_param
 
 PAGE_SIZE = 25
 
@@ -106,7 +107,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
     kind = request.GET.get("kind", "")
     if kind in ItemKind.values:
         items = items.filter(kind=kind)
-    q = request.GET.get("q", "").strip()
+    q = query_param(request)
     if q:
         items = items.filter(title__contains=q)
     page = Paginator(_list_rows(items).order_by("-updated_at"), PAGE_SIZE).get_page(

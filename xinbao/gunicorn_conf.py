@@ -9,4 +9,11 @@ threads = int(os.environ.get("XINBAO_WEB_THREADS", "8"))
 timeout = 60
 graceful_timeout = 20
 accesslog = os.environ.get("XINBAO_ACCESS_LOG", "-") or None
+# The request line carries a search's whole query string: up to archive.rules.MAX_QUERY_LENGTH
+# characters, percent-encoded (9 bytes a CJK character, 12 for one outside the BMP such as 𠀀),
+# plus the filters. gunicorn's default (4094) answered a bare English "414" to a search of
+# ~450 Chinese characters before the application could say the query is too long; 8190 is
+# gunicorn's largest value and holds the longest search the form can send
+# (tests/archive/test_archive_long_search.py).
+limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("XINBAO_FORWARDED_ALLOW_IPS", "127.0.0.1")

@@ -15,6 +15,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt, RGBColor
 
+from xinbao.core.inputs import xml_safe
+
 RED = RGBColor(0xC0, 0x00, 0x00)
 TITLE_FONT = "方正小标宋简体"
 HEADING_FONT = "黑体"
@@ -121,8 +123,23 @@ def paragraph(
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
     if text:
-        set_font(para.add_run(text), font, size, bold=bold, color=color)
+        set_font(add_text(para, text), font, size, bold=bold, color=color)
     return para
+
+
+def add_text(para: Any, text: str) -> Any:
+    """A run of text in a paragraph. Stored text may hold characters XML cannot carry (written
+    before input was cleaned, or by a command): they are dropped here, so a download never
+    fails on them."""
+    return para.add_run(xml_safe(text))
+
+
+def set_properties(doc: Any, title: str, author: str = "") -> None:
+    """The document's title and author, as the file's properties show them."""
+    props = doc.core_properties
+    props.title = xml_safe(title)
+    if author:
+        props.author = xml_safe(author)
 
 
 def body_paragraph(doc: Any, text: str) -> Any:

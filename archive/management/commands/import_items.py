@@ -31,13 +31,21 @@ class Command(BaseCommand):
             fallback = User.objects.filter(username=author).first()
             if fallback is None:
                 raise CommandError(f"no user {author!r}")
+        # Bytes, line by line: a line that is not UTF-8 is reported, not the whole file.
         try:
-            text = file.read_text(encoding="utf-8-sig")
-        except (OSError, UnicodeDecodeError) as exc:
+            with file.open("rb") as counting:
+                total = sum(1 for _line in counting)
+            stream = file.open("rb")
+        except OSError as exc:
             raise CommandError(f"cannot read {file}: {exc}") from None
-        lines = text.splitlines()
         bar = Bar("import", cast(TextIO, self.stderr._out))
-        outcome = import_lines(lines, file.name, fallback, progress=lambda n: bar(n, len(lines)))
+        with stream:
+            outcome = import_lines(
+                (line.rstrip(b"\r\n") for line in stream),
+                file.name,
+                fallback,
+                progress=lambda n: bar(n, total),
+            )
         drain_bar = Bar("index ", cast(TextIO, self.stderr._out))
         drained = index.drain(progress=drain_bar)
         for number, reason in outcome.rejected:

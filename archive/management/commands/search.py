@@ -1,12 +1,12 @@
 import json
-from argparse import ArgumentParser
+from argparse import ArgumentParser, Namespace
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils import timezone
 
 from archive import rules
-from archive.models import SortOrder
+from archive.models import DocKind, SortOrder
 from archive.search import Filters, search
 from archive.visibility import Grants
 from org.models import User
@@ -20,7 +20,12 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser: ArgumentParser) -> None:
-        parser.add_argument("query", help='terms are ANDed; "quoted phrase"; -excluded')
+        parser.add_argument(
+            "query",
+            nargs="?",
+            default="",
+            help='terms are ANDed; "quoted phrase"; -excluded (a leading minus works as typed)',
+        )
         parser.add_argument("--json", action="store_true", help="machine-readable output")
         parser.add_argument("--as", dest="username", help="search as this user")
         parser.add_argument(
@@ -30,7 +35,27 @@ class Command(BaseCommand):
             help="relevance (default) or newest",
         )
         parser.add_argument("--limit", type=int, default=20, help="how many ids (max 1000)")
-        parser.add_argument("--kind", action="append", default=[], help="item, incident, ...")
+        parser.add_argument(
+            "--kind", action="append", default=[], choices=DocKind.values, help="document type"
+        )
+
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
+        """A word with a leading minus (-火灾: exclude 火灾) is part of the query, not an option
+        argparse does not know; an unknown --option is still an error."""
+        parser = super().create_parser(prog_name, subcommand, **kwargs)
+
+        def parse_args(args: Any = None, namespace: Any = None) -> Namespace:
+            options, extra = parser.parse_known_args(args, namespace)
+            unknown = [a for a in extra if a.startswith("--") or not a.startswith("-")]
+            if unknown:
+                parser.error(f"unrecognized arguments: {' '.join(unknown)}")
+            options.query = " ".join([options.query, *extra]).strip()
+            if not options.query:
+                parser.error("the following arguments are required: query")
+            return options
+
+        parser.parse_args = parse_args  # type: ignore[method-assign,assignment]
+        return parser
 
     def handle(self, *args: Any, **options: Any) -> None:
         who: User | Grants = Grants.everything()
