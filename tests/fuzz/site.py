@@ -6,7 +6,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
-from urllib.parse import parse_qsl, urldefrag, urljoin, urlsplit
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit
 
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, resolve
@@ -71,6 +71,12 @@ class PageParser(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "a" and "href" in a:
             self.links.append(a["href"])
+        if a.get("hx-get") and tag != "form":
+            # htmx fetches a fragment; a control with a name sends its own value along.
+            url = a["hx-get"]
+            if a.get("name"):
+                url += ("&" if "?" in url else "?") + urlencode({a["name"]: a.get("value", "")})
+            self.links.append(url)
         elif tag == "form":
             self._form = _Form(a.get("method", "get").lower() or "get", a.get("action", ""))
             self.forms.append(self._form)
@@ -184,7 +190,7 @@ def walk_site(clients: dict[str, Client], *, per_route: int = 2) -> Walk:
     pattern, so the first person of a role sees the most and the others add what only they can
     reach (their own unit's violations, reports to sign off, …)."""
     result = Walk()
-    budget: dict[tuple[str, str], int] = {}
+    budget: dict[tuple[str, str | None, frozenset[str]], int] = {}
     for persona, client in clients.items():
         role = persona.split("/")[0]
         visited: set[str] = set()
@@ -194,11 +200,13 @@ def walk_site(clients: dict[str, Client], *, per_route: int = 2) -> Walk:
             if url in visited:
                 continue
             visited.add(url)
-            path = urlsplit(url).path
+            path, query = urlsplit(url)[2:4]
             route = route_of(path)
-            if route is None or budget.get((role, route), 0) >= per_route:
+            # A page with other parameters (a search, a filter) is another shape of the page.
+            shape = (role, route, frozenset(k for k, _ in parse_qsl(query)))
+            if route is None or budget.get(shape, 0) >= per_route:
                 continue
-            budget[role, route] = budget.get((role, route), 0) + 1
+            budget[shape] = budget.get(shape, 0) + 1
             response = client.get(url)
             result.pages += 1
             if response.status_code < 400:

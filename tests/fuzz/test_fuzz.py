@@ -20,7 +20,7 @@ import traceback
 from collections.abc import Iterator
 from http.cookies import SimpleCookie
 from io import StringIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
 from django.core.management import call_command
@@ -29,13 +29,15 @@ from django.db.models import Count
 from django.forms import BaseForm
 from django.forms.formsets import BaseFormSet
 from django.test import Client
-from django.test.client import _MonkeyPatchedWSGIResponse as Response
 from django.utils import timezone
 from hypothesis import HealthCheck, Phase, given, settings
 
 from org.models import User
 from tests.fuzz.inputs import OMIT, for_target
 from tests.fuzz.site import Target, Walk, all_routes, walk_site
+
+if TYPE_CHECKING:  # the test client's response type exists in django-stubs only
+    from django.test.client import _MonkeyPatchedWSGIResponse as Response
 
 pytestmark = pytest.mark.django_db
 
@@ -55,10 +57,29 @@ REFUSAL_MAY_WRITE: dict[str, tuple[str, ...]] = {
 # Empty this list as the fixes land; a route listed here is still fuzzed and printed.
 KNOWN_OPEN: dict[str, str] = {}
 
-# Patterns the walk cannot reach by following links, and why they are still covered.
+# Patterns the walk of the demo city does not reach, and why: each is a gap in the fuzz until
+# the demo has such an object. A pattern missed and not listed here fails the test, so a new
+# page cannot slip by unfuzzed.
+NO_DEMO = "the demo city has none"
 NOT_LINKED: dict[str, str] = {
-    "healthz": "a probe for the load balancer, no parameters (tests/test_views.py)",
-    "livez": "a probe for the load balancer, no parameters (tests/test_views.py)",
+    "healthz": "a probe for the load balancer with no parameters, linked from nowhere",
+    "livez": "a probe for the load balancer with no parameters, linked from nowhere",
+    "submissions:attachment": f"attachments: {NO_DEMO}",
+    "org:unlock": f"locked-out accounts: {NO_DEMO}",
+    "notify:channel_toggle": f"notification channels: {NO_DEMO}",
+    "notify:channel_remove": f"notification channels: {NO_DEMO}",
+    "notify:channel_test": f"notification channels: {NO_DEMO}",
+    "notify:delivery": f"deliveries: {NO_DEMO}",
+    "bulletins:task": f"follow-up tasks on instructions: {NO_DEMO}",
+    "bulletins:solicitation": f"solicitations: {NO_DEMO}",
+    "accountability:edit_notice": f"draft notices: {NO_DEMO}",
+    "accountability:issue_notice": f"draft notices: {NO_DEMO}",
+    "accountability:discard_notice": f"draft notices: {NO_DEMO}",
+    "accountability:revoke": f"reinstatements: {NO_DEMO}",
+    "accountability:explain": "the one pending violation's unit is not the walk's first officer",
+    "emergencies:sign_off": "no report awaits a unit head the walk reaches within its budget",
+    "insight:merge_item": "no duplicate pair within the walk's budget of item pages",
+    "insight:unmerge_incident": f"merged incidents: {NO_DEMO}",
 }
 
 
@@ -109,7 +130,7 @@ def dump() -> dict[str, str]:
     return digests
 
 
-def refused(response: Response) -> bool:
+def refused(response: "Response") -> bool:
     """A 4xx, or a page that shows a bound form with errors."""
     if 400 <= response.status_code < 500:
         return True
@@ -225,7 +246,9 @@ def test_no_input_gets_a_server_error(db, quiet_requests):
     # The walk reaches every pattern (as a page someone may see, or as a form's action), so a
     # new page is fuzzed without anyone editing this file.
     reached = set(world.walk.seen) | {t.route for t in world.walk.targets.values()}
-    missing = [name for _, name in all_routes() if name not in reached | set(NOT_LINKED)]
+    names = {name for _, name in all_routes()}
+    assert set(NOT_LINKED) <= names, f"not URL patterns: {set(NOT_LINKED) - names}"
+    missing = sorted(names - reached - set(NOT_LINKED))
     failures = []
     targets = sorted(world.walk.targets.values(), key=lambda t: t.signature)
     for target in targets:
