@@ -273,3 +273,13 @@ def test_no_input_gets_a_server_error(db, quiet_requests):
     assert not missing, (
         f"no link or form reaches these; link them or say why in NOT_LINKED: {missing}"
     )
+
+
+def test_the_write_check_sees_a_write_and_names_its_table(db):
+    """The refusal check above relies on these two; a counter that never moved would make it
+    pass whatever the views wrote."""
+    before = dump()
+    written = write_count()
+    User.objects.create(username="fuzz_probe")
+    assert write_count() > written
+    assert [t for t, digest in dump().items() if before.get(t) != digest] == [User._meta.db_table]
