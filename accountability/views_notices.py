@@ -37,7 +37,7 @@ from accountability.models import (
 from org.models import Unit
 from xinbao.core.docx import DOCX_TYPE
 from xinbao.core.http import AuthedRequest
-from xinbao.core.inputs import parse_id
+from xinbao.core.inputs import EARLIEST_DATE, latest_date, parse_id, parse_int
 
 
 def year_of(params: Any) -> int:
@@ -105,7 +105,8 @@ def _choices(notice: CriticismNotice | None, year: int | None = None) -> Any:
 def compile_notice(request: AuthedRequest) -> HttpResponse:
     """The chief picks confirmed violations; a draft notice is written from them."""
     _need_issuer(request)
-    year = request.GET.get("year")
+    # A year the page can list by; anything else (27080130, ²) lists every year.
+    year = parse_int(request.GET.get("year"), EARLIEST_DATE.year, latest_date().year)
     form = CompileForm(request.POST or None, choices=_choices(None))
     if request.method == "POST" and form.is_valid():
         try:
@@ -119,8 +120,8 @@ def compile_notice(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Draft written from the violations. Edit it, then issue."))
             return redirect("accountability:notice", pk=notice.pk)
-    if request.method == "GET" and parse_id(year) is not None:
-        form.fields["violations"].queryset = _choices(None, parse_id(year))  # type: ignore[attr-defined]
+    if request.method == "GET" and year is not None:
+        form.fields["violations"].queryset = _choices(None, year)  # type: ignore[attr-defined]
     return render(request, "accountability/compile.html", {"form": form, "year": year or ""})
 
 

@@ -401,3 +401,17 @@ def test_the_candidates_page_links_each_candidate_to_its_violation(
     assert f"/accountability/violations/{violation.pk}/" in html(
         client_of(chief).get("/emergencies/candidates/?status=confirmed")
     )
+
+
+def test_compiling_lists_one_year_and_any_other_year_parameter_lists_all(client_of, chief, unit_a):
+    """A year past what a date holds (27080130) or one written in superscripts (²) used to
+    answer 500; the page lists every year instead."""
+    confirmed(chief, unit_a, summary="化工厂仓库火灾")
+    client = client_of(chief)
+    assert "化工厂仓库火灾" in html(client.get(f"/accountability/notices/compile/?year={DAY.year}"))
+    later = client.get(f"/accountability/notices/compile/?year={DAY.year + 1}")
+    assert "化工厂仓库火灾" not in html(later)
+    for year in ("27080130", "²", "-1", "①"):
+        response = client.get(f"/accountability/notices/compile/?year={year}")
+        assert response.status_code == 200
+        assert "化工厂仓库火灾" in html(response)
