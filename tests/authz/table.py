@@ -19,6 +19,7 @@ from typing import Any
 from django import forms
 from django.utils import timezone
 
+from notify.actions import Message, dispatch
 from tests.authz.world import PERSONAS, World
 from tests.factories import BODY, pdf
 
@@ -388,4 +389,222 @@ rows(
     _item_act("edit", "under_review", NOBODY, SEES_SUBMITTED, also={403: EDITORS}),
     # An action that does not exist.
     _item_act("delete", "submitted", NOBODY, SEES_SUBMITTED, also={403: SEES_SUBMITTED}),
+)
+
+
+# --- units, security, calendar, duty roster (org) and the audit log ---------------------------
+
+
+def _year_ahead(world: World) -> int:
+    """A year the official calendar does not know yet, with one holiday entered."""
+    return world.future_holiday.date.year
+
+
+rows(
+    # The network page (holes in the reporting network): the office's section and duty office,
+    # and the system administrator who keeps the unit directory. It shows no content.
+    Row("org:units", "GET", EDITORS | {"duty_officer", "system_admin"}),
+    # "security administrator: lock-out and session policy, unlocks accounts"
+    Row("org:security", "GET", frozenset({"security_admin"})),
+    Row(
+        "org:security",
+        "POST",
+        frozenset({"security_admin"}),
+        data=lambda w: {"failure_limit": 4, "cooloff_minutes": 45, "idle_timeout_minutes": 25},
+        ok=302,
+        writes=("org.SecurityPolicy", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:unlock",
+        "POST",
+        frozenset({"security_admin"}),
+        args=lambda w: ["officer_a"],
+        ok=302,
+        writes=("audit.AuditEntry",),
+    ),
+    # "system administrator: … the official calendar and office hours"
+    Row("org:calendar", "GET", frozenset({"system_admin"})),
+    Row(
+        "org:calendar_add",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"start": today(w, 50), "kind": "holiday", "name": "测试假日"},
+        ok=302,
+        writes=("org.OfficialDay", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_remove",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"day": w.official_day.pk},
+        ok=302,
+        writes=("org.OfficialDay", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_publish",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"year": _year_ahead(w), "published_on": today(w)},
+        ok=302,
+        writes=("org.CalendarYear", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_hours",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {
+            "morning_start": "08:30",
+            "morning_end": "12:00",
+            "afternoon_start": "14:00",
+            "afternoon_end": "17:30",
+        },
+        ok=302,
+        writes=("org.OfficeHours", "audit.AuditEntry"),
+    ),
+    # "duty officer: … keeps the duty roster"; the section chief, to whom the duty office
+    # escalates, keeps it with them (the README is silent; the code lets the chief).
+    Row("org:duty", "GET", frozenset({"duty_officer"}) | CHIEFS),
+    Row(
+        "org:duty_add",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        data=lambda w: {
+            "person": w.duty_officer.pk,
+            "starts_at": local_now(w, timedelta(days=3)),
+            "ends_at": local_now(w, timedelta(days=3, hours=8)),
+        },
+        ok=302,
+        writes=("org.DutyShift", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:duty_delete",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        args=lambda w: [w.shift.pk],
+        ok=302,
+        writes=("org.DutyShift", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:duty_repeat",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        data=lambda w: {"target": (w.shift.starts_at + timedelta(days=7)).date().isoformat()},
+        ok=302,
+        writes=("org.DutyShift",),
+    ),
+    # "audit administrator: reads the hash-chained audit log and verifies it"
+    Row("audit:log", "GET", frozenset({"audit_admin"})),
+    Row(
+        "audit:verify",
+        "POST",
+        frozenset({"audit_admin"}),
+        ok=302,
+        writes=("audit.AuditEntry",),
+    ),
+)
+
+
+# --- inbox and channels (notify) ----------------------------------------------------------------
+
+
+def _unread_for(world: World, persona: str) -> None:
+    if persona != "anonymous":
+        dispatch(Message("通知", "正文", "/", "info", f"authz:{persona}"), [world.people[persona]])
+
+
+CHANNEL = {"kind": "email", "label": "我的邮箱", "target": "me@example.org"}
+OWNS_CHANNEL = frozenset({"head_a"})  # "unit head: … manages the unit's notification channels"
+
+rows(
+    Row("notify:inbox", "GET", SIGNED_IN),
+    # Officer A's own message: nobody else may open it, or know it exists.
+    Row(
+        "notify:open",
+        "GET",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.notification.pk],
+        ok=302,
+        refused=404,
+    ),
+    Row(
+        "notify:read",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.notification.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Notification",),
+    ),
+    Row(
+        "notify:read_all",
+        "POST",
+        SIGNED_IN,
+        setup=_unread_for,
+        ok=302,
+        writes=("notify.Notification",),
+    ),
+    Row("notify:channels", "GET", SIGNED_IN),
+    Row(
+        "notify:channels",
+        "POST",
+        SIGNED_IN,
+        data=lambda w: {f"me-{k}": v for k, v in CHANNEL.items()},
+        ok=302,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:channels",
+        "POST",
+        OWNS_CHANNEL,
+        variant="unit",
+        data=lambda w: {"owner": "unit", **{f"unit-{k}": v for k, v in CHANNEL.items()}},
+        ok=302,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:send_test",
+        "POST",
+        SIGNED_IN,
+        ok=302,
+        writes=("notify.Notification",),
+    ),
+    Row(
+        "notify:channel_toggle",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        data=lambda w: {"enabled": "0"},
+        ok=302,
+        refused=404,
+        writes=("notify.Channel",),
+    ),
+    Row(
+        "notify:channel_remove",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:channel_test",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Delivery",),
+    ),
+    # The delivery log: the section watches which channels are broken (the README is silent;
+    # the code gives it to editors and the chief).
+    Row("notify:deliveries", "GET", EDITORS),
+    Row(
+        "notify:delivery",
+        "GET",
+        EDITORS | OWNS_CHANNEL,
+        args=lambda w: [w.delivery.pk],
+        shows=lambda w: w.unit_channel.label,
+        refused=404,
+    ),
 )

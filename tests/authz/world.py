@@ -318,6 +318,15 @@ class World:
         )
 
     @cached_property
+    def future_holiday(self) -> OfficialDay:
+        """A holiday in a year the calendar does not know yet."""
+        from org import actions as org_actions
+
+        day = timezone.localdate().replace(month=1, day=1)
+        day = day.replace(year=day.year + 5)
+        return org_actions.do_add_official_days(self.system_admin, day, day, "holiday", "元旦")[0]
+
+    @cached_property
     def official_day(self) -> OfficialDay:
         from org import actions as org_actions
 
