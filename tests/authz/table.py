@@ -784,3 +784,204 @@ rows(
         writes=("emergencies.DeadlineRule", "audit.AuditEntry"),
     ),
 )
+
+
+# --- bulletins, instructions, solicitations (bulletins) ------------------------------------------
+
+# "editor: … compiles and publishes bulletins"; "city leader: reads … bulletins" (the leader is a
+# reader of the daily in the world). Unpublished issues are not the others' to know about.
+READS_BULLETINS = EDITORS | {"leader"}
+# A seat at the instruction board: the section, the leaders, and the units owing feedback.
+SEATED = EDITORS | {"leader"} | UNIT_PEOPLE
+
+
+def _issue_step(variant: str, issue: str, allowed: frozenset[str], **fields: Any) -> Row:
+    """A compiler who may not take this step is sent back to the issue with a message."""
+    return Row(
+        "bulletins:step",
+        "POST",
+        allowed,
+        args=lambda w: [getattr(w, issue).pk, variant],
+        ok=302,
+        refused=302,
+        otherwise={404: SIGNED_IN - EDITORS},
+        variant=variant,
+        writes=("bulletins.Issue", "audit.AuditEntry"),
+        **fields,
+    )
+
+
+def _compiler_only(name: str, method: str, args: Args, **fields: Any) -> Row:
+    return Row(name, method, EDITORS, args=args, refused=404, **fields)
+
+
+def _editorial_policy(world: World) -> dict[str, Any]:
+    from bulletins.forms_editorial import EditorialPolicyForm
+    from bulletins.models import EditorialPolicy
+
+    policy = EditorialPolicy.current()
+    form = EditorialPolicyForm(instance=policy)
+    return form_data(form, feedback_days=str(policy.feedback_days + 1))
+
+
+def _pdf_readers() -> frozenset[str]:
+    from bulletins import export
+
+    return READS_BULLETINS if export.pdf_available() else NOBODY
+
+
+rows(
+    Row("bulletins:home", "GET", READS_BULLETINS),
+    Row(
+        "bulletins:new_issue",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.daily.pk],
+        data=lambda w: {"issue_date": today(w, 3)},
+        ok=302,
+        writes=("bulletins.Issue", "audit.AuditEntry"),
+    ),
+    _compiler_only(
+        "bulletins:issue",
+        "GET",
+        lambda w: [w.draft_issue.pk],
+        shows=lambda w: w.submitted.title,
+    ),
+    Row(
+        "bulletins:issue",
+        "GET",
+        READS_BULLETINS,
+        variant="published",
+        args=lambda w: [w.published_issue.pk],
+        shows=lambda w: w.submitted.title,
+        refused=404,
+    ),
+    _compiler_only(
+        "bulletins:add_entries",
+        "POST",
+        lambda w: [w.draft_issue.pk],
+        data=lambda w: {"items": [w.under_review.pk]},
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only("bulletins:candidates", "GET", lambda w: [w.draft_issue.pk]),
+    Row("bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404),
+    Row("bulletins:pdf", "GET", _pdf_readers(), args=lambda w: [w.published_issue.pk], refused=404),
+    _issue_step("submit", "draft_issue", EDITORS),
+    # "section chief: … signs bulletins off" (and sends them back to the editor)
+    _issue_step("return", "awaiting_issue", CHIEFS, data=lambda w: {"reason": "请调整顺序"}),
+    _issue_step("sign-off", "awaiting_issue", CHIEFS),
+    _issue_step("publish", "signed_off_issue", EDITORS),
+    _compiler_only("bulletins:entry", "GET", lambda w: [w.entry.pk], shows=lambda w: w.entry.title),
+    _compiler_only(
+        "bulletins:edit_entry", "GET", lambda w: [w.entry.pk], shows=lambda w: w.entry.title
+    ),
+    _compiler_only(
+        "bulletins:edit_entry",
+        "POST",
+        lambda w: [w.entry.pk],
+        data=lambda w: {"title": "刊物用标题", "body": "刊物用正文。", "credit": "甲区"},
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only(
+        "bulletins:move_entry",
+        "POST",
+        lambda w: [w.entry.pk, "down"],
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only(
+        "bulletins:remove_entry",
+        "POST",
+        lambda w: [w.entry.pk],
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    # Marking an item forwarded to the province: the section (the README is silent on items).
+    Row(
+        "bulletins:forward_item",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        ok=302,
+        writes=("submissions.InfoItem",),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row("bulletins:instructions", "GET", SEATED),
+    Row(
+        "bulletins:task",
+        "GET",
+        EDITORS | {"leader"} | UNIT_A,
+        args=lambda w: [w.task.pk],
+        shows=lambda w: w.task.instruction.text,
+        refused=404,
+    ),
+    # The unit owing the feedback files it.
+    Row(
+        "bulletins:task",
+        "POST",
+        UNIT_A,
+        args=lambda w: [w.task.pk],
+        data=lambda w: {f"t{w.task.pk}-feedback": "已按批示要求落实整改。"},
+        ok=302,
+        writes=("bulletins.FollowUpTask",),
+        otherwise={404: SIGNED_IN - EDITORS - UNIT_A - {"leader"}},
+    ),
+    Row("bulletins:editorial_policy", "GET", EDITORS),
+    # "section chief: … edits … the editorial policy"
+    Row(
+        "bulletins:editorial_policy",
+        "POST",
+        CHIEFS,
+        data=_editorial_policy,
+        ok=302,
+        writes=("bulletins.EditorialPolicy",),
+    ),
+    # "city leader: … writes instructions"; "editor: … records paper instructions"
+    Row(
+        "bulletins:instruct",
+        "GET",
+        EDITORS | {"leader"},
+        args=lambda w: [w.adopted.pk],
+        otherwise=hidden_except(READS_ADOPTED),
+    ),
+    Row(
+        "bulletins:instruct",
+        "POST",
+        EDITORS | {"leader"},
+        args=lambda w: [w.adopted.pk],
+        data=lambda w: {
+            "instr-text": "请抓好落实。",
+            "instr-instructed_on": today(w),
+            "instr-leader_name": "王市长",
+            "instr-level": "city",
+        },
+        ok=302,
+        writes=("bulletins.Instruction", "bulletins.FollowUpTask"),
+        otherwise=hidden_except(READS_ADOPTED),
+    ),
+    # "editor: … issues solicitations"; the units asked see theirs.
+    Row("bulletins:solicitations", "GET", EDITORS | UNIT_PEOPLE),
+    Row(
+        "bulletins:solicitations",
+        "POST",
+        EDITORS,
+        data=lambda w: {
+            "topic": "秋冬季安全生产",
+            "requirements": "请报送本地区安全生产工作情况。",
+            "due_at": local_now(w, timedelta(days=5)),
+            "units": [w.unit_a.pk],
+        },
+        ok=302,
+        writes=("bulletins.Solicitation",),
+    ),
+    Row(
+        "bulletins:solicitation",
+        "GET",
+        EDITORS | UNIT_A,
+        args=lambda w: [w.solicitation.pk],
+        shows=lambda w: w.solicitation.topic,
+        otherwise={404: frozenset({"officer_b"})},
+    ),
+)

@@ -108,7 +108,9 @@ class World:
     @cached_property
     def daily(self) -> Publication:
         """《每日要情》, compiled here; the city leader is among its readers."""
-        publication = make_publication(AdoptionLevel.CITY, code="daily", name="每日要情")
+        publication = make_publication(
+            AdoptionLevel.CITY, code="daily", name="每日要情", compiled_here=True
+        )
         publication.readers.add(self.leader)
         return publication
 
@@ -125,7 +127,7 @@ class World:
             state,
             head=self.head_a,
             editor=self.editor,
-            publication=self.daily,
+            publication=self.province_bulletin,
             files=[pdf()],
             title=title,
         )
