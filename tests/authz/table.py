@@ -146,7 +146,7 @@ def hidden_except(*seeing: frozenset[str]) -> dict[int, frozenset[str]]:
     return {404: SIGNED_IN - visible}
 
 
-def form_data(form: forms.BaseForm, **changes: Any) -> dict[str, Any]:
+def form_data(form: forms.BaseForm, /, **changes: Any) -> dict[str, Any]:
     """What a browser would post for `form` as the page renders it, with `changes`."""
     data: dict[str, Any] = {}
     for name, bound in form.fields.items():
@@ -983,5 +983,205 @@ rows(
         args=lambda w: [w.solicitation.pk],
         shows=lambda w: w.solicitation.topic,
         otherwise={404: frozenset({"officer_b"})},
+    ),
+)
+
+
+# --- accountability -----------------------------------------------------------------------------
+
+# "The unit sees its violations"; the section sees every unit's.
+SEES_VIOLATION = EDITORS | UNIT_A
+NOT_SECTION_OR_UNIT = SIGNED_IN - EDITORS - UNIT_PEOPLE
+
+
+def _notice_text(world: World) -> dict[str, Any]:
+    from accountability.forms import NoticeEditForm
+
+    notice = world.draft_notice
+    form = NoticeEditForm(instance=notice, choices=notice.violations.all())
+    return form_data(form, title="关于迟报漏报情况的通报（修改）", violations=[world.confirmed_violation.pk])
+
+
+def _eligibility_rule(world: World) -> dict[str, Any]:
+    from accountability.forms import RuleForm
+    from accountability.models import EligibilityRule
+
+    rule = EligibilityRule.current()
+    form = RuleForm(instance=rule, prefix="rule")
+    return form_data(form, **{"form": "rule", "rule-municipal_notices": rule.municipal_notices + 1})
+
+
+rows(
+    # The section's queue; a unit's people are sent on to their own list.
+    Row("accountability:queue", "GET", EDITORS, otherwise={302: UNIT_PEOPLE}),
+    Row("accountability:mine", "GET", UNIT_PEOPLE),
+    # "editor: … editors enter false (误报) and concealed (瞒报) reports with their evidence"
+    Row("accountability:enter", "GET", EDITORS),
+    Row(
+        "accountability:enter",
+        "POST",
+        EDITORS,
+        data=lambda w: {
+            "unit": w.unit_a.pk,
+            "kind": "false",
+            "summary": "某火灾伤亡数字不实",
+            "occurred_on": today(w),
+            "important": "on",
+            "evidence": "经核实，报告的伤亡数字与实际不符。",
+        },
+        ok=302,
+        writes=("accountability.Violation", "audit.AuditEntry"),
+    ),
+    Row("accountability:report_options", "GET", EDITORS, data=lambda w: {"incident": w.incident.pk}),
+    Row(
+        "accountability:violation",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.violation.pk],
+        shows=lambda w: w.violation.summary,
+        refused=404,
+    ),
+    # "The unit … files an explanation (情况说明)"
+    Row(
+        "accountability:explain",
+        "POST",
+        UNIT_A,
+        args=lambda w: [w.violation.pk],
+        data=lambda w: {"text": "因值班人员交接不畅导致迟报，已整改。"},
+        ok=302,
+        writes=("accountability.Explanation",),
+        refused=302,
+        otherwise=hidden_except(SEES_VIOLATION),
+    ),
+    # "only the section chief confirms (marking serious cases) or waives, with a reason"
+    Row(
+        "accountability:decide",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.violation.pk],
+        data=lambda w: {"decision": "confirm", "reason": "情况属实。", "important": "on"},
+        ok=302,
+        writes=("accountability.Violation", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_VIOLATION),
+    ),
+    Row("accountability:notices", "GET", EDITORS | UNIT_PEOPLE),
+    # "section chief: … issues criticism notices"; the province's are recorded by the chief too.
+    Row("accountability:compile", "GET", CHIEFS),
+    Row(
+        "accountability:compile",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"violations": [w.confirmed_violation.pk]},
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row("accountability:province_notice", "GET", CHIEFS),
+    Row(
+        "accountability:province_notice",
+        "POST",
+        CHIEFS,
+        data=lambda w: {
+            "doc_number": f"省委办通〔{timezone.localdate().year}〕9号",
+            "issued_on": today(w),
+            "issuing_office": "省委办公厅",
+            "title": "关于迟报突发事件信息的通报",
+            "body": "近期，部分地区未按要求报送突发事件信息，现予以通报。",
+            "units": [w.unit_a.pk],
+            "violations": [w.confirmed_violation.pk],
+        },
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    # An issued notice naming unit A: the section and unit A read it.
+    Row(
+        "accountability:notice",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.issued_notice.pk],
+        shows=lambda w: w.issued_notice.doc_number,
+        refused=404,
+    ),
+    # A draft is the section's own.
+    Row(
+        "accountability:notice",
+        "GET",
+        EDITORS,
+        variant="draft",
+        args=lambda w: [w.draft_notice.pk],
+        shows=lambda w: w.draft_notice.title,
+        refused=404,
+    ),
+    Row(
+        "accountability:edit_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        data=_notice_text,
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row(
+        "accountability:issue_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        data=lambda w: {"issued_on": today(w)},
+        ok=302,
+        writes=("accountability.CriticismNotice", "accountability.NoticeCounter"),
+    ),
+    Row(
+        "accountability:discard_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row(
+        "accountability:notice_docx",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.issued_notice.pk],
+        refused=404,
+    ),
+    # "each unit's page shows the verdict": the section sees every unit's, a unit its own.
+    Row("accountability:eligibility", "GET", EDITORS, otherwise={302: UNIT_PEOPLE}),
+    Row(
+        "accountability:unit_eligibility",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.unit_a.pk],
+        shows=lambda w: w.unit_a.name,
+        refused=404,
+    ),
+    # "a reinstatement needs a recorded, audited decision" (the chief's, or the
+    # secretary-general's)
+    Row(
+        "accountability:reinstate",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.disqualified.pk],
+        data=lambda w: {"year": timezone.localdate().year, "reason": "经研究予以恢复。"},
+        ok=302,
+        writes=("accountability.Reinstatement", "audit.AuditEntry"),
+    ),
+    Row(
+        "accountability:revoke",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.reinstatement.pk],
+        data=lambda w: {"revoke-reason": "决定有误，予以撤销。"},
+        ok=302,
+        writes=("accountability.Reinstatement", "audit.AuditEntry"),
+    ),
+    # The section reads the eligibility rule; "section chief: … edits the eligibility rule"
+    Row("accountability:policy", "GET", EDITORS),
+    Row(
+        "accountability:policy",
+        "POST",
+        CHIEFS,
+        data=_eligibility_rule,
+        ok=302,
+        writes=("accountability.EligibilityRule", "audit.AuditEntry"),
     ),
 )

@@ -23,7 +23,8 @@ from notify.models import Channel, ChannelKind, Delivery, Notification
 from org.models import DutyShift, OfficialDay, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 from submissions.models import Attachment, InfoItem, ItemState
-from tests.accountability.accountability_helpers import pending, province_notice
+from tests.accountability.accountability_helpers import pending
+from tests.accountability.accountability_helpers import province_notice as record_province_notice
 from tests.emergencies.emergency_factories import content, minutes, open_by_phone
 from tests.emergencies.emergency_factories import open_in_writing, sign_off
 from tests.emergencies.emergency_factories import sighting as record_sighting
@@ -279,7 +280,10 @@ class World:
     @cached_property
     def disqualified(self) -> Unit:
         """Unit A, named for a serious missed report in a provincial notice this year."""
-        province_notice(self.chief, [self.confirmed_violation], on=timezone.localdate())
+        on = timezone.localdate()
+        record_province_notice(
+            self.chief, [self.confirmed_violation], on=on, number=f"省委办通〔{on.year}〕5号"
+        )
         return self.unit_a
 
     @cached_property
