@@ -1185,3 +1185,194 @@ rows(
         writes=("accountability.EligibilityRule", "audit.AuditEntry"),
     ),
 )
+
+
+# --- points and rankings (scoring) --------------------------------------------------------------
+
+# The office reads every unit's points (the section and the city leaders); a unit's officer and
+# head read their own unit's scorecard. "section chief: … edits … the point table, unit classes
+# and awards".
+READS_POINTS = EDITORS | {"leader"}
+
+
+def _a_class(world: World) -> Any:
+    from scoring.models import UnitClass
+
+    return UnitClass.objects.first() or UnitClass.objects.create(
+        name="一类单位", monthly_quota=8, sort_order=1
+    )
+
+
+def _classes(world: World) -> dict[str, Any]:
+    from scoring.forms import UnitClassForm
+    from scoring.models import UnitClass
+
+    data: dict[str, Any] = {"action": "classes"}
+    for unit_class in UnitClass.objects.all():
+        data.update(form_data(UnitClassForm(instance=unit_class, prefix=f"c{unit_class.pk}")))
+    return data | {"newclass-name": "新增类别", "newclass-monthly_quota": "4", "newclass-sort_order": "9"}
+
+
+def _assignments(world: World) -> dict[str, Any]:
+    month = timezone.localdate(world.now).strftime("%Y-%m")
+    return {f"u{world.unit_a.pk}-unit_class": _a_class(world).pk, f"u{world.unit_a.pk}-quota_from": month}
+
+
+def _own_scorecard(name: str) -> Row:
+    return Row(
+        name,
+        "GET",
+        READS_POINTS | UNIT_A,
+        args=lambda w: [w.unit_a.pk],
+        otherwise={404: frozenset({"officer_b"})},
+    )
+
+
+rows(
+    Row("scoring:board", "GET", READS_POINTS),
+    Row("scoring:board_xlsx", "GET", READS_POINTS),
+    Row("scoring:evaluation_docx", "GET", READS_POINTS),
+    _own_scorecard("scoring:unit"),
+    _own_scorecard("scoring:unit_xlsx"),
+    Row("scoring:rebuild", "POST", CHIEFS, ok=302, writes=("audit.AuditEntry",)),
+    Row("scoring:rules", "GET", READS_POINTS),
+    Row(
+        "scoring:rules",
+        "POST",
+        CHIEFS,
+        data=lambda w: {
+            "action": "add",
+            "add-publication": w.province_bulletin.pk,
+            "add-points": "12",
+            "add-forwarded_multiplier": "1",
+        },
+        ok=302,
+        writes=("scoring.ScoreRule", "audit.AuditEntry"),
+        refused=403,
+        otherwise={403: SIGNED_IN},
+    ),
+    Row("scoring:classes", "GET", READS_POINTS),
+    Row(
+        "scoring:classes",
+        "POST",
+        CHIEFS,
+        data=_classes,
+        ok=302,
+        writes=("scoring.UnitClass", "audit.AuditEntry"),
+    ),
+    Row("scoring:assignments", "GET", READS_POINTS),
+    Row(
+        "scoring:assignments",
+        "POST",
+        CHIEFS,
+        data=_assignments,
+        ok=302,
+        writes=("scoring.ClassAssignment", "audit.AuditEntry"),
+    ),
+)
+
+
+# --- the information database (archive) and its analysis (insight) ------------------------------
+
+# Everyone who reads any reported content searches it (each sees only what they may read);
+# "none of [the administrators] can see reported content".
+SEARCHERS = SIGNED_IN - ADMINS
+# The analysis: what the section and the duty office read, and the leaders ("typical cases for
+# leaders").
+READS_ANALYSIS = EDITORS | {"duty_officer", "leader"}
+
+
+def _merge_button(name: str, record: str, other: str, seeing: frozenset[str], writes: str) -> Row:
+    return Row(
+        name,
+        "POST",
+        EDITORS,
+        args=lambda w: [getattr(w, record).pk],
+        data=lambda w: {"other": getattr(w, other).pk, "keep": "this"},
+        ok=302,
+        writes=(writes,),
+        otherwise=hidden_except(seeing),
+    )
+
+
+def _unmerge_button(name: str, record: str, seeing: frozenset[str], writes: str) -> Row:
+    return Row(
+        name,
+        "POST",
+        EDITORS,
+        args=lambda w: [getattr(w, record).pk],
+        ok=302,
+        writes=(writes,),
+        otherwise=hidden_except(seeing),
+    )
+
+
+def _archive_policy(world: World) -> dict[str, Any]:
+    from archive.insight_forms import PolicyForm
+    from submissions.models import ArchivePolicy
+
+    current = ArchivePolicy.current()
+    return form_data(PolicyForm(instance=current), silent_days=str(current.silent_days + 1))
+
+
+rows(
+    Row("archive:search", "GET", SEARCHERS),
+    Row("archive:facets", "GET", SEARCHERS, data=lambda w: {"q": "防汛"}),
+    Row(
+        "archive:save",
+        "POST",
+        SEARCHERS,
+        data=lambda w: {"search": "q=防汛", "name": "防汛信息"},
+        ok=302,
+        writes=("archive.SavedSearch",),
+    ),
+    # Officer A's own saved search: others are told it is not theirs.
+    Row(
+        "archive:saved",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.saved_search.pk],
+        data=lambda w: {"do": "subscribe"},
+        ok=302,
+        writes=("archive.SavedSearch",),
+        refused=302,
+        otherwise={403: ADMINS},
+    ),
+    Row("insight:trends", "GET", READS_ANALYSIS),
+    Row("insight:typical", "GET", READS_ANALYSIS),
+    Row("insight:report", "GET", READS_ANALYSIS),
+    Row("insight:report_xlsx", "GET", READS_ANALYSIS),
+    Row("insight:policy", "GET", EDITORS | {"duty_officer"}),
+    Row(
+        "insight:policy",
+        "POST",
+        CHIEFS,
+        data=_archive_policy,
+        ok=302,
+        writes=("submissions.ArchivePolicy", "audit.AuditEntry"),
+    ),
+    # "likely duplicates … are shown to the editor, who merges them into one record"
+    _merge_button(
+        "insight:merge_item", "under_review", "other_under_review", SEES_SUBMITTED,
+        "submissions.InfoItem",
+    ),
+    _unmerge_button("insight:unmerge_item", "merged_item", SEES_SUBMITTED, "submissions.InfoItem"),
+    _merge_button(
+        "insight:merge_incident", "incident", "other_incident", SEES_INCIDENT,
+        "emergencies.Incident",
+    ),
+    _unmerge_button(
+        "insight:unmerge_incident", "merged_incident", SEES_INCIDENT, "emergencies.Incident"
+    ),
+    # "good and bad typical cases for leaders": the section marks them.
+    Row(
+        "insight:mark_typical",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        data=lambda w: {"typical": "good", "note": "做法可推广"},
+        ok=302,
+        writes=("submissions.InfoItem",),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+)

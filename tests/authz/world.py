@@ -11,6 +11,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from archive.models import SavedSearch
 from accountability import actions as accountability_actions
 from accountability import rules as accountability_rules
 from accountability.models import CriticismNotice, Reinstatement, Violation, ViolationKind
@@ -313,6 +314,25 @@ class World:
         self.unit_channel  # noqa: B018 - the channel must exist before the dispatch
         dispatch(Message("测试投递", "正文", "/", "info", "authz:2"), [], [self.unit_a])
         return Delivery.objects.get(channel=self.unit_channel)
+
+    # --- archive ------------------------------------------------------------------------------
+
+    @cached_property
+    def saved_search(self) -> SavedSearch:
+        return SavedSearch.objects.create(owner=self.officer_a, name="防汛", query="防汛")
+
+    @cached_property
+    def merged_item(self) -> InfoItem:
+        """A duplicate merged into the item under review."""
+        from archive.insight_actions import do_merge_items
+
+        return do_merge_items(self.editor, self.other_under_review.pk, self.under_review.pk).duplicate
+
+    @cached_property
+    def merged_incident(self) -> Incident:
+        from archive.insight_actions import do_merge_incidents
+
+        return do_merge_incidents(self.editor, self.other_incident.pk, self.incident.pk).duplicate
 
     # --- org ----------------------------------------------------------------------------------
 
