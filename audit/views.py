@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from audit.actions import record, verify_chain
 from audit.models import AuditEntry
@@ -12,6 +12,7 @@ from org.roles import Capability
 from xinbao.core.http import AuthedRequest
 
 
+@require_GET
 def log(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied

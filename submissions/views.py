@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from archive.insight_queries import item_panel
 from bulletins.models import AdoptionLevel
@@ -65,6 +65,7 @@ def _state_counts(qs: QuerySet[InfoItem]) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -95,6 +96,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/home.html", context)
 
 
+@require_GET
 def item_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -130,6 +132,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can(Capability.WRITE_ITEMS) or user.unit_id is None:
@@ -155,6 +158,7 @@ def create(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "creating": True})
 
 
+@require_http_methods(["GET", "POST"])
 def revise(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -198,6 +202,7 @@ def revise(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "item": item, "reason": reason})
 
 
+@require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -245,6 +250,7 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
     return forms
 
 
+@require_GET
 def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -343,6 +349,7 @@ _DONE = {
 }
 
 
+@require_GET
 def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -356,6 +363,7 @@ def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
+@require_GET
 def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     user = request.user
     att = get_object_or_404(Attachment, pk=pk)

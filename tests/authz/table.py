@@ -79,7 +79,11 @@ AWAITS_CAPS: dict[tuple[str, str], int] = {
 # 2. "section chief: everything an editor does; …; changes levels, forwards incidents upward" —
 # so an editor does not; main lets editors (Capability.HANDLE_INCIDENTS is in every section
 # role). The code's answer is the editor's success.
-EDITOR_ACTS_AS_CHIEF = ("emergencies:level POST", "emergencies:reapply POST", "emergencies:forward POST")
+EDITOR_ACTS_AS_CHIEF = (
+    "emergencies:level POST",
+    "emergencies:reapply POST",
+    "emergencies:forward POST",
+)
 AWAITS_CAPS.update({(key, "editor"): 302 for key in EDITOR_ACTS_AS_CHIEF})
 
 
@@ -202,7 +206,7 @@ rows(
         setup=_known_password,
         data=lambda w: {"username": "officer_a", "password": "Old-pass-2024!"},
     ),
-    Row("logout", "POST", EVERYONE, public=True, ok=302),
+    Row("logout", "POST", SIGNED_IN, ok=302),
     Row(
         "password_change",
         "GET",
@@ -865,7 +869,9 @@ rows(
         writes=("bulletins.IssueEntry",),
     ),
     _compiler_only("bulletins:candidates", "GET", lambda w: [w.draft_issue.pk]),
-    Row("bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404),
+    Row(
+        "bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404
+    ),
     Row("bulletins:pdf", "GET", _pdf_readers(), args=lambda w: [w.published_issue.pk], refused=404),
     _issue_step("submit", "draft_issue", EDITORS),
     # "section chief: … signs bulletins off" (and sends them back to the editor)
@@ -999,7 +1005,9 @@ def _notice_text(world: World) -> dict[str, Any]:
 
     notice = world.draft_notice
     form = NoticeEditForm(instance=notice, choices=notice.violations.all())
-    return form_data(form, title="关于迟报漏报情况的通报（修改）", violations=[world.confirmed_violation.pk])
+    return form_data(
+        form, title="关于迟报漏报情况的通报（修改）", violations=[world.confirmed_violation.pk]
+    )
 
 
 def _eligibility_rule(world: World) -> dict[str, Any]:
@@ -1032,7 +1040,9 @@ rows(
         ok=302,
         writes=("accountability.Violation", "audit.AuditEntry"),
     ),
-    Row("accountability:report_options", "GET", EDITORS, data=lambda w: {"incident": w.incident.pk}),
+    Row(
+        "accountability:report_options", "GET", EDITORS, data=lambda w: {"incident": w.incident.pk}
+    ),
     Row(
         "accountability:violation",
         "GET",
@@ -1210,12 +1220,19 @@ def _classes(world: World) -> dict[str, Any]:
     data: dict[str, Any] = {"action": "classes"}
     for unit_class in UnitClass.objects.all():
         data.update(form_data(UnitClassForm(instance=unit_class, prefix=f"c{unit_class.pk}")))
-    return data | {"newclass-name": "新增类别", "newclass-monthly_quota": "4", "newclass-sort_order": "9"}
+    return data | {
+        "newclass-name": "新增类别",
+        "newclass-monthly_quota": "4",
+        "newclass-sort_order": "9",
+    }
 
 
 def _assignments(world: World) -> dict[str, Any]:
     month = timezone.localdate(world.now).strftime("%Y-%m")
-    return {f"u{world.unit_a.pk}-unit_class": _a_class(world).pk, f"u{world.unit_a.pk}-quota_from": month}
+    return {
+        f"u{world.unit_a.pk}-unit_class": _a_class(world).pk,
+        f"u{world.unit_a.pk}-quota_from": month,
+    }
 
 
 def _own_scorecard(name: str) -> Row:
@@ -1353,12 +1370,18 @@ rows(
     ),
     # "likely duplicates … are shown to the editor, who merges them into one record"
     _merge_button(
-        "insight:merge_item", "under_review", "other_under_review", SEES_SUBMITTED,
+        "insight:merge_item",
+        "under_review",
+        "other_under_review",
+        SEES_SUBMITTED,
         "submissions.InfoItem",
     ),
     _unmerge_button("insight:unmerge_item", "merged_item", SEES_SUBMITTED, "submissions.InfoItem"),
     _merge_button(
-        "insight:merge_incident", "incident", "other_incident", SEES_INCIDENT,
+        "insight:merge_incident",
+        "incident",
+        "other_incident",
+        SEES_INCIDENT,
         "emergencies.Incident",
     ),
     _unmerge_button(

@@ -10,13 +10,13 @@ from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
-from django.db import connection
 from django.contrib.messages import get_messages
+from django.db import connection
 from django.forms import BaseForm
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.authz.table import ROWS, Row
+from tests.authz.table import ROWS
 from tests.authz.world import PERSONAS, World
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,9 @@ def fingerprint() -> dict[str, str]:
             label = model._meta.label
             if label in UNWATCHED:
                 continue
-            cursor.execute(f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)} ORDER BY 1")
+            cursor.execute(
+                f"SELECT * FROM {connection.ops.quote_name(model._meta.db_table)} ORDER BY 1"
+            )
             prints[label] = hashlib.sha256(repr(cursor.fetchall()).encode()).hexdigest()
     return prints
 
@@ -164,11 +166,14 @@ def test_other_methods_answer_405(name: str, method: str):
     row = next(r for r in ROWS if r.name == name)
     world = World()
     url = reverse(name, args=row.args(world))
+    clients = {
+        persona: client_for(world, persona)
+        for persona in PERSONAS
+        if persona != "anonymous" or row.public
+    }
     before = fingerprint()
-    got = {}
-    for persona in PERSONAS:
-        if persona == "anonymous" and not row.public:
-            continue
-        got[persona] = send(client_for(world, persona), method, url, {}).status_code
-    assert got == dict.fromkeys(got, 405)
+    got = {
+        persona: send(client, method, url, {}).status_code for persona, client in clients.items()
+    }
+    assert got == dict.fromkeys(got, 405), f"{method} {url} is answered: {got}"
     assert changed(before, fingerprint()) == set()

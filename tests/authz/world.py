@@ -11,13 +11,19 @@ from typing import Any
 
 from django.utils import timezone
 
-from archive.models import SavedSearch
 from accountability import actions as accountability_actions
 from accountability import rules as accountability_rules
 from accountability.models import CriticismNotice, Reinstatement, Violation, ViolationKind
+from archive.models import SavedSearch
 from bulletins import actions as bulletin_actions
-from bulletins.models import AdoptionLevel, FollowUpTask, Issue, IssueEntry, Publication
-from bulletins.models import Solicitation
+from bulletins.models import (
+    AdoptionLevel,
+    FollowUpTask,
+    Issue,
+    IssueEntry,
+    Publication,
+    Solicitation,
+)
 from emergencies.models import Incident, IncidentReport, Sighting
 from notify.actions import Message, dispatch
 from notify.models import Channel, ChannelKind, Delivery, Notification
@@ -26,8 +32,13 @@ from org.roles import Role
 from submissions.models import Attachment, InfoItem, ItemState
 from tests.accountability.accountability_helpers import pending
 from tests.accountability.accountability_helpers import province_notice as record_province_notice
-from tests.emergencies.emergency_factories import content, minutes, open_by_phone
-from tests.emergencies.emergency_factories import open_in_writing, sign_off
+from tests.emergencies.emergency_factories import (
+    content,
+    minutes,
+    open_by_phone,
+    open_in_writing,
+    sign_off,
+)
 from tests.emergencies.emergency_factories import sighting as record_sighting
 from tests.factories import make_item, make_publication, make_unit, make_user, pdf
 
@@ -218,7 +229,10 @@ class World:
     def solicitation(self) -> Solicitation:
         """A solicitation to unit A only."""
         return bulletin_actions.do_issue_solicitation(
-            self.editor, "防汛工作情况", "请报送本地防汛工作开展情况。", self.now + timedelta(days=7),
+            self.editor,
+            "防汛工作情况",
+            "请报送本地防汛工作开展情况。",
+            self.now + timedelta(days=7),
             [self.unit_a],
         )
 
@@ -326,7 +340,9 @@ class World:
         """A duplicate merged into the item under review."""
         from archive.insight_actions import do_merge_items
 
-        return do_merge_items(self.editor, self.other_under_review.pk, self.under_review.pk).duplicate
+        return do_merge_items(
+            self.editor, self.other_under_review.pk, self.under_review.pk
+        ).duplicate
 
     @cached_property
     def merged_incident(self) -> Incident:
@@ -357,7 +373,9 @@ class World:
         from org import actions as org_actions
 
         day = timezone.localdate() + timedelta(days=40)
-        return org_actions.do_add_official_days(self.system_admin, day, day, "holiday", "测试假日")[0]
+        return org_actions.do_add_official_days(self.system_admin, day, day, "holiday", "测试假日")[
+            0
+        ]
 
 
 def open_in_writing_followup(world: World, incident: Incident) -> IncidentReport:
