@@ -1399,3 +1399,10 @@ rows(
         otherwise=hidden_except(SEES_SUBMITTED),
     ),
 )
+
+
+# --- the Django admin ---------------------------------------------------------------------------
+
+# "system administrator: units, accounts and publications (`/admin/`)". The security
+# administrator's lock-outs are on its own page (org:security), not in the admin.
+ADMIN_SITE = frozenset({"system_admin"})

@@ -16,8 +16,9 @@ from django.forms import BaseForm
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from tests.authz.conftest import client_for
 from tests.authz.table import ROWS
-from tests.authz.world import PERSONAS, World
+from tests.authz.world import PERSONAS, Cast, World
 
 pytestmark = pytest.mark.django_db
 
@@ -88,13 +89,6 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 # --- the matrix -------------------------------------------------------------------------------
 
 
-def client_for(world: World, persona: str) -> Client:
-    client = Client()
-    if persona != "anonymous":
-        client.force_login(world.people[persona])
-    return client
-
-
 def send(client: Client, method: str, url: str, data: dict, htmx: bool = False):
     headers = {"HX-Request": "true"} if htmx else {}
     if method == "GET":
@@ -106,11 +100,11 @@ def send(client: Client, method: str, url: str, data: dict, htmx: bool = False):
 
 def form_errors(response) -> str:
     """The form errors and messages of a page, to say why an allowed write did not go through."""
-    found = []
+    found: list[str] = []
     for context in response.context or []:
         for value in context.flatten().values() if hasattr(context, "flatten") else []:
             if isinstance(value, BaseForm) and value.errors:
-                found.append(value.errors.as_text())
+                found.append(str(value.errors.as_text()))
     found += [str(m) for m in get_messages(response.wsgi_request)] if response.context else []
     return f" — {list(dict.fromkeys(found))}" if found else ""
 
@@ -119,14 +113,16 @@ CASES = [(row.key, persona) for row in ROWS for persona in PERSONAS]
 
 
 @pytest.mark.parametrize(("key", "persona"), CASES)
-def test_the_matrix(key: str, persona: str):
+def test_the_matrix(key: str, persona: str, cast: Cast):
     row = BY_KEY[key]
-    world = World()
+    world = World(cast)
     url = reverse(row.name, args=row.args(world))
     data = row.data(world)
+    client = client_for(cast, persona)
     if row.setup:
         row.setup(world, persona)
-    client = client_for(world, persona)
+        if persona != "anonymous":  # a new password ends the session it was made in
+            client.force_login(world.people[persona])
     before = fingerprint()
     response = send(client, row.method, url, data, row.htmx)
     after = fingerprint()
@@ -149,7 +145,7 @@ def test_the_matrix(key: str, persona: str):
 
 # --- methods a view does not accept -----------------------------------------------------------
 
-ACCEPTED = {}
+ACCEPTED: dict[str, set[str]] = {}
 for _row in ROWS:
     ACCEPTED.setdefault(_row.name, set()).add(_row.method)
 
@@ -162,12 +158,12 @@ REFUSED_METHODS = [
 
 
 @pytest.mark.parametrize(("name", "method"), REFUSED_METHODS)
-def test_other_methods_answer_405(name: str, method: str):
+def test_other_methods_answer_405(name: str, method: str, cast: Cast):
     row = next(r for r in ROWS if r.name == name)
-    world = World()
+    world = World(cast)
     url = reverse(name, args=row.args(world))
     clients = {
-        persona: client_for(world, persona)
+        persona: client_for(cast, persona)
         for persona in PERSONAS
         if persona != "anonymous" or row.public
     }

@@ -59,55 +59,77 @@ PERSONAS = (
 )
 
 
-class World:
+class Cast:
     """Units A and B, the municipal office with its information section under the provincial
-    office, one account per persona, and lazily built objects."""
+    office, and one account per persona: made once per module (the matrix's cases only read
+    them or roll back what they write)."""
 
     def __init__(self) -> None:
-        self.province = make_unit(
+        province = make_unit(
             "省委办公厅",
             code="province",
             kind=UnitKind.PARTY_OFFICE,
             level=UnitLevel.PROVINCE,
             is_reporting=False,
         )
-        self.office = make_unit(
+        office = make_unit(
             "市委办公室",
             code="office",
             kind=UnitKind.PARTY_OFFICE,
             is_reporting=False,
-            parent=self.province,
+            parent=province,
         )
-        self.section = make_unit(
+        section = make_unit(
             "市委办公室信息科",
             code="section",
             kind=UnitKind.SECTION,
-            parent=self.office,
+            parent=office,
             is_reporting=False,
         )
-        self.unit_a = make_unit(
+        unit_a = make_unit(
             "甲区委办公室", code="unit-a", kind=UnitKind.DISTRICT, level=UnitLevel.COUNTY
         )
-        self.unit_b = make_unit(
+        unit_b = make_unit(
             "乙县委办公室", code="unit-b", kind=UnitKind.COUNTY, level=UnitLevel.COUNTY
         )
-        self.people: dict[str, User] = {
-            "officer_a": make_user(Role.OFFICER, self.unit_a, username="officer_a"),
-            "head_a": make_user(Role.UNIT_HEAD, self.unit_a, username="head_a"),
-            "officer_b": make_user(Role.OFFICER, self.unit_b, username="officer_b"),
-            "head_b": make_user(Role.UNIT_HEAD, self.unit_b, username="head_b"),
-            "editor": make_user(Role.EDITOR, self.section, username="editor"),
-            "chief": make_user(Role.CHIEF, self.section, username="chief"),
-            "secretary_general": make_user(Role.SECRETARY_GENERAL, self.office, username="sg"),
-            "duty_officer": make_user(Role.DUTY_OFFICER, self.office, username="duty"),
+        units = {
+            "province": province,
+            "office": office,
+            "section": section,
+            "unit_a": unit_a,
+            "unit_b": unit_b,
+        }
+        people = {
+            "officer_a": make_user(Role.OFFICER, unit_a, username="officer_a"),
+            "head_a": make_user(Role.UNIT_HEAD, unit_a, username="head_a"),
+            "officer_b": make_user(Role.OFFICER, unit_b, username="officer_b"),
+            "head_b": make_user(Role.UNIT_HEAD, unit_b, username="head_b"),
+            "editor": make_user(Role.EDITOR, section, username="editor"),
+            "chief": make_user(Role.CHIEF, section, username="chief"),
+            "secretary_general": make_user(Role.SECRETARY_GENERAL, office, username="sg"),
+            "duty_officer": make_user(Role.DUTY_OFFICER, office, username="duty"),
             "leader": make_user(Role.LEADER, None, username="leader"),
             "system_admin": make_user(Role.SYSTEM_ADMIN, None, username="sysadmin"),
             "security_admin": make_user(Role.SECURITY_ADMIN, None, username="secadmin"),
             "audit_admin": make_user(Role.AUDIT_ADMIN, None, username="auditadmin"),
         }
-        for unit, officer in ((self.unit_a, "officer_a"), (self.unit_b, "officer_b")):
-            unit.officer = self.people[officer]
+        for unit, officer in ((unit_a, "officer_a"), (unit_b, "officer_b")):
+            unit.officer = people[officer]
             unit.save(update_fields=["officer"])
+        self.unit_ids = {name: unit.pk for name, unit in units.items()}
+        self.user_ids = {name: user.pk for name, user in people.items()}
+        self.sessions: dict[str, str] = {}  # persona: session key, once signed in
+
+
+class World:
+    """The cast as each case finds it, and objects built on first use."""
+
+    def __init__(self, cast: Cast) -> None:
+        units = Unit.objects.in_bulk(cast.unit_ids.values())
+        users = User.objects.in_bulk(cast.user_ids.values())
+        for name, pk in cast.unit_ids.items():
+            setattr(self, name, units[pk])
+        self.people: dict[str, User] = {name: users[pk] for name, pk in cast.user_ids.items()}
         self.now = timezone.now()
 
     def __getattr__(self, name: str) -> Any:
@@ -392,4 +414,4 @@ def unit_of(world: World, name: str) -> Unit:
     return getattr(world, name)
 
 
-__all__ = ["PERSONAS", "World", "unit_of"]
+__all__ = ["PERSONAS", "Cast", "World", "unit_of"]
