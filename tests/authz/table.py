@@ -1265,8 +1265,6 @@ rows(
         },
         ok=302,
         writes=("scoring.ScoreRule", "audit.AuditEntry"),
-        refused=403,
-        otherwise={403: SIGNED_IN},
     ),
     Row("scoring:classes", "GET", READS_POINTS),
     Row(

@@ -410,8 +410,4 @@ def open_in_writing_followup(world: World, incident: Incident) -> IncidentReport
     )
 
 
-def unit_of(world: World, name: str) -> Unit:
-    return getattr(world, name)
-
-
-__all__ = ["PERSONAS", "Cast", "World", "unit_of"]
+__all__ = ["PERSONAS", "Cast", "World"]
