@@ -5,30 +5,24 @@ units first (tested without a database), then their SQL twins.
   every notice and the eligibility of every unit.
 - A unit's officer and head see their own unit's violations, the issued notices that name their
   unit or were sent to every unit, and their unit's eligibility — nothing of another unit's.
-- Editors and the chief enter false and concealed reports; only the section chief confirms or
-  waives a violation, compiles and issues notices, records the province's notices and edits the
-  rule; the chief or the secretary-general reinstates a unit.
+- Who enters false and concealed reports, confirms or waives a violation, issues notices, edits
+  the eligibility rule and reinstates a unit is the capability table's answer (`org/roles.py`):
+  the section chief and the secretary-general decide; editors enter.
 """
 
 from django.db.models import Q, QuerySet
 
 from accountability.models import CriticismNotice, NoticeStatus, Violation
 from org.models import User
-from org.roles import Capability, Role, has_capability
-
-ENTERS = frozenset({Role.EDITOR, Role.CHIEF})
-DECIDES = frozenset({Role.CHIEF})
-REINSTATES = frozenset({Role.CHIEF, Role.SECRETARY_GENERAL})
+from org.roles import Capability, has_capability
 
 
 def section_role(role: str) -> bool:
-    return has_capability(role, Capability.HANDLE_INCIDENTS)
+    return has_capability(role, Capability.READ_VIOLATIONS)
 
 
 def unit_role(role: str) -> bool:
-    return has_capability(role, Capability.REPORT_EMERGENCIES) or has_capability(
-        role, Capability.SIGN_OFF
-    )
+    return has_capability(role, Capability.ANSWER_VIOLATIONS)
 
 
 def can_see_unit(role: str, own_unit: int | None, unit: int) -> bool:
@@ -64,15 +58,25 @@ def is_unit_person(user: User) -> bool:
 
 
 def may_enter(user: User) -> bool:
-    return user.is_active and user.role in ENTERS
+    return user.can(Capability.ENTER_VIOLATIONS)
 
 
 def may_decide(user: User) -> bool:
-    return user.is_active and user.role in DECIDES
+    """Confirm or waive a violation."""
+    return user.can(Capability.CONFIRM_VIOLATIONS)
+
+
+def may_issue(user: User) -> bool:
+    """Compile and issue criticism notices; record the province's."""
+    return user.can(Capability.ISSUE_NOTICES)
+
+
+def may_edit_rule(user: User) -> bool:
+    return user.can(Capability.EDIT_ELIGIBILITY_RULE)
 
 
 def may_reinstate(user: User) -> bool:
-    return user.is_active and user.role in REINSTATES
+    return user.can(Capability.REINSTATE_UNITS)
 
 
 def any_access(user: User) -> bool:

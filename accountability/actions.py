@@ -35,7 +35,7 @@ from audit.actions import record
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from notify.actions import Message, dispatch
 from org.models import Unit, User
-from org.roles import Role
+from org.roles import UNIT_STAFF, Capability, roles_with
 from submissions.models import InfoItem
 
 
@@ -45,15 +45,16 @@ class ActionError(Exception):
 
 # Kinds the section enters by hand; late and missed reports come from the deadline engine.
 ENTERED_KINDS = (ViolationKind.FALSE, ViolationKind.CONCEALED)
-UNIT_ROLES = (Role.OFFICER, Role.UNIT_HEAD)
 
 
 def _unit_people(unit_ids: Sequence[int]) -> list[User]:
-    return list(User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_ROLES, is_active=True))
+    return list(User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_STAFF, is_active=True))
 
 
-def _chiefs() -> list[User]:
-    return list(User.objects.filter(role__in=access.DECIDES, is_active=True))
+def _deciders() -> list[User]:
+    """A unit's explanation is for whoever may decide on the violation."""
+    roles = roles_with(Capability.CONFIRM_VIOLATIONS)
+    return list(User.objects.filter(role__in=roles, is_active=True))
 
 
 def _lock_violation(violation_id: int) -> Violation:
@@ -179,7 +180,7 @@ def do_file_explanation(actor: User, violation_id: int, text: str) -> Explanatio
                 severity="info",
                 key=f"explanation:{explanation.pk}",
             ),
-            _chiefs(),
+            _deciders(),
         )
     return explanation
 
@@ -281,8 +282,8 @@ def _tell_decision(violation: Violation) -> None:
 # --- criticism notices -------------------------------------------------------------------------
 
 
-def _need_chief(actor: User) -> None:
-    if not access.may_decide(actor):
+def _need_issuer(actor: User) -> None:
+    if not access.may_issue(actor):
         raise ActionError(_("Only the section chief handles criticism notices."))
 
 
@@ -323,7 +324,7 @@ def do_draft_notice(
     actor: User, violation_ids: Sequence[int], send_to_all: bool = False, today: date | None = None
 ) -> CriticismNotice:
     """A draft city notice naming the chosen confirmed violations, its text prefilled."""
-    _need_chief(actor)
+    _need_issuer(actor)
     today = today or timezone.localdate()
     with transaction.atomic():
         violations = _city_violations(violation_ids, None)
@@ -367,7 +368,7 @@ def _check_text(text: NoticeText) -> None:
 
 
 def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNotice:
-    _need_chief(actor)
+    _need_issuer(actor)
     _check_text(text)
     with transaction.atomic():
         notice = _lock_notice(notice_id)
@@ -386,7 +387,7 @@ def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNo
 
 
 def do_discard_notice(actor: User, notice_id: int) -> None:
-    _need_chief(actor)
+    _need_issuer(actor)
     with transaction.atomic():
         notice = _lock_notice(notice_id)
         if notice.status != NoticeStatus.DRAFT:
@@ -410,7 +411,7 @@ def do_issue_notice(
     actor: User, notice_id: int, issued_on: date, now: datetime | None = None
 ) -> CriticismNotice:
     """Number the draft (〔year〕N号 of the year it is issued in), date it and send it."""
-    _need_chief(actor)
+    _need_issuer(actor)
     now = now or timezone.now()
     if issued_on > timezone.localdate(now):
         raise ActionError(_("The date cannot be in the future."))
@@ -469,7 +470,7 @@ def do_record_province_notice(
 ) -> CriticismNotice:
     """A notice received from the provincial office, with its own number and date, linked to
     the confirmed violations of the units it names."""
-    _need_chief(actor)
+    _need_issuer(actor)
     now = now or timezone.now()
     doc_number = entry.doc_number.strip()
     if not doc_number:
@@ -553,7 +554,7 @@ RULE_FIELDS = ("provincial_notices", "municipal_notices", "kinds", "serious_only
 
 def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
     """Edit the eligibility rule; the before and after go into the audit log."""
-    if not access.may_decide(actor):
+    if not access.may_edit_rule(actor):
         raise ActionError(_("Only the section chief edits the eligibility rule."))
     kinds = [k for k in rules.KINDS if k in set(values.get("kinds", ()))]
     problem = rules.kinds_problem(values.get("kinds", ()))
@@ -584,7 +585,7 @@ POLICY_FIELDS = ("office_name", "doc_prefix", "recipients")
 
 
 def do_update_notice_policy(actor: User, values: dict[str, str]) -> NoticePolicy:
-    if not access.may_decide(actor):
+    if not access.may_issue(actor):
         raise ActionError(_("Only the section chief edits how notices are headed."))
     cleaned = {k: values.get(k, "").strip() for k in POLICY_FIELDS}
     if not cleaned["office_name"] or not cleaned["doc_prefix"]:

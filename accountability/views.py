@@ -70,7 +70,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     context |= {
         "status_tabs": [(value, label, counts[value]) for value, label in ViolationStatus.choices],
         "may_enter": access.may_enter(user),
-        "may_decide": access.may_decide(user),
+        "may_compile": access.may_issue(user),
     }
     return render(request, "accountability/queue.html", context)
 

@@ -46,8 +46,8 @@ def year_of(params: Any) -> int:
     return min(max(year, 2000), 2100)
 
 
-def _need_chief(request: AuthedRequest) -> None:
-    if not access.may_decide(request.user):
+def _need_issuer(request: AuthedRequest) -> None:
+    if not access.may_issue(request.user):
         raise PermissionDenied
 
 
@@ -81,8 +81,8 @@ def notices(request: AuthedRequest) -> HttpResponse:
             "year": year,
             "years": range(timezone.localdate().year, timezone.localdate().year - 5, -1),
             "is_section": access.is_section(user),
-            "may_compile": access.may_decide(user),
-            "compilable": queries.compilable().count() if access.may_decide(user) else 0,
+            "may_compile": access.may_issue(user),
+            "compilable": queries.compilable().count() if access.may_issue(user) else 0,
         },
     )
 
@@ -104,7 +104,7 @@ def _choices(notice: CriticismNotice | None, year: int | None = None) -> Any:
 @require_http_methods(["GET", "POST"])
 def compile_notice(request: AuthedRequest) -> HttpResponse:
     """The chief picks confirmed violations; a draft notice is written from them."""
-    _need_chief(request)
+    _need_issuer(request)
     year = request.GET.get("year")
     form = CompileForm(request.POST or None, choices=_choices(None))
     if request.method == "POST" and form.is_valid():
@@ -129,7 +129,7 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_notice(request, pk)
     editable = (
-        access.may_decide(user) and item.issuer == Issuer.CITY and item.status == NoticeStatus.DRAFT
+        access.may_issue(user) and item.issuer == Issuer.CITY and item.status == NoticeStatus.DRAFT
     )
     context: dict[str, Any] = {
         "notice": item,
@@ -153,7 +153,7 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def edit_notice(request: AuthedRequest, pk: int) -> HttpResponse:
-    _need_chief(request)
+    _need_issuer(request)
     item = get_visible_notice(request, pk)
     form = NoticeEditForm(request.POST, instance=item, choices=_choices(item))
     if form.is_valid():
@@ -198,7 +198,7 @@ def edit_notice(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def issue_notice(request: AuthedRequest, pk: int) -> HttpResponse:
-    _need_chief(request)
+    _need_issuer(request)
     item = get_visible_notice(request, pk)
     form = IssueForm(request.POST)
     if not form.is_valid():
@@ -220,7 +220,7 @@ def issue_notice(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def discard_notice(request: AuthedRequest, pk: int) -> HttpResponse:
-    _need_chief(request)
+    _need_issuer(request)
     item = get_visible_notice(request, pk)
     try:
         actions.do_discard_notice(request.user, item.pk)
@@ -244,7 +244,7 @@ def notice_docx(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def record_province_notice(request: AuthedRequest) -> HttpResponse:
-    _need_chief(request)
+    _need_issuer(request)
     form = ProvinceNoticeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -388,9 +388,9 @@ def policy(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not access.is_section(user):
         raise PermissionDenied
-    editable = access.may_decide(user)
+    may_edit = {"rule": access.may_edit_rule(user), "notice": access.may_issue(user)}
     which = request.POST.get("form") if request.method == "POST" else None
-    if which and not editable:
+    if which and not may_edit.get(which, False):
         raise PermissionDenied
     rule, notice_policy = EligibilityRule.current(), NoticePolicy.current()
     rule_form = RuleForm(request.POST if which == "rule" else None, instance=rule, prefix="rule")
@@ -411,12 +411,18 @@ def policy(request: AuthedRequest) -> HttpResponse:
                 messages.success(request, _("Saved. The change is in the audit log."))
                 return redirect("accountability:policy")
         messages.error(request, _("The form has errors; nothing was saved."))
-    if not editable:
-        for f in (rule_form, policy_form):
+    for key, f in (("rule", rule_form), ("notice", policy_form)):
+        if not may_edit[key]:
             for field in f.fields.values():
                 field.disabled = True
     return render(
         request,
         "accountability/policy.html",
-        {"rule_form": rule_form, "policy_form": policy_form, "editable": editable},
+        {
+            "rule_form": rule_form,
+            "policy_form": policy_form,
+            "editable": any(may_edit.values()),
+            "rule_editable": may_edit["rule"],
+            "notice_editable": may_edit["notice"],
+        },
     )

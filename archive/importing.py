@@ -31,7 +31,7 @@ from django.utils.dateparse import parse_date, parse_datetime
 
 from archive.models import ImportedItem
 from org.models import Unit, User
-from org.roles import Role
+from org.roles import Capability, roles_with
 from submissions.actions import normalise_body, parse_tags, tag_ids
 from submissions.models import (
     EventKind,
@@ -113,7 +113,9 @@ class Importer:
             author = unit.officer_id
             if author is None:
                 author = (
-                    User.objects.filter(unit=unit, role=Role.OFFICER, is_active=True)
+                    User.objects.filter(
+                        unit=unit, role__in=roles_with(Capability.WRITE_ITEMS), is_active=True
+                    )
                     .order_by("pk")
                     .values_list("pk", flat=True)
                     .first()

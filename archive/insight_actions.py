@@ -326,7 +326,7 @@ def _plain(value: Any) -> Any:
 def do_update_policy(actor: User, values: dict[str, Any]) -> bool:
     """Apply validated values to the analysis policy; audited with before and after. Returns
     whether anything changed."""
-    if not actor.can(Capability.EDIT_DEADLINES):
+    if not actor.can(Capability.EDIT_ANALYSIS_POLICY):
         raise ActionError(_("Only the section chief edits the analysis policy."))
     with transaction.atomic():
         ArchivePolicy.current()

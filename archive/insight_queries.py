@@ -34,7 +34,7 @@ def may_merge_incidents(user: User) -> bool:
 
 
 def may_read_typical(user: User) -> bool:
-    return user.can(Capability.READ_SUBMITTED) or user.can(Capability.READ_ADOPTED)
+    return user.can(Capability.READ_ANALYSIS)
 
 
 @dataclass(frozen=True)

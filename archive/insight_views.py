@@ -30,8 +30,7 @@ PAGE_SIZE = 25
 def may_read_analysis(request: AuthedRequest) -> bool:
     """The section and the duty office (everything submitted) and leaders (what they may read).
     A unit's people do not see the office's analysis."""
-    user = request.user
-    return user.can(Capability.READ_SUBMITTED) or user.can(Capability.READ_ADOPTED)
+    return request.user.can(Capability.READ_ANALYSIS)
 
 
 def _need_reader(request: AuthedRequest) -> None:
@@ -222,7 +221,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can(Capability.READ_SUBMITTED):
         raise PermissionDenied
-    editable = user.can(Capability.EDIT_DEADLINES)
+    editable = user.can(Capability.EDIT_ANALYSIS_POLICY)
     if request.method == "POST" and not editable:
         raise PermissionDenied
     current = ArchivePolicy.current()

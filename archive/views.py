@@ -56,8 +56,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
         "sorts": SortOrder.choices,
         "kinds": DocKind.choices,
         # The analysis pages (early signs, typical cases, the quality report) are tabs here.
-        "perms_insight": request.user.can(Capability.READ_SUBMITTED)
-        or request.user.can(Capability.READ_ADOPTED),
+        "perms_insight": request.user.can(Capability.READ_ANALYSIS),
     }
     if form.is_valid():
         filters = form.filters()

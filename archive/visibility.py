@@ -52,9 +52,8 @@ class Grants:
 
 
 def _notice_unit_role(user: User) -> bool:
-    return user.unit_id is not None and (
-        user.can(Capability.SIGN_OFF) or user.can(Capability.REPORT_EMERGENCIES)
-    )
+    # The same rule as `accountability.access.visible_notices`.
+    return user.unit_id is not None and user.can(Capability.ANSWER_VIOLATIONS)
 
 
 def grants_for(user: User) -> Grants:
@@ -75,7 +74,7 @@ def grants_for(user: User) -> Grants:
         tokens.add(ITEM_ADOPTED)
     if user.can(Capability.WATCH_EMERGENCIES):
         tokens.add(EMERGENCY_ALL)
-    if user.can(Capability.HANDLE_INCIDENTS):
+    if user.can(Capability.READ_VIOLATIONS):
         tokens.add(NOTICE_ALL)
     if user.can(Capability.REVIEW):
         tokens.add(BULLETIN_ALL)
@@ -90,9 +89,8 @@ def grants_for(user: User) -> Grants:
 
 
 def can_search(user: User) -> bool:
-    """Whether the archive has anything for this user at all (the nav link and the page)."""
-    grants = grants_for(user)
-    return not grants.none
+    """The search page and its menu entry; what it finds is `grants_for`'s business."""
+    return user.can(Capability.SEARCH_ARCHIVE)
 
 
 # Document side helpers -----------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """Start xinbao the way `make run` does, on a fresh var dir and a free loopback port."""
 
 import http.client
+import json
 import os
 import runpy
 import signal
@@ -9,6 +10,7 @@ import subprocess
 import time
 from pathlib import Path
 from types import TracebackType
+from typing import Any
 
 from bench._common import PYTHON, ROOT, log
 
@@ -57,6 +59,23 @@ def manage(var_dir: Path, *args: str) -> str:
             f"manage.py {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}"
         )
     return proc.stdout
+
+
+def django_child(module: str, var_dir: Path, *args: str, **env: str) -> dict[str, Any]:
+    """Run `python -m <module> <args>` inside Django against the database in `var_dir` (`env`:
+    more environment); the child's result, one JSON object, is the last line of its stdout."""
+    proc = subprocess.run(
+        [PYTHON, "-m", module, *args],
+        cwd=ROOT,
+        env=app_env(var_dir, DJANGO_SETTINGS_MODULE="xinbao.settings", **env),
+        stdout=subprocess.PIPE,
+        text=True,
+        check=False,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"{module} {' '.join(args[:1])} failed ({proc.returncode})")
+    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
+    return result
 
 
 def prepare(var_dir: Path) -> None:

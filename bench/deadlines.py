@@ -39,7 +39,7 @@ from typing import Any
 from bench import _common
 from bench._common import PYTHON, ROOT, Result, env_float, env_int, log, percentile, rounded
 from bench._deadlines_corpus import HISTORY_YEARS, Sizes, parse_dt, sql_dt
-from bench._server import app_env, manage
+from bench._server import app_env, django_child, manage
 
 NAME = "deadlines"
 TITLE = "Deadline engine (issue 3)"
@@ -51,19 +51,14 @@ DB_NAME = "xinbao.sqlite3"
 
 def child(var_dir: Path, command: str, meta: Path, **args: Any) -> dict[str, Any]:
     """Run one `bench._deadlines_child` command against the database in `var_dir`."""
-    env = app_env(var_dir, DJANGO_SETTINGS_MODULE="xinbao.settings", BENCH_T0=str(_common._T0))
-    proc = subprocess.run(
-        [PYTHON, "-m", "bench._deadlines_child", command, str(meta), json.dumps(args)],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
+    return django_child(
+        "bench._deadlines_child",
+        var_dir,
+        command,
+        str(meta),
+        json.dumps(args),
+        BENCH_T0=str(_common._T0),
     )
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench._deadlines_child {command} failed ({proc.returncode})")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
 
 
 def copy_db(src: Path, dst: Path) -> None:

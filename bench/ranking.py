@@ -20,14 +20,13 @@ BENCH_KEEP=1 keeps the temporary var dir.
 import json
 import os
 import shutil
-import subprocess
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
 
-from bench._common import PYTHON, ROOT, Result, env_int, log, rounded
-from bench._server import app_env, manage
+from bench._common import Result, env_int, log, rounded
+from bench._server import django_child, manage
 
 NAME = "ranking"
 TITLE = "Rankings and the points ledger (issue 5)"
@@ -37,18 +36,7 @@ YEAR = 2025
 
 
 def child(var_dir: Path, command: str, **args: Any) -> dict[str, Any]:
-    proc = subprocess.run(
-        [PYTHON, "-m", "bench._ranking_child", command, json.dumps(args)],
-        cwd=ROOT,
-        env=app_env(var_dir, DJANGO_SETTINGS_MODULE="xinbao.settings"),
-        stdout=subprocess.PIPE,
-        text=True,
-        check=False,
-    )
-    if proc.returncode != 0:
-        raise RuntimeError(f"bench._ranking_child {command} failed ({proc.returncode})")
-    result: dict[str, Any] = json.loads(proc.stdout.strip().splitlines()[-1])
-    return result
+    return django_child("bench._ranking_child", var_dir, command, json.dumps(args))
 
 
 def run() -> Result:

@@ -29,7 +29,7 @@ from emergencies import rules as deadline_rules
 from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
 from org.models import Unit, User
-from org.roles import Capability, Role
+from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
@@ -169,7 +169,9 @@ def do_submit_issue(actor: User, issue_id: int) -> Issue:
         if not issue.entries.exists():
             raise ActionError(_("An issue needs at least one item."))
         _move(issue, IssueState.DRAFT, IssueState.AWAITING_SIGNOFF)
-        chiefs = User.objects.filter(role__in=[Role.CHIEF, Role.SECRETARY_GENERAL], is_active=True)
+        chiefs = User.objects.filter(
+            role__in=roles_with(Capability.SIGN_OFF_BULLETINS), is_active=True
+        )
         dispatch(
             Message(
                 title=_("[Sign off] %(pub)s, issue of %(date)s")
@@ -186,7 +188,7 @@ def do_submit_issue(actor: User, issue_id: int) -> Issue:
 
 
 def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
-    _need(actor, Capability.EDIT_DEADLINES)
+    _need(actor, Capability.SIGN_OFF_BULLETINS)
     if not reason.strip():
         raise ActionError(_("Please give a reason."))
     with transaction.atomic():
@@ -201,7 +203,7 @@ def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
 
 def do_sign_off_issue(actor: User, issue_id: int) -> Issue:
     """The section chief signs the issue off; it can then be published."""
-    _need(actor, Capability.EDIT_DEADLINES)
+    _need(actor, Capability.SIGN_OFF_BULLETINS)
     with transaction.atomic():
         issue = _lock_issue(issue_id)
         _move(
@@ -229,7 +231,7 @@ def next_number(publication: Publication, year: int) -> int:
 def readers_of(publication: Publication) -> list[User]:
     readers = list(publication.readers.filter(is_active=True))
     if not readers:
-        readers = list(User.objects.filter(role=Role.LEADER, is_active=True))
+        readers = list(User.objects.filter(role__in=DEFAULT_READERS, is_active=True))
     return readers
 
 
@@ -332,7 +334,7 @@ def do_record_instruction(
     """A leader writes an instruction in xinbao, or an editor records one received on paper.
     Every source unit of the item owes feedback by the policy's deadline."""
     now = now or timezone.now()
-    is_leader = actor.role == Role.LEADER
+    is_leader = actor.can(Capability.WRITE_INSTRUCTIONS)
     if not is_leader:
         _need(actor, Capability.REVIEW)
     if not text.strip():
@@ -370,9 +372,7 @@ def do_record_instruction(
                 now=now,
                 task=task,
             )
-        people = User.objects.filter(
-            unit__in=units, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True
-        )
+        people = User.objects.filter(unit__in=units, role__in=UNIT_STAFF, is_active=True)
         dispatch(
             Message(
                 title=_("[Instruction] %(leader)s on “%(title)s”")
@@ -399,9 +399,7 @@ def do_file_feedback(
         raise ActionError(_("The feedback text is required."))
     with transaction.atomic():
         task = FollowUpTask.objects.select_for_update().get(pk=task_id)
-        if actor.unit_id != task.unit_id or not (
-            actor.can(Capability.WRITE_ITEMS) or actor.can(Capability.SIGN_OFF)
-        ):
+        if actor.unit_id != task.unit_id or not actor.can(Capability.ANSWER_FOR_UNIT):
             raise ActionError(_("Only the unit that owes the feedback files it."))
         done = FollowUpTask.objects.filter(pk=task.pk, status=TaskStatus.OPEN).update(
             status=TaskStatus.ANSWERED, feedback=feedback.strip(), filed_by=actor, filed_at=now
@@ -461,7 +459,9 @@ def do_issue_solicitation(
                 severity="warning",
                 key=f"solicitation:{solicitation.pk}",
             ),
-            User.objects.filter(unit__in=units, role=Role.OFFICER, is_active=True),
+            User.objects.filter(
+                unit__in=units, role__in=roles_with(Capability.WRITE_ITEMS), is_active=True
+            ),
         )
         record(
             actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
@@ -489,7 +489,7 @@ def do_set_editorial_policy(
     """The section chief sets the feedback window and the reminder fractions. The window
     applies to instructions recorded from now on; the fractions to every open editorial
     deadline from its next step (the engine reads the policy as it is)."""
-    _need(actor, Capability.EDIT_DEADLINES)
+    _need(actor, Capability.EDIT_EDITORIAL_POLICY)
     try:
         fractions = deadline_rules.parse_fractions(reminder_fractions)
     except ValueError:

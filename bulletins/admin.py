@@ -1,7 +1,14 @@
+from typing import Any
+
+from django import forms
 from django.contrib import admin
+from django.db.models import ManyToManyField
+from django.http import HttpRequest
 
 from bulletins.models import IssueCounter, Publication
 from org.admin import AuditedAdmin
+from org.models import User
+from org.roles import Capability, roles_with
 
 
 @admin.register(Publication)
@@ -9,6 +16,16 @@ class PublicationAdmin(AuditedAdmin):
     list_display = ["name", "code", "level", "issuer", "compiled_here", "is_active", "sort_order"]
     list_filter = ["level", "compiled_here", "is_active"]
     filter_horizontal = ["readers"]
+
+    def formfield_for_manytomany(
+        self, db_field: "ManyToManyField[Any, Any]", request: HttpRequest, **kwargs: Any
+    ) -> forms.ModelMultipleChoiceField | None:
+        if db_field.name == "readers":
+            # Only a role that may read content can be listed (no administrator, 三员分立).
+            kwargs["queryset"] = User.objects.filter(
+                role__in=roles_with(Capability.RECEIVE_BULLETINS), is_active=True
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
 
 
 @admin.register(IssueCounter)

@@ -25,16 +25,17 @@ def readable_publications(user: User) -> QuerySet[Publication]:
     """Publications whose published issues the user may read: the section and city leaders
     read them all; anyone else only those that list them as readers."""
     compiled = Publication.objects.filter(compiled_here=True)
-    if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
+    if user.can(Capability.READ_BULLETINS):
         return compiled
-    return compiled.filter(readers=user)
+    if user.can(Capability.RECEIVE_BULLETINS):
+        return compiled.filter(readers=user)
+    return compiled.none()
 
 
 def reads_bulletins(user: User) -> bool:
-    return user.is_active and (
-        user.can(Capability.REVIEW)
-        or user.can(Capability.READ_ADOPTED)
-        or Publication.objects.filter(readers=user).exists()
+    """The bulletins page: the menu shows it to exactly these people."""
+    return user.can(Capability.READ_BULLETINS) or (
+        user.can(Capability.RECEIVE_BULLETINS) and Publication.objects.filter(readers=user).exists()
     )
 
 

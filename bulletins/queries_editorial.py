@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from bulletins.models import FollowUpTask, Instruction, Solicitation, TaskStatus
 from emergencies.models import ExpectedReport, ExpectStatus
 from org.models import Unit, User
-from org.roles import Capability, Role
+from org.roles import Capability
 from submissions.models import InfoItem
 
 # The board colours a deadline this close (the emergency board's 15 minutes are too short for
@@ -36,11 +36,9 @@ def instruction_seat(user: User) -> Seat | None:
         return None
     if user.can(Capability.REVIEW):
         return Seat.SECTION
-    if user.role == Role.LEADER:
+    if user.can(Capability.WRITE_INSTRUCTIONS):
         return Seat.LEADER
-    if user.unit_id is not None and (
-        user.can(Capability.WRITE_ITEMS) or user.can(Capability.SIGN_OFF)
-    ):
+    if user.unit_id is not None and user.can(Capability.ANSWER_FOR_UNIT):
         return Seat.UNIT
     return None
 

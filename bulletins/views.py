@@ -55,7 +55,7 @@ def home(request: AuthedRequest) -> HttpResponse:
         "page": page,
         "published": list(page.object_list),
         "compiles": compiles,
-        "signs": user.can(Capability.EDIT_DEADLINES),
+        "signs": user.can(Capability.SIGN_OFF_BULLETINS),
     }
     if compiles:
         rows = context["published"]
@@ -163,7 +163,7 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "head": export.masthead(issue),
         "entries": entries,
         "compiles": compiles,
-        "signs": user.can(Capability.EDIT_DEADLINES),
+        "signs": user.can(Capability.SIGN_OFF_BULLETINS),
         "pdf": export.pdf_available(),
         "preview": issue.state != IssueState.DRAFT or "preview" in request.GET,
         # Leaders write instructions on what they read; the section records paper ones.

@@ -188,7 +188,7 @@ def _section_board(request: AuthedRequest) -> HttpResponse:
         "units": Unit.objects.filter(follow_up_tasks__isnull=False).distinct(),
         "levels": AdoptionLevel.choices,
         "policy": EditorialPolicy.current(),
-        "can_edit_policy": request.user.can(Capability.EDIT_DEADLINES),
+        "can_edit_policy": request.user.can(Capability.EDIT_EDITORIAL_POLICY),
         "now": now,
     }
     return render(request, "bulletins/instructions.html", context)
@@ -287,7 +287,7 @@ def editorial_policy(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if instruction_seat(user) != Seat.SECTION:
         raise PermissionDenied
-    editable = user.can(Capability.EDIT_DEADLINES)
+    editable = user.can(Capability.EDIT_EDITORIAL_POLICY)
     policy = EditorialPolicy.current()
     form = EditorialPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST":

@@ -13,7 +13,7 @@ from emergencies.models import IncidentReport
 from notify.actions import Message, dispatch
 from org.duty import desk_people
 from org.models import User
-from org.roles import Role
+from org.roles import Capability, roles_with
 
 
 def _label(report: IncidentReport) -> str:
@@ -23,7 +23,9 @@ def _label(report: IncidentReport) -> str:
 
 
 def awaiting_signoff(report: IncidentReport) -> None:
-    heads = User.objects.filter(unit_id=report.unit_id, role=Role.UNIT_HEAD, is_active=True)
+    heads = User.objects.filter(
+        unit_id=report.unit_id, role__in=roles_with(Capability.SIGN_OFF), is_active=True
+    )
     context = {"label": _label(report), "unit": report.unit.name, "title": report.incident.title}
     dispatch(
         Message(

@@ -25,7 +25,7 @@ from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectS
 from notify.actions import Message, dispatch
 from org.duty import desk_people, on_duty
 from org.models import Unit, User
-from org.roles import Role
+from org.roles import DUTY_DESK, SECTION_DESK, UNIT_STAFF
 
 log = logging.getLogger(__name__)
 
@@ -138,21 +138,19 @@ def _once_per_pass(key: tuple[str, object], compute: Callable[[], list[User]]) -
 def _unit_people(unit: Unit) -> list[User]:
     return _once_per_pass(
         ("unit", unit.pk),
-        lambda: list(
-            User.objects.filter(unit=unit, role__in=[Role.OFFICER, Role.UNIT_HEAD], is_active=True)
-        ),
+        lambda: list(User.objects.filter(unit=unit, role__in=UNIT_STAFF, is_active=True)),
     )
 
 
 def _section() -> list[User]:
     return _once_per_pass(
         ("section", None),
-        lambda: list(User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True)),
+        lambda: list(User.objects.filter(role__in=SECTION_DESK, is_active=True)),
     )
 
 
 def _role_people(role: str, now: datetime) -> list[User]:
-    if role == Role.DUTY_OFFICER:
+    if role == DUTY_DESK:
         people = list(on_duty(now))
         if people:
             return people

@@ -16,7 +16,7 @@ from emergencies.models import (
     SourceKind,
 )
 from org.models import Unit, UnitLevel
-from org.roles import Role
+from org.roles import Capability, roles_with
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -251,7 +251,8 @@ class SightingForm(forms.Form):
         return _not_future(self.cleaned_data.get("seen_at"))
 
 
-ESCALATION_ROLES = {Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR, Role.LEADER}
+# An escalation step can only reach people who can open the board and act on it.
+ESCALATION_ROLES = roles_with(Capability.WATCH_EMERGENCIES)
 
 
 class DeadlineRuleForm(forms.ModelForm):

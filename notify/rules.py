@@ -5,7 +5,7 @@ import re
 from datetime import timedelta
 from urllib.parse import urlsplit
 
-from org.roles import Role
+from org.roles import Capability, has_capability
 
 # Retries: 30 s, 1, 2, 4, 8, 16 min, then every 30 min until the attempt limit.
 FIRST_RETRY = timedelta(seconds=30)
@@ -70,12 +70,16 @@ def mask_target(kind: str, target: str) -> str:
 
 def can_manage_unit_channels(role: str, own_unit_id: int | None, unit_id: int | None) -> bool:
     """A unit's head manages the unit's channels (e.g. its WeCom group), and only theirs."""
-    return role == Role.UNIT_HEAD and own_unit_id is not None and own_unit_id == unit_id
+    return (
+        has_capability(role, Capability.MANAGE_UNIT_CHANNELS)
+        and own_unit_id is not None
+        and own_unit_id == unit_id
+    )
 
 
 def can_read_delivery_log(role: str) -> bool:
-    """The section chief and editors watch every delivery to see which channels are broken."""
-    return role in (Role.CHIEF, Role.EDITOR)
+    """The information section watches every delivery to see which channels are broken."""
+    return has_capability(role, Capability.READ_DELIVERY_LOG)
 
 
 def truncate(text: str, limit: int) -> str:

@@ -16,7 +16,7 @@ from audit.actions import record
 from org import schedule
 from org.duty import LOCAL
 from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay, User
-from org.queries import ROSTER_ROLES, local_midnight
+from org.queries import local_midnight
 from org.roles import Capability
 from org.schedule import Span
 
@@ -150,7 +150,7 @@ def _shift_facts(shift: DutyShift) -> dict[str, object]:
 
 
 def _may_be_on_duty(person: User) -> bool:
-    return person.is_active and person.role in ROSTER_ROLES
+    return person.can(Capability.STAND_DUTY)
 
 
 def do_add_duty_shift(

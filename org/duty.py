@@ -11,7 +11,7 @@ from django.db.models import Q, QuerySet
 
 from org.calendar import Calendar, Hours, in_office_hours
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay, User
-from org.roles import Role
+from org.roles import DUTY_DESK, SECTION_DESK
 
 LOCAL = ZoneInfo("Asia/Shanghai")
 
@@ -63,12 +63,10 @@ def desk_people(moment: datetime) -> list[User]:
     """Whom a new report is announced to first: the section's editors in office hours; the
     person on duty outside them (every duty officer if the roster has a gap)."""
     if route(moment).desk == Desk.SECTION:
-        return list(
-            User.objects.filter(role__in=[Role.EDITOR, Role.CHIEF], is_active=True).order_by("pk")
-        )
+        return list(User.objects.filter(role__in=SECTION_DESK, is_active=True).order_by("pk"))
     people = list(on_duty(moment))
     if not people:
-        people = list(User.objects.filter(role=Role.DUTY_OFFICER, is_active=True).order_by("pk"))
+        people = list(User.objects.filter(role=DUTY_DESK, is_active=True).order_by("pk"))
     return people
 
 

@@ -9,11 +9,8 @@ from django.db.models import QuerySet
 from org.calendar import Calendar
 from org.duty import LOCAL
 from org.models import CalendarYear, DutyShift, OfficialDay, User
-from org.roles import Role
+from org.roles import Capability, roles_with
 
-# Who may be put on the roster: the duty office, and the office's people who take turns
-# as leader on duty (带班领导) or stand in for the duty officer.
-ROSTER_ROLES = (Role.DUTY_OFFICER, Role.CHIEF, Role.SECRETARY_GENERAL, Role.EDITOR)
 # The roster page shows this many weeks from the one asked for.
 WEEKS_SHOWN = 2
 # Year tabs on the calendar page: this many years back from the current one; older known
@@ -24,7 +21,11 @@ YEARS_AHEAD = 2
 
 
 def roster_people() -> QuerySet[User]:
-    return User.objects.filter(role__in=ROSTER_ROLES, is_active=True).order_by("role", "full_name")
+    """Who may be put on the roster: the duty office, and the office's people who take turns
+    as leader on duty (带班领导) or stand in for the duty officer."""
+    return User.objects.filter(role__in=roles_with(Capability.STAND_DUTY), is_active=True).order_by(
+        "role", "full_name"
+    )
 
 
 def local_midnight(day: date) -> datetime:

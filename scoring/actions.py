@@ -9,12 +9,14 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
 from audit.actions import record
 from bulletins.models import Publication
 from org.models import Unit, User
+from org.roles import Capability
 from scoring import rules
 from scoring.facts import active_rules, load_facts
 from scoring.models import (
@@ -138,9 +140,16 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
 RULE_FIELDS = ("points", "forwarded_multiplier", "threshold", "active", "note")
 
 
+def _need_point_table(actor: User) -> None:
+    """The view asks first; the action holds the rule too, whoever calls it."""
+    if not actor.can(Capability.EDIT_POINT_TABLE):
+        raise PermissionDenied
+
+
 def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -> int:
     """Apply validated edits to point-table rows, all or nothing, one audit entry per changed
     row. The ledger is not rebuilt: the new values apply at the next rebuild."""
+    _need_point_table(actor)
     changed = 0
     with transaction.atomic():
         for rule, values in changes:
@@ -171,6 +180,7 @@ def add_publication_rule(
     note: str = "",
 ) -> ScoreRule:
     """An adoption rule for one publication, which overrides its level's default."""
+    _need_point_table(actor)
     code = f"adoption-{publication.code}"[:40]
     with transaction.atomic():
         if ScoreRule.objects.filter(code=code).exists():
@@ -202,6 +212,7 @@ def apply_rules(
 ) -> tuple[int, RebuildResult]:
     """Save the previewed edits (audited, as `update_rules`) and rebuild `year` under them,
     in one transaction: the ledger never shows a table that was not applied."""
+    _need_point_table(actor)
     with transaction.atomic():
         changed = update_rules(actor, changes)
         result = rebuild(year, as_of, actor)
@@ -242,6 +253,7 @@ def save_classes(
     new: dict[str, Any] | None = None,
 ) -> int:
     """Edit the classes (name, quota, order) and add one, all or nothing, each audited."""
+    _need_point_table(actor)
     with transaction.atomic():
         changed = _changed_rows(UnitClass, CLASS_FIELDS, changes, actor, "unit_class_changed")
         if new:
@@ -253,6 +265,7 @@ def save_classes(
 
 def remove_class(actor: User, unit_class: UnitClass) -> None:
     """Remove a class no unit belongs to (its award tiers go with it)."""
+    _need_point_table(actor)
     with transaction.atomic():
         stored = UnitClass.objects.select_for_update().get(pk=unit_class.pk)
         if stored.assignments.exists():
@@ -274,6 +287,7 @@ def save_tiers(
     new: dict[str, Any] | None = None,
 ) -> int:
     """Edit, remove and add a class's award tiers, all or nothing, each audited."""
+    _need_point_table(actor)
     with transaction.atomic():
         changed = _changed_rows(AwardTier, TIER_FIELDS, changes, actor, "award_tier_changed")
         for tier in removed:
@@ -298,6 +312,7 @@ def save_tiers(
 def assign_units(actor: User, rows: list[tuple[Unit, UnitClass | None, date | None]]) -> int:
     """Put units in classes (None: in no class) with the month their quota counts from,
     all or nothing; one audit entry per unit whose class or start month changed."""
+    _need_point_table(actor)
     changed = 0
     with transaction.atomic():
         current = {

@@ -18,7 +18,7 @@ from xinbao.core.http import AuthedRequest
 
 
 def office_reader(user: User) -> bool:
-    return user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED)
+    return user.can(Capability.READ_RANKINGS)
 
 
 def require_reader(request: AuthedRequest) -> None:
@@ -27,9 +27,7 @@ def require_reader(request: AuthedRequest) -> None:
 
 
 def _unit_people(user: User) -> bool:
-    return user.unit_id is not None and (
-        user.can(Capability.WRITE_ITEMS) or user.can(Capability.SIGN_OFF)
-    )
+    return user.unit_id is not None and user.can(Capability.READ_OWN_POINTS)
 
 
 def _visible_unit(request: AuthedRequest, pk: int) -> Unit:
@@ -77,7 +75,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             # once per row.
             "unit_base": reverse("scoring:unit", args=[0]).removesuffix("0/"),
             "querystring": period.querystring(),
-            "may_rebuild": request.user.can(Capability.EDIT_DEADLINES),
+            "may_rebuild": request.user.can(Capability.EDIT_POINT_TABLE),
         },
     )
 
@@ -126,7 +124,7 @@ def unit_ledger(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_POST
 def rebuild_now(request: AuthedRequest) -> HttpResponse:
-    if not request.user.can(Capability.EDIT_DEADLINES):
+    if not request.user.can(Capability.EDIT_POINT_TABLE):
         raise PermissionDenied
     period = queries.period_of(request.POST)
     result = actions.rebuild(period.year, actor=request.user)

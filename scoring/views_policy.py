@@ -38,7 +38,7 @@ PREVIEW_LINES = 200  # changed lines listed on the page; the rest are counted
 
 
 def _editable(request: AuthedRequest) -> bool:
-    editable = request.user.can(Capability.EDIT_DEADLINES)
+    editable = request.user.can(Capability.EDIT_POINT_TABLE)
     if request.method == "POST" and not editable:
         raise PermissionDenied
     return editable

@@ -58,7 +58,10 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes(tmp_path):
 
     t = threading.Thread(target=write_second)
     t.start()
-    time.sleep(0.3)
+    # Commit only once the kernel lists the second writer as blocked on the queue's lock, so
+    # the test proves it waited (a sleep would only make that likely).
+    wait_until(lambda: waiting_on_queue(db) == 1)
+    assert order == []
     order.append("first commits")
     first.commit()
     t.join(timeout=10)
@@ -67,6 +70,20 @@ def test_a_second_writer_waits_for_the_first_to_commit_then_goes(tmp_path):
         c.execute("SELECT n FROM t ORDER BY n")
         assert [r[0] for r in c.fetchall()] == [1, 2]
     first.close()
+
+
+def waiting_on_queue(db) -> int:
+    """How many lock requests the kernel holds blocked on the queue file (Linux /proc/locks)."""
+    inode = os.stat(f"{db}.writers").st_ino
+    with open("/proc/locks") as locks:
+        return sum(1 for line in locks if " -> " in line and line.split()[6].endswith(f":{inode}"))
+
+
+def wait_until(condition, timeout: float = 10.0) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        assert time.monotonic() < deadline, "the condition never came true"
+        time.sleep(0.005)
 
 
 def queue_is_free(db) -> bool:

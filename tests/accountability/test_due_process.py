@@ -95,13 +95,27 @@ def test_a_waiver_without_a_reason_is_refused_and_nothing_is_written(officer_a, 
     assert not Notification.objects.filter(key__startswith="violation:").exists()
 
 
-@pytest.mark.parametrize("who", ["officer_a", "head_a", "editor", "secgen"])
-def test_only_the_chief_decides(people, who):
+@pytest.mark.parametrize("who", ["officer_a", "head_a", "editor"])
+def test_only_the_chief_and_the_secretary_general_decide(people, who):
     violation = pending(people["officer_a"].unit)
     with pytest.raises(actions.ActionError):
         actions.do_decide(people[who], violation.pk, actions.Decision(rules.CONFIRM))
     violation.refresh_from_db()
     assert violation.status == ViolationStatus.PENDING
+
+
+@pytest.mark.parametrize("decision", [rules.CONFIRM, rules.WAIVE])
+def test_the_secretary_general_decides_as_the_chief_does(people, decision):
+    """The README: the secretary-general does everything a chief does."""
+    violation = pending(people["officer_a"].unit)
+    actions.do_decide(people["secgen"], violation.pk, actions.Decision(decision, "经研究"))
+    violation.refresh_from_db()
+    expected = ViolationStatus.CONFIRMED if decision == rules.CONFIRM else ViolationStatus.WAIVED
+    assert violation.status == expected
+    action = "violation_confirmed" if decision == rules.CONFIRM else "violation_waived"
+    assert AuditEntry.objects.filter(
+        actor=people["secgen"], action=action, target=f"violation:{violation.pk}"
+    ).exists()
 
 
 def test_a_decision_is_taken_once(chief, unit_a):

@@ -134,11 +134,16 @@ def test_a_rule_without_kinds_is_refused_and_nothing_changes(chief):
     assert not AuditEntry.objects.filter(action="eligibility_rule_changed").exists()
 
 
-@pytest.mark.parametrize("who", ["editor", "secgen", "officer_a"])
-def test_only_the_chief_edits_the_rule(people, who):
+@pytest.mark.parametrize("who", ["editor", "officer_a"])
+def test_only_the_chief_and_the_secretary_general_edit_the_rule(people, who):
     with pytest.raises(actions.ActionError):
         actions.do_update_rule(people[who], rule_values(provincial_notices=2))
     assert EligibilityRule.current().provincial_notices == 1
+
+
+def test_the_secretary_general_edits_the_rule(people):
+    actions.do_update_rule(people["secgen"], rule_values(provincial_notices=2))
+    assert EligibilityRule.current().provincial_notices == 2
 
 
 # --- reinstatement ------------------------------------------------------------------------------

@@ -99,11 +99,17 @@ def test_the_chief_edits_the_draft_text(chief, unit_a):
     )
 
 
-@pytest.mark.parametrize("who", ["editor", "officer_a", "secgen"])
-def test_only_the_chief_compiles_notices(people, who):
+@pytest.mark.parametrize("who", ["editor", "officer_a"])
+def test_only_the_chief_and_the_secretary_general_compile_notices(people, who):
     violation = confirmed(people["chief"], people["officer_a"].unit)
     with pytest.raises(actions.ActionError):
         actions.do_draft_notice(people[who], [violation.pk])
+
+
+def test_the_secretary_general_compiles_and_issues_a_notice(people):
+    violation = confirmed(people["chief"], people["officer_a"].unit)
+    notice = city_notice(people["secgen"], [violation])
+    assert (notice.number, notice.doc_number) == (1, f"市委办通〔{DAY.year}〕1号")
 
 
 # --- numbering ----------------------------------------------------------------------------------

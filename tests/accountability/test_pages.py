@@ -123,8 +123,10 @@ def test_the_unit_explains_on_the_page_and_the_chief_reads_it(client_of, officer
     assert "/emergencies/" in chief_page  # the incident is linked
 
 
-@pytest.mark.parametrize("who", ["officer_a", "head_a", "editor", "secgen"])
-def test_no_one_but_the_chief_confirms_through_the_page(people, client_of, who):
+@pytest.mark.parametrize("who", ["officer_a", "head_a", "editor"])
+def test_no_one_but_the_chief_and_the_secretary_general_confirm_through_the_page(
+    people, client_of, who
+):
     violation = pending(people["officer_a"].unit)
     response = client_of(people[who]).post(
         f"/accountability/violations/{violation.pk}/decide/", {"decision": "confirm"}
@@ -132,6 +134,17 @@ def test_no_one_but_the_chief_confirms_through_the_page(people, client_of, who):
     assert response.status_code == 403
     violation.refresh_from_db()
     assert violation.status == ViolationStatus.PENDING
+
+
+def test_the_secretary_general_confirms_through_the_page(people, client_of):
+    violation = pending(people["officer_a"].unit)
+    response = client_of(people["secgen"]).post(
+        f"/accountability/violations/{violation.pk}/decide/",
+        {"decision": "confirm", "reason": "核实属实"},
+    )
+    assert response.status_code == 302
+    violation.refresh_from_db()
+    assert violation.status == ViolationStatus.CONFIRMED
 
 
 def test_the_chief_confirms_and_sets_seriousness(client_of, chief, unit_a):

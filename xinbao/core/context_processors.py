@@ -5,19 +5,14 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from accountability import access as accountability_access
+from archive.visibility import can_search
+from bulletins.queries import reads_bulletins
 from bulletins.queries_editorial import instruction_seat, solicitation_seat
 from emergencies.access import any_access
 from notify.queries import inbox_label
 from org.models import User
 from org.roles import Capability
-
-# Whoever reads reported content searches it; the three administrators never do.
-SEARCHERS = (
-    Capability.WRITE_ITEMS,
-    Capability.SIGN_OFF,
-    Capability.READ_SUBMITTED,
-    Capability.READ_ADOPTED,
-)
 
 
 @dataclass(frozen=True)
@@ -28,7 +23,8 @@ class NavLink:
 
 
 def navigation(request: HttpRequest) -> dict[str, object]:
-    """The menu a user sees follows their capabilities, nothing else."""
+    """The menu a user sees: each entry shows exactly when the page's own guard lets the user
+    in — the capability table (`org/roles.py`) and the owning app's access rule, nothing else."""
     user = request.user
     if not isinstance(user, User):
         return {"nav_links": []}
@@ -43,15 +39,15 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Review queue"), reverse("submissions:list"), "items"))
     if user.can(Capability.READ_ADOPTED):
         links.append(NavLink(_("Adopted information"), reverse("submissions:list"), "items"))
-    if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
+    if reads_bulletins(user):
         links.append(NavLink(_("Bulletins"), reverse("bulletins:home"), "bulletins"))
-    if user.can(Capability.REVIEW) or user.can(Capability.READ_ADOPTED):
+    if user.can(Capability.READ_RANKINGS):
         links.append(NavLink(_("Rankings"), reverse("scoring:board"), "scoring"))
-    elif user.unit_id and (user.can(Capability.WRITE_ITEMS) or user.can(Capability.SIGN_OFF)):
+    elif user.unit_id and user.can(Capability.READ_OWN_POINTS):
         links.append(
             NavLink(_("Our points"), reverse("scoring:unit", args=[user.unit_id]), "scoring")
         )
-    if any(user.can(c) for c in SEARCHERS):
+    if can_search(user):
         # The search, with the analysis pages (early signs, typical cases, quality) as tabs.
         links.append(NavLink(_("Information database"), reverse("archive:search"), "archive"))
     if instruction_seat(user):
@@ -62,11 +58,9 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         )
     if any_access(user):
         links.append(NavLink(_("Emergencies"), reverse("emergencies:board"), "emergencies"))
-    if user.can(Capability.HANDLE_INCIDENTS):
+    if accountability_access.is_section(user):
         links.append(NavLink(_("Violations"), reverse("accountability:queue"), "accountability"))
-    elif user.unit_id and (
-        user.can(Capability.REPORT_EMERGENCIES) or user.can(Capability.SIGN_OFF)
-    ):
+    elif accountability_access.is_unit_person(user):
         links.append(NavLink(_("Our violations"), reverse("accountability:mine"), "accountability"))
     if user.can(Capability.VIEW_NETWORK):
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
