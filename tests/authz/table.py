@@ -48,43 +48,21 @@ NOBODY: frozenset[str] = frozenset()
 READS_SUBMITTED = UNIT_A | EDITORS | {"duty_officer"}
 READS_ADOPTED = READS_SUBMITTED | {"leader"}
 
-# --- where the code disagrees with the README, pending `caps` -----------------------------------
-# `caps` is making one capability table that follows the README. Until it is merged, these
-# (row, persona) pairs get what current main answers instead of the README's answer; everywhere
-# else the matrix holds the README. After the merge, empty this dict (the one place to flip):
-# the matrix then holds the README to the letter.
+# --- where the code disagrees with the README -----------------------------------------------
+# Each (row, persona) here gets what the code answers instead of the README's answer; everywhere
+# else the matrix holds the README. Emptying this dict is the one place to flip.
 #
-# 1. The secretary-general does "everything a chief does"; main refuses them these.
-_SG = "secretary_general"
-AWAITS_CAPS: dict[tuple[str, str], int] = {
-    ("notify:deliveries GET", _SG): 403,
-    ("notify:delivery GET", _SG): 404,
-    ("accountability:enter GET", _SG): 403,
-    ("accountability:enter POST", _SG): 403,
-    ("accountability:report_options GET", _SG): 403,
-    ("accountability:decide POST", _SG): 403,
-    ("accountability:compile GET", _SG): 403,
-    ("accountability:compile POST", _SG): 403,
-    ("accountability:province_notice GET", _SG): 403,
-    ("accountability:province_notice POST", _SG): 403,
-    ("accountability:edit_notice POST", _SG): 403,
-    ("accountability:issue_notice POST", _SG): 403,
-    ("accountability:discard_notice POST", _SG): 403,
-    ("accountability:policy POST", _SG): 403,
-    ("org:duty GET", _SG): 403,
-    ("org:duty_add POST", _SG): 403,
-    ("org:duty_delete POST", _SG): 403,
-    ("org:duty_repeat POST", _SG): 403,
-}
-# 2. "section chief: everything an editor does; …; changes levels, forwards incidents upward" —
-# so an editor does not; main lets editors (Capability.HANDLE_INCIDENTS is in every section
-# role). The code's answer is the editor's success.
+# "section chief: everything an editor does; …; changes levels, forwards incidents upward" —
+# read as a list of what the chief does beyond an editor, an editor does not; the capability
+# table (org/roles.py) deliberately keeps HANDLE_INCIDENTS ("level, forwarding upward") in every
+# section role. The code's answer is the editor's success. (Until `caps` was merged, the
+# secretary-general's 18 refusals were here too; they are gone: the README holds for them.)
 EDITOR_ACTS_AS_CHIEF = (
     "emergencies:level POST",
     "emergencies:reapply POST",
     "emergencies:forward POST",
 )
-AWAITS_CAPS.update({(key, "editor"): 302 for key in EDITOR_ACTS_AS_CHIEF})
+CODE_DISAGREES: dict[tuple[str, str], int] = {(key, "editor"): 302 for key in EDITOR_ACTS_AS_CHIEF}
 
 
 Args = Callable[[World], list[Any]]
@@ -127,8 +105,8 @@ class Row:
         """The status `persona` should get."""
         if persona == "anonymous" and not self.public:
             return 302
-        if (self.key, persona) in AWAITS_CAPS:
-            return AWAITS_CAPS[self.key, persona]
+        if (self.key, persona) in CODE_DISAGREES:
+            return CODE_DISAGREES[self.key, persona]
         if persona in self.allowed:
             return self.ok
         for status, personas in self.otherwise.items():
@@ -139,8 +117,8 @@ class Row:
     def may(self, persona: str) -> bool:
         if persona == "anonymous" and not self.public:
             return False
-        if (self.key, persona) in AWAITS_CAPS:
-            return AWAITS_CAPS[self.key, persona] == self.ok
+        if (self.key, persona) in CODE_DISAGREES:
+            return CODE_DISAGREES[self.key, persona] == self.ok
         return persona in self.allowed
 
 
