@@ -251,7 +251,14 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
 
 
 @require_GET
-def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(
+    request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The item's page; `act` shows it again with its invalid form bound (answering 400)."""
     user = request.user
     item = get_visible_item(user, pk)
     allowed = rules.allowed_actions(actor_of(user), facts_of(item))
@@ -299,7 +306,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if chosen == Action.VERIFY:
             form = VerifyForm(request.POST, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_verify(
                 user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"]
             )
@@ -307,7 +314,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         elif chosen == Action.ADOPT:
             form = AdoptForm(request.POST, prefix=chosen, item_id=item.pk)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_adopt(
                 user,
                 item.pk,
@@ -319,14 +326,14 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         elif chosen == Action.ATTACH:
             form = AttachForm(request.POST, request.FILES, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_attach(user, item.pk, form.cleaned_data["attachments"])
             done = _("Attachment added.")
         elif chosen in actions.SIMPLE_ACTIONS:
             form_class = ReasonForm if rules.TRANSITIONS[chosen].needs_comment else CommentForm
             form = form_class(request.POST, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_transition(user, item.pk, chosen, form.cleaned_data["comment"])
             done = _DONE[chosen]
         else:
