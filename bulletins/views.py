@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.models import AuditEntry
 from bulletins import actions, export, queries
@@ -41,6 +41,7 @@ def _need(request: AuthedRequest, capability: Capability) -> None:
 # --- the desk -------------------------------------------------------------------------------------
 
 
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not queries.reads_bulletins(user):
@@ -150,6 +151,7 @@ def _history(issue: Issue) -> list[dict[str, Any]]:
     return sorted(steps, key=lambda s: s["at"])
 
 
+@require_GET
 def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     issue = queries.get_visible_issue(request.user, pk)
@@ -290,6 +292,7 @@ def entry(request: AuthedRequest, pk: int) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def edit_entry(request: AuthedRequest, pk: int) -> HttpResponse:
     e = _entry(request, pk)
     form = EntryForm(request.POST or None, instance=e)

@@ -11,6 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods
 
 from bulletins import actions
 from bulletins.forms_editorial import (
@@ -86,6 +87,7 @@ def _entry_of(item: InfoItem, raw: str | None) -> IssueEntry | None:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
     """Record an instruction on an item (or on its entry in a bulletin: ?entry=<id>)."""
     user = request.user
@@ -130,6 +132,7 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- the instruction board -------------------------------------------------------------------
 
 
+@require_GET
 def instruction_board(request: AuthedRequest) -> HttpResponse:
     seat = instruction_seat(request.user)
     if seat == Seat.SECTION:
@@ -245,6 +248,7 @@ def _visible_task(user: User, pk: int) -> FollowUpTask:
     raise Http404
 
 
+@require_http_methods(["GET", "POST"])
 def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One unit's follow-up on one instruction; its unit files the feedback here."""
     user = request.user
@@ -279,6 +283,7 @@ def task_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "bulletins/instructions_task.html", context, status=code)
 
 
+@require_http_methods(["GET", "POST"])
 def editorial_policy(request: AuthedRequest) -> HttpResponse:
     """The feedback window and the reminder fractions; the section chief edits them."""
     user = request.user
@@ -316,6 +321,7 @@ def editorial_policy(request: AuthedRequest) -> HttpResponse:
 # --- solicitations ---------------------------------------------------------------------------
 
 
+@require_http_methods(["GET", "POST"])
 def solicitation_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     seat = solicitation_seat(user)
@@ -390,6 +396,7 @@ def solicitation_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     seat = solicitation_seat(user)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from archive.insight_queries import incident_panel
 from audit.actions import record
@@ -50,6 +50,7 @@ def _need(request: AuthedRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
+@require_GET
 def board(request: AuthedRequest) -> HttpResponse:
     if not any_access(request.user):
         raise PermissionDenied
@@ -88,6 +89,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_http_methods(["GET", "POST"])
 def new_incident(request: AuthedRequest) -> HttpResponse:
     user = request.user
     by_phone = user.can(Capability.LOG_CALLS)
@@ -128,6 +130,7 @@ def new_incident(request: AuthedRequest) -> HttpResponse:
     return render(request, "emergencies/new.html", {"form": form, "by_phone": by_phone})
 
 
+@require_GET
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     incident = get_visible_incident(user, pk)
@@ -205,6 +208,7 @@ def _forward_form(
     )
 
 
+@require_http_methods(["GET", "POST"])
 def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     incident = get_visible_incident(user, pk)
@@ -301,6 +305,7 @@ def forward(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("emergencies:detail", pk=incident.pk)
 
 
+@require_http_methods(["GET", "POST"])
 def sightings(request: AuthedRequest) -> HttpResponse:
     _need(request, Capability.LOG_CALLS)
     form = SightingForm(request.POST or None)
@@ -333,6 +338,7 @@ def sightings(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_GET
 def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     _need(request, Capability.LOG_CALLS)
     s = get_object_or_404(Sighting.objects.select_related("unit", "incident"), pk=pk)
@@ -364,6 +370,7 @@ def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("emergencies:sighting", pk=pk)
 
 
+@require_GET
 def candidates(request: AuthedRequest) -> HttpResponse:
     _need(request, Capability.HANDLE_INCIDENTS)
     status = request.GET.get("status", CandidateStatus.OPEN)
@@ -379,6 +386,7 @@ def candidates(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def deadline_policy(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not any_access(user):

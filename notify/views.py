@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from notify import actions, queries, rules, worker
 from notify.forms import ChannelForm
@@ -27,6 +27,7 @@ def _is_htmx(request: AuthedRequest) -> bool:
 # --- Inbox -------------------------------------------------------------------------------------
 
 
+@require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
     rows = Notification.objects.filter(recipient=user)
@@ -40,6 +41,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     return render(request, "notify/inbox.html", context)
 
 
+@require_GET
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read on the way."""
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
@@ -80,6 +82,7 @@ def _recent_deliveries(channels: QuerySet[Channel]) -> QuerySet[Delivery]:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def channels(request: AuthedRequest) -> HttpResponse:
     user = request.user
     heads_unit = queries.manages_unit_channels(user)
@@ -194,6 +197,7 @@ def _require_log_reader(request: AuthedRequest) -> None:
         raise PermissionDenied
 
 
+@require_GET
 def delivery_log(request: AuthedRequest) -> HttpResponse:
     _require_log_reader(request)
     rows = Delivery.objects.all()
@@ -219,6 +223,7 @@ def delivery_log(request: AuthedRequest) -> HttpResponse:
     return render(request, "notify/deliveries.html", context)
 
 
+@require_GET
 def delivery_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One delivery and each try at it: for the log's readers and the channel's managers."""
     user = request.user

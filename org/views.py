@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from audit.actions import record
 from org import actions
@@ -37,6 +37,7 @@ def _require(request: AuthedRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
+@require_GET
 def units(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.VIEW_NETWORK)
     statuses = reporting_units_status()
@@ -55,6 +56,7 @@ def units(request: AuthedRequest) -> HttpResponse:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def security(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_SECURITY)
     from axes.models import AccessAttempt

@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from archive.insight_queries import item_panel
 from bulletins.models import AdoptionLevel
@@ -66,6 +66,7 @@ def _state_counts(qs: QuerySet[InfoItem]) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -96,6 +97,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/home.html", context)
 
 
+@require_GET
 def item_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -131,6 +133,7 @@ def item_list(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+@require_http_methods(["GET", "POST"])
 def create(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not user.can(Capability.WRITE_ITEMS) or user.unit_id is None:
@@ -156,6 +159,7 @@ def create(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "creating": True})
 
 
+@require_http_methods(["GET", "POST"])
 def revise(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -199,6 +203,7 @@ def revise(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(request, "submissions/form.html", {"form": form, "item": item, "reason": reason})
 
 
+@require_http_methods(["GET", "POST"])
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -246,7 +251,15 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
     return forms
 
 
-def detail(request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None) -> HttpResponse:
+@require_GET
+def detail(request: AuthedRequest, pk: int) -> HttpResponse:
+    return _detail_page(request, pk)
+
+
+def _detail_page(
+    request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None
+) -> HttpResponse:
+    """The item's page; `act` shows it again with its invalid form bound (answering 400)."""
     user = request.user
     item = get_visible_item(user, pk)
     allowed = rules.allowed_actions(actor_of(user), facts_of(item))
@@ -294,7 +307,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if chosen == Action.VERIFY:
             form = VerifyForm(request.POST, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_verify(
                 user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"]
             )
@@ -302,7 +315,7 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         elif chosen == Action.ADOPT:
             form = AdoptForm(request.POST, prefix=chosen, item_id=item.pk)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_adopt(
                 user,
                 item.pk,
@@ -314,14 +327,14 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         elif chosen == Action.ATTACH:
             form = AttachForm(request.POST, request.FILES, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_attach(user, item.pk, form.cleaned_data["attachments"])
             done = _("Attachment added.")
         elif chosen in actions.SIMPLE_ACTIONS:
             form_class = ReasonForm if rules.TRANSITIONS[chosen].needs_comment else CommentForm
             form = form_class(request.POST, prefix=chosen)
             if not form.is_valid():
-                return detail(request, pk, {chosen: form})
+                return _detail_page(request, pk, {chosen: form})
             actions.do_transition(user, item.pk, chosen, form.cleaned_data["comment"])
             done = _DONE[chosen]
         else:
@@ -344,6 +357,7 @@ _DONE = {
 }
 
 
+@require_GET
 def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -357,6 +371,7 @@ def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
+@require_GET
 def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     user = request.user
     att = get_object_or_404(Attachment, pk=pk)

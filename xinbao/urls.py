@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
+from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
 from org.forms import LoginForm
@@ -11,20 +12,25 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
+    # Django's form views would also take PUT as a POST; only what the pages send is accepted.
     path(
         "accounts/login/",
-        auth_views.LoginView.as_view(
-            authentication_form=LoginForm, redirect_authenticated_user=True
+        require_http_methods(["GET", "POST"])(
+            auth_views.LoginView.as_view(
+                authentication_form=LoginForm, redirect_authenticated_user=True
+            )
         ),
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path(
         "accounts/password/",
-        auth_views.PasswordChangeView.as_view(success_url="/"),
+        require_http_methods(["GET", "POST"])(
+            auth_views.PasswordChangeView.as_view(success_url="/")
+        ),
         name="password_change",
     ),
-    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+    path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),
     path("audit/", include("audit.urls")),

@@ -34,6 +34,7 @@ def livez(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role starts on its own page."""
     user = request.user

@@ -1,0 +1,1384 @@
+"""The expected answers: for every URL of the URLconf and every method its view accepts, who may,
+what happens when they do, and what everyone else gets.
+
+Written by hand from the README's "Who uses it" table and its role descriptions, never computed
+from `org/roles.py` or any rule module (the code under test). One `Row` per (URL name, method);
+a URL whose argument picks the action (`submissions:act`, `bulletins:step`, …) has one row per
+action, told apart by `variant`.
+
+A refused persona gets 403, or 404 for an object it may not know exists, or — where the view
+sends a visible-but-unavailable action back to its page with a message — 302 with nothing
+written. Anonymous requests are always sent to the login page (except the public endpoints).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+
+from notify.actions import Message, dispatch
+from tests.authz.world import PERSONAS, World
+from tests.factories import BODY, pdf
+
+# --- who, in the README's words ---------------------------------------------------------------
+
+SIGNED_IN = frozenset(PERSONAS) - {"anonymous"}
+EVERYONE = frozenset(PERSONAS)
+OFFICERS = frozenset({"officer_a", "officer_b"})  # "writes items for the unit"
+UNIT_A = frozenset({"officer_a", "head_a"})
+UNIT_PEOPLE = frozenset({"officer_a", "head_a", "officer_b"})
+# The section chief does "everything an editor does"; the secretary-general "everything a chief
+# does".
+EDITORS = frozenset({"editor", "chief", "secretary_general"})
+CHIEFS = frozenset({"chief", "secretary_general"})
+# "watches the emergency board": the duty officer and the city leader; the section handles it.
+BOARD = EDITORS | {"duty_officer", "leader"}
+# "logs phone reports and other-channel sightings": the duty office (and the section, whose
+# editors take reports in office hours).
+CALL_TAKERS = EDITORS | {"duty_officer"}
+ADMINS = frozenset({"system_admin", "security_admin", "audit_admin"})
+NOBODY: frozenset[str] = frozenset()
+
+# Who may read an item that has left its unit (README: "editors see what has left a unit;
+# leaders read what was adopted"). The duty officer reads them too: the README is silent and the
+# duty office works on the section's behalf outside office hours (code: READ_SUBMITTED).
+READS_SUBMITTED = UNIT_A | EDITORS | {"duty_officer"}
+READS_ADOPTED = READS_SUBMITTED | {"leader"}
+
+# --- where the code disagrees with the README -----------------------------------------------
+# Each (row, persona) here gets what the code answers instead of the README's answer; everywhere
+# else the matrix holds the README. Emptying this dict is the one place to flip.
+#
+# "section chief: everything an editor does; …; changes levels, forwards incidents upward" —
+# read as a list of what the chief does beyond an editor, an editor does not; the capability
+# table (org/roles.py) deliberately keeps HANDLE_INCIDENTS ("level, forwarding upward") in every
+# section role. The code's answer is the editor's success. (Until `caps` was merged, the
+# secretary-general's 18 refusals were here too; they are gone: the README holds for them.)
+EDITOR_ACTS_AS_CHIEF = (
+    "emergencies:level POST",
+    "emergencies:reapply POST",
+    "emergencies:forward POST",
+)
+CODE_DISAGREES: dict[tuple[str, str], int] = {(key, "editor"): 302 for key in EDITOR_ACTS_AS_CHIEF}
+
+
+Args = Callable[[World], list[Any]]
+Data = Callable[[World], dict[str, Any]]
+
+
+def _none(world: World) -> list[Any]:
+    return []
+
+
+def _empty(world: World) -> dict[str, Any]:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    name: str  # the URL name, e.g. "submissions:detail"
+    method: str  # "GET" or "POST"
+    allowed: frozenset[str]
+    args: Args = _none
+    data: Data = _empty  # POST body (or GET query) that succeeds for an allowed persona
+    ok: int = 200  # what an allowed persona gets (302: redirected after the write)
+    # For allowed POSTs: models ("app.Model") whose rows must have changed. For allowed GETs
+    # the page must show `shows(world)`.
+    writes: tuple[str, ...] = ()
+    shows: Callable[[World], str] | None = None
+    refused: int = 403  # what a refused signed-in persona gets …
+    otherwise: dict[int, frozenset[str]] = field(default_factory=dict)  # … unless listed here
+    variant: str = ""  # the action picked by a URL argument
+    public: bool = False  # anonymous may too (health, login, language)
+    setup: Callable[[World, str], None] | None = None  # before the request, for that persona
+    htmx: bool = False
+
+    @property
+    def key(self) -> str:
+        label = f"{self.name}[{self.variant}]" if self.variant else self.name
+        return f"{label} {self.method}"
+
+    def expected(self, persona: str) -> int:
+        """The status `persona` should get."""
+        if persona == "anonymous" and not self.public:
+            return 302
+        if (self.key, persona) in CODE_DISAGREES:
+            return CODE_DISAGREES[self.key, persona]
+        if persona in self.allowed:
+            return self.ok
+        for status, personas in self.otherwise.items():
+            if persona in personas:
+                return status
+        return self.refused
+
+    def may(self, persona: str) -> bool:
+        if persona == "anonymous" and not self.public:
+            return False
+        if (self.key, persona) in CODE_DISAGREES:
+            return CODE_DISAGREES[self.key, persona] == self.ok
+        return persona in self.allowed
+
+
+def hidden_except(*seeing: frozenset[str]) -> dict[int, frozenset[str]]:
+    """404 for every signed-in persona outside `seeing`."""
+    visible = frozenset().union(*seeing)
+    return {404: SIGNED_IN - visible}
+
+
+def form_data(form: forms.BaseForm, /, **changes: Any) -> dict[str, Any]:
+    """What a browser would post for `form` as the page renders it, with `changes`."""
+    data: dict[str, Any] = {}
+    for name, bound in form.fields.items():
+        key = form.add_prefix(name)
+        value = form[name].value()
+        if isinstance(bound, forms.BooleanField):
+            if value:
+                data[key] = "on"
+            continue
+        if value is None:
+            continue
+        data[key] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
+    data.update(changes)
+    return data
+
+
+def local_now(world: World, delta: timedelta = timedelta()) -> str:
+    return timezone.localtime(world.now + delta).strftime("%Y-%m-%dT%H:%M")
+
+
+def today(world: World, days: int = 0) -> str:
+    return (timezone.localdate(world.now) + timedelta(days=days)).isoformat()
+
+
+ROWS: list[Row] = []
+
+
+def rows(*new: Row) -> None:
+    ROWS.extend(new)
+
+
+# --- the front door, accounts, language and health (public where marked) ----------------------
+
+
+def _known_password(world: World, persona: str) -> None:
+    user = world.people["officer_a" if persona == "anonymous" else persona]
+    user.set_password("Old-pass-2024!")
+    user.save(update_fields=["password"])
+
+
+rows(
+    Row("home", "GET", SIGNED_IN, ok=302),
+    Row("healthz", "GET", EVERYONE, public=True, shows=lambda w: '"db": "ok"'),
+    Row("livez", "GET", EVERYONE, public=True, shows=lambda w: "ok"),
+    # Signed-in users are sent on to their page; anyone else gets the form.
+    Row("login", "GET", frozenset({"anonymous"}), public=True, refused=302),
+    Row(
+        "login",
+        "POST",
+        EVERYONE,
+        public=True,
+        ok=302,
+        setup=_known_password,
+        data=lambda w: {"username": "officer_a", "password": "Old-pass-2024!"},
+    ),
+    Row("logout", "POST", SIGNED_IN, ok=302),
+    Row(
+        "password_change",
+        "GET",
+        SIGNED_IN,
+    ),
+    Row(
+        "password_change",
+        "POST",
+        SIGNED_IN,
+        ok=302,
+        setup=_known_password,
+        data=lambda w: {
+            "old_password": "Old-pass-2024!",
+            "new_password1": "Xin-bao-2025-pass!",
+            "new_password2": "Xin-bao-2025-pass!",
+        },
+        writes=("org.User",),
+    ),
+    Row("set_language", "POST", EVERYONE, public=True, ok=302, data=lambda w: {"language": "en"}),
+)
+
+
+# --- routine information (submissions) --------------------------------------------------------
+
+ITEM = {"title": "甲区开展汛前隐患排查", "kind": "news", "body": BODY}
+# Who can know an item exists, by its state (README: an officer sees only their own unit's
+# drafts; editors see what has left a unit; leaders read what was adopted).
+SEES_DRAFT = frozenset({"officer_a"})
+SEES_AWAITING = UNIT_A
+SEES_SUBMITTED = READS_SUBMITTED
+
+
+def _item_act(
+    variant: str,
+    item: str,
+    allowed: frozenset[str],
+    seeing: frozenset[str],
+    also: dict[int, frozenset[str]] | None = None,
+    **fields: Any,
+) -> Row:
+    """POST items/<pk>/act/<variant>/: a persona who sees the item but may not take the action
+    is sent back to it with a message (302), one who does not see it gets 404."""
+    return Row(
+        "submissions:act",
+        "POST",
+        allowed,
+        args=lambda w: [getattr(w, item).pk, variant],
+        ok=302,
+        refused=302,
+        otherwise={**hidden_except(seeing), **(also or {})},
+        variant=variant,
+        **fields,
+    )
+
+
+rows(
+    Row("submissions:home", "GET", SIGNED_IN),
+    Row("submissions:list", "GET", SIGNED_IN),
+    Row("submissions:create", "GET", OFFICERS),
+    Row(
+        "submissions:create",
+        "POST",
+        OFFICERS,
+        data=lambda w: {**ITEM, "submit": "1"},
+        ok=302,
+        writes=("submissions.InfoItem", "submissions.ItemEvent"),
+    ),
+    Row(
+        "submissions:detail",
+        "GET",
+        SEES_SUBMITTED,
+        args=lambda w: [w.submitted.pk],
+        shows=lambda w: w.submitted.title,
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    # A returned item: its officer revises it; others who see it may not.
+    Row(
+        "submissions:revise",
+        "GET",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.returned.pk],
+        shows=lambda w: w.returned.title,
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row(
+        "submissions:revise",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.returned.pk],
+        data=lambda w: ITEM,
+        ok=302,
+        writes=("submissions.InfoItem", "submissions.ItemRevision"),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row(
+        "submissions:edit",
+        "GET",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        shows=lambda w: w.under_review.title,
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row(
+        "submissions:edit",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        data=lambda w: {"title": "编辑后的标题", "body": "编辑后的正文。", "comment": "精简"},
+        ok=302,
+        writes=("submissions.InfoItem", "submissions.ItemRevision"),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row(
+        "submissions:revision",
+        "GET",
+        SEES_SUBMITTED,
+        args=lambda w: [w.submitted.pk, 1],
+        shows=lambda w: w.submitted.title,
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row(
+        "submissions:attachment",
+        "GET",
+        SEES_SUBMITTED,
+        args=lambda w: [w.attachment_of(w.submitted).pk],
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    _item_act(
+        "submit", "draft", frozenset({"officer_a"}), SEES_DRAFT, writes=("submissions.InfoItem",)
+    ),
+    _item_act(
+        "withdraw",
+        "awaiting",
+        frozenset({"officer_a"}),
+        SEES_AWAITING,
+        writes=("submissions.InfoItem",),
+    ),
+    _item_act(
+        "attach",
+        "draft",
+        frozenset({"officer_a"}),
+        SEES_DRAFT,
+        data=lambda w: {"attach-attachments": pdf("补充材料.pdf")},
+        writes=("submissions.Attachment",),
+    ),
+    _item_act(
+        "sign_off",
+        "awaiting",
+        frozenset({"head_a"}),
+        SEES_AWAITING,
+        data=lambda w: {"sign_off-comment": "同意报送"},
+        writes=("submissions.InfoItem", "submissions.ItemEvent"),
+    ),
+    _item_act(
+        "refuse",
+        "awaiting",
+        frozenset({"head_a"}),
+        SEES_AWAITING,
+        data=lambda w: {"refuse-comment": "请补充数据"},
+        writes=("submissions.InfoItem", "submissions.ItemEvent"),
+    ),
+    _item_act(
+        "start_review", "submitted", EDITORS, SEES_SUBMITTED, writes=("submissions.InfoItem",)
+    ),
+    _item_act(
+        "verify",
+        "under_review",
+        EDITORS,
+        SEES_SUBMITTED,
+        data=lambda w: {"verify-verdict": "verified", "verify-note": "已电话核实"},
+        writes=("submissions.InfoItem",),
+    ),
+    _item_act(
+        "adopt",
+        "under_review",
+        EDITORS,
+        SEES_SUBMITTED,
+        data=lambda w: {"adopt-publication": w.province_bulletin.pk, "adopt-adopted_on": today(w)},
+        writes=("submissions.InfoItem", "submissions.Adoption"),
+    ),
+    _item_act(
+        "return",
+        "under_review",
+        EDITORS,
+        SEES_SUBMITTED,
+        data=lambda w: {"return-comment": "请核实"},
+        writes=("submissions.InfoItem",),
+    ),
+    _item_act("file", "under_review", EDITORS, SEES_SUBMITTED, writes=("submissions.InfoItem",)),
+    # Revising and editing have their own screens: nobody does them here.
+    _item_act("revise", "returned", NOBODY, SEES_SUBMITTED, also={403: frozenset({"officer_a"})}),
+    _item_act("edit", "under_review", NOBODY, SEES_SUBMITTED, also={403: EDITORS}),
+    # An action that does not exist.
+    _item_act("delete", "submitted", NOBODY, SEES_SUBMITTED, also={403: SEES_SUBMITTED}),
+)
+
+
+# --- units, security, calendar, duty roster (org) and the audit log ---------------------------
+
+
+def _year_ahead(world: World) -> int:
+    """A year the official calendar does not know yet, with one holiday entered."""
+    return world.future_holiday.date.year
+
+
+rows(
+    # The network page (holes in the reporting network): the office's section and duty office,
+    # and the system administrator who keeps the unit directory. It shows no content.
+    Row("org:units", "GET", EDITORS | {"duty_officer", "system_admin"}),
+    # "security administrator: lock-out and session policy, unlocks accounts"
+    Row("org:security", "GET", frozenset({"security_admin"})),
+    Row(
+        "org:security",
+        "POST",
+        frozenset({"security_admin"}),
+        data=lambda w: {"failure_limit": 4, "cooloff_minutes": 45, "idle_timeout_minutes": 25},
+        ok=302,
+        writes=("org.SecurityPolicy", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:unlock",
+        "POST",
+        frozenset({"security_admin"}),
+        args=lambda w: ["officer_a"],
+        ok=302,
+        writes=("audit.AuditEntry",),
+    ),
+    # "system administrator: … the official calendar and office hours"
+    Row("org:calendar", "GET", frozenset({"system_admin"})),
+    Row(
+        "org:calendar_add",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"start": today(w, 50), "kind": "holiday", "name": "测试假日"},
+        ok=302,
+        writes=("org.OfficialDay", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_remove",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"day": w.official_day.pk},
+        ok=302,
+        writes=("org.OfficialDay", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_publish",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"year": _year_ahead(w), "published_on": today(w)},
+        ok=302,
+        writes=("org.CalendarYear", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:calendar_hours",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {
+            "morning_start": "08:30",
+            "morning_end": "12:00",
+            "afternoon_start": "14:00",
+            "afternoon_end": "17:30",
+        },
+        ok=302,
+        writes=("org.OfficeHours", "audit.AuditEntry"),
+    ),
+    # "duty officer: … keeps the duty roster"; the section chief, to whom the duty office
+    # escalates, keeps it with them (the README is silent; the code lets the chief).
+    Row("org:duty", "GET", frozenset({"duty_officer"}) | CHIEFS),
+    Row(
+        "org:duty_add",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        data=lambda w: {
+            "person": w.duty_officer.pk,
+            "starts_at": local_now(w, timedelta(days=3)),
+            "ends_at": local_now(w, timedelta(days=3, hours=8)),
+        },
+        ok=302,
+        writes=("org.DutyShift", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:duty_delete",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        args=lambda w: [w.shift.pk],
+        ok=302,
+        writes=("org.DutyShift", "audit.AuditEntry"),
+    ),
+    Row(
+        "org:duty_repeat",
+        "POST",
+        frozenset({"duty_officer"}) | CHIEFS,
+        data=lambda w: {"target": (w.shift.starts_at + timedelta(days=7)).date().isoformat()},
+        ok=302,
+        writes=("org.DutyShift",),
+    ),
+    # "audit administrator: reads the hash-chained audit log and verifies it"
+    Row("audit:log", "GET", frozenset({"audit_admin"})),
+    Row(
+        "audit:verify",
+        "POST",
+        frozenset({"audit_admin"}),
+        ok=302,
+        writes=("audit.AuditEntry",),
+    ),
+)
+
+
+# --- inbox and channels (notify) ----------------------------------------------------------------
+
+
+def _unread_for(world: World, persona: str) -> None:
+    if persona != "anonymous":
+        dispatch(Message("通知", "正文", "/", "info", f"authz:{persona}"), [world.people[persona]])
+
+
+CHANNEL = {"kind": "email", "label": "我的邮箱", "target": "me@example.org"}
+OWNS_CHANNEL = frozenset({"head_a"})  # "unit head: … manages the unit's notification channels"
+
+rows(
+    Row("notify:inbox", "GET", SIGNED_IN),
+    # Officer A's own message: nobody else may open it, or know it exists.
+    Row(
+        "notify:open",
+        "GET",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.notification.pk],
+        ok=302,
+        refused=404,
+    ),
+    Row(
+        "notify:read",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.notification.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Notification",),
+    ),
+    Row(
+        "notify:read_all",
+        "POST",
+        SIGNED_IN,
+        setup=_unread_for,
+        ok=302,
+        writes=("notify.Notification",),
+    ),
+    Row("notify:channels", "GET", SIGNED_IN),
+    Row(
+        "notify:channels",
+        "POST",
+        SIGNED_IN,
+        data=lambda w: {f"me-{k}": v for k, v in CHANNEL.items()},
+        ok=302,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:channels",
+        "POST",
+        OWNS_CHANNEL,
+        variant="unit",
+        data=lambda w: {"owner": "unit", **{f"unit-{k}": v for k, v in CHANNEL.items()}},
+        ok=302,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:send_test",
+        "POST",
+        SIGNED_IN,
+        ok=302,
+        writes=("notify.Notification",),
+    ),
+    Row(
+        "notify:channel_toggle",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        data=lambda w: {"enabled": "0"},
+        ok=302,
+        refused=404,
+        writes=("notify.Channel",),
+    ),
+    Row(
+        "notify:channel_remove",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Channel", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:channel_test",
+        "POST",
+        OWNS_CHANNEL,
+        args=lambda w: [w.unit_channel.pk],
+        ok=302,
+        refused=404,
+        writes=("notify.Delivery",),
+    ),
+    # The delivery log: the section watches which channels are broken (the README is silent;
+    # the code gives it to editors and the chief).
+    Row("notify:deliveries", "GET", EDITORS),
+    Row(
+        "notify:delivery",
+        "GET",
+        EDITORS | OWNS_CHANNEL,
+        args=lambda w: [w.delivery.pk],
+        shows=lambda w: w.unit_channel.label,
+        refused=404,
+    ),
+)
+
+
+# --- emergency information (emergencies) --------------------------------------------------------
+
+# Who knows an incident of unit A exists: the board's watchers and unit A's own people.
+SEES_INCIDENT = BOARD | UNIT_A
+# Everyone with an emergency role: the watchers and every unit's officer and head.
+EMERGENCY_PEOPLE = BOARD | UNIT_PEOPLE
+
+
+def _report(world: World) -> dict[str, Any]:
+    """A report's content and, for those who take it by phone, the call."""
+    return {
+        "summary": "火势已得到控制，无人员伤亡。",
+        "deaths": 0,
+        "measures": "消防救援力量已到场处置。",
+        "unit": world.unit_a.pk,
+        "caller": "张三",
+        "caller_phone": "13800000000",
+        "called_at": local_now(world, -timedelta(minutes=2)),
+    }
+
+
+def _new_incident(world: World) -> dict[str, Any]:
+    return {
+        **_report(world),
+        "title": "某地某路段路面塌陷",
+        "category": "accident",
+        "level": "4",
+        "place": "某路段",
+        "occurred_at": local_now(world, -timedelta(minutes=20)),
+        "known_at": local_now(world, -timedelta(minutes=10)),
+    }
+
+
+def _deadline_table(world: World) -> dict[str, Any]:
+    from emergencies.forms import DeadlineRuleForm
+    from emergencies.models import DeadlineRule
+
+    data: dict[str, Any] = {}
+    rules = list(DeadlineRule.objects.order_by("pk"))
+    for rule in rules:
+        data.update(form_data(DeadlineRuleForm(instance=rule, prefix=f"r{rule.pk}")))
+    first = rules[0]
+    data[f"r{first.pk}-written_minutes"] = str(first.written_minutes + 5)
+    return data
+
+
+def _incident_act(name: str, data: Data, writes: tuple[str, ...]) -> Row:
+    """A section action on an incident: whoever sees it but may not is sent back to it."""
+    return Row(
+        name,
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.incident.pk],
+        data=data,
+        ok=302,
+        writes=writes,
+        refused=302,
+        otherwise=hidden_except(SEES_INCIDENT),
+    )
+
+
+rows(
+    Row("emergencies:board", "GET", EMERGENCY_PEOPLE),
+    # The duty office and the section log phone reports; an officer files the unit's written one.
+    Row("emergencies:new", "GET", CALL_TAKERS | OFFICERS),
+    Row(
+        "emergencies:new",
+        "POST",
+        CALL_TAKERS | OFFICERS,
+        data=_new_incident,
+        ok=302,
+        writes=("emergencies.Incident", "emergencies.IncidentReport", "audit.AuditEntry"),
+    ),
+    Row(
+        "emergencies:detail",
+        "GET",
+        SEES_INCIDENT,
+        args=lambda w: [w.incident.pk],
+        shows=lambda w: w.incident.title,
+        refused=404,
+    ),
+    Row(
+        "emergencies:add_report",
+        "GET",
+        CALL_TAKERS | {"officer_a"},
+        args=lambda w: [w.incident.pk],
+        otherwise=hidden_except(SEES_INCIDENT),
+    ),
+    Row(
+        "emergencies:add_report",
+        "POST",
+        CALL_TAKERS | {"officer_a"},
+        args=lambda w: [w.incident.pk],
+        data=lambda w: {**_report(w), "kind": "followup"},
+        ok=302,
+        writes=("emergencies.IncidentReport",),
+        otherwise=hidden_except(SEES_INCIDENT),
+    ),
+    Row(
+        "emergencies:sign_off",
+        "POST",
+        frozenset({"head_a"}),
+        args=lambda w: [w.awaiting_report.pk],
+        ok=302,
+        writes=("emergencies.IncidentReport",),
+        refused=302,
+        otherwise=hidden_except(SEES_INCIDENT),
+    ),
+    # "section chief: … changes levels, forwards incidents upward"
+    _incident_act(
+        "emergencies:level",
+        lambda w: {"level": "3", "reason": "伤亡人数上升"},
+        ("emergencies.Incident", "audit.AuditEntry"),
+    ),
+    _incident_act("emergencies:reapply", _empty, ("emergencies.Incident", "audit.AuditEntry")),
+    _incident_act(
+        "emergencies:forward",
+        lambda w: {"to_unit": w.province.pk, "text": "甲区某仓库火灾情况报告。"},
+        ("emergencies.Forwarding", "audit.AuditEntry"),
+    ),
+    Row("emergencies:sightings", "GET", CALL_TAKERS),
+    Row(
+        "emergencies:sightings",
+        "POST",
+        CALL_TAKERS,
+        data=lambda w: {
+            "source_kind": "media",
+            "source": "江城晚报网站",
+            "seen_at": local_now(w, -timedelta(minutes=5)),
+            "text": "网传某地发生火灾。",
+            "category": "accident",
+            "unit": w.unit_a.pk,
+        },
+        ok=302,
+        writes=("emergencies.Sighting",),
+    ),
+    Row(
+        "emergencies:sighting",
+        "GET",
+        CALL_TAKERS,
+        args=lambda w: [w.sighting.pk],
+        shows=lambda w: w.sighting.source,
+    ),
+    Row(
+        "emergencies:match",
+        "POST",
+        CALL_TAKERS,
+        args=lambda w: [w.sighting.pk],
+        data=lambda w: {"incident": w.incident.pk},
+        ok=302,
+        writes=("emergencies.Sighting",),
+    ),
+    # Late and missed candidates: the section (the README is silent; the engine makes them).
+    Row("emergencies:candidates", "GET", EDITORS),
+    # Everyone with an emergency role reads the deadline table; "section chief: edits the
+    # deadline table".
+    Row("emergencies:policy", "GET", EMERGENCY_PEOPLE),
+    Row(
+        "emergencies:policy",
+        "POST",
+        CHIEFS,
+        data=_deadline_table,
+        ok=302,
+        writes=("emergencies.DeadlineRule", "audit.AuditEntry"),
+    ),
+)
+
+
+# --- bulletins, instructions, solicitations (bulletins) ------------------------------------------
+
+# "editor: … compiles and publishes bulletins"; "city leader: reads … bulletins" (the leader is a
+# reader of the daily in the world). Unpublished issues are not the others' to know about.
+READS_BULLETINS = EDITORS | {"leader"}
+# A seat at the instruction board: the section, the leaders, and the units owing feedback.
+SEATED = EDITORS | {"leader"} | UNIT_PEOPLE
+
+
+def _issue_step(variant: str, issue: str, allowed: frozenset[str], **fields: Any) -> Row:
+    """A compiler who may not take this step is sent back to the issue with a message."""
+    return Row(
+        "bulletins:step",
+        "POST",
+        allowed,
+        args=lambda w: [getattr(w, issue).pk, variant],
+        ok=302,
+        refused=302,
+        otherwise={404: SIGNED_IN - EDITORS},
+        variant=variant,
+        writes=("bulletins.Issue", "audit.AuditEntry"),
+        **fields,
+    )
+
+
+def _compiler_only(name: str, method: str, args: Args, **fields: Any) -> Row:
+    return Row(name, method, EDITORS, args=args, refused=404, **fields)
+
+
+def _editorial_policy(world: World) -> dict[str, Any]:
+    from bulletins.forms_editorial import EditorialPolicyForm
+    from bulletins.models import EditorialPolicy
+
+    policy = EditorialPolicy.current()
+    form = EditorialPolicyForm(instance=policy)
+    return form_data(form, feedback_days=str(policy.feedback_days + 1))
+
+
+def _pdf_readers() -> frozenset[str]:
+    from bulletins import export
+
+    return READS_BULLETINS if export.pdf_available() else NOBODY
+
+
+rows(
+    Row("bulletins:home", "GET", READS_BULLETINS),
+    Row(
+        "bulletins:new_issue",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.daily.pk],
+        data=lambda w: {"issue_date": today(w, 3)},
+        ok=302,
+        writes=("bulletins.Issue", "audit.AuditEntry"),
+    ),
+    _compiler_only(
+        "bulletins:issue",
+        "GET",
+        lambda w: [w.draft_issue.pk],
+        shows=lambda w: w.submitted.title,
+    ),
+    Row(
+        "bulletins:issue",
+        "GET",
+        READS_BULLETINS,
+        variant="published",
+        args=lambda w: [w.published_issue.pk],
+        shows=lambda w: w.submitted.title,
+        refused=404,
+    ),
+    _compiler_only(
+        "bulletins:add_entries",
+        "POST",
+        lambda w: [w.draft_issue.pk],
+        data=lambda w: {"items": [w.under_review.pk]},
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only("bulletins:candidates", "GET", lambda w: [w.draft_issue.pk]),
+    Row(
+        "bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404
+    ),
+    Row("bulletins:pdf", "GET", _pdf_readers(), args=lambda w: [w.published_issue.pk], refused=404),
+    _issue_step("submit", "draft_issue", EDITORS),
+    # "section chief: … signs bulletins off" (and sends them back to the editor)
+    _issue_step("return", "awaiting_issue", CHIEFS, data=lambda w: {"reason": "请调整顺序"}),
+    _issue_step("sign-off", "awaiting_issue", CHIEFS),
+    _issue_step("publish", "signed_off_issue", EDITORS),
+    _compiler_only("bulletins:entry", "GET", lambda w: [w.entry.pk], shows=lambda w: w.entry.title),
+    _compiler_only(
+        "bulletins:edit_entry", "GET", lambda w: [w.entry.pk], shows=lambda w: w.entry.title
+    ),
+    _compiler_only(
+        "bulletins:edit_entry",
+        "POST",
+        lambda w: [w.entry.pk],
+        data=lambda w: {"title": "刊物用标题", "body": "刊物用正文。", "credit": "甲区"},
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only(
+        "bulletins:move_entry",
+        "POST",
+        lambda w: [w.entry.pk, "down"],
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    _compiler_only(
+        "bulletins:remove_entry",
+        "POST",
+        lambda w: [w.entry.pk],
+        ok=302,
+        writes=("bulletins.IssueEntry",),
+    ),
+    # Marking an item forwarded to the province: the section (the README is silent on items).
+    Row(
+        "bulletins:forward_item",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        ok=302,
+        writes=("submissions.InfoItem",),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    Row("bulletins:instructions", "GET", SEATED),
+    Row(
+        "bulletins:task",
+        "GET",
+        EDITORS | {"leader"} | UNIT_A,
+        args=lambda w: [w.task.pk],
+        shows=lambda w: w.task.instruction.text,
+        refused=404,
+    ),
+    # The unit owing the feedback files it.
+    Row(
+        "bulletins:task",
+        "POST",
+        UNIT_A,
+        args=lambda w: [w.task.pk],
+        data=lambda w: {f"t{w.task.pk}-feedback": "已按批示要求落实整改。"},
+        ok=302,
+        writes=("bulletins.FollowUpTask",),
+        otherwise={404: SIGNED_IN - EDITORS - UNIT_A - {"leader"}},
+    ),
+    Row("bulletins:editorial_policy", "GET", EDITORS),
+    # "section chief: … edits … the editorial policy"
+    Row(
+        "bulletins:editorial_policy",
+        "POST",
+        CHIEFS,
+        data=_editorial_policy,
+        ok=302,
+        writes=("bulletins.EditorialPolicy",),
+    ),
+    # "city leader: … writes instructions"; "editor: … records paper instructions"
+    Row(
+        "bulletins:instruct",
+        "GET",
+        EDITORS | {"leader"},
+        args=lambda w: [w.adopted.pk],
+        otherwise=hidden_except(READS_ADOPTED),
+    ),
+    Row(
+        "bulletins:instruct",
+        "POST",
+        EDITORS | {"leader"},
+        args=lambda w: [w.adopted.pk],
+        data=lambda w: {
+            "instr-text": "请抓好落实。",
+            "instr-instructed_on": today(w),
+            "instr-leader_name": "王市长",
+            "instr-level": "city",
+        },
+        ok=302,
+        writes=("bulletins.Instruction", "bulletins.FollowUpTask"),
+        otherwise=hidden_except(READS_ADOPTED),
+    ),
+    # "editor: … issues solicitations"; the units asked see theirs.
+    Row("bulletins:solicitations", "GET", EDITORS | UNIT_PEOPLE),
+    Row(
+        "bulletins:solicitations",
+        "POST",
+        EDITORS,
+        data=lambda w: {
+            "topic": "秋冬季安全生产",
+            "requirements": "请报送本地区安全生产工作情况。",
+            "due_at": local_now(w, timedelta(days=5)),
+            "units": [w.unit_a.pk],
+        },
+        ok=302,
+        writes=("bulletins.Solicitation",),
+    ),
+    Row(
+        "bulletins:solicitation",
+        "GET",
+        EDITORS | UNIT_A,
+        args=lambda w: [w.solicitation.pk],
+        shows=lambda w: w.solicitation.topic,
+        otherwise={404: frozenset({"officer_b"})},
+    ),
+)
+
+
+# --- accountability -----------------------------------------------------------------------------
+
+# "The unit sees its violations"; the section sees every unit's.
+SEES_VIOLATION = EDITORS | UNIT_A
+NOT_SECTION_OR_UNIT = SIGNED_IN - EDITORS - UNIT_PEOPLE
+
+
+def _notice_text(world: World) -> dict[str, Any]:
+    from accountability.forms import NoticeEditForm
+
+    notice = world.draft_notice
+    form = NoticeEditForm(instance=notice, choices=notice.violations.all())
+    return form_data(
+        form, title="关于迟报漏报情况的通报（修改）", violations=[world.confirmed_violation.pk]
+    )
+
+
+def _eligibility_rule(world: World) -> dict[str, Any]:
+    from accountability.forms import RuleForm
+    from accountability.models import EligibilityRule
+
+    rule = EligibilityRule.current()
+    form = RuleForm(instance=rule, prefix="rule")
+    return form_data(form, **{"form": "rule", "rule-municipal_notices": rule.municipal_notices + 1})
+
+
+rows(
+    # The section's queue; a unit's people are sent on to their own list.
+    Row("accountability:queue", "GET", EDITORS, otherwise={302: UNIT_PEOPLE}),
+    Row("accountability:mine", "GET", UNIT_PEOPLE),
+    # "editor: … editors enter false (误报) and concealed (瞒报) reports with their evidence"
+    Row("accountability:enter", "GET", EDITORS),
+    Row(
+        "accountability:enter",
+        "POST",
+        EDITORS,
+        data=lambda w: {
+            "unit": w.unit_a.pk,
+            "kind": "false",
+            "summary": "某火灾伤亡数字不实",
+            "occurred_on": today(w),
+            "important": "on",
+            "evidence": "经核实，报告的伤亡数字与实际不符。",
+        },
+        ok=302,
+        writes=("accountability.Violation", "audit.AuditEntry"),
+    ),
+    Row(
+        "accountability:report_options", "GET", EDITORS, data=lambda w: {"incident": w.incident.pk}
+    ),
+    Row(
+        "accountability:violation",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.violation.pk],
+        shows=lambda w: w.violation.summary,
+        refused=404,
+    ),
+    # "The unit … files an explanation (情况说明)"
+    Row(
+        "accountability:explain",
+        "POST",
+        UNIT_A,
+        args=lambda w: [w.violation.pk],
+        data=lambda w: {"text": "因值班人员交接不畅导致迟报，已整改。"},
+        ok=302,
+        writes=("accountability.Explanation",),
+        refused=302,
+        otherwise=hidden_except(SEES_VIOLATION),
+    ),
+    # "only the section chief confirms (marking serious cases) or waives, with a reason"
+    Row(
+        "accountability:decide",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.violation.pk],
+        data=lambda w: {"decision": "confirm", "reason": "情况属实。", "important": "on"},
+        ok=302,
+        writes=("accountability.Violation", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_VIOLATION),
+    ),
+    Row("accountability:notices", "GET", EDITORS | UNIT_PEOPLE),
+    # "section chief: … issues criticism notices"; the province's are recorded by the chief too.
+    Row("accountability:compile", "GET", CHIEFS),
+    Row(
+        "accountability:compile",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"violations": [w.confirmed_violation.pk]},
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row("accountability:province_notice", "GET", CHIEFS),
+    Row(
+        "accountability:province_notice",
+        "POST",
+        CHIEFS,
+        data=lambda w: {
+            "doc_number": f"省委办通〔{timezone.localdate().year}〕9号",
+            "issued_on": today(w),
+            "issuing_office": "省委办公厅",
+            "title": "关于迟报突发事件信息的通报",
+            "body": "近期，部分地区未按要求报送突发事件信息，现予以通报。",
+            "units": [w.unit_a.pk],
+            "violations": [w.confirmed_violation.pk],
+        },
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    # An issued notice naming unit A: the section and unit A read it.
+    Row(
+        "accountability:notice",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.issued_notice.pk],
+        shows=lambda w: w.issued_notice.doc_number,
+        refused=404,
+    ),
+    # A draft is the section's own.
+    Row(
+        "accountability:notice",
+        "GET",
+        EDITORS,
+        variant="draft",
+        args=lambda w: [w.draft_notice.pk],
+        shows=lambda w: w.draft_notice.title,
+        refused=404,
+    ),
+    Row(
+        "accountability:edit_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        data=_notice_text,
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row(
+        "accountability:issue_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        data=lambda w: {"issued_on": today(w)},
+        ok=302,
+        writes=("accountability.CriticismNotice", "accountability.NoticeCounter"),
+    ),
+    Row(
+        "accountability:discard_notice",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        ok=302,
+        writes=("accountability.CriticismNotice",),
+    ),
+    Row(
+        "accountability:notice_docx",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.issued_notice.pk],
+        refused=404,
+    ),
+    # "each unit's page shows the verdict": the section sees every unit's, a unit its own.
+    Row("accountability:eligibility", "GET", EDITORS, otherwise={302: UNIT_PEOPLE}),
+    Row(
+        "accountability:unit_eligibility",
+        "GET",
+        SEES_VIOLATION,
+        args=lambda w: [w.unit_a.pk],
+        shows=lambda w: w.unit_a.name,
+        refused=404,
+    ),
+    # "a reinstatement needs a recorded, audited decision" (the chief's, or the
+    # secretary-general's)
+    Row(
+        "accountability:reinstate",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.disqualified.pk],
+        data=lambda w: {"year": timezone.localdate().year, "reason": "经研究予以恢复。"},
+        ok=302,
+        writes=("accountability.Reinstatement", "audit.AuditEntry"),
+    ),
+    Row(
+        "accountability:revoke",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.reinstatement.pk],
+        data=lambda w: {"revoke-reason": "决定有误，予以撤销。"},
+        ok=302,
+        writes=("accountability.Reinstatement", "audit.AuditEntry"),
+    ),
+    # The section reads the eligibility rule; "section chief: … edits the eligibility rule"
+    Row("accountability:policy", "GET", EDITORS),
+    Row(
+        "accountability:policy",
+        "POST",
+        CHIEFS,
+        data=_eligibility_rule,
+        ok=302,
+        writes=("accountability.EligibilityRule", "audit.AuditEntry"),
+    ),
+)
+
+
+# --- points and rankings (scoring) --------------------------------------------------------------
+
+# The office reads every unit's points (the section and the city leaders); a unit's officer and
+# head read their own unit's scorecard. "section chief: … edits … the point table, unit classes
+# and awards".
+READS_POINTS = EDITORS | {"leader"}
+
+
+def _a_class(world: World) -> Any:
+    from scoring.models import UnitClass
+
+    return UnitClass.objects.first() or UnitClass.objects.create(
+        name="一类单位", monthly_quota=8, sort_order=1
+    )
+
+
+def _classes(world: World) -> dict[str, Any]:
+    from scoring.forms import UnitClassForm
+    from scoring.models import UnitClass
+
+    data: dict[str, Any] = {"action": "classes"}
+    for unit_class in UnitClass.objects.all():
+        data.update(form_data(UnitClassForm(instance=unit_class, prefix=f"c{unit_class.pk}")))
+    return data | {
+        "newclass-name": "新增类别",
+        "newclass-monthly_quota": "4",
+        "newclass-sort_order": "9",
+    }
+
+
+def _assignments(world: World) -> dict[str, Any]:
+    month = timezone.localdate(world.now).strftime("%Y-%m")
+    return {
+        f"u{world.unit_a.pk}-unit_class": _a_class(world).pk,
+        f"u{world.unit_a.pk}-quota_from": month,
+    }
+
+
+def _own_scorecard(name: str) -> Row:
+    return Row(
+        name,
+        "GET",
+        READS_POINTS | UNIT_A,
+        args=lambda w: [w.unit_a.pk],
+        otherwise={404: frozenset({"officer_b"})},
+    )
+
+
+rows(
+    Row("scoring:board", "GET", READS_POINTS),
+    Row("scoring:board_xlsx", "GET", READS_POINTS),
+    Row("scoring:evaluation_docx", "GET", READS_POINTS),
+    _own_scorecard("scoring:unit"),
+    _own_scorecard("scoring:unit_xlsx"),
+    Row("scoring:rebuild", "POST", CHIEFS, ok=302, writes=("audit.AuditEntry",)),
+    Row("scoring:rules", "GET", READS_POINTS),
+    Row(
+        "scoring:rules",
+        "POST",
+        CHIEFS,
+        data=lambda w: {
+            "action": "add",
+            "add-publication": w.province_bulletin.pk,
+            "add-points": "12",
+            "add-forwarded_multiplier": "1",
+        },
+        ok=302,
+        writes=("scoring.ScoreRule", "audit.AuditEntry"),
+    ),
+    Row("scoring:classes", "GET", READS_POINTS),
+    Row(
+        "scoring:classes",
+        "POST",
+        CHIEFS,
+        data=_classes,
+        ok=302,
+        writes=("scoring.UnitClass", "audit.AuditEntry"),
+    ),
+    Row("scoring:assignments", "GET", READS_POINTS),
+    Row(
+        "scoring:assignments",
+        "POST",
+        CHIEFS,
+        data=_assignments,
+        ok=302,
+        writes=("scoring.ClassAssignment", "audit.AuditEntry"),
+    ),
+)
+
+
+# --- the information database (archive) and its analysis (insight) ------------------------------
+
+# Everyone who reads any reported content searches it (each sees only what they may read);
+# "none of [the administrators] can see reported content".
+SEARCHERS = SIGNED_IN - ADMINS
+# The analysis: what the section and the duty office read, and the leaders ("typical cases for
+# leaders").
+READS_ANALYSIS = EDITORS | {"duty_officer", "leader"}
+
+
+def _merge_button(name: str, record: str, other: str, seeing: frozenset[str], writes: str) -> Row:
+    return Row(
+        name,
+        "POST",
+        EDITORS,
+        args=lambda w: [getattr(w, record).pk],
+        data=lambda w: {"other": getattr(w, other).pk, "keep": "this"},
+        ok=302,
+        writes=(writes,),
+        otherwise=hidden_except(seeing),
+    )
+
+
+def _unmerge_button(name: str, record: str, seeing: frozenset[str], writes: str) -> Row:
+    return Row(
+        name,
+        "POST",
+        EDITORS,
+        args=lambda w: [getattr(w, record).pk],
+        ok=302,
+        writes=(writes,),
+        otherwise=hidden_except(seeing),
+    )
+
+
+def _archive_policy(world: World) -> dict[str, Any]:
+    from archive.insight_forms import PolicyForm
+    from submissions.models import ArchivePolicy
+
+    current = ArchivePolicy.current()
+    return form_data(PolicyForm(instance=current), silent_days=str(current.silent_days + 1))
+
+
+rows(
+    Row("archive:search", "GET", SEARCHERS),
+    Row("archive:facets", "GET", SEARCHERS, data=lambda w: {"q": "防汛"}),
+    Row(
+        "archive:save",
+        "POST",
+        SEARCHERS,
+        data=lambda w: {"search": "q=防汛", "name": "防汛信息"},
+        ok=302,
+        writes=("archive.SavedSearch",),
+    ),
+    # Officer A's own saved search: others are told it is not theirs.
+    Row(
+        "archive:saved",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.saved_search.pk],
+        data=lambda w: {"do": "subscribe"},
+        ok=302,
+        writes=("archive.SavedSearch",),
+        refused=302,
+        otherwise={403: ADMINS},
+    ),
+    Row("insight:trends", "GET", READS_ANALYSIS),
+    Row("insight:typical", "GET", READS_ANALYSIS),
+    Row("insight:report", "GET", READS_ANALYSIS),
+    Row("insight:report_xlsx", "GET", READS_ANALYSIS),
+    Row("insight:policy", "GET", EDITORS | {"duty_officer"}),
+    Row(
+        "insight:policy",
+        "POST",
+        CHIEFS,
+        data=_archive_policy,
+        ok=302,
+        writes=("submissions.ArchivePolicy", "audit.AuditEntry"),
+    ),
+    # "likely duplicates … are shown to the editor, who merges them into one record"
+    _merge_button(
+        "insight:merge_item",
+        "under_review",
+        "other_under_review",
+        SEES_SUBMITTED,
+        "submissions.InfoItem",
+    ),
+    _unmerge_button("insight:unmerge_item", "merged_item", SEES_SUBMITTED, "submissions.InfoItem"),
+    _merge_button(
+        "insight:merge_incident",
+        "incident",
+        "other_incident",
+        SEES_INCIDENT,
+        "emergencies.Incident",
+    ),
+    _unmerge_button(
+        "insight:unmerge_incident", "merged_incident", SEES_INCIDENT, "emergencies.Incident"
+    ),
+    # "good and bad typical cases for leaders": the section marks them.
+    Row(
+        "insight:mark_typical",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        data=lambda w: {"typical": "good", "note": "做法可推广"},
+        ok=302,
+        writes=("submissions.InfoItem",),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+)
+
+
+# --- the Django admin ---------------------------------------------------------------------------
+
+# "system administrator: units, accounts and publications (`/admin/`)". The security
+# administrator's lock-outs are on its own page (org:security), not in the admin.
+ADMIN_SITE = frozenset({"system_admin"})
