@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability import access, actions, queries
 from accountability.forms import (
@@ -57,7 +57,7 @@ def _list_context(request: AuthedRequest, rows: Any, form: QueueFilter) -> dict[
     return {"page": page, "rows": page.object_list, "form": form, "query": query.urlencode()}
 
 
-@require_GET
+@require_safe
 def queue(request: AuthedRequest) -> HttpResponse:
     """The section's queue: pending first, filtered by status, kind, unit and year."""
     user = request.user
@@ -76,7 +76,7 @@ def queue(request: AuthedRequest) -> HttpResponse:
     return render(request, "accountability/queue.html", context)
 
 
-@require_GET
+@require_safe
 def mine(request: AuthedRequest) -> HttpResponse:
     """A unit's own violations, pending and decided."""
     user = request.user
@@ -90,7 +90,7 @@ def mine(request: AuthedRequest) -> HttpResponse:
     return render(request, "accountability/mine.html", context)
 
 
-@require_GET
+@require_safe
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     violation = get_visible_violation(request, pk)
@@ -203,7 +203,7 @@ def enter(request: AuthedRequest) -> HttpResponse:
     return render(request, "accountability/enter.html", {"form": form})
 
 
-@require_GET
+@require_safe
 def report_options(request: AuthedRequest) -> HttpResponse:
     """The reports of the chosen incident, as the entry form's options (htmx)."""
     if not access.may_enter(request.user):

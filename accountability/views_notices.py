@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability import access, actions, export, queries
 from accountability.forms import (
@@ -61,7 +61,7 @@ def get_visible_notice(request: AuthedRequest, pk: int) -> CriticismNotice:
 # --- notices -----------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def notices(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not access.any_access(user):
@@ -125,7 +125,7 @@ def compile_notice(request: AuthedRequest) -> HttpResponse:
     return render(request, "accountability/compile.html", {"form": form, "year": year or ""})
 
 
-@require_GET
+@require_safe
 def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_notice(request, pk)
@@ -232,7 +232,7 @@ def discard_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("accountability:notices")
 
 
-@require_GET
+@require_safe
 def notice_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_visible_notice(request, pk)
     data = export.build_docx(item)
@@ -274,7 +274,7 @@ def record_province_notice(request: AuthedRequest) -> HttpResponse:
 # --- eligibility -------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def eligibility_table(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not access.is_section(user):
@@ -309,7 +309,7 @@ def _visible_unit(request: AuthedRequest, unit_pk: int) -> Unit:
     return get_object_or_404(Unit, pk=unit_pk)
 
 
-@require_GET
+@require_safe
 def unit_eligibility(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     unit = _visible_unit(request, unit_pk)
     year = year_of(request.GET)

@@ -12,7 +12,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive import insight_actions as actions
 from archive import insight_export, insight_queries, insight_report, insight_trends
@@ -42,7 +42,7 @@ def _need_reader(request: AuthedRequest) -> None:
 # --- Early signs -----------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def trends(request: AuthedRequest) -> HttpResponse:
     _need_reader(request)
     this_week = rules.week_monday(timezone.localdate())
@@ -81,7 +81,7 @@ def trends(request: AuthedRequest) -> HttpResponse:
 # --- Typical cases ---------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def typical(request: AuthedRequest) -> HttpResponse:
     if not insight_queries.may_read_typical(request.user):
         raise PermissionDenied
@@ -177,7 +177,7 @@ def _charts(report: insight_report.Report) -> dict[str, Any]:
     }
 
 
-@require_GET
+@require_safe
 def report(request: AuthedRequest) -> HttpResponse:
     _need_reader(request)
     form = _period_form(request)
@@ -197,7 +197,7 @@ def report(request: AuthedRequest) -> HttpResponse:
     return render(request, "archive/insight/report.html", context, status=status)
 
 
-@require_GET
+@require_safe
 def report_xlsx(request: AuthedRequest) -> HttpResponse:
     _need_reader(request)
     form = _period_form(request)

@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from archive import actions, documents
 from archive.forms import PARAMS, SavedSearchForm, SearchForm
@@ -44,7 +44,7 @@ def _querystring(form: SearchForm, **changes: Any) -> str:
     return data.urlencode()
 
 
-@require_GET
+@require_safe
 def search_page(request: AuthedRequest) -> HttpResponse:
     _check(request)
     form = SearchForm(request.GET)
@@ -151,7 +151,7 @@ def _facet_groups(counts: Facets, filters: Filters) -> list[dict[str, Any]]:
     return groups
 
 
-@require_GET
+@require_safe
 def facet_counts(request: AuthedRequest) -> HttpResponse:
     """The filter panel with a count beside each value; loaded after the results."""
     _check(request)

@@ -4,7 +4,7 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from audit.actions import record, verify_chain
 from audit.models import AuditEntry
@@ -13,7 +13,7 @@ from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import query_param
 
 
-@require_GET
+@require_safe
 def log(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.models import AuditEntry
 from bulletins import actions, export, queries
@@ -41,7 +41,7 @@ def _need(request: AuthedRequest, capability: Capability) -> None:
 # --- the desk -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     if not queries.reads_bulletins(user):
@@ -151,7 +151,7 @@ def _history(issue: Issue) -> list[dict[str, Any]]:
     return sorted(steps, key=lambda s: s["at"])
 
 
-@require_GET
+@require_safe
 def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     issue = queries.get_visible_issue(request.user, pk)
@@ -192,7 +192,7 @@ def _compilable(request: AuthedRequest, pk: int) -> Issue:
     return get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
 
 
-@require_GET
+@require_safe
 def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _compilable(request, pk)
     q = query_param(request)
@@ -283,7 +283,7 @@ def _entries_partial(request: AuthedRequest, issue: Issue, error: str = "") -> H
     return render(request, "bulletins/_entries.html", context)
 
 
-@require_GET
+@require_safe
 def entry(request: AuthedRequest, pk: int) -> HttpResponse:
     """One entry as it reads (the inline editor's “cancel”)."""
     e = _entry(request, pk)
@@ -366,14 +366,14 @@ def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def download_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     issue, data = _document(request, pk)
     stem = export.masthead(issue).file_stem
     return _attachment(data, export.DOCX_TYPE, f"{stem}.docx")
 
 
-@require_GET
+@require_safe
 def download_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
     if not export.pdf_available():
         raise Http404

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_http_methods, require_safe
 
 from bulletins import actions
 from bulletins.forms_editorial import (
@@ -132,7 +132,7 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
 # --- the instruction board -------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def instruction_board(request: AuthedRequest) -> HttpResponse:
     seat = instruction_seat(request.user)
     if seat == Seat.SECTION:
@@ -396,7 +396,7 @@ def solicitation_list(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def solicitation_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     seat = solicitation_seat(user)

@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive.insight_queries import incident_panel
 from audit.actions import record
@@ -50,7 +50,7 @@ def _need(request: AuthedRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
-@require_GET
+@require_safe
 def board(request: AuthedRequest) -> HttpResponse:
     if not any_access(request.user):
         raise PermissionDenied
@@ -130,7 +130,7 @@ def new_incident(request: AuthedRequest) -> HttpResponse:
     return render(request, "emergencies/new.html", {"form": form, "by_phone": by_phone})
 
 
-@require_GET
+@require_safe
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     incident = get_visible_incident(user, pk)
@@ -338,7 +338,7 @@ def sightings(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     _need(request, Capability.LOG_CALLS)
     s = get_object_or_404(Sighting.objects.select_related("unit", "incident"), pk=pk)
@@ -370,7 +370,7 @@ def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("emergencies:sighting", pk=pk)
 
 
-@require_GET
+@require_safe
 def candidates(request: AuthedRequest) -> HttpResponse:
     _need(request, Capability.HANDLE_INCIDENTS)
     status = request.GET.get("status", CandidateStatus.OPEN)

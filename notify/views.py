@@ -8,7 +8,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notify import actions, queries, rules, worker
 from notify.forms import ChannelForm
@@ -27,7 +27,7 @@ def _is_htmx(request: AuthedRequest) -> bool:
 # --- Inbox -------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_safe
 def inbox(request: AuthedRequest) -> HttpResponse:
     user = request.user
     rows = Notification.objects.filter(recipient=user)
@@ -41,7 +41,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
     return render(request, "notify/inbox.html", context)
 
 
-@require_GET
+@require_safe
 def open_notification(request: AuthedRequest, pk: int) -> HttpResponse:
     """Follow a notification's link, marking it read on the way."""
     note = get_object_or_404(Notification, pk=pk, recipient=request.user)
@@ -197,7 +197,7 @@ def _require_log_reader(request: AuthedRequest) -> None:
         raise PermissionDenied
 
 
-@require_GET
+@require_safe
 def delivery_log(request: AuthedRequest) -> HttpResponse:
     _require_log_reader(request)
     rows = Delivery.objects.all()
@@ -223,7 +223,7 @@ def delivery_log(request: AuthedRequest) -> HttpResponse:
     return render(request, "notify/deliveries.html", context)
 
 
-@require_GET
+@require_safe
 def delivery_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     """One delivery and each try at it: for the log's readers and the channel's managers."""
     user = request.user

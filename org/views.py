@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.actions import record
 from org import actions
@@ -37,7 +37,7 @@ def _require(request: AuthedRequest, capability: Capability) -> None:
         raise PermissionDenied
 
 
-@require_GET
+@require_safe
 def units(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.VIEW_NETWORK)
     statuses = reporting_units_status()
@@ -150,7 +150,7 @@ def _calendar_page(
     )
 
 
-@require_GET
+@require_safe
 def calendar(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_CALENDAR)
     return _calendar_page(request, _year_param(request.GET.get("year")))
@@ -282,7 +282,7 @@ def _duty_page(
     )
 
 
-@require_GET
+@require_safe
 def duty(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_DUTY)
     return _duty_page(request, _week_param(request.GET.get("week")))

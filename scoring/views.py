@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from org.models import Unit, User
 from org.roles import Capability
@@ -55,7 +55,7 @@ def period_label(period: queries.Period) -> str:
     return dict(periods())[period.key]
 
 
-@require_GET
+@require_safe
 def board(request: AuthedRequest) -> HttpResponse:
     """The rankings of the period, class by class; awards on the annual one."""
     require_reader(request)
@@ -80,7 +80,7 @@ def board(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def unit_ledger(request: AuthedRequest, pk: int) -> HttpResponse:
     """A unit's scorecard: its figures, its chart, its quota months, violations, eligibility
     and every traced ledger line of the period."""
@@ -142,7 +142,7 @@ def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
     return response
 
 
-@require_GET
+@require_safe
 def board_xlsx(request: AuthedRequest) -> HttpResponse:
     require_reader(request)
     period = queries.period_of(request.GET)
@@ -154,7 +154,7 @@ def board_xlsx(request: AuthedRequest) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def unit_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     unit = _visible_unit(request, pk)
     period = queries.period_of(request.GET)
@@ -170,7 +170,7 @@ def unit_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
     return _download(content, exports.XLSX_TYPE, f"scorecard-{unit.code}-{period.year}.xlsx")
 
 
-@require_GET
+@require_safe
 def evaluation_docx(request: AuthedRequest) -> HttpResponse:
     """The annual evaluation summary of a year, as a Word document."""
     require_reader(request)

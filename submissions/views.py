@@ -10,7 +10,7 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from archive.insight_queries import item_panel
 from bulletins.models import AdoptionLevel
@@ -66,7 +66,7 @@ def _state_counts(qs: QuerySet[InfoItem]) -> dict[str, int]:
     return {row["state"]: row["n"] for row in rows}
 
 
-@require_GET
+@require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -97,7 +97,7 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/home.html", context)
 
 
-@require_GET
+@require_safe
 def item_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
@@ -251,7 +251,7 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
     return forms
 
 
-@require_GET
+@require_safe
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     return _detail_page(request, pk)
 
@@ -357,7 +357,7 @@ _DONE = {
 }
 
 
-@require_GET
+@require_safe
 def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     user = request.user
     item = get_visible_item(user, pk)
@@ -371,7 +371,7 @@ def revision(request: AuthedRequest, pk: int, number: int) -> HttpResponse:
     )
 
 
-@require_GET
+@require_safe
 def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     user = request.user
     att = get_object_or_404(Attachment, pk=pk)

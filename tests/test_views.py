@@ -314,6 +314,13 @@ def test_livez_answers_without_login(client):
     assert (response.status_code, response.content) == (200, b"ok")
 
 
+def test_read_only_pages_answer_head_as_load_balancers_send_it(client_of, officer_a, client):
+    assert client.head("/livez").status_code == 200
+    assert client.head("/healthz").status_code == 200
+    assert client_of(officer_a).head(reverse("submissions:list")).status_code == 200
+    assert client.put("/livez").status_code == 405
+
+
 def test_an_anonymous_visitor_is_sent_to_login(client):
     response = client.get("/items/")
     assert response.status_code == 302

@@ -50,19 +50,8 @@ READS_ADOPTED = READS_SUBMITTED | {"leader"}
 
 # --- where the code disagrees with the README -----------------------------------------------
 # Each (row, persona) here gets what the code answers instead of the README's answer; everywhere
-# else the matrix holds the README. Emptying this dict is the one place to flip.
-#
-# "section chief: everything an editor does; …; changes levels, forwards incidents upward" —
-# read as a list of what the chief does beyond an editor, an editor does not; the capability
-# table (org/roles.py) deliberately keeps HANDLE_INCIDENTS ("level, forwarding upward") in every
-# section role. The code's answer is the editor's success. (Until `caps` was merged, the
-# secretary-general's 18 refusals were here too; they are gone: the README holds for them.)
-EDITOR_ACTS_AS_CHIEF = (
-    "emergencies:level POST",
-    "emergencies:reapply POST",
-    "emergencies:forward POST",
-)
-CODE_DISAGREES: dict[tuple[str, str], int] = {(key, "editor"): 302 for key in EDITOR_ACTS_AS_CHIEF}
+# else the matrix holds the README. Empty: the code and the README agree.
+CODE_DISAGREES: dict[tuple[str, str], int] = {}
 
 
 Args = Callable[[World], list[Any]]
@@ -647,11 +636,12 @@ def _deadline_table(world: World) -> dict[str, Any]:
 
 
 def _incident_act(name: str, data: Data, writes: tuple[str, ...]) -> Row:
-    """A section action on an incident: whoever sees it but may not is sent back to it."""
+    """A section action on an incident (README: the editor "changes an incident's level and
+    forwards it upward"): whoever sees it but may not is sent back to it."""
     return Row(
         name,
         "POST",
-        CHIEFS,
+        EDITORS,
         args=lambda w: [w.incident.pk],
         data=data,
         ok=302,

@@ -3,7 +3,7 @@ from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_safe
 
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
@@ -11,7 +11,7 @@ from xinbao.core.worker import worker_alive
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def healthz(request: HttpRequest) -> JsonResponse:
     """Readiness: the database answers and a deadline worker has beaten recently."""
@@ -27,14 +27,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 
 @login_not_required
-@require_GET
+@require_safe
 @never_cache
 def livez(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. Touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
 
 
-@require_GET
+@require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role starts on its own page."""
     user = request.user
