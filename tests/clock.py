@@ -17,6 +17,9 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 PINNED = datetime(2026, 12, 1, 11, 0, tzinfo=SHANGHAI)
 TODAY: date = PINNED.date()
 YEAR: int = PINNED.year
+NEXT_YEAR: int = YEAR + 1
+LAST_YEAR: int = YEAR - 1
+MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY, SATURDAY, SUNDAY = range(7)
 
 
 def local(day: date, clock: str = "00:00") -> datetime:
@@ -27,3 +30,21 @@ def local(day: date, clock: str = "00:00") -> datetime:
 def next_weekday(day: date, weekday: int) -> date:
     """The first day on or after `day` whose weekday() is `weekday` (Monday is 0)."""
     return day + timedelta(days=(weekday - day.weekday()) % 7)
+
+
+def previous_weekday(day: date, weekday: int) -> date:
+    """The last day on or before `day` whose weekday() is `weekday` (Monday is 0)."""
+    return day - timedelta(days=(day.weekday() - weekday) % 7)
+
+
+def nth_weekday(month: int, weekday: int, n: int = 1, year: int = YEAR) -> date:
+    """The `n`th day of `month` in `year` whose weekday() is `weekday`; n=-1 is the last one."""
+    if n < 0:
+        following = date(year + month // 12, month % 12 + 1, 1)
+        return previous_weekday(following - timedelta(days=1), weekday) - timedelta(weeks=-n - 1)
+    return next_weekday(date(year, month, 1), weekday) + timedelta(weeks=n - 1)
+
+
+def days_before(n: int, day: date = TODAY) -> date:
+    """The date `n` calendar days before `day` (the pinned day by default)."""
+    return day - timedelta(days=n)
