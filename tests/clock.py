@@ -8,6 +8,8 @@ marked `@pytest.mark.wallclock`. No test names a year: derive it from `PINNED`.
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+import chinese_calendar
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # An ordinary working-day morning (a Tuesday, no holiday near) in a year the seeded official
@@ -48,3 +50,18 @@ def nth_weekday(month: int, weekday: int, n: int = 1, year: int = YEAR) -> date:
 def days_before(n: int, day: date = TODAY) -> date:
     """The date `n` calendar days before `day` (the pinned day by default)."""
     return day - timedelta(days=n)
+
+
+# The days of the pinned week (the pin is a Tuesday morning; these are the days before it).
+THIS_MONDAY: date = previous_weekday(TODAY, MONDAY)
+LAST_SUNDAY: date = THIS_MONDAY - timedelta(days=1)
+LAST_SATURDAY: date = THIS_MONDAY - timedelta(days=2)
+
+# The official calendar's facts, from the package the calendar migration seeds from.
+NATIONAL_DAY: date = date(YEAR, 10, 1)
+# The first weekend day after National Day that the official calendar makes a working day.
+SWAPPED_WORKDAY: date = min(
+    d for d in chinese_calendar.workdays if d > NATIONAL_DAY and d.weekday() >= SATURDAY
+)
+# The first year the official calendar does not know (chinesecalendar ships years up to here).
+UNKNOWN_YEAR: int = max(d.year for d in chinese_calendar.holidays) + 1
