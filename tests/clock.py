@@ -59,6 +59,10 @@ LAST_SATURDAY: date = THIS_MONDAY - timedelta(days=2)
 
 # The official calendar's facts, from the package the calendar migration seeds from.
 NATIONAL_DAY: date = date(YEAR, 10, 1)
+# A holiday of the pinned year that falls on a weekday (National Day itself, unless a weekend).
+WEEKDAY_HOLIDAY: date = min(
+    d for d in chinese_calendar.holidays if d >= NATIONAL_DAY and d.weekday() < SATURDAY
+)
 # The first weekend day after National Day that the official calendar makes a working day.
 SWAPPED_WORKDAY: date = min(
     d for d in chinese_calendar.workdays if d > NATIONAL_DAY and d.weekday() >= SATURDAY
