@@ -1,13 +1,13 @@
 """The pure rules of the archive analysis, without a database: signatures, merge checks and
 credit, keywords, burst detection and the report's small sums."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from archive import insight_rules as rules
 from emergencies.rules import similarity
-from tests.clock import YEAR
+from tests.clock import THURSDAY, YEAR, nth_weekday
 
 FIRE_A = "东湖区金桥商厦发生火灾 金桥商厦三层一服装店起火，明火已蔓延至相邻商铺，商厦正在疏散顾客。"
 FIRE_B = (
@@ -84,9 +84,11 @@ def test_the_offices_words_are_kept_whole():
 
 
 def test_weeks_are_iso_weeks_ending_with_the_chosen_one():
-    monday = rules.week_monday(date(YEAR, 3, 5))  # a Thursday
-    assert monday == date(YEAR, 3, 2)
-    assert rules.weeks_ending(monday, 3) == [date(YEAR, 2, 16), date(YEAR, 2, 23), monday]
+    thursday = nth_weekday(3, THURSDAY)
+    monday = rules.week_monday(thursday)
+    assert monday == thursday - timedelta(days=3)
+    week = timedelta(weeks=1)
+    assert rules.weeks_ending(monday, 3) == [monday - 2 * week, monday - week, monday]
 
 
 PARAMS = rules.TrendParams(baseline_weeks=8, min_count=3, z_threshold=3.0)

@@ -169,7 +169,7 @@ def run_worker() -> int:
     return taken
 
 
-BREACH = "【超时】市消防救援支队：书面首报已超过 11-29 02:30 的报送时限"
+BREACH = f"【超时】市消防救援支队：书面首报已超过 {SUNDAY:%m-%d} 02:30 的报送时限"
 ESCALATION = re.compile(r"^【督办】市消防救援支队：书面首报已超时 \d+ 分钟$")
 
 
@@ -216,10 +216,10 @@ def test_sunday_night_fire_written_report_late(
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(page.get_by_text(f"时限起算于 {SUNDAY} 01:55")).to_be_visible()
     phone = deadline_row(page, "电话报告")
-    expect(phone).to_contain_text("11-29 02:10")  # 01:55 + 15 minutes
-    expect(phone).to_contain_text("已完成 11-29 02:00")
+    expect(phone).to_contain_text(f"{SUNDAY:%m-%d} 02:10")  # 01:55 + 15 minutes
+    expect(phone).to_contain_text(f"已完成 {SUNDAY:%m-%d} 02:00")
     written = deadline_row(page, "书面首报")
-    expect(written).to_contain_text("11-29 02:30")  # 01:55 + 35 minutes
+    expect(written).to_contain_text(f"{SUNDAY:%m-%d} 02:30")  # 01:55 + 35 minutes
     expect(written.locator(".countdown")).to_have_text(re.compile(r"^剩余 (29|30):\d\d$"))
     shoot(page, "2-incident-at-0200")
     log_out(page)
@@ -271,7 +271,7 @@ def test_sunday_night_fire_written_report_late(
     page.get_by_role("button", name="审签并报送市委办").click()
     expect(status(page)).to_contain_text("已审签，市委办已收到报告。")
     written = deadline_row(page, "书面首报")
-    expect(written).to_contain_text(re.compile(r"已完成 11-29 02:5[12]"))
+    expect(written).to_contain_text(re.compile(rf"已完成 {SUNDAY:%m-%d} 02:5[12]"))
     expect(written.locator(".tag")).to_have_text("迟报")
     shoot(page, "5-signed-off-late")
     log_out(page)

@@ -1,6 +1,7 @@
 """The ledger through the real actions: instruction → task → feedback → points; solicitation
 miss → penalty; rebuilds are idempotent; the board does not go N+1."""
 
+import calendar
 from datetime import date, timedelta
 from decimal import Decimal
 
@@ -26,13 +27,13 @@ from tests.bulletins.editorial_helpers import (
     submitted_item,
     task_of,
 )
-from tests.clock import LAST_YEAR, YEAR
+from tests.clock import LAST_YEAR, YEAR, nth_weekday
 from tests.factories import make_item, make_unit
 from tests.scoring.scoring_helpers import adopted, assign, city_notice, ledger_rows, violation
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = local(f"{YEAR}-03-02 10:00")
+MONDAY = local(f"{nth_weekday(3, calendar.MONDAY)} 10:00")  # first Monday of March
 LATER = local(f"{YEAR}-06-30 12:00")
 
 
@@ -243,7 +244,7 @@ def busy_year(
     adopted(officer_a, city_daily, local(f"{YEAR}-01-12 10:00"), joint=(unit_b,))
     adopted(officer_b, province_bulletin, local(f"{YEAR}-02-03 10:00"))
     item = submitted_item(officer_a, head_a, local(f"{YEAR}-03-01 10:00"))
-    instruct(leader, item, local(f"{YEAR}-03-02 10:00"))
+    instruct(leader, item, MONDAY)
     solicit(editor, [unit_a, unit_b], local(f"{YEAR}-04-01 09:00"), local(f"{YEAR}-04-03 17:00"))
     late = violation(chief, unit_b, "late", date(YEAR, 5, 6))
     city_notice(chief, [late], date(YEAR, 5, 20))

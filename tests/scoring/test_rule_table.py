@@ -10,6 +10,7 @@ import pytest
 from audit.models import AuditEntry
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry, ScoreRule
+from tests import clock
 from tests.bulletins.editorial_helpers import instruct, local, submitted_item
 from tests.clock import YEAR
 from tests.scoring.scoring_helpers import adopted, assign
@@ -17,7 +18,7 @@ from tests.scoring.scoring_helpers import adopted, assign
 pytestmark = pytest.mark.django_db
 
 URL = "/scoring/rules/"
-MONDAY = local(f"{YEAR}-03-02 10:00")
+MONDAY = local(f"{clock.nth_weekday(3, clock.MONDAY)} 10:00")  # first Monday of March
 LATER = local(f"{YEAR}-06-30 12:00")
 
 
