@@ -13,8 +13,8 @@ import chinese_calendar
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 # An ordinary working-day morning (a Tuesday, 11:00, no holiday in its week or the one before)
-# in a year the seeded official calendar knows, after March (the tests' stories of the year
-# happen from January to November of the pinned year), and more than 30 days before the year
+# in a year the seeded official calendar knows, after 20 November (the tests' stories of the
+# pinned year run from January to 20 November), and more than 30 days before the year
 # ends (from then on every page warns that next year's official calendar is missing). Tests
 # name every date through the names below, so the pin can move to any such morning: the
 # suite was run green at 2025-11-25 11:00 as well.

@@ -85,11 +85,11 @@ def test_quota_counts_items_that_left_the_unit_joint_items_for_every_unit(
     sent(officer_a, head_a, local(f"{YEAR}-05-06 10:00"))
     rebuild(YEAR, as_of=local(f"{YEAR}-05-20 12:00"))
     # March: 2 of its own + 1 joint = 3, met. April: 1 of 3 → 2 short × −2. May is not over.
-    assert quota_lines(unit_a) == [((YEAR * 100 + 4), Decimal(-4), f"{YEAR}-04: 1/3")]
+    assert quota_lines(unit_a) == [(YEAR * 100 + 4, Decimal(-4), f"{YEAR}-04: 1/3")]
     # Unit B: its own joint item in March (1 of 3), nothing in April.
     assert quota_lines(unit_b) == [
-        ((YEAR * 100 + 3), Decimal(-4), f"{YEAR}-03: 1/3"),
-        ((YEAR * 100 + 4), Decimal(-6), f"{YEAR}-04: 0/3"),
+        (YEAR * 100 + 3, Decimal(-4), f"{YEAR}-03: 1/3"),
+        (YEAR * 100 + 4, Decimal(-6), f"{YEAR}-04: 0/3"),
     ]
 
 
@@ -98,7 +98,7 @@ def test_the_month_is_charged_once_it_is_over(unit_a):
     rebuild(YEAR, as_of=local(f"{YEAR}-03-31 23:59"))
     assert quota_lines(unit_a) == []
     rebuild(YEAR, as_of=local(f"{YEAR}-04-01 00:00"))
-    assert quota_lines(unit_a) == [((YEAR * 100 + 3), Decimal(-6), f"{YEAR}-03: 0/3")]
+    assert quota_lines(unit_a) == [(YEAR * 100 + 3, Decimal(-6), f"{YEAR}-03: 0/3")]
 
 
 def test_a_unit_in_no_class_owes_no_quota(unit_a):
