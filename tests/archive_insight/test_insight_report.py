@@ -47,6 +47,10 @@ pytestmark = pytest.mark.django_db
 
 MARCH = Period(date(YEAR, 3, 1), date(YEAR, 3, 31))
 AFTER = local(f"{YEAR}-05-01 12:00")  # the report is read after the period: as of 04-01 00:00
+# 市水利局's newest item is from 02-01 10:00: whole days from then to 04-01 00:00 (58 in a
+# common year, 59 in a leap year), and to 03-25 12:00.
+WATER_SILENT = (date(YEAR, 4, 1) - date(YEAR, 2, 1)).days - 1
+WATER_SILENT_ON_25_MARCH = (date(YEAR, 3, 25) - date(YEAR, 2, 1)).days
 
 
 @pytest.fixture
@@ -129,7 +133,7 @@ def test_complete(march, unit_a):
     assert reported == {"unit-a", "unit-b", "petitions", "town"}
     assert report.complete_share == pytest.approx(4 / 7)
     silent = {r.unit.code: r.silent_days for r in report.silent}
-    assert silent == {"water": 58, "county-c": None, "county-e": None}
+    assert silent == {"water": WATER_SILENT, "county-c": None, "county-e": None}
     rows = {r.unit.code: r for r in report.units}
     assert rows["unit-a"].items == 2 and rows["unit-a"].incident_reports == 1
     assert rows["unit-b"].items == 0 and rows["unit-b"].incident_reports == 2
@@ -159,7 +163,7 @@ def test_fresh(march):
     assert report.report_to_adoption_hours == 14.5  # 5 and 24 hours
     ages = {r.unit.code: r.newest_item_age for r in report.units}
     assert ages["unit-a"] == 21  # 03-10 09:00 → 04-01 00:00
-    assert ages["water"] == 58
+    assert ages["water"] == WATER_SILENT
     assert ages["petitions"] == ages["town"] == 11
     assert ages["unit-b"] is None
 
@@ -177,7 +181,7 @@ def test_accurate(march):
 def test_silence_is_counted_to_now_while_the_period_runs(march):
     report = build(MARCH, silent_after=30, now=local(f"{YEAR}-03-25 12:00"))
     rows = {r.unit.code: r for r in report.units}
-    assert rows["water"].silent_days == 52 and rows["water"].silent
+    assert rows["water"].silent_days == WATER_SILENT_ON_25_MARCH and rows["water"].silent
     assert rows["unit-a"].silent_days == 5 and not rows["unit-a"].silent
 
 
@@ -220,7 +224,7 @@ def test_the_export_reads_back(march, leader, client_of):
     assert values == pytest.approx(expected)
     assert values[:4] == [7, 4, pytest.approx(4 / 7), 3]
     by_unit = {row[0]: row for row in units.iter_rows(min_row=2, values_only=True)}
-    assert by_unit["市水利局"][1:5] == (0, 0, datetime(YEAR, 2, 1, 10, 0), 58)
+    assert by_unit["市水利局"][1:5] == (0, 0, datetime(YEAR, 2, 1, 10, 0), WATER_SILENT)
     assert by_unit["丁镇"][1] == 1
     assert ("电力", 2) in [tuple(r) for r in topics.iter_rows(min_row=2, values_only=True)]
     kinds = [r for r in coverage.iter_rows(min_row=2, values_only=True)]

@@ -234,7 +234,7 @@ def shortfalls(as_of: datetime, counts=(), since=date(YEAR, 1, 1), quota=5):
 def test_each_finished_month_below_the_quota_costs_points_per_missing_item():
     got = shortfalls(APRIL_1, [MonthCount(4, YEAR, 1, 5), MonthCount(4, YEAR, 2, 2)])
     assert got == [
-        (period(2), D(-6), f"{YEAR}-02: 2/5", date(YEAR, 2, 28)),
+        (period(2), D(-6), f"{YEAR}-02: 2/5", date(YEAR, 3, 1) - timedelta(days=1)),
         (period(3), D(-10), f"{YEAR}-03: 0/5", date(YEAR, 3, 31)),
     ]
 
