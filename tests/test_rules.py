@@ -18,6 +18,7 @@ from submissions.rules import (
     can_view,
     next_state,
 )
+from tests.clock import YEAR
 
 A, B, SECTION = 1, 2, 9
 
@@ -230,7 +231,7 @@ def chain(n: int) -> list[EntryFacts]:
     for seq in range(1, n + 1):
         args = (
             seq,
-            f"2026-03-0{seq}T08:00:00+00:00",
+            f"{YEAR}-03-0{seq}T08:00:00+00:00",
             "editor",
             "login",
             "editor",

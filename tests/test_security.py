@@ -15,7 +15,7 @@ from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
-PASSWORD = "Xinbao#2026-hq"
+PASSWORD = "Xinbao#Pw7-hq"
 LOGIN = reverse("login")
 
 

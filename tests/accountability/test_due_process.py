@@ -16,7 +16,9 @@ from emergencies import engine
 from emergencies.models import CandidateKind, CandidateStatus, ViolationCandidate
 from notify.models import Notification
 from tests.accountability.accountability_helpers import DAY, late_report, pending
-from tests.emergencies.emergency_factories import local, minutes, sighting
+from tests.clock import LAST_SUNDAY, TODAY
+from tests.clock import local as shanghai
+from tests.emergencies.emergency_factories import minutes, sighting
 
 pytestmark = pytest.mark.django_db
 
@@ -154,7 +156,7 @@ def test_an_empty_explanation_is_refused(head_a):
 def test_a_missed_candidate_is_pending_until_its_sighting_is_matched(
     officer_a, duty_officer, chief
 ):
-    seen = local("2026-11-29 01:40")
+    seen = shanghai(LAST_SUNDAY, "01:40")
     s = sighting(duty_officer, officer_a.unit, seen)
     engine.run_pass(seen + minutes(35))
     missed = Violation.objects.get()
@@ -170,16 +172,16 @@ def test_a_missed_candidate_is_pending_until_its_sighting_is_matched(
             category="accident",
             place="甲区经开区",
             occurred_at=seen - minutes(5),
-            known_at=local("2026-11-29 02:30"),
+            known_at=shanghai(LAST_SUNDAY, "02:30"),
             units=[officer_a.unit],
             level="2",
         ),
         emergency_actions.ReportContent(summary="仓库起火，已扑灭。"),
-        emergency_actions.PhoneCall("张三", "13800000000", local("2026-11-29 02:30")),
-        now=local("2026-11-29 02:30"),
+        emergency_actions.PhoneCall("张三", "13800000000", shanghai(LAST_SUNDAY, "02:30")),
+        now=shanghai(LAST_SUNDAY, "02:30"),
     )
     emergency_actions.do_match_sighting(
-        duty_officer, s.pk, report.incident_id, now=local("2026-11-29 02:31")
+        duty_officer, s.pk, report.incident_id, now=shanghai(LAST_SUNDAY, "02:31")
     )
     missed.refresh_from_db()
     assert missed.status == ViolationStatus.WITHDRAWN
@@ -197,7 +199,7 @@ def test_a_missed_candidate_is_pending_until_its_sighting_is_matched(
 def test_a_late_report_measured_again_updates_its_pending_violation(
     officer_a, head_a, duty_officer
 ):
-    seen = local("2026-12-01 10:00")
+    seen = shanghai(TODAY, "10:00")
     s = sighting(duty_officer, officer_a.unit, seen)
     known = seen + minutes(20)
     report = emergency_actions.do_open_incident(

@@ -19,8 +19,9 @@ from accountability.rules import (
     kinds_problem,
     verdict,
 )
+from tests import clock
 
-YEAR = 2026
+YEAR = clock.YEAR
 RULE = Rule(
     provincial_notices=1,
     municipal_notices=2,

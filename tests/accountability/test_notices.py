@@ -27,11 +27,13 @@ from notify.models import Notification
 from org.roles import Role
 from tests.accountability.accountability_helpers import (
     DAY,
+    chinese_date,
     city_notice,
     confirmed,
     pending,
     province_notice,
 )
+from tests.clock import LAST_YEAR, YEAR
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -118,15 +120,15 @@ def test_the_secretary_general_compiles_and_issues_a_notice(people):
 def test_city_notices_are_numbered_one_two_three_when_issued(chief, unit_a):
     notices = [city_notice(chief, [confirmed(chief, unit_a)]) for _ in range(3)]
     assert [n.number for n in notices] == [1, 2, 3]
-    assert [n.doc_number for n in notices] == [f"市委办通〔2026〕{k}号" for k in (1, 2, 3)]
+    assert [n.doc_number for n in notices] == [f"市委办通〔{YEAR}〕{k}号" for k in (1, 2, 3)]
     assert {n.issued_on for n in notices} == {DAY}
 
 
 def test_a_new_year_starts_again_at_one(chief, unit_a):
-    city_notice(chief, [confirmed(chief, unit_a)], on=date(2025, 12, 30))
-    city_notice(chief, [confirmed(chief, unit_a)], on=date(2025, 12, 31))
-    first = city_notice(chief, [confirmed(chief, unit_a)], on=date(2026, 1, 5))
-    assert (first.year, first.number, first.doc_number) == (2026, 1, "市委办通〔2026〕1号")
+    city_notice(chief, [confirmed(chief, unit_a)], on=date(LAST_YEAR, 12, 30))
+    city_notice(chief, [confirmed(chief, unit_a)], on=date(LAST_YEAR, 12, 31))
+    first = city_notice(chief, [confirmed(chief, unit_a)], on=date(YEAR, 1, 5))
+    assert (first.year, first.number, first.doc_number) == (YEAR, 1, f"市委办通〔{YEAR}〕1号")
 
 
 def test_the_number_is_given_when_issuing_not_before(chief, unit_a):
@@ -141,7 +143,7 @@ def test_the_prefix_is_the_chiefs_data(chief, unit_a):
         {"office_name": "中共江城市委办公室", "doc_prefix": "江委办通", "recipients": "各区"},
     )
     notice = city_notice(chief, [confirmed(chief, unit_a)])
-    assert notice.doc_number == "江委办通〔2026〕1号"
+    assert notice.doc_number == f"江委办通〔{YEAR}〕1号"
     entry = AuditEntry.objects.get(action="notice_policy_changed")
     assert entry.data["before"]["doc_prefix"] == "市委办通"
     assert entry.data["after"]["doc_prefix"] == "江委办通"
@@ -153,7 +155,7 @@ def test_an_issued_notice_is_not_issued_again_nor_discarded(chief, unit_a):
         actions.do_issue_notice(chief, notice.pk, DAY)
     with pytest.raises(actions.ActionError):
         actions.do_discard_notice(chief, notice.pk)
-    assert NoticeCounter.objects.get(year=2026).last == 1
+    assert NoticeCounter.objects.get(year=YEAR).last == 1
 
 
 def test_a_discarded_draft_frees_its_violations(chief, unit_a):
@@ -192,7 +194,7 @@ def test_two_notices_issued_at_once_get_consecutive_numbers(chief, unit_a):
         "number", flat=True
     )
     assert sorted(numbers) == [2, 3]
-    assert NoticeCounter.objects.get(year=2026).last == 3
+    assert NoticeCounter.objects.get(year=YEAR).last == 3
 
 
 # --- the province's notices ---------------------------------------------------------------------
@@ -200,13 +202,13 @@ def test_two_notices_issued_at_once_get_consecutive_numbers(chief, unit_a):
 
 def test_a_provincial_notice_is_recorded_with_its_own_number_and_date(chief, unit_a):
     violation = confirmed(chief, unit_a)
-    notice = province_notice(chief, [violation], on=date(2026, 11, 20))
+    notice = province_notice(chief, [violation], on=date(YEAR, 11, 20))
     assert (notice.issuer, notice.status, notice.doc_number, notice.issued_on, notice.year) == (
         Issuer.PROVINCE,
         NoticeStatus.ISSUED,
-        "省委办通〔2026〕5号",
-        date(2026, 11, 20),
-        2026,
+        f"省委办通〔{YEAR}〕5号",
+        date(YEAR, 11, 20),
+        YEAR,
     )
     assert notice.number is None
     assert list(notice.violations.all()) == [violation]
@@ -247,7 +249,7 @@ def test_an_issued_notice_reaches_the_units_it_names(
     notice = city_notice(chief, [confirmed(chief, unit_a)])
     assert told(f"notice:{notice.pk}") == {"officer_a", "head_a"}
     (message,) = Notification.objects.filter(key=f"notice:{notice.pk}", recipient=officer_a)
-    assert "市委办通〔2026〕1号" in message.title
+    assert f"市委办通〔{YEAR}〕1号" in message.title
     assert message.url == f"/accountability/notices/{notice.pk}/"
 
 
@@ -305,7 +307,7 @@ def test_the_docx_has_the_red_header_number_and_rule(doc):
     assert head.alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
     assert head.runs[0].font.color.rgb == RGBColor(0xC0, 0x00, 0x00)
     assert east_asian(head.runs[0]) == "方正小标宋简体"
-    assert number.text == "江委办通〔2026〕3号"
+    assert number.text == f"江委办通〔{YEAR}〕3号"
     assert number.alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
     bottom = number._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert bottom.get(qn("w:color")) == "C00000"
@@ -326,7 +328,7 @@ def test_the_docx_has_the_title_recipients_body_and_named_unit(doc, issued):
 
 def test_the_docx_ends_with_signature_and_date_in_chinese_numerals(doc):
     signature, day = doc.paragraphs[-2], doc.paragraphs[-1]
-    assert (signature.text, day.text) == ("中共江城市委办公室", "二〇二六年十一月二十七日")
+    assert (signature.text, day.text) == ("中共江城市委办公室", chinese_date(DAY))
     assert {signature.alignment, day.alignment} == {WD_PARAGRAPH_ALIGNMENT.RIGHT}
     assert day.paragraph_format.right_indent == Pt(64)
     # Room for the seal above the signature.
@@ -341,12 +343,12 @@ def test_the_docx_numbers_its_pages(doc):
 def test_a_draft_leaves_number_and_date_blank(chief, unit_a):
     draft = actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk], today=DAY)
     doc = Document(BytesIO(export.build_docx(draft)))
-    assert doc.paragraphs[1].text == "市委办通〔2026〕　号"
+    assert doc.paragraphs[1].text == f"市委办通〔{YEAR}〕　号"
     assert doc.paragraphs[-1].text == "　年　月　日"
 
 
 def test_the_download_is_named_after_the_document_number(client_of, officer_a, issued):
     response = client_of(officer_a).get(f"/accountability/notices/{issued.pk}/docx/")
     assert response.status_code == 200
-    assert Document(BytesIO(response.content)).paragraphs[1].text == "江委办通〔2026〕3号"
+    assert Document(BytesIO(response.content)).paragraphs[1].text == f"江委办通〔{YEAR}〕3号"
     assert "filename*=utf-8''" in response["Content-Disposition"]

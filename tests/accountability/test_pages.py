@@ -22,6 +22,7 @@ from accountability.queries import eligibility
 from audit.models import AuditEntry
 from tests.accountability.accountability_helpers import (
     DAY,
+    chinese_date,
     city_notice,
     confirmed,
     late_report,
@@ -36,20 +37,6 @@ pytestmark = pytest.mark.django_db
 
 def html(response) -> str:
     return response.content.decode()
-
-
-def chinese_date(day: date) -> str:
-    """How a notice writes its date: 二〇二六年十一月二十七日."""
-    digits = "〇一二三四五六七八九"
-
-    def number(n: int) -> str:  # 1..31
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (
-            digits[ones] if ones else ""
-        )
-
-    year = "".join(digits[int(c)] for c in str(day.year))
-    return f"{year}年{number(day.month)}月{number(day.day)}日"
 
 
 # --- the queue and the unit's list --------------------------------------------------------------

@@ -133,7 +133,7 @@ LATIN = (
     "COVID-19",
     "Ｇ２０",
     "ＡＰＰ",
-    "２０２６年",
+    "２０１９年",  # a past year in full-width digits (data, not the current year)
     "iPhone",
 )
 PUNCT = ("，", "。", "、", "；", "：", "（", "）", "“", "”")

@@ -10,6 +10,7 @@ from archive.models import ImportedItem
 from submissions.models import InfoItem
 
 
+# Historical items carry fixed past dates (data, not the current year).
 def good(n: int, **fields) -> bytes:
     line = {
         "title": f"历史信息{n}",

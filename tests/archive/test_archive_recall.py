@@ -53,7 +53,7 @@ def test_quoted_phrases_and_exclusions(corpus):
 def test_latin_is_case_insensitive_and_width_insensitive(corpus):
     assert found("app") == found("APP") == found("ＡＰＰ") == brute(corpus, "app")
     assert found("app")
-    assert found("2026年") == found("２０２６年") == brute(corpus, "2026年")
+    assert found("2019年") == found("２０１９年") == brute(corpus, "2019年")
     assert found("pm2.5") == brute(corpus, "PM2.5")
 
 

@@ -16,6 +16,7 @@ from emergencies.access import visible_incidents
 from emergencies.models import Incident, IncidentReport, ReportState
 from submissions.models import ItemState
 from submissions.queries import visible_items
+from tests.clock import YEAR
 from tests.factories import PERSONAS, REFUSED, make_item, make_unit
 
 WORD = "防汛"
@@ -85,9 +86,9 @@ def world(officer_a, head_a, officer_b, head_b, editor, chief, city_daily, leade
     for state in (IssueState.DRAFT, IssueState.PUBLISHED):
         issue = Issue.objects.create(
             publication=city_daily,
-            year=2026,
+            year=YEAR,
             state=state,
-            issue_date=date(2026, 5, 1),
+            issue_date=date(YEAR, 5, 1),
             compiled_by=editor,
             published_at=now if state == IssueState.PUBLISHED else None,
         )
@@ -107,13 +108,13 @@ def world(officer_a, head_a, officer_b, head_b, editor, chief, city_daily, leade
         notice = CriticismNotice.objects.create(
             issuer=Issuer.CITY,
             status=status,
-            year=2026,
+            year=YEAR,
             title=f"关于{WORD}信息迟报的通报",
             body="通报正文",
             issuing_office="市委办公室",
             send_to_all=to_all,
             created_by=chief,
-            issued_on=date(2026, 6, 1) if status == NoticeStatus.ISSUED else None,
+            issued_on=date(YEAR, 6, 1) if status == NoticeStatus.ISSUED else None,
         )
         notice.units.set(named)
     return items

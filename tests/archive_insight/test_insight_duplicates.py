@@ -16,6 +16,7 @@ from scoring.actions import rebuild
 from scoring.models import ScoreEntry
 from submissions import actions as submissions
 from submissions.models import ArchivePolicy, EventKind, InfoItem, ItemEvent
+from tests import clock
 from tests.archive_insight.insight_helpers import (
     FLOOD_CHECK,
     FLOOD_CHECK_AGAIN,
@@ -29,7 +30,7 @@ from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = local("2026-03-02 10:00")
+MONDAY = local(f"{clock.nth_weekday(3, clock.MONDAY)} 10:00")  # first Monday of March
 
 
 @pytest.fixture

@@ -1,4 +1,5 @@
-"""The 全广新准 report on a constructed March 2026, each figure against a hand-computed value.
+"""The 全广新准 report on a constructed March of the pinned year, each figure against a
+hand-computed value.
 
 Reporting units (7): district A and county B (the persona units), 市水利局 (last item in
 February), 市信访局 with its joint unit 丁镇 (a township of 丙县), 丙县 itself, and 戊县 (never
@@ -39,12 +40,17 @@ from tests.archive_insight.insight_helpers import (
     item,
     local,
 )
+from tests.clock import LAST_YEAR, YEAR
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
-MARCH = Period(date(2026, 3, 1), date(2026, 3, 31))
-AFTER = local("2026-05-01 12:00")  # the report is read after the period: as of 04-01 00:00
+MARCH = Period(date(YEAR, 3, 1), date(YEAR, 3, 31))
+AFTER = local(f"{YEAR}-05-01 12:00")  # the report is read after the period: as of 04-01 00:00
+# 市水利局's newest item is from 02-01 10:00: whole days from then to 04-01 00:00 (58 in a
+# common year, 59 in a leap year), and to 03-25 12:00.
+WATER_SILENT = (date(YEAR, 4, 1) - date(YEAR, 2, 1)).days - 1
+WATER_SILENT_ON_25_MARCH = (date(YEAR, 3, 25) - date(YEAR, 2, 1)).days
 
 
 @pytest.fixture
@@ -62,52 +68,52 @@ def march(officer_a, head_a, unit_a, unit_b, editor, duty_officer, city_daily):
     one = item(
         officer_a,
         FLOOD_CHECK,
-        local("2026-03-03 10:00"),
+        local(f"{YEAR}-03-03 10:00"),
         head=head_a,
         editor=editor,
         tags=["电力"],
-        occurred_on=date(2026, 3, 1),
+        occurred_on=date(YEAR, 3, 1),
     )
     submissions.do_verify(editor, one.pk, Verification.VERIFIED, "")
     submissions.do_edit(editor, one.pk, FLOOD_CHECK[0], FLOOD_CHECK[1] + "（信息科核实）")
-    adopt(editor, one, city_daily, local("2026-03-03 15:00"))
+    adopt(editor, one, city_daily, local(f"{YEAR}-03-03 15:00"))
     two = item(
         officer_a,
         FLOOD_CHECK_AGAIN,
-        local("2026-03-10 09:00"),
+        local(f"{YEAR}-03-10 09:00"),
         head=head_a,
         editor=editor,
         kind=ItemKind.PROBLEM,
-        occurred_on=date(2026, 3, 10),
+        occurred_on=date(YEAR, 3, 10),
     )
     submissions.do_verify(editor, two.pk, Verification.DISPUTED, "数字待核")
-    adopt(editor, two, city_daily, local("2026-03-11 09:00"))
-    item(officer_a, WELFARE_VISITS, local("2026-02-20 09:00"), head=head_a)
-    item(water_officer, WELFARE_VISITS, local("2026-02-01 10:00"))
+    adopt(editor, two, city_daily, local(f"{YEAR}-03-11 09:00"))
+    item(officer_a, WELFARE_VISITS, local(f"{YEAR}-02-20 09:00"), head=head_a)
+    item(water_officer, WELFARE_VISITS, local(f"{YEAR}-02-01 10:00"))
     item(
         petitions_officer,
         WELFARE_VISITS,
-        local("2026-03-20 15:00"),
+        local(f"{YEAR}-03-20 15:00"),
         tags=["电力", "信访"],
         joint_units=[town],
     )
 
-    x = incident(duty_officer, unit_b, local("2026-03-15 08:00"), local("2026-03-15 08:30"))
-    z = incident(duty_officer, unit_b, local("2026-03-15 08:00"), local("2026-03-15 09:00"))
+    x = incident(duty_officer, unit_b, local(f"{YEAR}-03-15 08:00"), local(f"{YEAR}-03-15 08:30"))
+    z = incident(duty_officer, unit_b, local(f"{YEAR}-03-15 08:00"), local(f"{YEAR}-03-15 09:00"))
     insight_actions.do_merge_incidents(editor, z.pk, x.pk)
     incident(
         duty_officer,
         unit_a,
-        local("2026-03-20 10:00"),
-        local("2026-03-20 10:50"),
+        local(f"{YEAR}-03-20 10:00"),
+        local(f"{YEAR}-03-20 10:50"),
         title="甲区暴雨致道路积水",
         category=Category.NATURAL,
     )
 
     for on, status in [
-        (date(2026, 3, 12), ViolationStatus.CONFIRMED),
-        (date(2026, 3, 13), ViolationStatus.PENDING),
-        (date(2026, 2, 12), ViolationStatus.CONFIRMED),
+        (date(YEAR, 3, 12), ViolationStatus.CONFIRMED),
+        (date(YEAR, 3, 13), ViolationStatus.PENDING),
+        (date(YEAR, 2, 12), ViolationStatus.CONFIRMED),
     ]:
         Violation.objects.create(
             unit=petitions,
@@ -121,13 +127,13 @@ def march(officer_a, head_a, unit_a, unit_b, editor, duty_officer, city_daily):
 
 def test_complete(march, unit_a):
     report = build(MARCH, silent_after=30, now=AFTER)
-    assert report.as_of == datetime.fromisoformat("2026-04-01T00:00:00+08:00")
+    assert report.as_of == datetime.fromisoformat(f"{YEAR}-04-01T00:00:00+08:00")
     assert report.reporting_units == 7
     reported = {r.unit.code for r in report.units if r.reported}
     assert reported == {"unit-a", "unit-b", "petitions", "town"}
     assert report.complete_share == pytest.approx(4 / 7)
     silent = {r.unit.code: r.silent_days for r in report.silent}
-    assert silent == {"water": 58, "county-c": None, "county-e": None}
+    assert silent == {"water": WATER_SILENT, "county-c": None, "county-e": None}
     rows = {r.unit.code: r for r in report.units}
     assert rows["unit-a"].items == 2 and rows["unit-a"].incident_reports == 1
     assert rows["unit-b"].items == 0 and rows["unit-b"].incident_reports == 2
@@ -157,7 +163,7 @@ def test_fresh(march):
     assert report.report_to_adoption_hours == 14.5  # 5 and 24 hours
     ages = {r.unit.code: r.newest_item_age for r in report.units}
     assert ages["unit-a"] == 21  # 03-10 09:00 → 04-01 00:00
-    assert ages["water"] == 58
+    assert ages["water"] == WATER_SILENT
     assert ages["petitions"] == ages["town"] == 11
     assert ages["unit-b"] is None
 
@@ -173,9 +179,9 @@ def test_accurate(march):
 
 
 def test_silence_is_counted_to_now_while_the_period_runs(march):
-    report = build(MARCH, silent_after=30, now=local("2026-03-25 12:00"))
+    report = build(MARCH, silent_after=30, now=local(f"{YEAR}-03-25 12:00"))
     rows = {r.unit.code: r for r in report.units}
-    assert rows["water"].silent_days == 52 and rows["water"].silent
+    assert rows["water"].silent_days == WATER_SILENT_ON_25_MARCH and rows["water"].silent
     assert rows["unit-a"].silent_days == 5 and not rows["unit-a"].silent
 
 
@@ -190,7 +196,7 @@ def test_a_bounded_number_of_queries(march, unit_a):
         make_unit(f"新单位{n}")
     officer = make_user(Role.OFFICER, unit_a)
     for day in range(1, 6):
-        item(officer, WELFARE_VISITS, local(f"2026-03-0{day} 11:00"), tags=[f"话题{day}"])
+        item(officer, WELFARE_VISITS, local(f"{YEAR}-03-0{day} 11:00"), tags=[f"话题{day}"])
     assert count() == before <= 15
 
 
@@ -200,17 +206,17 @@ def test_the_page(march, editor, client_of):
     assert response.status_code == 200
     assert "4 / 7" in page and "3 / 4" in page
     assert "echarts-6.1.0.min.js" in page and 'data-chart="chart-ages"' in page
-    assert "/archive/insight/report.xlsx?start=2026-03-01&amp;end=2026-03-31" in page
+    assert f"/archive/insight/report.xlsx?start={YEAR}-03-01&amp;end={YEAR}-03-31" in page
 
 
-MARCH_QUERY = {"start": "2026-03-01", "end": "2026-03-31"}
+MARCH_QUERY = {"start": f"{YEAR}-03-01", "end": f"{YEAR}-03-31"}
 
 
 def test_the_export_reads_back(march, leader, client_of):
     response = client_of(leader).get("/archive/insight/report.xlsx", MARCH_QUERY)
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "archive-report-20260301-20260331.xlsx" in response["Content-Disposition"]
+    assert f"archive-report-{YEAR}0301-{YEAR}0331.xlsx" in response["Content-Disposition"]
     book = load_workbook(BytesIO(response.content))
     summary, units, coverage, topics = book.worksheets
     values = [row[2] for row in summary.iter_rows(min_row=2, max_row=20, values_only=True)]
@@ -218,7 +224,7 @@ def test_the_export_reads_back(march, leader, client_of):
     assert values == pytest.approx(expected)
     assert values[:4] == [7, 4, pytest.approx(4 / 7), 3]
     by_unit = {row[0]: row for row in units.iter_rows(min_row=2, values_only=True)}
-    assert by_unit["市水利局"][1:5] == (0, 0, datetime(2026, 2, 1, 10, 0), 58)
+    assert by_unit["市水利局"][1:5] == (0, 0, datetime(YEAR, 2, 1, 10, 0), WATER_SILENT)
     assert by_unit["丁镇"][1] == 1
     assert ("电力", 2) in [tuple(r) for r in topics.iter_rows(min_row=2, values_only=True)]
     kinds = [r for r in coverage.iter_rows(min_row=2, values_only=True)]
@@ -226,7 +232,8 @@ def test_the_export_reads_back(march, leader, client_of):
 
 
 @pytest.mark.parametrize(
-    ("start", "end"), [("2026-03-31", "2026-03-01"), ("2025-01-01", "2026-03-01"), ("x", "")]
+    ("start", "end"),
+    [(f"{YEAR}-03-31", f"{YEAR}-03-01"), (f"{LAST_YEAR}-01-01", f"{YEAR}-03-01"), ("x", "")],
 )
 def test_a_bad_period_is_refused_clearly(editor, client_of, start, end):
     client = client_of(editor)
@@ -264,9 +271,9 @@ def test_who_sees_the_report(personas, client_of, persona, status):
 
 
 def test_a_merged_duplicate_is_counted_once_for_its_unit(officer_a, head_a, officer_b, editor):
-    first = item(officer_a, FLOOD_CHECK, local("2026-03-03 10:00"), head=head_a)
-    second = item(officer_b, FLOOD_CHECK_AGAIN, local("2026-03-04 10:00"))
+    first = item(officer_a, FLOOD_CHECK, local(f"{YEAR}-03-03 10:00"), head=head_a)
+    second = item(officer_b, FLOOD_CHECK_AGAIN, local(f"{YEAR}-03-04 10:00"))
     insight_actions.do_merge_items(editor, second.pk, first.pk)
     rows = {r.unit.code: r for r in build(MARCH, silent_after=30, now=AFTER).units}
     assert (rows["unit-a"].items, rows["unit-b"].items) == (1, 1)
-    assert rows["unit-b"].newest_item == local("2026-03-04 10:00")
+    assert rows["unit-b"].newest_item == local(f"{YEAR}-03-04 10:00")

@@ -1,12 +1,13 @@
 """The pure rules of the archive analysis, without a database: signatures, merge checks and
 credit, keywords, burst detection and the report's small sums."""
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from archive import insight_rules as rules
 from emergencies.rules import similarity
+from tests.clock import THURSDAY, YEAR, nth_weekday
 
 FIRE_A = "东湖区金桥商厦发生火灾 金桥商厦三层一服装店起火，明火已蔓延至相邻商铺，商厦正在疏散顾客。"
 FIRE_B = (
@@ -68,10 +69,10 @@ def test_merged_units_become_joint_units_and_leave_again():
 
 
 def test_keywords_drop_stop_words_single_characters_and_numbers():
-    text = "近日，甲区多个小区反映停电频繁，群众到区信访局上访，共3次。2026年"
+    text = f"近日，甲区多个小区反映停电频繁，群众到区信访局上访，共3次。{YEAR}年"
     words = rules.keywords(text, {"小区"})
     assert {"停电", "信访局", "上访"} <= words
-    assert not words & {"近日", "反映", "小区", "3", "2026", "年", "，"}
+    assert not words & {"近日", "反映", "小区", "3", str(YEAR), "年", "，"}
     assert all(len(w) >= 2 for w in words)
 
 
@@ -83,9 +84,11 @@ def test_the_offices_words_are_kept_whole():
 
 
 def test_weeks_are_iso_weeks_ending_with_the_chosen_one():
-    monday = rules.week_monday(date(2026, 3, 5))  # a Thursday
-    assert monday == date(2026, 3, 2)
-    assert rules.weeks_ending(monday, 3) == [date(2026, 2, 16), date(2026, 2, 23), monday]
+    thursday = nth_weekday(3, THURSDAY)
+    monday = rules.week_monday(thursday)
+    assert monday == thursday - timedelta(days=3)
+    week = timedelta(weeks=1)
+    assert rules.weeks_ending(monday, 3) == [monday - 2 * week, monday - week, monday]
 
 
 PARAMS = rules.TrendParams(baseline_weeks=8, min_count=3, z_threshold=3.0)
@@ -130,7 +133,7 @@ def test_report_sums():
     assert rules.share(0, 0) is None
     assert rules.median([3, 1, 2, 10]) == 2.5
     assert rules.median([]) is None
-    now = datetime(2026, 3, 31, tzinfo=UTC)
+    now = datetime(YEAR, 3, 31, tzinfo=UTC)
     assert rules.is_silent(None, now, 30)
     assert rules.is_silent(now - timedelta(days=30, seconds=1), now, 30)
     assert not rules.is_silent(now - timedelta(days=30), now, 30)

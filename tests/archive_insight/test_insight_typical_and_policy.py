@@ -10,6 +10,7 @@ from archive import insight_actions
 from archive.insight_queries import typical_cases
 from audit.models import AuditEntry
 from submissions.models import ArchivePolicy, EventKind, InfoItem, ItemEvent, TypicalCase
+from tests import clock
 from tests.archive_insight.insight_helpers import (
     FLOOD_CHECK,
     FLOOD_CHECK_AGAIN,
@@ -20,7 +21,7 @@ from tests.archive_insight.insight_helpers import (
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = local("2026-03-02 10:00")
+MONDAY = local(f"{clock.nth_weekday(3, clock.MONDAY)} 10:00")  # first Monday of March
 
 
 @pytest.fixture

@@ -30,7 +30,7 @@ from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True}
 EXPLANATION = "单位负责人在现场指挥处置，书面报告审签延误，已调整审签安排。"
 

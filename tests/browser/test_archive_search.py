@@ -11,7 +11,7 @@ from tests.factories import make_item
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 
 
 def log_in(page: Page, user: User) -> None:

@@ -25,7 +25,7 @@ from tests.factories import make_item
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 
 
 def _persona(user: User, full_name: str) -> User:

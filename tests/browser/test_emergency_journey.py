@@ -35,18 +35,22 @@ from notify.models import Notification
 from org.duty import Desk, Routing, route
 from org.models import DutyShift, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
+from tests.clock import LAST_SATURDAY, LAST_SUNDAY
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 # XINBAO_SHOTS=/some/dir keeps screenshots of the main screens for people to look at.
 SHOTS = os.environ.get("XINBAO_SHOTS")
 LOCAL = ZoneInfo("Asia/Shanghai")
-SUNDAY = date(2026, 11, 29)  # an ordinary Sunday: no holiday, no swapped working day in 2026
+SUNDAY = LAST_SUNDAY  # the Sunday before the pin: no holiday, no swapped working day
 
 TITLE = "江城区某商业综合体发生火灾"
-SUMMARY = "11月29日1时50分许，江城区某商业综合体三层起火，消防救援力量已到场处置，火势正在控制中。"
+SUMMARY = (
+    f"{SUNDAY.month}月{SUNDAY.day}日1时50分许，"
+    "江城区某商业综合体三层起火，消防救援力量已到场处置，火势正在控制中。"
+)
 MEASURES = "已调派6个消防站、23辆消防车到场扑救，疏散群众120余人，2名受伤人员已送医救治。"
 WRITTEN = (
     "明火已于2时35分扑灭，现场清理中。起火部位为三层一商铺，过火面积约200平方米，"
@@ -103,7 +107,7 @@ def office(seeded: None) -> dict[str, Any]:
     brigade.save(update_fields=["officer"])
     # 赵海峰 has the night from Saturday 17:30; 孙丽 takes over on Sunday morning.
     DutyShift.objects.create(
-        person=people["duty"], starts_at=at(17, 30, day=date(2026, 11, 28)), ends_at=at(8, 30)
+        person=people["duty"], starts_at=at(17, 30, day=LAST_SATURDAY), ends_at=at(8, 30)
     )
     DutyShift.objects.create(person=people["day_duty"], starts_at=at(8, 30), ends_at=at(17, 30))
     return {**people, "brigade": brigade, "hub": hub}
@@ -165,7 +169,7 @@ def run_worker() -> int:
     return taken
 
 
-BREACH = "【超时】市消防救援支队：书面首报已超过 11-29 02:30 的报送时限"
+BREACH = f"【超时】市消防救援支队：书面首报已超过 {SUNDAY:%m-%d} 02:30 的报送时限"
 ESCALATION = re.compile(r"^【督办】市消防救援支队：书面首报已超时 \d+ 分钟$")
 
 
@@ -190,7 +194,7 @@ def test_sunday_night_fire_written_report_late(
     expect(page.get_by_text("当前没有处置中的突发事件。")).to_be_visible()
     page.get_by_role("link", name="报告突发事件").click()
     expect(page.get_by_role("heading", name="登记电话报告")).to_be_visible()
-    expect(page.get_by_label("来电时间")).to_have_value("2026-11-29T02:00")  # the server's now
+    expect(page.get_by_label("来电时间")).to_have_value(f"{SUNDAY}T02:00")  # the server's now
     page.get_by_label("报告单位").select_option(label="市消防救援支队")
     page.get_by_label("来电人").fill("周强")
     page.get_by_label("来电号码").fill("0710-3221119")
@@ -199,8 +203,8 @@ def test_sunday_night_fire_written_report_late(
     page.get_by_label("类型").fill("火灾")
     page.get_by_label("级别").select_option(label="Ⅱ级（重大）")
     page.get_by_label("地点").fill("江城区解放路88号")
-    page.get_by_label("发生时间").fill("2026-11-29T01:50")
-    page.get_by_label("知悉时间").fill("2026-11-29T01:55")
+    page.get_by_label("发生时间").fill(f"{SUNDAY}T01:50")
+    page.get_by_label("知悉时间").fill(f"{SUNDAY}T01:55")
     page.get_by_label("事件情况").fill(SUMMARY)
     page.get_by_label("死亡").fill("0")
     page.get_by_label("受伤", exact=True).fill("2")
@@ -210,12 +214,12 @@ def test_sunday_night_fire_written_report_late(
 
     expect(status(page)).to_contain_text("电话报告已登记；等待该单位的书面报告。")
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
-    expect(page.get_by_text("时限起算于 2026-11-29 01:55")).to_be_visible()
+    expect(page.get_by_text(f"时限起算于 {SUNDAY} 01:55")).to_be_visible()
     phone = deadline_row(page, "电话报告")
-    expect(phone).to_contain_text("11-29 02:10")  # 01:55 + 15 minutes
-    expect(phone).to_contain_text("已完成 11-29 02:00")
+    expect(phone).to_contain_text(f"{SUNDAY:%m-%d} 02:10")  # 01:55 + 15 minutes
+    expect(phone).to_contain_text(f"已完成 {SUNDAY:%m-%d} 02:00")
     written = deadline_row(page, "书面首报")
-    expect(written).to_contain_text("11-29 02:30")  # 01:55 + 35 minutes
+    expect(written).to_contain_text(f"{SUNDAY:%m-%d} 02:30")  # 01:55 + 35 minutes
     expect(written.locator(".countdown")).to_have_text(re.compile(r"^剩余 (29|30):\d\d$"))
     shoot(page, "2-incident-at-0200")
     log_out(page)
@@ -267,7 +271,7 @@ def test_sunday_night_fire_written_report_late(
     page.get_by_role("button", name="审签并报送市委办").click()
     expect(status(page)).to_contain_text("已审签，市委办已收到报告。")
     written = deadline_row(page, "书面首报")
-    expect(written).to_contain_text(re.compile(r"已完成 11-29 02:5[12]"))
+    expect(written).to_contain_text(re.compile(rf"已完成 {SUNDAY:%m-%d} 02:5[12]"))
     expect(written.locator(".tag")).to_have_text("迟报")
     shoot(page, "5-signed-off-late")
     log_out(page)
@@ -286,7 +290,7 @@ def test_sunday_night_fire_written_report_late(
     expect(cells.nth(0)).to_have_text("迟报")
     expect(cells.nth(1)).to_have_text("市消防救援支队")
     expect(cells.nth(2)).to_have_text("22")  # 02:51:3x less 02:30, rounded up
-    expect(candidate).to_contain_text("应于 2026-11-29 02:30 前报送")
+    expect(candidate).to_contain_text(f"应于 {SUNDAY} 02:30 前报送")
     shoot(page, "6-candidates")
     log_out(page)
 

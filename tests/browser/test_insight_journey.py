@@ -20,7 +20,7 @@ from tests.clock import local
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True}
 
 

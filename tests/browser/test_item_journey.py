@@ -19,7 +19,7 @@ from submissions.models import InfoItem, ItemState, RevisionSource
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 # XINBAO_SHOTS=/some/dir keeps screenshots of the main screens for people to look at.
 SHOTS = os.environ.get("XINBAO_SHOTS")
 

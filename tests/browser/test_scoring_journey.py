@@ -21,7 +21,7 @@ from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "Xinbao-browser-2025!"
+PASSWORD = "Xinbao-browser-Pw7!"
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ SH = ZoneInfo("Asia/Shanghai")
 
 
 def local(text: str) -> datetime:
-    """'2026-03-02 10:00' as an aware Asia/Shanghai datetime."""
+    """'YYYY-MM-DD HH:MM' as an aware Asia/Shanghai datetime."""
     return datetime.strptime(text, "%Y-%m-%d %H:%M").replace(tzinfo=SH)
 
 

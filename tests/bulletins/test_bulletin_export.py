@@ -4,7 +4,6 @@ every entry with its source units, 仿宋 body on fixed lines; PDF through Libre
 import os
 import shutil
 import subprocess
-from datetime import date
 from io import BytesIO
 from pathlib import Path
 
@@ -18,9 +17,10 @@ from bulletins import export
 from bulletins.models import Issue
 from bulletins.queries import entries_of
 from tests.bulletins.bulletin_helpers import draft, published
+from tests.clock import days_before
 
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 11, 27)
+DAY = days_before(4)  # a recent working day
 
 
 def east_asian(run) -> str:
@@ -48,9 +48,9 @@ def test_the_masthead_is_the_publication_name_in_red(doc):
 
 
 def test_the_number_office_and_date_follow_above_a_red_rule(doc):
-    assert doc.paragraphs[1].text == "2026年第1期"
+    assert doc.paragraphs[1].text == f"{DAY.year}年第1期"
     issued = doc.paragraphs[2]
-    assert issued.text == "市委办公室\t2026年11月27日"
+    assert issued.text == f"市委办公室\t{DAY.year}年{DAY.month}月{DAY.day}日"
     bottom = issued._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert bottom.get(qn("w:color")) == "C00000"
 
@@ -94,7 +94,7 @@ def test_the_page_is_a4_with_official_margins(doc):
 def test_a_draft_leaves_the_number_blank(editor, daily, three_items):
     pending = draft(editor, daily, three_items, DAY)
     doc = Document(BytesIO(export.build_docx(pending, entries_of(pending))))
-    assert doc.paragraphs[1].text == "2026年第　　期"
+    assert doc.paragraphs[1].text == f"{DAY.year}年第　　期"
 
 
 def test_the_download_is_named_after_the_issue(client_of, leader, issue):
@@ -103,7 +103,7 @@ def test_the_download_is_named_after_the_issue(client_of, leader, issue):
     assert response["Content-Type"] == export.DOCX_TYPE
     assert response["Content-Disposition"] == (
         "attachment; filename*=utf-8''%E6%AF%8F%E6%97%A5%E8%A6%81%E6%83%85"
-        "2026%E5%B9%B4%E7%AC%AC1%E6%9C%9F.docx"
+        f"{DAY.year}%E5%B9%B4%E7%AC%AC1%E6%9C%9F.docx"
     )
     assert Document(BytesIO(response.content)).paragraphs[0].text == "每日要情"
 

@@ -12,9 +12,10 @@ from bulletins.models import Issue, IssueCounter, IssueState
 from submissions import actions as items
 from submissions.models import ItemState
 from tests.bulletins.bulletin_helpers import published, signed_off
+from tests.clock import NEXT_YEAR, YEAR, days_before
 from tests.factories import make_item, make_publication
 
-DAY = date(2026, 11, 27)
+DAY = days_before(4)  # a recent working day
 
 
 def fresh_items(officer, head, n: int, prefix: str = "信息"):
@@ -35,10 +36,10 @@ def test_it_numbers_issues_one_two_three(editor, chief, daily, officer_a, head_a
 @pytest.mark.django_db
 def test_a_new_year_starts_again_at_one(editor, chief, daily, officer_a, head_a):
     a, b, c = fresh_items(officer_a, head_a, 3)
-    published(editor, chief, daily, [a], date(2026, 12, 31))
-    published(editor, chief, daily, [b], date(2026, 12, 31))
-    first_of_2027 = published(editor, chief, daily, [c], date(2027, 1, 4))
-    assert (first_of_2027.year, first_of_2027.number) == (2027, 1)
+    published(editor, chief, daily, [a], date(YEAR, 12, 31))
+    published(editor, chief, daily, [b], date(YEAR, 12, 31))
+    first_of_next_year = published(editor, chief, daily, [c], date(NEXT_YEAR, 1, 4))
+    assert (first_of_next_year.year, first_of_next_year.number) == (NEXT_YEAR, 1)
 
 
 @pytest.mark.django_db
@@ -101,4 +102,4 @@ def test_two_editors_publishing_at_once_get_consecutive_numbers(
     assert errors == []
     numbers = Issue.objects.filter(pk__in=[i.pk for i in issues]).values_list("number", flat=True)
     assert sorted(numbers) == [2, 3]
-    assert IssueCounter.objects.get(publication=daily, year=2026).last_number == 3
+    assert IssueCounter.objects.get(publication=daily, year=YEAR).last_number == 3

@@ -2,8 +2,6 @@
 records (adoptions the points ledger reads), and that the bulletin's text never touches the
 item's own."""
 
-from datetime import date
-
 import pytest
 
 from bulletins import actions
@@ -11,10 +9,11 @@ from bulletins.models import IssueEntry, IssueState, ReadReceipt
 from notify.models import Notification
 from submissions.models import Adoption, InfoItem, ItemState
 from tests.bulletins.bulletin_helpers import draft, published
+from tests.clock import days_before
 from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 11, 27)
+DAY = days_before(4)  # a recent working day
 
 
 def test_entries_copy_the_items_text_and_credit_every_source_unit(editor, daily, three_items):

@@ -2,7 +2,7 @@
 off, leaders reading (and leaving receipts), units kept out; forwarding an item upward; query
 counts of the desk and the issue page."""
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from django.db import connection
@@ -12,10 +12,11 @@ from django.utils import timezone
 from bulletins.models import Issue, IssueEntry, IssueState, ReadReceipt
 from submissions.models import Adoption, InfoItem, ItemState
 from tests.bulletins.bulletin_helpers import draft, published, signed_off
+from tests.clock import days_before
 from tests.factories import make_item
 
 pytestmark = pytest.mark.django_db
-DAY = date(2026, 11, 27)
+DAY = days_before(4)  # a recent working day
 
 
 def url(issue: Issue, rest: str = "") -> str:
@@ -50,7 +51,11 @@ def test_a_leader_reads_a_published_issue_and_leaves_a_receipt(
     page = client.get(url(issue))
     assert page.status_code == 200
     html = page.content.decode()
-    assert "2026年第1期" in html and "每日要情" in html and "2026年11月27日" in html
+    assert (
+        f"{DAY.year}年第1期" in html
+        and "每日要情" in html
+        and f"{DAY:%Y}年{DAY.month}月{DAY.day}日" in html
+    )
     for item in three_items:
         assert item.title in html
     assert ReadReceipt.objects.filter(issue=issue, reader=leader).exists()
@@ -122,7 +127,7 @@ def test_a_second_issue_of_the_day_once_the_first_has_entries(
 
 def test_a_unit_officer_cannot_start_an_issue(client_of, officer_a, daily):
     response = client_of(officer_a).post(
-        f"/bulletins/new/{daily.pk}/", {"issue_date": "2026-11-27"}
+        f"/bulletins/new/{daily.pk}/", {"issue_date": f"{DAY:%Y-%m-%d}"}
     )
     assert response.status_code == 403
     assert not Issue.objects.exists()

@@ -2,6 +2,7 @@
 the working day `feedback_days` after the instruction, and the deadline engine's reminders and
 breach. Time is frozen at explicit moments in Asia/Shanghai."""
 
+import calendar
 from datetime import timedelta
 
 import pytest
@@ -24,12 +25,14 @@ from tests.bulletins.editorial_helpers import (
     task_of,
     told,
 )
+from tests.clock import nth_weekday
 from tests.factories import make_item, make_publication
 
 pytestmark = pytest.mark.django_db
 
-MONDAY = local("2026-03-02 10:00")
-DUE = local("2026-03-09 17:30")  # seven days later, end of the working day
+MONDAY = local(f"{nth_weekday(3, calendar.MONDAY)} 10:00")  # first Monday of March
+DUE = local(f"{MONDAY.date() + timedelta(days=7)} 17:30")  # seven days later, end of the day
+TUESDAY = MONDAY.date() + timedelta(days=1)
 HALF = MONDAY + (DUE - MONDAY) / 2
 
 
@@ -67,7 +70,8 @@ def test_feedback_is_due_at_1730_seven_days_after_the_instruction(instruction, u
 def test_the_feedback_window_is_the_editorial_policy(editor, item, unit_a):
     EditorialPolicy.objects.update_or_create(pk=1, defaults={"feedback_days": 3})
     instruction = record_paper_instruction(editor, item, MONDAY)
-    assert task_of(instruction, unit_a).due_at == local("2026-03-05 17:30")
+    three_days_later = MONDAY.date() + timedelta(days=3)
+    assert task_of(instruction, unit_a).due_at == local(f"{three_days_later} 17:30")
 
 
 def test_each_task_is_a_feedback_deadline_for_the_engine(instruction, unit_a):
@@ -212,7 +216,7 @@ def test_a_leader_writes_an_instruction_from_the_item_page(client_of, leader, ad
     with clock(MONDAY):
         response = client_of(leader).post(
             instruct_url(adopted),
-            {"instr-text": "很好，请总结推广。", "instr-instructed_on": "2026-03-02"},
+            {"instr-text": "很好，请总结推广。", "instr-instructed_on": f"{MONDAY:%Y-%m-%d}"},
         )
     assert response.status_code == 302
     instruction = Instruction.objects.get()
@@ -228,7 +232,7 @@ def test_an_editor_records_a_paper_instruction_from_the_item_page(client_of, edi
                 "instr-leader_name": "李书记",
                 "instr-level": "province",
                 "instr-text": "请抓紧落实。",
-                "instr-instructed_on": "2026-03-02",
+                "instr-instructed_on": f"{MONDAY:%Y-%m-%d}",
             },
         )
     instruction = Instruction.objects.get()
@@ -238,7 +242,11 @@ def test_an_editor_records_a_paper_instruction_from_the_item_page(client_of, edi
 def test_a_paper_instruction_without_a_leader_is_refused(client_of, editor, adopted):
     response = client_of(editor).post(
         instruct_url(adopted),
-        {"instr-level": "city", "instr-text": "请抓紧落实。", "instr-instructed_on": "2026-03-02"},
+        {
+            "instr-level": "city",
+            "instr-text": "请抓紧落实。",
+            "instr-instructed_on": f"{MONDAY:%Y-%m-%d}",
+        },
     )
     assert response.status_code == 400
     assert not Instruction.objects.exists()
@@ -247,7 +255,11 @@ def test_a_paper_instruction_without_a_leader_is_refused(client_of, editor, adop
 def test_an_instruction_dated_tomorrow_is_refused(client_of, leader, adopted):
     with clock(MONDAY):
         response = client_of(leader).post(
-            instruct_url(adopted), {"instr-text": "请落实。", "instr-instructed_on": "2026-03-03"}
+            instruct_url(adopted),
+            {
+                "instr-text": "请落实。",
+                "instr-instructed_on": f"{TUESDAY:%Y-%m-%d}",
+            },
         )
     assert response.status_code == 400
     assert not Instruction.objects.exists()
@@ -387,7 +399,7 @@ def test_a_leader_instructs_on_an_item_as_it_appeared_in_a_bulletin(client_of, l
     with clock(MONDAY):
         client_of(leader).post(
             instruct_url(entry.item) + f"?entry={entry.pk}",
-            {"instr-text": "请推广。", "instr-instructed_on": "2026-03-02"},
+            {"instr-text": "请推广。", "instr-instructed_on": f"{MONDAY:%Y-%m-%d}"},
         )
     assert Instruction.objects.get().entry == entry
 

@@ -24,12 +24,13 @@ from tests.bulletins.editorial_helpers import (
     solicit,
     told,
 )
+from tests.clock import YEAR
 from tests.factories import content, make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
-ISSUED = local("2026-06-01 09:00")
-DUE = local("2026-06-05 17:30")
+ISSUED = local(f"{YEAR}-06-01 09:00")
+DUE = local(f"{YEAR}-06-05 17:30")
 HALF = ISSUED + (DUE - ISSUED) / 2
 AFTER = DUE + timedelta(hours=1)
 LIST = reverse("bulletins:solicitations")
@@ -191,7 +192,7 @@ def issue(client, **fields):
     data = {
         "topic": "粮食安全工作情况",
         "requirements": "请报送本地粮食生产情况。",
-        "due_at": "2026-06-10T17:30",
+        "due_at": f"{YEAR}-06-10T17:30",
         **fields,
     }
     with clock(ISSUED):
@@ -203,7 +204,7 @@ def test_the_section_issues_a_solicitation_to_chosen_units(client_of, editor, un
     solicitation = Solicitation.objects.get()
     assert response.status_code == 302
     assert set(solicitation.units.all()) == {unit_a, department}
-    assert solicitation.due_at == local("2026-06-10 17:30")
+    assert solicitation.due_at == local(f"{YEAR}-06-10 17:30")
     assert solicitation.expected.count() == 2
 
 
@@ -223,7 +224,9 @@ def test_a_solicitation_needs_target_units(client_of, editor, unit_a):
 
 
 def test_a_past_deadline_is_refused(client_of, editor, unit_a):
-    assert issue(client_of(editor), units=[unit_a.pk], due_at="2026-05-30T17:30").status_code == 400
+    assert (
+        issue(client_of(editor), units=[unit_a.pk], due_at=f"{YEAR}-05-30T17:30").status_code == 400
+    )
     assert not Solicitation.objects.exists()
 
 

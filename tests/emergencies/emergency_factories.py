@@ -26,7 +26,7 @@ UTC = ZoneInfo("UTC")
 
 
 def local(text: str) -> datetime:
-    """'2026-11-29 02:00' (or with seconds) as an aware Asia/Shanghai datetime."""
+    """'YYYY-MM-DD HH:MM' (or with seconds) as an aware Asia/Shanghai datetime."""
     fmt = "%Y-%m-%d %H:%M:%S" if text.count(":") == 2 else "%Y-%m-%d %H:%M"
     return datetime.strptime(text, fmt).replace(tzinfo=SH)
 

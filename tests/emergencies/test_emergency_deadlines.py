@@ -5,7 +5,7 @@ The fire is a grave (Ⅱ) accident: phone within 15 min, written within 35, remi
 and nine tenths of the window, then the breach and escalation to the duty officer (+0), the
 chief (+15) and the secretary-general (+30) — the seeded table."""
 
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 
 import pytest
 
@@ -26,6 +26,18 @@ from emergencies.models import (
 )
 from notify.models import Channel, ChannelKind, Delivery
 from org.duty import route
+from tests.clock import (
+    FRIDAY,
+    LAST_SATURDAY,
+    LAST_SUNDAY,
+    NATIONAL_DAY,
+    SWAPPED_WORKDAY,
+    THIS_MONDAY,
+    TODAY,
+    UNKNOWN_YEAR,
+    next_weekday,
+)
+from tests.clock import local as shanghai
 from tests.emergencies.emergency_factories import (
     PhoneCall,
     add_written,
@@ -46,15 +58,18 @@ from tests.emergencies.emergency_factories import (
     told,
 )
 
-SUNDAY_NIGHT = local("2026-11-29 02:00")
+SUNDAY_NIGHT = shanghai(LAST_SUNDAY, "02:00")
+# A Friday in October of a year the official calendar does not know, and the Saturday after it.
+UNKNOWN_FRIDAY = next_weekday(date(UNKNOWN_YEAR, 10, 1), FRIDAY)
+UNKNOWN_SATURDAY = UNKNOWN_FRIDAY + timedelta(days=1)
 UNIT = {"officer_a", "head_a"}
 SECTION = {"editor", "chief"}
 
 
 @pytest.fixture
 def night(office):
-    """Sunday 2026-11-29: duty officer `duty` holds the night shift; `duty2` is off."""
-    shift(office["duty"], local("2026-11-28 18:00"), local("2026-11-29 08:30"))
+    """The Sunday before the pin: duty officer `duty` holds the night shift; `duty2` is off."""
+    shift(office["duty"], shanghai(LAST_SATURDAY, "18:00"), shanghai(LAST_SUNDAY, "08:30"))
     return office
 
 
@@ -67,13 +82,15 @@ def grave_fire(office, at=SUNDAY_NIGHT, **fields) -> Incident:
 
 def test_the_written_deadline_of_a_grave_fire_is_35_minutes_after_the_call(night):
     incident = grave_fire(night)
-    assert row(incident).due_at == local("2026-11-29 02:35")
+    assert row(incident).due_at == shanghai(LAST_SUNDAY, "02:35")
 
 
 def test_deadlines_are_stored_in_utc(night):
     incident = grave_fire(night)
-    assert stored_utc(Incident, "clock_start", incident.pk) == datetime(2026, 11, 28, 18, 0)
-    assert stored_utc(ExpectedReport, "due_at", row(incident).pk) == datetime(2026, 11, 28, 18, 35)
+    saturday = LAST_SATURDAY  # Sunday 02:00 in Shanghai is Saturday 18:00 UTC
+    assert stored_utc(Incident, "clock_start", incident.pk) == datetime.combine(saturday, time(18))
+    due = datetime.combine(saturday, time(18, 35))
+    assert stored_utc(ExpectedReport, "due_at", row(incident).pk) == due
 
 
 def test_the_phone_report_meets_the_phone_deadline_only(night):
@@ -103,12 +120,12 @@ def test_a_phone_follow_up_does_not_meet_the_written_deadline(night):
 @pytest.mark.parametrize(
     ("opened", "desk"),
     [
-        ("2026-11-29 02:00", "duty"),  # Sunday night
-        ("2026-12-01 09:25", "section"),  # Tuesday morning
-        ("2026-10-01 09:25", "duty"),  # National Day, a Thursday
-        ("2026-10-10 09:25", "section"),  # the swapped working Saturday after it
-        ("2027-10-01 09:25", "section"),  # 2027 is not in the calendar: a Friday works
-        ("2027-10-02 09:25", "duty"),  # ... and a Saturday does not
+        (f"{LAST_SUNDAY} 02:00", "duty"),  # Sunday night
+        (f"{TODAY} 09:25", "section"),  # Tuesday morning
+        (f"{NATIONAL_DAY} 09:25", "duty"),  # National Day, a holiday
+        (f"{SWAPPED_WORKDAY} 09:25", "section"),  # the swapped working Saturday after it
+        (f"{UNKNOWN_FRIDAY} 09:25", "section"),  # a year not in the calendar: a Friday works
+        (f"{UNKNOWN_SATURDAY} 09:25", "duty"),  # ... and a Saturday does not
     ],
 )
 def test_the_breach_goes_to_the_unit_and_the_desk_that_is_on(office, opened, desk):
@@ -123,8 +140,8 @@ def test_the_breach_goes_to_the_unit_and_the_desk_that_is_on(office, opened, des
 
 
 def test_a_year_without_a_calendar_is_flagged(db):
-    assert route(local("2026-10-01 10:00")).calendar_known
-    assert not route(local("2027-10-01 10:00")).calendar_known
+    assert route(shanghai(NATIONAL_DAY, "10:00")).calendar_known
+    assert not route(shanghai(UNKNOWN_FRIDAY, "10:00")).calendar_known
 
 
 def test_a_gap_in_the_roster_sends_the_breach_to_every_duty_officer(office):
@@ -227,7 +244,7 @@ def test_a_report_received_stops_the_chain(night):
 
 
 def test_raising_the_level_tightens_the_written_deadline_and_asks_for_a_phone_call(office):
-    start = local("2026-12-01 09:00")
+    start = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], start, level="4")
     incident = report.incident
     assert row(incident).due_at == start + hours(6)
@@ -240,7 +257,7 @@ def test_raising_the_level_tightens_the_written_deadline_and_asks_for_a_phone_ca
 
 
 def test_lowering_the_level_relaxes_the_written_deadline_and_drops_the_phone_call(office):
-    start = local("2026-12-01 09:00")
+    start = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], start, level="2")
     incident = report.incident
     actions.do_change_level(office["chief"], incident.pk, "4", "核实后降级", now=start + minutes(5))
@@ -295,7 +312,7 @@ def test_an_edited_table_applies_to_the_next_incident_at_once(night):
 
 
 def test_a_written_report_signed_off_late_is_a_late_candidate(office):
-    known = local("2026-12-01 09:00")  # a major (Ⅲ) incident: written within 60 minutes
+    known = shanghai(TODAY, "09:00")  # a major (Ⅲ) incident: written within 60 minutes
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(75.5))
     candidate = ViolationCandidate.objects.get()
@@ -306,12 +323,12 @@ def test_a_written_report_signed_off_late_is_a_late_candidate(office):
         ExpectKind.WRITTEN,
     )
     assert candidate.minutes_late == 16
-    assert "2026-12-01 10:00" in candidate.evidence
-    assert "2026-12-01 10:15" in candidate.evidence
+    assert f"{TODAY} 10:00" in candidate.evidence
+    assert f"{TODAY} 10:15" in candidate.evidence
 
 
 def test_a_written_report_signed_off_in_time_is_no_candidate(office):
-    known = local("2026-12-01 09:00")
+    known = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(60))
     assert row(report.incident).status == ExpectStatus.MET
@@ -319,7 +336,7 @@ def test_a_written_report_signed_off_in_time_is_no_candidate(office):
 
 
 def test_writing_in_time_is_not_enough_without_the_heads_sign_off(office):
-    known = local("2026-12-01 09:00")
+    known = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(61))
     assert ViolationCandidate.objects.get().minutes_late == 1
@@ -331,9 +348,9 @@ def test_writing_in_time_is_not_enough_without_the_heads_sign_off(office):
 @pytest.mark.parametrize(
     ("signed", "due", "due_utc"),
     [
-        ("2026-11-30 07:50", "2026-11-30 08:00", datetime(2026, 11, 30, 0, 0)),
-        ("2026-11-30 09:00", "2026-11-30 17:00", datetime(2026, 11, 30, 9, 0)),
-        ("2026-11-30 17:30", "2026-12-01 08:00", datetime(2026, 12, 1, 0, 0)),
+        (f"{THIS_MONDAY} 07:50", f"{THIS_MONDAY} 08:00", datetime.combine(THIS_MONDAY, time(0, 0))),
+        (f"{THIS_MONDAY} 09:00", f"{THIS_MONDAY} 17:00", datetime.combine(THIS_MONDAY, time(9, 0))),
+        (f"{THIS_MONDAY} 17:30", f"{TODAY} 08:00", datetime.combine(TODAY, time(0, 0))),
     ],
 )
 def test_the_first_follow_up_is_due_at_the_next_fixed_time(office, signed, due, due_utc):
@@ -345,55 +362,59 @@ def test_the_first_follow_up_is_due_at_the_next_fixed_time(office, signed, due, 
 
 
 def test_an_ordinary_incident_is_followed_up_every_24_hours(office):
-    signed = local("2026-11-30 10:00")
+    signed = shanghai(THIS_MONDAY, "10:00")
     report = open_in_writing(office["officer_a"], signed - minutes(20), level="4")
     sign_off(office["head_a"], report, signed)
     assert row(report.incident, ExpectKind.FOLLOWUP, 1).due_at == signed + hours(24)
 
 
 def test_a_follow_up_sent_early_counts_for_its_slot(office):
-    report = open_in_writing(office["officer_a"], local("2026-11-30 06:40"), level="3")
-    sign_off(office["head_a"], report, local("2026-11-30 07:00"))  # follow-up 1 by 08:00
+    report = open_in_writing(office["officer_a"], shanghai(THIS_MONDAY, "06:40"), level="3")
+    sign_off(office["head_a"], report, shanghai(THIS_MONDAY, "07:00"))  # follow-up 1 by 08:00
     incident = report.incident
     add_written(
         office["officer_a"],
         office["head_a"],
         incident,
         ReportKind.FOLLOWUP,
-        local("2026-11-30 07:30"),
+        shanghai(THIS_MONDAY, "07:30"),
     )
     assert row(incident, ExpectKind.FOLLOWUP, 1).status == ExpectStatus.MET
-    assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == local("2026-11-30 17:00")
+    assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == shanghai(THIS_MONDAY, "17:00")
 
 
 def test_a_level_change_keeps_the_next_follow_up_in_its_slot(office):
-    report = open_in_writing(office["officer_a"], local("2026-11-30 06:40"), level="3")
-    sign_off(office["head_a"], report, local("2026-11-30 07:00"))
+    report = open_in_writing(office["officer_a"], shanghai(THIS_MONDAY, "06:40"), level="3")
+    sign_off(office["head_a"], report, shanghai(THIS_MONDAY, "07:00"))
     incident = report.incident
     add_written(
         office["officer_a"],
         office["head_a"],
         incident,
         ReportKind.FOLLOWUP,
-        local("2026-11-30 07:30"),
+        shanghai(THIS_MONDAY, "07:30"),
     )
     actions.do_change_level(
-        office["chief"], incident.pk, "2", "死亡人数上升", now=local("2026-11-30 07:40")
+        office["chief"], incident.pk, "2", "死亡人数上升", now=shanghai(THIS_MONDAY, "07:40")
     )
-    assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == local("2026-11-30 17:00")
+    assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == shanghai(THIS_MONDAY, "17:00")
 
 
 def test_a_final_report_closes_the_incident_and_leaves_only_the_forwarding(office):
-    report = open_in_writing(office["officer_a"], local("2026-11-30 09:00"), level="2")
-    sign_off(office["head_a"], report, local("2026-11-30 09:20"))
+    report = open_in_writing(office["officer_a"], shanghai(THIS_MONDAY, "09:00"), level="2")
+    sign_off(office["head_a"], report, shanghai(THIS_MONDAY, "09:20"))
     incident = report.incident
     add_written(
-        office["officer_a"], office["head_a"], incident, ReportKind.FINAL, local("2026-11-30 12:00")
+        office["officer_a"],
+        office["head_a"],
+        incident,
+        ReportKind.FINAL,
+        shanghai(THIS_MONDAY, "12:00"),
     )
     incident.refresh_from_db()
     assert (incident.status, incident.closed_at) == (
         IncidentStatus.CLOSED,
-        local("2026-11-30 12:00"),
+        shanghai(THIS_MONDAY, "12:00"),
     )
     still_open = ExpectedReport.objects.filter(incident=incident, status=ExpectStatus.OPEN)
     assert [r.kind for r in still_open] == [ExpectKind.FORWARD]
@@ -403,12 +424,12 @@ def test_a_final_report_closes_the_incident_and_leaves_only_the_forwarding(offic
             incident.pk,
             ReportKind.FOLLOWUP,
             content(),
-            now=local("2026-11-30 13:00"),
+            now=shanghai(THIS_MONDAY, "13:00"),
         )
 
 
 def test_a_final_report_cancels_what_other_units_still_owe(office, unit_b, officer_b):
-    start = local("2026-11-30 09:00")
+    start = shanghai(THIS_MONDAY, "09:00")
     report = actions.do_open_incident(
         office["duty"],
         actions.IncidentFacts(
@@ -472,7 +493,7 @@ def test_an_overdue_forwarding_is_the_sections_breach(night):
 
 
 def test_raising_the_level_after_the_written_report_makes_the_forwarding_owed(office):
-    start = local("2026-12-01 09:00")
+    start = shanghai(TODAY, "09:00")
     incident = grave_fire(office, start, level="4")
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
@@ -483,7 +504,7 @@ def test_raising_the_level_after_the_written_report_makes_the_forwarding_owed(of
 
 
 def test_lowering_the_level_drops_a_forwarding_the_new_level_does_not_ask_for(office):
-    start = local("2026-12-01 09:00")
+    start = shanghai(TODAY, "09:00")
     incident = grave_fire(office, start, level="2")
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
@@ -497,7 +518,7 @@ def test_lowering_the_level_drops_a_forwarding_the_new_level_does_not_ask_for(of
 
 
 def test_an_unmatched_sighting_starts_the_units_clock(night):
-    seen = local("2026-11-29 01:40")
+    seen = shanghai(LAST_SUNDAY, "01:40")
     s = sighting(night["duty"], night["officer_a"].unit, seen)
     watch = ExpectedReport.objects.get(sighting=s)
     assert (watch.kind, watch.unit, watch.window_start, watch.due_at) == (
@@ -509,7 +530,7 @@ def test_an_unmatched_sighting_starts_the_units_clock(night):
 
 
 def test_a_sighting_nobody_reports_becomes_a_missed_candidate_with_evidence(night):
-    seen = local("2026-11-29 01:40")
+    seen = shanghai(LAST_SUNDAY, "01:40")
     sighting(night["duty"], night["officer_a"].unit, seen)
     assert engine.run_pass(seen + minutes(35)) == 1
     candidate = ViolationCandidate.objects.get()
@@ -518,14 +539,14 @@ def test_a_sighting_nobody_reports_becomes_a_missed_candidate_with_evidence(nigh
         night["officer_a"].unit,
         None,
     )
-    for fact in ("江城晚报网站", "2026-11-29 01:40", "2026-11-29 02:15", "冒出大量黑烟"):
+    for fact in ("江城晚报网站", f"{LAST_SUNDAY} 01:40", f"{LAST_SUNDAY} 02:15", "冒出大量黑烟"):
         assert fact in candidate.evidence
     watch = ExpectedReport.objects.get(kind=ExpectKind.SIGHTING)
     assert told(last_flip(watch)) == UNIT | {"duty"}
 
 
 def test_matching_a_sighting_in_time_cancels_the_watch_and_moves_the_clock(office):
-    seen = local("2026-12-01 10:00")
+    seen = shanghai(TODAY, "10:00")
     s = sighting(office["duty"], office["officer_a"].unit, seen)
     report = open_in_writing(office["officer_a"], seen + minutes(20), level="3")
     incident = report.incident
@@ -539,7 +560,7 @@ def test_matching_a_sighting_in_time_cancels_the_watch_and_moves_the_clock(offic
 
 
 def test_a_report_after_a_matched_sighting_is_judged_against_the_earlier_clock(office):
-    seen = local("2026-12-01 10:00")
+    seen = shanghai(TODAY, "10:00")
     s = sighting(office["duty"], office["officer_a"].unit, seen)
     report = open_in_writing(office["officer_a"], seen + minutes(20), level="3")
     actions.do_match_sighting(office["duty"], s.pk, report.incident_id, now=seen + minutes(25))
@@ -549,7 +570,7 @@ def test_a_report_after_a_matched_sighting_is_judged_against_the_earlier_clock(o
 
 
 def test_a_sighting_named_when_the_incident_opens_starts_its_clock(night):
-    seen = local("2026-11-29 01:40")
+    seen = shanghai(LAST_SUNDAY, "01:40")
     s = sighting(night["duty"], night["officer_a"].unit, seen)
     incident = grave_fire(night, sightings=[s])
     assert incident.clock_start == seen
@@ -558,11 +579,11 @@ def test_a_sighting_named_when_the_incident_opens_starts_its_clock(night):
 
 
 def test_matching_after_the_missed_candidate_turns_it_into_a_late_one(night):
-    seen = local("2026-11-29 01:40")
+    seen = shanghai(LAST_SUNDAY, "01:40")
     s = sighting(night["duty"], night["officer_a"].unit, seen)
     engine.run_pass(seen + minutes(35))  # missed
-    incident = grave_fire(night, local("2026-11-29 02:30"))
-    actions.do_match_sighting(night["duty"], s.pk, incident.pk, now=local("2026-11-29 02:31"))
+    incident = grave_fire(night, shanghai(LAST_SUNDAY, "02:30"))
+    actions.do_match_sighting(night["duty"], s.pk, incident.pk, now=shanghai(LAST_SUNDAY, "02:31"))
     missed = ViolationCandidate.objects.get(kind=CandidateKind.MISSED)
     assert (missed.status, missed.incident) == (CandidateStatus.SUPERSEDED, incident)
     late = ViolationCandidate.objects.get(kind=CandidateKind.LATE)

@@ -34,9 +34,10 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from notify.models import Channel, ChannelKind, Delivery, Notification
+from tests.clock import LAST_SUNDAY
+from tests.clock import local as at
 from tests.emergencies.emergency_factories import (
     hours,
-    local,
     minutes,
     open_by_phone,
     row,
@@ -46,7 +47,7 @@ from tests.emergencies.emergency_factories import (
 )
 
 ROOT = Path(__file__).resolve().parents[2]
-SEEN = local("2026-11-29 01:40")
+SEEN = at(LAST_SUNDAY, "01:40")
 needs_postgres = pytest.mark.skipif(
     connection.vendor != "postgresql",
     reason="two workers racing need PostgreSQL's row locks: SQLite's BEGIN IMMEDIATE lets one "
@@ -323,8 +324,8 @@ def test_two_real_workers_side_by_side_take_every_step_once(seeded, office, work
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_workers_racing_on_300_due_rows_take_every_step_exactly_once(seeded, office):
-    now = local("2026-11-29 02:45")  # the breach and the duty officer's escalation are due
-    rows = overdue(office, 300, local("2026-11-29 02:00"))
+    now = at(LAST_SUNDAY, "02:45")  # the breach and the duty officer's escalation are due
+    rows = overdue(office, 300, at(LAST_SUNDAY, "02:00"))
     taken, errors = [0, 0], []
     barrier = threading.Barrier(2)
 

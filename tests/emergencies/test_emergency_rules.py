@@ -8,7 +8,9 @@ import pytest
 
 from emergencies import rules
 from emergencies.rules import BREACH, ESCALATION, REMINDER, EscalationStep, Rule, Step
-from tests.emergencies.emergency_factories import SH, local, minutes
+from tests.clock import LAST_SUNDAY, THIS_MONDAY, TODAY
+from tests.clock import local as shanghai
+from tests.emergencies.emergency_factories import SH, minutes
 
 CHAIN = (
     EscalationStep(0, "duty_officer"),
@@ -22,7 +24,7 @@ GRAVE = Rule(
     forward_minutes=30,
     escalation=CHAIN,
 )
-START = local("2026-11-29 02:00")
+START = shanghai(LAST_SUNDAY, "02:00")
 DUE = START + minutes(35)
 
 
@@ -115,21 +117,25 @@ def test_next_check_is_none_after_the_last_step():
 
 
 def test_a_follow_up_before_eight_is_due_at_eight_the_same_day():
-    assert rules.followup_due(local("2026-11-30 07:50"), GRAVE) == local("2026-11-30 08:00")
+    assert rules.followup_due(shanghai(THIS_MONDAY, "07:50"), GRAVE) == shanghai(
+        THIS_MONDAY, "08:00"
+    )
 
 
 def test_a_follow_up_after_eight_is_due_at_five():
-    assert rules.followup_due(local("2026-11-30 08:00"), GRAVE) == local("2026-11-30 17:00")
+    assert rules.followup_due(shanghai(THIS_MONDAY, "08:00"), GRAVE) == shanghai(
+        THIS_MONDAY, "17:00"
+    )
 
 
 def test_a_follow_up_after_five_is_due_at_eight_the_next_morning():
-    assert rules.followup_due(local("2026-11-30 17:30"), GRAVE) == local("2026-12-01 08:00")
+    assert rules.followup_due(shanghai(THIS_MONDAY, "17:30"), GRAVE) == shanghai(TODAY, "08:00")
 
 
 def test_fixed_times_are_local_even_when_the_input_is_utc():
     # 23:30 UTC is already 07:30 the next day in Shanghai: 08:00 there is 00:00 UTC.
-    due = rules.followup_due(datetime(2026, 11, 30, 23, 30, tzinfo=UTC), GRAVE)
-    assert due == datetime(2026, 12, 1, 0, 0, tzinfo=UTC)
+    due = rules.followup_due(datetime.combine(THIS_MONDAY, time(23, 30), tzinfo=UTC), GRAVE)
+    assert due == datetime.combine(TODAY, time(0, 0), tzinfo=UTC)
     assert due.astimezone(SH).time() == time(8)
 
 
@@ -140,8 +146,12 @@ def test_an_interval_follow_up_counts_from_the_previous_one():
 
 def test_the_earlier_of_an_interval_and_a_fixed_time_wins():
     rule = Rule(written_minutes=60, followup_hours=2, followup_times=(time(8), time(17)))
-    assert rules.followup_due(local("2026-11-30 06:30"), rule) == local("2026-11-30 08:00")
-    assert rules.followup_due(local("2026-11-30 09:00"), rule) == local("2026-11-30 11:00")
+    assert rules.followup_due(shanghai(THIS_MONDAY, "06:30"), rule) == shanghai(
+        THIS_MONDAY, "08:00"
+    )
+    assert rules.followup_due(shanghai(THIS_MONDAY, "09:00"), rule) == shanghai(
+        THIS_MONDAY, "11:00"
+    )
 
 
 def test_no_follow_up_is_due_without_a_rule_for_it():

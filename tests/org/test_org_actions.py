@@ -14,14 +14,30 @@ from org.actions import ActionError
 from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay
 from org.roles import Role
 from org.schedule import week_start
-from tests.clock import PINNED, TODAY
+from tests.clock import (
+    NATIONAL_DAY,
+    PINNED,
+    SATURDAY,
+    SWAPPED_WORKDAY,
+    THIS_MONDAY,
+    TODAY,
+    UNKNOWN_YEAR,
+    YEAR,
+    days_before,
+    next_weekday,
+)
 from tests.factories import make_user
 
 pytestmark = pytest.mark.django_db
 
+# A year the official calendar does not know, and the weekend after its National Day week.
+NEW_SATURDAY = next_weekday(date(UNKNOWN_YEAR, 10, 8), SATURDAY)
+NEW_FRIDAY = NEW_SATURDAY - timedelta(days=1)
+PUBLISHED_ON = days_before(11)
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 HOLIDAY, WORKDAY = DayKind.HOLIDAY, DayKind.WORKDAY
-OCT_1, OCT_7 = date(2027, 10, 1), date(2027, 10, 7)
+OCT_1, OCT_7 = date(UNKNOWN_YEAR, 10, 1), date(UNKNOWN_YEAR, 10, 7)
 
 
 def local(day: date, clock: str) -> datetime:
@@ -37,7 +53,7 @@ def audit_actions() -> list[str]:
 
 def test_a_range_enters_every_day_in_it(system_admin):
     actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, " 国庆节 ")
-    days = OfficialDay.objects.filter(date__year=2027)
+    days = OfficialDay.objects.filter(date__year=UNKNOWN_YEAR)
     assert [d.date.day for d in days] == [1, 2, 3, 4, 5, 6, 7]
     assert {(d.kind, d.name) for d in days} == {(HOLIDAY, "国庆节")}
     entry = AuditEntry.objects.get(action="official_days_added")
@@ -53,10 +69,15 @@ def test_a_range_enters_every_day_in_it(system_admin):
     ("start", "end", "kind", "name"),
     [
         (OCT_7, OCT_1, HOLIDAY, "国庆节"),  # ends before it starts
-        (date(2027, 1, 1), date(2027, 2, 1), HOLIDAY, "春节"),  # 32 days
-        (date(2027, 10, 8), date(2027, 10, 9), WORKDAY, "国庆节"),  # a Friday as a workday
-        (date(2026, 10, 1), date(2026, 10, 1), HOLIDAY, "国庆节"),  # already entered
-        (date(2026, 10, 10), date(2026, 10, 10), HOLIDAY, "国庆节"),  # already a workday
+        (date(UNKNOWN_YEAR, 1, 1), date(UNKNOWN_YEAR, 2, 1), HOLIDAY, "春节"),  # 32 days
+        (
+            NEW_FRIDAY,
+            NEW_SATURDAY,
+            WORKDAY,
+            "国庆节",
+        ),  # a Friday as a workday
+        (NATIONAL_DAY, NATIONAL_DAY, HOLIDAY, "国庆节"),  # already entered
+        (SWAPPED_WORKDAY, SWAPPED_WORKDAY, HOLIDAY, "国庆节"),  # already a workday
         (OCT_1, OCT_7, HOLIDAY, "  "),  # no name
         (OCT_1, OCT_7, "weekend", "国庆节"),  # no such kind
     ],
@@ -70,23 +91,25 @@ def test_bad_calendar_input_writes_nothing(system_admin, start, end, kind, name)
 
 
 def test_a_range_overlapping_one_entered_day_enters_none(system_admin):
-    actions.do_add_official_days(system_admin, date(2027, 10, 3), date(2027, 10, 3), HOLIDAY, "x")
+    actions.do_add_official_days(
+        system_admin, date(UNKNOWN_YEAR, 10, 3), date(UNKNOWN_YEAR, 10, 3), HOLIDAY, "x"
+    )
     with pytest.raises(ActionError):
         actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, "国庆节")
-    assert OfficialDay.objects.filter(date__year=2027).count() == 1
+    assert OfficialDay.objects.filter(date__year=UNKNOWN_YEAR).count() == 1
 
 
 def test_only_the_system_administrator_edits_the_calendar(duty_officer, chief):
     for person in (duty_officer, chief):
         with pytest.raises(PermissionDenied):
             actions.do_add_official_days(person, OCT_1, OCT_7, HOLIDAY, "国庆节")
-    assert not OfficialDay.objects.filter(date__year=2027).exists()
+    assert not OfficialDay.objects.filter(date__year=UNKNOWN_YEAR).exists()
 
 
 def test_a_day_can_be_removed(system_admin):
-    day = OfficialDay.objects.get(date=date(2026, 10, 10))
+    day = OfficialDay.objects.get(date=SWAPPED_WORKDAY)
     actions.do_remove_official_day(system_admin, day.pk)
-    assert not OfficialDay.objects.filter(date=date(2026, 10, 10)).exists()
+    assert not OfficialDay.objects.filter(date=SWAPPED_WORKDAY).exists()
     assert AuditEntry.objects.get(action="official_day_removed").data["kind"] == WORKDAY
 
 
@@ -97,21 +120,21 @@ def test_removing_a_removed_day_says_so(system_admin):
 
 def test_publishing_a_year_records_who_entered_it(system_admin):
     actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, "国庆节")
-    actions.do_publish_calendar_year(system_admin, 2027, date(2026, 11, 20))
-    year = CalendarYear.objects.get(year=2027)
-    assert (year.source, year.published_on) == ("entered by sysadmin", date(2026, 11, 20))
+    actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON)
+    year = CalendarYear.objects.get(year=UNKNOWN_YEAR)
+    assert (year.source, year.published_on) == ("entered by sysadmin", PUBLISHED_ON)
     assert AuditEntry.objects.get(action="calendar_year_published").data["holidays"] == 7
 
 
 def test_a_year_without_holidays_cannot_be_published(system_admin):
     with pytest.raises(ActionError):
-        actions.do_publish_calendar_year(system_admin, 2027, date(2026, 11, 20))
-    assert not CalendarYear.objects.filter(year=2027).exists()
+        actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON)
+    assert not CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
 
 
 def test_a_year_is_published_once(system_admin):
     with pytest.raises(ActionError):
-        actions.do_publish_calendar_year(system_admin, 2026, date(2026, 11, 20))
+        actions.do_publish_calendar_year(system_admin, YEAR, PUBLISHED_ON)
     assert audit_actions() == []
 
 
@@ -255,7 +278,7 @@ def test_repeating_skips_a_shift_that_would_overlap(duty_officer):
 
 
 def test_repeating_skips_a_shift_that_would_start_in_the_past(duty_officer):
-    monday = date(2026, 11, 23)
+    monday = THIS_MONDAY - timedelta(days=7)
     on(monday - timedelta(days=7), "17:30", duty_officer)
     on(monday - timedelta(days=4), "17:30", duty_officer)
     thursday_noon = local(monday + timedelta(days=3), "12:00")

@@ -12,10 +12,23 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay
 from org.schedule import week_start, years_to_check
-from tests.clock import TODAY
+from tests.clock import (
+    SATURDAY,
+    SWAPPED_WORKDAY,
+    TODAY,
+    UNKNOWN_YEAR,
+    YEAR,
+    days_before,
+    next_weekday,
+)
 from tests.factories import PERSONAS
 
 pytestmark = pytest.mark.django_db
+
+# A year the official calendar does not know, and the weekend after its National Day week.
+NEW_SATURDAY = next_weekday(date(UNKNOWN_YEAR, 10, 8), SATURDAY)
+NEW_FRIDAY = NEW_SATURDAY - timedelta(days=1)
+PUBLISHED_ON = days_before(11)
 
 CALENDAR = reverse("org:calendar")
 DUTY = reverse("org:duty")
@@ -25,9 +38,9 @@ HOURS = reverse("org:calendar_hours")
 ADD_SHIFT = reverse("org:duty_add")
 REPEAT = reverse("org:duty_repeat")
 
-NATIONAL_DAY_2027 = {
-    "start": "2027-10-01",
-    "end": "2027-10-07",
+NEW_NATIONAL_DAY = {
+    "start": f"{UNKNOWN_YEAR}-10-01",
+    "end": f"{UNKNOWN_YEAR}-10-07",
     "kind": "holiday",
     "name": "国庆节",
 }
@@ -61,7 +74,7 @@ def test_only_the_system_administrator_reaches_the_calendar(persona, personas, c
     client = client_of(personas[persona])
     expected = 200 if persona == "system_admin" else 403
     assert client.get(CALENDAR).status_code == expected
-    assert client.post(ADD_DAYS, NATIONAL_DAY_2027).status_code == (
+    assert client.post(ADD_DAYS, NEW_NATIONAL_DAY).status_code == (
         302 if persona == "system_admin" else 403
     )
 
@@ -76,12 +89,12 @@ def test_only_the_duty_office_and_the_chief_reach_the_roster(persona, personas, 
 
 
 def test_refused_writes_leave_nothing_behind(client_of, editor, duty_officer, system_admin):
-    client_of(duty_officer).post(ADD_DAYS, NATIONAL_DAY_2027)
-    client_of(duty_officer).post(PUBLISH, {"year": 2026, "published_on": "2026-11-20"})
+    client_of(duty_officer).post(ADD_DAYS, NEW_NATIONAL_DAY)
+    client_of(duty_officer).post(PUBLISH, {"year": YEAR, "published_on": str(PUBLISHED_ON)})
     client_of(duty_officer).post(HOURS, {"morning_start": "09:00"})
     client_of(system_admin).post(ADD_SHIFT, shift_post(duty_officer))
     client_of(editor).post(REPEAT, {"target": str(TOMORROW)})
-    assert not OfficialDay.objects.filter(date__year=2027).exists()
+    assert not OfficialDay.objects.filter(date__year=UNKNOWN_YEAR).exists()
     assert not DutyShift.objects.exists()
     assert not written().exists()
 
@@ -96,9 +109,9 @@ def test_the_menu_shows_each_page_to_its_people(client_of, duty_officer, system_
 
 
 def test_the_calendar_lists_a_years_days_by_name(client_of, system_admin):
-    html = page(client_of(system_admin).get(CALENDAR, {"year": 2026}))
+    html = page(client_of(system_admin).get(CALENDAR, {"year": YEAR}))
     assert "国庆节" in html
-    assert "2026-10-10" in html
+    assert str(SWAPPED_WORKDAY) in html
 
 
 def test_a_year_ahead_has_a_tab_and_says_it_is_not_entered(client_of, system_admin):
@@ -109,32 +122,38 @@ def test_a_year_ahead_has_a_tab_and_says_it_is_not_entered(client_of, system_adm
 
 
 def test_a_range_is_entered_in_one_go(client_of, system_admin):
-    response = client_of(system_admin).post(ADD_DAYS, NATIONAL_DAY_2027)
-    assert response["Location"] == f"{CALENDAR}?year=2027"
-    assert OfficialDay.objects.filter(date__year=2027, name="国庆节").count() == 7
+    response = client_of(system_admin).post(ADD_DAYS, NEW_NATIONAL_DAY)
+    assert response["Location"] == f"{CALENDAR}?year={UNKNOWN_YEAR}"
+    assert OfficialDay.objects.filter(date__year=UNKNOWN_YEAR, name="国庆节").count() == 7
     assert AuditEntry.objects.filter(action="official_days_added", actor=system_admin).exists()
 
 
 def test_a_single_day_needs_no_end(client_of, system_admin):
-    data = {"start": "2027-10-09", "kind": "workday", "name": "国庆节"}
+    data = {"start": str(NEW_SATURDAY), "kind": "workday", "name": "国庆节"}
     client_of(system_admin).post(ADD_DAYS, data)
-    assert OfficialDay.objects.get(date=date(2027, 10, 9)).kind == "workday"
+    assert OfficialDay.objects.get(date=NEW_SATURDAY).kind == "workday"
 
 
 @pytest.mark.parametrize(
     ("change", "message"),
     [
-        ({"start": "2027-10-07", "end": "2027-10-01"}, "结束日期早于开始日期"),
-        ({"start": "2027-01-01", "end": "2027-03-01"}, "31"),
-        ({"start": "2027-10-08", "end": "2027-10-08", "kind": "workday"}, "2027-10-08"),
-        ({"start": "2026-10-10", "end": "2026-10-10"}, "2026-10-10"),
+        (
+            {"start": f"{UNKNOWN_YEAR}-10-07", "end": f"{UNKNOWN_YEAR}-10-01"},
+            "结束日期早于开始日期",
+        ),
+        ({"start": f"{UNKNOWN_YEAR}-01-01", "end": f"{UNKNOWN_YEAR}-03-01"}, "31"),
+        (
+            {"start": str(NEW_FRIDAY), "end": str(NEW_FRIDAY), "kind": "workday"},
+            str(NEW_FRIDAY),
+        ),
+        ({"start": str(SWAPPED_WORKDAY), "end": str(SWAPPED_WORKDAY)}, str(SWAPPED_WORKDAY)),
     ],
 )
 def test_bad_days_are_refused_in_chinese_and_nothing_is_written(
     client_of, system_admin, change, message
 ):
     before = OfficialDay.objects.count()
-    response = client_of(system_admin).post(ADD_DAYS, {**NATIONAL_DAY_2027, **change})
+    response = client_of(system_admin).post(ADD_DAYS, {**NEW_NATIONAL_DAY, **change})
     assert response.status_code == 200
     assert message in page(response)
     assert "errors" in page(response)
@@ -143,24 +162,26 @@ def test_bad_days_are_refused_in_chinese_and_nothing_is_written(
 
 
 def test_a_day_is_removed(client_of, system_admin):
-    day = OfficialDay.objects.get(date=date(2026, 10, 10))
+    day = OfficialDay.objects.get(date=SWAPPED_WORKDAY)
     response = client_of(system_admin).post(reverse("org:calendar_remove"), {"day": day.pk})
-    assert response["Location"] == f"{CALENDAR}?year=2026"
+    assert response["Location"] == f"{CALENDAR}?year={YEAR}"
     assert not OfficialDay.objects.filter(pk=day.pk).exists()
     assert AuditEntry.objects.filter(action="official_day_removed").exists()
 
 
 def test_publishing_a_year(client_of, system_admin):
     client = client_of(system_admin)
-    client.post(ADD_DAYS, NATIONAL_DAY_2027)
-    client.post(PUBLISH, {"year": 2027, "published_on": "2026-11-20"})
-    assert CalendarYear.objects.get(year=2027).source == "entered by sysadmin"
+    client.post(ADD_DAYS, NEW_NATIONAL_DAY)
+    client.post(PUBLISH, {"year": UNKNOWN_YEAR, "published_on": str(PUBLISHED_ON)})
+    assert CalendarYear.objects.get(year=UNKNOWN_YEAR).source == "entered by sysadmin"
 
 
 def test_publishing_an_empty_year_is_refused(client_of, system_admin):
-    response = client_of(system_admin).post(PUBLISH, {"year": 2027, "published_on": "2026-11-20"})
+    response = client_of(system_admin).post(
+        PUBLISH, {"year": UNKNOWN_YEAR, "published_on": str(PUBLISHED_ON)}
+    )
     assert response.status_code == 200
-    assert not CalendarYear.objects.filter(year=2027).exists()
+    assert not CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
 
 
 def test_office_hours_are_saved(client_of, system_admin):
@@ -313,7 +334,7 @@ def test_people_who_do_not_route_reports_are_not_warned(client_of, officer_a):
     assert "calendar-warning" not in page(client_of(officer_a).get(reverse("submissions:home")))
 
 
-@pytest.mark.parametrize("week", ["nonsense", "0001-01-01", "2026-13-01"])
+@pytest.mark.parametrize("week", ["nonsense", "0001-01-01", f"{YEAR}-13-01"])
 def test_a_bad_week_shows_this_week(client_of, duty_officer, week):
     response = client_of(duty_officer).get(DUTY, {"week": week})
     assert response.status_code == 200

@@ -16,10 +16,26 @@ from org.schedule import (
     week_start,
     years_to_check,
 )
+from tests.clock import (
+    LAST_SATURDAY,
+    LAST_SUNDAY,
+    NEXT_YEAR,
+    SATURDAY,
+    SWAPPED_WORKDAY,
+    THIS_MONDAY,
+    TUESDAY,
+    UNKNOWN_YEAR,
+    WEEKDAY_HOLIDAY,
+    YEAR,
+    next_weekday,
+)
+
+# An ordinary working Tuesday, a week before the pinned one.
+A_TUESDAY = THIS_MONDAY - timedelta(days=6)
 
 HOURS = Hours(time(8, 30), time(12, 0), time(14, 0), time(17, 30))
-KNOWS_2026 = Calendar(
-    overrides={date(2026, 10, 1): HOLIDAY, date(2026, 10, 10): WORKDAY}, known_years={2026}
+KNOWS_THIS_YEAR = Calendar(
+    overrides={WEEKDAY_HOLIDAY: HOLIDAY, SWAPPED_WORKDAY: WORKDAY}, known_years={YEAR}
 )
 
 
@@ -29,7 +45,7 @@ def _english():
         yield
 
 
-def section_takes(moment: datetime, calendar: Calendar = KNOWS_2026) -> bool:
+def section_takes(moment: datetime, calendar: Calendar = KNOWS_THIS_YEAR) -> bool:
     return in_office_hours(moment, calendar, HOURS)
 
 
@@ -37,29 +53,29 @@ def section_takes(moment: datetime, calendar: Calendar = KNOWS_2026) -> bool:
 
 
 def test_a_working_tuesday_morning_goes_to_the_section():
-    assert section_takes(datetime(2026, 11, 24, 10, 0))
+    assert section_takes(datetime.combine(A_TUESDAY, time(10, 0)))
 
 
 def test_lunch_time_goes_to_the_duty_office():
-    assert not section_takes(datetime(2026, 11, 24, 12, 30))
+    assert not section_takes(datetime.combine(A_TUESDAY, time(12, 30)))
 
 
 def test_the_evening_goes_to_the_duty_office():
-    assert not section_takes(datetime(2026, 11, 24, 19, 0))
+    assert not section_takes(datetime.combine(A_TUESDAY, time(19, 0)))
 
 
 def test_a_saturday_goes_to_the_duty_office():
-    assert not section_takes(datetime(2026, 11, 28, 10, 0))
+    assert not section_takes(datetime.combine(LAST_SATURDAY, time(10, 0)))
 
 
-def test_national_day_on_a_thursday_goes_to_the_duty_office():
-    assert date(2026, 10, 1).weekday() == 3
-    assert not section_takes(datetime(2026, 10, 1, 10, 0))
+def test_a_holiday_on_a_weekday_goes_to_the_duty_office():
+    assert WEEKDAY_HOLIDAY.weekday() < SATURDAY
+    assert not section_takes(datetime.combine(WEEKDAY_HOLIDAY, time(10, 0)))
 
 
 def test_a_swapped_working_saturday_goes_to_the_section():
-    assert date(2026, 10, 10).weekday() == 5
-    assert section_takes(datetime(2026, 10, 10, 10, 0))
+    assert SWAPPED_WORKDAY.weekday() >= SATURDAY
+    assert section_takes(datetime.combine(SWAPPED_WORKDAY, time(10, 0)))
 
 
 @pytest.mark.parametrize(
@@ -75,55 +91,62 @@ def test_a_swapped_working_saturday_goes_to_the_section():
     ],
 )
 def test_office_hours_include_their_start_and_exclude_their_end(clock, section):
-    moment = datetime.combine(date(2026, 11, 24), time.fromisoformat(clock))
+    moment = datetime.combine(A_TUESDAY, time.fromisoformat(clock))
     assert section_takes(moment) is section
 
 
 def test_a_year_without_data_falls_back_to_plain_weekends():
-    tuesday, saturday = date(2027, 10, 5), date(2027, 10, 9)
-    assert not KNOWS_2026.knows(tuesday)
-    assert KNOWS_2026.is_working_day(tuesday)
-    assert not KNOWS_2026.is_working_day(saturday)
+    tuesday = next_weekday(date(UNKNOWN_YEAR, 10, 1), TUESDAY)  # National Day week
+    saturday = tuesday + timedelta(days=4)
+    assert not KNOWS_THIS_YEAR.knows(tuesday)
+    assert KNOWS_THIS_YEAR.is_working_day(tuesday)
+    assert not KNOWS_THIS_YEAR.is_working_day(saturday)
     assert section_takes(datetime.combine(tuesday, time(10, 0)))
 
 
-def test_the_package_itself_raises_for_2027_which_is_why_the_calendar_is_data():
+def test_the_package_itself_raises_for_a_year_it_does_not_ship_which_is_why_the_calendar_is_data():
     with pytest.raises(NotImplementedError):
-        chinese_calendar.is_workday(date(2027, 10, 5))
+        chinese_calendar.is_workday(date(UNKNOWN_YEAR, 10, 5))
 
 
 # --- entering the official calendar ----------------------------------------------------------
 
-OCT_2027 = (date(2027, 10, 1), date(2027, 10, 7))
+NEXT_OCTOBER_HOLIDAYS = (date(NEXT_YEAR, 10, 1), date(NEXT_YEAR, 10, 7))
 
 
 def test_a_holiday_week_can_be_entered():
-    assert range_problem(*OCT_2027, HOLIDAY, {}) is None
+    assert range_problem(*NEXT_OCTOBER_HOLIDAYS, HOLIDAY, {}) is None
 
 
 def test_a_range_may_not_end_before_it_starts():
-    assert "before" in range_problem(date(2027, 10, 7), date(2027, 10, 1), HOLIDAY, {})
+    assert "before" in range_problem(date(NEXT_YEAR, 10, 7), date(NEXT_YEAR, 10, 1), HOLIDAY, {})
 
 
 def test_a_range_of_31_days_is_the_longest():
-    start = date(2027, 1, 1)
+    start = date(NEXT_YEAR, 1, 1)
     assert range_problem(start, start + timedelta(days=30), HOLIDAY, {}) is None
     assert range_problem(start, start + timedelta(days=31), HOLIDAY, {}) is not None
 
 
 def test_a_swapped_working_day_must_be_a_weekend_day():
-    assert range_problem(date(2027, 10, 9), date(2027, 10, 9), WORKDAY, {}) is None
-    assert "2027-10-08" in range_problem(date(2027, 10, 8), date(2027, 10, 9), WORKDAY, {})
+    saturday = next_weekday(date(NEXT_YEAR, 10, 1), SATURDAY)
+    friday = saturday - timedelta(days=1)
+    assert range_problem(saturday, saturday, WORKDAY, {}) is None
+    assert str(friday) in range_problem(friday, saturday, WORKDAY, {})
 
 
 def test_a_date_already_entered_is_refused():
-    assert "2027-10-03" in range_problem(*OCT_2027, HOLIDAY, {date(2027, 10, 3): HOLIDAY})
+    assert f"{NEXT_YEAR}-10-03" in range_problem(
+        *NEXT_OCTOBER_HOLIDAYS, HOLIDAY, {date(NEXT_YEAR, 10, 3): HOLIDAY}
+    )
 
 
 def test_a_holiday_on_a_swapped_working_day_is_refused():
-    problem = range_problem(*OCT_2027, HOLIDAY, {date(2027, 10, 2): WORKDAY})
-    assert "2027-10-02" in problem
-    assert problem != range_problem(*OCT_2027, HOLIDAY, {date(2027, 10, 2): HOLIDAY})
+    problem = range_problem(*NEXT_OCTOBER_HOLIDAYS, HOLIDAY, {date(NEXT_YEAR, 10, 2): WORKDAY})
+    assert f"{NEXT_YEAR}-10-02" in problem
+    assert problem != range_problem(
+        *NEXT_OCTOBER_HOLIDAYS, HOLIDAY, {date(NEXT_YEAR, 10, 2): HOLIDAY}
+    )
 
 
 def test_office_hours_must_run_in_order():
@@ -136,7 +159,7 @@ def test_office_hours_must_run_in_order():
 
 # --- the duty roster -------------------------------------------------------------------------
 
-EVENING = datetime(2026, 11, 27, 17, 30)
+EVENING = datetime(YEAR, 11, 27, 17, 30)
 
 
 def test_a_shift_must_end_after_it_starts():
@@ -157,16 +180,17 @@ def test_the_night_shift_may_start_when_the_day_shift_ends():
 
 
 def test_weeks_start_on_monday():
-    assert week_start(date(2026, 11, 29)) == date(2026, 11, 23)
-    assert week_start(date(2026, 11, 23)) == date(2026, 11, 23)
+    monday = THIS_MONDAY - timedelta(days=7)
+    assert week_start(LAST_SUNDAY) == monday
+    assert week_start(monday) == monday
 
 
 # --- the missing-calendar warning ------------------------------------------------------------
 
 
 def test_the_warning_watches_this_year_until_the_last_30_days():
-    assert years_to_check(date(2026, 11, 26)) == (2026,)
-    assert years_to_check(date(2026, 12, 1)) == (2026,)
-    assert years_to_check(date(2026, 12, 2)) == (2026, 2027)
-    assert years_to_check(date(2026, 12, 31)) == (2026, 2027)
-    assert years_to_check(date(2027, 1, 1)) == (2027,)
+    assert years_to_check(date(YEAR, 11, 26)) == (YEAR,)
+    assert years_to_check(date(YEAR, 12, 1)) == (YEAR,)
+    assert years_to_check(date(YEAR, 12, 2)) == (YEAR, NEXT_YEAR)
+    assert years_to_check(date(YEAR, 12, 31)) == (YEAR, NEXT_YEAR)
+    assert years_to_check(date(NEXT_YEAR, 1, 1)) == (NEXT_YEAR,)

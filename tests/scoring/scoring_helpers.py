@@ -13,6 +13,7 @@ from org.models import Unit, User
 from scoring.models import ClassAssignment, ScoreEntry, UnitClass
 from submissions.models import InfoItem, ItemState
 from tests.bulletins.editorial_helpers import clock
+from tests.clock import YEAR
 from tests.factories import make_item
 
 Row = tuple[int, Decimal, str, str, int, str, date, int, int]
@@ -40,7 +41,7 @@ def violation(
     chief: User | None,
     unit: Unit,
     kind: str = ViolationKind.LATE,
-    on: date = date(2026, 3, 10),
+    on: date = date(YEAR, 3, 10),
     *,
     decide: str | None = accountability_rules.CONFIRM,
     serious: bool = True,
@@ -69,7 +70,7 @@ def city_notice(chief: User, violations: list[Violation], on: date) -> Criticism
 
 
 def province_notice(
-    chief: User, violations: list[Violation], on: date, number: str = "省委办通〔2026〕5号"
+    chief: User, violations: list[Violation], on: date, number: str = f"省委办通〔{YEAR}〕5号"
 ) -> CriticismNotice:
     return accountability.do_record_province_notice(
         chief,

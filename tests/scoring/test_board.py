@@ -11,13 +11,14 @@ from django.urls import reverse
 from scoring.actions import rebuild
 from scoring.models import AwardTier, UnitClass
 from tests.bulletins.editorial_helpers import local, solicit
+from tests.clock import YEAR
 from tests.factories import make_unit
 from tests.scoring.scoring_helpers import adopted, assign, province_notice, violation
 
 pytestmark = pytest.mark.django_db
 
 URL = reverse("scoring:board")
-LATER = local("2026-11-20 12:00")
+LATER = local(f"{YEAR}-11-20 12:00")
 
 
 @pytest.fixture
@@ -28,12 +29,12 @@ def unit_c(db):
 @pytest.fixture
 def ranked(officer_a, officer_b, unit_a, unit_b, unit_c, city_daily, province_bulletin):
     """A and B in class 一类 (quota 8 a month), A ahead; C alone in 二类 (no quota)."""
-    assign(unit_a, "一类", date(2026, 1, 1))
-    assign(unit_b, "一类", date(2026, 1, 1))
-    assign(unit_c, "二类", date(2026, 1, 1), quota=0)
-    adopted(officer_a, province_bulletin, local("2026-02-02 10:00"))  # 20
-    adopted(officer_b, city_daily, local("2026-02-03 10:00"))  # 4
-    rebuild(2026, as_of=LATER)
+    assign(unit_a, "一类", date(YEAR, 1, 1))
+    assign(unit_b, "一类", date(YEAR, 1, 1))
+    assign(unit_c, "二类", date(YEAR, 1, 1), quota=0)
+    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))  # 20
+    adopted(officer_b, city_daily, local(f"{YEAR}-02-03 10:00"))  # 4
+    rebuild(YEAR, as_of=LATER)
 
 
 def places(response, class_name):
@@ -49,7 +50,7 @@ def places(response, class_name):
 
 
 def test_each_class_is_ranked_with_its_awards(client_of, leader, ranked):
-    page = client_of(leader).get(URL, {"year": 2026})
+    page = client_of(leader).get(URL, {"year": YEAR})
     assert page.status_code == 200
     first = places(page, "一类")
     assert [(r, name, award) for r, name, _, award in first] == [
@@ -63,17 +64,17 @@ def test_each_class_is_ranked_with_its_awards(client_of, leader, ranked):
 
 
 def test_a_monthly_ranking_has_no_awards(client_of, editor, ranked):
-    page = client_of(editor).get(URL, {"year": 2026, "period": "2"})
+    page = client_of(editor).get(URL, {"year": YEAR, "period": "2"})
     assert [award for *_, award in places(page, "一类")] == [None, None]
     # February: the adoption, less 7 items short × 2.
     assert [total for _, _, total, _ in places(page, "一类")] == [20 - 14, 4 - 14]
 
 
 def test_a_disqualified_unit_is_marked_and_the_award_passes_on(client_of, chief, unit_a, ranked):
-    late = violation(chief, unit_a, "late", date(2026, 3, 10))
-    province_notice(chief, [late], date(2026, 3, 20))
-    rebuild(2026, as_of=LATER)
-    page = client_of(chief).get(URL, {"year": 2026})
+    late = violation(chief, unit_a, "late", date(YEAR, 3, 10))
+    province_notice(chief, [late], date(YEAR, 3, 20))
+    rebuild(YEAR, as_of=LATER)
+    page = client_of(chief).get(URL, {"year": YEAR})
     [board] = [b for b in page.context["boards"] if b.unit_class and b.unit_class.name == "一类"]
     # A keeps its place in the list (the penalty moved it down), marked, without an award.
     a = next(p for p in board.places if p.standing.unit == unit_a.pk)
@@ -85,15 +86,15 @@ def test_a_disqualified_unit_is_marked_and_the_award_passes_on(client_of, chief,
 
 def test_a_unit_whose_year_is_zeroed_is_marked_and_gets_no_award(client_of, editor, unit_a, ranked):
     UnitClass.objects.filter(name="一类").update(monthly_quota=0)
-    solicit(editor, [unit_a], local("2026-03-02 09:00"), local("2026-03-06 17:00"))
-    solicit(editor, [unit_a], local("2026-04-01 09:00"), local("2026-04-03 17:00"))
-    rebuild(2026, as_of=LATER)
-    page = client_of(editor).get(URL, {"year": 2026})
+    solicit(editor, [unit_a], local(f"{YEAR}-03-02 09:00"), local(f"{YEAR}-03-06 17:00"))
+    solicit(editor, [unit_a], local(f"{YEAR}-04-01 09:00"), local(f"{YEAR}-04-03 17:00"))
+    rebuild(YEAR, as_of=LATER)
+    page = client_of(editor).get(URL, {"year": YEAR})
     board = next(b for b in page.context["boards"] if b.unit_class and b.unit_class.name == "一类")
     zeroed = next(p for p in board.places if p.standing.unit == unit_a.pk)
     assert (zeroed.standing.zeroed, zeroed.standing.total, zeroed.award) == (True, 0, None)
     # The monthly ranking of February marks it too.
-    february = client_of(editor).get(URL, {"year": 2026, "period": "2"})
+    february = client_of(editor).get(URL, {"year": YEAR, "period": "2"})
     board = next(
         b for b in february.context["boards"] if b.unit_class and b.unit_class.name == "一类"
     )
@@ -104,20 +105,20 @@ def test_awards_by_threshold_are_given_to_everyone_who_reaches_it(client_of, lea
     first = UnitClass.objects.get(name="一类")
     first.monthly_quota = 0
     first.save()
-    rebuild(2026, as_of=LATER)
+    rebuild(YEAR, as_of=LATER)
     AwardTier.objects.filter(unit_class=first).delete()
     AwardTier.objects.create(unit_class=first, name="优秀奖", position=1, min_points=4)
     AwardTier.objects.create(unit_class=first, name="鼓励奖", position=2, min_points=30)
-    page = client_of(leader).get(URL, {"year": 2026})
+    page = client_of(leader).get(URL, {"year": YEAR})
     assert [award for *_, award in places(page, "一类")] == ["优秀奖", "优秀奖"]
     AwardTier.objects.filter(name="优秀奖").update(min_points=5)
-    page = client_of(leader).get(URL, {"year": 2026})
+    page = client_of(leader).get(URL, {"year": YEAR})
     assert [award for *_, award in places(page, "一类")] == ["优秀奖", None]
 
 
 def test_units_in_no_class_are_listed_apart_without_awards(client_of, leader, ranked):
     make_unit("丁区委办公室")
-    page = client_of(leader).get(URL, {"year": 2026})
+    page = client_of(leader).get(URL, {"year": YEAR})
     apart = places(page, None)
     assert "丁区委办公室" in [name for _, name, _, _ in apart]
     assert {award for *_, award in apart} == {None}
@@ -125,7 +126,7 @@ def test_units_in_no_class_are_listed_apart_without_awards(client_of, leader, ra
 
 def _queries(client) -> int:
     with CaptureQueriesContext(connection) as ctx:
-        assert client.get(URL, {"year": 2026}).status_code == 200
+        assert client.get(URL, {"year": YEAR}).status_code == 200
     return len(ctx.captured_queries)
 
 
@@ -137,15 +138,15 @@ def test_the_ranking_page_takes_a_fixed_number_of_queries(
     few = _queries(client)
     for n in range(6):
         unit = make_unit(f"新单位{n}")
-        assign(unit, "二类", date(2026, 1, 1))
+        assign(unit, "二类", date(YEAR, 1, 1))
     for n in range(4):
-        adopted(officer_a, city_daily, local("2026-05-04 10:00") + timedelta(days=n))
-    rebuild(2026, as_of=LATER)
+        adopted(officer_a, city_daily, local(f"{YEAR}-05-04 10:00") + timedelta(days=n))
+    rebuild(YEAR, as_of=LATER)
     assert _queries(client) == few
 
 
 def test_the_board_links_exports_and_the_chief_may_rebuild(client_of, chief, editor, ranked):
-    body = client_of(chief).get(URL, {"year": 2026}).content.decode()
+    body = client_of(chief).get(URL, {"year": YEAR}).content.decode()
     assert reverse("scoring:board_xlsx") in body
     assert reverse("scoring:evaluation_docx") in body
     assert reverse("scoring:rebuild") in body

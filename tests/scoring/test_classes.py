@@ -8,6 +8,7 @@ import pytest
 
 from audit.models import AuditEntry
 from scoring.models import AwardTier, ClassAssignment, UnitClass
+from tests.clock import YEAR
 
 pytestmark = pytest.mark.django_db
 
@@ -127,7 +128,7 @@ def test_an_award_needs_places_or_a_minimum(client_of, chief):
 
 def test_a_class_with_units_cannot_be_removed(client_of, chief, unit_a):
     fourth = UnitClass.objects.get(name="四类")
-    ClassAssignment.objects.create(unit=unit_a, unit_class=fourth, quota_from=date(2026, 1, 1))
+    ClassAssignment.objects.create(unit=unit_a, unit_class=fourth, quota_from=date(YEAR, 1, 1))
     client_of(chief).post(CLASSES, {"action": f"remove-{fourth.pk}"})
     assert UnitClass.objects.filter(pk=fourth.pk).exists()
     third = UnitClass.objects.get(name="三类")
@@ -156,10 +157,10 @@ def units_form(**rows: tuple[str, str]) -> dict[str, str]:
 
 
 def test_the_chief_puts_units_in_classes_with_an_audit_entry_each(client_of, chief, unit_a, unit_b):
-    form = units_form(**{"unit-a": ("二类", "2026-03"), "unit-b": ("四类", "2026-01")})
+    form = units_form(**{"unit-a": ("二类", f"{YEAR}-03"), "unit-b": ("四类", f"{YEAR}-01")})
     assert client_of(chief).post(UNITS, form).status_code == 302
     a = ClassAssignment.objects.get(unit=unit_a)
-    assert (a.unit_class.name, a.quota_from) == ("二类", date(2026, 3, 1))
+    assert (a.unit_class.name, a.quota_from) == ("二类", date(YEAR, 3, 1))
     entry = AuditEntry.objects.get(action="unit_class_assigned", target="unit-a")
     assert (entry.data["before"], entry.data["after"]["class"]) == (None, "二类")
     # Taking a unit out of every class.
@@ -169,12 +170,12 @@ def test_the_chief_puts_units_in_classes_with_an_audit_entry_each(client_of, chi
 
 
 def test_a_class_without_its_start_month_saves_nothing(client_of, chief, unit_a, unit_b):
-    form = units_form(**{"unit-a": ("二类", "2026-03"), "unit-b": ("四类", "")})
+    form = units_form(**{"unit-a": ("二类", f"{YEAR}-03"), "unit-b": ("四类", "")})
     assert client_of(chief).post(UNITS, form).status_code == 200
     assert not ClassAssignment.objects.exists()
 
 
 def test_an_editor_may_not_move_units(client_of, editor, unit_a):
-    form = units_form(**{"unit-a": ("二类", "2026-03")})
+    form = units_form(**{"unit-a": ("二类", f"{YEAR}-03")})
     assert client_of(editor).post(UNITS, form).status_code == 403
     assert not ClassAssignment.objects.exists()

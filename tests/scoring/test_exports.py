@@ -11,37 +11,38 @@ from openpyxl import load_workbook
 
 from scoring.actions import rebuild
 from tests.bulletins.editorial_helpers import local
+from tests.clock import YEAR
 from tests.factories import make_unit
 from tests.scoring.scoring_helpers import adopted, assign, province_notice, violation
 
 pytestmark = pytest.mark.django_db
 
-LATER = local("2026-11-20 12:00")
+LATER = local(f"{YEAR}-11-20 12:00")
 
 
 @pytest.fixture
 def year(officer_a, officer_b, chief, section, unit_a, unit_b, city_daily, province_bulletin):
     """一类: A (20 points, disqualified by a provincial notice) and B (4); C alone in 二类."""
-    assign(unit_a, "一类", date(2026, 1, 1), quota=0)
-    assign(unit_b, "一类", date(2026, 1, 1))
-    assign(make_unit("丙县委办公室", code="unit-c"), "二类", date(2026, 1, 1), quota=0)
-    adopted(officer_a, province_bulletin, local("2026-02-02 10:00"))
-    adopted(officer_b, city_daily, local("2026-02-03 10:00"))
-    late = violation(chief, unit_a, "late", date(2026, 3, 10))
-    province_notice(chief, [late], date(2026, 3, 20), number="省委办通〔2026〕9号")
-    rebuild(2026, as_of=LATER)
+    assign(unit_a, "一类", date(YEAR, 1, 1), quota=0)
+    assign(unit_b, "一类", date(YEAR, 1, 1))
+    assign(make_unit("丙县委办公室", code="unit-c"), "二类", date(YEAR, 1, 1), quota=0)
+    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))
+    adopted(officer_b, city_daily, local(f"{YEAR}-02-03 10:00"))
+    late = violation(chief, unit_a, "late", date(YEAR, 3, 10))
+    province_notice(chief, [late], date(YEAR, 3, 20), number=f"省委办通〔{YEAR}〕9号")
+    rebuild(YEAR, as_of=LATER)
 
 
 def test_the_ranking_workbook_is_laid_out_as_offices_file_it(client_of, leader, year):
-    response = client_of(leader).get(reverse("scoring:board_xlsx"), {"year": 2026})
+    response = client_of(leader).get(reverse("scoring:board_xlsx"), {"year": YEAR})
     assert response.status_code == 200
     assert response["Content-Type"].startswith("application/vnd.openxmlformats")
     book = load_workbook(BytesIO(response.content))
     assert book.sheetnames[:2] == ["一类", "二类"]
     ws = book["一类"]
     assert "A1:I1" in {str(r) for r in ws.merged_cells.ranges}
-    assert "2026" in ws["A1"].value and "一类" in ws["A1"].value
-    assert "2026" in ws["A2"].value
+    assert str(YEAR) in ws["A1"].value and "一类" in ws["A1"].value
+    assert str(YEAR) in ws["A2"].value
     assert ws.freeze_panes == "A4"
     header = [c for c in ws[3]]
     assert all(c.font.bold and c.border.bottom.style == "thin" for c in header)
@@ -57,14 +58,14 @@ def test_the_ranking_workbook_is_laid_out_as_offices_file_it(client_of, leader, 
 
 
 def test_a_monthly_ranking_workbook_has_no_awards(client_of, editor, year):
-    response = client_of(editor).get(reverse("scoring:board_xlsx"), {"year": 2026, "period": "2"})
+    response = client_of(editor).get(reverse("scoring:board_xlsx"), {"year": YEAR, "period": "2"})
     ws = load_workbook(BytesIO(response.content))["一类"]
     assert [ws.cell(row=r, column=8).value for r in (4, 5)] == [None, None]
 
 
 def test_the_scorecard_workbook_lists_every_traced_line(client_of, officer_a, unit_a, year):
     response = client_of(officer_a).get(
-        reverse("scoring:unit_xlsx", args=[unit_a.pk]), {"year": 2026}
+        reverse("scoring:unit_xlsx", args=[unit_a.pk]), {"year": YEAR}
     )
     book = load_workbook(BytesIO(response.content))
     ws = book.worksheets[0]
@@ -74,15 +75,15 @@ def test_the_scorecard_workbook_lists_every_traced_line(client_of, officer_a, un
     assert "省委办公厅信息专报" in lines[0][2]
     assert ws.freeze_panes == "A4"
     quota = book.worksheets[1]
-    assert [quota.cell(row=5, column=c).value for c in (1, 2, 3, 4)] == ["2026-02", 0, 1, 0]
+    assert [quota.cell(row=5, column=c).value for c in (1, 2, 3, 4)] == [f"{YEAR}-02", 0, 1, 0]
 
 
 def test_the_annual_evaluation_summary(client_of, chief, year):
-    response = client_of(chief).get(reverse("scoring:evaluation_docx"), {"year": 2026})
+    response = client_of(chief).get(reverse("scoring:evaluation_docx"), {"year": YEAR})
     assert response.status_code == 200
     doc = Document(BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert "2026" in doc.paragraphs[0].text
+    assert str(YEAR) in doc.paragraphs[0].text
     method, first, second = doc.tables[0], doc.tables[1], doc.tables[2]
     points = [row.cells[1].text for row in method.rows]
     assert "-100.00" in points  # the provincial penalty for a late report
@@ -93,7 +94,7 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
         ("2", "甲区委办公室", "-80.00", ""),
     ]
     assert second.rows[1].cells[1].text == "丙县委办公室"
-    assert "省委办通〔2026〕9号" in text  # why A is disqualified
+    assert f"省委办通〔{YEAR}〕9号" in text  # why A is disqualified
     assert "甲区委办公室" in text
     assert doc.paragraphs[-2].text == "市委办公室"  # the signature, then the date
     assert doc.paragraphs[-1].text.strip()

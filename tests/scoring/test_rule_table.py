@@ -10,17 +10,19 @@ import pytest
 from audit.models import AuditEntry
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry, ScoreRule
+from tests import clock
 from tests.bulletins.editorial_helpers import instruct, local, submitted_item
+from tests.clock import YEAR
 from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.django_db
 
 URL = "/scoring/rules/"
-MONDAY = local("2026-03-02 10:00")
-LATER = local("2026-06-30 12:00")
+MONDAY = local(f"{clock.nth_weekday(3, clock.MONDAY)} 10:00")  # first Monday of March
+LATER = local(f"{YEAR}-06-30 12:00")
 
 
-def table_form(year: int = 2026, **changes: object) -> dict[str, str]:
+def table_form(year: int = YEAR, **changes: object) -> dict[str, str]:
     """The whole table as posted, with `changes` keyed by "<code>-<field>"."""
     data: dict[str, str] = {"year": str(year)}
     for rule in ScoreRule.objects.all():
@@ -104,7 +106,7 @@ def test_an_editor_may_not_edit_the_table(client_of, editor):
     ],
 )
 def test_a_bad_value_saves_nothing_at_all(client_of, chief, bad):
-    year = int(str(bad.pop("year", 2026)))
+    year = int(str(bad.pop("year", YEAR)))
     form = table_form(year, **{"instruction-city-points": "12"}, **bad)
     response = client_of(chief).post(URL, {**form, "action": "apply"})
     assert response.status_code == 200
@@ -120,7 +122,7 @@ def test_a_preview_changes_nothing_and_applying_rebuilds_the_year(
 ):
     item = submitted_item(officer_a, head_a, MONDAY - timedelta(days=1))
     instruct(leader, item, MONDAY)
-    rebuild(2026, as_of=MONDAY + timedelta(days=1))
+    rebuild(YEAR, as_of=MONDAY + timedelta(days=1))
     client = client_of(chief)
     page = preview(client, **{"instruction-city-points": "15"})
     [unit] = [u for u in page.context["preview"].units if u.unit == unit_a.pk]
@@ -152,7 +154,7 @@ def test_applying_gives_exactly_the_lines_the_preview_showed(
     stamp = preview(client, **changes).context["stamp"]
     client.post(URL, {**table_form(**changes), "action": "apply", "previewed": stamp})
     stored = sorted(
-        ScoreEntry.objects.filter(year=2026).values_list(
+        ScoreEntry.objects.filter(year=YEAR).values_list(
             "unit_id", "points", "rule__code", "source_kind", "source_id", "occurred_on"
         )
     )

@@ -16,10 +16,11 @@ from scoring.rules import (
     TaskFact,
     ViolationFact,
 )
+from tests.clock import LAST_YEAR, YEAR
 
 SH = ZoneInfo("Asia/Shanghai")
-DUE = datetime(2026, 3, 10, 17, 0, tzinfo=SH)
-DAY = date(2026, 3, 2)
+DUE = datetime(YEAR, 3, 10, 17, 0, tzinfo=SH)
+DAY = date(YEAR, 3, 2)
 D = Decimal
 
 TABLE = [
@@ -215,35 +216,46 @@ def test_pending_waived_and_withdrawn_violations_cost_nothing():
 # --- quotas ----------------------------------------------------------------------------------
 
 QUOTA = [Rule("quota-shortfall", rules.QUOTA_SHORTFALL, D(-2))]
-APRIL_1 = datetime(2026, 4, 1, 0, 0, tzinfo=SH)
 
 
-def shortfalls(as_of: datetime, counts=(), since=date(2026, 1, 1), quota=5):
+def period(month: int) -> int:
+    """The quota period `month` of the pinned year, as the rule numbers it (YYYYMM)."""
+    return YEAR * 100 + month
+
+
+APRIL_1 = datetime(YEAR, 4, 1, 0, 0, tzinfo=SH)
+
+
+def shortfalls(as_of: datetime, counts=(), since=date(YEAR, 1, 1), quota=5):
     facts = Facts(quotas=[QuotaFact(4, quota, since)], counts=list(counts))
     return [(x.source_id, x.points, x.label, x.on) for x in rules.ledger_lines(facts, QUOTA, as_of)]
 
 
 def test_each_finished_month_below_the_quota_costs_points_per_missing_item():
-    got = shortfalls(APRIL_1, [MonthCount(4, 2026, 1, 5), MonthCount(4, 2026, 2, 2)])
+    got = shortfalls(APRIL_1, [MonthCount(4, YEAR, 1, 5), MonthCount(4, YEAR, 2, 2)])
     assert got == [
-        (202602, D(-6), "2026-02: 2/5", date(2026, 2, 28)),
-        (202603, D(-10), "2026-03: 0/5", date(2026, 3, 31)),
+        (period(2), D(-6), f"{YEAR}-02: 2/5", date(YEAR, 3, 1) - timedelta(days=1)),
+        (period(3), D(-10), f"{YEAR}-03: 0/5", date(YEAR, 3, 31)),
     ]
 
 
 def test_the_unfinished_month_is_not_charged():
     just_before = APRIL_1 - timedelta(seconds=1)
-    assert [s for s, *_ in shortfalls(just_before)] == [202601, 202602]
-    assert [s for s, *_ in shortfalls(APRIL_1)] == [202601, 202602, 202603]
+    assert [s for s, *_ in shortfalls(just_before)] == [period(1), period(2)]
+    assert [s for s, *_ in shortfalls(APRIL_1)] == [
+        period(1),
+        period(2),
+        period(3),
+    ]
 
 
 def test_months_before_the_quota_counts_are_not_charged():
-    assert [s for s, *_ in shortfalls(APRIL_1, since=date(2026, 3, 1))] == [202603]
+    assert [s for s, *_ in shortfalls(APRIL_1, since=date(YEAR, 3, 1))] == [period(3)]
 
 
 def test_lead_and_joint_counts_of_a_month_add_up():
-    counts = [MonthCount(4, 2026, 3, 3), MonthCount(4, 2026, 3, 2)]  # lead, then joint items
-    assert 202603 not in [s for s, *_ in shortfalls(APRIL_1, counts)]
+    counts = [MonthCount(4, YEAR, 3, 3), MonthCount(4, YEAR, 3, 2)]  # lead, then joint items
+    assert period(3) not in [s for s, *_ in shortfalls(APRIL_1, counts)]
 
 
 def test_a_quota_of_zero_never_costs_anything():
@@ -260,7 +272,7 @@ ZEROING = [
 
 
 def miss(id: int, day: int, unit: int = 1) -> SolicitedFact:
-    due = datetime(2026, 5, day, 17, 0, tzinfo=SH)
+    due = datetime(YEAR, 5, day, 17, 0, tzinfo=SH)
     return SolicitedFact(id=id, unit=unit, due_at=due, due_on=due.date(), label=f"约稿{id}")
 
 
@@ -268,7 +280,7 @@ def adoptions(n: int, unit: int = 1) -> list[AdoptionFact]:
     return [adoption("city", units=(unit,), id=i) for i in range(1, n + 1)]
 
 
-def zeroing(facts: Facts, as_of=datetime(2026, 6, 1, tzinfo=SH), table=ZEROING):
+def zeroing(facts: Facts, as_of=datetime(YEAR, 6, 1, tzinfo=SH), table=ZEROING):
     return [x for x in rules.ledger_lines(facts, table, as_of) if x.rule == "zeroing"]
 
 
@@ -276,16 +288,16 @@ def test_the_nth_missed_solicitation_zeroes_a_positive_year():
     facts = Facts(adoptions=adoptions(10), solicited=[miss(1, 4), miss(2, 11)])
     [line] = zeroing(facts)
     # 10 adoptions × 4 − 2 misses × 10 = 20: the zeroing line takes it back to 0.
-    assert (line.points, line.on, line.source_id) == (D(-20), date(2026, 12, 31), 2)
+    assert (line.points, line.on, line.source_id) == (D(-20), date(YEAR, 12, 31), 2)
     total = sum(
-        x.points for x in rules.ledger_lines(facts, ZEROING, datetime(2026, 6, 1, tzinfo=SH))
+        x.points for x in rules.ledger_lines(facts, ZEROING, datetime(YEAR, 6, 1, tzinfo=SH))
     )
     assert total == 0
 
 
 def test_one_miss_fewer_than_the_threshold_zeroes_nothing():
     facts = Facts(adoptions=adoptions(10), solicited=[miss(1, 4), miss(2, 11)])
-    assert zeroing(facts, as_of=datetime(2026, 5, 11, 18, 0, tzinfo=SH) - timedelta(hours=2)) == []
+    assert zeroing(facts, as_of=datetime(YEAR, 5, 11, 18, 0, tzinfo=SH) - timedelta(hours=2)) == []
     assert zeroing(Facts(adoptions=adoptions(10), solicited=[miss(1, 4)])) == []
 
 
@@ -302,7 +314,7 @@ def test_zeroing_is_off_when_its_rule_is_inactive():
 
 
 def test_misses_count_per_calendar_year_and_unit():
-    december = datetime(2025, 12, 30, 17, 0, tzinfo=SH)
+    december = datetime(LAST_YEAR, 12, 30, 17, 0, tzinfo=SH)
     last_year = SolicitedFact(id=9, unit=1, due_at=december, due_on=december.date())
     other_unit = miss(3, 11, unit=2)
     facts = Facts(adoptions=adoptions(10), solicited=[last_year, miss(1, 4), other_unit])

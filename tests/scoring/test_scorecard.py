@@ -8,27 +8,28 @@ from django.urls import reverse
 
 from scoring.actions import rebuild
 from tests.bulletins.editorial_helpers import local
+from tests.clock import YEAR
 from tests.emergencies.emergency_factories import open_in_writing, sign_off
 from tests.scoring.scoring_helpers import adopted, assign, sent, violation
 
 pytestmark = pytest.mark.django_db
 
-LATER = local("2026-11-20 12:00")
+LATER = local(f"{YEAR}-11-20 12:00")
 
 
 def url(unit, **params):
-    return reverse("scoring:unit", args=[unit.pk]), {"year": 2026, **params}
+    return reverse("scoring:unit", args=[unit.pk]), {"year": YEAR, **params}
 
 
 @pytest.fixture
 def card(officer_a, head_a, chief, unit_a, city_daily):
-    assign(unit_a, "四类", date(2026, 3, 1), quota=3)
-    adopted(officer_a, city_daily, local("2026-03-03 10:00"))
-    sent(officer_a, head_a, local("2026-03-10 10:00"))
-    report = open_in_writing(officer_a, local("2026-04-07 09:00"))
-    sign_off(head_a, report, local("2026-04-07 09:20"))
-    violation(chief, unit_a, "late", date(2026, 4, 7))
-    rebuild(2026, as_of=LATER)
+    assign(unit_a, "四类", date(YEAR, 3, 1), quota=3)
+    adopted(officer_a, city_daily, local(f"{YEAR}-03-03 10:00"))
+    sent(officer_a, head_a, local(f"{YEAR}-03-10 10:00"))
+    report = open_in_writing(officer_a, local(f"{YEAR}-04-07 09:00"))
+    sign_off(head_a, report, local(f"{YEAR}-04-07 09:20"))
+    violation(chief, unit_a, "late", date(YEAR, 4, 7))
+    rebuild(YEAR, as_of=LATER)
 
 
 def test_the_scorecard_shows_the_units_figures(client_of, editor, unit_a, card):
