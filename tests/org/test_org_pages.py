@@ -115,7 +115,8 @@ def test_the_calendar_lists_a_years_days_by_name(client_of, system_admin):
 
 
 def test_a_year_ahead_has_a_tab_and_says_it_is_not_entered(client_of, system_admin):
-    year = timezone.localdate().year + 2
+    # Two years ahead, and one the official calendar package does not ship.
+    year = max(timezone.localdate().year + 2, UNKNOWN_YEAR)
     html = page(client_of(system_admin).get(CALENDAR, {"year": year}))
     assert f'href="?year={year}"' in html
     assert reverse("org:calendar_publish") in html
