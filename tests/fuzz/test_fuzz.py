@@ -88,6 +88,9 @@ NOT_LINKED: dict[str, str] = {
     ),
     "emergencies:sign_off": "no report awaits a unit head the walk reaches within its budget",
     "insight:merge_item": "no duplicate pair within the walk's budget of item pages",
+    "org:calendar_publish": (
+        "the year tabs run oldest first; the walk's budget of calendar pages ends on entered years"
+    ),
 }
 
 
