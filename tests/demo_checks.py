@@ -3,6 +3,7 @@ loading it at the pinned instant and at each of the awkward instants of `DEMO_IN
 
 import re
 from io import StringIO
+from urllib.parse import urlsplit
 
 from django.core.management import call_command
 from django.db.models import Model
@@ -10,14 +11,28 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accountability.models import CriticismNotice, Issuer, Violation, ViolationStatus
-from accountability.queries import disqualified_unit_ids
+from accountability.models import (
+    CriticismNotice,
+    Issuer,
+    NoticeStatus,
+    Reinstatement,
+    Violation,
+    ViolationStatus,
+)
+from accountability.queries import disqualified_unit_ids, eligibility
 from archive.insight_queries import incident_panel, item_panel, typical_cases
 from archive.insight_rules import week_monday
 from archive.insight_trends import weekly_trends
 from audit.models import AuditEntry
-from bulletins.models import AdoptionLevel, Publication
+from bulletins.models import (
+    AdoptionLevel,
+    FollowUpTask,
+    Publication,
+    Solicitation,
+    TaskStatus,
+)
 from emergencies.models import Incident
+from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.network import reporting_units_status
 from org.roles import Role
@@ -25,6 +40,7 @@ from scoring.models import ClassAssignment
 from submissions.models import (
     Adoption,
     ArchivePolicy,
+    Attachment,
     EventKind,
     InfoItem,
     ItemEvent,
@@ -142,12 +158,23 @@ def check_accountability() -> None:
     leak = Violation.objects.get(unit=units["jc-yjj"])
     story_year = timezone.localtime(leak.created_at).year
     assert story_year in (timezone.localdate().year, timezone.localdate().year - 1)
-    assert disqualified_unit_ids(story_year) == {units["jc-yjj"].pk}
+    # Disqualified by the rule; reinstated by a recorded decision, revoked since.
+    yjj = units["jc-yjj"].pk
+    verdict = eligibility(story_year, [yjj])[yjj]
+    assert verdict.disqualified_by_rule and not verdict.reinstated
+    assert disqualified_unit_ids(story_year) == {yjj}
+    reinstatement = Reinstatement.objects.get(unit_id=yjj, year=story_year)
+    assert reinstatement.revoked_at is not None
+    assert reinstatement.decided_at < reinstatement.revoked_at <= timezone.now()
     waiting = Violation.objects.get(status=ViolationStatus.PENDING)
     assert waiting.unit == units["jc-qsx"] and waiting.explanations.exists()
-    issuers = sorted(CriticismNotice.objects.values_list("issuer", "doc_number"))
+    issued = CriticismNotice.objects.exclude(status=NoticeStatus.DRAFT)
+    issuers = sorted(issued.values_list("issuer", "doc_number"))
     assert [i for i, _ in issuers] == [Issuer.CITY, Issuer.PROVINCE]
     assert issuers[0][1].startswith(f"江委办通〔{story_year}〕")
+    # A draft the chief has not issued yet, naming a confirmed late report.
+    draft = CriticismNotice.objects.get(status=NoticeStatus.DRAFT)
+    assert [v.status for v in draft.violations.all()] == [ViolationStatus.CONFIRMED]
     assert all(v.created_at <= timezone.now() for v in Violation.objects.all())
 
     count = Violation.objects.count()
@@ -215,3 +242,34 @@ def check_pages(client_of_username: dict[str, Client]) -> None:
         for url in links:
             answer = client.get(url)
             assert answer.status_code in (200, 302), (username, url, answer.status_code)
+
+
+def check_followups() -> None:
+    """What the demo has so every page has something to show: channels with queued deliveries
+    (none sent while loading), a leader's instruction owed feedback, an open solicitation with
+    answers (one carrying an attachment), and a merged incident pair."""
+    now = timezone.now()
+    channels = Channel.objects.filter(removed_at__isnull=True, enabled=True)
+    assert channels.filter(user__username="kezhang").exists()
+    assert channels.filter(unit__code="jc-yjj").exists()
+    assert all(urlsplit(c.target).hostname == "127.0.0.1" for c in channels)
+    deliveries = Delivery.objects.all()
+    assert deliveries.filter(channel__user__username="kezhang").count() > 1
+    assert set(deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}
+    assert not DeliveryAttempt.objects.exists()
+
+    task = FollowUpTask.objects.get()
+    assert task.status == TaskStatus.OPEN and task.due_at > task.instruction.recorded_at
+    assert task.instruction.recorded_at <= now
+
+    solicitation = Solicitation.objects.get()
+    assert solicitation.issued_at < now < solicitation.due_at
+    answers = InfoItem.objects.filter(solicitation=solicitation)
+    assert 0 < answers.count() < solicitation.units.count()
+    assert all(a.submitted_at is not None and a.submitted_at <= now for a in answers)
+    attachment = Attachment.objects.get(item__in=answers)
+    assert attachment.original_name.endswith(".docx") and attachment.size > 0
+
+    merged = Incident.objects.get(duplicate_of__isnull=False)
+    assert merged.duplicate_of is not None
+    assert merged.duplicate_of.title == "市区遭遇短时强降雨 多处道路积水"

@@ -110,6 +110,7 @@ def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -
     check.check_items()
     check.check_accountability()
     check.check_insight()
+    check.check_followups()
     clients = {}
     for username in PERSONAS:
         clients[username] = Client()

@@ -1079,6 +1079,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
             loader.load(spec, done)
             if done % 10 == 0 or done == len(ITEMS):
                 progress(f"Items: {done}/{len(ITEMS)}")
+        from xinbao.core.demo_notify import load_channels
+
+        progress(f"Notification channels: {load_channels(users)}")
         from xinbao.core.demo_emergencies import load_emergencies
 
         emergencies = load_emergencies(units, users, now)

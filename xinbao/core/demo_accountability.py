@@ -13,6 +13,11 @@ candidates, violations, explanations, decisions, numbers and notifications are t
 - 临河县 was seen by the 12345 hotline before it reported: a missed-report candidate, withdrawn
   when the sighting was matched to the incident its report had opened in time.
 - 青山县 reported a landslide late two days ago and has explained; the chief has not decided.
+- 南岭区 reported a gas leak late nine days ago, confirmed; the chief's draft notice naming it
+  waits to be issued.
+- 市应急管理局, disqualified by the province's notice, had its eligibility restored by the
+  secretary-general's recorded decision, revoked a week later when a spot check found the new
+  duty arrangements not yet in force: it stays disqualified, and its page shows both decisions.
 """
 
 from datetime import date, datetime, time, timedelta
@@ -23,7 +28,7 @@ from django.utils import timezone, translation
 
 from accountability import actions as accountability
 from accountability import rules
-from accountability.models import Explanation, Violation
+from accountability.models import CriticismNotice, Explanation, Reinstatement, Violation
 from emergencies import actions as emergencies
 from emergencies import engine
 from emergencies.actions import IncidentFacts, ReportContent
@@ -299,6 +304,24 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
         "滑坡体已清理，村道恢复通行，监测点位已布设。",
     )
 
+    # 6. 南岭区, nine days ago: a gas leak reported 18 minutes late; confirmed, in a draft notice.
+    gas = _late_incident(
+        users,
+        units["jc-nlq"],
+        "nlq",
+        _at(_day(now, 9), 14, 10),
+        18,
+        {
+            "title": "南岭区一小区燃气管道泄漏",
+            "category": Category.ACCIDENT,
+            "subtype": "燃气事故",
+            "place": "南岭区桃园路锦绣花园小区",
+            "summary": "施工挖断小区中压燃气管道造成泄漏，已关闭上游阀门，疏散居民200余人。",
+            "measures": "燃气公司抢修，消防队员现场警戒，周边道路临时封闭。",
+        },
+        "燃气管道已修复通气，疏散居民全部返回，施工单位已被立案调查。",
+    )
+
     leak_v, collapse_v = _violation_of(leak), _violation_of(collapse)
     outbreak_v, landslide_v = _violation_of(outbreak), _violation_of(landslide)
     _explain(
@@ -353,7 +376,29 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
         ),
         now=_at(province_on, 15),
     )
+    gas_v = _violation_of(gas)
+    _decide(chief, gas_v, rules.CONFIRM, "迟报18分钟，情况属实。", _at(_day(now, 7), 10))
+    drafted_on = _day(now, 6)
+    draft = accountability.do_draft_notice(chief, [gas_v.pk], send_to_all=True, today=drafted_on)
+    CriticismNotice.objects.filter(pk=draft.pk).update(created_at=_at(drafted_on, 11))
+
+    # 市应急管理局's eligibility restored by the secretary-general, with the reason.
+    reinstatement = accountability.do_reinstate(
+        users["mishuzhang"],
+        units["jc-yjj"],
+        province_on.year,
+        "该局迟报问题被通报后，已调整值班安排、建立书面报告双人审签制度，整改到位，"
+        "经市委办公室研究，恢复其本年度评先评优资格。",
+    )
+    accountability.do_revoke_reinstatement(
+        users["mishuzhang"],
+        reinstatement.pk,
+        "经抽查，该局双人审签制度尚未落实到位，撤销恢复资格的决定。",
+        now=_at(_day(now, 3), 10),
+    )
+    Reinstatement.objects.filter(pk=reinstatement.pk).update(decided_at=_at(_day(now, 10), 16))
     return (
-        f"5 violations (2 confirmed, 1 waived, 1 withdrawn, 1 pending with an explanation), "
-        f"notices {notice.doc_number} and {province.doc_number}"
+        f"6 violations (3 confirmed, 1 waived, 1 withdrawn, 1 pending with an explanation), "
+        f"notices {notice.doc_number} and {province.doc_number} and a draft, "
+        "1 reinstatement (revoked)"
     )

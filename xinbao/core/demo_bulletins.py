@@ -5,14 +5,37 @@ being compiled — all through bulletins.actions, then dated back.
 The numbering continues the paper series the demo adoptions quote (“2026年第N期”): a city
 that starts using xinbao in November does not start its year's numbers again at 1."""
 
+from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from io import BytesIO
 
+import docx
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from bulletins import actions
-from bulletins.models import Issue, IssueCounter, IssueEntry, Publication, ReadReceipt
-from org.models import User, provincial_office
-from submissions.models import Adoption, InfoItem, ItemEvent, ItemState
+from bulletins.models import (
+    Instruction,
+    Issue,
+    IssueCounter,
+    IssueEntry,
+    Publication,
+    ReadReceipt,
+    Solicitation,
+)
+from org.models import Unit, User, provincial_office
+from org.roles import Role
+from submissions.actions import ItemContent, do_create_item, do_transition
+from submissions.models import (
+    Adoption,
+    Attachment,
+    InfoItem,
+    ItemEvent,
+    ItemKind,
+    ItemRevision,
+    ItemState,
+)
+from submissions.rules import Action
 from xinbao.core.demo_clock import DemoClock
 
 
@@ -109,7 +132,154 @@ def load_bulletins(
     actions.do_add_entries(editor, draft.pk, [i.pk for i in draft_items])
 
     forwarded = _mark_forwarded(editor)
+    instructed = _instruct(leader, issue, published_on, now)
+    answers = _solicit(editor, clock)
     return (
         f"《{daily.name}》 no. {number} published with {len(published_items)} items, "
-        f"a draft with {len(draft_items)}, {forwarded} items marked forwarded"
+        f"a draft with {len(draft_items)}, {forwarded} items marked forwarded, "
+        f"{instructed} instruction, a solicitation with {answers} answers"
     )
+
+
+# --- The section's follow-up work: an instruction owed feedback, an open call for information ---
+
+INSTRUCTION = "此件反映的情况值得重视。请相关单位举一反三、抓好落实，并将进展情况及时报市委办公室。"
+
+
+@dataclass(frozen=True)
+class Answer:
+    unit: str
+    title: str
+    body: tuple[str, ...]
+    tags: tuple[str, ...]
+    attachment: tuple[str, tuple[tuple[str, ...], ...]] | None = None  # .docx name, table rows
+
+
+@dataclass(frozen=True)
+class DemoSolicitation:
+    topic: str
+    requirements: str
+    units: tuple[str, ...]
+    answers: tuple[Answer, ...]
+
+
+SOLICITATION = DemoSolicitation(
+    topic="冬季安全生产和森林防火工作情况",
+    requirements=(
+        "请围绕冬季安全生产大检查和森林防火工作，报送工作进展、发现的主要问题和下一步措施，"
+        "重点反映好的做法和经验，篇幅一般不超过1500字，可附统计表。"
+    ),
+    units=("jc-yjj", "jc-xfzd", "jc-qsx", "jc-lhx"),
+    answers=(
+        Answer(
+            "jc-yjj",
+            "市应急管理局扎实推进冬季安全生产大检查",
+            (
+                "入冬以来，市应急管理局牵头组织冬季安全生产大检查，聚焦危险化学品、"
+                "非煤矿山、烟花爆竹和人员密集场所，采取“四不两直”方式开展明查暗访。",
+                "截至目前，共检查企业和场所1430家，发现一般隐患2860项，已整改2715项，"
+                "对8家存在重大隐患的企业责令停产整顿，分项情况见附表。",
+                "下一步，市应急管理局将对未完成整改的隐患逐项挂牌督办，春节前开展一轮复查。",
+            ),
+            ("安全生产",),
+            (
+                "冬季安全生产大检查情况统计表.docx",
+                (
+                    ("行业领域", "检查企业（家）", "发现隐患（项）", "已整改（项）"),
+                    ("危险化学品", "215", "640", "602"),
+                    ("非煤矿山", "38", "126", "119"),
+                    ("烟花爆竹", "362", "418", "418"),
+                    ("人员密集场所", "815", "1676", "1576"),
+                    ("合计", "1430", "2860", "2715"),
+                ),
+            ),
+        ),
+        Answer(
+            "jc-qsx",
+            "青山县织密森林防火“网格化”责任体系",
+            (
+                "青山县森林覆盖率达68%，冬春季节森林火险等级高。县里将全县林区划分为"
+                "312个网格，每个网格明确一名护林员和一名村干部，实行巡山、值守、报告“三到位”。",
+                "县里在林区主要路口设置防火检查站46处，配备无人机12架开展空中巡护，"
+                "今冬以来劝阻野外违规用火130余起，未发生森林火灾。",
+            ),
+            ("森林防火",),
+        ),
+    ),
+)
+
+
+def _instruct(leader: User, issue: Issue, on: date, now: datetime) -> int:
+    """The leader who read the last issue instructs on its lead item: each of the item's units
+    owes feedback (a follow-up task, still open)."""
+    entry = IssueEntry.objects.filter(issue=issue).order_by("position").first()
+    if entry is None or entry.item_id is None:
+        return 0
+    at = min(_at(on, 9, 30), now)
+    instruction = actions.do_record_instruction(
+        leader, entry.item_id, INSTRUCTION, on, entry_id=entry.pk, now=at
+    )
+    Instruction.objects.filter(pk=instruction.pk).update(recorded_at=at)
+    return 1
+
+
+def _table_docx(rows: tuple[tuple[str, ...], ...], title: str) -> bytes:
+    document = docx.Document()
+    document.add_heading(title, level=1)
+    table = document.add_table(rows=len(rows), cols=len(rows[0]))
+    for cells, row in zip(table.rows, rows, strict=True):
+        for cell, text in zip(cells.cells, row, strict=True):
+            cell.text = text
+    out = BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def _solicit(editor: User, clock: DemoClock) -> int:
+    """The section asked four units for information three working days ago; two have answered
+    (one with a table attached), two still owe it before the deadline next week."""
+    spec = SOLICITATION
+    issued_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 3)
+    issued_at = _at(issued_on, 10, 0)
+    due_at = _at(clock.working_day_on_or_after(clock.today + timedelta(days=5)), 17, 30)
+    units = list(Unit.objects.filter(code__in=spec.units).order_by("sort_order"))
+    solicitation = actions.do_issue_solicitation(
+        editor, spec.topic, spec.requirements, due_at, units, now=issued_at
+    )
+    Solicitation.objects.filter(pk=solicitation.pk).update(issued_at=issued_at)
+    answered_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 1)
+    for hour, answer in enumerate(spec.answers, start=10):
+        _answer(solicitation, answer, _at(answered_on, hour, 20))
+    return len(spec.answers)
+
+
+def _answer(solicitation: Solicitation, spec: Answer, at: datetime) -> InfoItem:
+    unit = Unit.objects.select_related("officer").get(code=spec.unit)
+    officer = unit.officer
+    head = User.objects.get(unit=unit, role=Role.UNIT_HEAD)
+    if officer is None:
+        raise ValueError(f"{spec.unit} has no officer to answer “{solicitation.topic}”")
+    files = []
+    if spec.attachment is not None:
+        name, rows = spec.attachment
+        files.append(SimpleUploadedFile(name, _table_docx(rows, name.rsplit(".", 1)[0])))
+    started = timezone.now()
+    item = do_create_item(
+        officer,
+        ItemContent(
+            title=spec.title,
+            body="\n".join(spec.body),
+            kind=ItemKind.EXPERIENCE,
+            tags=spec.tags,
+            solicitation_id=solicitation.pk,
+        ),
+        files=files,
+        submit=True,
+    )
+    do_transition(head, item.pk, Action.SIGN_OFF)
+    # Dated back: written, sent and signed off on the answering day.
+    InfoItem.objects.filter(pk=item.pk).update(created_at=at, updated_at=at, submitted_at=at)
+    ItemEvent.objects.filter(item=item, at__gte=started).update(at=at)
+    ItemRevision.objects.filter(item=item, created_at__gte=started).update(created_at=at)
+    Attachment.objects.filter(item=item).update(uploaded_at=at)
+    return item

@@ -1,6 +1,8 @@
 """The demo city's archive analysis: a spate of electric-bike fire items this week (an early
 sign), the same events reported twice (one pair merged, others left for the editor to decide),
-typical cases for leaders, and the 金桥商厦 fire opened a second time by the district in writing.
+typical cases for leaders, the 金桥商厦 fire opened a second time by the district in writing
+(left for the editor to decide), and the afternoon's waterlogging opened again by 西江区 (merged
+into the water bureau's incident).
 
 Items are written through `submissions.actions` and merged and marked through
 `archive.insight_actions`, as the personas who do it; then the items are dated. Loading twice
@@ -13,10 +15,15 @@ from datetime import datetime, time, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from archive.insight_actions import do_mark_typical, do_merge_items
+from archive.insight_actions import do_mark_typical, do_merge_incidents, do_merge_items
 from archive.insight_rules import week_monday
-from emergencies.actions import IncidentFacts, ReportContent, do_open_incident
-from emergencies.models import Category, Incident
+from emergencies.actions import (
+    IncidentFacts,
+    ReportContent,
+    do_open_incident,
+    do_sign_off_report,
+)
+from emergencies.models import Category, Incident, Level
 from org.models import Unit, User
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.models import InfoItem, ItemEvent, ItemKind, ItemRevision, TypicalCase
@@ -232,7 +239,40 @@ def load_insight(units: dict[str, Unit], users: dict[str, User], started: dateti
             now=started,
         )
         opened = 1
+    merged = _merge_waterlogging(units, users)
     return (
         f"{len(ebikes)} items this week, 1 merged duplicate, {marked} typical cases, "
-        f"{opened} incident reported twice"
+        f"{opened} incident reported twice, {merged} merged"
     )
+
+
+def _merge_waterlogging(units: dict[str, Unit], users: dict[str, User]) -> int:
+    """西江区 reported the afternoon's waterlogging on its own roads as an incident of its own;
+    the editor merged it into the water bureau's report of the same rain."""
+    rain = Incident.objects.filter(title="市区遭遇短时强降雨 多处道路积水").first()
+    if rain is None:
+        return 0
+    district = units["jc-xjq"]
+    assert district.officer is not None
+    report = do_open_incident(
+        district.officer,
+        IncidentFacts(
+            title="西江区解放路等路段严重积水",
+            category=Category.NATURAL,
+            place="西江区解放路、新华路下穿通道",
+            occurred_at=rain.occurred_at + timedelta(minutes=20),
+            known_at=rain.known_at + timedelta(minutes=15),
+            units=[district],
+            subtype="暴雨内涝",
+            level=Level.IV,
+        ),
+        ReportContent(
+            summary="强降雨致解放路、新华路下穿通道积水超过40厘米，3辆小汽车熄火被困，人员已撤离。",
+            measures="区城管、交警部门已封闭下穿通道，调派排涝车辆抽排积水。",
+            contact="西江区值班室 83320001",
+        ),
+        now=rain.known_at + timedelta(minutes=25),
+    )
+    do_sign_off_report(users["xjq_ld"], report.pk, now=rain.known_at + timedelta(minutes=35))
+    do_merge_incidents(users["bianji1"], report.incident_id, rain.pk)
+    return 1
