@@ -184,7 +184,7 @@ class Walk:
         self.targets.setdefault(target.signature, target)
 
 
-def walk_site(clients: dict[str, Client], *, per_route: int = 5) -> Walk:
+def walk_site(clients: dict[str, Client], *, per_route: int = 12) -> Walk:
     """Breadth-first over links from the home page, as each persona. Persona names are
     "role/username"; people of one role share a budget of `per_route` concrete URLs per URL
     pattern, so the first person of a role sees the most and the others add what only they can

@@ -71,8 +71,6 @@ NOT_LINKED: dict[str, str] = {
         "the demo's reinstatement is revoked (a live one would leave no unit to reinstate); "
         "a live one is fuzzed only once the walk's budget reaches a second disqualified unit"
     ),
-    "emergencies:sign_off": "no report awaits a unit head the walk reaches within its budget",
-    "insight:merge_item": "no duplicate pair within the walk's budget of item pages",
 }
 
 
