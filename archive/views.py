@@ -20,7 +20,6 @@ from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
 from emergencies.models import Category, Level
 from org.models import Unit
-from org.roles import Capability
 from submissions.models import ItemKind, Tag, Verification
 from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
@@ -56,8 +55,6 @@ def search_page(request: AuthedRequest) -> HttpResponse:
         "save_form": SavedSearchForm(),
         "sorts": SortOrder.choices,
         "kinds": DocKind.choices,
-        # The analysis pages (early signs, typical cases, the quality report) are tabs here.
-        "perms_insight": request.user.can(Capability.READ_ANALYSIS),
     }
     if form.is_valid():
         filters = form.filters()

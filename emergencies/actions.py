@@ -15,7 +15,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.insight_rules import incident_text, signature
 from audit.actions import record
 from emergencies import announce, policy, rules
 from emergencies.models import (
@@ -39,9 +38,10 @@ from emergencies.models import (
     SightingStatus,
     ViolationCandidate,
 )
-from emergencies.signals import candidates_superseded
+from emergencies.signals import candidates_superseded, incident_text_written
 from org.models import Unit, User, hub_unit
 from org.roles import Capability
+from xinbao.core.signals import derived_fields
 
 
 class ActionError(Exception):
@@ -246,8 +246,12 @@ def do_open_incident(
             policy=policy.snapshot(facts.category),
             policy_applied_at=now,
             created_by=actor,
-            minhash=signature(
-                incident_text(facts.title.strip(), facts.place.strip(), content.summary)
+            **derived_fields(
+                incident_text_written,
+                Incident,
+                title=facts.title.strip(),
+                place=facts.place.strip(),
+                summary=content.summary,
             ),
         )
         incident.responsible_units.set(facts.units)

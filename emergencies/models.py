@@ -140,7 +140,7 @@ class Incident(models.Model):
     )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    # The archive's duplicate detection (archive.insight_*): a MinHash sketch of the title,
+    # The archive's duplicate detection (the insight app): a MinHash sketch of the title,
     # place and first report, and the incident this one was merged into as a duplicate.
     minhash = models.BinaryField(default=b"", blank=True)
     duplicate_of = models.ForeignKey(

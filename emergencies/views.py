@@ -11,7 +11,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from archive.insight_queries import incident_panel
 from audit.actions import record
 from emergencies import actions, policy, queries, rules
 from emergencies.access import any_access, get_visible_incident, visible_incidents
@@ -179,7 +178,6 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "level_form": LevelForm(initial={"level": incident.level}),
         "forward_form": _forward_form(incident, reports, picture),
         "policy_rule": policy.rule_for(incident),
-        "insight": incident_panel(incident, user),  # duplicates of this incident
     }
     return render(request, "emergencies/detail.html", context)
 

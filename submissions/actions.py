@@ -19,7 +19,6 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive.insight_rules import item_text, signature
 from bulletins.models import Issue, Publication
 from org.models import Unit, User
 from submissions import rules, uploads
@@ -37,6 +36,8 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of
 from submissions.rules import Action
+from submissions.signals import item_text_written
+from xinbao.core.signals import derived_fields
 
 
 class ActionError(Exception):
@@ -115,11 +116,17 @@ def _event(
     )
 
 
+def _derived_from_text(title: str, body: str) -> dict[str, object]:
+    """What apps above derive from an item's text (insight: its duplicate signature), stored in
+    the same write as the text."""
+    return derived_fields(item_text_written, InfoItem, title=title, body=body)
+
+
 def _add_revision(item: InfoItem, actor: User, source: str, title: str, body: str) -> None:
     """Append a revision. Callers hold the item's row lock, so the next number is ours."""
     item.revision_count += 1
     InfoItem.objects.filter(pk=item.pk).update(
-        revision_count=item.revision_count, minhash=signature(item_text(title, body))
+        revision_count=item.revision_count, **_derived_from_text(title, body)
     )
     ItemRevision.objects.create(
         item=item,
@@ -194,7 +201,7 @@ def do_create_item(
             occurred_on=content.occurred_on,
             revision_count=1,
             solicitation_id=content.solicitation_id,
-            minhash=signature(item_text(content.title, content.body)),
+            **_derived_from_text(content.title, content.body),
         )
         # A new item has no links yet: insert them straight into the join tables.
         if content.joint_units:

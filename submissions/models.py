@@ -1,12 +1,10 @@
-from decimal import Decimal
-
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
-from xinbao.core.inputs import MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
+from xinbao.core.inputs import MAX_BODY_LENGTH, check_date
 
 
 class ItemKind(models.TextChoices):
@@ -119,7 +117,7 @@ class InfoItem(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # The archive's analysis (archive.insight_*): a MinHash sketch of the text for spotting
+    # The archive's analysis (the insight app): a MinHash sketch of the text for spotting
     # duplicates, the cluster a duplicate was merged into, and the typical-case mark.
     minhash = models.BinaryField(default=b"", blank=True)
     duplicate_of = models.ForeignKey(
@@ -279,57 +277,3 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
-
-
-class ArchivePolicy(models.Model):
-    """The thresholds of the archive's analysis: duplicates, early signs and the 全广新准 report.
-    One row, seeded by a migration and edited by the section chief; every change is audited.
-
-    It lives here, beside the items it mostly measures, because the archive app's own models
-    belong to its search index."""
-
-    duplicate_window_days = models.PositiveSmallIntegerField(
-        _("look for duplicates within (days)"), default=7, validators=bounded(SMALLINT_MAX)
-    )
-    duplicate_threshold = models.DecimalField(
-        _("duplicate similarity threshold"),
-        max_digits=3,
-        decimal_places=2,
-        default=Decimal("0.30"),
-        help_text=_("Share of shared character pairs, from 0.05 to 0.95."),
-    )
-    trend_baseline_weeks = models.PositiveSmallIntegerField(
-        _("baseline for early signs (weeks)"), default=8, validators=bounded(SMALLINT_MAX)
-    )
-    trend_min_count = models.PositiveSmallIntegerField(
-        _("minimum items in the week for a sign"), default=3, validators=bounded(SMALLINT_MAX)
-    )
-    trend_z = models.DecimalField(
-        _("how far above its baseline a term must rise"),
-        max_digits=4,
-        decimal_places=1,
-        default=Decimal("3.0"),
-        help_text=_("In spreads of the term's own weekly counts (z-score)."),
-    )
-    trend_stop_words = models.TextField(
-        _("words never counted as signs"),
-        max_length=2000,
-        blank=True,
-        help_text=_("Separated by spaces or commas."),
-    )
-    silent_days = models.PositiveSmallIntegerField(
-        _("a unit is silent after (days)"), default=30, validators=bounded(SMALLINT_MAX)
-    )
-    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
-
-    class Meta:
-        verbose_name = _("archive analysis policy")
-        verbose_name_plural = _("archive analysis policy")
-
-    def __str__(self) -> str:
-        return str(_("Archive analysis policy"))
-
-    @classmethod
-    def current(cls) -> "ArchivePolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy

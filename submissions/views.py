@@ -12,7 +12,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from archive.insight_queries import item_panel
 from bulletins.models import AdoptionLevel
 from org.models import provincial_office
 from org.roles import Capability
@@ -285,7 +284,6 @@ def _detail_page(
         "forward_to": provincial_office()
         if user.can(Capability.REVIEW) and item.submitted_at and not item.forwarded_at
         else None,
-        "insight": item_panel(item, user),  # duplicates and the typical-case mark
     }
     status = 400 if bound else 200
     return render(request, "submissions/detail.html", context, status=status)

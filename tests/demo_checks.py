@@ -20,9 +20,6 @@ from accountability.models import (
     ViolationStatus,
 )
 from accountability.queries import disqualified_unit_ids, eligibility
-from archive.insight_queries import incident_panel, item_panel, typical_cases
-from archive.insight_rules import week_monday
-from archive.insight_trends import weekly_trends
 from audit.models import AuditEntry
 from bulletins.models import (
     AdoptionLevel,
@@ -32,6 +29,10 @@ from bulletins.models import (
     TaskStatus,
 )
 from emergencies.models import Incident
+from insight.models import InsightPolicy
+from insight.queries import incident_panel, item_panel, typical_cases
+from insight.rules import week_monday
+from insight.trends import weekly_trends
 from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.network import reporting_units_status
@@ -39,7 +40,6 @@ from org.roles import Role
 from scoring.models import ClassAssignment
 from submissions.models import (
     Adoption,
-    ArchivePolicy,
     Attachment,
     EventKind,
     InfoItem,
@@ -207,7 +207,7 @@ def check_insight() -> None:
     load_insight(units, users, timezone.now())  # a no-op once load_demo calls it
     editor, leader = users["bianji1"], users["lingdao"]
 
-    trends = weekly_trends(editor, week_monday(timezone.localdate()), ArchivePolicy.current())
+    trends = weekly_trends(editor, week_monday(timezone.localdate()), InsightPolicy.current())
     assert "电动自行车" in [s.burst.term for s in trends.topics]
     assert "电动自行车" in [s.burst.term for s in trends.terms]
 

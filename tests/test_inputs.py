@@ -202,7 +202,7 @@ def test_a_list_filter_longer_than_a_search_says_so(client_of, editor, officer_a
     [
         ("scoring.UnitClass", "monthly_quota", 32_768),  # a PostgreSQL smallint holds 32767
         ("scoring.AwardTier", "places", 32_768),
-        ("submissions.ArchivePolicy", "silent_days", 32_768),
+        ("insight.InsightPolicy", "silent_days", 32_768),
         ("accountability.EligibilityRule", "municipal_notices", 32_768),
         ("bulletins.EditorialPolicy", "feedback_days", 32_768),
         ("bulletins.IssueCounter", "last_number", 2_147_483_648),  # an integer: 2147483647

@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "emergencies",
     "accountability",
     "archive",
+    "insight",
 ]
 
 MIDDLEWARE = [

@@ -39,7 +39,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("scoring/", include("scoring.urls")),
     path("accountability/", include("accountability.urls")),
-    path("archive/insight/", include("archive.urls_insight")),
+    path("archive/insight/", include("insight.urls")),
     path("archive/", include("archive.urls")),
     path("admin/", admin.site.urls),
 ]

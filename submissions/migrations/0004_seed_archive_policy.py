@@ -1,5 +1,7 @@
-"""Seed the archive analysis policy and sign the items already stored, so duplicates are found
-among them too."""
+"""Seed the archive analysis policy.
+
+It also signed the items already stored; that step now lives in insight's first migration
+(`insight/migrations/0001_initial.py`), since submissions may not import the insight app."""
 
 from django.db import migrations
 
@@ -16,24 +18,9 @@ def seed(apps, schema_editor):  # type: ignore[no-untyped-def]
         ArchivePolicy.objects.create(pk=1, trend_stop_words=STOP_WORDS)
 
 
-def sign(apps, schema_editor):  # type: ignore[no-untyped-def]
-    from archive.insight_rules import item_text, signature
-
-    InfoItem = apps.get_model("submissions", "InfoItem")
-    batch = []
-    for item in InfoItem.objects.filter(minhash=b"").only("pk", "title", "body").iterator(1000):
-        item.minhash = signature(item_text(item.title, item.body))
-        batch.append(item)
-        if len(batch) == 1000:
-            InfoItem.objects.bulk_update(batch, ["minhash"])
-            batch = []
-    InfoItem.objects.bulk_update(batch, ["minhash"])
-
-
 class Migration(migrations.Migration):
     dependencies = [("submissions", "0003_archive_analysis")]
 
     operations = [
         migrations.RunPython(seed, migrations.RunPython.noop),
-        migrations.RunPython(sign, migrations.RunPython.noop),
     ]

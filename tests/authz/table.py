@@ -1291,10 +1291,10 @@ def _unmerge_button(name: str, record: str, seeing: frozenset[str], writes: str)
 
 
 def _archive_policy(world: World) -> dict[str, Any]:
-    from archive.insight_forms import PolicyForm
-    from submissions.models import ArchivePolicy
+    from insight.forms import PolicyForm
+    from insight.models import InsightPolicy
 
-    current = ArchivePolicy.current()
+    current = InsightPolicy.current()
     return form_data(PolicyForm(instance=current), silent_days=str(current.silent_days + 1))
 
 
@@ -1332,7 +1332,7 @@ rows(
         CHIEFS,
         data=_archive_policy,
         ok=302,
-        writes=("submissions.ArchivePolicy", "audit.AuditEntry"),
+        writes=("insight.InsightPolicy", "audit.AuditEntry"),
     ),
     # "likely duplicates … are shown to the editor, who merges them into one record"
     _merge_button(

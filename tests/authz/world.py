@@ -360,7 +360,7 @@ class World:
     @cached_property
     def merged_item(self) -> InfoItem:
         """A duplicate merged into the item under review."""
-        from archive.insight_actions import do_merge_items
+        from insight.actions import do_merge_items
 
         return do_merge_items(
             self.editor, self.other_under_review.pk, self.under_review.pk
@@ -368,7 +368,7 @@ class World:
 
     @cached_property
     def merged_incident(self) -> Incident:
-        from archive.insight_actions import do_merge_incidents
+        from insight.actions import do_merge_incidents
 
         return do_merge_incidents(self.editor, self.other_incident.pk, self.incident.pk).duplicate
 

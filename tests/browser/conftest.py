@@ -131,7 +131,7 @@ def seeded(transactional_db: Any) -> None:
         "scoring.migrations.0004_seed_penalties_classes_awards",
         "accountability.migrations.0002_seed_rule",
         "accountability.migrations.0004_seed_notice_policy_and_candidates",
-        "submissions.migrations.0004_seed_archive_policy",
+        "insight.migrations.0001_initial",
     ):
         import_module(migration).seed(apps, None)
 

@@ -15,8 +15,8 @@ from playwright.sync_api import Page, expect
 
 from org.models import User
 from submissions.models import InfoItem
-from tests.archive_insight.insight_helpers import FLOOD_CHECK, FLOOD_CHECK_AGAIN, item
 from tests.clock import local
+from tests.insight.insight_helpers import FLOOD_CHECK, FLOOD_CHECK_AGAIN, item
 
 pytestmark = pytest.mark.browser
 

@@ -5,7 +5,7 @@ typical cases for leaders, the 金桥商厦 fire opened a second time by the dis
 into the water bureau's incident).
 
 Items are written through `submissions.actions` and merged and marked through
-`archive.insight_actions`, as the personas who do it; then the items are dated. Loading twice
+`insight.actions`, as the personas who do it; then the items are dated. Loading twice
 adds nothing."""
 
 from collections.abc import Sequence
@@ -15,8 +15,6 @@ from datetime import datetime, time, timedelta
 from django.db.models import Max
 from django.utils import timezone
 
-from archive.insight_actions import do_mark_typical, do_merge_incidents, do_merge_items
-from archive.insight_rules import week_monday
 from emergencies.actions import (
     IncidentFacts,
     ReportContent,
@@ -24,6 +22,8 @@ from emergencies.actions import (
     do_sign_off_report,
 )
 from emergencies.models import Category, Incident, Level
+from insight.actions import do_mark_typical, do_merge_incidents, do_merge_items
+from insight.rules import week_monday
 from org.models import Unit, User
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.models import InfoItem, ItemEvent, ItemKind, ItemRevision, TypicalCase

@@ -3,7 +3,7 @@ merge and typical-case buttons of item and incident pages."""
 
 from django.urls import path
 
-from archive import insight_views as views
+from insight import views
 
 app_name = "insight"
 

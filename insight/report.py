@@ -27,8 +27,8 @@ from django.db.models import Count, Exists, Max, Min, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from accountability.models import Violation, ViolationKind, ViolationStatus
-from archive import insight_rules as rules
 from emergencies.models import Category, Incident, IncidentReport
+from insight import rules
 from org.models import Unit, UnitLevel
 from submissions.models import (
     InfoItem,

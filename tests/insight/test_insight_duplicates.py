@@ -7,17 +7,19 @@ from decimal import Decimal
 import pytest
 from django.utils import translation
 
-from archive import insight_actions
-from archive.insight_queries import incident_panel, item_duplicates, item_panel
 from audit.models import AuditEntry
+from insight import actions
+from insight.models import InsightPolicy
+from insight.queries import incident_panel, item_duplicates, item_panel
 from org.models import UnitKind
 from org.roles import Role
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry
 from submissions import actions as submissions
-from submissions.models import ArchivePolicy, EventKind, InfoItem, ItemEvent
+from submissions.models import EventKind, InfoItem, ItemEvent
 from tests import clock
-from tests.archive_insight.insight_helpers import (
+from tests.factories import make_unit, make_user
+from tests.insight.insight_helpers import (
     FLOOD_CHECK,
     FLOOD_CHECK_AGAIN,
     WELFARE_VISITS,
@@ -26,7 +28,6 @@ from tests.archive_insight.insight_helpers import (
     item,
     local,
 )
-from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -62,9 +63,9 @@ def test_the_window_and_the_threshold_are_the_chiefs_policy(pair, officer_b, hea
     first, second = pair
     late = item(officer_b, FLOOD_CHECK_AGAIN, MONDAY + timedelta(days=12), head=head_b)
     assert pks(item_duplicates(first, editor)) == [second.pk]
-    ArchivePolicy.objects.filter(pk=ArchivePolicy.current().pk).update(duplicate_window_days=14)
+    InsightPolicy.objects.filter(pk=InsightPolicy.current().pk).update(duplicate_window_days=14)
     assert pks(item_duplicates(first, editor)) == [late.pk, second.pk]  # same text, newest first
-    ArchivePolicy.objects.update(duplicate_threshold=Decimal("0.95"))
+    InsightPolicy.objects.update(duplicate_threshold=Decimal("0.95"))
     assert item_duplicates(first, editor) == []
 
 
@@ -133,7 +134,7 @@ def adoption_points() -> dict[str, Decimal]:
 
 def test_merging_keeps_every_units_credit(pair, editor, city_daily):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     adopt(editor, first, city_daily)
     rebuild(MONDAY.year)
     points = adoption_points()
@@ -143,11 +144,11 @@ def test_merging_keeps_every_units_credit(pair, editor, city_daily):
 
 def test_undoing_the_merge_takes_the_credit_back(pair, editor, city_daily):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     adopt(editor, first, city_daily)
     rebuild(MONDAY.year)
     shared = adoption_points()["unit-a"]
-    insight_actions.do_unmerge_item(editor, second.pk)
+    actions.do_unmerge_item(editor, second.pk)
     rebuild(MONDAY.year)
     assert adoption_points() == {"unit-a": shared * 2}
     second.refresh_from_db()
@@ -157,7 +158,7 @@ def test_undoing_the_merge_takes_the_credit_back(pair, editor, city_daily):
 
 def test_merged_records_are_linked_both_ways(pair, editor, client_of):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     second.refresh_from_db()
     assert second.duplicate_of_id == first.pk
     assert second.merged_at is not None
@@ -172,7 +173,7 @@ def test_merged_records_are_linked_both_ways(pair, editor, client_of):
 
 def test_the_duplicates_unit_sees_where_its_item_went(pair, editor, officer_b, client_of):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     client = client_of(officer_b)
     assert f"/items/{first.pk}/" in client.get(f"/items/{second.pk}/").content.decode()
     assert client.get(f"/items/{first.pk}/").status_code == 200  # now a joint unit
@@ -184,9 +185,9 @@ def test_the_officers_own_joint_units_survive_merges(officer_a, head_a, pair, ed
     own = item(
         officer_a, FLOOD_CHECK, MONDAY + timedelta(days=1), head=head_a, joint_units=[unit_c]
     )
-    insight_actions.do_merge_items(editor, second.pk, own.pk)
+    actions.do_merge_items(editor, second.pk, own.pk)
     assert {u.code for u in own.joint_units.all()} == {"unit-b", "unit-c"}
-    insight_actions.do_unmerge_item(editor, second.pk)
+    actions.do_unmerge_item(editor, second.pk)
     assert {u.code for u in own.joint_units.all()} == {"unit-c"}
 
 
@@ -195,8 +196,8 @@ def test_merging_a_main_record_brings_its_cluster(pair, officer_b, head_b, edito
     unit_c = make_unit("丙区", code="unit-c", kind=UnitKind.DISTRICT)
     officer_c = make_user(Role.OFFICER, unit_c)
     third = item(officer_c, FLOOD_CHECK_AGAIN, MONDAY + timedelta(days=3))
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
-    result = insight_actions.do_merge_items(editor, first.pk, third.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
+    result = actions.do_merge_items(editor, first.pk, third.pk)
     assert result.moved == (second.pk,)
     assert set(third.duplicates.all()) == {first, second}
     assert {u.code for u in third.joint_units.all()} == {"unit-a", "unit-b"}
@@ -205,9 +206,9 @@ def test_merging_a_main_record_brings_its_cluster(pair, officer_b, head_b, edito
 
 def test_merging_into_a_duplicate_joins_its_main_record(pair, officer_b, head_b, editor):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     third = item(officer_b, FLOOD_CHECK, MONDAY + timedelta(days=1), head=head_b)
-    result = insight_actions.do_merge_items(editor, third.pk, second.pk)
+    result = actions.do_merge_items(editor, third.pk, second.pk)
     assert result.main == first
     assert set(first.duplicates.all()) == {second, third}
 
@@ -217,15 +218,15 @@ def test_an_adopted_item_cannot_be_merged_as_a_duplicate(pair, editor, city_dail
     adopt(editor, second, city_daily)
     with (
         translation.override("en"),
-        pytest.raises(insight_actions.ActionError, match="main record"),
+        pytest.raises(actions.ActionError, match="main record"),
     ):
-        insight_actions.do_merge_items(editor, second.pk, first.pk)
-    insight_actions.do_merge_items(editor, first.pk, second.pk)  # it can be the main one
+        actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, first.pk, second.pk)  # it can be the main one
 
 
 def test_a_merged_duplicate_cannot_be_adopted_itself(pair, editor, city_daily):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     with pytest.raises(submissions.ActionError, match=f"#{first.pk}"):
         adopt(editor, second, city_daily)
 
@@ -236,21 +237,21 @@ def test_a_draft_cannot_be_merged(pair, officer_b, editor):
         officer_b,
         submissions.ItemContent(title=FLOOD_CHECK[0], body=FLOOD_CHECK[1], kind="news"),
     )
-    with pytest.raises(insight_actions.ActionError):
-        insight_actions.do_merge_items(editor, draft.pk, first.pk)
+    with pytest.raises(actions.ActionError):
+        actions.do_merge_items(editor, draft.pk, first.pk)
     assert InfoItem.objects.get(pk=draft.pk).duplicate_of is None
 
 
 def test_merging_is_audited_and_in_both_histories(pair, editor):
     first, second = pair
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     entry = AuditEntry.objects.get(action="items_merged")
     assert entry.actor == editor and entry.target == f"item:{second.pk}"
     assert entry.data["main"] == first.pk
     assert entry.data["joint_units"]["after"] == [second.unit_id]
     for it in (first, second):
         assert ItemEvent.objects.filter(item=it, kind=EventKind.MERGED).exists()
-    insight_actions.do_unmerge_item(editor, second.pk)
+    actions.do_unmerge_item(editor, second.pk)
     assert AuditEntry.objects.filter(action="item_unmerged", target=f"item:{second.pk}").exists()
     assert ItemEvent.objects.filter(item=second, kind=EventKind.UNMERGED).exists()
 
@@ -298,13 +299,13 @@ def test_only_the_section_merges(pair, personas, client_of, persona, status):
     )
     assert response.status_code == status
     assert InfoItem.objects.get(pk=second.pk).duplicate_of is None
-    with pytest.raises(insight_actions.ActionError):
-        insight_actions.do_merge_items(personas[persona], second.pk, first.pk)
+    with pytest.raises(actions.ActionError):
+        actions.do_merge_items(personas[persona], second.pk, first.pk)
 
 
 def test_the_chief_merges_too(pair, chief):
     first, second = pair
-    insight_actions.do_merge_items(chief, second.pk, first.pk)
+    actions.do_merge_items(chief, second.pk, first.pk)
     assert item_panel(first, chief).members == [InfoItem.objects.get(pk=second.pk)]
 
 

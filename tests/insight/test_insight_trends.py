@@ -6,10 +6,10 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from archive.insight_rules import week_monday
-from archive.insight_trends import week_label, weekly_trends
-from submissions.models import ArchivePolicy
-from tests.archive_insight.insight_helpers import adopt, item, local
+from insight.models import InsightPolicy
+from insight.rules import week_monday
+from insight.trends import week_label, weekly_trends
+from tests.insight.insight_helpers import adopt, item, local
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def history(officer_a, head_a, this_monday):
 
 
 def test_a_rising_term_is_flagged_with_the_items_behind_it(history, editor, this_monday):
-    trends = weekly_trends(editor, this_monday, ArchivePolicy.current())
+    trends = weekly_trends(editor, this_monday, InsightPolicy.current())
     flagged = {s.burst.term: s for s in trends.terms}
     assert "停电" in flagged
     sign = flagged["停电"]
@@ -64,17 +64,17 @@ def test_a_rising_term_is_flagged_with_the_items_behind_it(history, editor, this
 
 
 def test_tags_are_topics(history, editor, this_monday):
-    trends = weekly_trends(editor, this_monday, ArchivePolicy.current())
+    trends = weekly_trends(editor, this_monday, InsightPolicy.current())
     assert [s.burst.term for s in trends.topics] == ["电力保障"]
 
 
 def test_the_thresholds_are_policy(history, editor, this_monday):
-    ArchivePolicy.objects.filter(pk=ArchivePolicy.current().pk).update(trend_min_count=6)
-    assert weekly_trends(editor, this_monday, ArchivePolicy.current()).terms == []
+    InsightPolicy.objects.filter(pk=InsightPolicy.current().pk).update(trend_min_count=6)
+    assert weekly_trends(editor, this_monday, InsightPolicy.current()).terms == []
 
 
 def test_an_earlier_week_has_no_sign(history, editor, this_monday):
-    before = weekly_trends(editor, this_monday - timedelta(weeks=1), ArchivePolicy.current())
+    before = weekly_trends(editor, this_monday - timedelta(weeks=1), InsightPolicy.current())
     assert before.terms == [] and before.topics == []
 
 
@@ -95,10 +95,10 @@ def test_a_bad_week_falls_back_to_this_one(editor, client_of):
 
 
 def test_leaders_count_only_what_they_may_read(history, leader, editor, city_daily, this_monday):
-    assert weekly_trends(leader, this_monday, ArchivePolicy.current()).terms == []
+    assert weekly_trends(leader, this_monday, InsightPolicy.current()).terms == []
     for it in history["power"][-5:]:
         adopt(editor, it, city_daily)
-    trends = weekly_trends(leader, this_monday, ArchivePolicy.current())
+    trends = weekly_trends(leader, this_monday, InsightPolicy.current())
     assert [s.burst.term for s in trends.terms if s.burst.term == "停电"] == ["停电"]
     assert trends.documents == 5
 
@@ -127,10 +127,10 @@ def test_who_sees_early_signs(personas, client_of, persona, status):
 
 
 def test_a_merged_duplicate_counts_once(history, editor, this_monday):
-    from archive.insight_actions import do_merge_items
+    from insight.actions import do_merge_items
 
     power = history["power"]
     do_merge_items(editor, power[-1].pk, power[-2].pk)
-    trends = weekly_trends(editor, this_monday, ArchivePolicy.current())
+    trends = weekly_trends(editor, this_monday, InsightPolicy.current())
     assert trends.documents == 6
     assert {s.burst.term: s.burst.current for s in trends.terms}["停电"] == 4

@@ -17,20 +17,20 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from archive import insight_rules as rules
-from archive.insight_queries import (
+from audit.actions import record
+from emergencies.access import visible_incidents
+from emergencies.models import Incident
+from insight import rules
+from insight.models import InsightPolicy
+from insight.queries import (
     IN_SECTION,
     has_own_credit,
     may_merge_incidents,
     may_merge_items,
 )
-from audit.actions import record
-from emergencies.access import visible_incidents
-from emergencies.models import Incident
 from org.models import User
 from org.roles import Capability
 from submissions.models import (
-    ArchivePolicy,
     EventKind,
     InfoItem,
     ItemEvent,
@@ -329,8 +329,8 @@ def do_update_policy(actor: User, values: dict[str, Any]) -> bool:
     if not actor.can(Capability.EDIT_ANALYSIS_POLICY):
         raise ActionError(_("Only the section chief edits the analysis policy."))
     with transaction.atomic():
-        ArchivePolicy.current()
-        policy = ArchivePolicy.objects.select_for_update().get(pk=1)
+        InsightPolicy.current()
+        policy = InsightPolicy.objects.select_for_update().get(pk=1)
         before = {k: getattr(policy, k) for k in POLICY_FIELDS}
         after = {k: values.get(k, before[k]) for k in POLICY_FIELDS}
         if after == before:

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pytest
 
-from archive import insight_actions
-from archive.insight_queries import typical_cases
 from audit.models import AuditEntry
-from submissions.models import ArchivePolicy, EventKind, InfoItem, ItemEvent, TypicalCase
+from insight import actions
+from insight.models import InsightPolicy
+from insight.queries import typical_cases
+from submissions.models import EventKind, InfoItem, ItemEvent, TypicalCase
 from tests import clock
-from tests.archive_insight.insight_helpers import (
+from tests.insight.insight_helpers import (
     FLOOD_CHECK,
     FLOOD_CHECK_AGAIN,
     adopt,
@@ -30,8 +31,8 @@ def marked(officer_a, head_a, officer_b, head_b, editor, city_daily):
     good = item(officer_a, FLOOD_CHECK, MONDAY, head=head_a, editor=editor)
     adopt(editor, good, city_daily)
     bad = item(officer_b, FLOOD_CHECK_AGAIN, MONDAY + timedelta(days=1), head=head_b, editor=editor)
-    insight_actions.do_mark_typical(editor, good.pk, TypicalCase.GOOD, "排查细致，可推广")
-    insight_actions.do_mark_typical(editor, bad.pk, TypicalCase.BAD, "")
+    actions.do_mark_typical(editor, good.pk, TypicalCase.GOOD, "排查细致，可推广")
+    actions.do_mark_typical(editor, bad.pk, TypicalCase.BAD, "")
     return good, bad
 
 
@@ -47,10 +48,10 @@ def test_marking_is_audited_and_in_the_history(marked, editor):
 
 def test_clearing_the_mark(marked, editor):
     _good, bad = marked
-    insight_actions.do_mark_typical(editor, bad.pk, "")
+    actions.do_mark_typical(editor, bad.pk, "")
     assert InfoItem.objects.get(pk=bad.pk).typical == ""
-    with pytest.raises(insight_actions.ActionError):
-        insight_actions.do_mark_typical(editor, bad.pk, "")
+    with pytest.raises(actions.ActionError):
+        actions.do_mark_typical(editor, bad.pk, "")
 
 
 def test_leaders_see_the_typical_cases_they_may_read(marked, leader, editor, client_of):
@@ -106,10 +107,10 @@ def test_bad_marks_write_nothing(officer_a, editor):
     draft = submissions.do_create_item(
         officer_a, submissions.ItemContent(title="草稿", body="正文", kind="news")
     )
-    with pytest.raises(insight_actions.ActionError):
-        insight_actions.do_mark_typical(editor, draft.pk, TypicalCase.GOOD)
-    with pytest.raises(insight_actions.ActionError):
-        insight_actions.do_mark_typical(editor, draft.pk, "excellent")
+    with pytest.raises(actions.ActionError):
+        actions.do_mark_typical(editor, draft.pk, TypicalCase.GOOD)
+    with pytest.raises(actions.ActionError):
+        actions.do_mark_typical(editor, draft.pk, "excellent")
     assert not AuditEntry.objects.filter(action="item_typical").exists()
 
 
@@ -127,10 +128,10 @@ VALID = {
 
 
 def test_the_chief_edits_the_policy_and_it_is_audited(chief, client_of):
-    before = ArchivePolicy.current().duplicate_threshold
+    before = InsightPolicy.current().duplicate_threshold
     response = client_of(chief).post("/archive/insight/policy/", VALID)
     assert response.status_code == 302
-    policy = ArchivePolicy.current()
+    policy = InsightPolicy.current()
     assert policy.duplicate_threshold == Decimal("0.40") and policy.silent_days == 20
     entry = AuditEntry.objects.get(action="archive_policy_changed")
     assert entry.actor == chief
@@ -146,14 +147,14 @@ def test_out_of_range_values_save_nothing(chief, client_of):
     )
     assert response.status_code == 400
     assert "Between 0.05 and 0.95." in response.content.decode()
-    assert ArchivePolicy.current().silent_days == 30
+    assert InsightPolicy.current().silent_days == 30
     assert not AuditEntry.objects.filter(action="archive_policy_changed").exists()
 
 
 def test_an_unchanged_policy_is_not_audited(chief):
-    current = ArchivePolicy.current()
-    values = {k: getattr(current, k) for k in insight_actions.POLICY_FIELDS}
-    assert insight_actions.do_update_policy(chief, values) is False
+    current = InsightPolicy.current()
+    values = {k: getattr(current, k) for k in actions.POLICY_FIELDS}
+    assert actions.do_update_policy(chief, values) is False
     assert not AuditEntry.objects.filter(action="archive_policy_changed").exists()
 
 
@@ -171,11 +172,11 @@ def test_who_reads_and_edits_the_policy(personas, client_of, persona, get, post)
     client = client_of(personas[persona])
     assert client.get("/archive/insight/policy/").status_code == get
     assert client.post("/archive/insight/policy/", VALID).status_code == post
-    assert ArchivePolicy.current().silent_days == 30
+    assert InsightPolicy.current().silent_days == 30
 
 
 def test_the_seeded_policy(db):
-    policy = ArchivePolicy.current()
+    policy = InsightPolicy.current()
     assert policy.duplicate_window_days == 7
     assert policy.duplicate_threshold == Decimal("0.30")
     assert "会议" in policy.trend_stop_words
@@ -190,6 +191,6 @@ def test_the_typical_list_keeps_a_fixed_number_of_queries(
         client.get("/archive/insight/typical/")
     for n in range(4):
         extra = item(officer_a, FLOOD_CHECK, MONDAY + timedelta(hours=n), head=head_a)
-        insight_actions.do_mark_typical(editor, extra.pk, TypicalCase.GOOD)
+        actions.do_mark_typical(editor, extra.pk, TypicalCase.GOOD)
     with django_assert_max_num_queries(len(before.captured_queries)):
         client.get("/archive/insight/typical/")

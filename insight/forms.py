@@ -1,4 +1,4 @@
-"""Forms of the archive's analysis pages. Views validate with these; `insight_actions` writes."""
+"""Forms of the archive's analysis pages. Views validate with these; `actions` writes."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -7,9 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from archive.insight_actions import POLICY_FIELDS
-from archive.insight_report import MAX_DAYS, Period
-from submissions.models import ArchivePolicy, TypicalCase
+from insight.actions import POLICY_FIELDS
+from insight.models import InsightPolicy
+from insight.report import MAX_DAYS, Period
+from submissions.models import TypicalCase
 from xinbao.core.inputs import Form, ModelForm
 
 # The browser's date picker reads and writes ISO dates, whatever the page's language.
@@ -65,7 +66,7 @@ POLICY_RANGES: dict[str, tuple[Any, Any]] = {
 
 class PolicyForm(ModelForm):
     class Meta:
-        model = ArchivePolicy
+        model = InsightPolicy
         fields = list(POLICY_FIELDS)
         widgets = {"trend_stop_words": forms.Textarea(attrs={"rows": 3})}
 

@@ -23,15 +23,17 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 
 from accountability.models import Violation, ViolationKind, ViolationStatus
-from archive import insight_actions
-from archive.insight_export import summary_rows
-from archive.insight_report import Period, build
 from emergencies.models import Category
+from insight import actions
+from insight.export import summary_rows
+from insight.report import Period, build
 from org.models import UnitKind, UnitLevel
 from org.roles import Role
 from submissions import actions as submissions
 from submissions.models import ItemKind, Verification
-from tests.archive_insight.insight_helpers import (
+from tests.clock import LAST_YEAR, YEAR
+from tests.factories import make_unit, make_user
+from tests.insight.insight_helpers import (
     FLOOD_CHECK,
     FLOOD_CHECK_AGAIN,
     WELFARE_VISITS,
@@ -40,8 +42,6 @@ from tests.archive_insight.insight_helpers import (
     item,
     local,
 )
-from tests.clock import LAST_YEAR, YEAR
-from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
 
@@ -100,7 +100,7 @@ def march(officer_a, head_a, unit_a, unit_b, editor, duty_officer, city_daily):
 
     x = incident(duty_officer, unit_b, local(f"{YEAR}-03-15 08:00"), local(f"{YEAR}-03-15 08:30"))
     z = incident(duty_officer, unit_b, local(f"{YEAR}-03-15 08:00"), local(f"{YEAR}-03-15 09:00"))
-    insight_actions.do_merge_incidents(editor, z.pk, x.pk)
+    actions.do_merge_incidents(editor, z.pk, x.pk)
     incident(
         duty_officer,
         unit_a,
@@ -273,7 +273,7 @@ def test_who_sees_the_report(personas, client_of, persona, status):
 def test_a_merged_duplicate_is_counted_once_for_its_unit(officer_a, head_a, officer_b, editor):
     first = item(officer_a, FLOOD_CHECK, local(f"{YEAR}-03-03 10:00"), head=head_a)
     second = item(officer_b, FLOOD_CHECK_AGAIN, local(f"{YEAR}-03-04 10:00"))
-    insight_actions.do_merge_items(editor, second.pk, first.pk)
+    actions.do_merge_items(editor, second.pk, first.pk)
     rows = {r.unit.code: r for r in build(MARCH, silent_after=30, now=AFTER).units}
     assert (rows["unit-a"].items, rows["unit-b"].items) == (1, 1)
     assert rows["unit-b"].newest_item == local(f"{YEAR}-03-04 10:00")

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from archive import insight_rules as rules
 from emergencies.rules import similarity
+from insight import rules
 from tests.clock import THURSDAY, YEAR, nth_weekday
 
 FIRE_A = "东湖区金桥商厦发生火灾 金桥商厦三层一服装店起火，明火已蔓延至相邻商铺，商厦正在疏散顾客。"

@@ -1,6 +1,6 @@
 """Pages of the archive's analysis: early signs, typical cases, the 全广新准 report and its
 export, the analysis policy; and the merge / typical-case buttons on item and incident pages.
-Views validate and render; `insight_actions` writes."""
+Views validate and render; `actions` writes."""
 
 from datetime import timedelta
 from typing import Any
@@ -14,13 +14,16 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from archive import insight_actions as actions
-from archive import insight_export, insight_queries, insight_report, insight_trends
-from archive import insight_rules as rules
-from archive.insight_forms import MergeForm, PeriodForm, PolicyForm, TypicalForm
 from emergencies.access import get_visible_incident
+from insight import actions, rules
+from insight import export as insight_export
+from insight import queries as insight_queries
+from insight import report as insight_report
+from insight import trends as insight_trends
+from insight.forms import MergeForm, PeriodForm, PolicyForm, TypicalForm
+from insight.models import InsightPolicy
 from org.roles import Capability
-from submissions.models import ArchivePolicy, TypicalCase
+from submissions.models import TypicalCase
 from submissions.queries import get_visible_item
 from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
@@ -48,12 +51,12 @@ def trends(request: AuthedRequest) -> HttpResponse:
     this_week = rules.week_monday(timezone.localdate())
     monday = insight_trends.parse_week(request.GET.get("week", "")) or this_week
     monday = min(monday, this_week)
-    policy = ArchivePolicy.current()
+    policy = InsightPolicy.current()
     result = insight_trends.weekly_trends(request.user, monday, policy)
     labels = result.labels
     return render(
         request,
-        "archive/insight/trends.html",
+        "insight/trends.html",
         {
             "trends": result,
             "week": insight_trends.week_label(monday),
@@ -73,7 +76,6 @@ def trends(request: AuthedRequest) -> HttpResponse:
             else None,
             "spark_labels": labels,
             "leader_view": not request.user.can(Capability.READ_SUBMITTED),
-            "may_see_policy": request.user.can(Capability.READ_SUBMITTED),
         },
     )
 
@@ -94,14 +96,13 @@ def typical(request: AuthedRequest) -> HttpResponse:
     )
     return render(
         request,
-        "archive/insight/typical.html",
+        "insight/typical.html",
         {
             "page": page,
             "kind": kind,
             "kinds": [(v, label, counts.get(v, 0)) for v, label in TypicalCase.choices],
             "total": sum(counts.values()),
             "leader_view": not request.user.can(Capability.READ_SUBMITTED),
-            "may_see_policy": request.user.can(Capability.READ_SUBMITTED),
         },
     )
 
@@ -184,17 +185,16 @@ def report(request: AuthedRequest) -> HttpResponse:
     context: dict[str, Any] = {
         "form": form,
         "report": None,
-        "may_see_policy": request.user.can(Capability.READ_SUBMITTED),
     }
     if form.is_valid():
-        built = insight_report.build(form.period(), ArchivePolicy.current().silent_days)
+        built = insight_report.build(form.period(), InsightPolicy.current().silent_days)
         context.update(
             report=built,
             charts=_charts(built),
             ages=insight_report.unit_ages(built),
         )
     status = 200 if form.is_valid() else 400
-    return render(request, "archive/insight/report.html", context, status=status)
+    return render(request, "insight/report.html", context, status=status)
 
 
 @require_safe
@@ -206,7 +206,7 @@ def report_xlsx(request: AuthedRequest) -> HttpResponse:
         messages.error(request, " ".join(problems) or _("Choose a valid period."))
         return redirect("insight:report")
     period = form.period()
-    built = insight_report.build(period, ArchivePolicy.current().silent_days)
+    built = insight_report.build(period, InsightPolicy.current().silent_days)
     response = HttpResponse(insight_export.workbook(built), content_type=insight_export.XLSX_TYPE)
     name = f"archive-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
@@ -225,7 +225,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
     editable = user.can(Capability.EDIT_ANALYSIS_POLICY)
     if request.method == "POST" and not editable:
         raise PermissionDenied
-    current = ArchivePolicy.current()
+    current = InsightPolicy.current()
     form = PolicyForm(request.POST or None, instance=current)
     if request.method == "POST":
         if form.is_valid():
@@ -235,7 +235,7 @@ def policy(request: AuthedRequest) -> HttpResponse:
         messages.error(request, _("Some values are out of range; nothing was saved."))
     return render(
         request,
-        "archive/insight/policy.html",
+        "insight/policy.html",
         {"form": form, "editable": editable, "policy": current},
         status=400 if form.errors else 200,
     )

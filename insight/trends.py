@@ -4,7 +4,7 @@ baseline, week by ISO week.
 Every item that reached the section (or, for a leader, every adopted item: what the reader may
 read) in the chosen week and the baseline weeks before it is segmented with rjieba; a term
 counts once per item, and the office's tags are taught to the segmenter as whole words first.
-Tags are counted the same way, as topics. `insight_rules.bursts` flags the terms whose week
+Tags are counted the same way, as topics. `rules.bursts` flags the terms whose week
 stands out. Four queries, whatever the number of items."""
 
 from collections import defaultdict
@@ -13,16 +13,17 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
-from archive import insight_rules as rules
+from insight import rules
+from insight.models import InsightPolicy
 from org.models import User
-from submissions.models import ArchivePolicy, InfoItem, Tag
+from submissions.models import InfoItem, Tag
 from submissions.queries import visible_items
 
 ITEMS_PER_TERM = 20
 TOP_TERMS = 15
 
 
-def params_of(policy: ArchivePolicy) -> rules.TrendParams:
+def params_of(policy: InsightPolicy) -> rules.TrendParams:
     return rules.TrendParams(
         baseline_weeks=policy.trend_baseline_weeks,
         min_count=policy.trend_min_count,
@@ -74,7 +75,7 @@ class Trends:
         return [f"{d:%m-%d}" for d in self.weeks]
 
 
-def weekly_trends(user: User, monday: date, policy: ArchivePolicy) -> Trends:
+def weekly_trends(user: User, monday: date, policy: InsightPolicy) -> Trends:
     params = params_of(policy)
     stop = rules.parse_stop_words(policy.trend_stop_words)
     weeks = rules.weeks_ending(monday, params.baseline_weeks + 1)

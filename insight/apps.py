@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class InsightConfig(AppConfig):
+    name = "insight"
+    verbose_name = _("Archive analysis")
+
+    def ready(self) -> None:
+        # Items and incidents are signed for duplicate detection in the transaction that
+        # stores their text; the apps below send the signal and never import insight.
+        from insight import signing
+
+        signing.connect()
