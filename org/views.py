@@ -24,7 +24,7 @@ from org.forms import (
     SecurityPolicyForm,
 )
 from org.models import CalendarYear, DayKind, OfficeHours, SecurityPolicy
-from org.network import SILENCE_DAYS, reporting_units_status
+from org.network import reporting_units_status
 from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
 from org.schedule import week_start
@@ -40,18 +40,17 @@ def _require(request: AuthedRequest, capability: Capability) -> None:
 @require_safe
 def units(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.VIEW_NETWORK)
-    statuses = reporting_units_status()
+    network = reporting_units_status()
     holes_only = request.GET.get("holes") == "1"
-    shown = [s for s in statuses if s.is_hole] if holes_only else statuses
     return render(
         request,
         "org/units.html",
         {
-            "statuses": shown,
+            "statuses": network.holes if holes_only else network.units,
             "holes_only": holes_only,
-            "total": len(statuses),
-            "hole_count": sum(1 for s in statuses if s.is_hole),
-            "silence_days": SILENCE_DAYS,
+            "total": len(network.units),
+            "hole_count": len(network.holes),
+            "silence_days": network.silent_after,
         },
     )
 

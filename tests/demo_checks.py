@@ -110,7 +110,7 @@ def check_officers() -> None:
             assert unit.officer.role == Role.OFFICER
             assert unit.officer.unit_id == unit.pk
             assert unit.phone
-    holes = {s.unit.code for s in reporting_units_status() if s.is_hole}
+    holes = {s.unit.code for s in reporting_units_status().holes}
     assert holes == demo.UNITS_WITHOUT_OFFICER | demo.SILENT_UNITS
 
 
