@@ -7,8 +7,16 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-BELOW = ("org", "audit", "notify", "submissions", "emergencies", "bulletins", "accountability")
-BELOW += ("archive",)
+BELOW = [
+    "org",
+    "audit",
+    "notify",
+    "submissions",
+    "emergencies",
+    "bulletins",
+    "accountability",
+    "archive",
+]
 
 
 def _imports(path: Path) -> set[str]:
