@@ -51,10 +51,10 @@ from submissions.models import (
     Verification,
 )
 from tests.scoring.scoring_helpers import ledger_rows
-from xinbao.core import demo
-from xinbao.core.demo_accountability import load_accountability
-from xinbao.core.demo_insight import MARKER, load_insight
-from xinbao.core.demo_scoring import load_scoring
+from xinbao.demo import load as demo
+from xinbao.demo.accountability import load_accountability
+from xinbao.demo.insight import MARKER, load_insight
+from xinbao.demo.scoring import load_scoring
 
 
 def seed() -> str:

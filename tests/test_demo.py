@@ -22,8 +22,8 @@ from org.models import User
 from org.network import SILENCE_DAYS
 from tests import demo_checks as check
 from tests.clock import PINNED, SHANGHAI, TODAY, YEAR, next_weekday
-from xinbao.core import demo
-from xinbao.core.demo_insight import EBIKES
+from xinbao.demo import load as demo
+from xinbao.demo.insight import EBIKES
 
 
 def _at(day: date, clock: str) -> datetime:

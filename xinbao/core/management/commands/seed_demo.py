@@ -4,7 +4,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from xinbao.core import demo
+from xinbao.demo import load as demo
 
 
 class Command(BaseCommand):

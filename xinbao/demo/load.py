@@ -34,7 +34,7 @@ from submissions.actions import (
 )
 from submissions.models import Adoption, InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
 from submissions.rules import Action
-from xinbao.core.demo_clock import DemoClock
+from xinbao.demo.clock import DemoClock
 
 DEMO_PASSWORD = "Xinbao@2026"
 PROVINCE_CODE = "sheng-bgt"
@@ -1079,26 +1079,26 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
             loader.load(spec, done)
             if done % 10 == 0 or done == len(ITEMS):
                 progress(f"Items: {done}/{len(ITEMS)}")
-        from xinbao.core.demo_notify import load_channels
+        from xinbao.demo.notify import load_channels
 
         progress(f"Notification channels: {load_channels(users)}")
-        from xinbao.core.demo_emergencies import load_emergencies
+        from xinbao.demo.emergencies import load_emergencies
 
         emergencies = load_emergencies(units, users, now)
         progress(f"Duty shifts and incidents: {emergencies}")
-        from xinbao.core.demo_bulletins import load_bulletins
+        from xinbao.demo.bulletins import load_bulletins
 
         progress(f"Bulletins: {load_bulletins(users, publications, now)}")
-        from xinbao.core.demo_accountability import load_accountability
+        from xinbao.demo.accountability import load_accountability
 
         progress(f"Accountability: {load_accountability(units, users, now)}")
-        from xinbao.core.demo_insight import load_insight
+        from xinbao.demo.insight import load_insight
 
         progress(f"Archive analysis: {load_insight(units, users, now)}")
-        from xinbao.core.demo_scoring import load_scoring
+        from xinbao.demo.scoring import load_scoring
 
         progress(f"Scoring: {load_scoring(units, now)}")
-        from xinbao.core.demo_archive import load_archive
+        from xinbao.demo.archive import load_archive
 
         progress(f"Information database: {load_archive(users)}")
         record(

@@ -36,7 +36,7 @@ from submissions.models import (
     ItemState,
 )
 from submissions.rules import Action
-from xinbao.core.demo_clock import DemoClock
+from xinbao.demo.clock import DemoClock
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
