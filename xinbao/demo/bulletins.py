@@ -85,10 +85,11 @@ def load_bulletins(
     # items to take — items whose whole history so far came before it (an adoption recorded
     # at 07:50 must not precede the item's review): after a weekend or a holiday the freshest
     # items may all have come in on the last working day itself.
-    compiling_for = clock.working_day_on_or_after(clock.today)
-    published_on = clock.working_days_before(compiling_for, 1)
+    calendar = clock.calendar
+    compiling_for = calendar.working_day_on_or_after(clock.today)
+    published_on = calendar.working_days_before(compiling_for, 1)
     while min(i.updated_at for i in items) >= _at(published_on, 7, 0):
-        published_on = clock.working_days_before(published_on, 1)
+        published_on = calendar.working_days_before(published_on, 1)
     # The paper series so far: the same count the demo adoption notes use.
     number = published_on.timetuple().tm_yday * 5 // 7 + 1
     IssueCounter.objects.update_or_create(
@@ -239,15 +240,17 @@ def _solicit(editor: User, clock: DemoClock) -> int:
     """The section asked four units for information three working days ago; two have answered
     (one with a table attached), two still owe it before the deadline next week."""
     spec = SOLICITATION
-    issued_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 3)
+    calendar = clock.calendar
+    last_working_day = calendar.working_day_on_or_before(clock.today)
+    issued_on = calendar.working_days_before(last_working_day, 3)
     issued_at = _at(issued_on, 10, 0)
-    due_at = _at(clock.working_day_on_or_after(clock.today + timedelta(days=5)), 17, 30)
+    due_at = _at(calendar.working_day_on_or_after(clock.today + timedelta(days=5)), 17, 30)
     units = list(Unit.objects.filter(code__in=spec.units).order_by("sort_order"))
     solicitation = actions.do_issue_solicitation(
         editor, spec.topic, spec.requirements, due_at, units, now=issued_at
     )
     Solicitation.objects.filter(pk=solicitation.pk).update(issued_at=issued_at)
-    answered_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 1)
+    answered_on = calendar.working_days_before(last_working_day, 1)
     for hour, answer in enumerate(spec.answers, start=10):
         _answer(solicitation, answer, _at(answered_on, hour, 20))
     return len(spec.answers)

@@ -214,7 +214,7 @@ def plan_times(spec: DemoItem, seed: int, clock: DemoClock) -> list[datetime]:
     spread of recent items after a weekend or a holiday as in mid-week.
     """
     ceiling = clock.last_open_moment(clock.now - timedelta(minutes=5))
-    day = clock.working_days_before(timezone.localdate(ceiling), spec.working_days_ago)
+    day = clock.calendar.working_days_before(timezone.localdate(ceiling), spec.working_days_ago)
     while True:
         rng = random.Random(seed)
         times = [clock.moment(day, time(9, 0)) + timedelta(minutes=rng.randint(0, 240))]
@@ -223,7 +223,7 @@ def plan_times(spec: DemoItem, seed: int, clock: DemoClock) -> list[datetime]:
             times.append(clock.in_office_hours(times[-1] + gap, rng))
         if times[-1] <= ceiling:
             return times
-        day = clock.working_days_before(day, 1)
+        day = clock.calendar.working_days_before(day, 1)
 
 
 class ItemLoader:
