@@ -8,6 +8,7 @@ that starts using xinbao in November does not start its year's numbers again at 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from typing import Any
 
 import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,6 +37,7 @@ from submissions.models import (
     ItemState,
 )
 from submissions.rules import Action
+from xinbao.demo import read_data
 from xinbao.demo.clock import DemoClock
 
 
@@ -144,8 +146,6 @@ def load_bulletins(
 
 # --- The section's follow-up work: an instruction owed feedback, an open call for information ---
 
-INSTRUCTION = "此件反映的情况值得重视。请相关单位举一反三、抓好落实，并将进展情况及时报市委办公室。"
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -164,49 +164,28 @@ class DemoSolicitation:
     answers: tuple[Answer, ...]
 
 
+def _answer_of(entry: dict[str, Any]) -> Answer:
+    attachment = entry.get("attachment")
+    return Answer(
+        unit=entry["unit"],
+        title=entry["title"],
+        body=tuple(entry["body"]),
+        tags=tuple(entry["tags"]),
+        attachment=(
+            None
+            if attachment is None
+            else (attachment["name"], tuple(tuple(row) for row in attachment["rows"]))
+        ),
+    )
+
+
+_DATA = read_data("bulletins")
+INSTRUCTION: str = _DATA["instruction"]
 SOLICITATION = DemoSolicitation(
-    topic="冬季安全生产和森林防火工作情况",
-    requirements=(
-        "请围绕冬季安全生产大检查和森林防火工作，报送工作进展、发现的主要问题和下一步措施，"
-        "重点反映好的做法和经验，篇幅一般不超过1500字，可附统计表。"
-    ),
-    units=("jc-yjj", "jc-xfzd", "jc-qsx", "jc-lhx"),
-    answers=(
-        Answer(
-            "jc-yjj",
-            "市应急管理局扎实推进冬季安全生产大检查",
-            (
-                "入冬以来，市应急管理局牵头组织冬季安全生产大检查，聚焦危险化学品、"
-                "非煤矿山、烟花爆竹和人员密集场所，采取“四不两直”方式开展明查暗访。",
-                "截至目前，共检查企业和场所1430家，发现一般隐患2860项，已整改2715项，"
-                "对8家存在重大隐患的企业责令停产整顿，分项情况见附表。",
-                "下一步，市应急管理局将对未完成整改的隐患逐项挂牌督办，春节前开展一轮复查。",
-            ),
-            ("安全生产",),
-            (
-                "冬季安全生产大检查情况统计表.docx",
-                (
-                    ("行业领域", "检查企业（家）", "发现隐患（项）", "已整改（项）"),
-                    ("危险化学品", "215", "640", "602"),
-                    ("非煤矿山", "38", "126", "119"),
-                    ("烟花爆竹", "362", "418", "418"),
-                    ("人员密集场所", "815", "1676", "1576"),
-                    ("合计", "1430", "2860", "2715"),
-                ),
-            ),
-        ),
-        Answer(
-            "jc-qsx",
-            "青山县织密森林防火“网格化”责任体系",
-            (
-                "青山县森林覆盖率达68%，冬春季节森林火险等级高。县里将全县林区划分为"
-                "312个网格，每个网格明确一名护林员和一名村干部，实行巡山、值守、报告“三到位”。",
-                "县里在林区主要路口设置防火检查站46处，配备无人机12架开展空中巡护，"
-                "今冬以来劝阻野外违规用火130余起，未发生森林火灾。",
-            ),
-            ("森林防火",),
-        ),
-    ),
+    topic=_DATA["solicitation"]["topic"],
+    requirements=_DATA["solicitation"]["requirements"],
+    units=tuple(_DATA["solicitation"]["units"]),
+    answers=tuple(_answer_of(entry) for entry in _DATA["solicitation"]["answer"]),
 )
 
 
