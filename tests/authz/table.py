@@ -758,6 +758,15 @@ rows(
         ok=302,
         writes=("emergencies.DeadlineRule", "audit.AuditEntry"),
     ),
+    # The sighting-incident matching window is edited with the deadline table.
+    Row(
+        "emergencies:matching_policy",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"window_hours": "36"},
+        ok=302,
+        writes=("emergencies.MatchingPolicy", "audit.AuditEntry"),
+    ),
 )
 
 
