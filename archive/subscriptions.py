@@ -30,6 +30,9 @@ def announce_new(limit: int = BATCH) -> int:
     """Announce what the drain indexed since this last ran. Returns how many newly indexed
     documents were handled (so the worker loop knows it had work)."""
     handled = 0
+    # Most rounds find nothing: say so without taking SQLite's write lock.
+    if not NewlyIndexed.objects.exists():
+        return handled
     while True:
         with transaction.atomic():
             index.serialise(_ANNOUNCE_LOCK)
