@@ -28,6 +28,7 @@ from emergencies import actions as deadlines
 from emergencies import rules as deadline_rules
 from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
@@ -178,7 +179,7 @@ def do_submit_issue(actor: User, issue_id: int) -> Issue:
                 % {"pub": issue.publication.name, "date": issue.issue_date.isoformat()},
                 body=_("%(who)s compiled it and asks for your sign-off.") % {"who": actor},
                 url=f"/bulletins/issues/{issue.pk}/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"issue:{issue.pk}:signoff:{timezone.now().timestamp():.0f}",
             ),
             chiefs,
@@ -269,7 +270,7 @@ def do_publish(actor: User, issue_id: int) -> Issue:
                 % {"pub": issue.publication.name, "label": issue.label},
                 body="\n".join(e.title for e in issue.entries.all()),
                 url=f"/bulletins/issues/{issue.pk}/",
-                severity="info",
+                severity=Severity.INFO,
                 key=f"issue:{issue.pk}:published",
             ),
             readers_of(issue.publication),
@@ -382,7 +383,7 @@ def do_record_instruction(
                 + _("Feedback due by %(due)s.")
                 % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
                 url="/bulletins/instructions/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"instruction:{instruction.pk}",
             ),
             people,
@@ -456,7 +457,7 @@ def do_issue_solicitation(
                 + _("Due by %(due)s.")
                 % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
                 url=f"/bulletins/solicitations/{solicitation.pk}/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"solicitation:{solicitation.pk}",
             ),
             User.objects.filter(

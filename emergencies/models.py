@@ -452,3 +452,31 @@ class Forwarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} -> {self.to_unit_id}"
+
+
+# Beyond a month apart, a sighting and an incident are not the same event.
+MAX_MATCH_WINDOW_HOURS = 30 * 24
+
+
+class MatchingPolicy(models.Model):
+    """One row: how far apart in time a sighting and an open incident may be and still be
+    proposed as the same event. Edited with the deadline table."""
+
+    window_hours = models.PositiveSmallIntegerField(
+        _("sightings match incidents within (hours)"),
+        default=24,
+        validators=bounded(MAX_MATCH_WINDOW_HOURS, low=1),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching policy")
+        verbose_name_plural = _("matching policy")
+
+    def __str__(self) -> str:
+        return str(_("Matching policy"))
+
+    @classmethod
+    def current(cls) -> "MatchingPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

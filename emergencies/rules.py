@@ -293,20 +293,23 @@ class MatchProposal:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-MATCH_WINDOW = timedelta(hours=24)
 MATCH_THRESHOLD = 0.3
 
 
 def propose_matches(
-    sighting: SightingFacts, incidents: Iterable[IncidentFacts], limit: int = 5
+    sighting: SightingFacts,
+    incidents: Iterable[IncidentFacts],
+    window: timedelta,
+    limit: int = 5,
 ) -> list[MatchProposal]:
     """Open incidents that are likely the same event, best first.
 
-    Only incidents within a day of the sighting are considered; the score mixes the same
-    responsible unit, overlapping place names and text similarity on character bigrams."""
+    Only incidents whose clock started within `window` of the sighting are considered (the
+    matching policy's window); the score mixes the same responsible unit, overlapping place
+    names and text similarity on character bigrams."""
     out = []
     for inc in incidents:
-        if abs(inc.clock_start - sighting.seen_at) > MATCH_WINDOW:
+        if abs(inc.clock_start - sighting.seen_at) > window:
             continue
         reasons = []
         score = 0.6 * containment(sighting.text, inc.text)

@@ -12,13 +12,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from audit.actions import record
-from emergencies import actions, policy, queries, rules
+from emergencies import actions, matching, policy, queries, rules
 from emergencies.access import any_access, get_visible_incident, visible_incidents
 from emergencies.forms import (
     DeadlineRuleForm,
     FollowupForm,
     ForwardForm,
     LevelForm,
+    MatchingPolicyForm,
     PhoneFollowupForm,
     PhoneInitialForm,
     SightingForm,
@@ -32,6 +33,7 @@ from emergencies.models import (
     Incident,
     IncidentReport,
     IncidentStatus,
+    MatchingPolicy,
     ReportState,
     Sighting,
     SightingStatus,
@@ -41,7 +43,7 @@ from org.duty import route, years_without_calendar
 from org.models import provincial_office
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
-from xinbao.core.inputs import parse_id
+from xinbao.core.inputs import INT_MAX, parse_id, parse_int
 
 
 def _need(request: AuthedRequest, capability: Capability) -> None:
@@ -342,9 +344,7 @@ def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     s = get_object_or_404(Sighting.objects.select_related("unit", "incident"), pk=pk)
     proposals = []
     if s.status == SightingStatus.UNMATCHED:
-        from emergencies.matching import proposals_for
-
-        proposals = proposals_for(s)
+        proposals = matching.proposals_for(s)
     watch = s.expected.select_related("unit").first()
     return render(
         request, "emergencies/sighting.html", {"s": s, "proposals": proposals, "watch": watch}
@@ -432,6 +432,7 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
             "forms": forms,
             "editable": editable,
             "missing_years": years_without_calendar(timezone.localdate().year),
+            "matching": MatchingPolicyForm(instance=MatchingPolicy.current()),
         },
     )
 
@@ -441,3 +442,17 @@ def _plain(values: dict[str, Any]) -> dict[str, Any]:
         k: (v if isinstance(v, int | str | list | type(None)) else str(v))
         for k, v in values.items()
     }
+
+
+@require_POST
+def matching_policy(request: AuthedRequest) -> HttpResponse:
+    """The matching window, edited beside the deadline table."""
+    _need(request, Capability.EDIT_DEADLINES)
+    hours = parse_int(request.POST.get("window_hours", ""), 0, INT_MAX)
+    try:
+        matching.do_set_window(request.user, hours)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Matching window saved. New proposals use it."))
+    return redirect("emergencies:policy")

@@ -263,8 +263,11 @@ def sighting(text="网传甲区经开区化工厂仓库起火冒黑烟", **field
     )
 
 
+DAY = timedelta(hours=24)
+
+
 def test_the_same_unit_place_and_text_within_a_day_is_proposed_first():
-    [best] = rules.propose_matches(sighting(), [FIRE, FLOOD])
+    [best] = rules.propose_matches(sighting(), [FIRE, FLOOD], DAY)
     assert best.incident_pk == FIRE.pk
     assert best.score >= 0.6
     assert set(best.reasons) == {"text", "unit", "place"}
@@ -272,12 +275,20 @@ def test_the_same_unit_place_and_text_within_a_day_is_proposed_first():
 
 def test_a_different_event_is_not_proposed():
     flood_sighting = sighting("网传城区暴雨积水严重", place="乙县城关镇", unit_id=8, category="")
-    assert [p.incident_pk for p in rules.propose_matches(flood_sighting, [FIRE])] == []
+    assert [p.incident_pk for p in rules.propose_matches(flood_sighting, [FIRE], DAY)] == []
 
 
 def test_an_event_outside_the_day_window_is_not_proposed():
     old = sighting(seen_at=START - timedelta(hours=25))
-    assert rules.propose_matches(old, [FIRE]) == []
+    assert rules.propose_matches(old, [FIRE], DAY) == []
+
+
+def test_the_window_is_the_one_given():
+    old = sighting(seen_at=START - timedelta(hours=25))
+    assert [p.incident_pk for p in rules.propose_matches(old, [FIRE], timedelta(hours=26))] == [
+        FIRE.pk
+    ]
+    assert rules.propose_matches(sighting(), [FIRE], timedelta(minutes=1)) == []
 
 
 def test_chinese_text_matches_on_character_bigrams():
