@@ -39,7 +39,7 @@ class Worker:
 
     def round(self) -> tuple[int, int]:
         from archive.index import drain
-        from emergencies.engine import run_pass
+        from deadlines.engine import run_pass
         from notify.worker import process_deliveries
 
         # The search index's outbox is applied here too, so saved-search subscribers hear of a
@@ -50,7 +50,7 @@ class Worker:
 
     def idle_sleep(self) -> float:
         """Sleep until the next deadline step falls due, at most one interval."""
-        from emergencies.models import ExpectedReport, ExpectStatus
+        from deadlines.models import ExpectedReport, ExpectStatus
 
         upcoming = (
             ExpectedReport.objects.filter(status=ExpectStatus.OPEN, next_check_at__isnull=False)
