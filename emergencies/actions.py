@@ -101,7 +101,8 @@ def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -
         defaults={
             "kind": CandidateKind.LATE,
             "unit_id": row.unit_id,
-            "incident_id": row.subject_id,
+            # A sighting's watch has the sighting, not an incident, as its subject.
+            "incident_id": None if row.kind == ExpectKind.SIGHTING else row.subject_id,
             "minutes_late": late,
             "evidence": evidence,
         },
