@@ -160,7 +160,8 @@ def rule_of(snapshot: dict[str, Any], level: str) -> Any:
 INCIDENT_SQL = (
     "INSERT INTO emergencies_incident (id, title, category, subtype, level, sensitive, place,"
     " occurred_at, known_at, clock_start, status, policy, policy_applied_at, created_at,"
-    " closed_at, created_by_id) VALUES (?, ?, ?, '', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " closed_at, created_by_id, minhash)"
+    " VALUES (?, ?, ?, '', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, X'')"
 )
 UNITS_SQL = (
     "INSERT INTO emergencies_incident_responsible_units (incident_id, unit_id) VALUES (?, ?)"
