@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
     AdoptionLevel,
     EditorialPolicy,
@@ -24,9 +25,8 @@ from bulletins.models import (
     Solicitation,
     TaskStatus,
 )
-from emergencies import actions as deadlines
+from deadlines import actions as deadlines
 from emergencies import rules as deadline_rules
-from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
 from notify.models import Severity
 from org.models import Unit, User
@@ -310,14 +310,6 @@ def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
 # --- leader instructions ---------------------------------------------------------------------
 
 
-def editorial_rule(window: timedelta) -> deadline_rules.Rule:
-    policy = EditorialPolicy.current()
-    return deadline_rules.Rule(
-        written_minutes=max(1, int(window.total_seconds() // 60)),
-        reminder_fractions=tuple(deadline_rules.parse_fractions(policy.reminder_fractions)),
-    )
-
-
 def end_of_day(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(17, 30)))
 
@@ -365,13 +357,13 @@ def do_record_instruction(
         for unit in units:
             task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
             deadlines.expect(
-                kind=ExpectKind.FEEDBACK,
+                kind=EditorialKind.FEEDBACK,
                 unit=unit,
+                subject=task,
                 window_start=now,
                 due_at=due,
-                rule=editorial_rule(due - now),
+                cadence=editorial_rule(due - now),
                 now=now,
-                task=task,
             )
         people = User.objects.filter(unit__in=units, role__in=UNIT_STAFF, is_active=True)
         dispatch(
@@ -408,8 +400,7 @@ def do_file_feedback(
         if not done:
             raise ActionError(_("Feedback was already filed."))
         task.refresh_from_db()
-        for row in ExpectedReport.objects.filter(task=task, status=ExpectStatus.OPEN):
-            deadlines.meet(row, now)
+        deadlines.meet_open(task, task.unit_id, now)
         record(actor, "feedback_filed", f"task:{task.pk}", {"late": task.late})
     return task
 
@@ -441,13 +432,13 @@ def do_issue_solicitation(
         rule = editorial_rule(due_at - now)
         for unit in units:
             deadlines.expect(
-                kind=ExpectKind.SOLICITED,
+                kind=EditorialKind.SOLICITED,
                 unit=unit,
+                subject=solicitation,
                 window_start=now,
                 due_at=due_at,
-                rule=rule,
+                cadence=rule,
                 now=now,
-                solicitation=solicitation,
             )
         dispatch(
             Message(
@@ -468,17 +459,6 @@ def do_issue_solicitation(
             actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
         )
     return solicitation
-
-
-def answer_received(item: InfoItem, at: datetime) -> None:
-    """Called when an item linked to a solicitation leaves its unit (signed off): the unit's
-    answer is in. Runs inside the sign-off transaction."""
-    if item.solicitation_id is None:
-        return
-    for row in ExpectedReport.objects.filter(
-        solicitation_id=item.solicitation_id, unit_id=item.unit_id, status=ExpectStatus.OPEN
-    ):
-        deadlines.meet(row, at)
 
 
 # --- editorial policy ------------------------------------------------------------------------

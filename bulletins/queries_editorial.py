@@ -13,7 +13,7 @@ from django.db.models import Count, F, Prefetch, Q, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import FollowUpTask, Instruction, Solicitation, TaskStatus
-from emergencies.models import ExpectedReport, ExpectStatus
+from deadlines.models import ExpectedReport, ExpectStatus
 from org.models import Unit, User
 from org.roles import Capability
 from submissions.models import InfoItem

@@ -40,7 +40,7 @@ class Worker:
     def round(self) -> tuple[int, int]:
         from archive.index import drain
         from archive.subscriptions import announce_new
-        from emergencies.engine import run_pass
+        from deadlines.engine import run_pass
         from notify.worker import process_deliveries
 
         # The search index's outbox is applied here too, and only here are saved-search
@@ -51,7 +51,7 @@ class Worker:
 
     def idle_sleep(self) -> float:
         """Sleep until the next deadline step falls due, at most one interval."""
-        from emergencies.models import ExpectedReport, ExpectStatus
+        from deadlines.models import ExpectedReport, ExpectStatus
 
         upcoming = (
             ExpectedReport.objects.filter(status=ExpectStatus.OPEN, next_check_at__isnull=False)
