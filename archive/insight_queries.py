@@ -11,12 +11,12 @@ from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from archive import insight_rules as rules
-from bulletins.models import Instruction
+from bulletins.models import Adoption, Instruction
 from emergencies.access import visible_incidents
 from emergencies.models import Incident, IncidentReport
 from org.models import User
 from org.roles import Capability
-from submissions.models import Adoption, ArchivePolicy, InfoItem, ItemState, TypicalCase
+from submissions.models import ArchivePolicy, InfoItem, ItemState, TypicalCase
 from submissions.queries import visible_items
 
 # States in which an item is with the section: only these are screened and merged.

@@ -14,11 +14,11 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accountability.models import CriticismNotice, Violation
-from bulletins.models import FollowUpTask, Instruction
+from bulletins.models import Adoption, FollowUpTask, Instruction
 from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from scoring import rules
 from scoring.models import ClassAssignment, ScoreRule
-from submissions.models import Adoption, InfoItem
+from submissions.models import InfoItem
 
 RULE_VALUES = (
     "code",

@@ -7,9 +7,10 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bulletins.models import Adoption
 from org.roles import Capability
 from submissions import rules
-from submissions.models import Adoption, Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
+from submissions.models import Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
 from submissions.queries import actor_of, facts_of, visible_items
 from submissions.rules import Action
 from tests.factories import ADMINS, PERSONAS, REFUSED, make_item, pdf

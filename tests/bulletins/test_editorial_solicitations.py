@@ -75,7 +75,7 @@ def test_the_target_officers_are_told_at_once(solicitation, officer_a, officer_b
 def test_an_item_signed_off_before_the_deadline_meets_it(solicitation, officer_a, head_a, unit_a):
     item = answer(officer_a, head_a, solicitation, HALF)
     row = row_of(unit_a, solicitation=solicitation)
-    assert item.solicitation == solicitation
+    assert item.solicitation_id == solicitation.pk
     assert (row.status, row.met_at) == (ExpectStatus.MET, HALF)
 
 
@@ -125,7 +125,7 @@ def statuses(response):
 
 
 def test_the_section_sees_who_answered_on_time_late_or_missed(client_of, editor, answered):
-    solicitation = answered["on_time"].solicitation
+    solicitation = Solicitation.objects.get(pk=answered["on_time"].solicitation_id)
     with clock(AFTER + timedelta(hours=1)):
         response = client_of(editor).get(detail_url(solicitation))
     assert statuses(response) == {

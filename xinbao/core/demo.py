@@ -20,19 +20,19 @@ from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import record
-from bulletins.models import AdoptionLevel, Publication
+from bulletins.actions import do_adopt
+from bulletins.models import Adoption, AdoptionLevel, Publication
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 from submissions.actions import (
     ItemContent,
-    do_adopt,
     do_create_item,
     do_edit,
     do_revise,
     do_transition,
     do_verify,
 )
-from submissions.models import Adoption, InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
+from submissions.models import InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
 from submissions.rules import Action
 from xinbao.core.demo_clock import DemoClock
 

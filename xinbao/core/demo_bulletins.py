@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from bulletins import actions
 from bulletins.models import (
+    Adoption,
     Instruction,
     Issue,
     IssueCounter,
@@ -26,15 +27,7 @@ from bulletins.models import (
 from org.models import Unit, User, provincial_office
 from org.roles import Role
 from submissions.actions import ItemContent, do_create_item, do_transition
-from submissions.models import (
-    Adoption,
-    Attachment,
-    InfoItem,
-    ItemEvent,
-    ItemKind,
-    ItemRevision,
-    ItemState,
-)
+from submissions.models import Attachment, InfoItem, ItemEvent, ItemKind, ItemRevision, ItemState
 from submissions.rules import Action
 from xinbao.core.demo_clock import DemoClock
 
