@@ -149,7 +149,17 @@ def test_an_adoption_dated_tomorrow_is_refused(client_of, officer_a, editor, cit
         {"adopt-publication": city_daily.pk, "adopt-adopted_on": tomorrow.isoformat()},
     )
     assert response.status_code == 400
+    assert "adopted_on" in response.context["forms"]["adopt"].errors
     assert not Adoption.objects.exists()
+
+
+def test_the_item_page_offers_the_adoption_form_to_the_editor_only(
+    client_of, officer_a, editor, city_daily
+):
+    item = make_item(officer_a, ItemState.UNDER_REVIEW, editor=editor)
+    form = f'action="{adopt_url(item)}"'
+    assert form in client_of(editor).get(detail_url(item)).content.decode()
+    assert form not in client_of(officer_a).get(detail_url(item)).content.decode()
 
 
 def test_disputing_without_a_note_leaves_the_item_unverified(client_of, officer_a, editor):
