@@ -10,6 +10,7 @@ from django.utils import translation
 from archive import insight_actions
 from archive.insight_queries import incident_panel, item_duplicates, item_panel
 from audit.models import AuditEntry
+from bulletins import actions as bulletins
 from org.models import UnitKind
 from org.roles import Role
 from scoring.actions import rebuild
@@ -226,7 +227,7 @@ def test_an_adopted_item_cannot_be_merged_as_a_duplicate(pair, editor, city_dail
 def test_a_merged_duplicate_cannot_be_adopted_itself(pair, editor, city_daily):
     first, second = pair
     insight_actions.do_merge_items(editor, second.pk, first.pk)
-    with pytest.raises(submissions.ActionError, match=f"#{first.pk}"):
+    with pytest.raises(bulletins.ActionError, match=f"#{first.pk}"):
         adopt(editor, second, city_daily)
 
 
