@@ -32,7 +32,7 @@ def _not_future(value: date) -> None:
         raise forms.ValidationError(_("The date cannot be in the future."))
 
 
-class ViolationChoice(forms.ModelMultipleChoiceField):
+class ViolationChoice(forms.ModelMultipleChoiceField[Violation]):
     def label_from_instance(self, obj: Any) -> str:
         v: Violation = obj
         about = v.incident.title if v.incident else v.item.title if v.item else v.summary
@@ -74,13 +74,13 @@ class DecisionForm(Form):
         return data
 
 
-class IncidentChoice(forms.ModelChoiceField):
+class IncidentChoice(forms.ModelChoiceField[Incident]):
     def label_from_instance(self, obj: Any) -> str:
         incident: Incident = obj
         return f"{timezone.localtime(incident.clock_start):%Y-%m-%d} {incident.title}"
 
 
-class ReportChoice(forms.ModelChoiceField):
+class ReportChoice(forms.ModelChoiceField[IncidentReport]):
     def label_from_instance(self, obj: Any) -> str:
         from emergencies.queries import report_label
 

@@ -21,7 +21,7 @@ from django.db.backends.base.base import BaseDatabaseWrapper
 from django.utils.translation import gettext_lazy as _
 
 
-class RowIdField(models.BigIntegerField):
+class RowIdField(models.BigIntegerField):  # type: ignore[type-arg]  # as BigIntegerField
     """A 64-bit primary key that is SQLite's row id itself (`INTEGER PRIMARY KEY`), so the
     document table and the full-text index share one key without a second B-tree."""
 

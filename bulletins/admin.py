@@ -19,7 +19,7 @@ class PublicationAdmin(AuditedAdmin):
 
     def formfield_for_manytomany(
         self, db_field: "ManyToManyField[Any, Any]", request: HttpRequest, **kwargs: Any
-    ) -> forms.ModelMultipleChoiceField | None:
+    ) -> forms.ModelMultipleChoiceField[Any] | None:
         if db_field.name == "readers":
             # Only a role that may read content can be listed (no administrator, 三员分立).
             kwargs["queryset"] = User.objects.filter(

@@ -27,7 +27,8 @@ def backoff(attempts: int) -> timedelta:
     if attempts < 1:
         return timedelta(0)
     # Cap the exponent first: 2**60 seconds would overflow timedelta.
-    return min(FIRST_RETRY * 2 ** min(attempts - 1, 16), MAX_RETRY)
+    backoff: timedelta = FIRST_RETRY * 2 ** min(attempts - 1, 16)
+    return min(backoff, MAX_RETRY)
 
 
 def render_template(template: str, values: dict[str, str]) -> str:

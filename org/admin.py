@@ -17,10 +17,10 @@ from org.roles import Capability
 from xinbao.core import inputs
 
 
-class AuditedAdmin(admin.ModelAdmin):
+class AuditedAdmin(admin.ModelAdmin[Any]):
     """Every change made here leaves an entry in the audit chain."""
 
-    form: type[ModelForm] = inputs.ModelForm
+    form: type[ModelForm[Any]] = inputs.ModelForm
 
     def has_module_permission(self, request: HttpRequest) -> bool:
         return user_can(request.user, Capability.MANAGE_ORG)
@@ -37,7 +37,9 @@ class AuditedAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # deactivate instead: history must keep pointing at its rows
 
-    def save_model(self, request: HttpRequest, obj: Any, form: ModelForm, change: bool) -> None:
+    def save_model(
+        self, request: HttpRequest, obj: Any, form: ModelForm[Any], change: bool
+    ) -> None:
         with transaction.atomic():
             super().save_model(request, obj, form, change)
             action = f"{obj._meta.model_name}_{'changed' if change else 'created'}"
@@ -67,7 +69,7 @@ class UnitAdmin(AuditedAdmin):
     autocomplete_fields = ["parent", "officer"]
 
 
-class AccountForm(inputs.CleanInput, UserChangeForm):
+class AccountForm(inputs.CleanInput, UserChangeForm[User]):
     pass
 
 
@@ -76,7 +78,7 @@ class NewAccountForm(inputs.CleanInput, AdminUserCreationForm):
 
 
 @admin.register(User)
-class UserAdmin(AuditedAdmin, DjangoUserAdmin):
+class UserAdmin(AuditedAdmin, DjangoUserAdmin[User]):
     form = AccountForm
     add_form = NewAccountForm
     list_display = ["username", "full_name", "unit", "role", "phone", "is_active", "last_login"]

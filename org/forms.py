@@ -104,7 +104,7 @@ class OfficeHoursForm(Form):
 # --- the duty roster ------------------------------------------------------------------------
 
 
-class PersonChoiceField(forms.ModelChoiceField):
+class PersonChoiceField(forms.ModelChoiceField[User]):
     def label_from_instance(self, obj: User) -> str:
         return f"{obj} · {obj.get_role_display()}"
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from org.models import Unit, User
+from org.roles import Capability
 from submissions import rules, uploads
 from submissions.models import (
     Attachment,
@@ -175,7 +176,7 @@ def do_create_item(
 
     This is the hottest write in the system, so it is written as a handful of INSERTs.
     """
-    if actor.unit_id is None or not actor.can(rules.Capability.WRITE_ITEMS):
+    if actor.unit_id is None or not actor.can(Capability.WRITE_ITEMS):
         raise ActionError(_("Only a unit's information officer can write items."))
     content = _validate_content(content, actor)
     draft = rules.ItemFacts(

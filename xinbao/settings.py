@@ -7,8 +7,12 @@ and is parsed by `xinbao.env`, which fails loudly on a bad value instead of gues
 from pathlib import Path
 
 import dj_database_url
+import django_stubs_ext
 
 from xinbao import env
+
+# Django's generic classes subscriptable at run time (ModelAdmin[User]), as the types say.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = env.path("XINBAO_VAR_DIR", BASE_DIR / "var")

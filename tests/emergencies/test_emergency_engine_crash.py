@@ -29,6 +29,7 @@ from deadlines import engine, rules
 from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
 from emergencies import deadline_kinds, policy
 from emergencies.models import ExpectKind, ViolationCandidate
+from notify import actions as notify_actions
 from notify.models import Channel, ChannelKind, Delivery, Notification
 from tests.clock import LAST_SUNDAY
 from tests.clock import local as at
@@ -90,7 +91,11 @@ def die_after(real):
     [
         (deadline_kinds, "missed_candidate", die),  # after the claim and the flip
         (engine, "dispatch", die),  # after the missed candidate
-        (engine, "dispatch", die_after(engine.dispatch)),  # after every notification was written
+        (
+            engine,
+            "dispatch",
+            die_after(notify_actions.dispatch),
+        ),  # after every notification was written
     ],
 )
 def test_a_step_killed_half_way_leaves_nothing_behind(watch, monkeypatch, module, name, fail):
@@ -125,7 +130,7 @@ def test_a_failing_row_is_set_aside_and_the_others_still_go_out(watch, office, m
 
 
 def test_the_next_pass_takes_a_killed_step_whole_and_once(watch, monkeypatch):
-    monkeypatch.setattr(engine, "dispatch", die_after(engine.dispatch))
+    monkeypatch.setattr(engine, "dispatch", die_after(notify_actions.dispatch))
     with pytest.raises(Killed):
         engine.run_pass(SEEN + minutes(35))
     monkeypatch.undo()

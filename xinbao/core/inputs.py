@@ -199,5 +199,5 @@ class Form(CleanInput, forms.Form):
     pass
 
 
-class ModelForm(CleanInput, forms.ModelForm):
+class ModelForm(CleanInput, forms.ModelForm):  # type: ignore[type-arg]  # generic over any model
     pass

@@ -52,7 +52,7 @@ class Command(BaseCommand):
             options.query = " ".join([options.query, *extra]).strip()
             if not options.query:
                 parser.error("the following arguments are required: query")
-            return options
+            return options  # type: ignore[no-any-return]  # argparse's Namespace
 
         parser.parse_args = parse_args  # type: ignore[method-assign,assignment]
         return parser
