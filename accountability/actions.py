@@ -37,11 +37,7 @@ from notify.actions import Message, dispatch
 from org.models import Unit, User
 from org.roles import UNIT_STAFF, Capability, roles_with
 from submissions.models import InfoItem
-
-
-class ActionError(Exception):
-    """A refused write; the message is for the user and already translated."""
-
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 # Kinds the section enters by hand; late and missed reports come from the deadline engine.
 ENTERED_KINDS = (ViolationKind.FALSE, ViolationKind.CONCEALED)

@@ -33,11 +33,7 @@ from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
-
-
-class ActionError(Exception):
-    """A refused write; the message is for the user and already translated."""
-
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 COMPILABLE = (ItemState.SUBMITTED, ItemState.UNDER_REVIEW, ItemState.ADOPTED)
 

@@ -19,10 +19,7 @@ from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDa
 from org.queries import local_midnight
 from org.roles import Capability
 from org.schedule import Span
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
 def _require(actor: User, capability: Capability) -> None:
