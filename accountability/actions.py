@@ -31,7 +31,7 @@ from accountability.models import (
     ViolationKind,
     ViolationStatus,
 )
-from audit.actions import record
+from audit.actions import record, save_change
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from notify.actions import Message, dispatch
 from org.models import Unit, User
@@ -559,21 +559,10 @@ def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
     if problem is not None:
         raise ActionError(_("Unknown kind of violation."))
     with transaction.atomic():
-        rule = EligibilityRule.current()
-        rule = EligibilityRule.objects.select_for_update().get(pk=rule.pk)
+        rule = EligibilityRule.locked()
         before = {k: getattr(rule, k) for k in RULE_FIELDS}
         after = {**before, **{k: values[k] for k in RULE_FIELDS if k in values}, "kinds": kinds}
-        if after == before:
-            return rule
-        for name, value in after.items():
-            setattr(rule, name, value)
-        rule.save()
-        record(
-            actor,
-            "eligibility_rule_changed",
-            "eligibility_rule",
-            {"before": before, "after": after},
-        )
+        save_change(actor, "eligibility_rule_changed", rule, after, "eligibility_rule")
     return rule
 
 
@@ -587,17 +576,8 @@ def do_update_notice_policy(actor: User, values: dict[str, str]) -> NoticePolicy
     if not cleaned["office_name"] or not cleaned["doc_prefix"]:
         raise ActionError(_("The issuing office and the number prefix are required."))
     with transaction.atomic():
-        policy = NoticePolicy.current()
-        policy = NoticePolicy.objects.select_for_update().get(pk=policy.pk)
-        before = {k: getattr(policy, k) for k in POLICY_FIELDS}
-        if cleaned == before:
-            return policy
-        for name, value in cleaned.items():
-            setattr(policy, name, value)
-        policy.save()
-        record(
-            actor, "notice_policy_changed", "notice_policy", {"before": before, "after": cleaned}
-        )
+        policy = NoticePolicy.locked()
+        save_change(actor, "notice_policy_changed", policy, cleaned, "notice_policy")
     return policy
 
 

@@ -9,7 +9,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, save_change
 from bulletins.models import (
     AdoptionLevel,
     EditorialPolicy,
@@ -492,25 +492,11 @@ def do_set_editorial_policy(
         raise ActionError(_("Fractions are numbers between 0 and 1, e.g. 0.5,0.9.")) from None
     if feedback_days < 1:
         raise ActionError(_("Feedback needs at least one day."))
+    after = {
+        "feedback_days": feedback_days,
+        "reminder_fractions": ",".join(f"{f:g}" for f in fractions),
+    }
     with transaction.atomic():
-        policy = EditorialPolicy.current()
-        policy = EditorialPolicy.objects.select_for_update().get(pk=policy.pk)
-        before = {
-            "feedback_days": policy.feedback_days,
-            "reminder_fractions": policy.reminder_fractions,
-        }
-        policy.feedback_days = feedback_days
-        policy.reminder_fractions = ",".join(f"{f:g}" for f in fractions)
-        after = {
-            "feedback_days": policy.feedback_days,
-            "reminder_fractions": policy.reminder_fractions,
-        }
-        if after != before:
-            policy.save(update_fields=["feedback_days", "reminder_fractions", "updated_at"])
-            record(
-                actor,
-                "editorial_policy_changed",
-                "editorial_policy",
-                {"before": before, "after": after},
-            )
+        policy = EditorialPolicy.locked()
+        save_change(actor, "editorial_policy_changed", policy, after, "editorial_policy")
     return policy
