@@ -37,6 +37,7 @@ from notify.actions import Message, dispatch
 from org.models import Unit, User
 from org.roles import UNIT_STAFF, Capability, roles_with
 from submissions.models import InfoItem
+from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 # Kinds the section enters by hand; late and missed reports come from the deadline engine.
@@ -393,14 +394,9 @@ def do_discard_notice(actor: User, notice_id: int) -> None:
 
 
 def next_number(year: int) -> int:
-    """Take the next number of the year's city notices. Called inside the issuing transaction:
-    the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN IMMEDIATE), so
-    two notices issued at once get consecutive numbers."""
-    NoticeCounter.objects.get_or_create(year=year)
-    counter = NoticeCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
+    """Take the next number of the year's city notices. Called inside the issuing transaction,
+    so two notices issued at once get consecutive numbers."""
+    return take_next(NoticeCounter, "last", year=year)
 
 
 def do_issue_notice(

@@ -33,6 +33,7 @@ from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
+from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 COMPILABLE = (ItemState.SUBMITTED, ItemState.UNDER_REVIEW, ItemState.ADOPTED)
@@ -215,13 +216,8 @@ def do_sign_off_issue(actor: User, issue_id: int) -> Issue:
 
 def next_number(publication: Publication, year: int) -> int:
     """Take the next number of the publication's year. Called inside the publishing
-    transaction: the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN
-    IMMEDIATE), so two editors publishing at once get consecutive numbers."""
-    IssueCounter.objects.get_or_create(publication=publication, year=year)
-    counter = IssueCounter.objects.select_for_update().get(publication=publication, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    transaction, so two editors publishing at once get consecutive numbers."""
+    return take_next(IssueCounter, "last_number", publication=publication, year=year)
 
 
 def readers_of(publication: Publication) -> list[User]:
