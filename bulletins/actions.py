@@ -57,6 +57,10 @@ def _move(issue: Issue, old: str, new: str, **changes: object) -> None:
         setattr(issue, name, value)
 
 
+def _entry_target(entry: IssueEntry) -> str:
+    return f"issue:{entry.issue_id} item:{entry.item_id}"
+
+
 def credit_for(item: InfoItem) -> str:
     names = [item.unit.display_name, *(u.display_name for u in item.joint_units.all())]
     return "、".join(names)
@@ -112,6 +116,12 @@ def do_add_entries(actor: User, issue_id: int, item_ids: Sequence[int]) -> int:
             for n, item in enumerate(items, start=1)
         )
         Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+        record(
+            actor,
+            "issue_entries_added",
+            f"issue:{issue.pk}",
+            {"items": sorted(item.pk for item in items)},
+        )
     return len(items)
 
 
@@ -122,12 +132,13 @@ def do_edit_entry(actor: User, entry_id: int, title: str, body: str, credit: str
     if not title or not body or not credit:
         raise ActionError(_("Title, text and source units are all required."))
     with transaction.atomic():
-        entry = IssueEntry.objects.select_related("issue").get(pk=entry_id)
-        issue = _lock_issue(entry.issue_id)
+        issue = _lock_issue(IssueEntry.objects.values_list("issue_id", flat=True).get(pk=entry_id))
         if issue.state != IssueState.DRAFT:
             raise ActionError(_("The issue is no longer being compiled."))
-        IssueEntry.objects.filter(pk=entry.pk).update(title=title, body=body, credit=credit)
-        entry.title, entry.body, entry.credit = title, body, credit
+        # Read under the issue's lock: the before of the audit row is what this edit replaced.
+        entry = IssueEntry.objects.get(pk=entry_id)
+        after = {"title": title, "body": body, "credit": credit}
+        save_change(actor, "issue_entry_edited", entry, after, _entry_target(entry))
     return entry
 
 
@@ -147,6 +158,12 @@ def do_move_entry(actor: User, entry_id: int, step: int) -> None:
         for position, e in enumerate(entries, start=1):
             e.position = position
         IssueEntry.objects.bulk_update(entries, ["position"])
+        record(
+            actor,
+            "issue_entry_moved",
+            _entry_target(entry),
+            {"before": index + 1, "after": target + 1},
+        )
 
 
 def do_remove_entry(actor: User, entry_id: int) -> None:
@@ -156,6 +173,7 @@ def do_remove_entry(actor: User, entry_id: int) -> None:
         issue = _lock_issue(entry.issue_id)
         if issue.state != IssueState.DRAFT:
             raise ActionError(_("The issue is no longer being compiled."))
+        record(actor, "issue_entry_removed", _entry_target(entry), {"title": entry.title})
         entry.delete()
 
 
