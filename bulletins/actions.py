@@ -2,7 +2,7 @@
 here, one transaction per call, each leaving an audit record."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
@@ -28,6 +28,7 @@ from emergencies import actions as deadlines
 from emergencies import rules as deadline_rules
 from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
+from org.duty import office_closes
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
@@ -327,10 +328,6 @@ def editorial_rule(window: timedelta) -> deadline_rules.Rule:
     )
 
 
-def end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(17, 30)))
-
-
 def do_record_instruction(
     actor: User,
     item_id: int,
@@ -369,7 +366,7 @@ def do_record_instruction(
         )
         if not instruction.leader_name:
             raise ActionError(_("Name the leader who gave the instruction."))
-        due = end_of_day(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
+        due = office_closes(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
         units = [item.unit, *item.joint_units.all()]
         for unit in units:
             task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
