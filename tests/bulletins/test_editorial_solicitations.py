@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from bulletins import actions
 from bulletins.models import Solicitation
-from bulletins.queries_editorial import AnswerStatus
+from bulletins.rules import AnswerStatus
 from emergencies.models import ExpectKind, ExpectStatus
 from org.models import UnitKind
 from org.roles import Role
