@@ -29,6 +29,7 @@ from accountability.models import (
 from audit.actions import record, save_change
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.models import Unit, User
 from org.roles import Capability, roles_with
 from submissions.models import InfoItem
@@ -135,7 +136,7 @@ def do_enter_violation(actor: User, entry: Entry, now: datetime | None = None) -
                 )
                 % {"kind": violation.get_kind_display()},
                 url=f"/accountability/violations/{violation.pk}/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"violation:{violation.pk}:entered",
             ),
             queries.unit_people([entry.unit.pk]),
@@ -164,7 +165,7 @@ def do_file_explanation(actor: User, violation_id: int, text: str) -> Explanatio
                 title=_("[Explanation] %(label)s") % {"label": _label(violation)},
                 body=text.strip()[:300],
                 url=f"/accountability/violations/{violation.pk}/",
-                severity="info",
+                severity=Severity.INFO,
                 key=f"explanation:{explanation.pk}",
             ),
             _deciders(),
@@ -258,7 +259,9 @@ def _tell_decision(violation: Violation) -> None:
             title=title % {"label": _label(violation)},
             body=text,
             url=f"/accountability/violations/{violation.pk}/",
-            severity="warning" if violation.status == ViolationStatus.CONFIRMED else "info",
+            severity=Severity.WARNING
+            if violation.status == ViolationStatus.CONFIRMED
+            else Severity.INFO,
             key=f"violation:{violation.pk}:decided",
         ),
         queries.unit_people([violation.unit_id]),
@@ -275,7 +278,7 @@ def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
     """Edit the eligibility rule; the before and after go into the audit log."""
     if not access.may_edit_rule(actor):
         raise ActionError(_("Only the section chief edits the eligibility rule."))
-    kinds = [k for k in rules.KINDS if k in set(values.get("kinds", ()))]
+    kinds = [k for k in ViolationKind.values if k in set(values.get("kinds", ()))]
     problem = rules.kinds_problem(values.get("kinds", ()))
     if problem == "no_kinds":
         raise ActionError(_("Choose at least one kind of violation that counts."))
@@ -335,7 +338,7 @@ def do_reinstate(actor: User, unit: Unit, year: int, reason: str) -> Reinstateme
                 % {"unit": unit.name, "year": year},
                 body=reason.strip(),
                 url=f"/accountability/eligibility/{unit.pk}/?year={year}",
-                severity="info",
+                severity=Severity.INFO,
                 key=f"reinstatement:{reinstatement.pk}",
             ),
             queries.unit_people([unit.pk]),
@@ -381,7 +384,7 @@ def do_revoke_reinstatement(
                 body=reason.strip(),
                 url=f"/accountability/eligibility/{reinstatement.unit_id}/"
                 f"?year={reinstatement.year}",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"reinstatement:{reinstatement.pk}:revoked",
             ),
             queries.unit_people([reinstatement.unit_id]),

@@ -24,6 +24,7 @@ from accountability.models import (
 )
 from audit.actions import record
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.models import Unit, User
 from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
@@ -298,7 +299,7 @@ def _deliver(notice: CriticismNotice) -> None:
             % {"number": notice.doc_number, "title": notice.title},
             body=notice.body[:300],
             url=f"/accountability/notices/{notice.pk}/",
-            severity="warning",
+            severity=Severity.WARNING,
             key=f"notice:{notice.pk}",
         ),
         queries.unit_people([u.pk for u in units]),

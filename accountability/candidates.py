@@ -16,7 +16,8 @@ from typing import Any
 from django.utils import timezone
 
 from accountability.models import Violation, ViolationStatus
-from emergencies.models import CandidateStatus, ExpectedReport, ViolationCandidate
+from deadlines.models import ExpectedReport
+from emergencies.models import CandidateStatus, ViolationCandidate
 
 # The candidate status that matches a violation's, kept in step when the chief decides.
 CANDIDATE_STATUS = {

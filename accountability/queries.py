@@ -15,6 +15,7 @@ from accountability import rules
 from accountability.models import (
     CriticismNotice,
     EligibilityRule,
+    Issuer,
     NoticeStatus,
     Reinstatement,
     Violation,
@@ -216,7 +217,7 @@ def status_counts(violations: QuerySet[Violation]) -> dict[str, int]:
 def compilable(year: int | None = None) -> QuerySet[Violation]:
     """Confirmed violations no city notice has taken up yet (a draft holds its violations)."""
     rows = Violation.objects.filter(status=ViolationStatus.CONFIRMED).exclude(
-        notices__issuer=rules.CITY
+        notices__issuer=Issuer.CITY
     )
     if year:
         rows = rows.filter(occurred_on__year=year)

@@ -13,10 +13,7 @@ verdict says so.
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-CITY = "city"
-PROVINCE = "province"
-KINDS = ("late", "missed", "false", "concealed")
-ISSUED = "issued"
+from accountability.models import Issuer, NoticeStatus, ViolationKind, ViolationStatus
 
 
 @dataclass(frozen=True)
@@ -42,7 +39,7 @@ class NoticeFact:
     """One notice as it bears on one unit: the violations of that unit it names."""
 
     id: int
-    issuer: str  # CITY or PROVINCE
+    issuer: str  # an Issuer
     year: int
     status: str
     violations: tuple[NamedViolation, ...]
@@ -72,9 +69,9 @@ def qualifies(violation: NamedViolation, rule: Rule) -> bool:
 def counts(notice: NoticeFact, year: int, rule: Rule) -> bool:
     """Does this notice count against the unit in `year`?"""
     return (
-        notice.status == ISSUED
+        notice.status == NoticeStatus.ISSUED
         and notice.year == year
-        and notice.issuer in (CITY, PROVINCE)
+        and notice.issuer in Issuer.values
         and any(qualifies(v, rule) for v in notice.violations)
     )
 
@@ -89,8 +86,8 @@ def verdict(year: int, notices: Iterable[NoticeFact], rule: Rule, reinstated: bo
     counting = sorted(
         {n.id: n for n in notices if counts(n, year, rule)}.values(), key=lambda n: n.id
     )
-    provincial = sum(1 for n in counting if n.issuer == PROVINCE)
-    municipal = sum(1 for n in counting if n.issuer == CITY)
+    provincial = sum(1 for n in counting if n.issuer == Issuer.PROVINCE)
+    municipal = sum(1 for n in counting if n.issuer == Issuer.CITY)
     disqualified = reaches(provincial, rule.provincial_notices) or reaches(
         municipal, rule.municipal_notices
     )
@@ -112,7 +109,7 @@ def kinds_problem(kinds: Iterable[str]) -> str | None:
     chosen = set(kinds)
     if not chosen:
         return "no_kinds"
-    if chosen - set(KINDS):
+    if chosen - set(ViolationKind.values):
         return "unknown_kind"
     return None
 
@@ -127,7 +124,7 @@ def decision_problem(status: str, decision: str, reason: str) -> str | None:
     """Why the chief's decision cannot be taken (a message key), or None."""
     if decision not in (CONFIRM, WAIVE):
         return "unknown_decision"
-    if status != "pending":
+    if status != ViolationStatus.PENDING:
         return "decided"
     if decision == WAIVE and not reason.strip():
         return "waiver_needs_reason"

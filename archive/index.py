@@ -5,7 +5,11 @@ sources and replaces their index entries — in one transaction that also delete
 it handled, so a crash at any point leaves either the old state with its outbox rows or the new
 state without them. On PostgreSQL drains are serialised by a transaction-scoped advisory lock;
 on SQLite the write lock does that. Search calls `drain()` first whenever the outbox is not
-empty, and the worker loop drains in the background.
+empty (a reader finds what was just written), and the worker loop drains in the background.
+
+The drain writes nothing but the index: what it added or changed is recorded as `NewlyIndexed`
+rows in the same transaction, and the worker announces those to saved-search subscribers
+(`archive.subscriptions.announce_new`), so a reader's request never sends notifications.
 
 A document's id is its date in seconds times 64 plus a free slot, so the index's row order is
 date order and "newest first" never sorts.
@@ -22,7 +26,7 @@ from django.utils import timezone
 
 from archive import backends, documents, rules
 from archive.documents import DocData
-from archive.models import DocKind, Document, IndexState, Pending
+from archive.models import DocKind, Document, IndexState, NewlyIndexed, Pending, SavedSearch
 
 SLOTS = 64
 _DRAIN_LOCK = 0x61726368  # "arch"
@@ -169,18 +173,31 @@ def pending_exists() -> bool:
     return Pending.objects.exists()
 
 
+def serialise(lock: int) -> None:
+    """Inside a transaction: wait until no other transaction holds `lock` (PostgreSQL's
+    transaction-scoped advisory lock; SQLite's `BEGIN IMMEDIATE` already serialises writers)."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [lock])
+
+
+def _record_new(doc_ids: Sequence[int]) -> None:
+    """Leave the added or changed documents for the worker's announcement step (only when some
+    search is subscribed: one subscribed later marks what already matches as announced)."""
+    if not doc_ids or not SavedSearch.objects.filter(subscribed=True).exists():
+        return
+    keys = Document.objects.filter(id__in=doc_ids).values_list("key", flat=True)
+    NewlyIndexed.objects.bulk_create([NewlyIndexed(doc_key=k) for k in keys], batch_size=2000)
+
+
 def drain(limit: int = 2000, progress: Progress | None = None) -> int:
     """Bring the index up to date with the outbox (at most `limit` rows per transaction).
     Returns how many outbox rows were handled."""
-    from archive.subscriptions import announce
-
     handled = 0
     total = Pending.objects.count() if progress else 0
     while True:
         with transaction.atomic():
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_DRAIN_LOCK])
+            serialise(_DRAIN_LOCK)
             rows = list(
                 Pending.objects.order_by("pk").values_list("pk", "kind", "source_id")[:limit]
             )
@@ -189,10 +206,8 @@ def drain(limit: int = 2000, progress: Progress | None = None) -> int:
             docs: dict[str, DocData | None] = {}
             for kind, ids in _expand([(k, s) for _pk, k, s in rows]).items():
                 docs.update(build(kind, ids))
-            changed = apply(docs)
+            _record_new(apply(docs))
             Pending.objects.filter(pk__in=[r[0] for r in rows]).delete()
-            if changed:
-                announce(changed)
         handled += len(rows)
         if progress:
             progress(min(handled, total), max(total, handled))

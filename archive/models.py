@@ -9,6 +9,8 @@ Triggers on the source tables write `Pending` rows in the same transaction as th
 changed the source (whatever wrote it: actions, `QuerySet.update`, `bulk_create`, the admin,
 raw SQL). The index catches up from those rows (`archive.index.drain`) before every search and
 in the worker loop, so a search never answers from an index that disagrees with committed data.
+The drain leaves a `NewlyIndexed` row per document it added or changed; the worker runs the
+subscribed saved searches over them (`archive.subscriptions.announce_new`).
 """
 
 from typing import Any
@@ -79,6 +81,18 @@ class Pending(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind}:{self.source_id}"
+
+
+class NewlyIndexed(models.Model):
+    """A document the drain added or changed that the subscribed saved searches have not yet
+    been run over. Written in the drain's transaction, removed by the transaction of
+    `archive.subscriptions.announce_new` that announces it (in the worker, never in a
+    reader's request): a document is announced once, and none is lost between the two."""
+
+    doc_key = models.CharField(max_length=40)
+
+    def __str__(self) -> str:
+        return self.doc_key
 
 
 class IndexState(models.Model):

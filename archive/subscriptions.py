@@ -1,27 +1,55 @@
 """Saved-search subscriptions: new matches are announced to the owner, once per document.
 
-`announce` runs inside the drain's transaction, over the documents that transaction added or
-changed: each subscribed search is run as its owner (their visibility rules apply) restricted
-to those documents, and each match not announced before becomes a `SubscriptionHit` and a
-notification through `notify.dispatch` — both committed with the index change, or neither.
+A worker step, never a reader's request. The drain leaves a `NewlyIndexed` row for each
+document it added or changed; `announce_new` takes those rows in order and, in one transaction
+with their removal, runs each subscribed search as its owner (their visibility rules apply)
+restricted to those documents: each match not announced before becomes a `SubscriptionHit`
+and a notification through `notify.dispatch`. A worker killed between the drain and this step
+leaves the rows for the next round; one killed inside it leaves them all, with nothing sent.
 """
 
 from collections.abc import Sequence
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from archive import backends, rules
-from archive.models import Document, SavedSearch, SubscriptionHit
+from archive import backends, index, rules
+from archive.models import Document, NewlyIndexed, SavedSearch, SubscriptionHit
+from archive.search import Filters, plan_for, url_for
 from archive.visibility import grants_for
+from notify.actions import Message, dispatch
+from notify.models import Severity
+
+_ANNOUNCE_LOCK = 0x616E6E63  # "annc"
+BATCH = 500
+
+
+def announce_new(limit: int = BATCH) -> int:
+    """Announce what the drain indexed since this last ran. Returns how many newly indexed
+    documents were handled (so the worker loop knows it had work)."""
+    handled = 0
+    # Most rounds find nothing: say so without taking SQLite's write lock.
+    if not NewlyIndexed.objects.exists():
+        return handled
+    while True:
+        with transaction.atomic():
+            index.serialise(_ANNOUNCE_LOCK)
+            rows = list(NewlyIndexed.objects.order_by("pk").values_list("pk", "doc_key")[:limit])
+            if not rows:
+                return handled
+            keys = {key for _pk, key in rows}
+            # A document changed again since is announced as it stands now; one gone is not.
+            announce(list(Document.objects.filter(key__in=keys).values_list("id", flat=True)))
+            NewlyIndexed.objects.filter(pk__in=[pk for pk, _key in rows]).delete()
+        handled += len(rows)
+        if len(rows) < limit:
+            return handled
 
 
 def announce(doc_ids: Sequence[int]) -> int:
     """Notify subscribers of these (new or changed) documents. Returns notifications sent."""
-    from archive.search import Filters, plan_for, url_for
-    from notify.actions import Message, dispatch
-
     subs = list(
         SavedSearch.objects.filter(subscribed=True, owner__is_active=True).select_related("owner")
     )
@@ -57,7 +85,7 @@ def announce(doc_ids: Sequence[int]) -> int:
                     % {"name": sub.name, "title": doc.title},
                     body=" ".join(doc.body.split())[:200],
                     url=url_for(doc),
-                    severity="info",
+                    severity=Severity.INFO,
                     key=f"archive:{sub.pk}:{doc.key}",
                 )
                 dispatch(message, [sub.owner])

@@ -127,7 +127,8 @@ class Armer:
         rows = self.conn.execute(
             "SELECT e.id, e.window_start, e.due_at, e.stage, e.next_check_at, i.level, i.category"
             " FROM emergencies_expectedreport e JOIN emergencies_incident i"
-            " ON i.id = e.incident_id WHERE e.status = 'open' AND e.id IN"
+            f" ON i.id = e.subject_id AND e.subject_type_id = {corpus.INCIDENT_TYPE_SQL}"
+            " WHERE e.status = 'open' AND e.id IN"
             " (SELECT value FROM json_each(?)) ORDER BY e.id",
             (json.dumps(meta["open_ids"]),),
         ).fetchall()
@@ -145,7 +146,7 @@ class Armer:
     def _target(self, all_steps: list[Any], j: int) -> int:
         """Which step (its index) to make due for the j-th row of a slice: 60% reminders,
         20% breaches, 20% escalations (fewer when a rule lacks the kind)."""
-        from emergencies import rules
+        from deadlines import rules
 
         by_kind: dict[str, list[int]] = {}
         for i, s in enumerate(all_steps):
@@ -158,7 +159,7 @@ class Armer:
     @contextmanager
     def armed(self, slice_no: int) -> Iterator[None]:
         from bench._deadlines_corpus import EPOCH, parse_dt, sql_dt
-        from emergencies import rules
+        from deadlines import rules
 
         n = len(self.order)
         ids = [self.order[(slice_no * self.per_pass + j) % n] for j in range(self.per_pass)]
@@ -210,7 +211,7 @@ def _timed_passes(
     args: dict[str, Any],
     around: Callable[[Callable[[], int]], int] | None = None,
 ) -> tuple[list[float], list[float], Counter[str]]:
-    from emergencies.engine import run_pass
+    from deadlines.engine import run_pass
 
     now = _now(meta)
     per_pass = int(args["per_pass"])
@@ -241,7 +242,7 @@ def cmd_serve(meta_path: Path, args: dict[str, Any]) -> dict[str, Any]:
     {"op": "pass", "slice": n} arms slice n, times one pass and puts the rows back → {"ms": t};
     {"op": "idle", "n": k} times k passes with nothing due → {"ms": [t, ...]};
     {"op": "quit"} ends. The parent drives two of these, one per database, alternately."""
-    from emergencies.engine import run_pass
+    from deadlines.engine import run_pass
 
     meta = _meta(meta_path)
     now = _now(meta)
@@ -362,7 +363,7 @@ def cmd_profile(meta_path: Path, args: dict[str, Any]) -> dict[str, Any]:
 def cmd_explain(meta_path: Path, args: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
 
-    from emergencies.models import ExpectedReport, ExpectStatus
+    from deadlines.models import ExpectedReport, ExpectStatus
     from notify.models import Notification
 
     now = _now(_meta(meta_path))
@@ -371,7 +372,7 @@ def cmd_explain(meta_path: Path, args: dict[str, Any]) -> dict[str, Any]:
         .order_by("next_check_at")
         .values_list("pk", flat=True)[:1000]
     )
-    step = ExpectedReport.objects.select_related("incident", "sighting", "unit").filter(
+    step = ExpectedReport.objects.select_related("unit__officer").filter(
         pk=1, status=ExpectStatus.OPEN
     )[:1]
     inbox = Notification.objects.filter(key="flip:1", recipient__in=[1, 2, 3]).values_list(

@@ -160,15 +160,20 @@ def rule_of(snapshot: dict[str, Any], level: str) -> Any:
 INCIDENT_SQL = (
     "INSERT INTO emergencies_incident (id, title, category, subtype, level, sensitive, place,"
     " occurred_at, known_at, clock_start, status, policy, policy_applied_at, created_at,"
-    " closed_at, created_by_id) VALUES (?, ?, ?, '', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"
+    " closed_at, created_by_id, minhash)"
+    " VALUES (?, ?, ?, '', ?, 0, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, X'')"
 )
 UNITS_SQL = (
     "INSERT INTO emergencies_incident_responsible_units (incident_id, unit_id) VALUES (?, ?)"
 )
+# The subject of every row is an incident (deadlines.ExpectedReport's generic subject).
+INCIDENT_TYPE_SQL = (
+    "(SELECT id FROM django_content_type WHERE app_label = 'emergencies' AND model = 'incident')"
+)
 EXPECTED_SQL = (
     "INSERT INTO emergencies_expectedreport (id, kind, sequence, window_start, due_at, status,"
-    " stage, next_check_at, met_at, created_at, unit_id, incident_id, met_by_id, sighting_id)"
-    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)"
+    " stage, next_check_at, met_at, created_at, unit_id, subject_type_id, subject_id, met_by_id)"
+    f" VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, {INCIDENT_TYPE_SQL}, ?, NULL)"
 )
 FLIP_SQL = (
     "INSERT INTO emergencies_deadlineflip (id, kind, stage, due_moment, created_at, expected_id)"
@@ -222,7 +227,7 @@ def build_open(
 ) -> list[int]:
     """Open incidents (ids after history's) with open rows whose next step is 1 min to 6 h after
     `now`: nothing is due at `now` until the benchmark arms a slice."""
-    from emergencies import rules
+    from deadlines import rules
 
     rng = random.Random(seed)
     snaps = policies()

@@ -44,7 +44,7 @@ def report_text(length: int, seed: int) -> str:
     distributed as in real reports, and no sentence repeats (a repeated text would flatter no
     one: it makes a diff ambiguous)."""
     from submissions.actions import normalise_body
-    from xinbao.core.demo import ITEMS
+    from xinbao.demo.items import ITEMS
 
     source = "\n".join(p for item in ITEMS for p in item.body)
     follows: dict[str, list[str]] = {}

@@ -8,7 +8,7 @@ row, with the real worker (`manage.py run_worker`, default 1 s interval; target 
 Two databases in a fresh temporary var dir: `open` (migrate, the org, 2,000 open incidents
 with the 10,000 open rows) and `history` (a copy of it, plus 50,000 closed incidents with
 1,000,000 met or cancelled rows and the flips and inbox notifications they produced). A pass
-is `emergencies.engine.run_pass(now)` at a fixed simulated `now` where exactly
+is `deadlines.engine.run_pass(now)` at a fixed simulated `now` where exactly
 BENCH_DEADLINES_DUE rows are due (see `bench._deadlines_child.Armer`); the Django side runs in
 child processes (`bench._deadlines_child`), one per database and round.
 
@@ -38,7 +38,7 @@ from typing import Any
 
 from bench import _common
 from bench._common import PYTHON, ROOT, Result, env_float, env_int, log, percentile, rounded
-from bench._deadlines_corpus import HISTORY_YEARS, Sizes, parse_dt, sql_dt
+from bench._deadlines_corpus import HISTORY_YEARS, INCIDENT_TYPE_SQL, Sizes, parse_dt, sql_dt
 from bench._server import app_env, django_child, manage
 
 NAME = "deadlines"
@@ -111,8 +111,9 @@ class Window:
 
 INSERT_ROW = (
     "INSERT INTO emergencies_expectedreport (kind, sequence, window_start, due_at, status, stage,"
-    " next_check_at, met_at, created_at, unit_id, incident_id, met_by_id, sighting_id)"
-    " VALUES ('written', 0, ?, ?, 'open', 2, ?, NULL, ?, ?, ?, NULL, NULL) RETURNING id"
+    " next_check_at, met_at, created_at, unit_id, subject_type_id, subject_id, met_by_id)"
+    " VALUES ('written', 0, ?, ?, 'open', 2, ?, NULL, ?, ?,"
+    f" {INCIDENT_TYPE_SQL}, ?, NULL) RETURNING id"
 )
 
 
@@ -559,7 +560,7 @@ def _section(
     mix = ", ".join(f"{v} {k}" for k, v in sorted(kinds.items()))
     statements = sorted(profile["by_statement"].items(), key=lambda kv: -kv[1])
     lines = [
-        f"The worker's deadline pass (`emergencies.engine.run_pass`) on the embedded default"
+        f"The worker's deadline pass (`deadlines.engine.run_pass`) on the embedded default"
         f" (SQLite, WAL, synchronous=FULL) with {f['history_rows']:,} historical and"
         f" {f['open_rows']:,} open expected-report rows, against the same passes on a database"
         " holding only the open rows; and the real worker's delay from a deadline to its"

@@ -8,11 +8,17 @@ rows (1,000,000), on the embedded default (SQLite, WAL), in a fresh temporary va
   every row, the second time (the first, onto an empty ledger, is reported too). Target ≤ 60 s.
 - `ranking_ms` (the page reads `ScoreTotal`, the ledger summed per unit, month and rule, which
   the rebuild writes in the same transaction as the entries): the server time of the annual
-  ranking page (median of BENCH_RANKING_REPS
-  requests through Django's test client, in process, logged in as the section chief), next to
-  `scan_ms`: one sequential scan of the ledger table (`SELECT COUNT(*), SUM(points) FROM
-  scoring_scoreentry NOT INDEXED`), measured alternately in the same process. Target:
-  `ratio` = ranking_ms / scan_ms ≤ 3.
+  ranking page (median of BENCH_RANKING_REPS requests through Django's test client, in
+  process, logged in as the section chief), next to `floor_ms`: the same `total_rows` totals
+  the page reads, fetched by one plain SELECT (`SELECT unit_id, month, rule_id, points,
+  entries FROM scoring_scoretotal WHERE year = ?`, all rows), measured alternately in the same
+  process. Target: `ratio` = ranking_ms / floor_ms ≤ 1.5 — what the ranking code (the ORM,
+  folding, ranking, tiers, disqualification, the template) costs on top of reading its data.
+  `rankings_ms`, stated, is the part of the page that is `scoring.queries.rankings` alone.
+
+For a quick check at a small size: BENCH_RANKING_UNITS=50 BENCH_RANKING_LINES=20000
+BENCH_RANKING_REPS=3 (through `run()`, which writes nothing; `python -m bench ranking` writes the
+results and the report).
 
 BENCH_KEEP=1 keeps the temporary var dir.
 """
@@ -30,7 +36,7 @@ from bench._server import django_child, manage
 
 NAME = "ranking"
 TITLE = "Rankings and the points ledger (issue 5)"
-TARGET_RATIO = 3.0
+TARGET_RATIO = 1.5
 TARGET_REBUILD_S = 60.0
 YEAR = 2025
 
@@ -60,15 +66,17 @@ def run() -> Result:
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
 
-    ratio = measured["ranking_ms"] / measured["scan_ms"]
+    ratio = measured["ranking_ms"] / measured["floor_ms"]
     figures: dict[str, float | int] = {
         "ranking_ms": rounded(measured["ranking_ms"]),
-        "scan_ms": rounded(measured["scan_ms"]),
+        "floor_ms": rounded(measured["floor_ms"], 2),
         "ratio": round(ratio, 2),
         "rebuild_s": rounded(built["rebuild_s"]),
         "rebuild_first_s": rounded(built["rebuild_first_s"]),
         "ranking_p95_ms": rounded(measured["ranking_p95_ms"]),
-        "scan_p95_ms": rounded(measured["scan_p95_ms"]),
+        "floor_p95_ms": rounded(measured["floor_p95_ms"], 2),
+        "total_rows": measured["total_rows"],
+        "rankings_ms": rounded(measured["rankings_ms"]),
         "ranking_queries": measured["ranking_queries"],
         "units": built["units"],
         "items": built["items"],
@@ -86,17 +94,24 @@ joint), SQLite (WAL), database {db_mb:,.0f} MB.
 | figure | value | target |
 |---|---|---|
 | annual ranking page, server time (median of {reps}) | {page} | |
-| one sequential scan of the ledger (median, same run) | {measured["scan_ms"]:,.1f} ms | floor |
-| ratio ranking / scan | **{ratio:.2f}** | ≤ {TARGET_RATIO:g} |
+| floor: the page's {measured["total_rows"]:,} ledger totals by one plain SELECT (median, \
+same run) | {measured["floor_ms"]:,.2f} ms | |
+| ratio ranking / floor | **{ratio:.2f}** | ≤ {TARGET_RATIO:g} |
+| of the page: `scoring.queries.rankings` alone, no request or template (median) | \
+{measured["rankings_ms"]:,.1f} ms | |
 | ledger rebuild of the year, replacing every row | **{built["rebuild_s"]:.1f} s** | \
 ≤ {TARGET_REBUILD_S:g} s |
 | ledger rebuild onto an empty ledger | {built["rebuild_first_s"]:.1f} s | |
 | queries for the ranking page | {measured["ranking_queries"]} | |
 
 The page is `{measured["url"]}` rendered through Django's test client in the measuring process
-(no network), logged in as the section chief; the scan is `SELECT COUNT(*), SUM(points) FROM
-scoring_scoreentry NOT INDEXED` (the table itself, not an index),
-alternated with the page so both see the same machine. Corpus build (not
-measured): {built["build_s"]:.0f} s. Raw figures: `bench/results/ranking.json`.
+(no network), logged in as the section chief. The page ranks from the year's ledger totals
+(`scoring_scoretotal`, the ledger summed per unit, month and rule by the rebuild), not from the
+ledger itself; the floor reads the same totals with `SELECT unit_id, month, rule_id, points,
+entries FROM scoring_scoretotal WHERE year = ?` and fetches every row, no ORM and nothing on
+top, alternated with the page so both see the same machine. The ratio is what the ranking
+code — the ORM, folding, ranking, tiers, disqualification and the template — costs on top of
+reading its data. Corpus build (not measured): {built["build_s"]:.0f} s. Raw figures:
+`bench/results/ranking.json`.
 """
     return Result(NAME, TITLE, figures, markdown, ok=ok)

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record, save_change
+from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
     AdoptionLevel,
     EditorialPolicy,
@@ -24,10 +25,10 @@ from bulletins.models import (
     Solicitation,
     TaskStatus,
 )
-from emergencies import actions as deadlines
+from deadlines import actions as deadlines
 from emergencies import rules as deadline_rules
-from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.duty import office_closes
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
@@ -194,7 +195,7 @@ def do_submit_issue(actor: User, issue_id: int) -> Issue:
                 % {"pub": issue.publication.name, "date": issue.issue_date.isoformat()},
                 body=_("%(who)s compiled it and asks for your sign-off.") % {"who": actor},
                 url=f"/bulletins/issues/{issue.pk}/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"issue:{issue.pk}:signoff:{timezone.now().timestamp():.0f}",
             ),
             chiefs,
@@ -280,7 +281,7 @@ def do_publish(actor: User, issue_id: int) -> Issue:
                 % {"pub": issue.publication.name, "label": issue.label},
                 body="\n".join(e.title for e in issue.entries.all()),
                 url=f"/bulletins/issues/{issue.pk}/",
-                severity="info",
+                severity=Severity.INFO,
                 key=f"issue:{issue.pk}:published",
             ),
             readers_of(issue.publication),
@@ -318,14 +319,6 @@ def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
 
 
 # --- leader instructions ---------------------------------------------------------------------
-
-
-def editorial_rule(window: timedelta) -> deadline_rules.Rule:
-    policy = EditorialPolicy.current()
-    return deadline_rules.Rule(
-        written_minutes=max(1, int(window.total_seconds() // 60)),
-        reminder_fractions=tuple(deadline_rules.parse_fractions(policy.reminder_fractions)),
-    )
 
 
 def do_record_instruction(
@@ -371,13 +364,13 @@ def do_record_instruction(
         for unit in units:
             task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
             deadlines.expect(
-                kind=ExpectKind.FEEDBACK,
+                kind=EditorialKind.FEEDBACK,
                 unit=unit,
+                subject=task,
                 window_start=now,
                 due_at=due,
-                rule=editorial_rule(due - now),
+                cadence=editorial_rule(due - now),
                 now=now,
-                task=task,
             )
         people = User.objects.filter(unit__in=units, role__in=UNIT_STAFF, is_active=True)
         dispatch(
@@ -389,7 +382,7 @@ def do_record_instruction(
                 + _("Feedback due by %(due)s.")
                 % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
                 url="/bulletins/instructions/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"instruction:{instruction.pk}",
             ),
             people,
@@ -414,8 +407,7 @@ def do_file_feedback(
         if not done:
             raise ActionError(_("Feedback was already filed."))
         task.refresh_from_db()
-        for row in ExpectedReport.objects.filter(task=task, status=ExpectStatus.OPEN):
-            deadlines.meet(row, now)
+        deadlines.meet_open(task, task.unit_id, now)
         record(actor, "feedback_filed", f"task:{task.pk}", {"late": task.late})
     return task
 
@@ -447,13 +439,13 @@ def do_issue_solicitation(
         rule = editorial_rule(due_at - now)
         for unit in units:
             deadlines.expect(
-                kind=ExpectKind.SOLICITED,
+                kind=EditorialKind.SOLICITED,
                 unit=unit,
+                subject=solicitation,
                 window_start=now,
                 due_at=due_at,
-                rule=rule,
+                cadence=rule,
                 now=now,
-                solicitation=solicitation,
             )
         dispatch(
             Message(
@@ -463,7 +455,7 @@ def do_issue_solicitation(
                 + _("Due by %(due)s.")
                 % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
                 url=f"/bulletins/solicitations/{solicitation.pk}/",
-                severity="warning",
+                severity=Severity.WARNING,
                 key=f"solicitation:{solicitation.pk}",
             ),
             User.objects.filter(
@@ -474,17 +466,6 @@ def do_issue_solicitation(
             actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
         )
     return solicitation
-
-
-def answer_received(item: InfoItem, at: datetime) -> None:
-    """Called when an item linked to a solicitation leaves its unit (signed off): the unit's
-    answer is in. Runs inside the sign-off transaction."""
-    if item.solicitation_id is None:
-        return
-    for row in ExpectedReport.objects.filter(
-        solicitation_id=item.solicitation_id, unit_id=item.unit_id, status=ExpectStatus.OPEN
-    ):
-        deadlines.meet(row, at)
 
 
 # --- editorial policy ------------------------------------------------------------------------

@@ -1,3 +1,4 @@
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -214,6 +215,13 @@ class FollowUpTask(models.Model):
         "org.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField(_("filed at"), null=True, blank=True)
+    # Its deadline row in the deadline engine (bulletins.deadline_kinds).
+    expected = GenericRelation(
+        "deadlines.ExpectedReport",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="task",
+    )
 
     class Meta:
         ordering = ["due_at", "pk"]
@@ -238,6 +246,13 @@ class Solicitation(models.Model):
     units = models.ManyToManyField("org.Unit", verbose_name=_("target units"), related_name="+")
     issued_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(auto_now_add=True)
+    # One deadline row per target unit in the deadline engine (bulletins.deadline_kinds).
+    expected = GenericRelation(
+        "deadlines.ExpectedReport",
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="solicitation",
+    )
 
     class Meta:
         ordering = ["-issued_at"]

@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import FollowUpTask, Instruction, Solicitation, TaskStatus
 from bulletins.rules import AnswerStatus, answer_status
-from emergencies.models import ExpectedReport, ExpectStatus
+from deadlines.models import ExpectedReport, ExpectStatus
 from org.models import Unit, User
 from org.roles import Capability
 from submissions.models import InfoItem

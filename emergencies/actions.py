@@ -1,8 +1,11 @@
-"""Every write to emergency information goes through here, one transaction per call.
+"""Every write to emergency information goes through here and its siblings, one transaction
+per call: opening an incident and its report chain here, with the moves of an incident's clock;
+level, policy and forwarding in `actions_level`; sightings and missed-report candidates in
+`actions_sightings`.
 
-A received report meets the expected rows it answers (conditional UPDATE open → met, so the
-worker and a late report can never both win), schedules what is expected next, and records a
-late candidate when it came after its deadline.
+A received report meets the expected rows it answers (deadlines.actions.meet, a conditional
+UPDATE open → met, so the worker and a late report can never both win), schedules what is
+expected next, and records a late candidate when it came after its deadline.
 """
 
 from collections.abc import Sequence
@@ -16,6 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from deadlines import actions as deadlines
+from deadlines.models import ExpectedReport, ExpectStatus
+from deadlines.rules import minutes_late
 from emergencies import announce, policy, rules
 from emergencies.models import (
     UNGRADED,
@@ -23,15 +29,10 @@ from emergencies.models import (
     CandidateStatus,
     Category,
     Channel,
-    DeadlineRule,
-    ExpectedReport,
     ExpectKind,
-    ExpectStatus,
-    Forwarding,
     Incident,
     IncidentReport,
     IncidentStatus,
-    LevelChange,
     ReportKind,
     ReportState,
     Sighting,
@@ -88,89 +89,34 @@ class IncidentFacts:
 
 
 def _rows(incident: Incident) -> Any:
-    return ExpectedReport.objects.filter(incident=incident)
-
-
-def _schedule(row: ExpectedReport, rule: rules.Rule, now: datetime) -> None:
-    """Set stage and next_check_at for a row whose window or deadline was (re)computed.
-
-    Reminders whose moment has passed are treated as taken (nobody needs them late); a breach
-    that was already announced stays announced. The stage never goes back: every step taken
-    left a DeadlineFlip under its stage (unique per row), so a stage taken again would collide
-    with it, and a reminder or escalation already sent must not be sent twice."""
-    all_steps = rules.steps(row.window_start, row.due_at, rule)
-    breach_stage = next(s.stage for s in all_steps if s.kind == rules.BREACH)
-    stage = 0
-    for step in all_steps:
-        if step.kind == rules.REMINDER and step.at <= now:
-            stage = step.stage
-        else:
-            break
-    if row.stage >= breach_stage:
-        stage = max(stage, breach_stage)
-    stage = max(stage, row.stage)
-    row.stage = stage
-    row.next_check_at = rules.next_check(all_steps, stage)
-
-
-def _cancel(row: ExpectedReport) -> None:
-    row.status, row.next_check_at = ExpectStatus.CANCELLED, None
-    row.save(update_fields=["status", "next_check_at"])
-
-
-# Deadlines of the editorial loop (instruction feedback, solicitations) run through the same
-# engine, but lateness there is not an emergency-reporting violation.
-EDITORIAL_KINDS = frozenset({ExpectKind.FEEDBACK, ExpectKind.SOLICITED})
+    return incident.expected.all()
 
 
 def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -> None:
-    late = rules.minutes_late(row.due_at, received_at)
-    if late <= 0 or row.kind in EDITORIAL_KINDS:
+    late = minutes_late(row.due_at, received_at)
+    if late <= 0:
         return
     ViolationCandidate.objects.update_or_create(
         expected=row,
         defaults={
             "kind": CandidateKind.LATE,
             "unit_id": row.unit_id,
-            "incident_id": row.incident_id,
+            # A sighting's watch has the sighting, not an incident, as its subject.
+            "incident_id": None if row.kind == ExpectKind.SIGHTING else row.subject_id,
             "minutes_late": late,
             "evidence": evidence,
         },
     )
 
 
-def _meet(row: ExpectedReport, report: IncidentReport | None, at: datetime, evidence: str) -> bool:
+def meet_expected(
+    row: ExpectedReport, report: IncidentReport | None, at: datetime, evidence: str
+) -> bool:
     """Close an open row as met. False if someone (the worker, another report) changed it."""
-    done = ExpectedReport.objects.filter(pk=row.pk, status=ExpectStatus.OPEN).update(
-        status=ExpectStatus.MET, met_at=at, met_by=report, next_check_at=None
-    )
+    done = deadlines.meet(row, at, met_by_id=report.pk if report is not None else None)
     if done:
-        row.status, row.met_at = ExpectStatus.MET, at
         _late_candidate(row, at, evidence)
-    return bool(done)
-
-
-def expect(
-    *,
-    kind: str,
-    unit: Unit,
-    window_start: datetime,
-    due_at: datetime,
-    rule: rules.Rule,
-    now: datetime,
-    **source: Any,
-) -> ExpectedReport:
-    """A new deadline row, scheduled. `source` names what it is for: incident=, sighting=,
-    task= or solicitation= (and sequence= for follow-ups)."""
-    row = ExpectedReport(unit=unit, kind=kind, window_start=window_start, due_at=due_at, **source)
-    _schedule(row, rule, now)
-    row.save()
-    return row
-
-
-def meet(row: ExpectedReport, at: datetime) -> bool:
-    """Close another app's deadline row as met at `at`."""
-    return _meet(row, None, at, "")
+    return done
 
 
 def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:
@@ -179,7 +125,7 @@ def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:
     return _(
         "%(kind)s of %(unit)s was due %(due)s and was received %(received)s (%(channel)s)."
     ) % {
-        "kind": row.get_kind_display(),
+        "kind": row.kind_label,
         "unit": report.unit.name,
         "due": due.strftime("%Y-%m-%d %H:%M"),
         "received": local.strftime("%Y-%m-%d %H:%M"),
@@ -259,7 +205,7 @@ def do_open_incident(
         for unit in facts.units:
             _expect_initial(incident, unit, rule, now)
         for sighting in facts.sightings:
-            _attach_sighting(sighting, incident, now)
+            attach_sighting(sighting, incident, now)
         report = _new_report(
             actor, incident, facts.units[0], ReportKind.INITIAL, content, call, now
         )
@@ -269,22 +215,22 @@ def do_open_incident(
 
 def _expect_initial(incident: Incident, unit: Unit, rule: rules.Rule, now: datetime) -> None:
     if rule.phone_minutes:
-        expect(
+        deadlines.expect(
             kind=ExpectKind.PHONE,
             unit=unit,
-            incident=incident,
+            subject=incident,
             window_start=incident.clock_start,
             due_at=incident.clock_start + timedelta(minutes=rule.phone_minutes),
-            rule=rule,
+            cadence=rule,
             now=now,
         )
-    expect(
+    deadlines.expect(
         kind=ExpectKind.WRITTEN,
         unit=unit,
-        incident=incident,
+        subject=incident,
         window_start=incident.clock_start,
         due_at=incident.clock_start + timedelta(minutes=rule.written_minutes),
-        rule=rule,
+        cadence=rule,
         now=now,
     )
 
@@ -378,6 +324,12 @@ def do_sign_off_report(actor: User, report_id: int, now: datetime | None = None)
             raise ActionError(_("This report was already signed off."))
         report.refresh_from_db()
         _on_received(report, now)
+        record(
+            actor,
+            "incident_report_signed_off",
+            f"incident:{report.incident_id}",
+            {"report": report.pk, "kind": report.kind, "sequence": report.sequence},
+        )
     return report
 
 
@@ -395,7 +347,7 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
 
     # Any report, by any channel, answers the phone deadline and another channel's sighting.
     for row in by_kind.get(ExpectKind.PHONE, []) + by_kind.get(ExpectKind.SIGHTING, []):
-        _meet(row, report, at, _report_evidence(report, row))
+        meet_expected(row, report, at, _report_evidence(report, row))
     if report.channel != Channel.WRITTEN:
         # A phone report does not satisfy a written deadline; a final report closes the
         # incident however it came in.
@@ -404,7 +356,7 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
         return
     written_met = False
     for row in by_kind.get(ExpectKind.WRITTEN, []):
-        written_met = _meet(row, report, at, _report_evidence(report, row)) or written_met
+        written_met = meet_expected(row, report, at, _report_evidence(report, row)) or written_met
     if written_met:
         # The first written report, whatever it calls itself, is the written initial report.
         _after_written_initial(incident, report, rule, at, now)
@@ -412,7 +364,7 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
         followups = sorted(by_kind.get(ExpectKind.FOLLOWUP, []), key=lambda r: r.sequence)
         met_row = followups[0] if followups else None
         if met_row is not None:
-            _meet(met_row, report, at, _report_evidence(report, met_row))
+            meet_expected(met_row, report, at, _report_evidence(report, met_row))
         if report.kind == ReportKind.FOLLOWUP and rule_has_followups(rule):
             after = max(at, met_row.due_at) if met_row else at
             sequence = (met_row.sequence if met_row else report.sequence) + 1
@@ -437,13 +389,13 @@ def _expect_followup(
     due = rules.followup_due(after, rule)
     if due is None:
         return
-    expect(
+    deadlines.expect(
         kind=ExpectKind.FOLLOWUP,
         unit=unit,
-        incident=incident,
+        subject=incident,
         window_start=window_start,
         due_at=due,
-        rule=rule,
+        cadence=rule,
         now=now,
         sequence=sequence,
     )
@@ -463,13 +415,13 @@ def _after_written_initial(
         and hub is not None
         and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
     ):
-        expect(
+        deadlines.expect(
             kind=ExpectKind.FORWARD,
             unit=hub,
-            incident=incident,
+            subject=incident,
             window_start=at,
             due_at=at + timedelta(minutes=rule.forward_minutes),
-            rule=rule,
+            cadence=rule,
             now=now,
         )
 
@@ -478,39 +430,37 @@ def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
     Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED, closed_at=at)
     incident.status, incident.closed_at = IncidentStatus.CLOSED, at
     # Nothing more is expected from anybody, except the office's own duty to forward.
-    _rows(incident).filter(status=ExpectStatus.OPEN).exclude(kind=ExpectKind.FORWARD).update(
-        status=ExpectStatus.CANCELLED, next_check_at=None
-    )
+    deadlines.cancel(_rows(incident).exclude(kind=ExpectKind.FORWARD))
 
 
-# --- level, policy, forwarding ---------------------------------------------------------------
+# --- moving an incident's deadlines ---------------------------------------------------------
 
 
-def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
+def recompute_deadlines(incident: Incident, rule: rules.Rule, now: datetime) -> None:
     """Re-derive every open deadline from the incident's clock and the given rule."""
     for row in list(_rows(incident).filter(status=ExpectStatus.OPEN)):
+        window_start, due_at = row.window_start, row.due_at
         if row.kind == ExpectKind.PHONE:
             if not rule.phone_minutes:
-                _cancel(row)
+                deadlines.cancel(_rows(incident).filter(pk=row.pk))
                 continue
-            row.window_start = incident.clock_start
-            row.due_at = incident.clock_start + timedelta(minutes=rule.phone_minutes)
+            window_start = incident.clock_start
+            due_at = incident.clock_start + timedelta(minutes=rule.phone_minutes)
         elif row.kind == ExpectKind.WRITTEN:
-            row.window_start = incident.clock_start
-            row.due_at = incident.clock_start + timedelta(minutes=rule.written_minutes)
+            window_start = incident.clock_start
+            due_at = incident.clock_start + timedelta(minutes=rule.written_minutes)
         elif row.kind == ExpectKind.FOLLOWUP:
             due = rules.followup_due(_followup_counted_from(incident, row), rule)
             if due is None:
-                _cancel(row)
+                deadlines.cancel(_rows(incident).filter(pk=row.pk))
                 continue
-            row.due_at = due
+            due_at = due
         elif row.kind == ExpectKind.FORWARD:
             if not rule.forward_minutes:
-                _cancel(row)
+                deadlines.cancel(_rows(incident).filter(pk=row.pk))
                 continue
-            row.due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
-        _schedule(row, rule, now)
-        row.save(update_fields=["window_start", "due_at", "stage", "next_check_at"])
+            due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
+        deadlines.reschedule(row, window_start=window_start, due_at=due_at, cadence=rule, now=now)
     # A stricter level may demand a phone report the old one did not.
     if rule.phone_minutes:
         for unit in incident.responsible_units.all():
@@ -524,13 +474,13 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
                 ).exists()
             )
             if not has_phone and not answered:
-                expect(
+                deadlines.expect(
                     kind=ExpectKind.PHONE,
                     unit=unit,
-                    incident=incident,
+                    subject=incident,
                     window_start=incident.clock_start,
                     due_at=incident.clock_start + timedelta(minutes=rule.phone_minutes),
-                    rule=rule,
+                    cadence=rule,
                     now=now,
                 )
     # A graver level may oblige the office to forward what it has already received; that
@@ -543,13 +493,13 @@ def _recompute(incident: Incident, rule: rules.Rule, now: datetime) -> None:
         and _rows(incident).filter(kind=ExpectKind.WRITTEN, status=ExpectStatus.MET).exists()
         and not incident.forwardings.exists()
     ):
-        expect(
+        deadlines.expect(
             kind=ExpectKind.FORWARD,
             unit=hub,
-            incident=incident,
+            subject=incident,
             window_start=now,
             due_at=now + timedelta(minutes=rule.forward_minutes),
-            rule=rule,
+            cadence=rule,
             now=now,
         )
 
@@ -566,185 +516,13 @@ def _followup_counted_from(incident: Incident, row: ExpectedReport) -> datetime:
     return max(row.window_start, previous) if previous else row.window_start
 
 
-def do_change_level(
-    actor: User, incident_id: int, level: str, reason: str, now: datetime | None = None
-) -> Incident:
-    now = now or timezone.now()
-    if not actor.can(Capability.HANDLE_INCIDENTS):
-        raise ActionError(_("Only the section changes an incident's level."))
-    if not reason.strip():
-        raise ActionError(_("Please give a reason."))
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
-        if incident.category == Category.SOCIAL and level:
-            raise ActionError(_("Social security events are not graded by level."))
-        if level == incident.level:
-            raise ActionError(_("That is already the incident's level."))
-        old_level = incident.level
-        LevelChange.objects.create(
-            incident=incident,
-            old_level=old_level,
-            new_level=level,
-            reason=reason.strip(),
-            changed_by=actor,
-        )
-        Incident.objects.filter(pk=incident.pk).update(level=level)
-        incident.level = level
-        _recompute(incident, policy.rule_for(incident), now)
-        record(
-            actor,
-            "incident_level_changed",
-            f"incident:{incident.pk}",
-            {"old": old_level, "new": level, "reason": reason.strip()},
-        )
-    return incident
-
-
-def do_reapply_policy(actor: User, incident_id: int, now: datetime | None = None) -> Incident:
-    """Take the deadline table as it is now for an open incident (explicit, audited)."""
-    now = now or timezone.now()
-    if not actor.can(Capability.HANDLE_INCIDENTS):
-        raise ActionError(_("Only the section re-applies the deadline policy."))
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
-        old = incident.policy
-        incident.policy = policy.snapshot(incident.category)
-        incident.policy_applied_at = now
-        incident.save(update_fields=["policy", "policy_applied_at"])
-        _recompute(incident, policy.rule_for(incident), now)
-        record(
-            actor,
-            "incident_policy_reapplied",
-            f"incident:{incident.pk}",
-            {"old": old, "new": incident.policy},
-        )
-    return incident
-
-
-def do_forward(
-    actor: User, incident_id: int, to_unit: Unit, text: str, now: datetime | None = None
-) -> Forwarding:
-    """Pass the incident upward with the edited, signed-off text (上报)."""
-    now = now or timezone.now()
-    if not actor.can(Capability.HANDLE_INCIDENTS):
-        raise ActionError(_("Only the section forwards incidents upward."))
-    if not text.strip():
-        raise ActionError(_("The forwarded text is required."))
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
-        if not IncidentReport.objects.filter(
-            incident=incident, state=ReportState.RECEIVED
-        ).exists():
-            raise ActionError(_("Nothing signed off has been received yet to forward."))
-        forwarding = Forwarding.objects.create(
-            incident=incident, to_unit=to_unit, text=text.strip(), forwarded_by=actor
-        )
-        for row in _rows(incident).filter(kind=ExpectKind.FORWARD, status=ExpectStatus.OPEN):
-            evidence = _("Forwarded to %(to)s at %(at)s.") % {
-                "to": to_unit.name,
-                "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
-            }
-            _meet(row, None, now, evidence)
-        record(actor, "incident_forwarded", f"incident:{incident.pk}", {"to": to_unit.code})
-    return forwarding
-
-
-# --- sightings -------------------------------------------------------------------------------
-
-
-def do_record_sighting(
-    actor: User,
-    *,
-    source_kind: str,
-    source: str,
-    seen_at: datetime,
-    text: str,
-    place: str = "",
-    category: str = "",
-    unit: Unit | None = None,
-    incident: Incident | None = None,
-    now: datetime | None = None,
-) -> Sighting:
-    """Record what another channel saw. Matched to an incident, it can move that incident's
-    clock earlier; unmatched with a responsible unit, it starts that unit's clock."""
-    now = now or timezone.now()
-    if not actor.can(Capability.LOG_CALLS):
-        raise ActionError(_("Only the duty office or the section records sightings."))
-    if not text.strip() or not source.strip():
-        raise ActionError(_("Say what was seen and where it came from."))
-    if seen_at > now + timedelta(minutes=5):
-        raise ActionError(_("Times cannot be in the future."))
-    with transaction.atomic():
-        sighting = Sighting.objects.create(
-            source_kind=source_kind,
-            source=source.strip(),
-            seen_at=seen_at,
-            text=text.strip(),
-            place=place.strip(),
-            category=category,
-            unit=unit,
-            recorded_by=actor,
-        )
-        if incident is not None:
-            _attach_sighting(sighting, incident, now)
-        elif unit is not None:
-            _watch_sighting(sighting, unit, now)
-    return sighting
-
-
-def sighting_rule(category: str) -> rules.Rule:
-    """Nobody has graded what another channel saw: hold the unit to the strictest deadline."""
-    rows = DeadlineRule.objects.all()
-    if category:
-        rows = rows.filter(category=category)
-    return policy.strictest({f"{r.category}{r.level}": policy.rule_of(r).to_dict() for r in rows})
-
-
-def _watch_sighting(sighting: Sighting, unit: Unit, now: datetime) -> None:
-    rule = sighting_rule(sighting.category)
-    expect(
-        kind=ExpectKind.SIGHTING,
-        unit=unit,
-        sighting=sighting,
-        window_start=sighting.seen_at,
-        due_at=sighting.seen_at + timedelta(minutes=rule.written_minutes),
-        rule=rule,
-        now=now,
-    )
-
-
-def do_match_sighting(
-    actor: User, sighting_id: int, incident_id: int | None, now: datetime | None = None
-) -> Sighting:
-    """Attach a sighting to an incident, or dismiss it (incident None)."""
-    now = now or timezone.now()
-    if not actor.can(Capability.HANDLE_INCIDENTS) and not actor.can(Capability.LOG_CALLS):
-        raise ActionError(_("Only the duty office or the section matches sightings."))
-    with transaction.atomic():
-        sighting = Sighting.objects.select_for_update().get(pk=sighting_id)
-        if sighting.status != SightingStatus.UNMATCHED:
-            raise ActionError(_("This sighting was already handled."))
-        if incident_id is None:
-            Sighting.objects.filter(pk=sighting.pk).update(status=SightingStatus.DISMISSED)
-            ExpectedReport.objects.filter(sighting=sighting, status=ExpectStatus.OPEN).update(
-                status=ExpectStatus.CANCELLED, next_check_at=None
-            )
-            sighting.status = SightingStatus.DISMISSED
-            return sighting
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
-        _attach_sighting(sighting, incident, now)
-    return sighting
-
-
-def _attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> None:
+def attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> None:
     Sighting.objects.filter(pk=sighting.pk).update(incident=incident, status=SightingStatus.MATCHED)
     sighting.incident, sighting.status = incident, SightingStatus.MATCHED
     # From now on the incident's own deadlines (with the clock moved to the sighting, below)
     # hold the unit to account; the watch is no longer needed, and a missed-report candidate
     # it raised gives way to the late candidates those deadlines produce.
-    ExpectedReport.objects.filter(sighting=sighting, status=ExpectStatus.OPEN).update(
-        status=ExpectStatus.CANCELLED, next_check_at=None
-    )
+    deadlines.cancel(sighting.expected.all())
     superseded = list(
         ViolationCandidate.objects.filter(
             expected__sighting=sighting, kind=CandidateKind.MISSED, status=CandidateStatus.OPEN
@@ -759,46 +537,31 @@ def _attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> N
         Incident.objects.filter(pk=incident.pk).update(clock_start=sighting.seen_at)
         incident.clock_start = sighting.seen_at
         rule = policy.rule_for(incident)
-        _recompute(incident, rule, now)
-        _reassess_met(incident, rule)
+        recompute_deadlines(incident, rule, now)
+        _reassess_met(incident, rule, now)
 
 
-def _reassess_met(incident: Incident, rule: rules.Rule) -> None:
+def _reassess_met(incident: Incident, rule: rules.Rule, now: datetime) -> None:
     """After the clock moved earlier, initial reports already received may now be late."""
-    for row in (
-        _rows(incident)
-        .filter(status=ExpectStatus.MET, kind__in=[ExpectKind.PHONE, ExpectKind.WRITTEN])
-        .select_related("met_by__unit")
-    ):
+    rows = list(
+        _rows(incident).filter(
+            status=ExpectStatus.MET, kind__in=[ExpectKind.PHONE, ExpectKind.WRITTEN]
+        )
+    )
+    met_by = IncidentReport.objects.select_related("unit").in_bulk(
+        [row.met_by_id for row in rows if row.met_by_id is not None]
+    )
+    for row in rows:
         minutes = rule.phone_minutes if row.kind == ExpectKind.PHONE else rule.written_minutes
         if minutes is None or row.met_at is None:
             continue
-        row.window_start = incident.clock_start
-        row.due_at = incident.clock_start + timedelta(minutes=minutes)
-        row.save(update_fields=["window_start", "due_at"])
-        if row.met_by is not None:
-            _late_candidate(row, row.met_at, _report_evidence(row.met_by, row))
-
-
-# --- candidates ------------------------------------------------------------------------------
-
-
-def missed_candidate(row: ExpectedReport) -> None:
-    """Called by the engine, inside its transaction, when a sighting's watch breaches."""
-    sighting = row.sighting
-    assert sighting is not None
-    evidence = _("%(source)s reported it at %(seen)s; no report from %(unit)s by %(due)s.") % {
-        "source": f"{sighting.get_source_kind_display()}·{sighting.source}",
-        "seen": timezone.localtime(sighting.seen_at).strftime("%Y-%m-%d %H:%M"),
-        "unit": row.unit.name,
-        "due": timezone.localtime(row.due_at).strftime("%Y-%m-%d %H:%M"),
-    }
-    ViolationCandidate.objects.get_or_create(
-        expected=row,
-        defaults={
-            "kind": CandidateKind.MISSED,
-            "unit_id": row.unit_id,
-            "incident_id": sighting.incident_id,
-            "evidence": f"{evidence}\n{sighting.text[:500]}",
-        },
-    )
+        deadlines.reschedule(
+            row,
+            window_start=incident.clock_start,
+            due_at=incident.clock_start + timedelta(minutes=minutes),
+            cadence=None,
+            now=now,
+        )
+        report = met_by.get(row.met_by_id) if row.met_by_id is not None else None
+        if report is not None:
+            _late_candidate(row, row.met_at, _report_evidence(report, row))

@@ -9,8 +9,9 @@ from datetime import datetime
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from emergencies.models import IncidentReport
+from emergencies.models import IncidentReport, ReportKind
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.duty import desk_people
 from org.models import User
 from org.roles import Capability, roles_with
@@ -36,7 +37,7 @@ def awaiting_signoff(report: IncidentReport) -> None:
             )
             % context,
             url=f"/emergencies/{report.incident_id}/",
-            severity="urgent",
+            severity=Severity.URGENT,
             key=f"report:{report.pk}:signoff",
         ),
         heads,
@@ -61,7 +62,7 @@ def received(report: IncidentReport, at: datetime) -> None:
             + "\n"
             + report.summary[:300],
             url=f"/emergencies/{report.incident_id}/",
-            severity="urgent" if report.kind == "initial" else "info",
+            severity=Severity.URGENT if report.kind == ReportKind.INITIAL else Severity.INFO,
             key=f"report:{report.pk}:received",
         ),
         people,

@@ -13,6 +13,7 @@ from emergencies.models import (
     Category,
     DeadlineRule,
     Level,
+    MatchingPolicy,
     ReportKind,
     SourceKind,
 )
@@ -336,3 +337,9 @@ class DeadlineRuleForm(ModelForm):
                 "phone_minutes", _("The phone report cannot be due after the written one.")
             )
         return data
+
+
+class MatchingPolicyForm(ModelForm):
+    class Meta:
+        model = MatchingPolicy
+        fields = ["window_hours"]

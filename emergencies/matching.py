@@ -1,12 +1,26 @@
-"""Which open incident a sighting belongs to: the database side of rules.propose_matches."""
+"""Which open incident a sighting belongs to: the database side of rules.propose_matches, and
+the matching policy (the time window) it reads."""
 
 from dataclasses import dataclass
 from datetime import timedelta
 
+from django.db import transaction
 from django.db.models import Prefetch
+from django.utils.translation import gettext as _
 
+from audit.actions import record
 from emergencies import rules
-from emergencies.models import Incident, IncidentReport, IncidentStatus, Sighting
+from emergencies.actions import ActionError
+from emergencies.models import (
+    MAX_MATCH_WINDOW_HOURS,
+    Incident,
+    IncidentReport,
+    IncidentStatus,
+    MatchingPolicy,
+    Sighting,
+)
+from org.models import User
+from org.roles import Capability
 
 
 @dataclass(frozen=True)
@@ -17,7 +31,7 @@ class Proposal:
 
 
 def proposals_for(sighting: Sighting, limit: int = 5) -> list[Proposal]:
-    window = rules.MATCH_WINDOW
+    window = timedelta(hours=MatchingPolicy.current().window_hours)
     candidates = list(
         Incident.objects.filter(
             status=IncidentStatus.OPEN,
@@ -49,5 +63,29 @@ def proposals_for(sighting: Sighting, limit: int = 5) -> list[Proposal]:
     by_pk = {inc.pk: inc for inc in candidates}
     return [
         Proposal(by_pk[p.incident_pk], p.score, p.reasons)
-        for p in rules.propose_matches(seen, facts, limit)
+        for p in rules.propose_matches(seen, facts, window, limit)
     ]
+
+
+def do_set_window(actor: User, hours: int | None) -> MatchingPolicy:
+    """Change the matching window (None: what was entered is not a whole number); before and
+    after are audited. Proposals made from now on use it; matches already made stay."""
+    if not actor.can(Capability.EDIT_DEADLINES):
+        raise ActionError(_("Only the section chief edits the matching window."))
+    if hours is None or not 1 <= hours <= MAX_MATCH_WINDOW_HOURS:
+        raise ActionError(_("Between 1 and %(n)s hours.") % {"n": MAX_MATCH_WINDOW_HOURS})
+    with transaction.atomic():
+        policy = MatchingPolicy.current()
+        policy = MatchingPolicy.objects.select_for_update().get(pk=policy.pk)
+        before = policy.window_hours
+        if hours == before:
+            return policy
+        policy.window_hours = hours
+        policy.save()
+        record(
+            actor,
+            "matching_window_changed",
+            "matching_policy",
+            {"before": {"window_hours": before}, "after": {"window_hours": hours}},
+        )
+    return policy

@@ -1,12 +1,13 @@
-"""Emergencies (突发事件): incidents, their report chain, the deadline rows the worker watches,
-sightings from other channels and the late/missed candidates they produce."""
+"""Emergencies (突发事件): incidents, their report chain, sightings from other channels and the
+late/missed candidates they produce. The deadlines they owe are the deadline engine's rows
+(deadlines.ExpectedReport), of the kinds registered in emergencies.deadline_kinds."""
 
 from django.conf import settings
+from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
-from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.models import ExpectedReport
 from org.models import Unit
 from xinbao.core.inputs import INT_MAX, bounded, check_date
 
@@ -152,6 +153,12 @@ class Incident(models.Model):
         related_name="duplicates",
     )
     merged_at = models.DateTimeField(_("merged at"), null=True, blank=True)
+    expected = GenericRelation(
+        ExpectedReport,
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="incident",
+    )
 
     class Meta:
         ordering = ["-clock_start"]
@@ -231,98 +238,13 @@ class IncidentReport(models.Model):
 
 
 class ExpectKind(models.TextChoices):
+    """The deadlines an incident or a sighting sets, as registered with the deadline engine."""
+
     PHONE = "phone", _("Phone report")
     WRITTEN = "written", _("Written initial report")
     FOLLOWUP = "followup", _("Follow-up report")
     FORWARD = "forward", _("Forwarding to the province")
     SIGHTING = "sighting", _("Report after another channel's sighting")
-    FEEDBACK = "feedback", _("Feedback on a leader's instruction")
-    SOLICITED = "solicited", _("Answer to a solicitation")
-
-
-class ExpectStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    MET = "met", _("Met")
-    CANCELLED = "cancelled", _("Cancelled")
-
-
-class ExpectedReport(models.Model):
-    """A report the office expects by `due_at`. The worker looks at a row again at
-    `next_check_at` (reminders, the breach, escalations); status is computed from stored times,
-    and only open/met/cancelled is stored (the healthchecks model)."""
-
-    incident = models.ForeignKey(
-        Incident, null=True, blank=True, on_delete=models.PROTECT, related_name="expected"
-    )
-    sighting = models.ForeignKey(
-        "Sighting", null=True, blank=True, on_delete=models.PROTECT, related_name="expected"
-    )
-    # The editorial loop's deadlines run through the same engine.
-    task = models.ForeignKey(
-        "bulletins.FollowUpTask",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="expected",
-    )
-    solicitation = models.ForeignKey(
-        "bulletins.Solicitation",
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="expected",
-    )
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="expected_reports")
-    kind = models.CharField(max_length=10, choices=ExpectKind.choices)
-    sequence = models.PositiveSmallIntegerField(default=0)
-    window_start = models.DateTimeField()
-    due_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=ExpectStatus.choices, default=ExpectStatus.OPEN
-    )
-    stage = models.PositiveSmallIntegerField(default=0)  # steps already taken, see rules.steps
-    next_check_at = models.DateTimeField(null=True, blank=True)
-    met_at = models.DateTimeField(null=True, blank=True)
-    met_by = models.ForeignKey(
-        IncidentReport, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["due_at"]
-        indexes = [
-            # Only open rows are ever due: the worker's cost follows them, not history.
-            models.Index(fields=["next_check_at"], name="expected_due", condition=Q(status="open")),
-            models.Index(fields=["incident", "kind"], name="expected_incident"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.kind} {self.unit_id} by {timezone.localtime(self.due_at):%Y-%m-%d %H:%M}"
-
-
-class FlipKind(models.TextChoices):
-    REMINDER = "reminder", _("Reminder")
-    BREACH = "breach", _("Deadline passed")
-    ESCALATION = "escalation", _("Escalation")
-
-
-class DeadlineFlip(models.Model):
-    """A step the worker took on an expected report; notifications are sent from these rows."""
-
-    expected = models.ForeignKey(ExpectedReport, on_delete=models.CASCADE, related_name="flips")
-    kind = models.CharField(max_length=12, choices=FlipKind.choices)
-    stage = models.PositiveSmallIntegerField()
-    due_moment = models.DateTimeField()  # when the step fell due
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["expected", "stage"], name="flip_once_per_stage")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.expected_id} {self.kind} {self.stage}"
 
 
 class SourceKind(models.TextChoices):
@@ -365,6 +287,12 @@ class Sighting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    expected = GenericRelation(
+        ExpectedReport,
+        content_type_field="subject_type",
+        object_id_field="subject_id",
+        related_query_name="sighting",
+    )
 
     class Meta:
         ordering = ["-seen_at"]
@@ -452,3 +380,31 @@ class Forwarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} -> {self.to_unit_id}"
+
+
+# Beyond a month apart, a sighting and an incident are not the same event.
+MAX_MATCH_WINDOW_HOURS = 30 * 24
+
+
+class MatchingPolicy(models.Model):
+    """One row: how far apart in time a sighting and an open incident may be and still be
+    proposed as the same event. Edited with the deadline table."""
+
+    window_hours = models.PositiveSmallIntegerField(
+        _("sightings match incidents within (hours)"),
+        default=24,
+        validators=bounded(MAX_MATCH_WINDOW_HOURS, low=1),
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("matching policy")
+        verbose_name_plural = _("matching policy")
+
+    def __str__(self) -> str:
+        return str(_("Matching policy"))
+
+    @classmethod
+    def current(cls) -> "MatchingPolicy":
+        policy, _created = cls.objects.get_or_create(pk=1)
+        return policy

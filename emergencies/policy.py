@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from deadlines.rules import EscalationStep
 from emergencies import rules
 from emergencies.models import UNGRADED, DeadlineRule, Incident, LevelThreshold
 
@@ -15,7 +16,7 @@ def rule_of(row: DeadlineRule) -> rules.Rule:
         forward_minutes=row.forward_minutes,
         reminder_fractions=tuple(rules.parse_fractions(row.reminder_fractions)),
         escalation=tuple(
-            rules.EscalationStep(int(s["after"]), str(s["role"])) for s in row.escalation or []
+            EscalationStep(int(s["after"]), str(s["role"])) for s in row.escalation or []
         ),
     )
 

@@ -9,11 +9,9 @@ from django.db.models import Min, Prefetch, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
 from emergencies import rules
 from emergencies.models import (
-    DeadlineFlip,
-    ExpectedReport,
-    ExpectStatus,
     Incident,
     IncidentReport,
     ReportKind,
@@ -151,7 +149,7 @@ def timeline(incident: Incident, reports: list[IncidentReport]) -> list[Timeline
                 _("%(kind)s: %(what)s of %(unit)s (due %(due)s)")
                 % {
                     "kind": f.get_kind_display(),
-                    "what": f.expected.get_kind_display(),
+                    "what": f.expected.kind_label,
                     "unit": f.expected.unit.name,
                     "due": timezone.localtime(f.expected.due_at).strftime("%m-%d %H:%M"),
                 },

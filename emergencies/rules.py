@@ -1,5 +1,6 @@
-"""Emergency rules as pure functions over plain data: deadlines, the steps the worker takes on
-each expected report, level suggestion, the consolidated picture and sighting matching.
+"""Emergency rules as pure functions over plain data: deadlines, level suggestion, the
+consolidated picture and sighting matching (the steps the worker takes on each expected report
+are the deadline engine's, in deadlines.rules).
 
 Times are aware datetimes; anything calendar-like (fixed daily follow-up times) is computed in
 Asia/Shanghai local time and returned as aware datetimes.
@@ -13,17 +14,9 @@ from decimal import Decimal
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from deadlines.rules import EscalationStep
+
 LOCAL = ZoneInfo("Asia/Shanghai")
-
-REMINDER = "reminder"
-BREACH = "breach"
-ESCALATION = "escalation"
-
-
-@dataclass(frozen=True)
-class EscalationStep:
-    after_minutes: int  # after the deadline
-    role: str
 
 
 @dataclass(frozen=True)
@@ -115,58 +108,6 @@ def followup_due(after: datetime, rule: Rule) -> datetime | None:
                 continue
             break
     return min(candidates) if candidates else None
-
-
-@dataclass(frozen=True)
-class Step:
-    stage: int  # the row's stage once this step is taken
-    at: datetime
-    kind: str  # REMINDER, BREACH or ESCALATION
-    role: str = ""  # for escalations: whom to escalate to
-    fraction: float = 0.0  # for reminders
-
-
-def steps(window_start: datetime, due_at: datetime, rule: Rule) -> list[Step]:
-    """Every step the worker takes on one expected report, in order."""
-    window = due_at - window_start
-    out: list[Step] = []
-    for fraction in sorted(rule.reminder_fractions):
-        at = window_start + window * fraction
-        if at < due_at:
-            out.append(Step(len(out) + 1, at, REMINDER, fraction=fraction))
-    out.append(Step(len(out) + 1, due_at, BREACH))
-    for step in sorted(rule.escalation, key=lambda s: s.after_minutes):
-        at = due_at + timedelta(minutes=step.after_minutes)
-        out.append(Step(len(out) + 1, at, ESCALATION, role=step.role))
-    return out
-
-
-def step_to_take(all_steps: Sequence[Step], stage: int, now: datetime) -> Step | None:
-    """The one step to take now, if any.
-
-    Steps already taken (index < stage) are done. When the worker was away and several steps
-    fell due, a reminder that a later step has overtaken is dropped — nobody needs "half the
-    time is gone" after the deadline — but the breach and every escalation are always taken,
-    one per call, in order.
-    """
-    due = [s for s in all_steps[stage:] if s.at <= now]
-    if not due:
-        return None
-    for s in due:
-        if s.kind != REMINDER:
-            return s
-    return due[-1]
-
-
-def next_check(all_steps: Sequence[Step], stage: int) -> datetime | None:
-    """When the worker must look at the row again after reaching `stage`."""
-    return all_steps[stage].at if stage < len(all_steps) else None
-
-
-def minutes_late(due_at: datetime, received_at: datetime) -> int:
-    """Whole minutes past the deadline, rounded up: one second late is one minute late."""
-    seconds = (received_at - due_at).total_seconds()
-    return max(0, -int(-seconds // 60))
 
 
 # --- Level suggestion (生产安全事故报告和调查处理条例, Decree 493) ----------------------------
@@ -293,20 +234,23 @@ class MatchProposal:
     reasons: tuple[str, ...] = field(default_factory=tuple)
 
 
-MATCH_WINDOW = timedelta(hours=24)
 MATCH_THRESHOLD = 0.3
 
 
 def propose_matches(
-    sighting: SightingFacts, incidents: Iterable[IncidentFacts], limit: int = 5
+    sighting: SightingFacts,
+    incidents: Iterable[IncidentFacts],
+    window: timedelta,
+    limit: int = 5,
 ) -> list[MatchProposal]:
     """Open incidents that are likely the same event, best first.
 
-    Only incidents within a day of the sighting are considered; the score mixes the same
-    responsible unit, overlapping place names and text similarity on character bigrams."""
+    Only incidents whose clock started within `window` of the sighting are considered (the
+    matching policy's window); the score mixes the same responsible unit, overlapping place
+    names and text similarity on character bigrams."""
     out = []
     for inc in incidents:
-        if abs(inc.clock_start - sighting.seen_at) > MATCH_WINDOW:
+        if abs(inc.clock_start - sighting.seen_at) > window:
             continue
         reasons = []
         score = 0.6 * containment(sighting.text, inc.text)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("sightings/<int:pk>/match/", views.match_sighting, name="match"),
     path("candidates/", views.candidates, name="candidates"),
     path("policy/", views.deadline_policy, name="policy"),
+    path("policy/matching/", views.matching_policy, name="matching_policy"),
 ]

@@ -4,21 +4,21 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audit.actions import record
-from emergencies import actions, policy, queries, rules
+from deadlines.models import ExpectStatus
+from emergencies import actions, actions_level, actions_sightings, matching, policy, queries, rules
 from emergencies.access import any_access, get_visible_incident, visible_incidents
 from emergencies.forms import (
     DeadlineRuleForm,
     FollowupForm,
     ForwardForm,
     LevelForm,
+    MatchingPolicyForm,
     PhoneFollowupForm,
     PhoneInitialForm,
     SightingForm,
@@ -28,10 +28,10 @@ from emergencies.models import (
     CandidateStatus,
     DeadlineRule,
     ExpectKind,
-    ExpectStatus,
     Incident,
     IncidentReport,
     IncidentStatus,
+    MatchingPolicy,
     ReportState,
     Sighting,
     SightingStatus,
@@ -41,7 +41,7 @@ from org.duty import route, years_without_calendar
 from org.models import provincial_office
 from org.roles import Capability
 from xinbao.core.http import AuthedRequest
-from xinbao.core.inputs import parse_id
+from xinbao.core.inputs import INT_MAX, parse_id, parse_int
 
 
 def _need(request: AuthedRequest, capability: Capability) -> None:
@@ -263,7 +263,7 @@ def change_level(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Please give a reason."))
     else:
         try:
-            actions.do_change_level(
+            actions_level.do_change_level(
                 request.user, incident.pk, form.cleaned_data["level"], form.cleaned_data["reason"]
             )
         except actions.ActionError as exc:
@@ -277,7 +277,7 @@ def change_level(request: AuthedRequest, pk: int) -> HttpResponse:
 def reapply_policy(request: AuthedRequest, pk: int) -> HttpResponse:
     incident = get_visible_incident(request.user, pk)
     try:
-        actions.do_reapply_policy(request.user, incident.pk)
+        actions_level.do_reapply_policy(request.user, incident.pk)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -293,7 +293,7 @@ def forward(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The forwarded text is required."))
     else:
         try:
-            actions.do_forward(
+            actions_level.do_forward(
                 request.user, incident.pk, form.cleaned_data["to_unit"], form.cleaned_data["text"]
             )
         except actions.ActionError as exc:
@@ -310,7 +310,7 @@ def sightings(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            sighting = actions.do_record_sighting(
+            sighting = actions_sightings.do_record_sighting(
                 request.user,
                 source_kind=data["source_kind"],
                 source=data["source"],
@@ -342,9 +342,7 @@ def sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     s = get_object_or_404(Sighting.objects.select_related("unit", "incident"), pk=pk)
     proposals = []
     if s.status == SightingStatus.UNMATCHED:
-        from emergencies.matching import proposals_for
-
-        proposals = proposals_for(s)
+        proposals = matching.proposals_for(s)
     watch = s.expected.select_related("unit").first()
     return render(
         request, "emergencies/sighting.html", {"s": s, "proposals": proposals, "watch": watch}
@@ -356,7 +354,7 @@ def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
     _need(request, Capability.LOG_CALLS)
     incident_id = parse_id(request.POST.get("incident"))
     try:
-        actions.do_match_sighting(request.user, pk, incident_id)
+        actions_sightings.do_match_sighting(request.user, pk, incident_id)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     except Incident.DoesNotExist:
@@ -391,30 +389,23 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
         raise PermissionDenied
     editable = user.can(Capability.EDIT_DEADLINES)
     rows = list(DeadlineRule.objects.all())
-    fields = [*DeadlineRuleForm.Meta.fields, "escalation"]
-    originals = {r.pk: {k: getattr(r, k) for k in fields} for r in rows}
     forms = [DeadlineRuleForm(request.POST or None, instance=r, prefix=f"r{r.pk}") for r in rows]
     if request.method == "POST":
         if not editable:
             raise PermissionDenied
         if all(f.is_valid() for f in forms):
-            with transaction.atomic():
-                changed = 0
-                for f in forms:
-                    if not f.has_changed():
-                        continue
-                    before = originals[f.instance.pk]
-                    rule = f.save(commit=False)
-                    rule.escalation = f.cleaned_data["escalation_text"]
-                    rule.save()
-                    after = {k: getattr(rule, k) for k in fields}
-                    record(
-                        user,
-                        "deadline_rule_changed",
-                        str(rule),
-                        {"before": _plain(before), "after": _plain(after)},
-                    )
-                    changed += 1
+            edits = {
+                f.instance.pk: {
+                    **{k: f.cleaned_data[k] for k in DeadlineRuleForm.Meta.fields},
+                    "escalation": f.cleaned_data["escalation_text"],
+                }
+                for f in forms
+                if f.has_changed()
+            }
+            try:
+                changed = actions_level.do_save_deadline_rules(user, edits)
+            except actions.ActionError as exc:
+                raise PermissionDenied(str(exc)) from exc
             messages.success(
                 request,
                 _(
@@ -432,12 +423,20 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
             "forms": forms,
             "editable": editable,
             "missing_years": years_without_calendar(timezone.localdate().year),
+            "matching": MatchingPolicyForm(instance=MatchingPolicy.current()),
         },
     )
 
 
-def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v if isinstance(v, int | str | list | type(None)) else str(v))
-        for k, v in values.items()
-    }
+@require_POST
+def matching_policy(request: AuthedRequest) -> HttpResponse:
+    """The matching window, edited beside the deadline table."""
+    _need(request, Capability.EDIT_DEADLINES)
+    hours = parse_int(request.POST.get("window_hours", ""), 0, INT_MAX)
+    try:
+        matching.do_set_window(request.user, hours)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Matching window saved. New proposals use it."))
+    return redirect("emergencies:policy")

@@ -37,7 +37,7 @@ class Message:
     title: str  # short, Chinese, e.g. "【超时】市应急管理局 书面首报已超时 12 分钟"
     body: str  # plain text, a few lines
     url: str  # path in xinbao, e.g. "/emergencies/12/"
-    severity: str  # Severity value: "info" | "warning" | "urgent"
+    severity: str  # a notify.models.Severity value
     key: str  # idempotency key of the source event, e.g. "flip:123"
 
     def payload(self) -> Payload:

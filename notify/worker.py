@@ -28,7 +28,7 @@ from django.db.models import F
 from django.utils import timezone, translation
 
 from notify import rules
-from notify.models import UNFINISHED, Delivery, DeliveryAttempt, DeliveryStatus
+from notify.models import UNFINISHED, Delivery, DeliveryAttempt, DeliveryStatus, Severity
 from notify.transports import REGISTRY, Payload, TransportError
 
 logger = logging.getLogger(__name__)
@@ -155,7 +155,7 @@ def _send(delivery: Delivery, key: str) -> Outcome:
         "title": str(payload.get("title", "")),
         "body": str(payload.get("body", "")),
         "url": str(payload.get("url", "")),
-        "severity": str(payload.get("severity", "info")),
+        "severity": str(payload.get("severity", Severity.INFO)),
     }
     try:
         return Outcome(True, transport(channel, message, key))

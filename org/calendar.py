@@ -5,7 +5,7 @@ All times here are Asia/Shanghai local times; callers convert from UTC at the ed
 
 from collections.abc import Mapping, Set
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 HOLIDAY = "holiday"
 WORKDAY = "workday"
@@ -27,6 +27,22 @@ class Calendar:
         if kind == HOLIDAY:
             return False
         return day.weekday() < 5
+
+    def working_day_on_or_after(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day += timedelta(days=1)
+        return day
+
+    def working_day_on_or_before(self, day: date) -> date:
+        while not self.is_working_day(day):
+            day -= timedelta(days=1)
+        return day
+
+    def working_days_before(self, day: date, count: int) -> date:
+        """The working day `count` working days before `day` (itself a working day)."""
+        for _ in range(count):
+            day = self.working_day_on_or_before(day - timedelta(days=1))
+        return day
 
 
 @dataclass(frozen=True)

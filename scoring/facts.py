@@ -14,8 +14,9 @@ from django.db.models.functions import ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from accountability.models import CriticismNotice, Violation
+from bulletins.deadline_kinds import EditorialKind
 from bulletins.models import FollowUpTask, Instruction
-from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus
+from deadlines.models import ExpectedReport, ExpectStatus
 from scoring import rules
 from scoring.models import ClassAssignment, ScoreRule
 from submissions.models import Adoption, InfoItem
@@ -132,7 +133,7 @@ def load_facts(year: int | None) -> rules.Facts:
     # earlier one at the same level exists, possibly in an earlier year.
     instructions = Instruction.objects.all()
     tasks = FollowUpTask.objects.all()
-    solicited = ExpectedReport.objects.filter(kind=ExpectKind.SOLICITED)
+    solicited = ExpectedReport.objects.filter(kind=EditorialKind.SOLICITED)
     violations = Violation.objects.all()
     links = CriticismNotice.violations.through.objects.all()
     if year is not None:

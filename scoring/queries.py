@@ -12,13 +12,14 @@ from django.utils import timezone
 
 from accountability.models import ViolationKind
 from accountability.queries import disqualified_unit_ids
+from bulletins.models import AdoptionLevel
 from org.models import Unit
-from scoring import ranking, rules
+from scoring import ranking
 from scoring.models import AwardTier, RuleKind, ScoreEntry, ScoreRule, ScoreTotal, UnitClass
 from xinbao.core.inputs import parse_int
 
 QUARTERS = {"q1": (1, 2, 3), "q2": (4, 5, 6), "q3": (7, 8, 9), "q4": (10, 11, 12)}
-UPPER_LEVELS = (rules.PROVINCE, rules.CENTRAL)
+UPPER_LEVELS = (AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL)
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ def grand_total(rows: list[dict[str, Any]]) -> Decimal:
 # --- the point table ---------------------------------------------------------------------------
 
 KIND_ORDER = {kind: n for n, kind in enumerate(RuleKind.values)}
-LEVEL_ORDER = {"": 0, rules.CITY: 1, rules.PROVINCE: 2, rules.CENTRAL: 3}
+LEVEL_ORDER = {"": 0, AdoptionLevel.CITY: 1, AdoptionLevel.PROVINCE: 2, AdoptionLevel.CENTRAL: 3}
 VIOLATION_ORDER = {kind: n for n, kind in enumerate(ViolationKind.values)}
 
 

@@ -17,7 +17,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from bulletins.models import AdoptionLevel
 from scoring import rules
+from scoring.models import RuleKind, SourceKind
 
 ZERO = Decimal(0)
 
@@ -141,9 +143,11 @@ def standings_from_lines(
     `scoring.queries.standings` reads from the stored ledger."""
     by_code = {r.code: r for r in rule_list}
     upper = {
-        code for code, r in by_code.items() if r.kind == rules.ADOPTION and r.level != rules.CITY
+        code
+        for code, r in by_code.items()
+        if r.kind == RuleKind.ADOPTION and r.level != AdoptionLevel.CITY
     }
-    zeroing = {code for code, r in by_code.items() if r.kind == rules.ZEROING}
+    zeroing = {code for code, r in by_code.items() if r.kind == RuleKind.ZEROING}
     total: dict[int, Decimal] = defaultdict(Decimal)
     upper_points: dict[int, Decimal] = defaultdict(Decimal)
     adoptions: dict[int, int] = defaultdict(int)
@@ -153,9 +157,9 @@ def standings_from_lines(
         total[line.unit] += line.points
         if line.rule in upper:
             upper_points[line.unit] += line.points
-        if line.source_kind == rules.SOURCE_ADOPTION:
+        if line.source_kind == SourceKind.ADOPTION:
             adoptions[line.unit] += 1
-        elif line.source_kind == rules.SOURCE_VIOLATION:
+        elif line.source_kind == SourceKind.VIOLATION:
             violations[line.unit] += 1
         if line.rule in zeroing:
             zeroed.add(line.unit)

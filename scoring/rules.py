@@ -39,27 +39,10 @@ from datetime import date, datetime, tzinfo
 from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
-ADOPTION = "adoption"
-INSTRUCTION = "instruction"
-FEEDBACK_LATE = "feedback_late"
-FEEDBACK_MISSING = "feedback_missing"
-SOLICITATION_MISSED = "solicitation_missed"
-VIOLATION = "violation"
-QUOTA_SHORTFALL = "quota_shortfall"
-ZEROING = "zeroing"
+from accountability.models import Issuer, NoticeStatus, ViolationStatus
+from bulletins.models import AdoptionLevel
+from scoring.models import RuleKind, SourceKind
 
-SOURCE_ADOPTION = "adoption"
-SOURCE_INSTRUCTION = "instruction"
-SOURCE_TASK = "task"
-SOURCE_SOLICITATION = "solicitation"
-SOURCE_VIOLATION = "violation"
-SOURCE_QUOTA = "quota"
-
-CITY = "city"
-PROVINCE = "province"
-CENTRAL = "central"
-ISSUED = "issued"
-CONFIRMED = "confirmed"
 BASE = ""  # a violation rule's issuer when no notice names the violation
 CENT = Decimal("0.01")
 ZERO = Decimal(0)
@@ -189,16 +172,18 @@ class RuleBook:
         book = cls()
         # Sorted by code, the first rule wins a tie: deterministic whatever the load order.
         for rule in sorted(rules, key=lambda r: r.code):
-            if rule.kind == ADOPTION and rule.publication_id is not None:
+            if rule.kind == RuleKind.ADOPTION and rule.publication_id is not None:
                 book.by_publication.setdefault(rule.publication_id, rule)
-            elif rule.kind == VIOLATION:
+            elif rule.kind == RuleKind.VIOLATION:
                 book.by_violation.setdefault((rule.violation_kind, rule.level), rule)
             else:
                 book.by_kind_level.setdefault((rule.kind, rule.level), rule)
         return book
 
     def adoption(self, publication_id: int, level: str) -> Rule | None:
-        return self.by_publication.get(publication_id) or self.by_kind_level.get((ADOPTION, level))
+        return self.by_publication.get(publication_id) or self.by_kind_level.get(
+            (RuleKind.ADOPTION, level)
+        )
 
     def get(self, kind: str, level: str = "") -> Rule | None:
         return self.by_kind_level.get((kind, level))
@@ -219,11 +204,11 @@ def adoption_lines(adoptions: Iterable[AdoptionFact], book: RuleBook) -> list[Li
         if rule is None:
             continue
         points = rule.points
-        if fact.forwarded and fact.level != CITY:
+        if fact.forwarded and fact.level != AdoptionLevel.CITY:
             points = (points * rule.forwarded_multiplier).quantize(CENT)
         for unit, share in split(points, fact.units):
             lines.append(
-                Line(unit, share, rule.code, SOURCE_ADOPTION, fact.id, fact.label, fact.on)
+                Line(unit, share, rule.code, SourceKind.ADOPTION, fact.id, fact.label, fact.on)
             )
     return lines
 
@@ -235,18 +220,18 @@ def instruction_lines(instructions: Iterable[InstructionFact], book: RuleBook) -
         first.setdefault((fact.item_id, fact.level), fact)
     lines = []
     for fact in first.values():
-        rule = book.get(INSTRUCTION, fact.level)
+        rule = book.get(RuleKind.INSTRUCTION, fact.level)
         if rule is None:
             continue
         for unit, share in split(rule.points, fact.units):
             lines.append(
-                Line(unit, share, rule.code, SOURCE_INSTRUCTION, fact.id, fact.label, fact.on)
+                Line(unit, share, rule.code, SourceKind.INSTRUCTION, fact.id, fact.label, fact.on)
             )
     return lines
 
 
 def task_lines(tasks: Iterable[TaskFact], book: RuleBook, as_of: datetime) -> list[Line]:
-    late, missing = book.get(FEEDBACK_LATE), book.get(FEEDBACK_MISSING)
+    late, missing = book.get(RuleKind.FEEDBACK_LATE), book.get(RuleKind.FEEDBACK_MISSING)
     lines = []
     for task in tasks:
         if task.filed_at is None:
@@ -256,7 +241,13 @@ def task_lines(tasks: Iterable[TaskFact], book: RuleBook, as_of: datetime) -> li
         if rule is not None:
             lines.append(
                 Line(
-                    task.unit, rule.points, rule.code, SOURCE_TASK, task.id, task.label, task.due_on
+                    task.unit,
+                    rule.points,
+                    rule.code,
+                    SourceKind.TASK,
+                    task.id,
+                    task.label,
+                    task.due_on,
                 )
             )
     return lines
@@ -269,25 +260,27 @@ def missed(row: SolicitedFact, as_of: datetime) -> bool:
 def solicitation_lines(
     solicited: Iterable[SolicitedFact], book: RuleBook, as_of: datetime
 ) -> list[Line]:
-    rule = book.get(SOLICITATION_MISSED)
+    rule = book.get(RuleKind.SOLICITATION_MISSED)
     if rule is None:
         return []
     return [
-        Line(row.unit, rule.points, rule.code, SOURCE_SOLICITATION, row.id, row.label, row.due_on)
+        Line(
+            row.unit, rule.points, rule.code, SourceKind.SOLICITATION, row.id, row.label, row.due_on
+        )
         for row in solicited
         if missed(row, as_of)
     ]
 
 
-ISSUER_RANK = {BASE: 0, CITY: 1, PROVINCE: 2}
+ISSUER_RANK = {BASE: 0, Issuer.CITY: 1, Issuer.PROVINCE: 2}
 
 
 def violation_rule(fact: ViolationFact, book: RuleBook) -> Rule | None:
     """The most severe applicable rule: base always, city or province if an issued notice of
     that issuer names the violation. None when the violation costs nothing."""
-    if fact.status != CONFIRMED:
+    if fact.status != ViolationStatus.CONFIRMED:
         return None
-    issuers = {BASE} | {issuer for issuer, status in fact.notices if status == ISSUED}
+    issuers = {BASE} | {issuer for issuer, status in fact.notices if status == NoticeStatus.ISSUED}
     applicable = [
         rule
         for issuer in sorted(issuers, key=lambda i: ISSUER_RANK.get(i, 0))
@@ -303,7 +296,13 @@ def violation_lines(violations: Iterable[ViolationFact], book: RuleBook) -> list
         rule = violation_rule(fact, book)
         if rule is not None:
             line = Line(
-                fact.unit, rule.points, rule.code, SOURCE_VIOLATION, fact.id, fact.label, fact.on
+                fact.unit,
+                rule.points,
+                rule.code,
+                SourceKind.VIOLATION,
+                fact.id,
+                fact.label,
+                fact.on,
             )
             lines.append(line)
     return lines
@@ -389,7 +388,7 @@ def quota_lines(
     tz: tzinfo = SHANGHAI,
 ) -> list[Line]:
     """A shortfall line for each finished month a unit sent fewer items than its quota."""
-    rule = book.get(QUOTA_SHORTFALL)
+    rule = book.get(RuleKind.QUOTA_SHORTFALL)
     if rule is None:
         return []
     index = count_index(counts)
@@ -403,7 +402,7 @@ def quota_lines(
                         row.unit,
                         rule.points * row.shortfall,
                         rule.code,
-                        SOURCE_QUOTA,
+                        SourceKind.QUOTA,
                         row.source_id,
                         row.label,
                         row.last_day,
@@ -421,7 +420,7 @@ def zeroing_lines(
 ) -> list[Line]:
     """One line per unit-year that reached the threshold of missed solicitations, bringing a
     positive annual total to 0 (see the module docstring)."""
-    rule = book.get(ZEROING)
+    rule = book.get(RuleKind.ZEROING)
     if rule is None or not rule.threshold:
         return []
     misses: dict[tuple[int, int], list[SolicitedFact]] = defaultdict(list)
@@ -444,7 +443,7 @@ def zeroing_lines(
             unit,
             ZERO - max(totals[(unit, year)], ZERO),
             rule.code,
-            SOURCE_SOLICITATION,
+            SourceKind.SOLICITATION,
             nth.id,
             nth.label,
             date(year, 12, 31),

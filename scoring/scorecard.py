@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, NoticeStatus, Violation
 from accountability.queries import Verdict, eligibility
-from emergencies.models import ExpectedReport, ExpectKind, ExpectStatus, IncidentReport
+from deadlines.models import ExpectedReport, ExpectStatus
+from emergencies.models import ExpectKind, IncidentReport
 from org.models import Unit
 from scoring import rules
 from scoring.facts import month_counts, quota_facts

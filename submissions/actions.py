@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from bulletins.models import Issue, Publication
+from deadlines import actions as deadlines
 from org.models import Unit, User
 from submissions import rules, uploads
 from submissions.models import (
@@ -307,10 +308,9 @@ def do_transition(actor: User, item_id: int, action: Action, comment: str = "") 
         old = item.state
         _move(item, action, actor, comment)
         _event(item, _EVENT_FOR[action], actor, old, item.state, comment)
-        if action == Action.SIGN_OFF and item.solicitation_id is not None:
-            from bulletins.actions import answer_received  # the editorial loop sits above us
-
-            answer_received(item, timezone.now())
+        if action == Action.SIGN_OFF and item.solicitation is not None:
+            # The unit's answer to the solicitation is in: its deadline row is met.
+            deadlines.meet_open(item.solicitation, item.unit_id, timezone.now())
     return item
 
 

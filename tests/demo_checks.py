@@ -51,10 +51,10 @@ from submissions.models import (
     Verification,
 )
 from tests.scoring.scoring_helpers import ledger_rows
-from xinbao.core import demo
-from xinbao.core.demo_accountability import load_accountability
-from xinbao.core.demo_insight import MARKER, load_insight
-from xinbao.core.demo_scoring import load_scoring
+from xinbao.demo import directory
+from xinbao.demo.accountability import load_accountability
+from xinbao.demo.insight import MARKER, load_insight
+from xinbao.demo.scoring import load_scoring
 
 
 def seed() -> str:
@@ -87,7 +87,7 @@ def check_network() -> None:
     assert townships.count() == 2
     assert all(t.parent for t in townships)
     assert {t.parent.kind for t in townships if t.parent} <= {UnitKind.DISTRICT, UnitKind.COUNTY}
-    root = units.get(code=demo.ROOT_CODE)
+    root = units.get(code=directory.ROOT_CODE)
     province = root.parent
     assert province is not None
     assert province.level == UnitLevel.PROVINCE
@@ -103,7 +103,7 @@ def check_officers() -> None:
     for unit in Unit.objects.filter(is_reporting=True).select_related("officer"):
         heads = unit.members.filter(role=Role.UNIT_HEAD)
         assert heads.count() == 1, unit.code
-        if unit.code in demo.UNITS_WITHOUT_OFFICER:
+        if unit.code in directory.UNITS_WITHOUT_OFFICER:
             assert unit.officer is None
         else:
             assert unit.officer is not None, unit.code
@@ -111,7 +111,7 @@ def check_officers() -> None:
             assert unit.officer.unit_id == unit.pk
             assert unit.phone
     holes = {s.unit.code for s in reporting_units_status().holes}
-    assert holes == demo.UNITS_WITHOUT_OFFICER | demo.SILENT_UNITS
+    assert holes == directory.UNITS_WITHOUT_OFFICER | directory.SILENT_UNITS
 
 
 def check_items() -> None:
@@ -141,10 +141,10 @@ def check_items() -> None:
 
 
 def check_logins(output: str) -> None:
-    assert demo.DEMO_PASSWORD in output
+    assert directory.DEMO_PASSWORD in output
     for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld"):
         assert username in output
-    assert User.objects.get(username="gaj_xxy").check_password(demo.DEMO_PASSWORD)
+    assert User.objects.get(username="gaj_xxy").check_password(directory.DEMO_PASSWORD)
 
 
 def check_accountability() -> None:

@@ -29,12 +29,9 @@ ADMINISTRATION = {
 
 def source_files() -> list[Path]:
     """The application's Python source: no tests, migrations, benchmarks or demo data."""
-    skip = ("tests", "bench", ".venv", "migrations", "docs", "static", "locale", "var")
+    skip = ("tests", "bench", ".venv", "migrations", "docs", "static", "locale", "var", "demo")
     return [
-        p
-        for p in ROOT.rglob("*.py")
-        if not any(part in skip for part in p.relative_to(ROOT).parts)
-        and not p.name.startswith("demo")
+        p for p in ROOT.rglob("*.py") if not any(part in skip for part in p.relative_to(ROOT).parts)
     ]
 
 

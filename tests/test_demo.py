@@ -22,8 +22,10 @@ from insight.models import InsightPolicy
 from org.models import User
 from tests import demo_checks as check
 from tests.clock import PINNED, SHANGHAI, TODAY, YEAR, next_weekday
-from xinbao.core import demo
-from xinbao.core.demo_insight import EBIKES
+from xinbao.demo import directory
+from xinbao.demo import items as demo_items
+from xinbao.demo.insight import EBIKES
+from xinbao.demo.load import load_demo
 
 
 def _at(day: date, clock: str) -> datetime:
@@ -72,9 +74,9 @@ def test_the_instants_are_what_they_say() -> None:
 
 
 def test_demo_text_is_substantial() -> None:
-    assert len(demo.ITEMS) >= 36
-    for item in demo.ITEMS:
-        bodies = [item.body] + [s.body for s in item.steps if isinstance(s, demo.Revise)]
+    assert len(demo_items.ITEMS) >= 36
+    for item in demo_items.ITEMS:
+        bodies = [item.body] + [s.body for s in item.steps if isinstance(s, demo_items.Revise)]
         for body in bodies:
             assert 2 <= len(body) <= 5, item.title
             assert len("".join(body)) >= 150, item.title
@@ -86,20 +88,22 @@ def test_every_unit_meant_to_be_active_reported_recently_enough_to_outlast_a_hol
     closure (the Spring Festival's nine days) plus the weekends around must not make an active
     unit look silent."""
     last: dict[str, int] = {spec.unit: 0 for spec in EBIKES}  # written this week
-    for item in demo.ITEMS:
-        if any(isinstance(step, demo.SignOff) for step in item.steps):
+    for item in demo_items.ITEMS:
+        if any(isinstance(step, demo_items.SignOff) for step in item.steps):
             last[item.unit] = min(last.get(item.unit, item.working_days_ago), item.working_days_ago)
-    active = {u.code for u in demo.UNITS if u.officer and u.code not in demo.SILENT_UNITS}
+    active = {u.code for u in directory.UNITS if u.officer and u.code not in directory.SILENT_UNITS}
     assert set(last) >= active
     # 12 working days are at most 18 calendar days; with nine closed days on top, 27 < 30.
     silent_after = InsightPolicy._meta.get_field("silent_days").get_default()
     assert silent_after >= 30
     assert {code: last[code] for code in active if last[code] > 12} == {}
-    assert all(last[code] * 7 // 5 > silent_after for code in demo.SILENT_UNITS if code in last)
+    assert all(
+        last[code] * 7 // 5 > silent_after for code in directory.SILENT_UNITS if code in last
+    )
 
 
 def test_demo_password_passes_the_password_policy() -> None:
-    validate_password(demo.DEMO_PASSWORD)
+    validate_password(directory.DEMO_PASSWORD)
 
 
 @pytest.mark.django_db
@@ -135,7 +139,7 @@ def test_the_demo_is_never_dated_after_the_instant_it_is_loaded_at(
 ) -> None:
     """Loaded as of an hour ago, nothing it writes is later than that."""
     as_of = PINNED - timedelta(hours=1)
-    demo.load_demo(progress=lambda _line: None, now=as_of)
+    load_demo(progress=lambda _line: None, now=as_of)
     latest = max(
         check.InfoItem.objects.order_by("-updated_at")[0].updated_at,
         check.ItemEvent.objects.order_by("-at")[0].at,

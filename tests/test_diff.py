@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from submissions import actions, diff
 from submissions.diff import Segment, compare
 from tests.factories import content
-from xinbao.core.demo import ITEMS
 from xinbao.core.inputs import MAX_BODY_LENGTH
+from xinbao.demo.items import ITEMS
 
 # Real report text, about 10,000 characters, no sentence twice.
 DEMO_TEXT = "\n".join(p for item in ITEMS for p in item.body)

@@ -34,6 +34,7 @@ INSTALLED_APPS = [
     "scoring",
     "submissions",
     "notify",
+    "deadlines",
     "emergencies",
     "accountability",
     "archive",

@@ -18,6 +18,7 @@ from urllib.parse import urljoin
 from django.conf import settings
 
 from notify import rules
+from notify.models import Severity
 
 TIMEOUT_SECONDS = 5.0
 MAX_ANSWER_BYTES = 64 * 1024
@@ -134,7 +135,12 @@ def robot_answer(answer: Answer) -> str:
     return f"HTTP {answer.status}, errcode 0"
 
 
-SEVERITY_MARK = {"info": "", "warning": "【提醒】", "urgent": "【紧急】"}
+# Keyed by the payload's severity string (a Severity value).
+SEVERITY_MARK: dict[str, str] = {
+    Severity.INFO: "",
+    Severity.WARNING: "【提醒】",
+    Severity.URGENT: "【紧急】",
+}
 
 
 def markdown(payload: Payload) -> str:

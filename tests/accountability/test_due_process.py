@@ -11,8 +11,9 @@ from django.utils import timezone
 from accountability import actions, rules
 from accountability.models import Explanation, Violation, ViolationKind, ViolationStatus
 from audit.models import AuditEntry
+from deadlines import engine
 from emergencies import actions as emergency_actions
-from emergencies import engine
+from emergencies import actions_sightings
 from emergencies.models import CandidateKind, CandidateStatus, ViolationCandidate
 from notify.models import Notification
 from tests.accountability.accountability_helpers import DAY, late_report, pending
@@ -180,7 +181,7 @@ def test_a_missed_candidate_is_pending_until_its_sighting_is_matched(
         emergency_actions.PhoneCall("张三", "13800000000", shanghai(LAST_SUNDAY, "02:30")),
         now=shanghai(LAST_SUNDAY, "02:30"),
     )
-    emergency_actions.do_match_sighting(
+    actions_sightings.do_match_sighting(
         duty_officer, s.pk, report.incident_id, now=shanghai(LAST_SUNDAY, "02:31")
     )
     missed.refresh_from_db()
@@ -218,7 +219,7 @@ def test_a_late_report_measured_again_updates_its_pending_violation(
     )
     emergency_actions.do_sign_off_report(head_a, report.pk, now=seen + minutes(85))
     assert Violation.objects.get().minutes_late == 5  # due 11:20 by its own clock
-    emergency_actions.do_match_sighting(
+    actions_sightings.do_match_sighting(
         duty_officer, s.pk, report.incident_id, now=seen + minutes(90)
     )
     assert Violation.objects.get().minutes_late == 25  # the clock moved to the sighting: 11:00

@@ -8,10 +8,8 @@ import itertools
 
 import pytest
 
+from accountability.models import Issuer, NoticeStatus
 from accountability.rules import (
-    CITY,
-    ISSUED,
-    PROVINCE,
     NamedViolation,
     NoticeFact,
     Rule,
@@ -36,8 +34,8 @@ def notices(provincial: int, municipal: int, kind: str, serious: bool, year: int
     violation = NamedViolation(kind=kind, serious=serious, important=True)
     ids = itertools.count(1)
     return [
-        NoticeFact(next(ids), issuer, year, ISSUED, (violation,))
-        for issuer, n in ((PROVINCE, provincial), (CITY, municipal))
+        NoticeFact(next(ids), issuer, year, NoticeStatus.ISSUED, (violation,))
+        for issuer, n in ((Issuer.PROVINCE, provincial), (Issuer.CITY, municipal))
         for _ in range(n)
     ]
 
@@ -82,32 +80,41 @@ def test_a_notice_of_the_previous_year_does_not_count():
 
 def test_several_qualifying_violations_in_one_notice_count_once():
     three = tuple(NamedViolation(k, True, True) for k in ("late", "missed", "false"))
-    v = verdict(YEAR, [NoticeFact(7, CITY, YEAR, ISSUED, three)], RULE, reinstated=False)
+    v = verdict(
+        YEAR, [NoticeFact(7, Issuer.CITY, YEAR, NoticeStatus.ISSUED, three)], RULE, reinstated=False
+    )
     assert (v.municipal, v.notice_ids, v.eligible) == (1, (7,), True)
 
 
 def test_one_qualifying_violation_is_enough_for_a_notice_to_count():
     mixed = (NamedViolation("concealed", True, True), NamedViolation("late", True, True))
-    facts = [NoticeFact(n, CITY, YEAR, ISSUED, mixed) for n in (3, 4)]
+    facts = [NoticeFact(n, Issuer.CITY, YEAR, NoticeStatus.ISSUED, mixed) for n in (3, 4)]
     v = verdict(YEAR, facts, RULE, reinstated=False)
     assert (v.eligible, v.municipal, v.notice_ids) == (False, 2, (3, 4))
 
 
 def test_draft_notices_do_not_count():
-    draft = NoticeFact(1, PROVINCE, YEAR, "draft", (NamedViolation("late", True, True),))
+    draft = NoticeFact(
+        1, Issuer.PROVINCE, YEAR, NoticeStatus.DRAFT, (NamedViolation("late", True, True),)
+    )
     assert verdict(YEAR, [draft], RULE, reinstated=False).eligible
 
 
 def test_only_important_information_counts_under_the_default_rule():
     minor = NamedViolation("late", serious=True, important=False)
-    v = verdict(YEAR, [NoticeFact(1, PROVINCE, YEAR, ISSUED, (minor,))], RULE, reinstated=False)
+    v = verdict(
+        YEAR,
+        [NoticeFact(1, Issuer.PROVINCE, YEAR, NoticeStatus.ISSUED, (minor,))],
+        RULE,
+        reinstated=False,
+    )
     assert v.eligible and v.provincial == 0
 
 
 def test_the_rule_is_data_kinds_seriousness_and_importance():
     lenient = Rule(1, 2, frozenset({"concealed"}), serious_only=False, important_only=False)
     minor = NamedViolation("concealed", serious=False, important=False)
-    facts = [NoticeFact(1, PROVINCE, YEAR, ISSUED, (minor,))]
+    facts = [NoticeFact(1, Issuer.PROVINCE, YEAR, NoticeStatus.ISSUED, (minor,))]
     assert not verdict(YEAR, facts, lenient, reinstated=False).eligible
     assert verdict(YEAR, facts, RULE, reinstated=False).eligible
 

@@ -8,6 +8,7 @@ from archive import actions as archive_actions
 from archive import index
 from archive.models import SavedSearch
 from archive.search import Filters
+from archive.subscriptions import announce_new
 from notify.models import Notification
 from submissions.models import ItemState
 from tests.factories import make_item
@@ -64,6 +65,7 @@ def test_a_saved_search_with_such_values_still_opens_and_announces(
     assert "防汛" in page.content.decode()
     new = make_item(officer_a, ItemState.SUBMITTED, head=head_a, title="乙区防汛演练")
     index.drain()  # what the worker does each round: the subscription is announced
+    announce_new()
     told = Notification.objects.filter(recipient=editor)
     assert [n.url for n in told] == [f"/items/{new.pk}/"]
 

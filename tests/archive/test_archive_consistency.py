@@ -224,7 +224,7 @@ def test_incident_and_bulletin_actions_are_seen(
     level change, publishing): each step shows in the index."""
     from django.utils import timezone
 
-    from emergencies import actions as emergency_actions
+    from emergencies import actions_level
     from tests.bulletins.bulletin_helpers import draft
     from tests.emergencies.emergency_factories import open_in_writing, sign_off
 
@@ -240,7 +240,7 @@ def test_incident_and_bulletin_actions_are_seen(
     doc = Document.objects.get(key=f"report:{report.pk}")
     report.refresh_from_db()
     assert doc.date == report.received_at
-    emergency_actions.do_change_level(editor, report.incident_id, "1", "伤亡人数上升")
+    actions_level.do_change_level(editor, report.incident_id, "1", "伤亡人数上升")
     assert keys("化工园区泄漏", levels=("1",)) == {
         f"incident:{report.incident_id}",
         f"report:{report.pk}",

@@ -120,7 +120,7 @@ def test_administrators_cannot_save_searches(system_admin, client_of):
 
 
 def test_the_demo_saved_searches_load_once(editor, chief, leader):
-    from xinbao.core.demo_archive import load_archive
+    from xinbao.demo.archive import load_archive
 
     users = {"bianji1": editor, "kezhang": chief, "lingdao": leader}
     assert load_archive(users).endswith("4 saved searches")

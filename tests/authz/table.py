@@ -20,6 +20,7 @@ from django import forms
 from django.utils import timezone
 
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from tests.authz.world import PERSONAS, World
 from tests.factories import BODY, pdf
 
@@ -489,7 +490,9 @@ rows(
 
 def _unread_for(world: World, persona: str) -> None:
     if persona != "anonymous":
-        dispatch(Message("通知", "正文", "/", "info", f"authz:{persona}"), [world.people[persona]])
+        dispatch(
+            Message("通知", "正文", "/", Severity.INFO, f"authz:{persona}"), [world.people[persona]]
+        )
 
 
 CHANNEL = {"kind": "email", "label": "我的邮箱", "target": "me@example.org"}
@@ -755,6 +758,15 @@ rows(
         data=_deadline_table,
         ok=302,
         writes=("emergencies.DeadlineRule", "audit.AuditEntry"),
+    ),
+    # The sighting-incident matching window is edited with the deadline table.
+    Row(
+        "emergencies:matching_policy",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"window_hours": "36"},
+        ok=302,
+        writes=("emergencies.MatchingPolicy", "audit.AuditEntry"),
     ),
 )
 

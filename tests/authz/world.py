@@ -27,7 +27,7 @@ from bulletins.models import (
 )
 from emergencies.models import Incident, IncidentReport, Sighting
 from notify.actions import Message, dispatch
-from notify.models import Channel, ChannelKind, Delivery, Notification
+from notify.models import Channel, ChannelKind, Delivery, Notification, Severity
 from org.models import DutyShift, OfficialDay, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 from submissions.models import Attachment, InfoItem, ItemState
@@ -335,7 +335,7 @@ class World:
     @cached_property
     def notification(self) -> Notification:
         """An unread inbox message of officer A."""
-        message = Message("测试通知", "正文", "/items/", "info", "authz:1")
+        message = Message("测试通知", "正文", "/items/", Severity.INFO, "authz:1")
         dispatch(message, [self.officer_a])
         return Notification.objects.get(recipient=self.officer_a, key="authz:1")
 
@@ -349,7 +349,7 @@ class World:
     @cached_property
     def delivery(self) -> Delivery:
         self.unit_channel  # noqa: B018 - the channel must exist before the dispatch
-        dispatch(Message("测试投递", "正文", "/", "info", "authz:2"), [], [self.unit_a])
+        dispatch(Message("测试投递", "正文", "/", Severity.INFO, "authz:2"), [], [self.unit_a])
         return Delivery.objects.get(channel=self.unit_channel)
 
     # --- archive ------------------------------------------------------------------------------

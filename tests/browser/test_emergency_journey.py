@@ -21,12 +21,11 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import Locator, Page, expect
 
-from emergencies.engine import run_pass
+from deadlines.engine import run_pass
+from deadlines.models import DeadlineFlip, FlipKind
 from emergencies.models import (
     CandidateKind,
-    DeadlineFlip,
     ExpectKind,
-    FlipKind,
     Incident,
     IncidentReport,
     ViolationCandidate,
@@ -313,7 +312,7 @@ def test_sunday_night_fire_written_report_late(
     written_report = IncidentReport.objects.get(channel="written")
     assert written_report.received_at is not None
     assert at(2, 51, 30) <= written_report.received_at < at(2, 52)
-    assert late.expected.met_by == written_report
+    assert late.expected.met_by_id == written_report.pk
     flips = list(DeadlineFlip.objects.values_list("kind", "expected__kind"))
     assert flips == [
         (FlipKind.BREACH, ExpectKind.WRITTEN),

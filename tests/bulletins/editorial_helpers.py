@@ -10,8 +10,8 @@ from zoneinfo import ZoneInfo
 
 from bulletins import actions
 from bulletins.models import AdoptionLevel, FollowUpTask, Instruction, Solicitation
-from emergencies import engine
-from emergencies.models import DeadlineFlip, ExpectedReport
+from deadlines import engine
+from deadlines.models import DeadlineFlip, ExpectedReport
 from notify.models import Notification
 from org.models import Unit, User
 from submissions import actions as items

@@ -10,8 +10,10 @@ from django.urls import reverse
 
 from bulletins import actions
 from bulletins.actions import do_add_entries, do_create_issue
+from bulletins.deadline_kinds import EditorialKind
 from bulletins.models import AdoptionLevel, EditorialPolicy, Instruction, TaskStatus
-from emergencies.models import ExpectKind, ExpectStatus, ViolationCandidate
+from deadlines.models import ExpectStatus
+from emergencies.models import ViolationCandidate
 from org.models import OfficeHours
 from submissions.models import ItemState
 from tests.bulletins.editorial_helpers import (
@@ -84,7 +86,7 @@ def test_feedback_is_due_when_the_office_closes(editor, item, unit_a):
 
 def test_each_task_is_a_feedback_deadline_for_the_engine(instruction, unit_a):
     row = feedback_row(instruction, unit_a)
-    assert (row.kind, row.status, row.due_at) == (ExpectKind.FEEDBACK, ExpectStatus.OPEN, DUE)
+    assert (row.kind, row.status, row.due_at) == (EditorialKind.FEEDBACK, ExpectStatus.OPEN, DUE)
 
 
 def test_a_leader_writes_in_their_own_name_at_city_level(leader, item):

@@ -8,9 +8,10 @@ import pytest
 from django.urls import reverse
 
 from bulletins import actions
+from bulletins.deadline_kinds import EditorialKind
 from bulletins.models import Solicitation
 from bulletins.rules import AnswerStatus
-from emergencies.models import ExpectKind, ExpectStatus
+from deadlines.models import ExpectStatus
 from org.models import UnitKind
 from org.roles import Role
 from submissions import actions as items
@@ -61,8 +62,8 @@ def detail_url(solicitation):
 def test_each_target_unit_owes_one_answer(solicitation, unit_a, unit_b):
     rows = solicitation.expected.all()
     assert {(r.unit, r.kind, r.due_at) for r in rows} == {
-        (unit_a, ExpectKind.SOLICITED, DUE),
-        (unit_b, ExpectKind.SOLICITED, DUE),
+        (unit_a, EditorialKind.SOLICITED, DUE),
+        (unit_b, EditorialKind.SOLICITED, DUE),
     }
 
 

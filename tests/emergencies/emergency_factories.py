@@ -6,12 +6,12 @@ from zoneinfo import ZoneInfo
 
 from django.db import connection
 
-from emergencies import actions, engine
+from deadlines import engine
+from deadlines.models import DeadlineFlip, ExpectedReport
+from emergencies import actions, actions_sightings
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.models import (
     Category,
-    DeadlineFlip,
-    ExpectedReport,
     ExpectKind,
     Incident,
     IncidentReport,
@@ -45,7 +45,7 @@ def shift(person, starts_at: datetime, ends_at: datetime) -> DutyShift:
 
 def sighting(duty, unit, seen_at: datetime, now: datetime | None = None, **fields) -> Sighting:
     """A media report of the fire, recorded by the duty office five minutes after it was seen."""
-    return actions.do_record_sighting(
+    return actions_sightings.do_record_sighting(
         duty,
         source_kind=fields.pop("source_kind", SourceKind.MEDIA),
         source=fields.pop("source", "江城晚报网站"),

@@ -9,15 +9,14 @@ from datetime import date, datetime, time, timedelta
 
 import pytest
 
-from emergencies import actions, engine
+from deadlines import engine
+from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
+from emergencies import actions, actions_level, actions_sightings
 from emergencies.models import (
     CandidateKind,
     CandidateStatus,
-    DeadlineFlip,
     DeadlineRule,
-    ExpectedReport,
     ExpectKind,
-    ExpectStatus,
     Incident,
     IncidentStatus,
     LevelChange,
@@ -248,7 +247,7 @@ def test_raising_the_level_tightens_the_written_deadline_and_asks_for_a_phone_ca
     report = open_in_writing(office["officer_a"], start, level="4")
     incident = report.incident
     assert row(incident).due_at == start + hours(6)
-    actions.do_change_level(
+    actions_level.do_change_level(
         office["chief"], incident.pk, "2", "过火面积扩大", now=start + minutes(10)
     )
     assert row(incident).due_at == start + minutes(35)
@@ -260,7 +259,9 @@ def test_lowering_the_level_relaxes_the_written_deadline_and_drops_the_phone_cal
     start = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], start, level="2")
     incident = report.incident
-    actions.do_change_level(office["chief"], incident.pk, "4", "核实后降级", now=start + minutes(5))
+    actions_level.do_change_level(
+        office["chief"], incident.pk, "4", "核实后降级", now=start + minutes(5)
+    )
     assert row(incident).due_at == start + hours(6)
     assert row(incident, ExpectKind.PHONE).status == ExpectStatus.CANCELLED
 
@@ -268,7 +269,7 @@ def test_lowering_the_level_relaxes_the_written_deadline_and_drops_the_phone_cal
 def test_a_reminder_sent_before_the_deadline_was_relaxed_is_not_sent_again(night):
     incident = grave_fire(night)
     engine.run_pass(SUNDAY_NIGHT + minutes(18))  # the first reminder of the 35-minute window
-    actions.do_change_level(
+    actions_level.do_change_level(
         night["chief"], incident.pk, "4", "核实后降级", now=SUNDAY_NIGHT + minutes(20)
     )
     for at in (hours(3), hours(5.4), hours(6), hours(7)):
@@ -287,7 +288,7 @@ def test_a_reminder_sent_before_the_deadline_was_relaxed_is_not_sent_again(night
 def test_a_level_change_after_the_whole_chain_repeats_none_of_it(night):
     incident = grave_fire(night, level="3")
     run_until_idle(SUNDAY_NIGHT + hours(2))
-    actions.do_change_level(
+    actions_level.do_change_level(
         night["chief"], incident.pk, "2", "死亡人数上升", now=SUNDAY_NIGHT + minutes(120)
     )
     assert run_until_idle(SUNDAY_NIGHT + hours(3)) == 0
@@ -298,7 +299,7 @@ def test_an_edited_table_reaches_an_open_incident_only_when_re_applied(night):
     incident = grave_fire(night, level="3")
     DeadlineRule.objects.filter(category="accident", level="3").update(written_minutes=45)
     assert row(incident).due_at == SUNDAY_NIGHT + minutes(60)
-    actions.do_reapply_policy(night["chief"], incident.pk, now=SUNDAY_NIGHT + minutes(10))
+    actions_level.do_reapply_policy(night["chief"], incident.pk, now=SUNDAY_NIGHT + minutes(10))
     assert row(incident).due_at == SUNDAY_NIGHT + minutes(45)
 
 
@@ -394,7 +395,7 @@ def test_a_level_change_keeps_the_next_follow_up_in_its_slot(office):
         ReportKind.FOLLOWUP,
         shanghai(THIS_MONDAY, "07:30"),
     )
-    actions.do_change_level(
+    actions_level.do_change_level(
         office["chief"], incident.pk, "2", "死亡人数上升", now=shanghai(THIS_MONDAY, "07:40")
     )
     assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == shanghai(THIS_MONDAY, "17:00")
@@ -471,7 +472,7 @@ def test_the_office_owes_the_province_a_forwarding_after_the_written_report(nigh
         night["secgen"].unit,
         SUNDAY_NIGHT + minutes(20 + 30),
     )
-    actions.do_forward(
+    actions_level.do_forward(
         night["chief"], incident.pk, province, "某化工厂火灾情况", now=SUNDAY_NIGHT + minutes(45)
     )
     forwarding.refresh_from_db()
@@ -498,7 +499,9 @@ def test_raising_the_level_after_the_written_report_makes_the_forwarding_owed(of
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
     )
-    actions.do_change_level(office["chief"], incident.pk, "2", "死亡人数上升", now=start + hours(1))
+    actions_level.do_change_level(
+        office["chief"], incident.pk, "2", "死亡人数上升", now=start + hours(1)
+    )
     forward = ExpectedReport.objects.get(incident=incident, kind=ExpectKind.FORWARD)
     assert (forward.window_start, forward.due_at) == (start + hours(1), start + minutes(90))
 
@@ -509,7 +512,9 @@ def test_lowering_the_level_drops_a_forwarding_the_new_level_does_not_ask_for(of
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, start + minutes(30)
     )
-    actions.do_change_level(office["chief"], incident.pk, "4", "核实后降级", now=start + hours(1))
+    actions_level.do_change_level(
+        office["chief"], incident.pk, "4", "核实后降级", now=start + hours(1)
+    )
     forward = ExpectedReport.objects.get(incident=incident, kind=ExpectKind.FORWARD)
     assert forward.status == ExpectStatus.CANCELLED
 
@@ -550,7 +555,7 @@ def test_matching_a_sighting_in_time_cancels_the_watch_and_moves_the_clock(offic
     s = sighting(office["duty"], office["officer_a"].unit, seen)
     report = open_in_writing(office["officer_a"], seen + minutes(20), level="3")
     incident = report.incident
-    actions.do_match_sighting(office["duty"], s.pk, incident.pk, now=seen + minutes(25))
+    actions_sightings.do_match_sighting(office["duty"], s.pk, incident.pk, now=seen + minutes(25))
     incident.refresh_from_db()
     assert incident.clock_start == seen
     assert row(incident).due_at == seen + minutes(60)
@@ -563,7 +568,9 @@ def test_a_report_after_a_matched_sighting_is_judged_against_the_earlier_clock(o
     seen = shanghai(TODAY, "10:00")
     s = sighting(office["duty"], office["officer_a"].unit, seen)
     report = open_in_writing(office["officer_a"], seen + minutes(20), level="3")
-    actions.do_match_sighting(office["duty"], s.pk, report.incident_id, now=seen + minutes(25))
+    actions_sightings.do_match_sighting(
+        office["duty"], s.pk, report.incident_id, now=seen + minutes(25)
+    )
     sign_off(office["head_a"], report, seen + minutes(70))  # in time by its own clock (10:20)
     candidate = ViolationCandidate.objects.get()
     assert (candidate.kind, candidate.minutes_late) == (CandidateKind.LATE, 10)
@@ -583,7 +590,9 @@ def test_matching_after_the_missed_candidate_turns_it_into_a_late_one(night):
     s = sighting(night["duty"], night["officer_a"].unit, seen)
     engine.run_pass(seen + minutes(35))  # missed
     incident = grave_fire(night, shanghai(LAST_SUNDAY, "02:30"))
-    actions.do_match_sighting(night["duty"], s.pk, incident.pk, now=shanghai(LAST_SUNDAY, "02:31"))
+    actions_sightings.do_match_sighting(
+        night["duty"], s.pk, incident.pk, now=shanghai(LAST_SUNDAY, "02:31")
+    )
     missed = ViolationCandidate.objects.get(kind=CandidateKind.MISSED)
     assert (missed.status, missed.incident) == (CandidateStatus.SUPERSEDED, incident)
     late = ViolationCandidate.objects.get(kind=CandidateKind.LATE)

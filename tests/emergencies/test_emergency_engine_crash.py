@@ -25,14 +25,10 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
-from emergencies import engine, policy, rules
-from emergencies.models import (
-    DeadlineFlip,
-    ExpectedReport,
-    ExpectKind,
-    ExpectStatus,
-    ViolationCandidate,
-)
+from deadlines import engine, rules
+from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
+from emergencies import deadline_kinds, policy
+from emergencies.models import ExpectKind, ViolationCandidate
 from notify.models import Channel, ChannelKind, Delivery, Notification
 from tests.clock import LAST_SUNDAY
 from tests.clock import local as at
@@ -90,16 +86,16 @@ def die_after(real):
 
 
 @pytest.mark.parametrize(
-    ("name", "fail"),
+    ("module", "name", "fail"),
     [
-        ("missed_candidate", die),  # after the claim and the flip
-        ("dispatch", die),  # after the missed candidate
-        ("dispatch", die_after(engine.dispatch)),  # after every notification was written
+        (deadline_kinds, "missed_candidate", die),  # after the claim and the flip
+        (engine, "dispatch", die),  # after the missed candidate
+        (engine, "dispatch", die_after(engine.dispatch)),  # after every notification was written
     ],
 )
-def test_a_step_killed_half_way_leaves_nothing_behind(watch, monkeypatch, name, fail):
+def test_a_step_killed_half_way_leaves_nothing_behind(watch, monkeypatch, module, name, fail):
     before = (watch.stage, watch.next_check_at)
-    monkeypatch.setattr(engine, name, fail)
+    monkeypatch.setattr(module, name, fail)
     with pytest.raises(Killed):
         engine.run_pass(SEEN + minutes(35))
     watch.refresh_from_db()
@@ -125,7 +121,7 @@ def test_a_failing_row_is_set_aside_and_the_others_still_go_out(watch, office, m
     watch.refresh_from_db()
     assert watch.stage == stage_before  # untouched, and looked at again a minute later
     assert watch.next_check_at == SEEN + minutes(35) + engine.POISON_RETRY
-    assert DeadlineFlip.objects.get().expected.sighting == other
+    assert DeadlineFlip.objects.get().expected.subject == other
 
 
 def test_the_next_pass_takes_a_killed_step_whole_and_once(watch, monkeypatch):
@@ -177,7 +173,7 @@ def overdue(office, count: int, start):
     all_steps = rules.steps(first.window_start, first.due_at, policy.rule_for(incident))
     ExpectedReport.objects.bulk_create(
         ExpectedReport(
-            incident=incident,
+            subject=incident,
             unit=first.unit,
             kind=ExpectKind.WRITTEN,
             window_start=first.window_start,

@@ -6,8 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from deadlines import rules as deadline_rules
+from deadlines.rules import BREACH, ESCALATION, REMINDER, EscalationStep, Step
 from emergencies import rules
-from emergencies.rules import BREACH, ESCALATION, REMINDER, EscalationStep, Rule, Step
+from emergencies.rules import Rule
 from tests.clock import LAST_SUNDAY, THIS_MONDAY, TODAY
 from tests.clock import local as shanghai
 from tests.emergencies.emergency_factories import SH, minutes
@@ -29,7 +31,7 @@ DUE = START + minutes(35)
 
 
 def grave_steps() -> list[Step]:
-    return rules.steps(START, DUE, GRAVE)
+    return deadline_rules.steps(START, DUE, GRAVE)
 
 
 # --- steps ----------------------------------------------------------------------------------
@@ -59,58 +61,62 @@ def test_escalations_count_from_the_deadline():
 
 def test_escalations_are_ordered_by_their_minutes_whatever_the_table_order():
     rule = Rule(written_minutes=60, escalation=tuple(reversed(CHAIN)))
-    roles = [s.role for s in rules.steps(START, START + minutes(60), rule) if s.kind == ESCALATION]
+    roles = [
+        s.role
+        for s in deadline_rules.steps(START, START + minutes(60), rule)
+        if s.kind == ESCALATION
+    ]
     assert roles == ["duty_officer", "chief", "secretary_general"]
 
 
 def test_an_empty_window_has_no_reminders():
-    assert [s.kind for s in rules.steps(DUE, DUE, GRAVE)][:2] == [BREACH, ESCALATION]
+    assert [s.kind for s in deadline_rules.steps(DUE, DUE, GRAVE)][:2] == [BREACH, ESCALATION]
 
 
 # --- step_to_take ---------------------------------------------------------------------------
 
 
 def test_nothing_is_taken_before_the_first_reminder():
-    assert rules.step_to_take(grave_steps(), 0, START + minutes(17)) is None
+    assert deadline_rules.step_to_take(grave_steps(), 0, START + minutes(17)) is None
 
 
 def test_the_first_reminder_is_taken_at_half_time():
-    step = rules.step_to_take(grave_steps(), 0, START + timedelta(minutes=17, seconds=30))
+    step = deadline_rules.step_to_take(grave_steps(), 0, START + timedelta(minutes=17, seconds=30))
     assert (step.kind, step.stage) == (REMINDER, 1)
 
 
 def test_a_reminder_overtaken_by_the_next_one_is_skipped():
-    step = rules.step_to_take(grave_steps(), 0, START + minutes(33))
+    step = deadline_rules.step_to_take(grave_steps(), 0, START + minutes(33))
     assert (step.kind, step.stage) == (REMINDER, 2)
 
 
 def test_after_the_deadline_the_breach_comes_before_any_stale_reminder():
-    step = rules.step_to_take(grave_steps(), 0, DUE + minutes(1))
+    step = deadline_rules.step_to_take(grave_steps(), 0, DUE + minutes(1))
     assert (step.kind, step.stage) == (BREACH, 3)
 
 
 def test_escalations_are_never_skipped_however_late_the_worker_is():
     late = DUE + timedelta(days=1)
     taken, stage = [], 0
-    while step := rules.step_to_take(grave_steps(), stage, late):
+    while step := deadline_rules.step_to_take(grave_steps(), stage, late):
         taken.append(step.stage)
         stage = step.stage
     assert taken == [3, 4, 5, 6]
 
 
 def test_nothing_is_left_once_every_step_is_taken():
-    assert rules.step_to_take(grave_steps(), 6, DUE + timedelta(days=1)) is None
+    assert deadline_rules.step_to_take(grave_steps(), 6, DUE + timedelta(days=1)) is None
 
 
 def test_next_check_is_the_next_steps_moment():
     all_steps = grave_steps()
-    assert rules.next_check(all_steps, 0) == START + timedelta(minutes=17, seconds=30)
-    assert rules.next_check(all_steps, 2) == DUE
-    assert rules.next_check(all_steps, 5) == DUE + minutes(30)
+    assert deadline_rules.next_check(all_steps, 0) == START + timedelta(minutes=17, seconds=30)
+    assert deadline_rules.next_check(all_steps, 2) == DUE
+    assert deadline_rules.next_check(all_steps, 5) == DUE + minutes(30)
 
 
 def test_next_check_is_none_after_the_last_step():
-    assert rules.next_check(grave_steps(), 6) is None
+    assert deadline_rules.next_check(grave_steps(), 6) is None
 
 
 # --- follow-ups, in Shanghai local time -----------------------------------------------------
@@ -173,7 +179,7 @@ def test_no_follow_up_is_due_without_a_rule_for_it():
     ],
 )
 def test_minutes_late_round_up(late_by, expected):
-    assert rules.minutes_late(DUE, DUE + late_by) == expected
+    assert deadline_rules.minutes_late(DUE, DUE + late_by) == expected
 
 
 # --- level suggestion (Decree 493) ----------------------------------------------------------
@@ -263,8 +269,11 @@ def sighting(text="网传甲区经开区化工厂仓库起火冒黑烟", **field
     )
 
 
+DAY = timedelta(hours=24)
+
+
 def test_the_same_unit_place_and_text_within_a_day_is_proposed_first():
-    [best] = rules.propose_matches(sighting(), [FIRE, FLOOD])
+    [best] = rules.propose_matches(sighting(), [FIRE, FLOOD], DAY)
     assert best.incident_pk == FIRE.pk
     assert best.score >= 0.6
     assert set(best.reasons) == {"text", "unit", "place"}
@@ -272,12 +281,20 @@ def test_the_same_unit_place_and_text_within_a_day_is_proposed_first():
 
 def test_a_different_event_is_not_proposed():
     flood_sighting = sighting("网传城区暴雨积水严重", place="乙县城关镇", unit_id=8, category="")
-    assert [p.incident_pk for p in rules.propose_matches(flood_sighting, [FIRE])] == []
+    assert [p.incident_pk for p in rules.propose_matches(flood_sighting, [FIRE], DAY)] == []
 
 
 def test_an_event_outside_the_day_window_is_not_proposed():
     old = sighting(seen_at=START - timedelta(hours=25))
-    assert rules.propose_matches(old, [FIRE]) == []
+    assert rules.propose_matches(old, [FIRE], DAY) == []
+
+
+def test_the_window_is_the_one_given():
+    old = sighting(seen_at=START - timedelta(hours=25))
+    assert [p.incident_pk for p in rules.propose_matches(old, [FIRE], timedelta(hours=26))] == [
+        FIRE.pk
+    ]
+    assert rules.propose_matches(sighting(), [FIRE], timedelta(minutes=1)) == []
 
 
 def test_chinese_text_matches_on_character_bigrams():

@@ -13,11 +13,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from audit.models import AuditEntry
-from emergencies import actions, engine
+from deadlines import engine
+from deadlines.models import DeadlineFlip, ExpectStatus
+from emergencies import actions
 from emergencies.models import (
-    DeadlineFlip,
     DeadlineRule,
-    ExpectStatus,
     Incident,
     IncidentReport,
     ReportKind,

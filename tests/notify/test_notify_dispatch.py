@@ -3,7 +3,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from notify.actions import Message, dispatch
-from notify.models import ChannelKind, Delivery, DeliveryStatus, Notification
+from notify.models import ChannelKind, Delivery, DeliveryStatus, Notification, Severity
 
 pytestmark = pytest.mark.django_db
 
@@ -13,7 +13,7 @@ def message(key="flip:1", **fields):
         title=fields.pop("title", "【超时】甲区委办公室 书面首报已超时 12 分钟"),
         body=fields.pop("body", "事件：某路段交通事故\n应报时间：10:30"),
         url=fields.pop("url", "/emergencies/12/"),
-        severity=fields.pop("severity", "urgent"),
+        severity=fields.pop("severity", Severity.URGENT),
         key=key,
     )
 
@@ -23,7 +23,7 @@ def test_it_puts_one_message_in_each_inbox(officer_a, head_a):
     note = Notification.objects.get(recipient=officer_a)
     assert note.title.startswith("【超时】")
     assert note.url == "/emergencies/12/"
-    assert note.severity == "urgent"
+    assert note.severity == Severity.URGENT
     assert note.read_at is None
 
 
@@ -39,7 +39,7 @@ def test_it_queues_one_delivery_per_enabled_channel(officer_a, unit_a, channel_o
         "title": "【超时】甲区委办公室 书面首报已超时 12 分钟",
         "body": "事件：某路段交通事故\n应报时间：10:30",
         "url": "/emergencies/12/",
-        "severity": "urgent",
+        "severity": Severity.URGENT,
     }
 
 

@@ -11,13 +11,14 @@ import pytest
 from django.core import mail
 
 from notify import rules
+from notify.models import Severity
 from notify.transports import REGISTRY, TransportError, dingtalk, email, sms, webhook, wecom
 
 PAYLOAD = {
     "title": "【超时】市应急管理局 书面首报已超时 12 分钟",
     "body": "事件：某化工厂火灾\n应报时间：10:30",
     "url": "/emergencies/12/",
-    "severity": "urgent",
+    "severity": Severity.URGENT,
 }
 
 

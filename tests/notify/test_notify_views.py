@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from notify.actions import Message, dispatch
-from notify.models import Channel, ChannelKind, Delivery, DeliveryStatus, Notification
+from notify.models import Channel, ChannelKind, Delivery, DeliveryStatus, Notification, Severity
 from tests.notify.notify_helpers import make_channel
 
 pytestmark = pytest.mark.django_db
@@ -14,7 +14,8 @@ pytestmark = pytest.mark.django_db
 
 def notify(user, key, title="【提醒】书面首报将于 10:30 到期", url="/items/"):
     dispatch(
-        Message(title=title, body="请及时报送。", url=url, severity="warning", key=key), [user]
+        Message(title=title, body="请及时报送。", url=url, severity=Severity.WARNING, key=key),
+        [user],
     )
     return Notification.objects.get(recipient=user, key=key)
 
@@ -177,7 +178,7 @@ def test_a_person_switches_off_and_removes_their_channel(officer_a, client_of):
 
 def test_removing_a_channel_cancels_its_unsent_deliveries(officer_a, client_of):
     channel = make_channel(officer_a, ChannelKind.EMAIL, "a@example.org")
-    dispatch(Message("t", "b", "/", "info", "k"), [officer_a])
+    dispatch(Message("t", "b", "/", Severity.INFO, "k"), [officer_a])
     client_of(officer_a).post(reverse("notify:channel_remove", args=[channel.pk]))
     assert Delivery.objects.get().status == DeliveryStatus.FAILED
 
@@ -268,7 +269,7 @@ def test_a_unit_head_tests_the_units_robot(head_a, unit_a, client_of, server):
 @pytest.mark.parametrize("who", ["chief", "editor"])
 def test_the_chief_and_editors_read_the_delivery_log(personas, officer_a, client_of, who):
     make_channel(officer_a, ChannelKind.EMAIL, "a@example.org", label="甲的邮箱")
-    dispatch(Message("标题一", "b", "/", "info", "k"), [officer_a])
+    dispatch(Message("标题一", "b", "/", Severity.INFO, "k"), [officer_a])
     Delivery.objects.update(attempts=3, last_error="HTTP 502: bad gateway")
     html = client_of(personas[who]).get(reverse("notify:deliveries")).content.decode()
     assert "标题一" in html
@@ -283,8 +284,8 @@ def test_others_cannot_read_the_delivery_log(personas, client_of, who):
 
 def test_the_log_filters_by_status(chief, officer_a, client_of):
     make_channel(officer_a, ChannelKind.EMAIL, "a@example.org")
-    dispatch(Message("待发的", "b", "/", "info", "k1"), [officer_a])
-    dispatch(Message("失败的", "b", "/", "info", "k2"), [officer_a])
+    dispatch(Message("待发的", "b", "/", Severity.INFO, "k1"), [officer_a])
+    dispatch(Message("失败的", "b", "/", Severity.INFO, "k2"), [officer_a])
     Delivery.objects.filter(key="k2").update(status=DeliveryStatus.FAILED)
     html = client_of(chief).get(reverse("notify:deliveries") + "?status=failed").content.decode()
     assert "失败的" in html
@@ -297,12 +298,12 @@ def test_the_log_costs_the_same_queries_for_few_or_many_rows(
     make_channel(officer_a, ChannelKind.EMAIL, "a@example.org")
     make_channel(unit_a, ChannelKind.EMAIL, "u@example.org")
     client = client_of(chief)
-    dispatch(Message("t", "b", "/", "info", "k0"), [officer_a], [unit_a])
+    dispatch(Message("t", "b", "/", Severity.INFO, "k0"), [officer_a], [unit_a])
     client.get(reverse("notify:deliveries"))
     with django_assert_max_num_queries(14) as few:
         client.get(reverse("notify:deliveries"))
     for n in range(1, 20):
-        dispatch(Message("t", "b", "/", "info", f"k{n}"), [officer_a], [unit_a])
+        dispatch(Message("t", "b", "/", Severity.INFO, f"k{n}"), [officer_a], [unit_a])
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get(reverse("notify:deliveries"))
 
@@ -311,7 +312,7 @@ def test_a_delivery_shows_each_attempt(chief, officer_a, client_of, refused_url)
     from notify.worker import process_deliveries
 
     make_channel(officer_a, ChannelKind.WEBHOOK, refused_url)
-    dispatch(Message("t", "b", "/", "info", "k"), [officer_a])
+    dispatch(Message("t", "b", "/", Severity.INFO, "k"), [officer_a])
     process_deliveries()
     delivery = Delivery.objects.get()
     html = client_of(chief).get(reverse("notify:delivery", args=[delivery.pk])).content.decode()
@@ -320,7 +321,7 @@ def test_a_delivery_shows_each_attempt(chief, officer_a, client_of, refused_url)
 
 def test_a_delivery_of_someone_elses_channel_is_404(officer_a, officer_b, client_of):
     make_channel(officer_b, ChannelKind.EMAIL, "b@example.org")
-    dispatch(Message("t", "b", "/", "info", "k"), [officer_b])
+    dispatch(Message("t", "b", "/", Severity.INFO, "k"), [officer_b])
     delivery = Delivery.objects.get()
     assert (
         client_of(officer_a).get(reverse("notify:delivery", args=[delivery.pk])).status_code == 404

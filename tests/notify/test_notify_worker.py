@@ -18,7 +18,14 @@ from django.utils import timezone
 
 from notify import transports, worker
 from notify.actions import Message, dispatch
-from notify.models import ChannelKind, Delivery, DeliveryAttempt, DeliveryStatus, Notification
+from notify.models import (
+    ChannelKind,
+    Delivery,
+    DeliveryAttempt,
+    DeliveryStatus,
+    Notification,
+    Severity,
+)
 from notify.worker import process_deliveries
 
 pytestmark = pytest.mark.django_db
@@ -36,7 +43,7 @@ def message(key="flip:1"):
         title="【超时】甲区委办公室 书面首报已超时 12 分钟",
         body="应报时间：10:30",
         url="/emergencies/12/",
-        severity="urgent",
+        severity=Severity.URGENT,
         key=key,
     )
 

@@ -19,6 +19,7 @@ from org.schedule import (
 from tests.clock import (
     LAST_SATURDAY,
     LAST_SUNDAY,
+    MONDAY,
     NEXT_YEAR,
     SATURDAY,
     SWAPPED_WORKDAY,
@@ -107,6 +108,36 @@ def test_a_year_without_data_falls_back_to_plain_weekends():
 def test_the_package_itself_raises_for_a_year_it_does_not_ship_which_is_why_the_calendar_is_data():
     with pytest.raises(NotImplementedError):
         chinese_calendar.is_workday(date(UNKNOWN_YEAR, 10, 5))
+
+
+# --- counting working days -------------------------------------------------------------------
+
+
+def test_counting_back_skips_the_weekend_and_a_weekday_holiday():
+    after_holiday = KNOWS_THIS_YEAR.working_day_on_or_after(WEEKDAY_HOLIDAY)
+    assert after_holiday > WEEKDAY_HOLIDAY
+    assert KNOWS_THIS_YEAR.working_day_on_or_before(WEEKDAY_HOLIDAY) < WEEKDAY_HOLIDAY
+    before = KNOWS_THIS_YEAR.working_days_before(after_holiday, 1)
+    assert before < WEEKDAY_HOLIDAY
+    assert before.weekday() < SATURDAY
+
+
+def test_a_swapped_working_weekend_day_counts():
+    assert KNOWS_THIS_YEAR.working_day_on_or_after(SWAPPED_WORKDAY) == SWAPPED_WORKDAY
+    assert KNOWS_THIS_YEAR.working_day_on_or_before(SWAPPED_WORKDAY) == SWAPPED_WORKDAY
+    next_day = SWAPPED_WORKDAY + timedelta(days=1)
+    if next_day.weekday() < SATURDAY:  # a swapped Sunday: the Monday after counts back to it
+        assert KNOWS_THIS_YEAR.working_days_before(next_day, 1) == SWAPPED_WORKDAY
+
+
+def test_counting_in_a_year_without_data_uses_plain_weekends():
+    monday = next_weekday(date(UNKNOWN_YEAR, 10, 1), MONDAY)
+    saturday = monday + timedelta(days=5)
+    assert KNOWS_THIS_YEAR.working_days_before(monday, 1) == monday - timedelta(days=3)
+    assert KNOWS_THIS_YEAR.working_days_before(monday, 6) == monday - timedelta(days=10)
+    assert KNOWS_THIS_YEAR.working_day_on_or_after(saturday) == saturday + timedelta(days=2)
+    assert KNOWS_THIS_YEAR.working_day_on_or_before(saturday) == saturday - timedelta(days=1)
+    assert KNOWS_THIS_YEAR.working_days_before(monday, 0) == monday
 
 
 # --- entering the official calendar ----------------------------------------------------------

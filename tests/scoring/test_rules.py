@@ -5,6 +5,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from scoring import rules
+from scoring.models import RuleKind
 from scoring.rules import (
     AdoptionFact,
     Facts,
@@ -24,15 +25,15 @@ DAY = date(YEAR, 3, 2)
 D = Decimal
 
 TABLE = [
-    Rule("adoption-city", rules.ADOPTION, D(4), "city"),
-    Rule("adoption-province", rules.ADOPTION, D(20), "province", forwarded_multiplier=D(2)),
-    Rule("adoption-central", rules.ADOPTION, D(50), "central", forwarded_multiplier=D(5)),
-    Rule("adoption-special", rules.ADOPTION, D(10), "city", publication_id=7),
-    Rule("instruction-city", rules.INSTRUCTION, D(10), "city"),
-    Rule("instruction-province", rules.INSTRUCTION, D(30), "province"),
-    Rule("feedback-late", rules.FEEDBACK_LATE, D(-5)),
-    Rule("feedback-missing", rules.FEEDBACK_MISSING, D(-10)),
-    Rule("solicitation-missed", rules.SOLICITATION_MISSED, D(-10)),
+    Rule("adoption-city", RuleKind.ADOPTION, D(4), "city"),
+    Rule("adoption-province", RuleKind.ADOPTION, D(20), "province", forwarded_multiplier=D(2)),
+    Rule("adoption-central", RuleKind.ADOPTION, D(50), "central", forwarded_multiplier=D(5)),
+    Rule("adoption-special", RuleKind.ADOPTION, D(10), "city", publication_id=7),
+    Rule("instruction-city", RuleKind.INSTRUCTION, D(10), "city"),
+    Rule("instruction-province", RuleKind.INSTRUCTION, D(30), "province"),
+    Rule("feedback-late", RuleKind.FEEDBACK_LATE, D(-5)),
+    Rule("feedback-missing", RuleKind.FEEDBACK_MISSING, D(-10)),
+    Rule("solicitation-missed", RuleKind.SOLICITATION_MISSED, D(-10)),
 ]
 
 
@@ -142,13 +143,17 @@ def test_a_kind_without_an_active_rule_scores_nothing():
 # --- violations ------------------------------------------------------------------------------
 
 PENALTIES = [
-    Rule("violation-late-province", rules.VIOLATION, D(-100), "province", violation_kind="late"),
-    Rule("violation-late-city", rules.VIOLATION, D(-50), "city", violation_kind="late"),
-    Rule("violation-late-base", rules.VIOLATION, D(-20), "", violation_kind="late"),
+    Rule("violation-late-province", RuleKind.VIOLATION, D(-100), "province", violation_kind="late"),
+    Rule("violation-late-city", RuleKind.VIOLATION, D(-50), "city", violation_kind="late"),
+    Rule("violation-late-base", RuleKind.VIOLATION, D(-20), "", violation_kind="late"),
     Rule(
-        "violation-missed-province", rules.VIOLATION, D(-200), "province", violation_kind="missed"
+        "violation-missed-province",
+        RuleKind.VIOLATION,
+        D(-200),
+        "province",
+        violation_kind="missed",
     ),
-    Rule("violation-missed-base", rules.VIOLATION, D(-40), "", violation_kind="missed"),
+    Rule("violation-missed-base", RuleKind.VIOLATION, D(-40), "", violation_kind="missed"),
 ]
 
 
@@ -195,7 +200,7 @@ def test_without_a_rule_for_the_issuer_the_most_severe_applicable_rule_applies()
     # A base penalty set harsher than the city's is still the most severe that applies.
     harsh = [
         *PENALTIES[:2],
-        Rule("violation-late-base", rules.VIOLATION, D(-70), violation_kind="late"),
+        Rule("violation-late-base", RuleKind.VIOLATION, D(-70), violation_kind="late"),
     ]
     assert penalties(violation(notices=[("city", "issued")]), table=harsh) == [
         (1, D(-70), "violation-late-base")
@@ -215,7 +220,7 @@ def test_pending_waived_and_withdrawn_violations_cost_nothing():
 
 # --- quotas ----------------------------------------------------------------------------------
 
-QUOTA = [Rule("quota-shortfall", rules.QUOTA_SHORTFALL, D(-2))]
+QUOTA = [Rule("quota-shortfall", RuleKind.QUOTA_SHORTFALL, D(-2))]
 
 
 def period(month: int) -> int:
@@ -265,9 +270,9 @@ def test_a_quota_of_zero_never_costs_anything():
 # --- zeroing ---------------------------------------------------------------------------------
 
 ZEROING = [
-    Rule("adoption-city", rules.ADOPTION, D(4), "city"),
-    Rule("solicitation-missed", rules.SOLICITATION_MISSED, D(-10)),
-    Rule("zeroing", rules.ZEROING, D(0), threshold=2),
+    Rule("adoption-city", RuleKind.ADOPTION, D(4), "city"),
+    Rule("solicitation-missed", RuleKind.SOLICITATION_MISSED, D(-10)),
+    Rule("zeroing", RuleKind.ZEROING, D(0), threshold=2),
 ]
 
 
@@ -325,7 +330,7 @@ def test_points_are_kept_to_the_cent():
     table = [
         Rule(
             "adoption-province",
-            rules.ADOPTION,
+            RuleKind.ADOPTION,
             D("20.00"),
             "province",
             forwarded_multiplier=D("1.50"),

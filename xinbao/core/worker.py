@@ -39,18 +39,19 @@ class Worker:
 
     def round(self) -> tuple[int, int]:
         from archive.index import drain
-        from emergencies.engine import run_pass
+        from archive.subscriptions import announce_new
+        from deadlines.engine import run_pass
         from notify.worker import process_deliveries
 
-        # The search index's outbox is applied here too, so saved-search subscribers hear of a
-        # new match within a round, not only when someone next searches.
-        steps = run_pass() + drain()
+        # The search index's outbox is applied here too, and only here are saved-search
+        # subscribers told of new matches (a search drains the outbox but announces nothing).
+        steps = run_pass() + drain() + announce_new()
         sent = process_deliveries()
         return steps, sent
 
     def idle_sleep(self) -> float:
         """Sleep until the next deadline step falls due, at most one interval."""
-        from emergencies.models import ExpectedReport, ExpectStatus
+        from deadlines.models import ExpectedReport, ExpectStatus
 
         upcoming = (
             ExpectedReport.objects.filter(status=ExpectStatus.OPEN, next_check_at__isnull=False)

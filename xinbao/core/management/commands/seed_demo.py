@@ -4,7 +4,8 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from xinbao.core import demo
+from xinbao.demo.directory import ROOT_CODE
+from xinbao.demo.load import format_logins, load_demo
 
 
 class Command(BaseCommand):
@@ -14,7 +15,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args: Any, **options: Any) -> None:
-        result = demo.load_demo(progress=self.stdout.write)
+        result = load_demo(progress=self.stdout.write)
         if result.loaded:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -24,7 +25,7 @@ class Command(BaseCommand):
             )
         else:
             self.stdout.write(
-                f"Demo data already present (unit {demo.ROOT_CODE} exists); nothing added."
+                f"Demo data already present (unit {ROOT_CODE} exists); nothing added."
             )
         self.stdout.write("")
-        self.stdout.write(demo.format_logins())
+        self.stdout.write(format_logins())

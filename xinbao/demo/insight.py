@@ -11,6 +11,7 @@ adds nothing."""
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
+from typing import Any
 
 from django.db.models import Max
 from django.utils import timezone
@@ -28,8 +29,7 @@ from org.models import Unit, User
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.models import InfoItem, ItemEvent, ItemKind, ItemRevision, TypicalCase
 from submissions.rules import Action
-
-MARKER = "青山县白石镇组织群众开展防汛转移演练"
+from xinbao.demo import read_data
 
 
 @dataclass(frozen=True)
@@ -42,103 +42,25 @@ class Extra:
     review: bool = True  # an editor has taken it
 
 
+def _extra(entry: dict[str, Any]) -> Extra:
+    return Extra(
+        unit=entry["unit"],
+        title=entry["title"],
+        body=tuple(entry["body"]),
+        tags=tuple(entry.get("tags", ())),
+        kind=ItemKind(entry.get("kind", ItemKind.NEWS)),
+        review=entry.get("review", True),
+    )
+
+
+_DATA = read_data("insight")
 # This week's items on electric bikes: with the two the city already has, a rising term.
-EBIKES: tuple[Extra, ...] = (
-    Extra(
-        "jc-dhq",
-        "东湖区一居民楼电动自行车充电起火 未造成人员伤亡",
-        (
-            "本周二凌晨，东湖区幸福里小区一居民楼一层楼道内停放充电的电动自行车起火，"
-            "火势蔓延至楼道内杂物，浓烟进入二至四层。",
-            "消防救援人员到场后很快将明火扑灭，疏散居民40余人，未造成人员伤亡。经初步调查，起火原因为"
-            "电动自行车在楼道内充电时电池故障。",
-            "东湖区已组织街道和物业对辖区小区楼道开展清理，劝导居民不在楼道内停放、充电。",
-        ),
-        ("电动自行车", "火灾隐患排查"),
-    ),
-    Extra(
-        "jc-xfzd",
-        "东湖区幸福里小区楼道电动自行车充电引发火灾",
-        (
-            "本周二凌晨，东湖区幸福里小区一居民楼楼道内电动自行车充电时起火，浓烟蔓延至二至四层。",
-            "市消防救援支队接警后出动4车20人赶赴现场，很快扑灭明火，疏散居民40余人，无人员伤亡。"
-            "初步判断起火原因为电动自行车在楼道内充电时电池故障。",
-            "支队提醒广大群众不要在楼道、门厅等公共区域停放电动自行车或充电。",
-        ),
-        ("电动自行车", "火灾隐患排查"),
-        review=False,
-    ),
-    Extra(
-        "jc-zjj",
-        "我市加快老旧小区电动自行车集中充电设施建设",
-        (
-            "针对电动自行车“充电难”和“飞线充电”隐患，市住建局会同各区加快老旧小区电动自行车集中"
-            "充电设施建设，今年计划新建充电口1.2万个。",
-            "截至目前，已在126个老旧小区建成集中充电棚212处、充电口8600个，具备定时断电、"
-            "过充保护和烟感报警功能。",
-            "下一步，市住建局将把充电设施建设纳入老旧小区改造必改内容，年底前实现应建尽建。",
-        ),
-        ("电动自行车",),
-        review=False,
-    ),
-    Extra(
-        "jc-nlq",
-        "南岭区开展电动自行车“进楼入户”专项清理",
-        (
-            "南岭区本周起在全区开展电动自行车“进楼入户”专项清理，组织街道、社区、物业对住宅"
-            "小区楼道、地下室逐栋排查。",
-            "专项清理开展三天来，共检查住宅楼1800余栋，清理楼道停放电动自行车620辆，拆除私拉乱接"
-            "充电线路140处。",
-            "南岭区将把专项清理与集中充电设施建设结合起来，防止问题反弹。",
-        ),
-        ("电动自行车", "火灾隐患排查"),
-    ),
-    Extra(
-        "jc-scjgj",
-        "我市查处一批不合格电动自行车充电器和电池",
-        (
-            "市市场监管局近期组织开展电动自行车及充电器、电池产品质量专项检查，检查销售门店"
-            "和维修网点230家。",
-            "检查中抽检充电器、锂电池等产品96批次，不合格18批次，主要问题是过充保护失效、"
-            "标识不符合标准；已依法下架不合格产品并立案查处7家经营户。",
-            "市市场监管局提醒消费者到正规渠道购买带有强制性认证标志的电动自行车和配件。",
-        ),
-        ("电动自行车",),
-        kind=ItemKind.NEWS,
-    ),
-)
-
+EBIKES: tuple[Extra, ...] = tuple(_extra(entry) for entry in _DATA["ebike"])
 # The county reports its township's drill too: merged into the township's own item.
-DRILL_AGAIN = Extra(
-    "jc-qsx",
-    MARKER,
-    (
-        "为提高应对突发险情能力，青山县白石镇近日在沿河的柳塘村组织开展防汛应急转移演练，模拟河道"
-        "水位超警、村庄进水险情，镇村干部、民兵应急分队和村民共260余人参加。",
-        "演练按照预警发布、人员转移、安置点安置、抢险处置等环节进行，检验了“村组干部包户、党员联户”"
-        "转移机制，转移全过程用时38分钟。",
-        "县防汛办对演练中发现的转移路线标识不清、安置点物资不足等问题进行了梳理，要求限期整改到位。",
-    ),
-    ("防汛",),
-)
-
-TYPICAL: tuple[tuple[str, str, str], ...] = (
-    (
-        "我市组建“强村公司”壮大村级集体经济",
-        TypicalCase.GOOD,
-        "壮大村级集体经济的好做法，可在全市推广",
-    ),
-    (
-        "东湖区“社区嵌入式”养老服务中心让老人就近享服务",
-        TypicalCase.GOOD,
-        "就近养老服务的成功样本",
-    ),
-    (
-        "校园周边流动食品摊贩监管存在盲区",
-        TypicalCase.BAD,
-        "部门职责交叉形成监管盲区，各地应引以为戒",
-    ),
-    ("临河县一建筑工地发生农民工集中讨薪", TypicalCase.BAD, "欠薪源头治理不到位引发聚集"),
+DRILL_AGAIN = _extra(_DATA["drill_again"])
+MARKER = DRILL_AGAIN.title
+TYPICAL: tuple[tuple[str, str, str], ...] = tuple(
+    (entry["title"], TypicalCase(entry["case"]), entry["note"]) for entry in _DATA["typical"]
 )
 
 

@@ -3,8 +3,9 @@
 Modelled on healthchecks' sendalerts: each expected report stores `next_check_at`, the next
 moment anything can happen to it, under a partial index that covers open rows only — so a
 pass costs what is due, not the size of history. A step is claimed with a conditional UPDATE
-(`stage` must still be what we read), and the DeadlineFlip row, any late/missed candidate and
-every notification are written in that same transaction: killing the worker at any moment
+(`stage` must still be what we read), and the DeadlineFlip row, whatever the owning app records
+on the step (its kind's `on_flip`: emergencies' missed-report candidate) and every notification
+are written in that same transaction: killing the worker at any moment
 either leaves the step untaken (the next pass takes it) or taken with all its notifications.
 """
 
@@ -19,27 +20,15 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from emergencies import policy, rules
-from emergencies.actions import EDITORIAL_KINDS, missed_candidate, sighting_rule
-from emergencies.models import DeadlineFlip, ExpectedReport, ExpectKind, ExpectStatus
+from deadlines import registry, rules
+from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
 from notify.actions import Message, dispatch
+from notify.models import Severity
 from org.duty import desk_people, on_duty
 from org.models import Unit, User
 from org.roles import DUTY_DESK, SECTION_DESK, UNIT_STAFF
 
 log = logging.getLogger(__name__)
-
-
-def rule_of_row(row: ExpectedReport) -> rules.Rule:
-    if row.incident is not None:
-        return policy.rule_for(row.incident)
-    if row.kind in EDITORIAL_KINDS:
-        # Feedback and solicitation deadlines: the editorial policy's reminders, no escalation.
-        from bulletins.actions import editorial_rule
-
-        return editorial_rule(row.due_at - row.window_start)
-    # A sighting's watch: the strictest rule of its category in the table as it is now.
-    return sighting_rule(row.sighting.category if row.sighting else "")
 
 
 def due_ids(now: datetime, limit: int) -> list[int]:
@@ -83,7 +72,7 @@ def _take_due(now: datetime, limit: int) -> int:
 
 
 def _claimable() -> QuerySet[ExpectedReport]:
-    qs = ExpectedReport.objects.select_related("incident", "sighting", "unit__officer")
+    qs = ExpectedReport.objects.select_related("unit__officer")
     if connection.features.has_select_for_update_skip_locked:
         # Another worker busy with this row: leave it to them instead of queueing behind.
         qs = qs.select_for_update(skip_locked=True, of=("self",))
@@ -95,8 +84,8 @@ def take_step(pk: int, now: datetime) -> int:
         row = _claimable().filter(pk=pk, status=ExpectStatus.OPEN).order_by().first()
         if row is None or row.next_check_at is None or row.next_check_at > now:
             return 0  # met, cancelled or taken by another worker meanwhile
-        rule = rule_of_row(row)
-        all_steps = rules.steps(row.window_start, row.due_at, rule)
+        kind = registry.kind(row.kind)
+        all_steps = rules.steps(row.window_start, row.due_at, kind.cadence(row))
         step = rules.step_to_take(all_steps, row.stage, now)
         if step is None:
             # The deadline moved (a level change): look again when the next step falls due.
@@ -112,10 +101,9 @@ def take_step(pk: int, now: datetime) -> int:
         flip = DeadlineFlip.objects.create(
             expected=row, kind=step.kind, stage=step.stage, due_moment=step.at
         )
-        if step.kind == rules.BREACH and row.kind == ExpectKind.SIGHTING:
-            missed_candidate(row)
-        users, units = recipients(row, step, now)
-        dispatch(message(row, step, flip, now), users, units)
+        kind.on_flip(row, step)
+        users, units = recipients(row, kind, step, now)
+        dispatch(message(row, kind, step, flip, now), users, units)
     return 1
 
 
@@ -158,20 +146,20 @@ def _role_people(role: str, now: datetime) -> list[User]:
 
 
 def recipients(
-    row: ExpectedReport, step: rules.Step, now: datetime
+    row: ExpectedReport, kind: registry.Kind, step: rules.Step, now: datetime
 ) -> tuple[list[User], list[Unit]]:
     """Reminders go to whoever owes the report; the breach also to the desk that is on now
     (section in office hours, duty office outside them); escalations up the chain by role."""
-    owes_office = row.kind == ExpectKind.FORWARD
+    owes_office = kind.office_owes
     owners = _section() if owes_office else _unit_people(row.unit)
     owner_units = [] if owes_office else [row.unit]
     if step.kind == rules.REMINDER:
         return _dedupe(owners), owner_units
     if step.kind == rules.BREACH:
-        # The editorial loop is the section's business, in office hours, whoever is on duty.
+        # Office-hours business (the editorial loop) is the section's, whoever is on duty.
         desk = (
             _section()
-            if row.kind in EDITORIAL_KINDS
+            if kind.breach_to_section
             else _once_per_pass(("desk", now), lambda: desk_people(now))
         )
         return _dedupe(owners + desk), owner_units
@@ -185,12 +173,12 @@ def _dedupe(users: Iterable[User]) -> list[User]:
     return list(seen.values())
 
 
-def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: datetime) -> Message:
-    subject = subject_of(row)
+def message(
+    row: ExpectedReport, kind: registry.Kind, step: rules.Step, flip: DeadlineFlip, now: datetime
+) -> Message:
+    subject = kind.subject_label(row)
     due = timezone.localtime(row.due_at).strftime("%m-%d %H:%M")
-    what = row.get_kind_display()
-    if row.kind == ExpectKind.FOLLOWUP:
-        what = _("Follow-up report no. %(n)s") % {"n": row.sequence}
+    what = kind.what(row)
     context = {"unit": row.unit.name, "what": what, "subject": subject, "due": due}
     contact = _contact(row.unit)
     if step.kind == rules.REMINDER:
@@ -202,14 +190,14 @@ def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: date
             **context,
             "left": left,
         }
-        severity = "warning"
+        severity = Severity.WARNING
     elif step.kind == rules.BREACH:
         title = _("[Overdue] %(unit)s: %(what)s was due %(due)s") % context
         body = (
             _("“%(subject)s”: %(what)s from %(unit)s was due at %(due)s and has not arrived.")
             % context
         )
-        severity = "urgent"
+        severity = Severity.URGENT
     else:
         late = rules.minutes_late(row.due_at, now)
         title = _("[Escalation] %(unit)s: %(what)s %(late)s minutes overdue") % {
@@ -223,33 +211,11 @@ def message(row: ExpectedReport, step: rules.Step, flip: DeadlineFlip, now: date
             **context,
             "late": late,
         }
-        severity = "urgent"
+        severity = Severity.URGENT
     if contact:
         body = f"{body}\n{contact}"
-    url = url_of(row)
+    url = kind.subject_url(row)
     return Message(title=title, body=body, url=url, severity=severity, key=f"flip:{flip.pk}")
-
-
-def subject_of(row: ExpectedReport) -> str:
-    if row.incident is not None:
-        return row.incident.title
-    if row.sighting is not None:
-        return row.sighting.text[:30]
-    if row.task is not None:
-        return row.task.instruction.item.title
-    if row.solicitation is not None:
-        return row.solicitation.topic
-    return ""
-
-
-def url_of(row: ExpectedReport) -> str:
-    if row.incident_id:
-        return f"/emergencies/{row.incident_id}/"
-    if row.task_id:
-        return "/bulletins/instructions/"
-    if row.solicitation_id:
-        return f"/bulletins/solicitations/{row.solicitation_id}/"
-    return "/emergencies/sightings/"
 
 
 def _contact(unit: Unit) -> str:

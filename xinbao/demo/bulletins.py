@@ -8,6 +8,7 @@ that starts using xinbao in November does not start its year's numbers again at 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from io import BytesIO
+from typing import Any
 
 import docx
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -36,7 +37,8 @@ from submissions.models import (
     ItemState,
 )
 from submissions.rules import Action
-from xinbao.core.demo_clock import DemoClock
+from xinbao.demo import read_data
+from xinbao.demo.clock import DemoClock
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -85,10 +87,11 @@ def load_bulletins(
     # items to take — items whose whole history so far came before it (an adoption recorded
     # at 07:50 must not precede the item's review): after a weekend or a holiday the freshest
     # items may all have come in on the last working day itself.
-    compiling_for = clock.working_day_on_or_after(clock.today)
-    published_on = clock.working_days_before(compiling_for, 1)
+    calendar = clock.calendar
+    compiling_for = calendar.working_day_on_or_after(clock.today)
+    published_on = calendar.working_days_before(compiling_for, 1)
     while min(i.updated_at for i in items) >= _at(published_on, 7, 0):
-        published_on = clock.working_days_before(published_on, 1)
+        published_on = calendar.working_days_before(published_on, 1)
     # The paper series so far: the same count the demo adoption notes use.
     number = published_on.timetuple().tm_yday * 5 // 7 + 1
     IssueCounter.objects.update_or_create(
@@ -143,8 +146,6 @@ def load_bulletins(
 
 # --- The section's follow-up work: an instruction owed feedback, an open call for information ---
 
-INSTRUCTION = "此件反映的情况值得重视。请相关单位举一反三、抓好落实，并将进展情况及时报市委办公室。"
-
 
 @dataclass(frozen=True)
 class Answer:
@@ -163,49 +164,28 @@ class DemoSolicitation:
     answers: tuple[Answer, ...]
 
 
+def _answer_of(entry: dict[str, Any]) -> Answer:
+    attachment = entry.get("attachment")
+    return Answer(
+        unit=entry["unit"],
+        title=entry["title"],
+        body=tuple(entry["body"]),
+        tags=tuple(entry["tags"]),
+        attachment=(
+            None
+            if attachment is None
+            else (attachment["name"], tuple(tuple(row) for row in attachment["rows"]))
+        ),
+    )
+
+
+_DATA = read_data("bulletins")
+INSTRUCTION: str = _DATA["instruction"]
 SOLICITATION = DemoSolicitation(
-    topic="冬季安全生产和森林防火工作情况",
-    requirements=(
-        "请围绕冬季安全生产大检查和森林防火工作，报送工作进展、发现的主要问题和下一步措施，"
-        "重点反映好的做法和经验，篇幅一般不超过1500字，可附统计表。"
-    ),
-    units=("jc-yjj", "jc-xfzd", "jc-qsx", "jc-lhx"),
-    answers=(
-        Answer(
-            "jc-yjj",
-            "市应急管理局扎实推进冬季安全生产大检查",
-            (
-                "入冬以来，市应急管理局牵头组织冬季安全生产大检查，聚焦危险化学品、"
-                "非煤矿山、烟花爆竹和人员密集场所，采取“四不两直”方式开展明查暗访。",
-                "截至目前，共检查企业和场所1430家，发现一般隐患2860项，已整改2715项，"
-                "对8家存在重大隐患的企业责令停产整顿，分项情况见附表。",
-                "下一步，市应急管理局将对未完成整改的隐患逐项挂牌督办，春节前开展一轮复查。",
-            ),
-            ("安全生产",),
-            (
-                "冬季安全生产大检查情况统计表.docx",
-                (
-                    ("行业领域", "检查企业（家）", "发现隐患（项）", "已整改（项）"),
-                    ("危险化学品", "215", "640", "602"),
-                    ("非煤矿山", "38", "126", "119"),
-                    ("烟花爆竹", "362", "418", "418"),
-                    ("人员密集场所", "815", "1676", "1576"),
-                    ("合计", "1430", "2860", "2715"),
-                ),
-            ),
-        ),
-        Answer(
-            "jc-qsx",
-            "青山县织密森林防火“网格化”责任体系",
-            (
-                "青山县森林覆盖率达68%，冬春季节森林火险等级高。县里将全县林区划分为"
-                "312个网格，每个网格明确一名护林员和一名村干部，实行巡山、值守、报告“三到位”。",
-                "县里在林区主要路口设置防火检查站46处，配备无人机12架开展空中巡护，"
-                "今冬以来劝阻野外违规用火130余起，未发生森林火灾。",
-            ),
-            ("森林防火",),
-        ),
-    ),
+    topic=_DATA["solicitation"]["topic"],
+    requirements=_DATA["solicitation"]["requirements"],
+    units=tuple(_DATA["solicitation"]["units"]),
+    answers=tuple(_answer_of(entry) for entry in _DATA["solicitation"]["answer"]),
 )
 
 
@@ -239,15 +219,17 @@ def _solicit(editor: User, clock: DemoClock) -> int:
     """The section asked four units for information three working days ago; two have answered
     (one with a table attached), two still owe it before the deadline next week."""
     spec = SOLICITATION
-    issued_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 3)
+    calendar = clock.calendar
+    last_working_day = calendar.working_day_on_or_before(clock.today)
+    issued_on = calendar.working_days_before(last_working_day, 3)
     issued_at = _at(issued_on, 10, 0)
-    due_at = _at(clock.working_day_on_or_after(clock.today + timedelta(days=5)), 17, 30)
+    due_at = _at(calendar.working_day_on_or_after(clock.today + timedelta(days=5)), 17, 30)
     units = list(Unit.objects.filter(code__in=spec.units).order_by("sort_order"))
     solicitation = actions.do_issue_solicitation(
         editor, spec.topic, spec.requirements, due_at, units, now=issued_at
     )
     Solicitation.objects.filter(pk=solicitation.pk).update(issued_at=issued_at)
-    answered_on = clock.working_days_before(clock.working_day_on_or_before(clock.today), 1)
+    answered_on = calendar.working_days_before(last_working_day, 1)
     for hour, answer in enumerate(spec.answers, start=10):
         _answer(solicitation, answer, _at(answered_on, hour, 20))
     return len(spec.answers)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from emergencies import actions
+from emergencies import actions, actions_sightings
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.models import Category, Level, ReportKind, SourceKind
 from org.models import DutyShift, Unit, User
@@ -138,7 +138,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
     actions.do_sign_off_report(crash_head, final.pk, now=crash_at + timedelta(hours=21))
 
     # 4. A hotline report nobody has reported yet: the unit's clock is running.
-    actions.do_record_sighting(
+    actions_sightings.do_record_sighting(
         chief,
         source_kind=SourceKind.HOTLINE,
         source=f"12345热线 工单{timezone.localdate(now):%Y%m%d}00123",

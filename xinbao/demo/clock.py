@@ -40,30 +40,12 @@ class DemoClock:
     def today(self) -> date:
         return timezone.localdate(self.now)
 
-    def is_working_day(self, day: date) -> bool:
-        return self.calendar.is_working_day(day)
-
-    def working_day_on_or_after(self, day: date) -> date:
-        while not self.is_working_day(day):
-            day += timedelta(days=1)
-        return day
-
-    def working_day_on_or_before(self, day: date) -> date:
-        while not self.is_working_day(day):
-            day -= timedelta(days=1)
-        return day
-
-    def working_days_before(self, day: date, count: int) -> date:
-        """The working day `count` working days before `day` (itself a working day)."""
-        for _ in range(count):
-            day = self.working_day_on_or_before(day - timedelta(days=1))
-        return day
-
     def moment(self, day: date, clock: time) -> datetime:
         return timezone.make_aware(datetime.combine(day, clock))
 
     def is_open(self, local: datetime) -> bool:
-        return self.is_working_day(local.date()) and self.opens <= local.time() < self.closes
+        day_open = self.opens <= local.time() < self.closes
+        return day_open and self.calendar.is_working_day(local.date())
 
     def in_office_hours(self, moment: datetime, rng: random.Random) -> datetime:
         """The moment itself if the office is open then, else a little after it next opens."""
@@ -73,7 +55,7 @@ class DemoClock:
         day = local.date()
         if local.time() >= self.closes:
             day += timedelta(days=1)
-        day = self.working_day_on_or_after(day)
+        day = self.calendar.working_day_on_or_after(day)
         return self.moment(day, self.opens) + timedelta(minutes=rng.randint(5, 50))
 
     def last_open_moment(self, moment: datetime) -> datetime:
@@ -82,6 +64,6 @@ class DemoClock:
         if self.is_open(local):
             return local
         day = local.date()
-        if not (self.is_working_day(day) and local.time() >= self.closes):
+        if not (self.calendar.is_working_day(day) and local.time() >= self.closes):
             day -= timedelta(days=1)
-        return self.moment(self.working_day_on_or_before(day), self.closes)
+        return self.moment(self.calendar.working_day_on_or_before(day), self.closes)

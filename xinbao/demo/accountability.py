@@ -30,12 +30,13 @@ from accountability import actions as accountability
 from accountability import actions_notices as notice_actions
 from accountability import rules
 from accountability.models import CriticismNotice, Explanation, Reinstatement, Violation
+from deadlines import engine
 from emergencies import actions as emergencies
-from emergencies import engine
 from emergencies.actions import IncidentFacts, ReportContent
+from emergencies.actions_level import do_forward
+from emergencies.actions_sightings import do_match_sighting, do_record_sighting
 from emergencies.models import (
     Category,
-    ExpectedReport,
     Incident,
     Level,
     ReportKind,
@@ -111,7 +112,7 @@ def _forward_and_close(
 ) -> None:
     province = provincial_office()
     if province is not None:
-        emergencies.do_forward(
+        do_forward(
             users["bianji1"],
             incident_id,
             province,
@@ -162,7 +163,7 @@ def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datet
     candidate."""
     day = _day(now, 12)
     seen = _at(day, 20, 10)
-    sighting = emergencies.do_record_sighting(
+    sighting = do_record_sighting(
         users["zhiban"],
         source_kind=SourceKind.HOTLINE,
         source="12345热线 工单" + day.strftime("%Y%m%d") + "00457",
@@ -173,7 +174,7 @@ def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datet
         unit=units["jc-lhx"],
         now=seen + timedelta(minutes=4),
     )
-    watch = ExpectedReport.objects.get(sighting=sighting)
+    watch = sighting.expected.get()
     breach = watch.due_at + timedelta(minutes=1)
     while not ViolationCandidate.objects.filter(expected=watch).exists():
         if not engine.take_step(watch.pk, breach):
@@ -202,7 +203,7 @@ def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datet
         now=known + timedelta(minutes=15),
     )
     emergencies.do_sign_off_report(head, report.pk, now=known + timedelta(minutes=25))
-    emergencies.do_match_sighting(
+    do_match_sighting(
         users["zhiban"], sighting.pk, report.incident_id, now=known + timedelta(minutes=30)
     )
     _forward_and_close(

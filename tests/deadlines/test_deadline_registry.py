@@ -1,0 +1,50 @@
+"""The deadline engine knows the kinds the owning apps register, and nothing of those apps:
+no import of them in the deadlines package, not even inside a function."""
+
+import ast
+from pathlib import Path
+
+import pytest
+
+from deadlines import registry
+from deadlines.rules import Step
+
+OWNERS = ("emergencies", "bulletins", "submissions", "accountability", "scoring", "archive")
+
+
+def test_the_owning_apps_registered_their_kinds():
+    codes = {"phone", "written", "followup", "forward", "sighting", "feedback", "solicited"}
+    assert {code for code in codes if registry.kind(code).code == code} == codes
+    assert registry.kind("forward").office_owes
+    assert registry.kind("solicited").breach_to_section
+
+
+def test_an_unknown_kind_is_refused_and_labelled_by_its_code():
+    with pytest.raises(LookupError):
+        registry.kind("nosuch")
+    assert registry.label("nosuch") == "nosuch"
+
+
+def test_a_code_cannot_be_taken_twice():
+    known = registry.kind("phone")
+    registry.register(known)  # the same kind again: harmless (ready() may run twice)
+
+    def other(row, step: Step) -> None:
+        return None
+
+    with pytest.raises(ValueError, match="already registered"):
+        registry.register(registry.Kind(**{**known.__dict__, "on_flip": other}))
+
+
+def test_the_deadlines_package_imports_no_app_that_owes_deadlines():
+    root = Path(__file__).resolve().parents[2] / "deadlines"
+    found = []
+    for path in root.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = []
+            if isinstance(node, ast.Import):
+                names = [alias.name for alias in node.names]
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                names = [node.module]
+            found += [f"{path.name}: {n}" for n in names if n.split(".")[0] in OWNERS]
+    assert found == []

@@ -1,0 +1,235 @@
+"""Loading the demo city, 江城市: its reporting network, people and a few dozen items.
+
+The directory (units, people, publications; `directory`) is written with the ORM; every item
+(`items`) is written through `submissions.actions`, acting as the right persona at each step, so
+each one carries real revisions and events. The clock is then moved back so lists and histories
+look lived-in: each item's steps are spread over working hours in the last ~60 days. Each other
+app's part of the story is then loaded by its own module in this package.
+
+Loading is all-or-nothing (one transaction) and happens once: if the root unit exists, nothing
+is added.
+"""
+
+import unicodedata
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+
+from audit.actions import record
+from bulletins.models import AdoptionLevel, Publication
+from org.models import Unit, User
+from org.roles import Role
+from xinbao.demo.clock import DemoClock
+from xinbao.demo.directory import (
+    DEMO_PASSWORD,
+    OFFICE_PEOPLE,
+    PUBLICATIONS,
+    ROLE_LABELS,
+    ROOT_CODE,
+    UNITS,
+    all_people,
+)
+from xinbao.demo.items import ITEMS, ItemLoader
+
+# --- Loading ----------------------------------------------------------------------------------
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    loaded: bool  # False: the demo was already there and nothing was added
+    units: int = 0
+    people: int = 0
+    items: int = 0
+
+
+def demo_present() -> bool:
+    return Unit.objects.filter(code=ROOT_CODE).exists()
+
+
+def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadResult:
+    """Load the demo city once, as it stands at `now` (default: the clock). All or nothing; a
+    second call adds nothing.
+
+    Every date the demo writes derives from `now`: histories end before it, “today” and “this
+    week” are its day and week, working days are the official calendar's. The actions stamp
+    what they write with the clock, and the loaders then move those rows back to their planned
+    times; so `now` may lie in the past but not ahead of the clock."""
+    clock_now = timezone.now()
+    now = clock_now if now is None else now
+    if now > clock_now:
+        raise ValueError(f"The demo cannot be loaded at {now}, later than the clock ({clock_now}).")
+    with transaction.atomic():
+        if demo_present():
+            return LoadResult(loaded=False)
+        clock = DemoClock.at(now)
+        units = _create_units()
+        progress(f"Units: {len(units)}")
+        users = _create_people(units)
+        progress(f"People: {len(users)}")
+        publications = _create_publications()
+        progress(f"Publications: {len(publications)}")
+        loader = ItemLoader(units, users, publications, clock)
+        for done, spec in enumerate(ITEMS, start=1):
+            loader.load(spec, done)
+            if done % 10 == 0 or done == len(ITEMS):
+                progress(f"Items: {done}/{len(ITEMS)}")
+        from xinbao.demo.notify import load_channels
+
+        progress(f"Notification channels: {load_channels(users)}")
+        from xinbao.demo.emergencies import load_emergencies
+
+        emergencies = load_emergencies(units, users, now)
+        progress(f"Duty shifts and incidents: {emergencies}")
+        from xinbao.demo.bulletins import load_bulletins
+
+        progress(f"Bulletins: {load_bulletins(users, publications, now)}")
+        from xinbao.demo.accountability import load_accountability
+
+        progress(f"Accountability: {load_accountability(units, users, now)}")
+        from xinbao.demo.insight import load_insight
+
+        progress(f"Archive analysis: {load_insight(units, users, now)}")
+        from xinbao.demo.scoring import load_scoring
+
+        progress(f"Scoring: {load_scoring(units, now)}")
+        from xinbao.demo.archive import load_archive
+
+        progress(f"Information database: {load_archive(users)}")
+        record(
+            None,
+            "demo_loaded",
+            ROOT_CODE,
+            {"units": len(units), "people": len(users), "items": len(ITEMS)},
+        )
+    return LoadResult(loaded=True, units=len(units), people=len(users), items=len(ITEMS))
+
+
+def _create_units() -> dict[str, Unit]:
+    units: dict[str, Unit] = {}
+    for spec in UNITS:  # parents come before their children
+        units[spec.code] = Unit.objects.create(
+            code=spec.code,
+            name=spec.name,
+            short_name=spec.short_name,
+            level=spec.level,
+            kind=spec.kind,
+            parent=units[spec.parent] if spec.parent else None,
+            is_reporting=spec.reporting,
+            phone=spec.phone,
+            sort_order=spec.sort_order,
+        )
+    return units
+
+
+def _create_people(units: dict[str, Unit]) -> dict[str, User]:
+    users: dict[str, User] = {}
+    # One Argon2 hash costs ~0.3 s; hashing the shared demo password once and giving every
+    # account that hash keeps the first `make run` quick. The password is published anyway,
+    # so the shared salt gives nothing away.
+    password_hash: str | None = None
+    for person in all_people():
+        user = User(
+            username=person.username,
+            full_name=person.full_name,
+            role=person.role,
+            unit=units[person.unit] if person.unit else None,
+            title=person.title,
+            phone=person.phone,
+        )
+        if password_hash is None:
+            user.set_password(DEMO_PASSWORD)
+            password_hash = user.password
+        else:
+            user.password = password_hash
+        user.save()
+        users[person.username] = user
+        if person.role == Role.OFFICER and person.unit:
+            Unit.objects.filter(pk=units[person.unit].pk).update(officer=user)
+            units[person.unit].officer = user
+    return users
+
+
+def _create_publications() -> dict[str, Publication]:
+    publications = {}
+    for spec in PUBLICATIONS:
+        publication, _created = Publication.objects.get_or_create(
+            code=spec.code,
+            defaults={
+                "name": spec.name,
+                "level": spec.level,
+                "issuer": spec.issuer,
+                "sort_order": spec.sort_order,
+                "compiled_here": spec.level == AdoptionLevel.CITY,
+            },
+        )
+        publications[spec.code] = publication
+    return publications
+
+
+# --- The logins table -------------------------------------------------------------------------
+
+
+def _width(text: str) -> int:
+    """Columns the text takes in a terminal: CJK characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _pad(text: str, width: int) -> str:
+    return text + " " * max(0, width - _width(text))
+
+
+def _table(header: tuple[str, ...], rows: Sequence[tuple[str, ...]]) -> list[str]:
+    widths = [max(_width(row[i]) for row in (header, *rows)) for i in range(len(header))]
+    lines = []
+    for row in (header, tuple("-" * w for w in widths), *rows):
+        lines.append(
+            "  " + "  ".join(_pad(cell, w) for cell, w in zip(row, widths, strict=True)).rstrip()
+        )
+    return lines
+
+
+def format_logins() -> str:
+    """The demo accounts as they are in the database now, as two tables for a terminal."""
+    wanted = [p.username for p in all_people()]
+    users = {u.username: u for u in User.objects.filter(username__in=wanted).select_related("unit")}
+    office = [
+        (
+            u.username,
+            ROLE_LABELS.get(u.role, u.role),
+            u.unit.display_name if u.unit else "—",
+            u.full_name,
+        )
+        for p in OFFICE_PEOPLE
+        if (u := users.get(p.username)) is not None
+    ]
+    units = []
+    for spec in UNITS:
+        if not spec.reporting:
+            continue
+        officer = users.get(f"{spec.abbr}_xxy")
+        head = users.get(f"{spec.abbr}_ld")
+        if officer is None and head is None:
+            continue
+        units.append(
+            (
+                spec.short_name,
+                officer.username if officer else "（无信息员）",
+                head.username if head else "—",
+            )
+        )
+    if not office and not units:
+        return "No demo accounts found."
+    lines = [f"Demo logins — every account's password is {DEMO_PASSWORD}", ""]
+    lines += ["  Municipal office"]
+    lines += _table(("username", "role", "unit", "name"), office)
+    lines += ["", "  Reporting units"]
+    lines += _table(
+        ("unit", f"officer ({ROLE_LABELS[Role.OFFICER]})", f"head ({ROLE_LABELS[Role.UNIT_HEAD]})"),
+        units,
+    )
+    return "\n".join(lines)
