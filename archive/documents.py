@@ -15,9 +15,9 @@ from django.utils import timezone
 from accountability.models import CriticismNotice, NoticeStatus
 from archive import visibility as v
 from archive.models import DocKind
-from bulletins.models import IssueEntry, IssueState
+from bulletins.models import Adoption, IssueEntry, IssueState
 from emergencies.models import Incident, IncidentReport
-from submissions.models import Adoption, InfoItem, ItemState
+from submissions.models import InfoItem, ItemState
 
 # Facet tokens: prefix + value. Values are codes (alphanumeric) or ids.
 KIND = "zk"

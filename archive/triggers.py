@@ -26,9 +26,9 @@ class Watch:
 
 def watches() -> list[Watch]:
     from accountability.models import CriticismNotice
-    from bulletins.models import Issue, IssueEntry
+    from bulletins.models import Adoption, Issue, IssueEntry
     from emergencies.models import Incident, IncidentReport
-    from submissions.models import Adoption, InfoItem
+    from submissions.models import InfoItem
 
     return [
         Watch(

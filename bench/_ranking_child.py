@@ -37,12 +37,12 @@ def build(units: int, lines: int, year: int, seed: int = 2026) -> dict[str, Any]
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from bulletins.models import AdoptionLevel, Publication
+    from bulletins.models import Adoption, AdoptionLevel, Publication
     from org.models import Unit, UnitKind, UnitLevel, User
     from org.roles import Role
     from scoring import actions as scoring_actions
     from scoring.models import ScoreEntry
-    from submissions.models import Adoption, InfoItem, ItemState
+    from submissions.models import InfoItem, ItemState
 
     rng = random.Random(seed)
     hub = Unit.objects.create(

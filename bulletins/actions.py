@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record, save_change
 from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
+    Adoption,
     AdoptionLevel,
     EditorialPolicy,
     FollowUpTask,
@@ -35,6 +36,7 @@ from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
+from submissions.rules import Action as ItemAction
 from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
@@ -265,7 +267,7 @@ def do_publish(actor: User, issue_id: int) -> Issue:
         )
         for entry in issue.entries.select_related("item"):
             try:
-                submissions.do_adopt(
+                do_adopt(
                     actor,
                     entry.item_id,
                     issue.publication,
@@ -273,7 +275,7 @@ def do_publish(actor: User, issue_id: int) -> Issue:
                     note=issue.label,
                     issue=issue,
                 )
-            except submissions.ActionError as exc:
+            except ActionError as exc:
                 raise ActionError(f"{entry.title}: {exc}") from None
         dispatch(
             Message(
@@ -298,6 +300,49 @@ def do_publish(actor: User, issue_id: int) -> Issue:
 def do_mark_read(reader: User, issue: Issue) -> None:
     if issue.state == IssueState.PUBLISHED:
         ReadReceipt.objects.get_or_create(issue=issue, reader=reader)
+
+
+# --- adoptions ------------------------------------------------------------------------------
+
+
+def do_adopt(
+    actor: User,
+    item_id: int,
+    publication: Publication,
+    adopted_on: date,
+    note: str = "",
+    issue: Issue | None = None,
+) -> Adoption:
+    """Record that `publication` used the item (采用): by hand for a provincial or central
+    publication, from `do_publish` for an issue compiled here. The item becomes adopted in
+    the same transaction; the points ledger counts the row at its next rebuild."""
+    with transaction.atomic():
+        try:
+            item = submissions.lock_for(actor, item_id, ItemAction.ADOPT)
+        except submissions.ActionError as exc:
+            raise ActionError(str(exc)) from None
+        if item.duplicate_of_id is not None:
+            # Its unit is credited through the main record; adopting it too would count twice.
+            raise ActionError(
+                _("This item is merged into #%(pk)s as a duplicate: adopt that item instead.")
+                % {"pk": item.duplicate_of_id}
+            )
+        if Adoption.objects.filter(item=item, publication=publication).exists():
+            raise ActionError(
+                _("This item is already recorded as adopted by %(pub)s.") % {"pub": publication}
+            )
+        note = note.strip()
+        submissions.mark_adopted(actor, item, publication.name + (f" — {note}" if note else ""))
+        adoption = Adoption.objects.create(
+            item=item,
+            publication=publication,
+            level=publication.level,
+            adopted_on=adopted_on,
+            recorded_by=actor,
+            note=note,
+            issue=issue,
+        )
+    return adoption
 
 
 # --- forwarding upward -----------------------------------------------------------------------
@@ -466,6 +511,16 @@ def do_issue_solicitation(
             actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
         )
     return solicitation
+
+
+def answer_received(sender: object, item: InfoItem, at: datetime, **_: object) -> None:
+    """`submissions.signals.item_signed_off`: an item that answers a solicitation has left its
+    unit, so the unit's answer is in. Runs inside the sign-off transaction."""
+    if item.solicitation_id is None:
+        return
+    solicitation = Solicitation.objects.filter(pk=item.solicitation_id).first()
+    if solicitation is not None:
+        deadlines.meet_open(solicitation, item.unit_id, at)
 
 
 # --- editorial policy ------------------------------------------------------------------------

@@ -8,5 +8,12 @@ class BulletinsConfig(AppConfig):
 
     def ready(self) -> None:
         from bulletins import deadline_kinds
+        from bulletins.actions import answer_received
+        from bulletins.queries_editorial import open_solicitations
+        from submissions import hooks
+        from submissions.signals import item_signed_off
 
         deadline_kinds.register()
+        item_signed_off.connect(answer_received, dispatch_uid="bulletins.answer_received")
+        # Submissions sits below us: it learns which solicitations an item may answer here.
+        hooks.offer_solicitations(open_solicitations)

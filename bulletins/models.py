@@ -135,6 +135,44 @@ class IssueEntry(models.Model):
         return [p.strip() for p in self.body.split("\n") if p.strip()]
 
 
+class Adoption(models.Model):
+    """An item used by a publication (采用), at the publication's level. The points ledger is
+    built from these rows. A bulletin compiled here records one for each of its entries when
+    it is published; a provincial or central adoption is recorded by hand on the item's page.
+
+    The table keeps the name it had when adoptions lived in `submissions`."""
+
+    item = models.ForeignKey(
+        "submissions.InfoItem", on_delete=models.PROTECT, related_name="adoptions"
+    )
+    publication = models.ForeignKey(
+        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="+"
+    )
+    level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
+    adopted_on = models.DateField(_("adopted on"), validators=[check_date])
+    recorded_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(_("note"), max_length=200, blank=True)
+    issue = models.ForeignKey(
+        Issue,
+        verbose_name=_("issue"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="adoptions",
+    )
+
+    class Meta:
+        db_table = "submissions_adoption"
+        ordering = ["adopted_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "publication"], name="adoption_once_per_pub")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id} @ {self.publication_id}"
+
+
 class ReadReceipt(models.Model):
     issue = models.ForeignKey(Issue, on_delete=models.CASCADE, related_name="receipts")
     reader = models.ForeignKey("org.User", on_delete=models.CASCADE, related_name="+")

@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any
 
 from django.db.models import Count, F, Prefetch, Q, QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import FollowUpTask, Instruction, Solicitation, TaskStatus
@@ -145,6 +146,13 @@ def solicitations_with_counts() -> QuerySet[Solicitation]:
     ).select_related("issued_by")
 
 
+def open_solicitations(unit_id: int) -> list[tuple[int, str]]:
+    """The solicitations addressed to the unit and still open, soonest due first: what its
+    item form offers under “in answer to a solicitation” (registered in `BulletinsConfig`)."""
+    rows = Solicitation.objects.filter(units=unit_id, due_at__gte=timezone.now())
+    return [(s.pk, str(s)) for s in rows.order_by("due_at")]
+
+
 def solicitations_for_unit(unit_id: int) -> QuerySet[Solicitation]:
     return Solicitation.objects.filter(expected__unit_id=unit_id).prefetch_related(
         Prefetch("expected", ExpectedReport.objects.filter(unit_id=unit_id), to_attr="own_rows")
@@ -177,7 +185,7 @@ def answers(
     if unit_id is not None:
         rows = rows.filter(unit_id=unit_id)
     by_unit: dict[int, list[InfoItem]] = {}
-    for item in items.filter(solicitation=solicitation).order_by("submitted_at", "pk"):
+    for item in items.filter(solicitation_id=solicitation.pk).order_by("submitted_at", "pk"):
         by_unit.setdefault(item.unit_id, []).append(item)
     return [
         UnitAnswer(

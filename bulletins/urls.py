@@ -19,6 +19,7 @@ urlpatterns = [
     path("entries/<int:pk>/move/<str:direction>/", views.move_entry, name="move_entry"),
     path("entries/<int:pk>/remove/", views.remove_entry, name="remove_entry"),
     path("items/<int:pk>/forward/", views.forward_item, name="forward_item"),
+    path("items/<int:pk>/adopt/", views.adopt_item, name="adopt_item"),
 ]
 
 # --- instructions and solicitations (views_editorial) ----------------------------------------

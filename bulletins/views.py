@@ -17,12 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from audit.models import AuditEntry
 from bulletins import actions, export, queries
-from bulletins.forms import EntryForm, NewIssueForm, ReturnIssueForm
+from bulletins.forms import AdoptForm, EntryForm, NewIssueForm, ReturnIssueForm
 from bulletins.models import Issue, IssueEntry, IssueState, Publication
 from bulletins.queries_editorial import Seat, instruction_seat
 from org.models import provincial_office
 from org.roles import Capability
-from submissions.queries import get_visible_item
+from submissions import rules as item_rules
+from submissions import views as item_views
+from submissions.queries import actor_of, facts_of, get_visible_item
+from submissions.rules import Action as ItemAction
 from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id, query_param
 
@@ -409,4 +412,30 @@ def forward_item(request: AuthedRequest, pk: int) -> HttpResponse:
                 _("Marked as forwarded to %(unit)s. Record its adoption there when it comes.")
                 % {"unit": to_unit.name},
             )
+    return redirect("submissions:detail", pk=item.pk)
+
+
+@require_POST
+def adopt_item(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Record an adoption by hand, from the adoption form in the item page's action box."""
+    user = request.user
+    item = get_visible_item(user, pk)
+    if not item_rules.allowed(actor_of(user), facts_of(item), ItemAction.ADOPT):
+        messages.error(request, _("This action is not available for this item now."))
+        return redirect("submissions:detail", pk=item.pk)
+    form = AdoptForm(request.POST, prefix=ItemAction.ADOPT, item_id=item.pk)
+    if not form.is_valid():
+        return item_views.detail_page(request, pk, {ItemAction.ADOPT: form})
+    try:
+        actions.do_adopt(
+            user,
+            item.pk,
+            form.cleaned_data["publication"],
+            form.cleaned_data["adopted_on"],
+            form.cleaned_data["note"],
+        )
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Adoption recorded."))
     return redirect("submissions:detail", pk=item.pk)

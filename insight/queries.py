@@ -10,14 +10,14 @@ from typing import Any
 from django.db.models import Count, Exists, OuterRef, QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import Instruction
+from bulletins.models import Adoption, Instruction
 from emergencies.access import visible_incidents
 from emergencies.models import Incident, IncidentReport
 from insight import rules
 from insight.models import InsightPolicy
 from org.models import User
 from org.roles import Capability
-from submissions.models import Adoption, InfoItem, ItemState, TypicalCase
+from submissions.models import InfoItem, ItemState, TypicalCase
 from submissions.queries import visible_items
 
 # States in which an item is with the section: only these are screened and merged.

@@ -15,11 +15,11 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, Violation
 from bulletins.deadline_kinds import EditorialKind
-from bulletins.models import FollowUpTask, Instruction
+from bulletins.models import Adoption, FollowUpTask, Instruction
 from deadlines.models import ExpectedReport, ExpectStatus
 from scoring import rules
 from scoring.models import ClassAssignment, ScoreRule
-from submissions.models import Adoption, InfoItem
+from submissions.models import InfoItem
 
 RULE_VALUES = (
     "code",

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, NoticeStatus, Violation
 from accountability.queries import Verdict, eligibility
+from bulletins.models import Adoption
 from deadlines.models import ExpectedReport, ExpectStatus
 from emergencies.models import ExpectKind, IncidentReport
 from org.models import Unit
@@ -21,7 +22,7 @@ from scoring import rules
 from scoring.facts import month_counts, quota_facts
 from scoring.models import ScoreEntry, SourceKind
 from scoring.queries import Period
-from submissions.models import Adoption, InfoItem
+from submissions.models import InfoItem
 
 # The expected reports that measure a unit's emergency reporting: not the office's own duty
 # to forward upward, nor the editorial deadlines (feedback, solicitations).

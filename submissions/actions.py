@@ -19,12 +19,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from bulletins.models import Issue, Publication
-from deadlines import actions as deadlines
 from org.models import Unit, User
 from submissions import rules, uploads
 from submissions.models import (
-    Adoption,
     Attachment,
     EventKind,
     InfoItem,
@@ -37,7 +34,7 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of
 from submissions.rules import Action
-from submissions.signals import item_text_written
+from submissions.signals import item_signed_off, item_text_written
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 from xinbao.core.signals import derived_fields
 
@@ -308,9 +305,8 @@ def do_transition(actor: User, item_id: int, action: Action, comment: str = "") 
         old = item.state
         _move(item, action, actor, comment)
         _event(item, _EVENT_FOR[action], actor, old, item.state, comment)
-        if action == Action.SIGN_OFF and item.solicitation is not None:
-            # The unit's answer to the solicitation is in: its deadline row is met.
-            deadlines.meet_open(item.solicitation, item.unit_id, timezone.now())
+        if action == Action.SIGN_OFF:
+            item_signed_off.send(sender=InfoItem, item=item, at=timezone.now())
     return item
 
 
@@ -331,42 +327,23 @@ def do_verify(actor: User, item_id: int, verdict: str, note: str) -> InfoItem:
     return item
 
 
-def do_adopt(
-    actor: User,
-    item_id: int,
-    publication: Publication,
-    adopted_on: date,
-    note: str = "",
-    issue: "Issue | None" = None,
-) -> Adoption:
-    with transaction.atomic():
-        item = _lock(item_id)
-        _require(actor, item, Action.ADOPT)
-        if item.duplicate_of_id is not None:
-            # Its unit is credited through the main record; adopting it too would count twice.
-            raise ActionError(
-                _("This item is merged into #%(pk)s as a duplicate: adopt that item instead.")
-                % {"pk": item.duplicate_of_id}
-            )
-        if Adoption.objects.filter(item=item, publication=publication).exists():
-            raise ActionError(
-                _("This item is already recorded as adopted by %(pub)s.") % {"pub": publication}
-            )
-        old = item.state
-        if old != ItemState.ADOPTED:
-            _move(item, Action.ADOPT, actor, note)
-        adoption = Adoption.objects.create(
-            item=item,
-            publication=publication,
-            level=publication.level,
-            adopted_on=adopted_on,
-            recorded_by=actor,
-            note=note.strip(),
-            issue=issue,
-        )
-        comment = f"{publication.name}" + (f" — {note.strip()}" if note.strip() else "")
-        _event(item, EventKind.ADOPTED, actor, old, item.state, comment)
-    return adoption
+def lock_for(actor: User, item_id: int, action: Action) -> InfoItem:
+    """Lock the item and check that `actor` may take `action` on it now. For the apps above
+    that record their own part of an item's step in the same transaction (bulletins'
+    adoptions); call it inside `transaction.atomic()`."""
+    item = _lock(item_id)
+    _require(actor, item, action)
+    return item
+
+
+def mark_adopted(actor: User, item: InfoItem, comment: str) -> None:
+    """The item's side of an adoption (采用): it becomes adopted — it may be already, when
+    another publication took it first — and its history says by whom. Bulletins records the
+    adoption itself in the same transaction; the caller holds the item's lock (`lock_for`)."""
+    old = item.state
+    if old != ItemState.ADOPTED:
+        _move(item, Action.ADOPT, actor, comment)
+    _event(item, EventKind.ADOPTED, actor, old, item.state, comment)
 
 
 def do_attach(actor: User, item_id: int, files: Sequence[UploadedFile]) -> InfoItem:

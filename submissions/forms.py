@@ -5,10 +5,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import Publication, Solicitation
 from org.models import Unit
+from submissions import hooks
 from submissions.actions import ItemContent, parse_tags
-from submissions.models import Adoption, ItemKind, Verification
+from submissions.models import ItemKind, Verification
 from xinbao.core.inputs import MAX_BODY_LENGTH, Form
 
 
@@ -61,11 +61,8 @@ class ItemForm(Form):
         help_text=_("Other units that wrote this item with you share its credit."),
     )
     attachments = MultipleFileField(label=_("Attachments"), required=False)
-    solicitation = forms.ModelChoiceField(
-        label=_("In answer to a solicitation"),
-        queryset=Solicitation.objects.none(),
-        required=False,
-        empty_label=_("— none —"),
+    solicitation = forms.TypedChoiceField(
+        label=_("In answer to a solicitation"), coerce=int, empty_value=None, required=False
     )
 
     def __init__(self, *args: Any, own_unit_id: int | None = None, **kwargs: Any) -> None:
@@ -74,14 +71,13 @@ class ItemForm(Form):
         if own_unit_id is not None:
             units = units.exclude(pk=own_unit_id)
         self.fields["joint_units"].queryset = units  # type: ignore[attr-defined]
-        # Solicitations addressed to the unit and still open, newest first.
-        self.fields["solicitation"].queryset = (  # type: ignore[attr-defined]
-            Solicitation.objects.filter(units=own_unit_id, due_at__gte=timezone.now()).order_by(
-                "due_at"
-            )
-            if own_unit_id is not None
-            else Solicitation.objects.none()
-        )
+        # Solicitations addressed to the unit and still open (bulletins registers them).
+        offered = hooks.open_solicitations(own_unit_id) if own_unit_id is not None else []
+        self.offers_solicitation = bool(offered)
+        self.fields["solicitation"].choices = [  # type: ignore[attr-defined]
+            ("", _("— none —")),
+            *offered,
+        ]
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
@@ -112,7 +108,7 @@ class ItemForm(Form):
             tags=data["tags"],
             joint_units=list(data["joint_units"]),
             occurred_on=data.get("occurred_on"),
-            solicitation_id=data["solicitation"].pk if data.get("solicitation") else None,
+            solicitation_id=data.get("solicitation"),
         )
 
 
@@ -156,34 +152,6 @@ class VerifyForm(Form):
     note = forms.CharField(
         label=_("Note"), required=False, max_length=2000, widget=forms.Textarea(attrs={"rows": 2})
     )
-
-
-class AdoptForm(Form):
-    """Record an adoption; only publications that have not adopted the item yet are offered."""
-
-    publication = forms.ModelChoiceField(
-        label=_("Publication"),
-        # Bulletins compiled in xinbao record their adoptions when an issue is published.
-        queryset=Publication.objects.filter(is_active=True, compiled_here=False),
-        empty_label=None,
-    )
-    adopted_on = forms.DateField(
-        label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-    )
-    note = forms.CharField(label=_("Note"), required=False, max_length=200)
-
-    def __init__(self, *args: Any, item_id: int | None = None, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        if item_id is not None:
-            field = self.fields["publication"]
-            used = Adoption.objects.filter(item_id=item_id).values("publication_id")
-            field.queryset = field.queryset.exclude(pk__in=used)  # type: ignore[attr-defined]
-
-    def clean_adopted_on(self) -> date:
-        value: date = self.cleaned_data["adopted_on"]
-        if value > timezone.localdate():
-            raise forms.ValidationError(_("The adoption date cannot be in the future."))
-        return value
 
 
 class AttachForm(Form):

@@ -2,7 +2,6 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
 from xinbao.core.inputs import MAX_BODY_LENGTH, check_date
 
@@ -100,13 +99,11 @@ class InfoItem(models.Model):
         default=Verification.UNVERIFIED,
     )
     verification_note = models.TextField(_("verification note"), blank=True)
-    solicitation = models.ForeignKey(
-        "bulletins.Solicitation",
-        verbose_name=_("in answer to"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="answers",
+    # The solicitation (约稿) this item answers, by id. Solicitations are editorial, a layer
+    # above this app, so this is no foreign key: the app that owns them offers the choices
+    # through `submissions.hooks` and reads the link. Solicitations are never deleted.
+    solicitation_id = models.BigIntegerField(
+        _("in answer to"), null=True, blank=True, db_index=True
     )
     forwarded_at = models.DateTimeField(_("forwarded upward at"), null=True, blank=True)
     forwarded_to = models.ForeignKey(
@@ -221,39 +218,6 @@ class ItemEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} {self.kind}"
-
-
-class Adoption(models.Model):
-    """An item used by a publication (采用). The points ledger is built from these rows."""
-
-    item = models.ForeignKey(InfoItem, on_delete=models.PROTECT, related_name="adoptions")
-    publication = models.ForeignKey(
-        Publication, verbose_name=_("publication"), on_delete=models.PROTECT, related_name="+"
-    )
-    level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
-    adopted_on = models.DateField(_("adopted on"), validators=[check_date])
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
-    )
-    recorded_at = models.DateTimeField(auto_now_add=True)
-    note = models.CharField(_("note"), max_length=200, blank=True)
-    issue = models.ForeignKey(
-        "bulletins.Issue",
-        verbose_name=_("issue"),
-        null=True,
-        blank=True,
-        on_delete=models.PROTECT,
-        related_name="adoptions",
-    )
-
-    class Meta:
-        ordering = ["adopted_on", "pk"]
-        constraints = [
-            models.UniqueConstraint(fields=["item", "publication"], name="adoption_once_per_pub")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.item_id} @ {self.publication_id}"
 
 
 def attachment_path(instance: "Attachment", filename: str) -> str:

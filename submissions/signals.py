@@ -11,3 +11,8 @@ signature, `minhash`.
 from django.dispatch import Signal
 
 item_text_written = Signal()
+
+# Sent inside the transaction that signs an item off (it leaves its unit for the section), with
+# `item` and `at`. Bulletins listens: an item that answers a solicitation meets the unit's
+# deadline for it.
+item_signed_off = Signal()

@@ -5,19 +5,16 @@ from typing import Any
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from bulletins.models import AdoptionLevel
 from org.models import provincial_office
 from org.roles import Capability
 from submissions import actions, diff, rules
 from submissions.forms import (
-    AdoptForm,
     AttachForm,
     CommentForm,
     EditForm,
@@ -26,7 +23,6 @@ from submissions.forms import (
     VerifyForm,
 )
 from submissions.models import (
-    Adoption,
     Attachment,
     EventKind,
     InfoItem,
@@ -88,11 +84,10 @@ def home(request: AuthedRequest) -> HttpResponse:
             visible.filter(state__in=[ItemState.SUBMITTED, ItemState.UNDER_REVIEW])
         ).order_by("submitted_at")[:30]
     if user.can(Capability.READ_ADOPTED):
-        context["adopted"] = (
-            _list_rows(visible.filter(state=ItemState.ADOPTED))
-            .prefetch_related(Prefetch("adoptions", Adoption.objects.select_related("publication")))
-            .order_by("-updated_at")[:20]
-        )
+        # Each with its adoptions, which the template's `adopted_list` tag brings.
+        context["adopted"] = _list_rows(visible.filter(state=ItemState.ADOPTED)).order_by(
+            "-updated_at"
+        )[:20]
     return render(request, "submissions/home.html", context)
 
 
@@ -234,15 +229,9 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
         elif action == Action.VERIFY:
             forms[action] = VerifyForm(prefix=action)
         elif action == Action.ADOPT:
-            form = AdoptForm(
-                prefix=action, item_id=item.pk, initial={"adopted_on": timezone.localdate()}
-            )
-            offered = form.fields["publication"].queryset  # type: ignore[attr-defined]
-            if item.forwarded_at:
-                # Sent upward: the adoption to record is most likely the province's.
-                form.initial["publication"] = offered.exclude(level=AdoptionLevel.CITY).first()
-            if offered.exists():
-                forms[action] = form
+            # A slot in the action box: adoptions are recorded by the app above that owns
+            # them, whose `adoption_form` template tag fills it.
+            forms[action] = None
         elif action == Action.ATTACH:
             forms[action] = AttachForm(prefix=action)
         elif action in actions.SIMPLE_ACTIONS:
@@ -252,13 +241,14 @@ def _action_forms(allowed: list[Action], item: InfoItem) -> dict[str, Any]:
 
 @require_safe
 def detail(request: AuthedRequest, pk: int) -> HttpResponse:
-    return _detail_page(request, pk)
+    return detail_page(request, pk)
 
 
-def _detail_page(
+def detail_page(
     request: AuthedRequest, pk: int, bound: dict[str, Any] | None = None
 ) -> HttpResponse:
-    """The item's page; `act` shows it again with its invalid form bound (answering 400)."""
+    """The item's page; an action's view shows it again with its invalid form bound
+    (answering 400) — `act` here, and the views of the apps above that own an action's form."""
     user = request.user
     item = get_visible_item(user, pk)
     allowed = rules.allowed_actions(actor_of(user), facts_of(item))
@@ -279,7 +269,6 @@ def _detail_page(
         "changes": diff.compare(original.body, item.body) if edited and original else [],
         "events": events,
         "attachments": item.attachments.all(),
-        "adoptions": item.adoptions.select_related("publication", "recorded_by"),
         # Forwarding upward (上报) is the section's call, once the item has reached it.
         "forward_to": provincial_office()
         if user.can(Capability.REVIEW) and item.submitted_at and not item.forwarded_at
@@ -305,34 +294,22 @@ def act(request: AuthedRequest, pk: int, action: str) -> HttpResponse:
         if chosen == Action.VERIFY:
             form = VerifyForm(request.POST, prefix=chosen)
             if not form.is_valid():
-                return _detail_page(request, pk, {chosen: form})
+                return detail_page(request, pk, {chosen: form})
             actions.do_verify(
                 user, item.pk, form.cleaned_data["verdict"], form.cleaned_data["note"]
             )
             done = _("Verification recorded.")
-        elif chosen == Action.ADOPT:
-            form = AdoptForm(request.POST, prefix=chosen, item_id=item.pk)
-            if not form.is_valid():
-                return _detail_page(request, pk, {chosen: form})
-            actions.do_adopt(
-                user,
-                item.pk,
-                form.cleaned_data["publication"],
-                form.cleaned_data["adopted_on"],
-                form.cleaned_data["note"],
-            )
-            done = _("Adoption recorded.")
         elif chosen == Action.ATTACH:
             form = AttachForm(request.POST, request.FILES, prefix=chosen)
             if not form.is_valid():
-                return _detail_page(request, pk, {chosen: form})
+                return detail_page(request, pk, {chosen: form})
             actions.do_attach(user, item.pk, form.cleaned_data["attachments"])
             done = _("Attachment added.")
         elif chosen in actions.SIMPLE_ACTIONS:
             form_class = ReasonForm if rules.TRANSITIONS[chosen].needs_comment else CommentForm
             form = form_class(request.POST, prefix=chosen)
             if not form.is_valid():
-                return _detail_page(request, pk, {chosen: form})
+                return detail_page(request, pk, {chosen: form})
             actions.do_transition(user, item.pk, chosen, form.cleaned_data["comment"])
             done = _DONE[chosen]
         else:

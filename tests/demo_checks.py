@@ -22,6 +22,7 @@ from accountability.models import (
 from accountability.queries import disqualified_unit_ids, eligibility
 from audit.models import AuditEntry
 from bulletins.models import (
+    Adoption,
     AdoptionLevel,
     FollowUpTask,
     Publication,
@@ -39,7 +40,6 @@ from org.network import reporting_units_status
 from org.roles import Role
 from scoring.models import ClassAssignment
 from submissions.models import (
-    Adoption,
     Attachment,
     EventKind,
     InfoItem,
@@ -264,7 +264,7 @@ def check_followups() -> None:
 
     solicitation = Solicitation.objects.get()
     assert solicitation.issued_at < now < solicitation.due_at
-    answers = InfoItem.objects.filter(solicitation=solicitation)
+    answers = InfoItem.objects.filter(solicitation_id=solicitation.pk)
     assert 0 < answers.count() < solicitation.units.count()
     assert all(a.submitted_at is not None and a.submitted_at <= now for a in answers)
     attachment = Attachment.objects.get(item__in=answers)

@@ -6,6 +6,7 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
+from bulletins.actions import do_adopt
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.roles import Role
@@ -122,7 +123,7 @@ def make_item(
     if state == ItemState.RETURNED:
         actions.do_transition(editor, item.pk, Action.RETURN, "请核实数字")
     elif state == ItemState.ADOPTED:
-        actions.do_adopt(editor, item.pk, publication or make_publication(), timezone.localdate())
+        do_adopt(editor, item.pk, publication or make_publication(), timezone.localdate())
     elif state == ItemState.FILED:
         actions.do_transition(editor, item.pk, Action.FILE)
     elif state != ItemState.UNDER_REVIEW:

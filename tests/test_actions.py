@@ -9,11 +9,12 @@ from django.utils import timezone
 
 from audit.actions import record, verify_chain
 from audit.models import AuditEntry
+from bulletins import actions as bulletins
+from bulletins.models import Adoption
 from org.roles import Role
 from submissions import actions
 from submissions.actions import ActionError
 from submissions.models import (
-    Adoption,
     Attachment,
     EventKind,
     InfoItem,
@@ -130,7 +131,7 @@ def test_the_whole_lifecycle_leaves_one_event_per_step(officer_a, head_a, editor
     actions.do_transition(editor, item.pk, Action.START_REVIEW)
     actions.do_edit(editor, item.pk, "精编标题", "精编正文。")
     actions.do_verify(editor, item.pk, Verification.VERIFIED, "")
-    actions.do_adopt(editor, item.pk, city_daily, timezone.localdate())
+    bulletins.do_adopt(editor, item.pk, city_daily, timezone.localdate())
     steps = list(item.events.order_by("at", "pk").values_list("kind", "to_state"))
     assert steps == [
         (EventKind.CREATED, ItemState.DRAFT),
@@ -282,38 +283,38 @@ def test_verify_refuses_an_unknown_verdict(editor, under_review):
 
 def test_adopt_records_the_publication_and_its_level(editor, under_review, province_bulletin):
     day = timezone.localdate()
-    adoption = actions.do_adopt(editor, under_review.pk, province_bulletin, day, "第12期")
+    adoption = bulletins.do_adopt(editor, under_review.pk, province_bulletin, day, "第12期")
     assert (adoption.level, adoption.adopted_on, adoption.recorded_by) == ("province", day, editor)
     assert state_of(under_review) == ItemState.ADOPTED
 
 
 def test_adopt_again_by_another_publication(editor, under_review, city_daily, province_bulletin):
-    actions.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
-    actions.do_adopt(editor, under_review.pk, province_bulletin, timezone.localdate())
+    bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
+    bulletins.do_adopt(editor, under_review.pk, province_bulletin, timezone.localdate())
     assert sorted(under_review.adoptions.values_list("level", flat=True)) == ["city", "province"]
     assert state_of(under_review) == ItemState.ADOPTED
 
 
 def test_adopt_twice_by_the_same_publication_is_refused(editor, chief, under_review, city_daily):
-    actions.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
+    bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
     before = snapshot(under_review)
-    with pytest.raises(ActionError):
-        actions.do_adopt(chief, under_review.pk, city_daily, timezone.localdate())
+    with pytest.raises(bulletins.ActionError):
+        bulletins.do_adopt(chief, under_review.pk, city_daily, timezone.localdate())
     assert snapshot(under_review) == before
 
 
 def test_an_officer_cannot_adopt(officer_a, under_review, city_daily):
     before = snapshot(under_review)
-    with pytest.raises(ActionError):
-        actions.do_adopt(officer_a, under_review.pk, city_daily, timezone.localdate())
+    with pytest.raises(bulletins.ActionError):
+        bulletins.do_adopt(officer_a, under_review.pk, city_daily, timezone.localdate())
     assert snapshot(under_review) == before
 
 
 def test_a_returned_item_cannot_be_adopted(editor, under_review, city_daily):
     actions.do_transition(editor, under_review.pk, Action.RETURN, "请补充")
     before = snapshot(under_review)
-    with pytest.raises(ActionError):
-        actions.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
+    with pytest.raises(bulletins.ActionError):
+        bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
     assert snapshot(under_review) == before
 
 
@@ -388,7 +389,7 @@ def test_do_transition_refuses_actions_with_their_own_function(editor, under_rev
 def test_the_second_editor_cannot_return_what_the_first_adopted(
     editor, chief, under_review, city_daily
 ):
-    actions.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
+    bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
     before = snapshot(under_review)
     with pytest.raises(ActionError):
         actions.do_transition(chief, under_review.pk, Action.RETURN, "不采用")
@@ -401,7 +402,7 @@ def test_a_stale_read_loses_the_conditional_update(
     # The chief's request read the item before the editor adopted it; only the state-guarded
     # UPDATE stands between the two.
     stale = InfoItem.objects.get(pk=under_review.pk)
-    actions.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
+    bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
     monkeypatch.setattr(actions, "_lock", lambda item_id: stale)
     before = snapshot(under_review)
     with pytest.raises(ActionError):

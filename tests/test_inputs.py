@@ -225,7 +225,7 @@ def test_the_models_hold_what_a_postgresql_column_holds_on_every_database(model,
     ("model", "field"),
     [
         ("submissions.InfoItem", "occurred_on"),
-        ("submissions.Adoption", "adopted_on"),
+        ("bulletins.Adoption", "adopted_on"),
         ("bulletins.Issue", "issue_date"),
         ("accountability.Violation", "occurred_on"),
         ("org.OfficialDay", "date"),

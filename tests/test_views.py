@@ -9,8 +9,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from submissions.actions import do_adopt, do_edit
-from submissions.models import Adoption, InfoItem, ItemEvent, ItemState
+from bulletins.actions import do_adopt
+from bulletins.models import Adoption
+from submissions.actions import do_edit
+from submissions.models import InfoItem, ItemEvent, ItemState
 from tests.clock import TODAY
 from tests.factories import BODY, make_item, pdf
 
@@ -21,6 +23,10 @@ CREATE = reverse("submissions:create")
 
 def act_url(item, action):
     return reverse("submissions:act", args=[item.pk, action])
+
+
+def adopt_url(item):
+    return reverse("bulletins:adopt_item", args=[item.pk])
 
 
 def detail_url(item):
@@ -122,7 +128,7 @@ def test_the_editor_adopts(client_of, officer_a, head_a, editor, province_bullet
     item = make_item(officer_a, ItemState.UNDER_REVIEW, head=head_a, editor=editor)
     today = timezone.localdate()
     response = client_of(editor).post(
-        act_url(item, "adopt"),
+        adopt_url(item),
         {"adopt-publication": province_bulletin.pk, "adopt-adopted_on": today.isoformat()},
     )
     assert response.status_code == 302
@@ -139,11 +145,21 @@ def test_an_adoption_dated_tomorrow_is_refused(client_of, officer_a, editor, cit
     item = make_item(officer_a, ItemState.UNDER_REVIEW, editor=editor)
     tomorrow = timezone.localdate() + timedelta(days=1)
     response = client_of(editor).post(
-        act_url(item, "adopt"),
+        adopt_url(item),
         {"adopt-publication": city_daily.pk, "adopt-adopted_on": tomorrow.isoformat()},
     )
     assert response.status_code == 400
+    assert "adopted_on" in response.context["forms"]["adopt"].errors
     assert not Adoption.objects.exists()
+
+
+def test_the_item_page_offers_the_adoption_form_to_the_editor_only(
+    client_of, officer_a, editor, city_daily
+):
+    item = make_item(officer_a, ItemState.UNDER_REVIEW, editor=editor)
+    form = f'action="{adopt_url(item)}"'
+    assert form in client_of(editor).get(detail_url(item)).content.decode()
+    assert form not in client_of(officer_a).get(detail_url(item)).content.decode()
 
 
 def test_disputing_without_a_note_leaves_the_item_unverified(client_of, officer_a, editor):

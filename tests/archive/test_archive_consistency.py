@@ -21,6 +21,7 @@ from archive import backends, index, rules
 from archive.models import Document, Pending
 from archive.search import Filters, matching_ids
 from archive.visibility import Grants
+from bulletins.actions import do_adopt
 from submissions import actions
 from submissions.models import InfoItem, ItemState, Tag
 from tests.factories import content, make_item
@@ -88,7 +89,7 @@ def test_tags_and_adoption_are_seen(officer_a, head_a, editor, city_daily, leade
     item.tags.add(tag)
     assert keys("防汛简报", tags=(tag.pk,)) == {f"item:{item.pk}"}
     assert matching_ids(leader, "防汛简报") == []
-    actions.do_adopt(editor, item.pk, city_daily, timezone.localdate())
+    do_adopt(editor, item.pk, city_daily, timezone.localdate())
     assert keys("防汛简报", adoption=("city",)) == {f"item:{item.pk}"}
     assert len(matching_ids(leader, "防汛简报")) == 1
     item.tags.clear()

@@ -348,14 +348,6 @@ rows(
         writes=("submissions.InfoItem",),
     ),
     _item_act(
-        "adopt",
-        "under_review",
-        EDITORS,
-        SEES_SUBMITTED,
-        data=lambda w: {"adopt-publication": w.province_bulletin.pk, "adopt-adopted_on": today(w)},
-        writes=("submissions.InfoItem", "submissions.Adoption"),
-    ),
-    _item_act(
         "return",
         "under_review",
         EDITORS,
@@ -364,9 +356,11 @@ rows(
         writes=("submissions.InfoItem",),
     ),
     _item_act("file", "under_review", EDITORS, SEES_SUBMITTED, writes=("submissions.InfoItem",)),
-    # Revising and editing have their own screens: nobody does them here.
+    # Revising and editing have their own screens, and adopting is recorded by bulletins
+    # (bulletins:adopt_item): nobody does them here.
     _item_act("revise", "returned", NOBODY, SEES_SUBMITTED, also={403: frozenset({"officer_a"})}),
     _item_act("edit", "under_review", NOBODY, SEES_SUBMITTED, also={403: EDITORS}),
+    _item_act("adopt", "under_review", NOBODY, SEES_SUBMITTED, also={403: EDITORS}),
     # An action that does not exist.
     _item_act("delete", "submitted", NOBODY, SEES_SUBMITTED, also={403: SEES_SUBMITTED}),
 )
@@ -893,6 +887,19 @@ rows(
         args=lambda w: [w.under_review.pk],
         ok=302,
         writes=("submissions.InfoItem",),
+        otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+    # Recording an adoption from the item's page: the section; anyone else who sees the item is
+    # sent back to it with a message, as by the item's other actions.
+    Row(
+        "bulletins:adopt_item",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        data=lambda w: {"adopt-publication": w.province_bulletin.pk, "adopt-adopted_on": today(w)},
+        ok=302,
+        refused=302,
+        writes=("submissions.InfoItem", "bulletins.Adoption"),
         otherwise=hidden_except(SEES_SUBMITTED),
     ),
     Row("bulletins:instructions", "GET", SEATED),

@@ -9,7 +9,6 @@ from django.db import connection, connections
 
 from bulletins import actions
 from bulletins.models import Issue, IssueCounter, IssueState
-from submissions import actions as items
 from submissions.models import ItemState
 from tests.bulletins.bulletin_helpers import published, signed_off
 from tests.clock import NEXT_YEAR, YEAR, days_before
@@ -64,7 +63,7 @@ def test_a_failed_publish_neither_uses_up_nor_repeats_a_number(
     a, b, c = fresh_items(officer_a, head_a, 3)
     stuck = signed_off(editor, chief, daily, [a], DAY)
     # Meanwhile someone records by hand that 《每日要情》 already used item a.
-    items.do_adopt(editor, a.pk, daily, DAY)
+    actions.do_adopt(editor, a.pk, daily, DAY)
     with pytest.raises(actions.ActionError):
         actions.do_publish(editor, stuck.pk)
     stuck.refresh_from_db()

@@ -6,9 +6,9 @@ import pytest
 
 from audit.models import AuditEntry
 from bulletins import actions
-from bulletins.models import IssueEntry, IssueState, ReadReceipt
+from bulletins.models import Adoption, IssueEntry, IssueState, ReadReceipt
 from notify.models import Notification
-from submissions.models import Adoption, InfoItem, ItemState
+from submissions.models import InfoItem, ItemState
 from tests.bulletins.bulletin_helpers import draft, published
 from tests.clock import days_before
 from tests.factories import make_item

@@ -9,8 +9,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from bulletins.models import Issue, IssueEntry, IssueState, ReadReceipt
-from submissions.models import Adoption, InfoItem, ItemState
+from bulletins.models import Adoption, Issue, IssueEntry, IssueState, ReadReceipt
+from submissions.models import InfoItem, ItemState
 from tests.bulletins.bulletin_helpers import draft, published, signed_off
 from tests.clock import days_before
 from tests.factories import make_item
@@ -262,11 +262,11 @@ def test_a_return_needs_a_reason(client_of, editor, chief, daily, three_items):
 def test_an_entry_adopted_by_hand_meanwhile_blocks_the_sign_off(
     client_of, editor, chief, daily, three_items
 ):
-    from submissions import actions as items
+    from bulletins.actions import do_adopt
 
     issue = draft(editor, daily, three_items[:2], DAY)
     client_of(editor).post(url(issue, "submit/"))
-    items.do_adopt(editor, three_items[0].pk, daily, DAY)
+    do_adopt(editor, three_items[0].pk, daily, DAY)
     page = client_of(chief).get(url(issue)).content.decode()
     assert 'role="alert"' in page
     client_of(chief).post(url(issue, "sign-off/"))
@@ -291,7 +291,7 @@ def test_the_editor_forwards_an_item_and_records_the_provinces_adoption(
     # The adopt form offers the province's publication, chosen already.
     assert f'<option value="{province_bulletin.pk}" selected>' in page
     client.post(
-        f"/items/{item.pk}/act/adopt/",
+        f"/bulletins/items/{item.pk}/adopt/",
         {
             "adopt-publication": province_bulletin.pk,
             "adopt-adopted_on": f"{timezone.localdate():%Y-%m-%d}",

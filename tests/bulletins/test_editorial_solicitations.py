@@ -15,6 +15,7 @@ from deadlines.models import ExpectStatus
 from org.models import UnitKind
 from org.roles import Role
 from submissions import actions as items
+from submissions.models import InfoItem
 from tests.bulletins.editorial_helpers import (
     answer,
     clock,
@@ -76,7 +77,7 @@ def test_the_target_officers_are_told_at_once(solicitation, officer_a, officer_b
 def test_an_item_signed_off_before_the_deadline_meets_it(solicitation, officer_a, head_a, unit_a):
     item = answer(officer_a, head_a, solicitation, HALF)
     row = row_of(unit_a, solicitation=solicitation)
-    assert item.solicitation == solicitation
+    assert item.solicitation_id == solicitation.pk
     assert (row.status, row.met_at) == (ExpectStatus.MET, HALF)
 
 
@@ -126,7 +127,7 @@ def statuses(response):
 
 
 def test_the_section_sees_who_answered_on_time_late_or_missed(client_of, editor, answered):
-    solicitation = answered["on_time"].solicitation
+    solicitation = Solicitation.objects.get(pk=answered["on_time"].solicitation_id)
     with clock(AFTER + timedelta(hours=1)):
         response = client_of(editor).get(detail_url(solicitation))
     assert statuses(response) == {
@@ -165,6 +166,30 @@ def test_the_item_form_preselects_the_solicitation(client_of, officer_a, solicit
     with clock(HALF):
         page = client_of(officer_a).get(f"/items/new/?solicitation={solicitation.pk}")
     assert f'<option value="{solicitation.pk}" selected>' in page.content.decode()
+
+
+ANSWER = {
+    "title": "本区汛期隐患排查整治情况",
+    "kind": "news",
+    "body": "本区组织排查汛期隐患点12处，已整改9处，其余3处落实专人值守。",
+}
+
+
+def test_the_item_form_links_the_item_to_the_solicitation(client_of, officer_a, solicitation):
+    with clock(HALF):
+        client_of(officer_a).post("/items/new/", {**ANSWER, "solicitation": solicitation.pk})
+    assert InfoItem.objects.get(title=ANSWER["title"]).solicitation_id == solicitation.pk
+
+
+def test_the_item_form_refuses_a_solicitation_the_unit_was_not_asked(
+    client_of, editor, officer_a, unit_b, solicitation
+):
+    other = solicit(editor, [unit_b], ISSUED, DUE)
+    with clock(HALF):
+        response = client_of(officer_a).post("/items/new/", {**ANSWER, "solicitation": other.pk})
+        assert f'<option value="{other.pk}"' not in response.content.decode()
+    assert "solicitation" in response.context["form"].errors
+    assert not InfoItem.objects.filter(title=ANSWER["title"]).exists()
 
 
 def test_the_officer_sees_only_their_units_line(client_of, officer_a, solicitation):

@@ -7,13 +7,15 @@ from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from bulletins.actions import do_adopt
+from bulletins.models import Adoption
 from emergencies import actions as emergencies
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.models import Category, Incident
 from org.models import Unit, User
 from org.roles import Role
 from submissions import actions
-from submissions.models import Adoption, InfoItem, ItemKind, ItemState
+from submissions.models import InfoItem, ItemKind, ItemState
 from submissions.rules import Action
 from tests.factories import make_user
 
@@ -79,7 +81,7 @@ def item(
 def adopt(editor: User, it: InfoItem, publication, recorded_at: datetime | None = None) -> Adoption:
     when = recorded_at or it.submitted_at
     assert when is not None
-    adoption = actions.do_adopt(editor, it.pk, publication, timezone.localdate(when))
+    adoption = do_adopt(editor, it.pk, publication, timezone.localdate(when))
     if recorded_at is not None:
         Adoption.objects.filter(pk=adoption.pk).update(recorded_at=recorded_at)
     return adoption

@@ -8,6 +8,7 @@ import pytest
 from django.utils import translation
 
 from audit.models import AuditEntry
+from bulletins import actions as bulletins
 from insight import actions
 from insight.models import InsightPolicy
 from insight.queries import incident_panel, item_duplicates, item_panel
@@ -227,7 +228,7 @@ def test_an_adopted_item_cannot_be_merged_as_a_duplicate(pair, editor, city_dail
 def test_a_merged_duplicate_cannot_be_adopted_itself(pair, editor, city_daily):
     first, second = pair
     actions.do_merge_items(editor, second.pk, first.pk)
-    with pytest.raises(submissions.ActionError, match=f"#{first.pk}"):
+    with pytest.raises(bulletins.ActionError, match=f"#{first.pk}"):
         adopt(editor, second, city_daily)
 
 

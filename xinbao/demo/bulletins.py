@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from bulletins import actions
 from bulletins.models import (
+    Adoption,
     Instruction,
     Issue,
     IssueCounter,
@@ -27,15 +28,7 @@ from bulletins.models import (
 from org.models import Unit, User, provincial_office
 from org.roles import Role
 from submissions.actions import ItemContent, do_create_item, do_transition
-from submissions.models import (
-    Adoption,
-    Attachment,
-    InfoItem,
-    ItemEvent,
-    ItemKind,
-    ItemRevision,
-    ItemState,
-)
+from submissions.models import Attachment, InfoItem, ItemEvent, ItemKind, ItemRevision, ItemState
 from submissions.rules import Action
 from xinbao.demo import read_data
 from xinbao.demo.clock import DemoClock

@@ -10,19 +10,19 @@ from typing import Any, ClassVar
 
 from django.utils import timezone
 
-from bulletins.models import Publication
+from bulletins.actions import do_adopt
+from bulletins.models import Adoption, Publication
 from org.models import Unit, User
 from org.roles import Role
 from submissions.actions import (
     ItemContent,
-    do_adopt,
     do_create_item,
     do_edit,
     do_revise,
     do_transition,
     do_verify,
 )
-from submissions.models import Adoption, InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
+from submissions.models import InfoItem, ItemEvent, ItemKind, ItemRevision, Verification
 from submissions.rules import Action
 from xinbao.demo import read_data
 from xinbao.demo.clock import DemoClock
