@@ -3,11 +3,10 @@ audited and told to the units it concerns.
 
 Due process: a violation starts PENDING (from the engine's candidate, see `candidates`, or
 entered here by the section), the unit files its explanation, and only the section chief
-confirms or waives it — a waiver with a reason. Confirmed violations go into criticism notices;
-a city notice takes its number when it is issued, under a lock on the year's counter.
+confirms or waives it — a waiver with a reason. Confirmed violations go into criticism notices
+(`actions_notices`).
 """
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -19,37 +18,25 @@ from django.utils.translation import gettext as _
 from accountability import access, drafting, queries, rules
 from accountability.candidates import CANDIDATE_STATUS
 from accountability.models import (
-    CriticismNotice,
     EligibilityRule,
     Explanation,
-    Issuer,
-    NoticeCounter,
     NoticePolicy,
-    NoticeStatus,
     Reinstatement,
     Violation,
     ViolationKind,
     ViolationStatus,
 )
-from audit.actions import record
+from audit.actions import record, save_change
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from notify.actions import Message, dispatch
 from notify.models import Severity
 from org.models import Unit, User
-from org.roles import UNIT_STAFF, Capability, roles_with
+from org.roles import Capability, roles_with
 from submissions.models import InfoItem
-
-
-class ActionError(Exception):
-    """A refused write; the message is for the user and already translated."""
-
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 # Kinds the section enters by hand; late and missed reports come from the deadline engine.
 ENTERED_KINDS = (ViolationKind.FALSE, ViolationKind.CONCEALED)
-
-
-def _unit_people(unit_ids: Sequence[int]) -> list[User]:
-    return list(User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_STAFF, is_active=True))
 
 
 def _deciders() -> list[User]:
@@ -152,7 +139,7 @@ def do_enter_violation(actor: User, entry: Entry, now: datetime | None = None) -
                 severity=Severity.WARNING,
                 key=f"violation:{violation.pk}:entered",
             ),
-            _unit_people([entry.unit.pk]),
+            queries.unit_people([entry.unit.pk]),
         )
     return violation
 
@@ -277,276 +264,8 @@ def _tell_decision(violation: Violation) -> None:
             else Severity.INFO,
             key=f"violation:{violation.pk}:decided",
         ),
-        _unit_people([violation.unit_id]),
+        queries.unit_people([violation.unit_id]),
         [violation.unit],
-    )
-
-
-# --- criticism notices -------------------------------------------------------------------------
-
-
-def _need_issuer(actor: User) -> None:
-    if not access.may_issue(actor):
-        raise ActionError(_("Only the section chief handles criticism notices."))
-
-
-def _city_violations(
-    violation_ids: Sequence[int], notice: CriticismNotice | None
-) -> list[Violation]:
-    """Confirmed violations no other city notice names, locked, in the order a notice lists
-    them."""
-    ids = set(violation_ids)
-    if not ids:
-        raise ActionError(_("Choose the confirmed violations the notice names."))
-    rows = list(
-        Violation.objects.select_for_update(of=("self",))
-        .filter(pk__in=ids, status=ViolationStatus.CONFIRMED)
-        .select_related("unit", "incident", "item")
-        .order_by("unit__sort_order", "unit__code", "occurred_on", "pk")
-    )
-    if len(rows) != len(ids):
-        raise ActionError(_("A notice names confirmed violations only."))
-    elsewhere = CriticismNotice.violations.through.objects.filter(
-        violation_id__in=ids, criticismnotice__issuer=Issuer.CITY
-    )
-    if notice is not None:
-        elsewhere = elsewhere.exclude(criticismnotice_id=notice.pk)
-    if elsewhere.exists():
-        raise ActionError(_("Some of these violations are already in another city notice."))
-    return rows
-
-
-def _lock_notice(notice_id: int) -> CriticismNotice:
-    try:
-        return CriticismNotice.objects.select_for_update().get(pk=notice_id)
-    except CriticismNotice.DoesNotExist:
-        raise ActionError(_("No such notice.")) from None
-
-
-def do_draft_notice(
-    actor: User, violation_ids: Sequence[int], send_to_all: bool = False, today: date | None = None
-) -> CriticismNotice:
-    """A draft city notice naming the chosen confirmed violations, its text prefilled."""
-    _need_issuer(actor)
-    today = today or timezone.localdate()
-    with transaction.atomic():
-        violations = _city_violations(violation_ids, None)
-        policy = NoticePolicy.current()
-        notice = CriticismNotice.objects.create(
-            issuer=Issuer.CITY,
-            year=today.year,
-            title=drafting.title(violations),
-            body=drafting.body(violations),
-            issuing_office=policy.office_name,
-            recipients=policy.recipients,
-            send_to_all=send_to_all,
-            created_by=actor,
-        )
-        notice.violations.set(violations)
-        notice.units.set({v.unit_id for v in violations})
-        record(
-            actor,
-            "notice_drafted",
-            f"notice:{notice.pk}",
-            {"violations": sorted(v.pk for v in violations)},
-        )
-    return notice
-
-
-@dataclass(frozen=True)
-class NoticeText:
-    title: str
-    body: str
-    issuing_office: str
-    recipients: str
-    send_to_all: bool
-    violation_ids: Sequence[int]
-
-
-def _check_text(text: NoticeText) -> None:
-    if not text.title.strip() or not text.body.strip():
-        raise ActionError(_("The title and the text are required."))
-    if not text.issuing_office.strip():
-        raise ActionError(_("Name the issuing office."))
-
-
-def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNotice:
-    _need_issuer(actor)
-    _check_text(text)
-    with transaction.atomic():
-        notice = _lock_notice(notice_id)
-        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
-            raise ActionError(_("Only a draft city notice can be edited."))
-        violations = _city_violations(text.violation_ids, notice)
-        notice.title = text.title.strip()
-        notice.body = text.body.strip()
-        notice.issuing_office = text.issuing_office.strip()
-        notice.recipients = text.recipients.strip()
-        notice.send_to_all = text.send_to_all
-        notice.save(update_fields=["title", "body", "issuing_office", "recipients", "send_to_all"])
-        notice.violations.set(violations)
-        notice.units.set({v.unit_id for v in violations})
-    return notice
-
-
-def do_discard_notice(actor: User, notice_id: int) -> None:
-    _need_issuer(actor)
-    with transaction.atomic():
-        notice = _lock_notice(notice_id)
-        if notice.status != NoticeStatus.DRAFT:
-            raise ActionError(_("An issued notice stays on record."))
-        record(actor, "notice_discarded", f"notice:{notice.pk}", {"title": notice.title})
-        notice.delete()
-
-
-def next_number(year: int) -> int:
-    """Take the next number of the year's city notices. Called inside the issuing transaction:
-    the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN IMMEDIATE), so
-    two notices issued at once get consecutive numbers."""
-    NoticeCounter.objects.get_or_create(year=year)
-    counter = NoticeCounter.objects.select_for_update().get(year=year)
-    counter.last += 1
-    counter.save(update_fields=["last"])
-    return counter.last
-
-
-def do_issue_notice(
-    actor: User, notice_id: int, issued_on: date, now: datetime | None = None
-) -> CriticismNotice:
-    """Number the draft (〔year〕N号 of the year it is issued in), date it and send it."""
-    _need_issuer(actor)
-    now = now or timezone.now()
-    if issued_on > timezone.localdate(now):
-        raise ActionError(_("The date cannot be in the future."))
-    with transaction.atomic():
-        notice = _lock_notice(notice_id)
-        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
-            raise ActionError(_("Only a draft city notice can be issued."))
-        ids = list(notice.violations.values_list("pk", flat=True))
-        if not ids:
-            raise ActionError(_("Choose the confirmed violations the notice names."))
-        if notice.violations.exclude(status=ViolationStatus.CONFIRMED).exists():
-            raise ActionError(_("A notice names confirmed violations only."))
-        year = issued_on.year
-        number = next_number(year)
-        policy = NoticePolicy.current()
-        changes = {
-            "status": NoticeStatus.ISSUED,
-            "year": year,
-            "number": number,
-            "doc_number": policy.doc_number(year, number),
-            "issued_on": issued_on,
-            "issued_by": actor,
-            "issued_at": now,
-        }
-        done = CriticismNotice.objects.filter(pk=notice.pk, status=NoticeStatus.DRAFT).update(
-            **changes
-        )
-        if not done:
-            raise ActionError(_("Someone else issued this notice just now."))
-        for name, value in changes.items():
-            setattr(notice, name, value)
-        _deliver(notice)
-        record(
-            actor,
-            "notice_issued",
-            f"notice:{notice.pk}",
-            {"doc_number": notice.doc_number, "violations": sorted(ids)},
-        )
-    return notice
-
-
-@dataclass(frozen=True)
-class ProvinceNotice:
-    doc_number: str
-    issued_on: date
-    title: str
-    body: str
-    issuing_office: str
-    units: Sequence[Unit]
-    violation_ids: Sequence[int]
-    send_to_all: bool = False
-
-
-def do_record_province_notice(
-    actor: User, entry: ProvinceNotice, now: datetime | None = None
-) -> CriticismNotice:
-    """A notice received from the provincial office, with its own number and date, linked to
-    the confirmed violations of the units it names."""
-    _need_issuer(actor)
-    now = now or timezone.now()
-    doc_number = entry.doc_number.strip()
-    if not doc_number:
-        raise ActionError(_("The document number is required."))
-    _check_text(
-        NoticeText(entry.title, entry.body, entry.issuing_office, "", entry.send_to_all, ())
-    )
-    if not entry.units:
-        raise ActionError(_("Name the units the notice criticises."))
-    if entry.issued_on > timezone.localdate(now):
-        raise ActionError(_("The date cannot be in the future."))
-    unit_ids = {u.pk for u in entry.units}
-    with transaction.atomic():
-        if CriticismNotice.objects.filter(issuer=Issuer.PROVINCE, doc_number=doc_number).exists():
-            raise ActionError(_("A provincial notice with this number is already recorded."))
-        violations = list(
-            Violation.objects.filter(pk__in=set(entry.violation_ids)).select_related("unit")
-        )
-        if len(violations) != len(set(entry.violation_ids)) or any(
-            v.status != ViolationStatus.CONFIRMED or v.unit_id not in unit_ids for v in violations
-        ):
-            raise ActionError(
-                _("The notice can name only confirmed violations of the units it names.")
-            )
-        notice = CriticismNotice.objects.create(
-            issuer=Issuer.PROVINCE,
-            status=NoticeStatus.ISSUED,
-            year=entry.issued_on.year,
-            doc_number=doc_number,
-            title=entry.title.strip(),
-            body=entry.body.strip(),
-            issuing_office=entry.issuing_office.strip(),
-            issued_on=entry.issued_on,
-            send_to_all=entry.send_to_all,
-            created_by=actor,
-            issued_by=actor,
-            issued_at=now,
-        )
-        notice.units.set(entry.units)
-        notice.violations.set(violations)
-        _deliver(notice)
-        record(
-            actor,
-            "province_notice_recorded",
-            f"notice:{notice.pk}",
-            {
-                "doc_number": doc_number,
-                "units": sorted(u.code for u in entry.units),
-                "violations": sorted(v.pk for v in violations),
-            },
-        )
-    return notice
-
-
-def _deliver(notice: CriticismNotice) -> None:
-    """The notice to the inboxes (and channels) of the units it names, and of every reporting
-    unit when it is sent to all."""
-    if notice.send_to_all:
-        units = list(Unit.objects.filter(is_reporting=True, is_active=True))
-        units += list(notice.units.exclude(pk__in=[u.pk for u in units]))
-    else:
-        units = list(notice.units.all())
-    dispatch(
-        Message(
-            title=_("[Criticism notice] %(number)s %(title)s")
-            % {"number": notice.doc_number, "title": notice.title},
-            body=notice.body[:300],
-            url=f"/accountability/notices/{notice.pk}/",
-            severity=Severity.WARNING,
-            key=f"notice:{notice.pk}",
-        ),
-        _unit_people([u.pk for u in units]),
-        units,
     )
 
 
@@ -566,21 +285,10 @@ def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
     if problem is not None:
         raise ActionError(_("Unknown kind of violation."))
     with transaction.atomic():
-        rule = EligibilityRule.current()
-        rule = EligibilityRule.objects.select_for_update().get(pk=rule.pk)
+        rule = EligibilityRule.locked()
         before = {k: getattr(rule, k) for k in RULE_FIELDS}
         after = {**before, **{k: values[k] for k in RULE_FIELDS if k in values}, "kinds": kinds}
-        if after == before:
-            return rule
-        for name, value in after.items():
-            setattr(rule, name, value)
-        rule.save()
-        record(
-            actor,
-            "eligibility_rule_changed",
-            "eligibility_rule",
-            {"before": before, "after": after},
-        )
+        save_change(actor, "eligibility_rule_changed", rule, after, "eligibility_rule")
     return rule
 
 
@@ -594,17 +302,8 @@ def do_update_notice_policy(actor: User, values: dict[str, str]) -> NoticePolicy
     if not cleaned["office_name"] or not cleaned["doc_prefix"]:
         raise ActionError(_("The issuing office and the number prefix are required."))
     with transaction.atomic():
-        policy = NoticePolicy.current()
-        policy = NoticePolicy.objects.select_for_update().get(pk=policy.pk)
-        before = {k: getattr(policy, k) for k in POLICY_FIELDS}
-        if cleaned == before:
-            return policy
-        for name, value in cleaned.items():
-            setattr(policy, name, value)
-        policy.save()
-        record(
-            actor, "notice_policy_changed", "notice_policy", {"before": before, "after": cleaned}
-        )
+        policy = NoticePolicy.locked()
+        save_change(actor, "notice_policy_changed", policy, cleaned, "notice_policy")
     return policy
 
 
@@ -642,7 +341,7 @@ def do_reinstate(actor: User, unit: Unit, year: int, reason: str) -> Reinstateme
                 severity=Severity.INFO,
                 key=f"reinstatement:{reinstatement.pk}",
             ),
-            _unit_people([unit.pk]),
+            queries.unit_people([unit.pk]),
         )
     return reinstatement
 
@@ -688,6 +387,6 @@ def do_revoke_reinstatement(
                 severity=Severity.WARNING,
                 key=f"reinstatement:{reinstatement.pk}:revoked",
             ),
-            _unit_people([reinstatement.unit_id]),
+            queries.unit_people([reinstatement.unit_id]),
         )
     return reinstatement

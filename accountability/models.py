@@ -11,6 +11,8 @@ notices naming it, under a rule that is data (`EligibilityRule`), and a recorded
 (`Reinstatement`) can restore it.
 """
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -20,6 +22,7 @@ from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from org.models import Unit
 from submissions.models import InfoItem
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
+from xinbao.core.policy import SingletonPolicy
 
 
 class ViolationKind(models.TextChoices):
@@ -220,7 +223,7 @@ class CriticismNotice(models.Model):
         return self.doc_number or self.title
 
 
-class NoticePolicy(models.Model):
+class NoticePolicy(SingletonPolicy):
     """How the city's notices are headed and numbered. One row, seeded; the chief edits it."""
 
     office_name = models.CharField(
@@ -248,11 +251,8 @@ class NoticePolicy(models.Model):
         return self.doc_prefix
 
     @classmethod
-    def current(cls) -> "NoticePolicy":
-        policy = cls.objects.order_by("pk").first()
-        if policy is None:
-            policy = cls.objects.create(**DEFAULT_NOTICE_POLICY)
-        return policy
+    def seed(cls) -> dict[str, Any]:
+        return dict(DEFAULT_NOTICE_POLICY)
 
     def doc_number(self, year: int, number: int) -> str:
         return f"{self.doc_prefix}〔{year}〕{number}号"
@@ -276,7 +276,7 @@ class NoticeCounter(models.Model):
         return f"{self.year}: {self.last}"
 
 
-class EligibilityRule(models.Model):
+class EligibilityRule(SingletonPolicy):
     """When a unit loses its eligibility for the year's excellence award. One row, seeded with
     the founding document's rule: ≥ 1 provincial or ≥ 2 municipal notices naming the unit for
     late, missed or false reporting of important emergency information (serious cases)."""
@@ -308,11 +308,8 @@ class EligibilityRule(models.Model):
         return f"province ≥ {self.provincial_notices}, city ≥ {self.municipal_notices}"
 
     @classmethod
-    def current(cls) -> "EligibilityRule":
-        rule = cls.objects.order_by("pk").first()
-        if rule is None:
-            rule = cls.objects.create(kinds=list(DEFAULT_COUNTED_KINDS))
-        return rule
+    def seed(cls) -> dict[str, Any]:
+        return {"kinds": list(DEFAULT_COUNTED_KINDS)}
 
 
 # The founding document's rule counts late, missed and false reporting (DESIGN §2.5).

@@ -5,7 +5,7 @@ queries, whatever the number of units, notices or violations.
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -22,7 +22,8 @@ from accountability.models import (
     ViolationStatus,
 )
 from accountability.rules import Verdict
-from org.models import Unit
+from org.models import Unit, User
+from org.roles import UNIT_STAFF
 
 __all__ = [
     "Verdict",
@@ -235,3 +236,8 @@ def notice_violations(notice: CriticismNotice) -> list[Violation]:
             "unit__sort_order", "occurred_on", "pk"
         )
     )
+
+
+def unit_people(unit_ids: Sequence[int]) -> list[User]:
+    """The active staff of the units, to whom what concerns their unit is sent."""
+    return list(User.objects.filter(unit_id__in=unit_ids, role__in=UNIT_STAFF, is_active=True))

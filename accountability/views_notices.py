@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from accountability import access, actions, export, queries
+from accountability import actions_notices as notice_actions
 from accountability.forms import (
     CompileForm,
     IssueForm,
@@ -110,7 +111,7 @@ def compile_notice(request: AuthedRequest) -> HttpResponse:
     form = CompileForm(request.POST or None, choices=_choices(None))
     if request.method == "POST" and form.is_valid():
         try:
-            notice = actions.do_draft_notice(
+            notice = notice_actions.do_draft_notice(
                 request.user,
                 [v.pk for v in form.cleaned_data["violations"]],
                 form.cleaned_data["send_to_all"],
@@ -160,10 +161,10 @@ def edit_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     if form.is_valid():
         data = form.cleaned_data
         try:
-            actions.do_edit_notice(
+            notice_actions.do_edit_notice(
                 request.user,
                 item.pk,
-                actions.NoticeText(
+                notice_actions.NoticeText(
                     title=data["title"],
                     body=data["body"],
                     issuing_office=data["issuing_office"],
@@ -208,7 +209,9 @@ def issue_notice(request: AuthedRequest, pk: int) -> HttpResponse:
                 messages.error(request, str(error))
         return redirect("accountability:notice", pk=item.pk)
     try:
-        issued = actions.do_issue_notice(request.user, item.pk, form.cleaned_data["issued_on"])
+        issued = notice_actions.do_issue_notice(
+            request.user, item.pk, form.cleaned_data["issued_on"]
+        )
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
@@ -224,7 +227,7 @@ def discard_notice(request: AuthedRequest, pk: int) -> HttpResponse:
     _need_issuer(request)
     item = get_visible_notice(request, pk)
     try:
-        actions.do_discard_notice(request.user, item.pk)
+        notice_actions.do_discard_notice(request.user, item.pk)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
         return redirect("accountability:notice", pk=item.pk)
@@ -250,9 +253,9 @@ def record_province_notice(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            item = actions.do_record_province_notice(
+            item = notice_actions.do_record_province_notice(
                 request.user,
-                actions.ProvinceNotice(
+                notice_actions.ProvinceNotice(
                     doc_number=data["doc_number"],
                     issued_on=data["issued_on"],
                     title=data["title"],

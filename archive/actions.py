@@ -10,12 +10,9 @@ from archive import rules
 from archive.models import Document, SavedSearch, SubscriptionHit
 from archive.search import Filters, matching_ids
 from org.models import User
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 MAX_SAVED = 50
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
 
 
 def do_save_search(

@@ -1,8 +1,10 @@
 """The one place audit entries are written."""
 
+from collections.abc import Mapping
+from datetime import time
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import connection, models, transaction
 from django.utils import timezone
 
 from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
@@ -49,6 +51,49 @@ def record(
     return entry
 
 
+def plain(value: Any) -> Any:
+    """`value` as it is written into an entry's data: JSON's own types as they are, a time of
+    day as HH:MM, anything else (a decimal, a date) as its text."""
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if isinstance(value, list | tuple):
+        return [plain(v) for v in value]
+    if isinstance(value, time):
+        return value.isoformat("minutes")
+    return str(value)
+
+
+def save_change(
+    actor: object,
+    action: str,
+    row: models.Model,
+    values: Mapping[str, Any],
+    target: str | None = None,
+) -> bool:
+    """Edit a row and append its before and after, in one transaction: set `values` on `row`
+    (which the caller has locked and checked), save it and record `action` on `target` (by
+    default the row as it reads after the change). When no value differs from the row's,
+    nothing is written and it returns False."""
+    before = {name: getattr(row, name) for name in values}
+    after = dict(values)
+    if after == before:
+        return False
+    with transaction.atomic():
+        for name, value in after.items():
+            setattr(row, name, value)
+        row.save()
+        record(
+            actor,
+            action,
+            str(row) if target is None else target,
+            {
+                "before": {k: plain(v) for k, v in before.items()},
+                "after": {k: plain(v) for k, v in after.items()},
+            },
+        )
+    return True
+
+
 def verify_chain() -> int | None:
     """Walk the whole log; return the first broken sequence number, or None if intact."""
     rows = AuditEntry.objects.order_by("seq").values_list(
@@ -59,3 +104,12 @@ def verify_chain() -> int | None:
         for seq, at, actor, action, target, data, prev, digest in rows.iterator(chunk_size=2000)
     )
     return first_break(facts)
+
+
+def do_verify(actor: User) -> tuple[int, int | None]:
+    """Walk the log for `actor` and record that it was walked: the number of entries and the
+    first broken sequence number (None if intact)."""
+    broken = verify_chain()
+    total = AuditEntry.objects.count()
+    record(actor, "audit_verified", "", {"entries": total, "first_break": broken})
+    return total, broken

@@ -2,14 +2,14 @@
 here, one transaction per call, each leaving an audit record."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, save_change
 from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
     Adoption,
@@ -30,17 +30,15 @@ from deadlines import actions as deadlines
 from emergencies import rules as deadline_rules
 from notify.actions import Message, dispatch
 from notify.models import Severity
+from org.duty import office_closes
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
 from submissions.rules import Action as ItemAction
-
-
-class ActionError(Exception):
-    """A refused write; the message is for the user and already translated."""
-
+from xinbao.core.counters import take_next
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 COMPILABLE = (ItemState.SUBMITTED, ItemState.UNDER_REVIEW, ItemState.ADOPTED)
 
@@ -61,6 +59,10 @@ def _move(issue: Issue, old: str, new: str, **changes: object) -> None:
     issue.state = new
     for name, value in changes.items():
         setattr(issue, name, value)
+
+
+def _entry_target(entry: IssueEntry) -> str:
+    return f"issue:{entry.issue_id} item:{entry.item_id}"
 
 
 def credit_for(item: InfoItem) -> str:
@@ -118,6 +120,12 @@ def do_add_entries(actor: User, issue_id: int, item_ids: Sequence[int]) -> int:
             for n, item in enumerate(items, start=1)
         )
         Issue.objects.filter(pk=issue.pk).update(updated_at=timezone.now())
+        record(
+            actor,
+            "issue_entries_added",
+            f"issue:{issue.pk}",
+            {"items": sorted(item.pk for item in items)},
+        )
     return len(items)
 
 
@@ -128,12 +136,13 @@ def do_edit_entry(actor: User, entry_id: int, title: str, body: str, credit: str
     if not title or not body or not credit:
         raise ActionError(_("Title, text and source units are all required."))
     with transaction.atomic():
-        entry = IssueEntry.objects.select_related("issue").get(pk=entry_id)
-        issue = _lock_issue(entry.issue_id)
+        issue = _lock_issue(IssueEntry.objects.values_list("issue_id", flat=True).get(pk=entry_id))
         if issue.state != IssueState.DRAFT:
             raise ActionError(_("The issue is no longer being compiled."))
-        IssueEntry.objects.filter(pk=entry.pk).update(title=title, body=body, credit=credit)
-        entry.title, entry.body, entry.credit = title, body, credit
+        # Read under the issue's lock: the before of the audit row is what this edit replaced.
+        entry = IssueEntry.objects.get(pk=entry_id)
+        after = {"title": title, "body": body, "credit": credit}
+        save_change(actor, "issue_entry_edited", entry, after, _entry_target(entry))
     return entry
 
 
@@ -153,6 +162,12 @@ def do_move_entry(actor: User, entry_id: int, step: int) -> None:
         for position, e in enumerate(entries, start=1):
             e.position = position
         IssueEntry.objects.bulk_update(entries, ["position"])
+        record(
+            actor,
+            "issue_entry_moved",
+            _entry_target(entry),
+            {"before": index + 1, "after": target + 1},
+        )
 
 
 def do_remove_entry(actor: User, entry_id: int) -> None:
@@ -162,6 +177,7 @@ def do_remove_entry(actor: User, entry_id: int) -> None:
         issue = _lock_issue(entry.issue_id)
         if issue.state != IssueState.DRAFT:
             raise ActionError(_("The issue is no longer being compiled."))
+        record(actor, "issue_entry_removed", _entry_target(entry), {"title": entry.title})
         entry.delete()
 
 
@@ -222,13 +238,8 @@ def do_sign_off_issue(actor: User, issue_id: int) -> Issue:
 
 def next_number(publication: Publication, year: int) -> int:
     """Take the next number of the publication's year. Called inside the publishing
-    transaction: the counter row is locked (PostgreSQL) or the database is (SQLite's BEGIN
-    IMMEDIATE), so two editors publishing at once get consecutive numbers."""
-    IssueCounter.objects.get_or_create(publication=publication, year=year)
-    counter = IssueCounter.objects.select_for_update().get(publication=publication, year=year)
-    counter.last_number += 1
-    counter.save(update_fields=["last_number"])
-    return counter.last_number
+    transaction, so two editors publishing at once get consecutive numbers."""
+    return take_next(IssueCounter, "last_number", publication=publication, year=year)
 
 
 def readers_of(publication: Publication) -> list[User]:
@@ -355,10 +366,6 @@ def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
 # --- leader instructions ---------------------------------------------------------------------
 
 
-def end_of_day(day: date) -> datetime:
-    return timezone.make_aware(datetime.combine(day, time(17, 30)))
-
-
 def do_record_instruction(
     actor: User,
     item_id: int,
@@ -397,7 +404,7 @@ def do_record_instruction(
         )
         if not instruction.leader_name:
             raise ActionError(_("Name the leader who gave the instruction."))
-        due = end_of_day(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
+        due = office_closes(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
         units = [item.unit, *item.joint_units.all()]
         for unit in units:
             task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
@@ -532,25 +539,11 @@ def do_set_editorial_policy(
         raise ActionError(_("Fractions are numbers between 0 and 1, e.g. 0.5,0.9.")) from None
     if feedback_days < 1:
         raise ActionError(_("Feedback needs at least one day."))
+    after = {
+        "feedback_days": feedback_days,
+        "reminder_fractions": ",".join(f"{f:g}" for f in fractions),
+    }
     with transaction.atomic():
-        policy = EditorialPolicy.current()
-        policy = EditorialPolicy.objects.select_for_update().get(pk=policy.pk)
-        before = {
-            "feedback_days": policy.feedback_days,
-            "reminder_fractions": policy.reminder_fractions,
-        }
-        policy.feedback_days = feedback_days
-        policy.reminder_fractions = ",".join(f"{f:g}" for f in fractions)
-        after = {
-            "feedback_days": policy.feedback_days,
-            "reminder_fractions": policy.reminder_fractions,
-        }
-        if after != before:
-            policy.save(update_fields=["feedback_days", "reminder_fractions", "updated_at"])
-            record(
-                actor,
-                "editorial_policy_changed",
-                "editorial_policy",
-                {"before": before, "after": after},
-            )
+        policy = EditorialPolicy.locked()
+        save_change(actor, "editorial_policy_changed", policy, after, "editorial_policy")
     return policy

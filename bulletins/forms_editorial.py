@@ -129,7 +129,8 @@ class EditorialPolicyForm(ModelForm):
         fields = ["feedback_days", "reminder_fractions"]
         help_texts = {
             "feedback_days": _(
-                "Feedback is due at 17:30 on the day this many days after the instruction's date."
+                "Feedback is due when the office closes on the day this many days after the "
+                "instruction's date."
             ),
             "reminder_fractions": _(
                 "Reminders go out at these fractions of the window, e.g. 0.5,0.9."

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
+from xinbao.core.policy import SingletonPolicy
 
 
 class AdoptionLevel(models.TextChoices):
@@ -186,7 +187,7 @@ class ReadReceipt(models.Model):
         return f"{self.issue_id} read by {self.reader_id}"
 
 
-class EditorialPolicy(models.Model):
+class EditorialPolicy(SingletonPolicy):
     """Deadlines of the editorial loop. One row; the section chief edits it."""
 
     feedback_days = models.PositiveSmallIntegerField(
@@ -205,11 +206,6 @@ class EditorialPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Editorial policy"))
-
-    @classmethod
-    def current(cls) -> "EditorialPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class Instruction(models.Model):

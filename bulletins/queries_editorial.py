@@ -1,8 +1,5 @@
 """Read side of the editorial loop's deadlines: who works on which side of an instruction or a
-solicitation, and how an answer stands against its deadline.
-
-`answer_status` is a pure function over stored times (the healthchecks way: only open / met is
-stored, on time / late / missed is computed). The points ledger reads the same facts."""
+solicitation, and how an answer stands against its deadline (by `rules.answer_status`)."""
 
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -14,14 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import FollowUpTask, Instruction, Solicitation, TaskStatus
+from bulletins.rules import AnswerStatus, answer_status
 from deadlines.models import ExpectedReport, ExpectStatus
 from org.models import Unit, User
 from org.roles import Capability
 from submissions.models import InfoItem
-
-# The board colours a deadline this close (the emergency board's 15 minutes are too short for
-# a window of days).
-SOON_HOURS = 24
 
 
 class Seat(StrEnum):
@@ -49,14 +43,6 @@ def solicitation_seat(user: User) -> Seat | None:
     return None if seat == Seat.LEADER else seat
 
 
-class AnswerStatus(StrEnum):
-    ON_TIME = "on_time"
-    LATE = "late"
-    PENDING = "pending"  # not in yet, deadline ahead
-    MISSED = "missed"  # not in, deadline passed
-    CANCELLED = "cancelled"
-
-
 ANSWER_LABELS = {
     AnswerStatus.ON_TIME: _("Answered on time"),
     AnswerStatus.LATE: _("Answered late"),
@@ -74,24 +60,6 @@ FEEDBACK_LABELS = {
     AnswerStatus.MISSED: _("Feedback missing"),
     AnswerStatus.CANCELLED: _("Cancelled"),
 }
-
-
-def answer_status(
-    answered_at: datetime | None, due_at: datetime, now: datetime, cancelled: bool = False
-) -> AnswerStatus:
-    if answered_at is not None:
-        return AnswerStatus.ON_TIME if answered_at <= due_at else AnswerStatus.LATE
-    if cancelled:
-        return AnswerStatus.CANCELLED
-    return AnswerStatus.MISSED if now > due_at else AnswerStatus.PENDING
-
-
-def urgency(due_at: datetime, now: datetime) -> str:
-    """Row colour of an open deadline: the emergency board's classes."""
-    left = (due_at - now).total_seconds()
-    if left <= 0:
-        return "overdue"
-    return "soon" if left <= SOON_HOURS * 3600 else "ok"
 
 
 def task_status(task: FollowUpTask, now: datetime) -> AnswerStatus:

@@ -35,7 +35,6 @@ from bulletins.queries_editorial import (
     ANSWER_LABELS,
     FEEDBACK_LABELS,
     TASK_FILTERS,
-    AnswerStatus,
     Seat,
     answers,
     feedback_line,
@@ -48,8 +47,8 @@ from bulletins.queries_editorial import (
     solicitations_with_counts,
     task_status,
     tasks,
-    urgency,
 )
+from bulletins.rules import AnswerStatus, urgency
 from org.models import Unit, User
 from org.roles import Capability
 from submissions.models import InfoItem

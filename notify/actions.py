@@ -29,10 +29,7 @@ from notify.models import (
 from notify.queries import manageable_channels
 from notify.transports.base import Payload
 from org.models import Unit, User
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
 @dataclass(frozen=True)

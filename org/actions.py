@@ -1,4 +1,5 @@
-"""Every write to the official calendar, the office hours and the duty roster goes through here:
+"""Every write to the security policy, the official calendar, the office hours and the duty
+roster goes through here:
 one transaction and one audit entry per call. Views never write these models themselves.
 
 A refused write raises `ActionError` with a message for the user and writes nothing.
@@ -12,22 +13,53 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, save_change
 from org import schedule
 from org.duty import LOCAL
-from org.models import CalendarYear, DayKind, DutyShift, OfficeHours, OfficialDay, User
+from org.models import (
+    CalendarYear,
+    DayKind,
+    DutyShift,
+    OfficeHours,
+    OfficialDay,
+    SecurityPolicy,
+    User,
+)
 from org.queries import local_midnight
 from org.roles import Capability
 from org.schedule import Span
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
 def _require(actor: User, capability: Capability) -> None:
     if not actor.can(capability):
         raise PermissionDenied
+
+
+# --- account security ------------------------------------------------------------------------
+
+SECURITY_FIELDS = ("failure_limit", "cooloff_minutes", "idle_timeout_minutes")
+
+
+def do_set_security_policy(actor: User, values: dict[str, int]) -> SecurityPolicy:
+    """Save the validated lock-out and idle-timeout settings, with their before and after."""
+    _require(actor, Capability.MANAGE_SECURITY)
+    with transaction.atomic():
+        policy = SecurityPolicy.locked()
+        after = {f: values[f] for f in SECURITY_FIELDS}
+        save_change(actor, "security_policy_changed", policy, after, "SecurityPolicy")
+    return policy
+
+
+def do_unlock_account(actor: User, username: str) -> int:
+    """Clear the failed logins that locked `username` out; returns how many were cleared."""
+    _require(actor, Capability.MANAGE_SECURITY)
+    from axes.utils import reset
+
+    with transaction.atomic():
+        count: int = reset(username=username)
+        record(actor, "account_unlocked", username, {"attempts_cleared": count})
+    return count
 
 
 # --- the official calendar ------------------------------------------------------------------
@@ -121,14 +153,9 @@ def do_set_office_hours(
         raise ActionError(problem)
     fields = ("morning_start", "morning_end", "afternoon_start", "afternoon_end")
     with transaction.atomic():
-        OfficeHours.current()
-        hours = OfficeHours.objects.select_for_update().get(pk=1)
-        before = {f: getattr(hours, f).isoformat("minutes") for f in fields}
-        for field, value in zip(fields, new, strict=True):
-            setattr(hours, field, value)
-        hours.save()
-        after = {f: getattr(hours, f).isoformat("minutes") for f in fields}
-        record(actor, "office_hours_changed", "OfficeHours", {"before": before, "after": after})
+        hours = OfficeHours.locked()
+        after = dict(zip(fields, new, strict=True))
+        save_change(actor, "office_hours_changed", hours, after, "OfficeHours")
     return hours
 
 

@@ -8,6 +8,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from org.calendar import Calendar, Hours, in_office_hours
 from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay, User
@@ -36,6 +37,12 @@ def calendar_for(*days: date) -> Calendar:
 def office_hours() -> Hours:
     h = OfficeHours.current()
     return Hours(h.morning_start, h.morning_end, h.afternoon_start, h.afternoon_end)
+
+
+def office_closes(day: date) -> datetime:
+    """When the office closes on `day` (the end of its afternoon hours): the hour a deadline
+    "by the end of that day" falls due."""
+    return timezone.make_aware(datetime.combine(day, OfficeHours.current().afternoon_end))
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.roles import Capability, Role, has_capability
 from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
+from xinbao.core.policy import SingletonPolicy
 
 
 class UnitLevel(models.TextChoices):
@@ -107,7 +108,7 @@ def user_can(user: object, capability: Capability) -> bool:
     return isinstance(user, User) and user.can(capability)
 
 
-class SecurityPolicy(models.Model):
+class SecurityPolicy(SingletonPolicy):
     """The account security policy. One row; the security administrator edits it."""
 
     failure_limit = models.PositiveSmallIntegerField(
@@ -131,11 +132,6 @@ class SecurityPolicy(models.Model):
     @property
     def idle_timeout(self) -> timedelta:
         return timedelta(minutes=self.idle_timeout_minutes)
-
-    @classmethod
-    def current(cls) -> "SecurityPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy
 
 
 class DayKind(models.TextChoices):
@@ -184,7 +180,7 @@ class OfficialDay(models.Model):
         return f"{self.date} {self.get_kind_display()}"
 
 
-class OfficeHours(models.Model):
+class OfficeHours(SingletonPolicy):
     """When the information section is at its desks; outside these hours the duty office takes
     reports. One row, edited by the system administrator."""
 
@@ -200,11 +196,6 @@ class OfficeHours(models.Model):
 
     def __str__(self) -> str:
         return str(_("Office hours"))
-
-    @classmethod
-    def current(cls) -> "OfficeHours":
-        hours, _created = cls.objects.get_or_create(pk=1)
-        return hours
 
 
 class DutyShift(models.Model):

@@ -2,7 +2,6 @@ from datetime import date, datetime, timedelta
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -11,7 +10,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audit.actions import record
 from org import actions
 from org.duty import Desk, office_hours, route
 from org.forms import (
@@ -61,36 +59,25 @@ def security(request: AuthedRequest) -> HttpResponse:
     from axes.models import AccessAttempt
 
     policy = SecurityPolicy.current()
-    before = {f: getattr(policy, f) for f in SecurityPolicyForm.Meta.fields}
+    # The stored limit, not the instance's: a rejected form copies its valid fields onto
+    # `policy` in memory.
+    failure_limit = policy.failure_limit
     form = SecurityPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            form.save()
-            after = {f: getattr(policy, f) for f in SecurityPolicyForm.Meta.fields}
-            record(
-                request.user,
-                "security_policy_changed",
-                "SecurityPolicy",
-                {"before": before, "after": after},
-            )
+        values = {f: form.cleaned_data[f] for f in SecurityPolicyForm.Meta.fields}
+        actions.do_set_security_policy(request.user, values)
         messages.success(request, _("The security policy was saved."))
         return redirect("org:security")
-    # The stored limit, not the instance: a rejected form has already copied its valid fields
-    # onto `policy` in memory.
-    locked = AccessAttempt.objects.filter(
-        failures_since_start__gte=before["failure_limit"]
-    ).order_by("-attempt_time")
+    locked = AccessAttempt.objects.filter(failures_since_start__gte=failure_limit).order_by(
+        "-attempt_time"
+    )
     return render(request, "org/security.html", {"form": form, "locked": locked})
 
 
 @require_POST
 def unlock(request: AuthedRequest, username: str) -> HttpResponse:
     _require(request, Capability.MANAGE_SECURITY)
-    from axes.utils import reset
-
-    with transaction.atomic():
-        count = reset(username=username)
-        record(request.user, "account_unlocked", username, {"attempts_cleared": count})
+    actions.do_unlock_account(request.user, username)
     messages.success(request, _("Account %(name)s was unlocked.") % {"name": username})
     return redirect("org:security")
 

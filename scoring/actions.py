@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import connection, transaction
 from django.utils import timezone
 
-from audit.actions import record
+from audit.actions import plain, record, save_change
 from bulletins.models import Publication
 from org.models import Unit, User
 from org.roles import Capability
@@ -131,10 +131,7 @@ def rebuild(
 
 
 def _plain(values: dict[str, Any]) -> dict[str, Any]:
-    return {
-        k: (v if isinstance(v, bool | int | str | type(None)) else str(v))
-        for k, v in values.items()
-    }
+    return {k: plain(v) for k, v in values.items()}
 
 
 RULE_FIELDS = ("points", "forwarded_multiplier", "threshold", "active", "note")
@@ -155,20 +152,8 @@ def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -
         for rule, values in changes:
             # A bound ModelForm has already copied its values onto `rule`: read the row.
             stored = ScoreRule.objects.select_for_update().get(pk=rule.pk)
-            before = {k: getattr(stored, k) for k in RULE_FIELDS}
-            after = {k: values.get(k, before[k]) for k in RULE_FIELDS}
-            if after == before:
-                continue
-            for k, v in after.items():
-                setattr(stored, k, v)
-            stored.save()
-            record(
-                actor,
-                "score_rule_changed",
-                str(stored),
-                {"before": _plain(before), "after": _plain(after)},
-            )
-            changed += 1
+            after = {k: values.get(k, getattr(stored, k)) for k in RULE_FIELDS}
+            changed += save_change(actor, "score_rule_changed", stored, after)
     return changed
 
 
@@ -235,15 +220,8 @@ def _changed_rows(
     changed = 0
     for row, values in changes:
         stored = model.objects.select_for_update().get(pk=row.pk)
-        before = {k: getattr(stored, k) for k in fields}
-        after = {k: values.get(k, before[k]) for k in fields}
-        if after == before:
-            continue
-        for k, v in after.items():
-            setattr(stored, k, v)
-        stored.save()
-        record(actor, action, str(stored), {"before": _plain(before), "after": _plain(after)})
-        changed += 1
+        after = {k: values.get(k, getattr(stored, k)) for k in fields}
+        changed += save_change(actor, action, stored, after)
     return changed
 
 

@@ -36,11 +36,8 @@ from submissions.models import (
 from submissions.queries import actor_of, facts_of
 from submissions.rules import Action
 from submissions.signals import item_signed_off, item_text_written
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 from xinbao.core.signals import derived_fields
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
 
 
 @dataclass(frozen=True)

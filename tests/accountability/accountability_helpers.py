@@ -5,6 +5,7 @@ other violations are recorded as the engine or the section would, then decided t
 from datetime import date, timedelta
 
 from accountability import actions, rules
+from accountability import actions_notices as notice_actions
 from accountability.models import CriticismNotice, Violation, ViolationKind
 from emergencies.models import Incident
 from org.models import Unit, User
@@ -53,8 +54,8 @@ def confirmed(chief: User, unit: Unit, kind: str = ViolationKind.LATE, **fields)
 def city_notice(
     chief: User, violations: list[Violation], on: date = DAY, send_to_all: bool = False
 ) -> CriticismNotice:
-    draft = actions.do_draft_notice(chief, [v.pk for v in violations], send_to_all, today=on)
-    return actions.do_issue_notice(chief, draft.pk, on)
+    draft = notice_actions.do_draft_notice(chief, [v.pk for v in violations], send_to_all, today=on)
+    return notice_actions.do_issue_notice(chief, draft.pk, on)
 
 
 def province_notice(
@@ -66,9 +67,9 @@ def province_notice(
     send_to_all: bool = False,
 ) -> CriticismNotice:
     named = units if units is not None else sorted({v.unit for v in violations}, key=str)
-    return actions.do_record_province_notice(
+    return notice_actions.do_record_province_notice(
         chief,
-        actions.ProvinceNotice(
+        notice_actions.ProvinceNotice(
             doc_number=number,
             issued_on=on,
             title="关于部分地区迟报突发事件信息的通报",

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from accountability import actions, queries
+from accountability import actions_notices as notice_actions
 from accountability.models import EligibilityRule, Reinstatement, ViolationKind
 from audit.models import AuditEntry
 from tests.accountability.accountability_helpers import (
@@ -66,8 +67,8 @@ def test_a_notice_of_the_previous_year_does_not_count(chief, unit_a):
 
 
 def test_draft_notices_do_not_count(chief, unit_a):
-    actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
-    actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
+    notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
+    notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
     assert queries.disqualified_unit_ids(YEAR) == set()
 
 

@@ -14,6 +14,7 @@ from docx.oxml.ns import qn
 from docx.shared import Pt, RGBColor
 
 from accountability import actions, export
+from accountability import actions_notices as notice_actions
 from accountability.models import (
     CriticismNotice,
     Issuer,
@@ -49,7 +50,7 @@ def told(key: str) -> set[str]:
 def test_the_draft_is_written_from_the_violations(chief, unit_a, unit_b):
     late = confirmed(chief, unit_a, minutes_late=22, summary="经开区化工厂仓库火灾")
     false = confirmed(chief, unit_b, ViolationKind.FALSE, summary="某小区燃气泄漏")
-    draft = actions.do_draft_notice(chief, [late.pk, false.pk], today=DAY)
+    draft = notice_actions.do_draft_notice(chief, [late.pk, false.pk], today=DAY)
     assert (draft.status, draft.issuer, draft.number, draft.doc_number) == (
         NoticeStatus.DRAFT,
         Issuer.CITY,
@@ -67,24 +68,24 @@ def test_the_draft_is_written_from_the_violations(chief, unit_a, unit_b):
 def test_only_confirmed_violations_go_into_a_notice(chief, unit_a):
     waiting = pending(unit_a)
     with pytest.raises(actions.ActionError, match="confirmed violations only"):
-        actions.do_draft_notice(chief, [waiting.pk])
+        notice_actions.do_draft_notice(chief, [waiting.pk])
     assert not CriticismNotice.objects.exists()
 
 
 def test_a_violation_goes_into_one_city_notice_only(chief, unit_a):
     violation = confirmed(chief, unit_a)
-    actions.do_draft_notice(chief, [violation.pk])
+    notice_actions.do_draft_notice(chief, [violation.pk])
     with pytest.raises(actions.ActionError, match="already in another city notice"):
-        actions.do_draft_notice(chief, [violation.pk])
+        notice_actions.do_draft_notice(chief, [violation.pk])
 
 
 def test_the_chief_edits_the_draft_text(chief, unit_a):
     violation = confirmed(chief, unit_a)
-    draft = actions.do_draft_notice(chief, [violation.pk])
-    actions.do_edit_notice(
+    draft = notice_actions.do_draft_notice(chief, [violation.pk])
+    notice_actions.do_edit_notice(
         chief,
         draft.pk,
-        actions.NoticeText(
+        notice_actions.NoticeText(
             title="关于甲区迟报突发事件信息的通报",
             body="第一段。\n第二段。",
             issuing_office="中共江城市委办公室",
@@ -101,11 +102,40 @@ def test_the_chief_edits_the_draft_text(chief, unit_a):
     )
 
 
+def test_a_draft_edit_is_audited_with_before_and_after(chief, unit_a):
+    first, second = confirmed(chief, unit_a), confirmed(chief, unit_a)
+    draft = notice_actions.do_draft_notice(chief, [first.pk])
+    text = notice_actions.NoticeText(
+        title="新标题",
+        body=draft.body,
+        issuing_office=draft.issuing_office,
+        recipients=draft.recipients,
+        send_to_all=False,
+        violation_ids=[first.pk, second.pk],
+    )
+    notice_actions.do_edit_notice(chief, draft.pk, text)
+    entry = AuditEntry.objects.get(action="notice_edited")
+    assert (entry.actor, entry.target) == (chief, f"notice:{draft.pk}")
+    assert (entry.data["before"]["title"], entry.data["after"]["title"]) == (draft.title, "新标题")
+    assert entry.data["before"]["violations"] == [first.pk]
+    assert entry.data["after"]["violations"] == sorted([first.pk, second.pk])
+
+
+def test_an_edit_that_changes_nothing_writes_nothing(chief, unit_a):
+    violation = confirmed(chief, unit_a)
+    draft = notice_actions.do_draft_notice(chief, [violation.pk])
+    same = notice_actions.NoticeText(
+        draft.title, draft.body, draft.issuing_office, draft.recipients, False, [violation.pk]
+    )
+    notice_actions.do_edit_notice(chief, draft.pk, same)
+    assert not AuditEntry.objects.filter(action="notice_edited").exists()
+
+
 @pytest.mark.parametrize("who", ["editor", "officer_a"])
 def test_only_the_chief_and_the_secretary_general_compile_notices(people, who):
     violation = confirmed(people["chief"], people["officer_a"].unit)
     with pytest.raises(actions.ActionError):
-        actions.do_draft_notice(people[who], [violation.pk])
+        notice_actions.do_draft_notice(people[who], [violation.pk])
 
 
 def test_the_secretary_general_compiles_and_issues_a_notice(people):
@@ -132,7 +162,7 @@ def test_a_new_year_starts_again_at_one(chief, unit_a):
 
 
 def test_the_number_is_given_when_issuing_not_before(chief, unit_a):
-    draft = actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
+    draft = notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk])
     assert draft.number is None
     assert not NoticeCounter.objects.exists()
 
@@ -152,16 +182,16 @@ def test_the_prefix_is_the_chiefs_data(chief, unit_a):
 def test_an_issued_notice_is_not_issued_again_nor_discarded(chief, unit_a):
     notice = city_notice(chief, [confirmed(chief, unit_a)])
     with pytest.raises(actions.ActionError):
-        actions.do_issue_notice(chief, notice.pk, DAY)
+        notice_actions.do_issue_notice(chief, notice.pk, DAY)
     with pytest.raises(actions.ActionError):
-        actions.do_discard_notice(chief, notice.pk)
+        notice_actions.do_discard_notice(chief, notice.pk)
     assert NoticeCounter.objects.get(year=YEAR).last == 1
 
 
 def test_a_discarded_draft_frees_its_violations(chief, unit_a):
     violation = confirmed(chief, unit_a)
-    draft = actions.do_draft_notice(chief, [violation.pk])
-    actions.do_discard_notice(chief, draft.pk)
+    draft = notice_actions.do_draft_notice(chief, [violation.pk])
+    notice_actions.do_discard_notice(chief, draft.pk)
     assert city_notice(chief, [violation]).number == 1
     assert AuditEntry.objects.filter(action="notice_discarded").count() == 1
 
@@ -171,14 +201,16 @@ def test_a_discarded_draft_frees_its_violations(chief, unit_a):
 def test_two_notices_issued_at_once_get_consecutive_numbers(chief, unit_a):
     # The year's counter exists already: the race is on its row, not on creating it.
     city_notice(chief, [confirmed(chief, unit_a)])
-    drafts = [actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk]) for _ in range(2)]
+    drafts = [
+        notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk]) for _ in range(2)
+    ]
     start = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def issue(notice_id: int) -> None:
         try:
             start.wait()
-            actions.do_issue_notice(chief, notice_id, DAY)
+            notice_actions.do_issue_notice(chief, notice_id, DAY)
         except BaseException as exc:  # reported below, not lost in the thread
             errors.append(exc)
         finally:
@@ -341,7 +373,7 @@ def test_the_docx_numbers_its_pages(doc):
 
 
 def test_a_draft_leaves_number_and_date_blank(chief, unit_a):
-    draft = actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk], today=DAY)
+    draft = notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk], today=DAY)
     doc = Document(BytesIO(export.build_docx(draft)))
     assert doc.paragraphs[1].text == f"市委办通〔{YEAR}〕　号"
     assert doc.paragraphs[-1].text == "　年　月　日"

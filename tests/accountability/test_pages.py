@@ -9,6 +9,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from accountability import actions, rules
+from accountability import actions_notices as notice_actions
 from accountability.models import (
     CriticismNotice,
     EligibilityRule,
@@ -250,9 +251,9 @@ def test_units_see_the_issued_notices_that_name_them_only(
     client_of, chief, officer_a, officer_b, unit_a
 ):
     violation = confirmed(chief, unit_a)
-    draft = actions.do_draft_notice(chief, [violation.pk])
+    draft = notice_actions.do_draft_notice(chief, [violation.pk])
     assert client_of(officer_a).get(f"/accountability/notices/{draft.pk}/").status_code == 404
-    actions.do_issue_notice(chief, draft.pk, DAY)
+    notice_actions.do_issue_notice(chief, draft.pk, DAY)
     assert client_of(officer_a).get(f"/accountability/notices/{draft.pk}/").status_code == 200
     assert client_of(officer_b).get(f"/accountability/notices/{draft.pk}/").status_code == 404
     assert client_of(officer_b).get(f"/accountability/notices/{draft.pk}/docx/").status_code == 404

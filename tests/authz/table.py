@@ -426,11 +426,12 @@ rows(
         "org:calendar_hours",
         "POST",
         frozenset({"system_admin"}),
+        # Not the seeded hours: an edit that changes nothing writes nothing.
         data=lambda w: {
             "morning_start": "08:30",
             "morning_end": "12:00",
             "afternoon_start": "14:00",
-            "afternoon_end": "17:30",
+            "afternoon_end": "18:00",
         },
         ok=302,
         writes=("org.OfficeHours", "audit.AuditEntry"),

@@ -12,6 +12,7 @@ from typing import Any
 from django.utils import timezone
 
 from accountability import actions as accountability_actions
+from accountability import actions_notices as accountability_notices
 from accountability import rules as accountability_rules
 from accountability.models import CriticismNotice, Reinstatement, Violation, ViolationKind
 from archive.models import SavedSearch
@@ -303,14 +304,14 @@ class World:
 
     @cached_property
     def draft_notice(self) -> CriticismNotice:
-        return accountability_actions.do_draft_notice(
+        return accountability_notices.do_draft_notice(
             self.chief, [self.confirmed_violation.pk], False, today=timezone.localdate()
         )
 
     @cached_property
     def issued_notice(self) -> CriticismNotice:
         """An issued city notice naming unit A."""
-        return accountability_actions.do_issue_notice(
+        return accountability_notices.do_issue_notice(
             self.chief, self.draft_notice.pk, timezone.localdate()
         )
 

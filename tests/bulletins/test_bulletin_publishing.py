@@ -4,6 +4,7 @@ item's own."""
 
 import pytest
 
+from audit.models import AuditEntry
 from bulletins import actions
 from bulletins.models import Adoption, IssueEntry, IssueState, ReadReceipt
 from notify.models import Notification
@@ -69,6 +70,24 @@ def test_entries_move_and_leave(editor, daily, three_items):
         first.pk,
         second.pk,
     ]
+
+
+def test_each_change_to_the_entries_is_audited(editor, daily, three_items):
+    issue = draft(editor, daily, three_items, DAY)
+    first, _second, third = issue.entries.order_by("position")
+    actions.do_edit_entry(editor, first.pk, "新标题", first.body, first.credit)
+    actions.do_move_entry(editor, third.pk, -1)
+    actions.do_remove_entry(editor, third.pk)
+    entries = {e.action: e for e in AuditEntry.objects.filter(actor=editor)}
+    assert entries["issue_entries_added"].data == {"items": sorted(i.pk for i in three_items)}
+    edited = entries["issue_entry_edited"]
+    assert edited.target == f"issue:{issue.pk} item:{first.item_id}"
+    assert (edited.data["before"]["title"], edited.data["after"]["title"]) == (
+        first.title,
+        "新标题",
+    )
+    assert entries["issue_entry_moved"].data == {"before": 3, "after": 2}
+    assert entries["issue_entry_removed"].data == {"title": third.title}
 
 
 def test_publishing_records_each_entrys_adoption_with_the_issue(editor, chief, daily, three_items):

@@ -3,7 +3,7 @@ the working day `feedback_days` after the instruction, and the deadline engine's
 breach. Time is frozen at explicit moments in Asia/Shanghai."""
 
 import calendar
-from datetime import timedelta
+from datetime import time, timedelta
 
 import pytest
 from django.urls import reverse
@@ -14,6 +14,7 @@ from bulletins.deadline_kinds import EditorialKind
 from bulletins.models import AdoptionLevel, EditorialPolicy, Instruction, TaskStatus
 from deadlines.models import ExpectStatus
 from emergencies.models import ViolationCandidate
+from org.models import OfficeHours
 from submissions.models import ItemState
 from tests.bulletins.editorial_helpers import (
     clock,
@@ -74,6 +75,13 @@ def test_the_feedback_window_is_the_editorial_policy(editor, item, unit_a):
     instruction = record_paper_instruction(editor, item, MONDAY)
     three_days_later = MONDAY.date() + timedelta(days=3)
     assert task_of(instruction, unit_a).due_at == local(f"{three_days_later} 17:30")
+
+
+def test_feedback_is_due_when_the_office_closes(editor, item, unit_a):
+    OfficeHours.objects.update_or_create(pk=1, defaults={"afternoon_end": time(18, 0)})
+    instruction = record_paper_instruction(editor, item, MONDAY)
+    seven_days_later = MONDAY.date() + timedelta(days=7)
+    assert task_of(instruction, unit_a).due_at == local(f"{seven_days_later} 18:00")
 
 
 def test_each_task_is_a_feedback_deadline_for_the_engine(instruction, unit_a):

@@ -10,7 +10,7 @@ from django.urls import reverse
 from bulletins import actions
 from bulletins.deadline_kinds import EditorialKind
 from bulletins.models import Solicitation
-from bulletins.queries_editorial import AnswerStatus
+from bulletins.rules import AnswerStatus
 from deadlines.models import ExpectStatus
 from org.models import UnitKind
 from org.roles import Role

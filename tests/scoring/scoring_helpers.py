@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from accountability import actions as accountability
+from accountability import actions_notices as notice_actions
 from accountability import rules as accountability_rules
 from accountability.models import CriticismNotice, Violation, ViolationKind
 from bulletins.models import Publication
@@ -65,16 +66,16 @@ def violation(
 
 
 def city_notice(chief: User, violations: list[Violation], on: date) -> CriticismNotice:
-    draft = accountability.do_draft_notice(chief, [v.pk for v in violations], today=on)
-    return accountability.do_issue_notice(chief, draft.pk, on)
+    draft = notice_actions.do_draft_notice(chief, [v.pk for v in violations], today=on)
+    return notice_actions.do_issue_notice(chief, draft.pk, on)
 
 
 def province_notice(
     chief: User, violations: list[Violation], on: date, number: str = f"省委办通〔{YEAR}〕5号"
 ) -> CriticismNotice:
-    return accountability.do_record_province_notice(
+    return notice_actions.do_record_province_notice(
         chief,
-        accountability.ProvinceNotice(
+        notice_actions.ProvinceNotice(
             doc_number=number,
             issued_on=on,
             title="关于部分地区迟报突发事件信息的通报",

@@ -27,6 +27,7 @@ from django.db.models import QuerySet
 from django.utils import timezone, translation
 
 from accountability import actions as accountability
+from accountability import actions_notices as notice_actions
 from accountability import rules
 from accountability.models import CriticismNotice, Explanation, Reinstatement, Violation
 from deadlines import engine
@@ -355,15 +356,15 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
 
     # The city's notice naming the two confirmed late reports.
     issued_on = _day(now, 20)
-    draft = accountability.do_draft_notice(
+    draft = notice_actions.do_draft_notice(
         chief, [leak_v.pk, collapse_v.pk], send_to_all=True, today=issued_on
     )
-    notice = accountability.do_issue_notice(chief, draft.pk, issued_on, now=_at(issued_on, 16))
+    notice = notice_actions.do_issue_notice(chief, draft.pk, issued_on, now=_at(issued_on, 16))
     # The province's notice, received a week later, naming 市应急管理局.
     province_on = _day(now, 13)
-    province = accountability.do_record_province_notice(
+    province = notice_actions.do_record_province_notice(
         chief,
-        accountability.ProvinceNotice(
+        notice_actions.ProvinceNotice(
             doc_number=f"省委办通〔{province_on.year}〕12号",
             issued_on=province_on,
             title="关于近期部分地区和单位迟报突发事件信息情况的通报",
@@ -380,7 +381,7 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
     gas_v = _violation_of(gas)
     _decide(chief, gas_v, rules.CONFIRM, "迟报18分钟，情况属实。", _at(_day(now, 7), 10))
     drafted_on = _day(now, 6)
-    draft = accountability.do_draft_notice(chief, [gas_v.pk], send_to_all=True, today=drafted_on)
+    draft = notice_actions.do_draft_notice(chief, [gas_v.pk], send_to_all=True, today=drafted_on)
     CriticismNotice.objects.filter(pk=draft.pk).update(created_at=_at(drafted_on, 11))
 
     # 市应急管理局's eligibility restored by the secretary-general, with the reason.
