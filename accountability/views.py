@@ -22,7 +22,7 @@ from accountability.forms import (
     reports_of,
 )
 from accountability.models import Violation, ViolationStatus
-from xinbao.core.http import AuthedRequest
+from org.http import AuthedRequest
 from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 50

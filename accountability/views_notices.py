@@ -35,9 +35,9 @@ from accountability.models import (
     Violation,
     ViolationKind,
 )
+from org.http import AuthedRequest
 from org.models import Unit
 from xinbao.core.docx import DOCX_TYPE
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import EARLIEST_DATE, latest_date, parse_id, parse_int
 
 

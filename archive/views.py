@@ -19,9 +19,9 @@ from archive.search import Facets, Filters, facets, search
 from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
 from emergencies.models import Category, Level
+from org.http import AuthedRequest
 from org.models import Unit
 from submissions.models import ItemKind, Tag, Verification
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
 
 FACET_SHOWN = 8

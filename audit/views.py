@@ -8,8 +8,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from audit.actions import do_verify
 from audit.models import AuditEntry
+from org.http import AuthedRequest
 from org.roles import Capability
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import query_param
 
 

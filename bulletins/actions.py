@@ -317,10 +317,7 @@ def do_adopt(
     publication, from `do_publish` for an issue compiled here. The item becomes adopted in
     the same transaction; the points ledger counts the row at its next rebuild."""
     with transaction.atomic():
-        try:
-            item = submissions.lock_for(actor, item_id, ItemAction.ADOPT)
-        except submissions.ActionError as exc:
-            raise ActionError(str(exc)) from None
+        item = submissions.lock_for(actor, item_id, ItemAction.ADOPT)
         if item.duplicate_of_id is not None:
             # Its unit is credited through the main record; adopting it too would count twice.
             raise ActionError(

@@ -20,13 +20,13 @@ from bulletins import actions, export, queries
 from bulletins.forms import AdoptForm, EntryForm, NewIssueForm, ReturnIssueForm
 from bulletins.models import Issue, IssueEntry, IssueState, Publication
 from bulletins.queries_editorial import Seat, instruction_seat
+from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
 from submissions import rules as item_rules
 from submissions import views as item_views
 from submissions.queries import actor_of, facts_of, get_visible_item
 from submissions.rules import Action as ItemAction
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25

@@ -49,11 +49,11 @@ from bulletins.queries_editorial import (
     tasks,
 )
 from bulletins.rules import AnswerStatus, urgency
+from org.http import AuthedRequest
 from org.models import Unit, User
 from org.roles import Capability
 from submissions.models import InfoItem
 from submissions.queries import get_visible_item, visible_items
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25

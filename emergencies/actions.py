@@ -42,11 +42,8 @@ from emergencies.models import (
 from emergencies.signals import candidates_superseded, incident_text_written
 from org.models import Unit, User, hub_unit
 from org.roles import Capability
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 from xinbao.core.signals import derived_fields
-
-
-class ActionError(Exception):
-    """A refused write; the message is for the user and already translated."""
 
 
 @dataclass(frozen=True)

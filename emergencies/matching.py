@@ -8,7 +8,7 @@ from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import save_change
 from emergencies import rules
 from emergencies.actions import ActionError
 from emergencies.models import (
@@ -75,17 +75,8 @@ def do_set_window(actor: User, hours: int | None) -> MatchingPolicy:
     if hours is None or not 1 <= hours <= MAX_MATCH_WINDOW_HOURS:
         raise ActionError(_("Between 1 and %(n)s hours.") % {"n": MAX_MATCH_WINDOW_HOURS})
     with transaction.atomic():
-        policy = MatchingPolicy.current()
-        policy = MatchingPolicy.objects.select_for_update().get(pk=policy.pk)
-        before = policy.window_hours
-        if hours == before:
-            return policy
-        policy.window_hours = hours
-        policy.save()
-        record(
-            actor,
-            "matching_window_changed",
-            "matching_policy",
-            {"before": {"window_hours": before}, "after": {"window_hours": hours}},
+        policy = MatchingPolicy.locked()
+        save_change(
+            actor, "matching_window_changed", policy, {"window_hours": hours}, "matching_policy"
         )
     return policy

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import ExpectedReport
 from org.models import Unit
 from xinbao.core.inputs import INT_MAX, bounded, check_date
+from xinbao.core.policy import SingletonPolicy
 
 # A reporting deadline longer than a week after the clock starts would be no deadline.
 MAX_DEADLINE_MINUTES = 7 * 24 * 60
@@ -386,7 +387,7 @@ class Forwarding(models.Model):
 MAX_MATCH_WINDOW_HOURS = 30 * 24
 
 
-class MatchingPolicy(models.Model):
+class MatchingPolicy(SingletonPolicy):
     """One row: how far apart in time a sighting and an open incident may be and still be
     proposed as the same event. Edited with the deadline table."""
 
@@ -403,8 +404,3 @@ class MatchingPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Matching policy"))
-
-    @classmethod
-    def current(cls) -> "MatchingPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy

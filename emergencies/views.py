@@ -38,9 +38,9 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from org.duty import route, years_without_calendar
+from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import INT_MAX, parse_id, parse_int
 
 

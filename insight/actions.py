@@ -10,14 +10,13 @@ unit would be credited twice — but it can be the main record.
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from audit.actions import record
+from audit.actions import record, save_change
 from emergencies.access import visible_incidents
 from emergencies.models import Incident
 from insight import rules
@@ -37,10 +36,7 @@ from submissions.models import (
     TypicalCase,
 )
 from submissions.queries import visible_items
-
-
-class ActionError(Exception):
-    """A refused write. The message is for the user and already translated."""
+from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
 def _refusal_message(refusal: rules.MergeRefusal, main_pk: int) -> str:
@@ -319,32 +315,12 @@ POLICY_FIELDS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    return str(value) if isinstance(value, Decimal) else value
-
-
 def do_update_policy(actor: User, values: dict[str, Any]) -> bool:
     """Apply validated values to the analysis policy; audited with before and after. Returns
     whether anything changed."""
     if not actor.can(Capability.EDIT_ANALYSIS_POLICY):
         raise ActionError(_("Only the section chief edits the analysis policy."))
     with transaction.atomic():
-        InsightPolicy.current()
-        policy = InsightPolicy.objects.select_for_update().get(pk=1)
-        before = {k: getattr(policy, k) for k in POLICY_FIELDS}
-        after = {k: values.get(k, before[k]) for k in POLICY_FIELDS}
-        if after == before:
-            return False
-        for k, v in after.items():
-            setattr(policy, k, v)
-        policy.save()
-        record(
-            actor,
-            "archive_policy_changed",
-            "archive_policy",
-            {
-                "before": {k: _plain(v) for k, v in before.items()},
-                "after": {k: _plain(v) for k, v in after.items()},
-            },
-        )
-    return True
+        policy = InsightPolicy.locked()
+        after = {k: values.get(k, getattr(policy, k)) for k in POLICY_FIELDS}
+        return save_change(actor, "archive_policy_changed", policy, after, "archive_policy")

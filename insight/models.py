@@ -4,9 +4,10 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinbao.core.inputs import SMALLINT_MAX, bounded
+from xinbao.core.policy import SingletonPolicy
 
 
-class InsightPolicy(models.Model):
+class InsightPolicy(SingletonPolicy):
     """The thresholds of the archive's analysis: duplicates, early signs and the 全广新准 report
     (and with it which units count as silent, on the network page too). One row, seeded by a
     migration and edited by the section chief; every change is audited.
@@ -54,8 +55,3 @@ class InsightPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(_("Archive analysis policy"))
-
-    @classmethod
-    def current(cls) -> "InsightPolicy":
-        policy, _created = cls.objects.get_or_create(pk=1)
-        return policy

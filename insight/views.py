@@ -22,10 +22,10 @@ from insight import report as insight_report
 from insight import trends as insight_trends
 from insight.forms import MergeForm, PeriodForm, PolicyForm, TypicalForm
 from insight.models import InsightPolicy
+from org.http import AuthedRequest
 from org.roles import Capability
 from submissions.models import TypicalCase
 from submissions.queries import get_visible_item
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 25

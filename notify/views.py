@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from notify import actions, queries, rules, worker
 from notify.forms import ChannelForm
 from notify.models import Channel, Delivery, DeliveryStatus, Notification
-from xinbao.core.http import AuthedRequest
+from org.http import AuthedRequest
 
 INBOX_PAGE = 30
 LOG_PAGE = 50

@@ -21,12 +21,12 @@ from org.forms import (
     PublishYearForm,
     SecurityPolicyForm,
 )
+from org.http import AuthedRequest
 from org.models import CalendarYear, DayKind, OfficeHours, SecurityPolicy
 from org.network import reporting_units_status
 from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
 from org.schedule import week_start
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
 
 

@@ -10,11 +10,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from org.http import AuthedRequest
 from org.models import Unit, User
 from org.roles import Capability
 from scoring import actions, exports, queries, scorecard
 from scoring.models import ClassAssignment
-from xinbao.core.http import AuthedRequest
 
 
 def office_reader(user: User) -> bool:

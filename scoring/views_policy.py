@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from org.http import AuthedRequest
 from org.models import Unit
 from org.roles import Capability
 from scoring import actions, queries
@@ -32,7 +33,6 @@ from scoring.forms import (
 from scoring.models import ClassAssignment, ScoreRule, SourceKind, UnitClass
 from scoring.preview import Preview, preview
 from scoring.views import require_reader
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import parse_id
 
 PREVIEW_LINES = 200  # changed lines listed on the page; the rest are counted

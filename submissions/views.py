@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
+from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
 from submissions import actions, diff, rules
@@ -34,7 +35,6 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
-from xinbao.core.http import AuthedRequest
 from xinbao.core.inputs import query_param
 
 PAGE_SIZE = 25

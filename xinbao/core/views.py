@@ -5,8 +5,8 @@ from django.shortcuts import redirect
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from org.http import AuthedRequest
 from org.roles import Capability
-from xinbao.core.http import AuthedRequest
 from xinbao.core.worker import worker_alive
 
 
