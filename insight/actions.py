@@ -8,13 +8,15 @@ duplicate that has been adopted or instructed itself cannot be merged into anoth
 unit would be credited twice — but it can be the main record.
 """
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from audit.actions import record, save_change
 from emergencies.access import visible_incidents
@@ -77,7 +79,7 @@ class MergeResult:
     moved: tuple[int, ...]  # records of the duplicate's own cluster that moved along
 
 
-# --- Items -----------------------------------------------------------------------------------
+# --- Items' credit and history ---------------------------------------------------------------
 
 
 def _units_of(items: Iterable[InfoItem]) -> set[int]:
@@ -122,150 +124,178 @@ def _label(item: Any) -> str:
     return f"#{item.pk}《{item.title}》"
 
 
-def do_merge_items(actor: User, duplicate_id: int, main_id: int) -> MergeResult:
-    """Merge an item into another one's cluster as a duplicate. If `main_id` is itself merged,
+# --- One merge and one unmerge for both kinds -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MergeableKind:
+    """What differs between merging items and merging incidents. The hooks run inside the
+    transaction and return what they add to the audit row's details. The three messages are
+    msgids (`gettext_noop`), translated when raised."""
+
+    model: Any
+    target: str  # the audit target's prefix, `item:12`
+    may_merge: Callable[[User], bool]
+    visible: Callable[[User], QuerySet[Any]]
+    merged_action: str
+    unmerged_action: str
+    no_access: str
+    changed_meanwhile: str
+    not_merged: str
+    facts: Callable[[Any], rules.MergeFacts]
+    main_facts: Callable[[Any], rules.MergeFacts]
+    after_merge: Callable[[User, Any, Any, list[Any]], dict[str, Any]]
+    after_unmerge: Callable[[User, Any, Any], dict[str, Any]]
+
+
+def do_merge(kind: MergeableKind, actor: User, duplicate_id: int, main_id: int) -> MergeResult:
+    """Merge a record into another one's cluster as a duplicate. If `main_id` is itself merged,
     the duplicate joins its main record; if the duplicate has duplicates of its own, they move
-    along. The duplicate keeps its text, state and history and is linked both ways."""
-    if not may_merge_items(actor):
+    along. The duplicate keeps its own content and history and the two are linked both ways."""
+    if not kind.may_merge(actor):
         raise ActionError(_("Only the information section merges duplicates."))
+    model = kind.model
     with transaction.atomic():
-        root_id = _root(InfoItem, main_id)
+        root_id = _root(model, main_id)
         visible = set(
-            visible_items(actor).filter(pk__in=[duplicate_id, root_id]).values_list("pk", flat=True)
+            kind.visible(actor).filter(pk__in=[duplicate_id, root_id]).values_list("pk", flat=True)
         )
         if {duplicate_id, root_id} - visible:
-            raise ActionError(_("You do not have access to this item."))
-        rows = _lock(InfoItem, [duplicate_id, root_id])
+            raise ActionError(_(kind.no_access))
+        rows = _lock(model, [duplicate_id, root_id])
         duplicate, main = rows[duplicate_id], rows[root_id]
         if main.duplicate_of_id is not None:
-            raise ActionError(_("Someone else changed this item just now. Please reload the page."))
-        refusal = rules.merge_refusal(
-            rules.MergeFacts(
-                duplicate.pk,
-                duplicate.state in IN_SECTION,
-                duplicate.duplicate_of_id,
-                has_own_credit(duplicate.pk),
-            ),
-            rules.MergeFacts(main.pk, main.state in IN_SECTION),
-        )
+            raise ActionError(_(kind.changed_meanwhile))
+        refusal = rules.merge_refusal(kind.facts(duplicate), kind.main_facts(main))
         if refusal is not None:
             raise ActionError(_refusal_message(refusal, main.pk))
-        moved = list(_lock(InfoItem, duplicate.duplicates.values_list("pk", flat=True)).values())
+        moved = list(_lock(model, duplicate.duplicates.values_list("pk", flat=True)).values())
         now = timezone.now()
-        InfoItem.objects.filter(pk=duplicate.pk).update(duplicate_of=main, merged_at=now)
+        model.objects.filter(pk=duplicate.pk).update(duplicate_of=main, merged_at=now)
         duplicate.duplicate_of, duplicate.merged_at = main, now
         if moved:
-            InfoItem.objects.filter(pk__in=[m.pk for m in moved]).update(duplicate_of=main)
-        if duplicate.merged_unit_ids:
-            _recredit(duplicate)  # no longer a main record: its merged units leave it
-        credit = _recredit(main)
-        _item_event(
-            duplicate, EventKind.MERGED, actor, _("Merged into %(main)s") % {"main": _label(main)}
-        )
-        _item_event(
-            main,
-            EventKind.MERGED,
-            actor,
-            _("%(dup)s merged into this item") % {"dup": _label(duplicate)},
-        )
-        for member in moved:
-            _item_event(
-                member, EventKind.MERGED, actor, _("Merged into %(main)s") % {"main": _label(main)}
-            )
-        record(
-            actor,
-            "items_merged",
-            f"item:{duplicate.pk}",
-            {"main": main.pk, "moved": [m.pk for m in moved], "joint_units": credit},
-        )
+            model.objects.filter(pk__in=[m.pk for m in moved]).update(duplicate_of=main)
+        details = {"main": main.pk, "moved": [m.pk for m in moved]}
+        details.update(kind.after_merge(actor, duplicate, main, moved))
+        record(actor, kind.merged_action, f"{kind.target}:{duplicate.pk}", details)
     return MergeResult(main, duplicate, tuple(m.pk for m in moved))
 
 
-def do_unmerge_item(actor: User, item_id: int) -> MergeResult:
-    """Take a merged item out of its cluster again; its unit's credit on the main item goes."""
-    if not may_merge_items(actor):
+def do_unmerge(kind: MergeableKind, actor: User, pk: int) -> MergeResult:
+    """Take a merged record out of its cluster again."""
+    if not kind.may_merge(actor):
         raise ActionError(_("Only the information section merges duplicates."))
+    model = kind.model
     with transaction.atomic():
-        if not visible_items(actor).filter(pk=item_id).exists():
-            raise ActionError(_("You do not have access to this item."))
-        root_id = _root(InfoItem, item_id)
-        rows = _lock(InfoItem, [item_id, root_id])
-        item, main = rows[item_id], rows[root_id]
-        if item.duplicate_of_id != main.pk or item.pk == main.pk:
-            raise ActionError(_("This item is not merged into another one."))
-        InfoItem.objects.filter(pk=item.pk).update(duplicate_of=None, merged_at=None)
-        item.duplicate_of, item.merged_at = None, None
-        credit = _recredit(main)
-        _item_event(
-            item, EventKind.UNMERGED, actor, _("Taken out of %(main)s") % {"main": _label(main)}
-        )
-        _item_event(
-            main, EventKind.UNMERGED, actor, _("%(dup)s taken out again") % {"dup": _label(item)}
-        )
-        record(actor, "item_unmerged", f"item:{item.pk}", {"main": main.pk, "joint_units": credit})
-    return MergeResult(main, item, ())
+        if not kind.visible(actor).filter(pk=pk).exists():
+            raise ActionError(_(kind.no_access))
+        root_id = _root(model, pk)
+        rows = _lock(model, [pk, root_id])
+        duplicate, main = rows[pk], rows[root_id]
+        if duplicate.duplicate_of_id != main.pk or duplicate.pk == main.pk:
+            raise ActionError(_(kind.not_merged))
+        model.objects.filter(pk=duplicate.pk).update(duplicate_of=None, merged_at=None)
+        duplicate.duplicate_of, duplicate.merged_at = None, None
+        details: dict[str, Any] = {"main": main.pk}
+        details.update(kind.after_unmerge(actor, duplicate, main))
+        record(actor, kind.unmerged_action, f"{kind.target}:{duplicate.pk}", details)
+    return MergeResult(main, duplicate, ())
 
 
-# --- Incidents -------------------------------------------------------------------------------
+# --- Items: merged units share the main item's credit, and the pages keep a history ---------
+
+
+def _item_facts(item: InfoItem) -> rules.MergeFacts:
+    return rules.MergeFacts(
+        item.pk, item.state in IN_SECTION, item.duplicate_of_id, has_own_credit(item.pk)
+    )
+
+
+def _item_merged(
+    actor: User, duplicate: InfoItem, main: InfoItem, moved: list[InfoItem]
+) -> dict[str, Any]:
+    if duplicate.merged_unit_ids:
+        _recredit(duplicate)  # no longer a main record: its merged units leave it
+    credit = _recredit(main)
+    into = _("Merged into %(main)s") % {"main": _label(main)}
+    _item_event(duplicate, EventKind.MERGED, actor, into)
+    _item_event(
+        main,
+        EventKind.MERGED,
+        actor,
+        _("%(dup)s merged into this item") % {"dup": _label(duplicate)},
+    )
+    for member in moved:
+        _item_event(member, EventKind.MERGED, actor, into)
+    return {"joint_units": credit}
+
+
+def _item_unmerged(actor: User, item: InfoItem, main: InfoItem) -> dict[str, Any]:
+    credit = _recredit(main)
+    _item_event(
+        item, EventKind.UNMERGED, actor, _("Taken out of %(main)s") % {"main": _label(main)}
+    )
+    _item_event(
+        main, EventKind.UNMERGED, actor, _("%(dup)s taken out again") % {"dup": _label(item)}
+    )
+    return {"joint_units": credit}
+
+
+ITEMS = MergeableKind(
+    model=InfoItem,
+    target="item",
+    may_merge=may_merge_items,
+    visible=visible_items,
+    merged_action="items_merged",
+    unmerged_action="item_unmerged",
+    no_access=gettext_noop("You do not have access to this item."),
+    changed_meanwhile=gettext_noop(
+        "Someone else changed this item just now. Please reload the page."
+    ),
+    not_merged=gettext_noop("This item is not merged into another one."),
+    facts=_item_facts,
+    main_facts=lambda main: rules.MergeFacts(main.pk, main.state in IN_SECTION),
+    after_merge=_item_merged,
+    after_unmerge=_item_unmerged,
+)
+
+
+# --- Incidents: each keeps its own reports and deadlines, so every unit keeps the record of
+# what it reported and when; the two pages link to each other. Nothing else changes. ---------
+
+INCIDENTS = MergeableKind(
+    model=Incident,
+    target="incident",
+    may_merge=may_merge_incidents,
+    visible=visible_incidents,
+    merged_action="incidents_merged",
+    unmerged_action="incident_unmerged",
+    no_access=gettext_noop("You do not have access to this incident."),
+    changed_meanwhile=gettext_noop(
+        "Someone else changed this incident just now. Please reload the page."
+    ),
+    not_merged=gettext_noop("This incident is not merged into another one."),
+    facts=lambda incident: rules.MergeFacts(incident.pk, duplicate_of=incident.duplicate_of_id),
+    main_facts=lambda main: rules.MergeFacts(main.pk),
+    after_merge=lambda actor, duplicate, main, moved: {},
+    after_unmerge=lambda actor, duplicate, main: {},
+)
+
+
+def do_merge_items(actor: User, duplicate_id: int, main_id: int) -> MergeResult:
+    return do_merge(ITEMS, actor, duplicate_id, main_id)
+
+
+def do_unmerge_item(actor: User, item_id: int) -> MergeResult:
+    return do_unmerge(ITEMS, actor, item_id)
 
 
 def do_merge_incidents(actor: User, duplicate_id: int, main_id: int) -> MergeResult:
-    """Merge an incident into another one's cluster as a duplicate report of the same event.
-    Each keeps its own reports and deadlines, so every unit keeps the record of what it
-    reported and when; the two pages link to each other."""
-    if not may_merge_incidents(actor):
-        raise ActionError(_("Only the information section merges duplicates."))
-    with transaction.atomic():
-        root_id = _root(Incident, main_id)
-        visible = set(
-            visible_incidents(actor)
-            .filter(pk__in=[duplicate_id, root_id])
-            .values_list("pk", flat=True)
-        )
-        if {duplicate_id, root_id} - visible:
-            raise ActionError(_("You do not have access to this incident."))
-        rows = _lock(Incident, [duplicate_id, root_id])
-        duplicate, main = rows[duplicate_id], rows[root_id]
-        if main.duplicate_of_id is not None:
-            raise ActionError(
-                _("Someone else changed this incident just now. Please reload the page.")
-            )
-        refusal = rules.merge_refusal(
-            rules.MergeFacts(duplicate.pk, duplicate_of=duplicate.duplicate_of_id),
-            rules.MergeFacts(main.pk),
-        )
-        if refusal is not None:
-            raise ActionError(_refusal_message(refusal, main.pk))
-        moved = list(_lock(Incident, duplicate.duplicates.values_list("pk", flat=True)))
-        now = timezone.now()
-        Incident.objects.filter(pk=duplicate.pk).update(duplicate_of=main, merged_at=now)
-        duplicate.duplicate_of, duplicate.merged_at = main, now
-        if moved:
-            Incident.objects.filter(pk__in=moved).update(duplicate_of=main)
-        record(
-            actor,
-            "incidents_merged",
-            f"incident:{duplicate.pk}",
-            {"main": main.pk, "moved": sorted(moved)},
-        )
-    return MergeResult(main, duplicate, tuple(sorted(moved)))
+    return do_merge(INCIDENTS, actor, duplicate_id, main_id)
 
 
 def do_unmerge_incident(actor: User, incident_id: int) -> MergeResult:
-    if not may_merge_incidents(actor):
-        raise ActionError(_("Only the information section merges duplicates."))
-    with transaction.atomic():
-        if not visible_incidents(actor).filter(pk=incident_id).exists():
-            raise ActionError(_("You do not have access to this incident."))
-        root_id = _root(Incident, incident_id)
-        rows = _lock(Incident, [incident_id, root_id])
-        incident, main = rows[incident_id], rows[root_id]
-        if incident.duplicate_of_id != main.pk or incident.pk == main.pk:
-            raise ActionError(_("This incident is not merged into another one."))
-        Incident.objects.filter(pk=incident.pk).update(duplicate_of=None, merged_at=None)
-        incident.duplicate_of, incident.merged_at = None, None
-        record(actor, "incident_unmerged", f"incident:{incident.pk}", {"main": main.pk})
-    return MergeResult(main, incident, ())
+    return do_unmerge(INCIDENTS, actor, incident_id)
 
 
 # --- Typical cases ---------------------------------------------------------------------------

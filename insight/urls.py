@@ -13,9 +13,19 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("policy/", views.policy, name="policy"),
-    path("items/<int:pk>/merge/", views.merge_item, name="merge_item"),
-    path("items/<int:pk>/unmerge/", views.unmerge_item, name="unmerge_item"),
+    path("items/<int:pk>/merge/", views.merge, {"page": views.ITEM_PAGE}, name="merge_item"),
+    path("items/<int:pk>/unmerge/", views.unmerge, {"page": views.ITEM_PAGE}, name="unmerge_item"),
     path("items/<int:pk>/typical/", views.mark_typical, name="mark_typical"),
-    path("incidents/<int:pk>/merge/", views.merge_incident, name="merge_incident"),
-    path("incidents/<int:pk>/unmerge/", views.unmerge_incident, name="unmerge_incident"),
+    path(
+        "incidents/<int:pk>/merge/",
+        views.merge,
+        {"page": views.INCIDENT_PAGE},
+        name="merge_incident",
+    ),
+    path(
+        "incidents/<int:pk>/unmerge/",
+        views.unmerge,
+        {"page": views.INCIDENT_PAGE},
+        name="unmerge_incident",
+    ),
 ]

@@ -2,6 +2,8 @@
 export, the analysis policy; and the merge / typical-case buttons on item and incident pages.
 Views validate and render; `actions` writes."""
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -12,6 +14,7 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from emergencies.access import get_visible_incident
@@ -23,6 +26,7 @@ from insight import trends as insight_trends
 from insight.forms import MergeForm, PeriodForm, PolicyForm, TypicalForm
 from insight.models import InsightPolicy
 from org.http import AuthedRequest
+from org.models import User
 from org.roles import Capability
 from submissions.models import TypicalCase
 from submissions.queries import get_visible_item
@@ -245,49 +249,6 @@ def policy(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-def merge_item(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = get_visible_item(request.user, pk)
-    if not insight_queries.may_merge_items(request.user):
-        raise PermissionDenied
-    form = MergeForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose the record to merge with."))
-        return redirect("submissions:detail", pk=item.pk)
-    other = form.cleaned_data["other"]
-    duplicate, main = (other, item.pk) if form.cleaned_data["keep"] == "this" else (item.pk, other)
-    try:
-        result = actions.do_merge_items(request.user, duplicate, main)
-    except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("#%(dup)s is merged into #%(main)s; its unit shares the main item's credit.")
-            % {"dup": result.duplicate.pk, "main": result.main.pk},
-        )
-    return redirect("submissions:detail", pk=item.pk)
-
-
-@require_POST
-def unmerge_item(request: AuthedRequest, pk: int) -> HttpResponse:
-    item = get_visible_item(request.user, pk)
-    if not insight_queries.may_merge_items(request.user):
-        raise PermissionDenied
-    back = _back(request, item.pk)
-    try:
-        result = actions.do_unmerge_item(request.user, item.pk)
-    except actions.ActionError as exc:
-        messages.error(request, str(exc))
-    else:
-        messages.success(
-            request,
-            _("#%(dup)s is no longer merged into #%(main)s.")
-            % {"dup": result.duplicate.pk, "main": result.main.pk},
-        )
-    return redirect("submissions:detail", pk=back)
-
-
-@require_POST
 def mark_typical(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_visible_item(request.user, pk)
     if not request.user.can(Capability.REVIEW):
@@ -307,48 +268,73 @@ def mark_typical(request: AuthedRequest, pk: int) -> HttpResponse:
     return redirect("submissions:detail", pk=item.pk)
 
 
+@dataclass(frozen=True)
+class MergePage:
+    """The merge buttons of one kind of record's page: the record, the page to go back to, and
+    the messages (msgids, translated when shown)."""
+
+    kind: actions.MergeableKind
+    get: Callable[[User, int], Any]
+    detail: str
+    merged: str
+    unmerged: str
+
+
+ITEM_PAGE = MergePage(
+    actions.ITEMS,
+    get_visible_item,
+    "submissions:detail",
+    gettext_noop("#%(dup)s is merged into #%(main)s; its unit shares the main item's credit."),
+    gettext_noop("#%(dup)s is no longer merged into #%(main)s."),
+)
+INCIDENT_PAGE = MergePage(
+    actions.INCIDENTS,
+    get_visible_incident,
+    "emergencies:detail",
+    gettext_noop("Incident #%(dup)s is merged into #%(main)s."),
+    gettext_noop("Incident #%(dup)s is no longer merged into #%(main)s."),
+)
+
+
+def _merge_done(request: AuthedRequest, message: str, result: actions.MergeResult) -> None:
+    messages.success(request, _(message) % {"dup": result.duplicate.pk, "main": result.main.pk})
+
+
 @require_POST
-def merge_incident(request: AuthedRequest, pk: int) -> HttpResponse:
-    incident = get_visible_incident(request.user, pk)
-    if not insight_queries.may_merge_incidents(request.user):
+def merge(request: AuthedRequest, pk: int, page: MergePage) -> HttpResponse:
+    """The record on this page and the one chosen: which one stays the main record is asked."""
+    record = page.get(request.user, pk)
+    if not page.kind.may_merge(request.user):
         raise PermissionDenied
     form = MergeForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Choose the record to merge with."))
-        return redirect("emergencies:detail", pk=incident.pk)
+        return redirect(page.detail, pk=record.pk)
     other = form.cleaned_data["other"]
     keep_this = form.cleaned_data["keep"] == "this"
-    duplicate, main = (other, incident.pk) if keep_this else (incident.pk, other)
+    duplicate, main = (other, record.pk) if keep_this else (record.pk, other)
     try:
-        result = actions.do_merge_incidents(request.user, duplicate, main)
+        result = actions.do_merge(page.kind, request.user, duplicate, main)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Incident #%(dup)s is merged into #%(main)s.")
-            % {"dup": result.duplicate.pk, "main": result.main.pk},
-        )
-    return redirect("emergencies:detail", pk=incident.pk)
+        _merge_done(request, page.merged, result)
+    return redirect(page.detail, pk=record.pk)
 
 
 @require_POST
-def unmerge_incident(request: AuthedRequest, pk: int) -> HttpResponse:
-    incident = get_visible_incident(request.user, pk)
-    if not insight_queries.may_merge_incidents(request.user):
+def unmerge(request: AuthedRequest, pk: int, page: MergePage) -> HttpResponse:
+    record = page.get(request.user, pk)
+    if not page.kind.may_merge(request.user):
         raise PermissionDenied
-    back = _back(request, incident.pk)
+    back = _back(request, record.pk)
     try:
-        result = actions.do_unmerge_incident(request.user, incident.pk)
+        result = actions.do_unmerge(page.kind, request.user, record.pk)
     except actions.ActionError as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(
-            request,
-            _("Incident #%(dup)s is no longer merged into #%(main)s.")
-            % {"dup": result.duplicate.pk, "main": result.main.pk},
-        )
-    return redirect("emergencies:detail", pk=back)
+        _merge_done(request, page.unmerged, result)
+    return redirect(page.detail, pk=back)
 
 
 def _back(request: AuthedRequest, default: int) -> int:
