@@ -151,6 +151,14 @@ class ScoreTotal(models.Model):
                 fields=["year", "month", "unit", "rule"], name="score_total_once"
             )
         ]
+        indexes = [
+            # Covers the rankings' one grouped read (scoring.queries.unit_figures): the year's
+            # totals summed per unit straight from the index, without visiting the table.
+            models.Index(
+                fields=["year", "unit", "rule", "month", "points", "entries"],
+                name="score_total_ranking",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.year}-{self.month} {self.unit_id} {self.rule_id}: {self.points}"

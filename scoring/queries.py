@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
 from django.utils import timezone
 
 from accountability.models import ViolationKind
@@ -125,40 +125,46 @@ def rule_ids() -> RuleIds:
 
 def unit_figures(period: Period, ids: RuleIds) -> dict[int, dict[str, Any]]:
     """Per unit: total, points from provincial/central adoptions, adoptions, violations, and
-    whether its year is zeroed — read from the ledger's totals (one query over a few thousand
-    rows, not the period's million entries) and folded here."""
-    upper, adoption = set(ids.upper), set(ids.adoption)
-    violation, zeroing = set(ids.violation), set(ids.zeroing)
-    zero = Decimal(0)
-    figures: dict[int, dict[str, Any]] = {}
-    rows = ScoreTotal.objects.filter(year=period.year).values_list(
-        "unit_id", "month", "rule_id", "points", "entries"
+    whether its year is zeroed — summed by the database over the ledger's totals (a few
+    thousand rows, not the period's million entries), one row per unit back."""
+    in_period = Q() if period.is_year else Q(month__in=period.months)
+    none = Value(None, output_field=DecimalField())
+
+    def total(field: str, rules: list[int] | None) -> Sum | Value:
+        if rules == []:
+            return none
+        where = in_period if rules is None else in_period & Q(rule_id__in=rules)
+        return Sum(field, filter=where or None)
+
+    rows = (
+        ScoreTotal.objects.filter(year=period.year)
+        .values("unit_id")
+        .annotate(
+            total=total("points", None),
+            upper=total("points", ids.upper),
+            adoptions=total("entries", ids.adoption),
+            violations=total("entries", ids.violation),
+            # a zeroed year is marked in every period of it
+            zeroings=Count("pk", filter=Q(rule_id__in=ids.zeroing)) if ids.zeroing else none,
+            in_period_rows=Count("pk", filter=in_period or None),
+        )
+        .order_by()
+        .values_list(
+            "unit_id", "total", "upper", "adoptions", "violations", "zeroings", "in_period_rows"
+        )
     )
-    months = set(period.months)
-    for unit_id, month, rule_id, points, entries in rows:
-        row = figures.get(unit_id)
-        if row is None:
-            row = figures[unit_id] = {
-                "total": zero,
-                "upper": zero,
-                "adoptions": 0,
-                "violations": 0,
-                "zeroed": False,
-                "in_period": False,
-            }
-        if rule_id in zeroing:
-            row["zeroed"] = True  # a zeroed year is marked in every period of it
-        if month not in months:
-            continue
-        row["in_period"] = True
-        row["total"] += points
-        if rule_id in upper:
-            row["upper"] += points
-        if rule_id in adoption:
-            row["adoptions"] += entries
-        if rule_id in violation:
-            row["violations"] += entries
-    return figures
+    zero = Decimal(0)
+    return {
+        unit_id: {
+            "total": total_ or zero,
+            "upper": upper or zero,
+            "adoptions": adoptions or 0,
+            "violations": violations or 0,
+            "zeroed": bool(zeroings),
+            "in_period": bool(rows_in_period),
+        }
+        for unit_id, total_, upper, adoptions, violations, zeroings, rows_in_period in rows
+    }
 
 
 def unit_infos(extra_ids: set[int] | None = None) -> list[ranking.UnitInfo]:
