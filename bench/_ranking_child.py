@@ -216,20 +216,26 @@ def measure(year: int, reps: int) -> dict[str, Any]:
     if "报送单位" not in body:
         raise RuntimeError(f"GET {url} does not list the units")
 
-    # The floor: the rows the page's ranking reads (`scoring.queries.unit_figures`: the year's
-    # ScoreTotal rows, the ledger summed per unit, month and rule), fetched by the simplest
-    # query — no ORM, no folding, ranking, tiers or template. The page over the floor is what
-    # the ranking code costs on top of reading its data.
-    floor_sql = (
-        "SELECT unit_id, month, rule_id, points, entries FROM scoring_scoretotal WHERE year = %s"
-    )
+    # The floor: the rows the ranking reads — the year's ScoreTotal rows (the ledger summed
+    # per unit, month and rule: `scoring.queries.unit_figures`) and the units it ranks with
+    # their classes (`scoring.queries.unit_infos`) — fetched by the simplest queries: no ORM,
+    # no sums, ranking, tiers or template. The ranking over the floor is what the ranking
+    # code costs on top of reading its data.
+    floor_sql = [
+        "SELECT unit_id, month, rule_id, points, entries FROM scoring_scoretotal WHERE year = %s",
+        "SELECT u.id, u.name, u.sort_order, u.code, a.unit_class_id FROM org_unit u"
+        " LEFT JOIN scoring_classassignment a ON a.unit_id = u.id"
+        " WHERE u.is_reporting AND u.is_active",
+    ]
     page_rows = ScoreTotal.objects.filter(year=year).count()
 
     def floor() -> float:
         t = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute(floor_sql, [year])
+            cursor.execute(floor_sql[0], [year])
             rows = cursor.fetchall()
+            cursor.execute(floor_sql[1])
+            cursor.fetchall()
         took = (time.perf_counter() - t) * 1000
         if len(rows) != page_rows:
             raise RuntimeError(f"the floor read {len(rows)} rows, the page {page_rows}")

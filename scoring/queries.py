@@ -168,13 +168,14 @@ def unit_figures(period: Period, ids: RuleIds) -> dict[int, dict[str, Any]]:
 
 
 def unit_infos(extra_ids: set[int] | None = None) -> list[ranking.UnitInfo]:
-    """Every active reporting unit and any other unit with points, with its class."""
-    condition = Q(is_reporting=True, is_active=True)
-    if extra_ids:
-        condition |= Q(pk__in=sorted(extra_ids))
-    rows = Unit.objects.filter(condition).values_list(
-        "pk", "name", "sort_order", "code", "score_class__unit_class_id"
-    )
+    """Every active reporting unit and any other unit in `extra_ids` (units with points), with
+    its class. The others are asked for by id only when there are some (rarely: a unit that
+    stopped reporting), not as a thousand ids bound into the main query."""
+    fields = ("pk", "name", "sort_order", "code", "score_class__unit_class_id")
+    rows = list(Unit.objects.filter(is_reporting=True, is_active=True).values_list(*fields))
+    others = (extra_ids or set()) - {row[0] for row in rows}
+    if others:
+        rows += Unit.objects.filter(pk__in=sorted(others)).values_list(*fields)
     return [
         ranking.UnitInfo(pk, name, (order, code), class_id)
         for pk, name, order, code, class_id in rows
