@@ -12,7 +12,8 @@
   });
   series.push({name: box.dataset.cumulative, type: "line", data: data.cumulative, smooth: true, symbolSize: 5});
   chart.setOption({
-    tooltip: {trigger: "axis"},
+    // Drawn inside the chart: the HTML tooltip's style="…" attributes are refused by the CSP.
+    tooltip: {trigger: "axis", renderMode: "richText"},
     legend: {type: "scroll", bottom: 0},
     grid: {left: 44, right: 12, top: 16, bottom: 56},
     xAxis: {type: "category", data: data.months},
