@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib import admin
 from django.urls import reverse
 
 from tests.authz.conftest import client_for
@@ -153,3 +154,25 @@ def test_no_template_holds_an_inline_script_handler_or_style():
             if parts:
                 found[str(path.relative_to(settings.BASE_DIR))] = parts
     assert found == {}
+
+
+def test_the_admin_pages_are_clean_for_the_policy(cast: Cast):
+    """The Django admin (the system administrator's) runs under the same policy: its list, add
+    and change pages carry no inline script, handler or style either."""
+    client = client_for(cast, "system_admin")
+    pages = [reverse("admin:index")]
+    for model in admin.site._registry:
+        meta = model._meta
+        pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_add"))
+        first = model._default_manager.order_by("pk").first()
+        if first is not None:
+            pages.append(reverse(f"admin:{meta.app_label}_{meta.model_name}_change", args=[first.pk]))
+    found = {}
+    for page in pages:
+        response = client.get(page)
+        assert response.status_code in (200, 403), page
+        assert "no-store" in response["Cache-Control"], page
+        if response.status_code == 200:
+            found[page] = inline_parts(response.content.decode())
+    assert found == dict.fromkeys(found, []), found
