@@ -1,6 +1,7 @@
 """The Content-Security-Policy in a real browser: an editor opens the pages with charts and
 htmx, and Chromium reports no violation of the policy (nor a feature it does not know in the
-Permissions-Policy), while the charts are drawn, the board polls, and a filter applies itself."""
+Permissions-Policy), while the charts are drawn, the board polls, a filter applies itself and a
+group of units is ticked at once."""
 
 import re
 from collections.abc import Callable
@@ -96,6 +97,12 @@ def test_the_pages_run_under_the_policy_without_a_violation(
     page.goto("/bulletins/instructions/")
     page.locator("label", has=page.locator("input[name=state][value=overdue]")).click()
     expect(page).to_have_url(re.compile(r"/bulletins/instructions/\?(.*&)?state=overdue"))
+    assert violations(page) == []
+
+    # Ticking a group of units ticks its units (static/js/quick-units.js, no inline script).
+    page.goto("/bulletins/solicitations/")
+    page.locator(".quick-units label", has=page.locator("input[value=districts]")).click()
+    expect(page.locator(f"input[name=units][value='{unit_a.pk}']")).to_be_checked()
     assert violations(page) == []
 
     assert console == []
