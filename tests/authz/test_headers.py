@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.contrib import admin
+from django.test import Client, override_settings
 from django.urls import reverse
 
 from tests.authz.conftest import client_for
@@ -130,6 +131,13 @@ def test_a_refusal_and_the_login_redirect_carry_the_headers(cast: Cast):
     anonymous = client_for(cast, "anonymous").get(url)
     assert anonymous.status_code == 302
     assert "Content-Security-Policy" in anonymous and "Permissions-Policy" in anonymous
+
+
+@override_settings(SECURE_SSL_REDIRECT=True)
+def test_the_https_redirect_carries_the_permissions_policy_too():
+    response = Client().get(reverse("login"))
+    assert response.status_code == 301 and response["Location"].startswith("https://")
+    assert "camera=()" in response["Permissions-Policy"]
 
 
 def test_static_files_are_cacheable_but_carry_the_permissions_policy(cast: Cast):

@@ -20,7 +20,7 @@ def permissions_policy(features: dict[str, tuple[str, ...]]) -> str:
 class SecurityHeadersMiddleware:
     """Permissions-Policy on every response; no-store on every response to a signed-in user.
 
-    Placed before WhiteNoise, so static files get the Permissions-Policy too but not no-store:
+    Placed first, so static files get the Permissions-Policy too but not no-store:
     WhiteNoise answers them before AuthenticationMiddleware has run, so `request.user` is
     never set for them. Everything behind the login (pages, htmx fragments, exports,
     attachments, redirects) is then marked no-store: a shared office computer's browser cache
