@@ -17,3 +17,8 @@ accesslog = os.environ.get("XINBAO_ACCESS_LOG", "-") or None
 # (tests/archive/test_archive_long_search.py).
 limit_request_line = 8190
 forwarded_allow_ips = os.environ.get("XINBAO_FORWARDED_ALLOW_IPS", "127.0.0.1")
+# gunicorn 25.1+ opens a control socket ($XDG_RUNTIME_DIR/gunicorn.ctl or ~/.gunicorn/) by
+# default: one path shared by every instance the same user runs on the host, through which
+# `gunicornc` can change the worker count, reload or stop the server. xinbao is managed by its
+# service manager (systemd), not through that socket: it is off (等保: no unneeded service).
+control_socket_disable = True

@@ -8,6 +8,9 @@
   var RED = "#b3120f";
   var PALETTE = [RED, "#1d4ed8", "#d4a017", "#1a7f37", "#6b21a8", "#455a64", "#d9480f"];
   var charts = [];
+  // Tooltips drawn inside the chart: ECharts' HTML tooltip writes style="…" attributes, which
+  // the Content-Security-Policy (style-src 'self') refuses.
+  var TOOLTIP = "richText";
 
   function draw(el, option) {
     var chart = echarts.init(el, null, { renderer: "svg" });
@@ -16,7 +19,7 @@
   }
 
   function optionFor(spec) {
-    var base = { color: PALETTE, animation: false, tooltip: { trigger: spec.kind === "pie" ? "item" : "axis" } };
+    var base = { color: PALETTE, animation: false, tooltip: { trigger: spec.kind === "pie" ? "item" : "axis", renderMode: TOOLTIP } };
     var fmt = spec.percent ? "{value}%" : "{value}";
     if (spec.kind === "pie") {
       base.legend = { bottom: 0 };
@@ -54,7 +57,7 @@
     draw(el, {
       animation: false,
       grid: { left: 2, right: 6, top: 4, bottom: 2 },
-      tooltip: { trigger: "axis", confine: true },
+      tooltip: { trigger: "axis", confine: true, renderMode: TOOLTIP },
       xAxis: { type: "category", show: false, data: labels },
       yAxis: { type: "value", show: false, min: 0 },
       series: [{
