@@ -1,0 +1,354 @@
+"""Backup and restore: a realistic instance comes back whole into a scratch database and a
+scratch var dir, a damaged backup is refused, and a backup taken under writes restores to
+one consistent state.
+
+Restored data is compared with the original directly (rows read back with plain database
+connections, files byte for byte), not through the manifest the code under test wrote.
+"""
+
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.db import connection
+from django.db.utils import ConnectionHandler
+from django.utils import timezone
+
+from audit.actions import record
+from submissions.models import Attachment, ItemState
+from tests.emergencies.emergency_factories import open_by_phone
+from tests.factories import PDF_BYTES, PNG_BYTES, make_item, pdf
+from xinbao.core import backup, restore
+from xinbao.core.backup import BackupError, Instance
+from xinbao.settings import SQLITE_OPTIONS
+
+pytestmark = pytest.mark.django_db(transaction=True)  # pg_dump reads committed data only
+
+KEY_TABLES = (
+    "org_user",
+    "submissions_infoitem",
+    "submissions_attachment",
+    "emergencies_incident",
+    "audit_auditentry",
+)
+
+
+# --- Plain reads, independent of xinbao.core.backup ----------------------------------------
+
+
+def _open(database):
+    if "sqlite" in database["ENGINE"]:
+        name = str(database["NAME"])
+        return sqlite3.connect(name, uri=name.startswith("file:"))
+    import psycopg
+
+    return psycopg.connect(
+        dbname=database["NAME"],
+        user=database.get("USER") or None,
+        host=database.get("HOST") or None,
+        port=database.get("PORT") or None,
+        password=database.get("PASSWORD") or None,
+    )
+
+
+def rows(database, table):
+    conn = _open(database)
+    try:
+        return conn.execute(f"SELECT * FROM {table} ORDER BY id").fetchall()
+    finally:
+        conn.close()
+
+
+def tree(root: Path) -> dict[str, bytes]:
+    return {
+        p.relative_to(root).as_posix(): p.read_bytes()
+        for p in sorted(root.rglob("*"))
+        if p.is_file()
+    }
+
+
+# --- The world and the scratch instance ----------------------------------------------------
+
+
+@pytest.fixture
+def source(settings, tmp_path):
+    """The instance under test: the test database, a var dir holding the files an instance
+    keeps there (secret key, an audit key, checkpoints), attachments in MEDIA_ROOT."""
+    var = tmp_path / "var"
+    (var / "audit").mkdir(parents=True)
+    (var / "secret_key").write_text("s" * 50)
+    (var / "secret_key").chmod(0o600)
+    (var / "audit" / "chain.key").write_bytes(bytes(range(32)))
+    (var / "audit" / "checkpoint-1.json").write_text('{"count": 3}')
+    settings.VAR_DIR = var
+    settings.MEDIA_ROOT = var / "media"
+    return Instance(database=connection.settings_dict, var_dir=var, media_root=var / "media")
+
+
+@pytest.fixture
+def world(source, officer_a, head_a, editor, duty_officer, unit_a):
+    """Items with attachments in several states, an incident, audit entries."""
+    make_item(
+        officer_a,
+        ItemState.SUBMITTED,
+        head=head_a,
+        files=[pdf("report.pdf"), pdf("photo.png", PNG_BYTES)],
+    )
+    make_item(officer_a, ItemState.ADOPTED, head=head_a, editor=editor, files=[pdf("b.pdf")])
+    make_item(officer_a, title="草稿", files=[pdf("draft.pdf", PDF_BYTES + b"draft")])
+    open_by_phone(duty_officer, unit_a, timezone.now() - timedelta(minutes=5))
+    record(editor, "test.event", "item:1", {"n": 1})
+    assert Attachment.objects.count() == 4
+    return source
+
+
+@pytest.fixture
+def scratch(tmp_path):
+    """An empty instance: a new SQLite file, or on PostgreSQL a database made for the test."""
+    var = tmp_path / "restored"
+    if connection.vendor == "sqlite":
+        database = {"ENGINE": "xinbao.sqlite_queue", "NAME": str(tmp_path / "scratch.sqlite3")}
+        yield Instance(database=database, var_dir=var, media_root=var / "media")
+        return
+    name = f"scratch_{uuid.uuid4().hex[:12]}"
+    database = {**connection.settings_dict, "NAME": name}
+    admin = _open({**database, "NAME": "postgres"})
+    admin.autocommit = True
+    admin.execute(f"CREATE DATABASE {name}")
+    try:
+        yield Instance(database=database, var_dir=var, media_root=var / "media")
+    finally:
+        admin.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        admin.close()
+
+
+def _take(instance, tmp_path) -> Path:
+    return backup.take(instance, tmp_path / "backups", timezone.now())
+
+
+# --- Round trip -----------------------------------------------------------------------------
+
+
+def test_a_backup_restores_into_an_empty_instance_with_every_row_and_file(world, scratch, tmp_path):
+    made = _take(world, tmp_path)
+    assert made.name.startswith("xinbao-backup-")
+    assert not list((tmp_path / "backups").glob(".*"))  # no unfinished leftovers
+
+    report = restore.restore(made, scratch)
+
+    assert report.ok, report.problems
+    for table in KEY_TABLES:
+        original = rows(world.database, table)
+        assert original, table
+        assert rows(scratch.database, table) == original, table
+    assert tree(scratch.var_dir) == tree(world.var_dir)
+    assert (scratch.var_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+    # Every restored attachment row finds its file, with the hash recorded at upload.
+    for attachment in Attachment.objects.all():
+        restored = scratch.media_root / attachment.file.name
+        assert restored.read_bytes() == Path(attachment.file.path).read_bytes()
+        assert backup.sha256_of(restored) == attachment.sha256
+
+
+def test_the_manifest_counts_every_table_and_names_the_code_and_migrations(world, tmp_path):
+    made = _take(world, tmp_path)
+    manifest = json.loads((made / "manifest.json").read_text())
+
+    assert manifest["vendor"] == connection.vendor
+    for table in KEY_TABLES:
+        assert manifest["tables"][table] == len(rows(world.database, table))
+    assert "0001_initial" in manifest["migrations"]["submissions"]
+    assert set(manifest["files"]) >= {
+        "var/secret_key",
+        "var/audit/chain.key",
+        "var/audit/checkpoint-1.json",
+    }
+    assert sum(1 for f in manifest["files"] if f.startswith("media/")) == 4
+    assert manifest["created_at"]
+
+
+# --- Refusals ------------------------------------------------------------------------------
+
+
+def test_restore_refuses_a_database_that_holds_data_unless_forced(world, scratch, tmp_path):
+    made = _take(world, tmp_path)
+    assert restore.restore(made, scratch).ok
+
+    with pytest.raises(BackupError, match="--force"):
+        restore.restore(made, scratch)
+    assert restore.restore(made, scratch, force=True).ok
+
+
+def test_the_restore_command_refuses_the_live_database_and_the_backup_command_writes_one(
+    world, tmp_path
+):
+    call_command("backup", "--output", str(tmp_path / "out"))
+    (made,) = (tmp_path / "out").iterdir()
+
+    with pytest.raises(CommandError, match="already holds data"):
+        call_command("restore", str(made))
+    call_command("restore", "--check", str(made))  # verifies in place, restores nothing
+
+
+def test_a_changed_file_in_the_backup_is_refused_before_anything_is_written(
+    world, scratch, tmp_path
+):
+    made = _take(world, tmp_path)
+    victim = next(p for p in (made / "media").rglob("*") if p.is_file())
+    victim.write_bytes(victim.read_bytes() + b" ")
+
+    with pytest.raises(BackupError, match="changed since the backup"):
+        restore.restore(made, scratch)
+    assert not scratch.var_dir.exists()
+    with pytest.raises(CommandError, match="verification failed"):
+        call_command("restore", "--check", str(made))
+
+
+def test_a_backup_without_its_manifest_is_not_a_backup(world, scratch, tmp_path):
+    made = _take(world, tmp_path)
+    (made / "manifest.json").unlink()
+
+    with pytest.raises(BackupError, match="not a complete backup"):
+        restore.restore(made, scratch)
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_missing_row_fails_verification(world, scratch, tmp_path):
+    """Someone deletes a row from the copy and even fixes the file's hash: the counts still
+    give it away, in place and after a restore."""
+    made = _take(world, tmp_path)
+    copy = made / "database.sqlite3"
+    last_id = Attachment.objects.order_by("-id").first().id
+    with sqlite3.connect(copy) as conn:
+        conn.execute("DELETE FROM submissions_attachment WHERE id = ?", [last_id])
+    conn.close()
+    manifest = json.loads((made / "manifest.json").read_text())
+    manifest["files"]["database.sqlite3"]["sha256"] = backup.sha256_of(copy)
+    (made / "manifest.json").write_text(json.dumps(manifest))
+
+    report = restore.restore(made, scratch)
+
+    assert not report.ok
+    assert "table submissions_attachment: 3 rows, the backup has 4" in report.problems
+    with pytest.raises(CommandError, match="verification failed"):
+        call_command("restore", "--check", str(made))
+
+
+def test_verification_after_a_restore_names_a_missing_row_and_a_changed_file(
+    world, scratch, tmp_path
+):
+    made = _take(world, tmp_path)
+    assert restore.restore(made, scratch).ok
+    manifest = restore.read_manifest(made)
+    conn = _open(scratch.database)
+    with conn:
+        conn.execute(
+            "DELETE FROM audit_auditentry WHERE id = (SELECT max(id) FROM audit_auditentry)"
+        )
+    conn.close()
+    (scratch.var_dir / "audit" / "chain.key").write_bytes(b"another key")
+
+    report = restore.verify(scratch, manifest)
+
+    expected = manifest["tables"]["audit_auditentry"]
+    assert report.problems == [
+        f"table audit_auditentry: {expected - 1} rows, the backup has {expected}",
+        "file var/audit/chain.key differs from the backup",
+    ]
+
+
+# --- Under writes ----------------------------------------------------------------------------
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_backup_taken_while_the_server_writes_restores_to_one_consistent_state(world, tmp_path):
+    """A file database in WAL mode (as in production), written by another thread through
+    xinbao's own SQLite backend: every commit adds one row to each of two tables. Each backup
+    restores with the two tables equal, and holds exactly the first commits in order."""
+    live = tmp_path / "live.sqlite3"
+    src = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
+    with sqlite3.connect(live) as dst:
+        src.backup(dst)
+        dst.execute("CREATE TABLE pair_a (id INTEGER PRIMARY KEY, n INTEGER)")
+        dst.execute("CREATE TABLE pair_b (id INTEGER PRIMARY KEY, n INTEGER)")
+    dst.close()
+    src.close()
+    instance = Instance(
+        database={"ENGINE": "xinbao.sqlite_queue", "NAME": str(live)},
+        var_dir=world.var_dir,
+        media_root=world.media_root,
+    )
+    stop = threading.Event()
+    committed = [0]
+    errors: list[BaseException] = []
+
+    def write() -> None:
+        handler = ConnectionHandler(
+            {
+                "default": {
+                    "ENGINE": "xinbao.sqlite_queue",
+                    "NAME": str(live),
+                    "OPTIONS": dict(SQLITE_OPTIONS),
+                }
+            }
+        )
+        conn = handler["default"]
+        try:
+            conn.ensure_connection()
+            while not stop.is_set():
+                n = committed[0] + 1
+                conn._start_transaction_under_autocommit()
+                with conn.cursor() as cursor:
+                    cursor.execute("INSERT INTO pair_a (n) VALUES (%s)", [n])
+                    cursor.execute("INSERT INTO pair_b (n) VALUES (%s)", [n])
+                conn.commit()
+                committed[0] = n
+        except BaseException as exc:  # surfaced by the main thread
+            errors.append(exc)
+        finally:
+            conn.close()
+
+    def wait_for(n: int) -> None:
+        deadline = time.monotonic() + 60
+        while committed[0] < n and not errors:
+            assert time.monotonic() < deadline, "the writer stopped writing"
+            stop.wait(0.01)
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    taken = []
+    try:
+        for k in range(3):
+            wait_for(committed[0] + 20)  # the writer is busy before and after each backup
+            taken.append(backup.take(instance, tmp_path / f"b{k}", timezone.now()))
+        wait_for(committed[0] + 20)
+    finally:
+        stop.set()
+        writer.join()
+    assert not errors, errors
+
+    saved = []
+    for k, made in enumerate(taken):
+        target = tmp_path / f"restored{k}"
+        scratch = Instance(
+            database={"ENGINE": "xinbao.sqlite_queue", "NAME": str(target / "db.sqlite3")},
+            var_dir=target,
+            media_root=target / "media",
+        )
+        report = restore.restore(made, scratch)
+        assert report.ok, report.problems
+        a = rows(scratch.database, "pair_a")
+        b = rows(scratch.database, "pair_b")
+        assert [n for _id, n in a] == list(range(1, len(a) + 1))
+        assert [n for _id, n in b] == [n for _id, n in a]
+        assert rows(scratch.database, "submissions_attachment") == rows(
+            world.database, "submissions_attachment"
+        )
+        saved.append(len(a))
+    assert 0 < saved[0] < saved[1] < saved[2] < committed[0]
