@@ -288,7 +288,7 @@ def test_a_backup_taken_while_the_server_writes_restores_to_one_consistent_state
     committed = [0]
     errors: list[BaseException] = []
 
-    def write() -> None:
+    def write():
         handler = ConnectionHandler(
             {
                 "default": {
