@@ -196,6 +196,16 @@ def test_the_restore_command_refuses_the_live_database_and_the_backup_command_wr
     call_command("restore", "--check", str(made))  # verifies in place, restores nothing
 
 
+def test_backups_kept_in_the_var_dir_are_not_backed_up_again(world, settings):
+    call_command("backup")
+    call_command("backup")
+
+    _first, second = sorted((world.var_dir / "backups").iterdir())  # two, never one reused
+    files = json.loads((second / "manifest.json").read_text())["files"]
+    assert not [f for f in files if f.startswith("var/backups/")]
+    assert "var/secret_key" in files
+
+
 def test_a_changed_file_in_the_backup_is_refused_before_anything_is_written(
     world, scratch, tmp_path
 ):

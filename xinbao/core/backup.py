@@ -350,9 +350,11 @@ def take(instance: Instance, output: Path, now: datetime, log: Log = lambda s: N
     """Write a backup of `instance` into `output`; return its directory."""
     output.mkdir(parents=True, exist_ok=True)
     name = PREFIX + now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+    taken = 1
+    while (output / name).exists():  # a second backup within the same second
+        taken += 1
+        name = PREFIX + now.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ") + f"-{taken}"
     final = output / name
-    if final.exists():
-        raise BackupError(f"{final} already exists")
     work = output / f".{name}{PARTIAL}"
     if work.exists():
         shutil.rmtree(work)
