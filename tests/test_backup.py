@@ -228,6 +228,41 @@ def test_a_backup_without_its_manifest_is_not_a_backup(world, scratch, tmp_path)
         restore.restore(made, scratch)
 
 
+def test_a_backup_that_fails_half_way_leaves_nothing_that_looks_like_a_backup(
+    world, tmp_path, monkeypatch
+):
+    copied = []
+    real_copy = backup.copy_hashed
+
+    def copy_then_fail(src, dst):
+        if len(copied) == 3:
+            raise OSError(28, "No space left on device")
+        copied.append(src)
+        return real_copy(src, dst)
+
+    monkeypatch.setattr(backup, "copy_hashed", copy_then_fail)
+
+    with pytest.raises(CommandError, match=r"backup failed: .*No space left"):
+        call_command("backup", "--output", str(tmp_path / "out"))
+    assert len(copied) == 3
+    assert list((tmp_path / "out").iterdir()) == []
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_a_backup_of_a_database_file_that_is_not_there_fails_instead_of_saving_nothing(
+    world, tmp_path
+):
+    wrong = Instance(
+        database={"ENGINE": "xinbao.sqlite_queue", "NAME": str(tmp_path / "typo.sqlite3")},
+        var_dir=world.var_dir,
+        media_root=world.media_root,
+    )
+    with pytest.raises(BackupError, match="does not exist"):
+        _take(wrong, tmp_path)
+    assert not (tmp_path / "typo.sqlite3").exists()
+    assert list((tmp_path / "backups").iterdir()) == []
+
+
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_a_missing_row_fails_verification(world, scratch, tmp_path):
     """Someone deletes a row from the copy and even fixes the file's hash: the counts still

@@ -304,7 +304,11 @@ def version() -> dict[str, str]:
 def _snapshot_sqlite(instance: Instance, dest: Path) -> tuple[dict[str, int], dict[str, Any]]:
     """Copy the live database with the online backup API in one step: the copy is one
     consistent state, and in WAL mode the writers carry on meanwhile."""
-    src = sqlite_connect(instance.sqlite_name)
+    name = instance.sqlite_name
+    if not name.startswith("file:") and not Path(name).is_file():
+        # sqlite3 would create an empty file and back that up
+        raise BackupError(f"the database file {name} does not exist: is DATABASE_URL right?")
+    src = sqlite_connect(name)
     dst = sqlite3.connect(dest)
     try:
         src.backup(dst)
@@ -380,6 +384,8 @@ def _fill(instance: Instance, work: Path, now: datetime, log: Log) -> dict[str, 
     else:
         counts, migrations = _snapshot_pg(instance, work / db_file)
     (work / db_file).chmod(0o600)
+    if not counts:
+        raise BackupError("the database has no tables: is DATABASE_URL right, is it migrated?")
     files[db_file] = {"sha256": sha256_of(work / db_file), "size": (work / db_file).stat().st_size}
     log(f"database: {len(counts)} tables, {sum(counts.values())} rows")
     excluded = instance.excluded() | {work.resolve()}

@@ -37,8 +37,6 @@ from xinbao.core.backup import (
     sqlite_tables,
 )
 
-USER_TABLE = "org_user"
-
 
 @dataclass
 class Report:
@@ -107,7 +105,11 @@ def _target_tables(instance: Instance) -> dict[str, int]:
 def holds_data(instance: Instance) -> int:
     """How many accounts the target has. Nothing can be entered without an account, so a
     database without any (new, or only migrated) holds nothing a restore would destroy."""
-    return _target_tables(instance).get(USER_TABLE, 0)
+    from django.apps import apps
+    from django.conf import settings
+
+    users = apps.get_model(settings.AUTH_USER_MODEL)._meta.db_table
+    return _target_tables(instance).get(users, 0)
 
 
 def restore(
