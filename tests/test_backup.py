@@ -311,11 +311,62 @@ def test_verification_after_a_restore_names_a_missing_row_and_a_changed_file(
 # --- Under writes ----------------------------------------------------------------------------
 
 
+class Pairs:
+    """Another thread's writes: every commit adds row n to both pair_a and pair_b."""
+
+    def __init__(self, connect):
+        self.connect = connect  # () -> (insert_pair(n) committing one transaction, close())
+        self.stop = threading.Event()
+        self.committed = 0
+        self.errors: list[BaseException] = []
+        self.thread = threading.Thread(target=self._run)
+
+    def _run(self):
+        insert_pair, close = self.connect()
+        try:
+            while not self.stop.is_set():
+                insert_pair(self.committed + 1)
+                self.committed += 1
+        except BaseException as exc:  # surfaced by the main thread
+            self.errors.append(exc)
+        finally:
+            close()
+
+    def wait_for_more(self, n: int = 20):
+        goal = self.committed + n
+        deadline = time.monotonic() + 60
+        while self.committed < goal and not self.errors:
+            assert time.monotonic() < deadline, "the writer stopped writing"
+            self.stop.wait(0.01)
+
+    def back_up_three_times(self, instance, tmp_path) -> list[Path]:
+        """Three backups, the writer busy before, between and after them."""
+        self.thread.start()
+        taken = []
+        try:
+            for k in range(3):
+                self.wait_for_more()
+                taken.append(backup.take(instance, tmp_path / f"b{k}", timezone.now()))
+            self.wait_for_more()
+        finally:
+            self.stop.set()
+            self.thread.join()
+        assert not self.errors, self.errors
+        return taken
+
+    def check_restored(self, database, saved: list[int]):
+        a = rows(database, "pair_a")
+        b = rows(database, "pair_b")
+        assert [n for _id, n in a] == list(range(1, len(a) + 1))
+        assert [n for _id, n in b] == [n for _id, n in a]
+        saved.append(len(a))
+
+
 @pytest.mark.skipif("connection.vendor != 'sqlite'")
 def test_a_backup_taken_while_the_server_writes_restores_to_one_consistent_state(world, tmp_path):
     """A file database in WAL mode (as in production), written by another thread through
-    xinbao's own SQLite backend: every commit adds one row to each of two tables. Each backup
-    restores with the two tables equal, and holds exactly the first commits in order."""
+    xinbao's own SQLite backend. Each backup restores with the two tables equal, and holds
+    exactly the first commits in order."""
     live = tmp_path / "live.sqlite3"
     src = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
     with sqlite3.connect(live) as dst:
@@ -329,56 +380,25 @@ def test_a_backup_taken_while_the_server_writes_restores_to_one_consistent_state
         var_dir=world.var_dir,
         media_root=world.media_root,
     )
-    stop = threading.Event()
-    committed = [0]
-    errors: list[BaseException] = []
 
-    def write():
-        handler = ConnectionHandler(
-            {
-                "default": {
-                    "ENGINE": "xinbao.sqlite_queue",
-                    "NAME": str(live),
-                    "OPTIONS": dict(SQLITE_OPTIONS),
-                }
-            }
-        )
-        conn = handler["default"]
-        try:
-            conn.ensure_connection()
-            while not stop.is_set():
-                n = committed[0] + 1
-                conn._start_transaction_under_autocommit()
-                with conn.cursor() as cursor:
-                    cursor.execute("INSERT INTO pair_a (n) VALUES (%s)", [n])
-                    cursor.execute("INSERT INTO pair_b (n) VALUES (%s)", [n])
-                conn.commit()
-                committed[0] = n
-        except BaseException as exc:  # surfaced by the main thread
-            errors.append(exc)
-        finally:
-            conn.close()
+    def connect():
+        settings = {"ENGINE": "xinbao.sqlite_queue", "NAME": str(live), "OPTIONS": SQLITE_OPTIONS}
+        conn = ConnectionHandler({"default": settings})["default"]
+        conn.ensure_connection()
 
-    def wait_for(n: int) -> None:
-        deadline = time.monotonic() + 60
-        while committed[0] < n and not errors:
-            assert time.monotonic() < deadline, "the writer stopped writing"
-            stop.wait(0.01)
+        def insert_pair(n):
+            conn._start_transaction_under_autocommit()
+            with conn.cursor() as cursor:
+                cursor.execute("INSERT INTO pair_a (n) VALUES (%s)", [n])
+                cursor.execute("INSERT INTO pair_b (n) VALUES (%s)", [n])
+            conn.commit()
 
-    writer = threading.Thread(target=write)
-    writer.start()
-    taken = []
-    try:
-        for k in range(3):
-            wait_for(committed[0] + 20)  # the writer is busy before and after each backup
-            taken.append(backup.take(instance, tmp_path / f"b{k}", timezone.now()))
-        wait_for(committed[0] + 20)
-    finally:
-        stop.set()
-        writer.join()
-    assert not errors, errors
+        return insert_pair, conn.close
 
-    saved = []
+    pairs = Pairs(connect)
+    taken = pairs.back_up_three_times(instance, tmp_path)
+
+    saved: list[int] = []
     for k, made in enumerate(taken):
         target = tmp_path / f"restored{k}"
         scratch = Instance(
@@ -388,12 +408,41 @@ def test_a_backup_taken_while_the_server_writes_restores_to_one_consistent_state
         )
         report = restore.restore(made, scratch)
         assert report.ok, report.problems
-        a = rows(scratch.database, "pair_a")
-        b = rows(scratch.database, "pair_b")
-        assert [n for _id, n in a] == list(range(1, len(a) + 1))
-        assert [n for _id, n in b] == [n for _id, n in a]
+        pairs.check_restored(scratch.database, saved)
         assert rows(scratch.database, "submissions_attachment") == rows(
             world.database, "submissions_attachment"
         )
-        saved.append(len(a))
-    assert 0 < saved[0] < saved[1] < saved[2] < committed[0]
+    assert 0 < saved[0] < saved[1] < saved[2] < pairs.committed
+
+
+@pytest.mark.skipif("connection.vendor != 'postgresql'")
+def test_a_pg_dump_taken_while_the_server_writes_matches_its_manifest(world, scratch, tmp_path):
+    """pg_dump and the manifest's counts read one snapshot: under writes, each restore
+    verifies, with the two tables equal and holding exactly the first commits."""
+    with connection.cursor() as cursor:
+        cursor.execute("CREATE TABLE pair_a (id serial PRIMARY KEY, n integer)")
+        cursor.execute("CREATE TABLE pair_b (id serial PRIMARY KEY, n integer)")
+
+    def connect():
+        conn = _open(world.database)
+
+        def insert_pair(n):
+            conn.execute("INSERT INTO pair_a (n) VALUES (%s)", [n])
+            conn.execute("INSERT INTO pair_b (n) VALUES (%s)", [n])
+            conn.commit()
+
+        return insert_pair, conn.close
+
+    pairs = Pairs(connect)
+    try:
+        taken = pairs.back_up_three_times(world, tmp_path)
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("DROP TABLE pair_a, pair_b")
+
+    saved: list[int] = []
+    for made in taken:
+        report = restore.restore(made, scratch, force=True)
+        assert report.ok, report.problems
+        pairs.check_restored(scratch.database, saved)
+    assert 0 < saved[0] < saved[1] < saved[2] < pairs.committed
