@@ -7,7 +7,10 @@ connections, files byte for byte), not through the manifest the code under test 
 """
 
 import json
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 import uuid
@@ -15,6 +18,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import connection
 from django.db.utils import ConnectionHandler
@@ -204,6 +208,44 @@ def test_backups_kept_in_the_var_dir_are_not_backed_up_again(world, settings):
     files = json.loads((second / "manifest.json").read_text())["files"]
     assert not [f for f in files if f.startswith("var/backups/")]
     assert "var/secret_key" in files
+
+
+@pytest.mark.skipif("connection.vendor != 'sqlite'")
+def test_the_commands_as_an_operator_runs_them(world, tmp_path):
+    """`manage.py backup` and `manage.py restore` in their own processes, on an SQLite
+    instance in its var dir, into a second, empty var dir; exit status 1 on refusal."""
+    live = world.var_dir / "xinbao.sqlite3"
+    src = sqlite3.connect(connection.settings_dict["NAME"], uri=True)
+    with sqlite3.connect(live) as dst:
+        src.backup(dst)
+    dst.close()
+    src.close()
+    manage = Path(django_settings.BASE_DIR) / "manage.py"
+
+    def run(var_dir, *args):
+        env = {**os.environ, "XINBAO_VAR_DIR": str(var_dir), "XINBAO_TESTING": "1"}
+        env.pop("DATABASE_URL", None)
+        env.pop("XINBAO_MEDIA_ROOT", None)
+        cmd = [sys.executable, str(manage), *args]
+        return subprocess.run(cmd, env=env, capture_output=True, text=True, check=False)
+
+    made = run(world.var_dir, "backup", "--output", str(tmp_path / "out"))
+    assert made.returncode == 0, made.stderr
+    (path,) = (tmp_path / "out").iterdir()
+    assert made.stdout.startswith(str(path))
+
+    fresh = tmp_path / "fresh"
+    restored = run(fresh, "restore", str(path))
+    assert restored.returncode == 0, restored.stderr
+    assert "verified:" in restored.stdout
+    assert tree(fresh / "media") == tree(world.media_root)
+    assert rows({"ENGINE": "sqlite", "NAME": str(fresh / "xinbao.sqlite3")}, "org_user") == rows(
+        world.database, "org_user"
+    )
+
+    refused = run(world.var_dir, "restore", str(path))
+    assert refused.returncode == 1
+    assert "--force" in refused.stderr
 
 
 def test_a_changed_file_in_the_backup_is_refused_before_anything_is_written(
