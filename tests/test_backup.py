@@ -153,6 +153,8 @@ def test_a_backup_restores_into_an_empty_instance_with_every_row_and_file(world,
         assert rows(scratch.database, table) == original, table
     assert tree(scratch.var_dir) == tree(world.var_dir)
     assert (scratch.var_dir / "secret_key").stat().st_mode & 0o777 == 0o600
+    if connection.vendor == "sqlite":
+        assert Path(scratch.database["NAME"]).stat().st_mode & 0o777 == 0o600
     # Every restored attachment row finds its file, with the hash recorded at upload.
     for attachment in Attachment.objects.all():
         restored = scratch.media_root / attachment.file.name
@@ -303,6 +305,18 @@ def test_a_backup_of_a_database_file_that_is_not_there_fails_instead_of_saving_n
         _take(wrong, tmp_path)
     assert not (tmp_path / "typo.sqlite3").exists()
     assert list((tmp_path / "backups").iterdir()) == []
+
+
+def test_a_manifest_naming_a_path_outside_the_instance_is_refused(world, scratch, tmp_path):
+    made = _take(world, tmp_path)
+    manifest = json.loads((made / "manifest.json").read_text())
+    (tmp_path / "evil").write_text("x")
+    manifest["files"]["var/../../evil"] = {"sha256": backup.sha256_of(tmp_path / "evil")}
+    (made / "manifest.json").write_text(json.dumps(manifest))
+
+    with pytest.raises(BackupError, match="outside the instance"):
+        restore.restore(made, scratch)
+    assert not scratch.var_dir.exists()
 
 
 @pytest.mark.skipif("connection.vendor != 'sqlite'")

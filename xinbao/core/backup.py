@@ -137,6 +137,9 @@ def pg_env(database: Mapping[str, Any]) -> dict[str, str]:
             env[var] = str(database[key])
     if database.get("PASSWORD"):
         env["PGPASSWORD"] = str(database["PASSWORD"])
+    options = database.get("OPTIONS") or {}
+    if options.get("sslmode"):
+        env["PGSSLMODE"] = str(options["sslmode"])
     return env
 
 
@@ -393,7 +396,14 @@ def _fill(instance: Instance, work: Path, now: datetime, log: Log) -> dict[str, 
         n = 0
         for path in instance_files(root, excluded):
             rel = f"{label}/{path.relative_to(root).as_posix()}"
-            digest, size = copy_hashed(path, work / rel)
+            try:
+                digest, size = copy_hashed(path, work / rel)
+            except FileNotFoundError:
+                # Deleted since the walk listed it (a discarded draft's attachment): the
+                # live database no longer needs it either.
+                (work / rel).unlink(missing_ok=True)
+                log(f"{label}: {rel} vanished while copying; left out")
+                continue
             files[rel] = {"sha256": digest, "size": size}
             n += 1
         log(f"{label}: {n} files from {root}")

@@ -14,7 +14,7 @@ import json
 import os
 import sqlite3
 from dataclasses import dataclass, field
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from xinbao.core.backup import (
@@ -73,7 +73,10 @@ def check_backup(backup: Path, manifest: dict[str, Any]) -> Report:
     listed = manifest["files"]
     for rel, facts in sorted(listed.items()):
         path = backup / rel
-        if not path.is_file():
+        parts = PurePosixPath(rel).parts
+        if PurePosixPath(rel).is_absolute() or ".." in parts:
+            report.problems.append(f"a path outside the instance: {rel}")
+        elif not path.is_file():
             report.problems.append(f"missing from the backup: {rel}")
         elif sha256_of(path) != facts["sha256"]:
             report.problems.append(f"changed since the backup was taken: {rel}")
@@ -150,8 +153,10 @@ def restore(
 
 
 def _restore_sqlite(src_path: Path, target: str) -> None:
-    if not target.startswith("file:"):
+    new = not target.startswith("file:") and not Path(target).exists()
+    if new:
         Path(target).parent.mkdir(parents=True, exist_ok=True)
+        os.close(os.open(target, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
     src = sqlite_connect(src_path, readonly=True)
     dst = sqlite_connect(target)
     try:
