@@ -107,7 +107,7 @@ def post_json(url: str, data: object, delivery_key: str) -> Answer:
     try:
         conn = connect.pinned_connection(parts.scheme, host, port, TIMEOUT_SECONDS)
     except connect.EgressRefused as exc:
-        raise TransportError(exc.detail, permanent=True) from None
+        raise TransportError(exc.detail, permanent=exc.permanent) from None
     try:
         conn.request("POST", path, body=body, headers=headers)
         response = conn.getresponse()

@@ -24,11 +24,13 @@ from notify.models import EgressRule
 
 class EgressRefused(Exception):
     """A destination the allowlist does not open, or a name that does not resolve. `detail` is
-    the reason in the active language, for the delivery log and the channel form."""
+    the reason in the active language, for the delivery log and the channel form. A refusal is
+    `permanent` (retrying cannot help until the list changes); a failed DNS lookup is not."""
 
-    def __init__(self, detail: str) -> None:
+    def __init__(self, detail: str, permanent: bool = True) -> None:
         super().__init__(detail)
         self.detail = detail
+        self.permanent = permanent
 
 
 @dataclass(frozen=True)
@@ -62,7 +64,7 @@ def resolve_checked(host: str, port: int) -> list[Target]:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
     except (OSError, UnicodeError):
         raise EgressRefused(
-            _("The host %(host)s could not be resolved.") % {"host": host}
+            _("The host %(host)s could not be resolved.") % {"host": host}, permanent=False
         ) from None
     entries = allowlist()
     targets: list[Target] = []

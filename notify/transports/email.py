@@ -62,7 +62,7 @@ def send(channel: ChannelLike, payload: Payload, delivery_key: str) -> str:
     try:
         sent = email.send()
     except EgressRefused as exc:
-        raise TransportError(exc.detail, permanent=True) from None
+        raise TransportError(exc.detail, permanent=exc.permanent) from None
     except (smtplib.SMTPException, OSError) as exc:
         raise TransportError(f"mail: {exc}") from None
     if sent != 1:
