@@ -62,7 +62,7 @@ def resolve_checked(host: str, port: int) -> list[Target]:
     are allowed on `port`."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, proto=socket.IPPROTO_TCP)
-    except (OSError, UnicodeError):
+    except (OSError, ValueError):  # ValueError: a NUL, UnicodeError: a label IDNA refuses
         raise EgressRefused(
             _("The host %(host)s could not be resolved.") % {"host": host}, permanent=False
         ) from None

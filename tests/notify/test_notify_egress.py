@@ -13,6 +13,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from hypothesis import given
+from hypothesis import settings as hypothesis_settings
+from hypothesis import strategies as st
 
 from audit.models import AuditEntry
 from notify import egress
@@ -359,3 +362,19 @@ def test_no_one_else_may_see_or_change_the_list(persona, request, client_of):
 
 def test_nothing_is_listed_at_first():
     assert not EgressRule.objects.exists()
+
+
+ADDRESS_LIKE = r"\[?[0-9a-fA-F:.%]{1,40}\]?(:[0-9²]{1,6})?(/\d{1,3})?"
+
+
+@given(st.text(max_size=80) | st.from_regex(ADDRESS_LIKE))
+@hypothesis_settings(max_examples=300, derandomize=True)
+def test_any_typed_entry_is_parsed_or_refused_and_listed_once(text):
+    """Whatever the administrator types is either refused (the form says how to write it) or
+    stored in one canonical spelling that reads back as the same entry."""
+    try:
+        entry = egress.parse_entry(text)
+    except egress.EntryError:
+        return
+    assert egress.parse_entry(entry.text) == entry
+    assert len(entry.text) <= EgressRule._meta.get_field("entry").max_length
