@@ -5,10 +5,14 @@ might point a channel at; each test checks what they actually received.
 """
 
 import ipaddress
+import shutil
 import socket
 import socketserver
+import ssl
+import subprocess
 import threading
 from datetime import timedelta
+from http.server import BaseHTTPRequestHandler, HTTPServer
 
 import pytest
 from django.urls import reverse
@@ -21,6 +25,8 @@ from audit.models import AuditEntry
 from notify import egress
 from notify.actions import ActionError, ChannelSpec, Message, dispatch, do_add_channel
 from notify.models import Channel, ChannelKind, Delivery, DeliveryStatus, EgressRule, Severity
+from notify.transports import TransportError
+from notify.transports.base import post_json
 from notify.worker import process_deliveries
 
 pytestmark = pytest.mark.django_db
@@ -124,6 +130,68 @@ def test_a_name_is_checked_once_and_the_checked_address_is_dialled(
     assert delivery.status == DeliveryStatus.SENT
     [request] = server.to("/hook")
     assert request.headers["Host"] == f"hooks.rebind.test:{server.port}"
+
+
+@pytest.mark.skipif(shutil.which("openssl") is None, reason="needs openssl to make a certificate")
+def test_https_dials_the_checked_address_with_sni_and_certificate_for_the_name(
+    tmp_path, allow, monkeypatch
+):
+    """A robot behind TLS: the socket goes to the checked address, while SNI, the certificate
+    check and the Host header are for the name. The same server by bare address fails the
+    certificate check: nothing was verified against the address."""
+    cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2"),
+            *("-keyout", str(key), "-out", str(cert), "-subj", "/CN=robot.tls.test"),
+            *("-addext", "subjectAltName=DNS:robot.tls.test"),
+        ],
+        check=True,
+        capture_output=True,
+    )
+    seen: dict[str, object] = {"sni": []}
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self):
+            seen["host"] = self.headers["Host"]
+            seen["body"] = self.rfile.read(int(self.headers["Content-Length"]))
+            self.send_response(200)
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+
+        def log_message(self, format, *args):
+            pass
+
+    httpd = HTTPServer(("127.0.0.1", 0), Handler)
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    tls.load_cert_chain(cert, key)
+    tls.sni_callback = lambda sock, name, context: seen["sni"].append(name)
+    httpd.socket = tls.wrap_socket(httpd.socket, server_side=True)
+    threading.Thread(target=httpd.serve_forever, args=(0.05,), daemon=True).start()
+    port = httpd.server_address[1]
+    real_dns, real_context = socket.getaddrinfo, ssl.create_default_context
+
+    def dns(host, *args, **kwargs):
+        return real_dns("127.0.0.1" if host == "robot.tls.test" else host, *args, **kwargs)
+
+    def trusting(*args, **kwargs):  # this test's certificate as the only extra root
+        context = real_context(*args, **kwargs)
+        context.load_verify_locations(cert)
+        return context
+
+    monkeypatch.setattr(socket, "getaddrinfo", dns)
+    monkeypatch.setattr(ssl, "create_default_context", trusting)
+    allow(f"127.0.0.1:{port}")
+    try:
+        answer = post_json(f"https://robot.tls.test:{port}/send", {"a": 1}, "k")
+        assert answer.status == 200
+        assert (seen["host"], seen["body"]) == (f"robot.tls.test:{port}", b'{"a": 1}')
+        assert seen["sni"] == ["robot.tls.test"]
+        with pytest.raises(TransportError, match="CERTIFICATE_VERIFY_FAILED"):
+            post_json(f"https://127.0.0.1:{port}/send", {"a": 1}, "k")
+    finally:
+        httpd.shutdown()
+        httpd.server_close()
 
 
 # --- (d) other spellings of 127.0.0.1 ----------------------------------------------------------
