@@ -17,18 +17,21 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
-from notify import rules
+from notify import egress, rules
 from notify.models import (
     Channel,
     ChannelKind,
     Delivery,
     DeliveryStatus,
+    EgressRule,
     Notification,
     Severity,
 )
 from notify.queries import manageable_channels
 from notify.transports.base import Payload
+from notify.transports.connect import EgressRefused, check_url
 from org.models import Unit, User
+from org.roles import Capability
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
@@ -178,10 +181,27 @@ def _audit_data(channel: Channel) -> dict[str, object]:
     }
 
 
+URL_KINDS = (ChannelKind.WEBHOOK, ChannelKind.WECOM, ChannelKind.DINGTALK)
+
+
+def outbound_urls(kind: str, target: str, sms_url: str) -> list[str]:
+    """The URLs a channel of `kind` would post to."""
+    if kind in URL_KINDS:
+        return [target.strip()]
+    if kind == ChannelKind.SMS:
+        return [sms_url.strip()]
+    return []
+
+
 def do_add_channel(actor: User, spec: ChannelSpec, for_unit: bool = False) -> Channel:
     owner = _owner_filter(actor, for_unit)
     if spec.kind not in ChannelKind.values:
         raise ActionError(_("Unknown channel kind."))
+    for url in outbound_urls(spec.kind, spec.target, spec.sms_url):
+        try:
+            check_url(url)
+        except EgressRefused as exc:
+            raise ActionError(exc.detail) from None
     with transaction.atomic():
         # Lock the owner's row so two quick clicks cannot both pass the count.
         if "unit_id" in owner:
@@ -268,3 +288,46 @@ def do_send_test(actor: User, channel_id: int | None = None) -> list[int]:
             Delivery.objects.create(channel=channel, key=message.key, payload=message.payload())
         ids = list(Delivery.objects.filter(key=message.key).values_list("pk", flat=True))
     return ids
+
+
+# --- The egress allowlist (system administrator) -----------------------------------------------
+
+
+def _require_org_admin(actor: User) -> None:
+    if not (actor.is_active and actor.can(Capability.MANAGE_ORG)):
+        raise ActionError(_("Only the system administrator keeps the outbound allowlist."))
+
+
+def do_allow_egress(actor: User, text: str, note: str = "") -> EgressRule:
+    """List a host name (optionally with port), an address or a range: the worker may then
+    connect there. Stored in one canonical spelling, so one destination is listed once."""
+    _require_org_admin(actor)
+    try:
+        entry = egress.parse_entry(text)
+    except egress.EntryError:
+        raise ActionError(
+            _(
+                "Enter a host name (e.g. qyapi.weixin.qq.com or sms.example.gov.cn:8443), an IP "
+                "address (e.g. 10.2.3.4 or 10.2.3.4:8080) or a range (e.g. 10.2.0.0/16)."
+            )
+        ) from None
+    with transaction.atomic():
+        if EgressRule.objects.select_for_update().filter(entry=entry.text).exists():
+            raise ActionError(_("%(entry)s is already listed.") % {"entry": entry.text})
+        rule = EgressRule.objects.create(
+            entry=entry.text, note=note.strip(), created_by=actor, created_at=timezone.now()
+        )
+        record(actor, "egress_allowed", f"egress:{rule.pk}", {"entry": rule.entry})
+    return rule
+
+
+def do_remove_egress(actor: User, rule_id: int) -> EgressRule:
+    """Take an entry off the list. Deliveries already queued for it are refused when tried."""
+    _require_org_admin(actor)
+    with transaction.atomic():
+        rule = EgressRule.objects.select_for_update().filter(pk=rule_id).first()
+        if rule is None:
+            raise ActionError(_("That entry is no longer listed."))
+        record(actor, "egress_removed", f"egress:{rule.pk}", {"entry": rule.entry})
+        rule.delete()
+    return rule

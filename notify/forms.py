@@ -9,7 +9,8 @@ from django.utils.translation import pgettext_lazy
 
 from notify import rules
 from notify.actions import ChannelSpec
-from notify.models import ChannelKind
+from notify.models import ChannelKind, EgressRule
+from notify.transports.connect import EgressRefused, check_url
 from xinbao.core.inputs import Form
 
 _PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
@@ -73,7 +74,20 @@ class ChannelForm(Form):
             elif not rules.is_http_url(sms_url):
                 self.add_error("sms_url", _("Enter a full http:// or https:// address."))
         data["target"] = target
+        self._check_egress(data)
         return data
+
+    def _check_egress(self, data: dict[str, Any]) -> None:
+        """A URL the worker would refuse is refused here, with the reason, before it is saved."""
+        kind = data.get("kind")
+        field = "target" if kind in _URL_KINDS else "sms_url" if kind == ChannelKind.SMS else ""
+        url = (data.get(field) or "").strip() if field else ""
+        if not url or self.has_error(field):
+            return
+        try:
+            check_url(url)
+        except EgressRefused as exc:
+            self.add_error(field, exc.detail)
 
     def spec(self) -> ChannelSpec:
         data = self.cleaned_data
@@ -85,3 +99,21 @@ class ChannelForm(Form):
             template=data.get("template") or "",
             sms_url=data.get("sms_url") or "",
         )
+
+
+class EgressRuleForm(Form):
+    entry = forms.CharField(
+        label=_("Host, address or range"),
+        max_length=EgressRule._meta.get_field("entry").max_length,
+        help_text=_(
+            "A host name, optionally with port (qyapi.weixin.qq.com, sms.example.gov.cn:8443); "
+            "an IP address, optionally with port (10.2.3.4, 10.2.3.4:8080); or a range "
+            "(10.2.0.0/16)."
+        ),
+    )
+    note = forms.CharField(
+        label=_("What it is for"),
+        max_length=EgressRule._meta.get_field("note").max_length,
+        required=False,
+        help_text=_("e.g. “WeCom robots”, “the SMS gateway”."),
+    )

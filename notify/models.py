@@ -218,3 +218,28 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} {'ok' if self.ok else 'error'} {self.detail}"
+
+
+class EgressRule(models.Model):
+    """One entry of the egress allowlist: a host name (optionally with port), an address or a
+    CIDR range that the worker may connect to (see `notify.egress`). Kept by the system
+    administrator; empty at first, so nothing leaves until he allows it."""
+
+    entry = models.CharField(_("host, address or range"), max_length=270, unique=True)
+    note = models.CharField(_("what it is for"), max_length=100, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("listed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("listed at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["entry"]
+        verbose_name = _("outbound address")
+        verbose_name_plural = _("outbound addresses")
+
+    def __str__(self) -> str:
+        return self.entry

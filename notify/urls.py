@@ -15,4 +15,6 @@ urlpatterns = [
     path("channels/<int:pk>/test/", views.channel_test, name="channel_test"),
     path("deliveries/", views.delivery_log, name="deliveries"),
     path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),
+    path("egress/", views.egress, name="egress"),
+    path("egress/remove/", views.egress_remove, name="egress_remove"),
 ]

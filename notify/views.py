@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notify import actions, queries, rules, worker
-from notify.forms import ChannelForm
-from notify.models import Channel, Delivery, DeliveryStatus, Notification
+from notify.forms import ChannelForm, EgressRuleForm
+from notify.models import Channel, Delivery, DeliveryStatus, EgressRule, Notification
 from org.http import AuthedRequest
+from org.roles import Capability
+from xinbao.core.inputs import parse_id
 
 INBOX_PAGE = 30
 LOG_PAGE = 50
@@ -237,3 +239,49 @@ def delivery_detail(request: AuthedRequest, pk: int) -> HttpResponse:
         raise Http404
     tries = delivery.tries.order_by("-at", "-pk")
     return render(request, "notify/delivery.html", {"d": delivery, "tries": tries})
+
+
+# --- The egress allowlist (system administrator) -----------------------------------------------
+
+
+def _require_org_admin(request: AuthedRequest) -> None:
+    if not (request.user.is_active and request.user.can(Capability.MANAGE_ORG)):
+        raise PermissionDenied
+
+
+def _egress_page(request: AuthedRequest, form: EgressRuleForm | None = None) -> HttpResponse:
+    rules_in_force = EgressRule.objects.select_related("created_by").order_by("entry")
+    return render(
+        request, "notify/egress.html", {"rules": rules_in_force, "form": form or EgressRuleForm()}
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def egress(request: AuthedRequest) -> HttpResponse:
+    _require_org_admin(request)
+    if request.method != "POST":
+        return _egress_page(request)
+    form = EgressRuleForm(request.POST)
+    if form.is_valid():
+        try:
+            rule = actions.do_allow_egress(
+                request.user, form.cleaned_data["entry"], form.cleaned_data["note"]
+            )
+        except actions.ActionError as exc:
+            form.add_error("entry", str(exc))
+        else:
+            messages.success(request, _("%(entry)s is listed.") % {"entry": rule.entry})
+            return redirect("notify:egress")
+    return _egress_page(request, form)
+
+
+@require_POST
+def egress_remove(request: AuthedRequest) -> HttpResponse:
+    _require_org_admin(request)
+    try:
+        rule = actions.do_remove_egress(request.user, parse_id(request.POST.get("rule", "")) or 0)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("%(entry)s is no longer listed.") % {"entry": rule.entry})
+    return redirect("notify:egress")

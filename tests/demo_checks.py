@@ -34,7 +34,7 @@ from insight.models import InsightPolicy
 from insight.queries import incident_panel, item_panel, typical_cases
 from insight.rules import week_monday
 from insight.trends import weekly_trends
-from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus
+from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, EgressRule
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.network import reporting_units_status
 from org.roles import Role
@@ -253,6 +253,10 @@ def check_followups() -> None:
     assert channels.filter(user__username="kezhang").exists()
     assert channels.filter(unit__code="jc-yjj").exists()
     assert all(urlsplit(c.target).hostname == "127.0.0.1" for c in channels)
+    # Listed by the system administrator, as an operator would, before the channels were added.
+    assert list(EgressRule.objects.values_list("entry", flat=True)) == ["127.0.0.1:9"]
+    assert all(urlsplit(c.target).port == 9 for c in channels)
+    assert AuditEntry.objects.filter(action="egress_allowed", actor__username="sysadmin").exists()
     deliveries = Delivery.objects.all()
     assert deliveries.filter(channel__user__username="kezhang").count() > 1
     assert set(deliveries.values_list("status", flat=True)) == {DeliveryStatus.PENDING}

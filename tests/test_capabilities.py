@@ -155,7 +155,7 @@ MENU = {
         "bulletins:instructions",
         "emergencies:board",
     },
-    "system_admin": {"org:units", "admin:index", "org:calendar"},
+    "system_admin": {"org:units", "admin:index", "org:calendar", "notify:egress"},
     "security_admin": {"org:security"},
     "audit_admin": {"audit:log"},
 }

@@ -8,17 +8,17 @@ another worker sends it again. Every request therefore carries the delivery's id
 repeat.
 """
 
+import http.client
 import json
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from typing import Any, Protocol, TypedDict
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from django.conf import settings
 
 from notify import rules
 from notify.models import Severity
+from notify.transports import connect
 
 TIMEOUT_SECONDS = 5.0
 MAX_ANSWER_BYTES = 64 * 1024
@@ -82,45 +82,45 @@ class Answer:
         return self.body[:200].decode("utf-8", "replace").strip()
 
 
-class _NoRedirect(urllib.request.HTTPRedirectHandler):
-    """A redirected POST would be replayed as a GET without its body: treat it as an error."""
-
-    def redirect_request(self, *args: Any, **kwargs: Any) -> None:
-        return None
-
-
-_opener = urllib.request.build_opener(_NoRedirect)
-
-
 def post_json(url: str, data: object, delivery_key: str) -> Answer:
-    """POST `data` as JSON; return any answer with a status below 300, raise otherwise."""
+    """POST `data` as JSON; return any answer with a status below 300, raise otherwise.
+
+    The connection goes only to an address the egress allowlist opens (`connect`); a refused
+    destination fails for good, with the reason. A redirect is an error, never followed: a
+    redirected POST would lose its body, and its target was never checked.
+    """
     if not rules.is_http_url(url):
         raise TransportError("not an http(s) URL", permanent=True)
-    request = urllib.request.Request(
-        url,
-        data=json.dumps(data, ensure_ascii=False).encode("utf-8"),
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "User-Agent": USER_AGENT,
-            DELIVERY_HEADER: delivery_key,
-        },
-    )
+    parts = urlsplit(url.strip())
+    host = parts.hostname or ""
     try:
-        with _opener.open(request, timeout=TIMEOUT_SECONDS) as response:
-            answer = Answer(response.status, response.read(MAX_ANSWER_BYTES))
-    except urllib.error.HTTPError as exc:
-        body = exc.read(MAX_ANSWER_BYTES) if exc.fp is not None else b""
-        snippet = Answer(exc.code, body).snippet()
-        raise TransportError(f"HTTP {exc.code}" + (f": {snippet}" if snippet else "")) from None
-    except urllib.error.URLError as exc:
-        raise TransportError(f"connection failed: {exc.reason}") from None
+        port = parts.port or (443 if parts.scheme == "https" else 80)
+    except ValueError:
+        raise TransportError("not an http(s) URL", permanent=True) from None
+    path = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+    body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+    headers = {
+        "Content-Type": "application/json; charset=utf-8",
+        "User-Agent": USER_AGENT,
+        DELIVERY_HEADER: delivery_key,
+    }
+    try:
+        conn = connect.pinned_connection(parts.scheme, host, port, TIMEOUT_SECONDS)
+    except connect.EgressRefused as exc:
+        raise TransportError(exc.detail, permanent=exc.permanent) from None
+    try:
+        conn.request("POST", path, body=body, headers=headers)
+        response = conn.getresponse()
+        answer = Answer(response.status, response.read(MAX_ANSWER_BYTES))
     except TimeoutError:
         raise TransportError(f"no answer within {TIMEOUT_SECONDS:g} s") from None
-    except (OSError, ValueError) as exc:
+    except (OSError, http.client.HTTPException, ValueError) as exc:
         raise TransportError(f"connection failed: {exc}") from None
+    finally:
+        conn.close()
     if answer.status >= 300:
-        raise TransportError(f"HTTP {answer.status}: {answer.snippet()}")
+        snippet = answer.snippet()
+        raise TransportError(f"HTTP {answer.status}" + (f": {snippet}" if snippet else ""))
     return answer
 
 

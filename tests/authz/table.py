@@ -573,6 +573,24 @@ rows(
         refused=404,
         writes=("notify.Delivery",),
     ),
+    # "system administrator: units, accounts, settings": where the worker may connect to.
+    Row("notify:egress", "GET", frozenset({"system_admin"})),
+    Row(
+        "notify:egress",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"entry": "sms.example.gov.cn:8443", "note": "短信网关"},
+        ok=302,
+        writes=("notify.EgressRule", "audit.AuditEntry"),
+    ),
+    Row(
+        "notify:egress_remove",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"rule": w.egress_rule.pk},
+        ok=302,
+        writes=("notify.EgressRule", "audit.AuditEntry"),
+    ),
     # The delivery log: the section watches which channels are broken (the README is silent;
     # the code gives it to editors and the chief).
     Row("notify:deliveries", "GET", EDITORS),

@@ -27,7 +27,7 @@ from bulletins.models import (
 )
 from emergencies.models import Incident, IncidentReport, Sighting
 from notify.actions import Message, dispatch
-from notify.models import Channel, ChannelKind, Delivery, Notification, Severity
+from notify.models import Channel, ChannelKind, Delivery, EgressRule, Notification, Severity
 from org.models import DutyShift, OfficialDay, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 from submissions.models import Attachment, InfoItem, ItemState
@@ -390,6 +390,12 @@ class World:
         day = timezone.localdate().replace(month=1, day=1)
         day = day.replace(year=day.year + 5)
         return org_actions.do_add_official_days(self.system_admin, day, day, "holiday", "元旦")[0]
+
+    @cached_property
+    def egress_rule(self) -> EgressRule:
+        from notify.actions import do_allow_egress
+
+        return do_allow_egress(self.system_admin, "10.20.0.0/16", "短信网关")
 
     @cached_property
     def official_day(self) -> OfficialDay:

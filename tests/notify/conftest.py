@@ -1,5 +1,9 @@
 """A real HTTP server on loopback that records what the transports send, and channel builders.
 
+Nothing leaves xinbao unless the system administrator lists it (`notify.egress`), so `server`
+is a server that is *not* listed, and `listed_server` is the same kind of server after the
+step an operator takes: its address and port entered on the outbound-addresses page.
+
 The server answers each path from a script of (status, body) pairs, then with the default
 answer, a robot's success: 200 {"errcode": 0, "errmsg": "ok"}.
 """
@@ -14,6 +18,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
+from notify.actions import do_allow_egress
+from org.roles import Role
+from tests.factories import make_user
 from tests.notify.notify_helpers import make_channel
 
 OK = (200, {"errcode": 0, "errmsg": "ok"})
@@ -103,11 +110,30 @@ def server():
 
 
 @pytest.fixture
-def refused_url():
-    """A loopback URL where nothing listens: the connection is refused."""
+def allow(db):
+    """List an entry on the egress allowlist, as the system administrator does in the UI."""
+    admin = make_user(Role.SYSTEM_ADMIN, None, username="egress_admin")
+
+    def allow_entry(entry: str) -> None:
+        do_allow_egress(admin, entry)
+
+    return allow_entry
+
+
+@pytest.fixture
+def listed_server(server, allow):
+    """A loopback server whose address and port the system administrator has listed."""
+    allow(f"127.0.0.1:{server.port}")
+    return server
+
+
+@pytest.fixture
+def refused_url(allow):
+    """A listed loopback URL where nothing listens: the connection is refused."""
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port = sock.getsockname()[1]
+    allow(f"127.0.0.1:{port}")
     return f"http://127.0.0.1:{port}/nobody"
 
 

@@ -27,9 +27,9 @@ def test_it_puts_one_message_in_each_inbox(officer_a, head_a):
     assert note.read_at is None
 
 
-def test_it_queues_one_delivery_per_enabled_channel(officer_a, unit_a, channel_of, server):
-    mine = channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
-    units = channel_of(unit_a, ChannelKind.WECOM, server.url("/wecom"))
+def test_it_queues_one_delivery_per_enabled_channel(officer_a, unit_a, channel_of, listed_server):
+    mine = channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
+    units = channel_of(unit_a, ChannelKind.WECOM, listed_server.url("/wecom"))
     channel_of(officer_a, ChannelKind.EMAIL, "off@example.org", enabled=False)
     assert dispatch(message(), [officer_a], [unit_a]) == 3
     rows = Delivery.objects.order_by("channel_id")

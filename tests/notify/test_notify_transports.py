@@ -37,18 +37,18 @@ def test_the_registry_knows_every_kind():
     assert set(REGISTRY) == {"email", "webhook", "wecom", "dingtalk", "sms"}
 
 
-def test_it_posts_the_webhook_json_with_the_dedupe_header(server):
-    detail = webhook.send(channel("webhook", server.url()), PAYLOAD, "flip:12")
+def test_it_posts_the_webhook_json_with_the_dedupe_header(listed_server):
+    detail = webhook.send(channel("webhook", listed_server.url()), PAYLOAD, "flip:12")
     assert detail == "HTTP 200"
-    [req] = server.to("/hook")
+    [req] = listed_server.to("/hook")
     assert req.json == PAYLOAD
     assert req.key == "flip:12"
     assert req.headers["Content-Type"].startswith("application/json")
 
 
-def test_it_posts_wecom_markdown(server):
-    wecom.send(channel("wecom", server.url("/cgi-bin/webhook/send?key=abc")), PAYLOAD, "k")
-    [req] = server.to("/cgi-bin/webhook/send")
+def test_it_posts_wecom_markdown(listed_server):
+    wecom.send(channel("wecom", listed_server.url("/cgi-bin/webhook/send?key=abc")), PAYLOAD, "k")
+    [req] = listed_server.to("/cgi-bin/webhook/send")
     assert req.query == {"key": ["abc"]}
     assert req.json["msgtype"] == "markdown"
     content = req.json["markdown"]["content"]
@@ -56,19 +56,19 @@ def test_it_posts_wecom_markdown(server):
     assert "应报时间：10:30" in content
 
 
-def test_it_adds_the_site_link_when_the_base_url_is_set(server, settings):
+def test_it_adds_the_site_link_when_the_base_url_is_set(listed_server, settings):
     settings.NOTIFY_BASE_URL = "https://xinbao.example.gov.cn"
-    wecom.send(channel("wecom", server.url("/robot")), PAYLOAD, "k")
-    [req] = server.to("/robot")
+    wecom.send(channel("wecom", listed_server.url("/robot")), PAYLOAD, "k")
+    [req] = listed_server.to("/robot")
     assert "https://xinbao.example.gov.cn/emergencies/12/" in req.json["markdown"]["content"]
 
 
-def test_it_posts_dingtalk_markdown_with_a_signature_the_server_can_verify(server):
+def test_it_posts_dingtalk_markdown_with_a_signature_the_server_can_verify(listed_server):
     secret = "SEC0123456789abcdef"
     before = int(time.time() * 1000)
-    target = server.url("/robot/send?access_token=tok")
+    target = listed_server.url("/robot/send?access_token=tok")
     dingtalk.send(channel("dingtalk", target, secret=secret), PAYLOAD, "k")
-    [req] = server.to("/robot/send")
+    [req] = listed_server.to("/robot/send")
     assert req.json["msgtype"] == "markdown"
     assert req.json["markdown"]["title"] == PAYLOAD["title"]
     assert "应报时间：10:30" in req.json["markdown"]["text"]
@@ -80,31 +80,33 @@ def test_it_posts_dingtalk_markdown_with_a_signature_the_server_can_verify(serve
     assert base64.b64decode(req.query["sign"][0]) == expected
 
 
-def test_dingtalk_without_a_secret_sends_unsigned(server):
-    dingtalk.send(channel("dingtalk", server.url("/robot/send?access_token=t")), PAYLOAD, "k")
-    [req] = server.to("/robot/send")
+def test_dingtalk_without_a_secret_sends_unsigned(listed_server):
+    dingtalk.send(
+        channel("dingtalk", listed_server.url("/robot/send?access_token=t")), PAYLOAD, "k"
+    )
+    [req] = listed_server.to("/robot/send")
     assert "sign" not in req.query
 
 
 @pytest.mark.parametrize("send", [wecom.send, dingtalk.send])
-def test_a_robot_errcode_is_a_failure(server, send):
-    server.answer("/robot", (200, {"errcode": 310000, "errmsg": "sign not match"}))
+def test_a_robot_errcode_is_a_failure(listed_server, send):
+    listed_server.answer("/robot", (200, {"errcode": 310000, "errmsg": "sign not match"}))
     with pytest.raises(TransportError, match="310000: sign not match"):
-        send(channel("robot", server.url("/robot"), secret="SEC1"), PAYLOAD, "k")
+        send(channel("robot", listed_server.url("/robot"), secret="SEC1"), PAYLOAD, "k")
 
 
-def test_a_robot_answer_that_is_not_json_is_a_failure(server):
-    server.answer("/robot", (200, b"<html>proxy login</html>"))
+def test_a_robot_answer_that_is_not_json_is_a_failure(listed_server):
+    listed_server.answer("/robot", (200, b"<html>proxy login</html>"))
     with pytest.raises(TransportError, match="unexpected answer"):
-        wecom.send(channel("wecom", server.url("/robot")), PAYLOAD, "k")
+        wecom.send(channel("wecom", listed_server.url("/robot")), PAYLOAD, "k")
 
 
-def test_it_fills_the_sms_template(server):
+def test_it_fills_the_sms_template(listed_server):
     ch = channel(
-        "sms", "13800000000", sms_url=server.url("/sms"), template="{title}｜{body}｜{url}"
+        "sms", "13800000000", sms_url=listed_server.url("/sms"), template="{title}｜{body}｜{url}"
     )
     sms.send(ch, PAYLOAD, "k")
-    [req] = server.to("/sms")
+    [req] = listed_server.to("/sms")
     assert req.json == {
         "phone": "13800000000",
         "text": f"{PAYLOAD['title']}｜{PAYLOAD['body']}｜/emergencies/12/",
@@ -112,10 +114,10 @@ def test_it_fills_the_sms_template(server):
     assert req.key == "k"
 
 
-def test_it_cuts_the_sms_text_to_300_characters(server):
-    ch = channel("sms", "13800000000", sms_url=server.url("/sms"))
+def test_it_cuts_the_sms_text_to_300_characters(listed_server):
+    ch = channel("sms", "13800000000", sms_url=listed_server.url("/sms"))
     sms.send(ch, {**PAYLOAD, "body": "很长" * 400}, "k")
-    [req] = server.to("/sms")
+    [req] = listed_server.to("/sms")
     assert len(req.json["text"]) == 300
     assert req.json["text"].startswith("【信报】【超时】")
 
@@ -125,10 +127,10 @@ def test_the_sms_template_cannot_reach_attributes():
     assert text == "{title.__class__} 标题 {0} {"
 
 
-def test_an_http_error_is_a_failure_with_its_status(server):
-    server.answer("/hook", (500, {"error": "database down"}))
+def test_an_http_error_is_a_failure_with_its_status(listed_server):
+    listed_server.answer("/hook", (500, {"error": "database down"}))
     with pytest.raises(TransportError, match="HTTP 500") as exc:
-        webhook.send(channel("webhook", server.url()), PAYLOAD, "k")
+        webhook.send(channel("webhook", listed_server.url()), PAYLOAD, "k")
     assert "database down" in exc.value.detail
     assert not exc.value.permanent
 
@@ -138,11 +140,11 @@ def test_a_refused_connection_is_a_failure(refused_url):
         webhook.send(channel("webhook", refused_url), PAYLOAD, "k")
 
 
-def test_a_redirect_is_not_followed(server):
-    server.answer("/hook", (302, {}))
+def test_a_redirect_is_not_followed(listed_server):
+    listed_server.answer("/hook", (302, {}))
     with pytest.raises(TransportError, match="HTTP 302"):
-        webhook.send(channel("webhook", server.url()), PAYLOAD, "k")
-    assert server.to("/elsewhere") == []
+        webhook.send(channel("webhook", listed_server.url()), PAYLOAD, "k")
+    assert listed_server.to("/elsewhere") == []
 
 
 def test_a_non_http_url_fails_for_good():

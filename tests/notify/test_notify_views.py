@@ -118,9 +118,9 @@ def test_the_inbox_costs_the_same_queries_for_3_or_30_messages(
 # --- Channels ----------------------------------------------------------------------------------
 
 
-def test_a_person_adds_a_channel(officer_a, client_of, server):
+def test_a_person_adds_a_channel(officer_a, client_of, listed_server):
     response = client_of(officer_a).post(
-        reverse("notify:channels"), add_form("wecom", server.url("/robot?key=s3cr3t"))
+        reverse("notify:channels"), add_form("wecom", listed_server.url("/robot?key=s3cr3t"))
     )
     assert response.status_code == 302
     channel = Channel.objects.get()
@@ -193,10 +193,10 @@ def test_someone_elses_channel_is_404(officer_a, officer_b, client_of, action):
     assert not Delivery.objects.exists()
 
 
-def test_a_unit_head_manages_the_units_channels(head_a, unit_a, client_of, server):
+def test_a_unit_head_manages_the_units_channels(head_a, unit_a, client_of, listed_server):
     client = client_of(head_a)
     response = client.post(
-        reverse("notify:channels"), add_form("webhook", server.url(), owner="unit")
+        reverse("notify:channels"), add_form("webhook", listed_server.url(), owner="unit")
     )
     assert response.status_code == 302
     channel = Channel.objects.get()
@@ -204,9 +204,9 @@ def test_a_unit_head_manages_the_units_channels(head_a, unit_a, client_of, serve
     assert "值班群" in client.get(reverse("notify:channels")).content.decode()
 
 
-def test_an_officer_cannot_add_a_unit_channel(officer_a, client_of, server):
+def test_an_officer_cannot_add_a_unit_channel(officer_a, client_of, listed_server):
     response = client_of(officer_a).post(
-        reverse("notify:channels"), add_form("webhook", server.url(), owner="unit")
+        reverse("notify:channels"), add_form("webhook", listed_server.url(), owner="unit")
     )
     assert response.status_code == 403
     assert not Channel.objects.exists()
@@ -221,11 +221,11 @@ def test_only_the_own_units_head_touches_a_unit_channel(personas, unit_a, client
     assert units.removed_at is None
 
 
-def test_a_person_has_at_most_ten_channels(officer_a, client_of, server):
+def test_a_person_has_at_most_ten_channels(officer_a, client_of, listed_server):
     for n in range(10):
         make_channel(officer_a, ChannelKind.EMAIL, f"a{n}@example.org")
     response = client_of(officer_a).post(
-        reverse("notify:channels"), add_form("webhook", server.url())
+        reverse("notify:channels"), add_form("webhook", listed_server.url())
     )
     assert response.status_code == 200
     assert Channel.objects.count() == 10
@@ -234,21 +234,23 @@ def test_a_person_has_at_most_ten_channels(officer_a, client_of, server):
 # --- The test button ---------------------------------------------------------------------------
 
 
-def test_send_me_a_test_reaches_inbox_and_channels_and_shows_the_log(officer_a, client_of, server):
-    make_channel(officer_a, ChannelKind.WEBHOOK, server.url(), label="我的接口")
+def test_send_me_a_test_reaches_inbox_and_channels_and_shows_the_log(
+    officer_a, client_of, listed_server
+):
+    make_channel(officer_a, ChannelKind.WEBHOOK, listed_server.url(), label="我的接口")
     response = client_of(officer_a).post(reverse("notify:send_test"), follow=True)
     html = response.content.decode()
     assert Notification.objects.filter(recipient=officer_a, key__startswith="test:").count() == 1
-    [req] = server.to("/hook")
+    [req] = listed_server.to("/hook")
     assert req.key.startswith("test:")
     assert Delivery.objects.get().status == DeliveryStatus.SENT
     assert "我的接口" in html  # the log on the page
     assert "已发送" in html
 
 
-def test_a_failing_test_says_why(officer_a, client_of, server):
-    channel = make_channel(officer_a, ChannelKind.WEBHOOK, server.url())
-    server.answer("/hook", (500, {"error": "boom"}))
+def test_a_failing_test_says_why(officer_a, client_of, listed_server):
+    channel = make_channel(officer_a, ChannelKind.WEBHOOK, listed_server.url())
+    listed_server.answer("/hook", (500, {"error": "boom"}))
     response = client_of(officer_a).post(
         reverse("notify:channel_test", args=[channel.pk]), follow=True
     )
@@ -256,10 +258,10 @@ def test_a_failing_test_says_why(officer_a, client_of, server):
     assert Delivery.objects.get().status == DeliveryStatus.PENDING
 
 
-def test_a_unit_head_tests_the_units_robot(head_a, unit_a, client_of, server):
-    channel = make_channel(unit_a, ChannelKind.WECOM, server.url("/robot"))
+def test_a_unit_head_tests_the_units_robot(head_a, unit_a, client_of, listed_server):
+    channel = make_channel(unit_a, ChannelKind.WECOM, listed_server.url("/robot"))
     client_of(head_a).post(reverse("notify:channel_test", args=[channel.pk]))
-    [req] = server.to("/robot")
+    [req] = listed_server.to("/robot")
     assert req.json["msgtype"] == "markdown"
 
 

@@ -53,8 +53,8 @@ def status(delivery):
     return delivery.status
 
 
-def test_it_sends_a_pending_delivery_and_logs_the_attempt(officer_a, channel_of, server):
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+def test_it_sends_a_pending_delivery_and_logs_the_attempt(officer_a, channel_of, listed_server):
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     now = timezone.now()
     assert process_deliveries(now) == 1
@@ -66,7 +66,7 @@ def test_it_sends_a_pending_delivery_and_logs_the_attempt(officer_a, channel_of,
     [attempt] = DeliveryAttempt.objects.all()
     assert attempt.ok and attempt.detail == "HTTP 200"
     assert attempt.duration_ms >= 0
-    assert [r.key for r in server.to("/hook")] == ["flip:1"]
+    assert [r.key for r in listed_server.to("/hook")] == ["flip:1"]
 
 
 def test_it_sends_email_through_the_configured_backend(officer_a, channel_of, settings):
@@ -80,17 +80,17 @@ def test_it_sends_email_through_the_configured_backend(officer_a, channel_of, se
     assert status(Delivery.objects.get()) == DeliveryStatus.SENT
 
 
-def test_a_sent_delivery_is_not_sent_again(officer_a, channel_of, server):
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+def test_a_sent_delivery_is_not_sent_again(officer_a, channel_of, listed_server):
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     process_deliveries()
     assert process_deliveries(timezone.now() + timedelta(days=1)) == 0
-    assert len(server.to("/hook")) == 1
+    assert len(listed_server.to("/hook")) == 1
 
 
-def test_a_failure_backs_off_then_succeeds(officer_a, channel_of, server):
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
-    server.answer("/hook", (500, {"error": "busy"}), (503, {}))
+def test_a_failure_backs_off_then_succeeds(officer_a, channel_of, listed_server):
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
+    listed_server.answer("/hook", (500, {"error": "busy"}), (503, {}))
     dispatch(message(), [officer_a])
     delivery = Delivery.objects.get()
     t0 = timezone.now()
@@ -122,9 +122,9 @@ def test_a_failure_backs_off_then_succeeds(officer_a, channel_of, server):
         (ChannelKind.WEBHOOK, (500, {})),
     ],
 )
-def test_error_answers_are_retried(officer_a, channel_of, server, kind, answer):
-    channel_of(officer_a, kind, server.url(), secret="SEC1")
-    server.answer("/hook", answer)
+def test_error_answers_are_retried(officer_a, channel_of, listed_server, kind, answer):
+    channel_of(officer_a, kind, listed_server.url(), secret="SEC1")
+    listed_server.answer("/hook", answer)
     dispatch(message(), [officer_a])
     t0 = timezone.now()
     process_deliveries(t0)
@@ -169,26 +169,30 @@ def test_it_gives_up_after_eight_attempts_by_default(officer_a, channel_of, refu
     assert status(Delivery.objects.get()) == DeliveryStatus.FAILED
 
 
-def test_a_failing_channel_does_not_block_a_healthy_one(officer_a, channel_of, server, refused_url):
+def test_a_failing_channel_does_not_block_a_healthy_one(
+    officer_a, channel_of, listed_server, refused_url
+):
     channel_of(officer_a, ChannelKind.WEBHOOK, refused_url, label="broken")
-    channel_of(officer_a, ChannelKind.WECOM, server.url("/wecom"), label="healthy")
-    server.answer("/wecom", (200, {"errcode": 0}))
+    channel_of(officer_a, ChannelKind.WECOM, listed_server.url("/wecom"), label="healthy")
+    listed_server.answer("/wecom", (200, {"errcode": 0}))
     dispatch(message(), [officer_a])
     assert process_deliveries() == 2
     by_label = {d.channel.label: d.status for d in Delivery.objects.select_related("channel")}
     assert by_label == {"broken": DeliveryStatus.PENDING, "healthy": DeliveryStatus.SENT}
 
 
-def test_a_crashing_transport_does_not_block_the_others(officer_a, channel_of, server, monkeypatch):
+def test_a_crashing_transport_does_not_block_the_others(
+    officer_a, channel_of, listed_server, monkeypatch
+):
     def explode(channel, payload, key):
         raise RuntimeError("bug in a transport")
 
     monkeypatch.setitem(transports.REGISTRY, ChannelKind.SMS, explode)
-    channel_of(officer_a, ChannelKind.SMS, "13800000000", sms_url=server.url("/sms"))
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+    channel_of(officer_a, ChannelKind.SMS, "13800000000", sms_url=listed_server.url("/sms"))
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     assert process_deliveries() == 2
-    assert len(server.to("/hook")) == 1
+    assert len(listed_server.to("/hook")) == 1
     crashed = Delivery.objects.get(channel__kind=ChannelKind.SMS)
     assert crashed.status == DeliveryStatus.PENDING
     assert crashed.last_error == "RuntimeError: bug in a transport"
@@ -203,19 +207,19 @@ def test_a_broken_configuration_fails_at_once(officer_a, channel_of):
     assert delivery.attempts == 1
 
 
-def test_a_switched_off_channel_is_not_sent_to(officer_a, channel_of, server):
-    channel = channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+def test_a_switched_off_channel_is_not_sent_to(officer_a, channel_of, listed_server):
+    channel = channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     channel.enabled = False
     channel.save()
     process_deliveries()
     assert status(Delivery.objects.get()) == DeliveryStatus.FAILED
-    assert server.to("/hook") == []
+    assert listed_server.to("/hook") == []
 
 
-def claimed(officer_a, channel_of, server, lease_until):
+def claimed(officer_a, channel_of, listed_server, lease_until):
     """A delivery some worker claimed, whose lease ends at `lease_until`."""
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     Delivery.objects.update(
         status=DeliveryStatus.SENDING,
@@ -227,28 +231,30 @@ def claimed(officer_a, channel_of, server, lease_until):
     return Delivery.objects.get()
 
 
-def test_a_sending_row_with_an_expired_lease_is_taken_again(officer_a, channel_of, server):
+def test_a_sending_row_with_an_expired_lease_is_taken_again(officer_a, channel_of, listed_server):
     now = timezone.now()
-    delivery = claimed(officer_a, channel_of, server, now - timedelta(seconds=1))
+    delivery = claimed(officer_a, channel_of, listed_server, now - timedelta(seconds=1))
     assert process_deliveries(now) == 1
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.SENT
     assert delivery.attempts == 2
-    assert len(server.to("/hook")) == 1
+    assert len(listed_server.to("/hook")) == 1
 
 
-def test_a_sending_row_with_a_live_lease_is_left_alone(officer_a, channel_of, server):
+def test_a_sending_row_with_a_live_lease_is_left_alone(officer_a, channel_of, listed_server):
     now = timezone.now()
-    delivery = claimed(officer_a, channel_of, server, now + timedelta(seconds=30))
+    delivery = claimed(officer_a, channel_of, listed_server, now + timedelta(seconds=30))
     assert process_deliveries(now) == 0
     assert status(delivery) == DeliveryStatus.SENDING
-    assert server.to("/hook") == []
+    assert listed_server.to("/hook") == []
 
 
-def test_a_lapsed_last_attempt_is_given_up_not_repeated(officer_a, channel_of, server, settings):
+def test_a_lapsed_last_attempt_is_given_up_not_repeated(
+    officer_a, channel_of, listed_server, settings
+):
     settings.NOTIFY_MAX_ATTEMPTS = 1
     now = timezone.now()
-    delivery = claimed(officer_a, channel_of, server, now - timedelta(seconds=1))
+    delivery = claimed(officer_a, channel_of, listed_server, now - timedelta(seconds=1))
     assert process_deliveries(now) == 0
     delivery.refresh_from_db()
     assert delivery.status == DeliveryStatus.FAILED
@@ -256,10 +262,10 @@ def test_a_lapsed_last_attempt_is_given_up_not_repeated(officer_a, channel_of, s
 
 
 def test_a_worker_whose_lease_was_taken_does_not_overwrite_the_outcome(
-    officer_a, channel_of, server, monkeypatch
+    officer_a, channel_of, listed_server, monkeypatch
 ):
     """A slow worker finishes after its lease lapsed and another worker claimed the row."""
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message(), [officer_a])
     real_send = worker._send
 
@@ -275,22 +281,22 @@ def test_a_worker_whose_lease_was_taken_does_not_overwrite_the_outcome(
     assert DeliveryAttempt.objects.count() == 1  # the send happened and is logged
 
 
-def test_it_attempts_at_most_limit_rows(officer_a, channel_of, server):
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+def test_it_attempts_at_most_limit_rows(officer_a, channel_of, listed_server):
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     for n in range(5):
         dispatch(message(f"flip:{n}"), [officer_a])
     assert process_deliveries(limit=3) == 3
     assert process_deliveries(limit=3) == 2
-    assert sorted(r.key for r in server.to("/hook")) == [f"flip:{n}" for n in range(5)]
+    assert sorted(r.key for r in listed_server.to("/hook")) == [f"flip:{n}" for n in range(5)]
 
 
-def test_deliver_now_sends_only_the_rows_asked_for(officer_a, channel_of, server):
-    channel_of(officer_a, ChannelKind.WEBHOOK, server.url())
+def test_deliver_now_sends_only_the_rows_asked_for(officer_a, channel_of, listed_server):
+    channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url())
     dispatch(message("a"), [officer_a])
     dispatch(message("b"), [officer_a])
     wanted = Delivery.objects.get(key="b")
     assert worker.deliver_now([wanted.pk]) == 1
-    assert [r.key for r in server.to("/hook")] == ["b"]
+    assert [r.key for r in listed_server.to("/hook")] == ["b"]
     assert worker.deliver_now([wanted.pk]) == 0  # already sent
 
 
@@ -301,10 +307,10 @@ def test_the_inbox_needs_no_worker(officer_a, channel_of, refused_url):
     assert Notification.objects.filter(recipient=officer_a).count() == 1
 
 
-def many_deliveries(officer_a, channel_of, server, count):
+def many_deliveries(officer_a, channel_of, listed_server, count):
     paths = ["/a", "/b", "/c", "/d"]
     for path in paths:
-        channel_of(officer_a, ChannelKind.WEBHOOK, server.url(path), label=path)
+        channel_of(officer_a, ChannelKind.WEBHOOK, listed_server.url(path), label=path)
     for n in range(count // len(paths)):
         dispatch(message(f"flip:{n}"), [officer_a])
     assert Delivery.objects.count() == count
@@ -313,8 +319,8 @@ def many_deliveries(officer_a, channel_of, server, count):
 
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_two_workers_never_send_the_same_delivery(officer_a, channel_of, server):
-    paths = many_deliveries(officer_a, channel_of, server, 200)
+def test_two_workers_never_send_the_same_delivery(officer_a, channel_of, listed_server):
+    paths = many_deliveries(officer_a, channel_of, listed_server, 200)
     errors, start = [], threading.Barrier(2)
 
     def work():
@@ -333,10 +339,10 @@ def test_two_workers_never_send_the_same_delivery(officer_a, channel_of, server)
     for thread in threads:
         thread.join(timeout=120)
     assert errors == []
-    arrived = Counter((r.path, r.key) for r in server.requests)
+    arrived = Counter((r.path, r.key) for r in listed_server.requests)
     assert len(arrived) == 200
     assert set(arrived.values()) == {1}
-    assert {r.path for r in server.requests} == set(paths)
+    assert {r.path for r in listed_server.requests} == set(paths)
     assert Delivery.objects.exclude(status=DeliveryStatus.SENT).count() == 0
     assert DeliveryAttempt.objects.count() == 200
 
@@ -362,15 +368,15 @@ def _worker(env, *options):
 @pytest.mark.wallclock  # a real worker process: its clock cannot be pinned
 @needs_postgres
 @pytest.mark.django_db(transaction=True)
-def test_killing_the_worker_loses_nothing(officer_a, channel_of, server):
+def test_killing_the_worker_loses_nothing(officer_a, channel_of, listed_server):
     """kill -9 a real worker process again and again while it sends, then restart it.
 
     Every delivery arrives; a repeat is possible only for a row that was on the wire at the
     moment of a kill (at-least-once, caught by the X-Xinbao-Delivery key), so at most one per
     kill. The inbox is untouched by all of this.
     """
-    many_deliveries(officer_a, channel_of, server, 80)
-    server.delay = 0.04
+    many_deliveries(officer_a, channel_of, listed_server, 80)
+    listed_server.delay = 0.04
     db = connection.settings_dict
     env = {
         **os.environ,
@@ -381,10 +387,10 @@ def test_killing_the_worker_loses_nothing(officer_a, channel_of, server):
     kills = 0
     for _ in range(5):
         proc = _worker(env)
-        before = len(server.requests)
+        before = len(listed_server.requests)
         deadline = time.monotonic() + 20
         # Kill it in the middle of its work: once it has sent something.
-        while len(server.requests) < before + 3 and time.monotonic() < deadline:
+        while len(listed_server.requests) < before + 3 and time.monotonic() < deadline:
             time.sleep(0.01)
         time.sleep(0.02 * kills)
         proc.send_signal(signal.SIGKILL)
@@ -396,7 +402,7 @@ def test_killing_the_worker_loses_nothing(officer_a, channel_of, server):
     final = _worker(env, "--once", "--batch", "1000")
     assert final.wait(timeout=60) == 0
     assert Delivery.objects.exclude(status=DeliveryStatus.SENT).count() == 0
-    arrived = Counter((r.path, r.key) for r in server.requests)
+    arrived = Counter((r.path, r.key) for r in listed_server.requests)
     assert len(arrived) == 80
     repeats = sum(n - 1 for n in arrived.values())
     assert repeats <= kills

@@ -68,6 +68,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Duty roster"), reverse("org:duty"), "duty"))
     if user.can(Capability.MANAGE_ORG):
         links.append(NavLink(_("Administration"), reverse("admin:index"), "admin"))
+        links.append(NavLink(_("Outbound addresses"), reverse("notify:egress"), "egress"))
     if user.can(Capability.MANAGE_CALENDAR):
         links.append(NavLink(_("Working calendar"), reverse("org:calendar"), "calendar"))
     if user.can(Capability.MANAGE_SECURITY):
