@@ -7,7 +7,9 @@ from typing import Any
 from django.db import connection, models, transaction
 from django.utils import timezone
 
-from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
+from audit import checkpoints, verification
+from audit.chain import GENESIS, entry_mac
+from audit.keys import algorithm, chain_key
 from audit.models import AuditEntry
 from org.models import User
 
@@ -36,6 +38,7 @@ def record(
         seq = last.seq + 1 if last else 1
         prev = last.hash if last else GENESIS
         at = timezone.now()
+        alg = algorithm()
         entry = AuditEntry(
             seq=seq,
             at=at,
@@ -45,7 +48,10 @@ def record(
             target=target[:200],
             data=data,
             prev_hash=prev,
-            hash=entry_hash(seq, at.isoformat(), actor_name, action, target[:200], data, prev),
+            alg=alg,
+            hash=entry_mac(
+                chain_key(), alg, seq, at.isoformat(), actor_name, action, target[:200], data, prev
+            ),
         )
         entry.save()
     return entry
@@ -96,20 +102,42 @@ def save_change(
 
 def verify_chain() -> int | None:
     """Walk the whole log; return the first broken sequence number, or None if intact."""
-    rows = AuditEntry.objects.order_by("seq").values_list(
-        "seq", "at", "actor_name", "action", "target", "data", "prev_hash", "hash"
-    )
-    facts = (
-        EntryFacts(seq, at.isoformat(), actor, action, target, data, prev, digest)
-        for seq, at, actor, action, target, data, prev, digest in rows.iterator(chunk_size=2000)
-    )
-    return first_break(facts)
+    return verification.check().first_break
 
 
-def do_verify(actor: User) -> tuple[int, int | None]:
-    """Walk the log for `actor` and record that it was walked: the number of entries and the
-    first broken sequence number (None if intact)."""
-    broken = verify_chain()
-    total = AuditEntry.objects.count()
-    record(actor, "audit_verified", "", {"entries": total, "first_break": broken})
-    return total, broken
+def checkpoint(kind: str = checkpoints.ROUTINE) -> checkpoints.Checkpoint:
+    """Append a signed checkpoint of the chain's head as it stands now."""
+    head = AuditEntry.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, digest = head if head is not None else (0, GENESIS)
+    return checkpoints.append(
+        checkpoints.Checkpoint(
+            kind=kind,
+            count=AuditEntry.objects.count(),
+            head_seq=seq,
+            head_hash=digest,
+            at=timezone.now().isoformat(),
+            alg=algorithm(),
+        )
+    )
+
+
+def do_verify(actor: User | None) -> verification.Report:
+    """Check the log for `actor` (None: the worker) and record that it was checked. When the
+    log is intact, a checkpoint of its head — the entry just recorded included — is appended
+    outside the database; a broken log is never checkpointed, so it cannot be made to look
+    intact by checking it."""
+    report = verification.check()
+    record(
+        actor,
+        "audit_verified",
+        "",
+        {
+            "entries": report.entries,
+            "first_break": report.first_break,
+            "findings": [f.code for f in report.findings],
+        },
+    )
+    if report.ok:
+        # After commit: a checkpoint must never name an entry that was rolled back.
+        transaction.on_commit(checkpoint)
+    return report

@@ -34,12 +34,11 @@ def log(request: AuthedRequest) -> HttpResponse:
 def verify(request: AuthedRequest) -> HttpResponse:
     if not request.user.can(Capability.READ_AUDIT):
         raise PermissionDenied
-    total, broken = do_verify(request.user)
-    if broken is None:
-        messages.success(request, _("The chain of %(n)s entries is intact.") % {"n": total})
-    else:
-        messages.error(
-            request,
-            _("The chain is broken at entry #%(seq)s: the log was altered.") % {"seq": broken},
+    report = do_verify(request.user)
+    if report.ok:
+        messages.success(
+            request, _("The chain of %(n)s entries is intact.") % {"n": report.entries}
         )
+    for finding in report.findings:
+        messages.error(request, finding.message())
     return redirect("audit:log")
