@@ -6,15 +6,28 @@ from typing import Any
 
 from django.db import connection, models, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from audit import checkpoints, verification
 from audit.chain import GENESIS, entry_mac
 from audit.keys import algorithm, chain_key
-from audit.models import AuditEntry
+from audit.models import MIN_RETENTION_DAYS, AuditEntry, AuditPolicy
 from org.models import User
+from org.roles import Capability
+from xinbao.core.errors import ActionError
 
 # Key of the PostgreSQL advisory lock that serialises appends to the chain ("audi").
 _CHAIN_LOCK = 0x61756469
+
+
+def lock_chain() -> None:
+    """Serialise writers of the chain until the caller's transaction ends. On PostgreSQL a
+    transaction-scoped advisory lock: locking the tail row is not enough, because a waiter gets
+    the row it queued for — the old tail — and reuses its seq (IntegrityError). SQLite's
+    BEGIN IMMEDIATE already holds the write lock."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
 def record(
@@ -28,12 +41,7 @@ def record(
     user = actor if isinstance(actor, User) else None
     actor_name = user.get_username() if user is not None else ""
     with transaction.atomic():
-        # Serialise appends. On PostgreSQL a transaction-scoped advisory lock: locking the tail
-        # row is not enough, because a waiter gets the row it queued for — the old tail — and
-        # reuses its seq (IntegrityError). SQLite's BEGIN IMMEDIATE already holds the write lock.
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
+        lock_chain()
         last = AuditEntry.objects.order_by("-seq").first()
         seq = last.seq + 1 if last else 1
         prev = last.hash if last else GENESIS
@@ -141,3 +149,20 @@ def do_verify(actor: User | None) -> verification.Report:
         # After commit: a checkpoint must never name an entry that was rolled back.
         transaction.on_commit(checkpoint)
     return report
+
+
+def do_set_retention(actor: User, days: int) -> bool:
+    """The audit administrator sets how long entries stay in the database before they are
+    archived. Not below 180 days (网络安全法 §21). Returns whether anything changed."""
+    if not actor.can(Capability.READ_AUDIT):
+        raise ActionError(_("Only the audit administrator sets the audit log's retention."))
+    if days < MIN_RETENTION_DAYS:
+        raise ActionError(
+            _("Audit entries must be kept for at least %(n)s days (Cybersecurity Law, article 21).")
+            % {"n": MIN_RETENTION_DAYS}
+        )
+    with transaction.atomic():
+        policy = AuditPolicy.locked()
+        return save_change(
+            actor, "audit_policy_changed", policy, {"retention_days": days}, "audit_policy"
+        )
