@@ -166,3 +166,26 @@ def do_set_retention(actor: User, days: int) -> bool:
         return save_change(
             actor, "audit_policy_changed", policy, {"retention_days": days}, "audit_policy"
         )
+
+
+def do_export(actor: User, cleaned: dict[str, Any]) -> tuple[bytes, int]:
+    """The entries matching the auditor's filters as a workbook, and how many there are;
+    recorded as `audit_exported` with the filters (the export itself is an audited act)."""
+    from audit import export, queries  # the page's readers, only for this act
+
+    if not actor.can(Capability.READ_AUDIT):
+        raise ActionError(_("Only the audit administrator reads the audit log."))
+    matching = queries.filtered(cleaned)
+    if matching.count() > queries.EXPORT_LIMIT:
+        raise ActionError(
+            _("More than %(n)s entries match: narrow the filters to export them.")
+            % {"n": queries.EXPORT_LIMIT}
+        )
+    entries = list(matching)
+    record(
+        actor,
+        "audit_exported",
+        "",
+        {"filters": queries.filter_facts(cleaned), "rows": len(entries)},
+    )
+    return export.workbook(entries), len(entries)
