@@ -87,9 +87,24 @@ def read_all() -> list[tuple[int, Checkpoint | None]]:
 
 
 def last_at() -> str | None:
-    """When the newest checkpoint was taken (ISO 8601), or None when there is none."""
-    rows = [cp for _n, cp in read_all() if cp is not None]
-    return rows[-1].at if rows else None
+    """When the newest checkpoint was taken (ISO 8601), or None when there is none. The worker
+    asks every round, so only the end of the file is read; unsigned lines do not count."""
+    file = path()
+    if not file.exists():
+        return None
+    with file.open("rb") as handle:
+        handle.seek(max(0, handle.seek(0, os.SEEK_END) - 4096))
+        tail = handle.read().decode("utf-8", errors="replace").splitlines()
+    key = chain_key()
+    for line in reversed(tail):
+        try:
+            checkpoint = Checkpoint(**json.loads(line))
+        except (ValueError, TypeError):
+            continue
+        # A forged line must not put the worker's daily check off.
+        if is_signed(checkpoint, key):
+            return checkpoint.at
+    return None
 
 
 def file_sha256(file: Path) -> str:
