@@ -10,7 +10,8 @@ MIN_RETENTION_DAYS = 180
 
 
 class AuditEntry(models.Model):
-    """One security-relevant action. Append-only: rows are never updated or deleted."""
+    """One security-relevant action. Append-only: rows are never updated, and leave the table
+    only past their retention, into a signed archive file (audit.retention)."""
 
     seq = models.PositiveBigIntegerField(_("sequence"), unique=True)
     at = models.DateTimeField(_("time"))
