@@ -107,6 +107,13 @@ def last_at() -> str | None:
     return None
 
 
+def last_signed() -> Checkpoint | None:
+    """The newest checkpoint whose signature holds, for the auditor's page."""
+    key = chain_key()
+    signed = [cp for _n, cp in read_all() if cp is not None and is_signed(cp, key)]
+    return signed[-1] if signed else None
+
+
 def file_sha256(file: Path) -> str:
     digest = hashlib.sha256()
     with file.open("rb") as handle:

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from audit import queries
+from audit import checkpoints, queries
 from audit.actions import do_export, do_set_retention, do_verify
 from audit.export import XLSX_TYPE
 from audit.labels import action_label, details
@@ -54,6 +54,7 @@ def log(request: AuthedRequest) -> HttpResponse:
             "rows": rows,
             "query": keep.urlencode(),
             "policy": AuditPolicy.current(),
+            "checkpoint": checkpoints.last_signed(),
             "min_retention": MIN_RETENTION_DAYS,
         },
     )

@@ -123,6 +123,8 @@ def test_the_verify_button_runs_the_full_check(
         response = auditor.post(reverse("audit:verify"), follow=True)
     assert "哈希链完整" in response.content.decode()
     assert settings.AUDIT_CHECKPOINT_FILE.exists()
+    head = AuditEntry.objects.order_by("-seq").first().seq
+    assert f"记录至第 {head} 条" in auditor.get(LOG).content.decode()
     settings.AUDIT_CHECKPOINT_FILE.write_text("{}\n", encoding="utf-8")
     response = auditor.post(reverse("audit:verify"), follow=True)
     assert "签名无效" in response.content.decode()
