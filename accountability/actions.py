@@ -235,7 +235,6 @@ def do_decide(
             {
                 "unit": violation.unit.code,
                 "kind": violation.kind,
-                "reason": violation.decision_reason,
                 "before": before,
                 "after": after,
             },
@@ -330,7 +329,7 @@ def do_reinstate(actor: User, unit: Unit, year: int, reason: str) -> Reinstateme
             actor,
             "unit_reinstated",
             f"unit:{unit.code}",
-            {"year": year, "reason": reason.strip(), "notices": list(verdict.notice_ids)},
+            {"year": year, "notices": list(verdict.notice_ids)},
         )
         dispatch(
             Message(
@@ -375,7 +374,7 @@ def do_revoke_reinstatement(
             actor,
             "reinstatement_revoked",
             f"unit:{reinstatement.unit.code}",
-            {"year": reinstatement.year, "reason": reason.strip()},
+            {"year": reinstatement.year, "reinstatement": reinstatement.pk},
         )
         dispatch(
             Message(

@@ -147,7 +147,18 @@ def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNo
         notice.save(update_fields=list(TEXT_FIELDS))
         notice.violations.set(violations)
         notice.units.set({v.unit_id for v in violations})
-        record(actor, "notice_edited", f"notice:{notice.pk}", {"before": before, "after": after})
+        # The notice's text stays out of the log: which fields changed, and the violations.
+        changed = sorted(k for k in after if k != "violations" and after[k] != before[k])
+        record(
+            actor,
+            "notice_edited",
+            f"notice:{notice.pk}",
+            {
+                "fields": changed,
+                "before": {"violations": before["violations"]},
+                "after": {"violations": after["violations"]},
+            },
+        )
     return notice
 
 
@@ -157,7 +168,12 @@ def do_discard_notice(actor: User, notice_id: int) -> None:
         notice = _lock_notice(notice_id)
         if notice.status != NoticeStatus.DRAFT:
             raise ActionError(_("An issued notice stays on record."))
-        record(actor, "notice_discarded", f"notice:{notice.pk}", {"title": notice.title})
+        record(
+            actor,
+            "notice_discarded",
+            f"notice:{notice.pk}",
+            {"violations": sorted(notice.violations.values_list("pk", flat=True))},
+        )
         notice.delete()
 
 

@@ -16,6 +16,7 @@ from typing import Any
 from django.utils import timezone
 
 from accountability.models import Violation, ViolationStatus
+from audit.actions import record
 from deadlines.models import ExpectedReport
 from emergencies.models import CandidateStatus, ViolationCandidate
 
@@ -57,13 +58,22 @@ def candidate_saved(
         return
     facts = _facts(instance)
     if created:
-        Violation.objects.create(candidate=instance, **facts)
+        _detected(Violation.objects.create(candidate=instance, **facts))
         return
     updated = Violation.objects.filter(candidate=instance, status=ViolationStatus.PENDING).update(
         **facts
     )
     if not updated and not Violation.objects.filter(candidate=instance).exists():
-        Violation.objects.create(candidate=instance, **facts)
+        _detected(Violation.objects.create(candidate=instance, **facts))
+
+
+def _detected(violation: Violation) -> None:
+    record(
+        None,
+        "violation_detected",
+        f"violation:{violation.pk}",
+        {"candidate": violation.candidate_id, "kind": violation.kind, "status": violation.status},
+    )
 
 
 def candidates_superseded(sender: Any, candidate_ids: list[int], **kwargs: Any) -> None:
@@ -72,9 +82,20 @@ def candidates_superseded(sender: Any, candidate_ids: list[int], **kwargs: Any) 
         ViolationCandidate.objects.filter(pk__in=candidate_ids).values_list("pk", "incident_id")
     )
     for candidate_id, incident_id in incidents.items():
-        Violation.objects.filter(candidate_id=candidate_id, status=ViolationStatus.PENDING).update(
+        pending = Violation.objects.filter(
+            candidate_id=candidate_id, status=ViolationStatus.PENDING
+        )
+        ids = list(pending.values_list("pk", flat=True))
+        pending.update(
             status=ViolationStatus.WITHDRAWN, decided_at=timezone.now(), incident_id=incident_id
         )
+        for pk in ids:
+            record(
+                None,
+                "violation_withdrawn",
+                f"violation:{pk}",
+                {"candidate": candidate_id, "incident": incident_id},
+            )
 
 
 def connect() -> None:

@@ -142,7 +142,13 @@ def do_edit_entry(actor: User, entry_id: int, title: str, body: str, credit: str
         # Read under the issue's lock: the before of the audit row is what this edit replaced.
         entry = IssueEntry.objects.get(pk=entry_id)
         after = {"title": title, "body": body, "credit": credit}
-        save_change(actor, "issue_entry_edited", entry, after, _entry_target(entry))
+        changed = sorted(k for k, v in after.items() if getattr(entry, k) != v)
+        if changed:
+            for name, value in after.items():
+                setattr(entry, name, value)
+            entry.save()
+            # The bulletin's text stays out of the log: which fields the editor changed.
+            record(actor, "issue_entry_edited", _entry_target(entry), {"fields": changed})
     return entry
 
 
@@ -177,7 +183,7 @@ def do_remove_entry(actor: User, entry_id: int) -> None:
         issue = _lock_issue(entry.issue_id)
         if issue.state != IssueState.DRAFT:
             raise ActionError(_("The issue is no longer being compiled."))
-        record(actor, "issue_entry_removed", _entry_target(entry), {"title": entry.title})
+        record(actor, "issue_entry_removed", _entry_target(entry), {"position": entry.position})
         entry.delete()
 
 
@@ -215,8 +221,9 @@ def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
         # A signed-off issue can still go back, e.g. when one of its items turned out unusable.
         if issue.state not in (IssueState.AWAITING_SIGNOFF, IssueState.SIGNED_OFF):
             raise ActionError(_("Only an issue awaiting or past sign-off can be returned."))
-        _move(issue, issue.state, IssueState.DRAFT, signed_off_by=None, signed_off_at=None)
-        record(actor, "issue_returned", f"issue:{issue.pk}", {"reason": reason.strip()})
+        old = issue.state
+        _move(issue, old, IssueState.DRAFT, signed_off_by=None, signed_off_at=None)
+        record(actor, "issue_returned", f"issue:{issue.pk}", {"from": old, "to": issue.state})
     return issue
 
 
@@ -338,6 +345,17 @@ def do_adopt(
             recorded_by=actor,
             note=note,
             issue=issue,
+        )
+        record(
+            actor,
+            "adoption_recorded",
+            f"item:{item.pk}",
+            {
+                "adoption": adoption.pk,
+                "publication": publication.code,
+                "level": publication.level,
+                "issue": issue.pk if issue is not None else None,
+            },
         )
     return adoption
 

@@ -206,7 +206,18 @@ def do_open_incident(
         report = _new_report(
             actor, incident, facts.units[0], ReportKind.INITIAL, content, call, now
         )
-        record(actor, "incident_opened", f"incident:{incident.pk}", {"title": incident.title})
+        record(
+            actor,
+            "incident_opened",
+            f"incident:{incident.pk}",
+            {
+                "category": incident.category,
+                "level": incident.level,
+                "units": [u.code for u in facts.units],
+                "report": report.pk,
+                "channel": report.channel,
+            },
+        )
     return report
 
 
@@ -264,6 +275,9 @@ def _new_report(
         received_at=call.called_at if call else None,
         **{k: getattr(content, k) for k in ReportContent.__dataclass_fields__},
     )
+    facts = {"report": report.pk, "kind": kind, "sequence": sequence, "unit": unit.code}
+    facts |= {"channel": report.channel, "state": report.state}
+    record(actor, "incident_report_filed", f"incident:{incident.pk}", facts)
     if call is not None:
         _on_received(report, now)
     else:
@@ -426,6 +440,12 @@ def _after_written_initial(
 def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
     Incident.objects.filter(pk=incident.pk).update(status=IncidentStatus.CLOSED, closed_at=at)
     incident.status, incident.closed_at = IncidentStatus.CLOSED, at
+    record(
+        None,
+        "incident_closed",
+        f"incident:{incident.pk}",
+        {"report": report.pk, "from": IncidentStatus.OPEN, "to": IncidentStatus.CLOSED},
+    )
     # Nothing more is expected from anybody, except the office's own duty to forward.
     deadlines.cancel(_rows(incident).exclude(kind=ExpectKind.FORWARD))
 

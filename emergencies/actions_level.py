@@ -59,7 +59,7 @@ def do_change_level(
             actor,
             "incident_level_changed",
             f"incident:{incident.pk}",
-            {"old": old_level, "new": level, "reason": reason.strip()},
+            {"old": old_level, "new": level},
         )
     return incident
 

@@ -328,7 +328,16 @@ def do_mark_typical(actor: User, item_id: int, kind: str, note: str = "") -> Inf
         _item_event(
             item, EventKind.TYPICAL, actor, f"{label}{'：' + note if note and kind else ''}"
         )
-        record(actor, "item_typical", f"item:{item.pk}", {"before": before, "after": after})
+        # The editor's note is content: the log says whether there is one, not what it says.
+        record(
+            actor,
+            "item_typical",
+            f"item:{item.pk}",
+            {
+                "before": {"typical": before["typical"], "note": bool(before["note"])},
+                "after": {"typical": after["typical"], "note": bool(after["note"])},
+            },
+        )
     return item
 
 

@@ -19,6 +19,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from audit.actions import record
 from org.models import Unit, User
 from org.roles import Capability
 from submissions import rules, uploads
@@ -104,9 +105,16 @@ def _move(item: InfoItem, action: Action, actor: User, comment: str) -> str:
     return new
 
 
+def _audit(item_id: int, kind: str, actor: User, old: str, new: str) -> None:
+    """The audit row of an item step: which step, from which state to which. The comment
+    stays in the item's history; it is content and never enters the log."""
+    record(actor, f"item_{kind}", f"item:{item_id}", {"from": old, "to": new})
+
+
 def _event(
     item: InfoItem, kind: str, actor: User, old: str, new: str, comment: str = ""
 ) -> ItemEvent:
+    _audit(item.pk, kind, actor, old, new)
     return ItemEvent.objects.create(
         item=item, kind=kind, actor=actor, from_state=old, to_state=new, comment=comment.strip()
     )
@@ -231,6 +239,8 @@ def do_create_item(
                 )
             )
         ItemEvent.objects.bulk_create(events)
+        for event in events:
+            _audit(item.pk, event.kind, actor, event.from_state, event.to_state)
         for upload in files:
             _store_attachment(item, actor, upload)
     return item

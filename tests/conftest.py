@@ -43,6 +43,14 @@ def _media_root(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
+@pytest.fixture(autouse=True)
+def _audit_files(settings, tmp_path):
+    """Each test keeps the audit log's key, checkpoints and archives in its own directory."""
+    settings.AUDIT_KEY_FILE = tmp_path / "audit" / "key"
+    settings.AUDIT_CHECKPOINT_FILE = tmp_path / "audit" / "checkpoints.jsonl"
+    settings.AUDIT_ARCHIVE_DIR = tmp_path / "audit" / "archive"
+
+
 @pytest.fixture
 def unit_a(db):
     return make_unit("甲区委办公室", code="unit-a", kind=UnitKind.DISTRICT, level=UnitLevel.COUNTY)

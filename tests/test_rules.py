@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import pytest
 
-from audit.chain import GENESIS, EntryFacts, entry_hash, first_break
+from audit.chain import GENESIS, EntryFacts, entry_mac, first_break
 from org.roles import CAPABILITIES, Capability, Role, has_capability
 from submissions import diff, uploads
 from submissions.actions import normalise_body, parse_tags
@@ -225,8 +225,10 @@ def test_no_administrator_touches_reported_content(role):
 
 # --- audit.chain ----------------------------------------------------------------------------
 
+KEY = b"k" * 32
 
-def chain(n: int) -> list[EntryFacts]:
+
+def chain(n: int, alg: str = "hmac-sha256") -> list[EntryFacts]:
     entries, prev = [], GENESIS
     for seq in range(1, n + 1):
         args = (
@@ -237,54 +239,74 @@ def chain(n: int) -> list[EntryFacts]:
             "editor",
             {"ip": "10.0.0.1"},
         )
-        digest = entry_hash(*args, prev)
-        entries.append(EntryFacts(*args, prev, digest))
+        digest = entry_mac(KEY, alg, *args, prev)
+        entries.append(EntryFacts(*args, prev, digest, alg))
         prev = digest
     return entries
 
 
-def test_an_intact_chain_has_no_break():
-    assert first_break(chain(5)) is None
+@pytest.mark.parametrize("alg", ["hmac-sha256", "hmac-sm3"])
+def test_an_intact_chain_has_no_break(alg):
+    assert first_break(chain(5, alg), KEY) is None
 
 
 def test_an_empty_chain_has_no_break():
-    assert first_break([]) is None
+    assert first_break([], KEY) is None
 
 
 def test_changed_data_breaks_the_chain_at_that_entry():
     entries = chain(5)
     entries[2] = replace(entries[2], data={"ip": "10.9.9.9"})
-    assert first_break(entries) == 3
+    assert first_break(entries, KEY) == 3
 
 
 def test_a_changed_actor_breaks_the_chain():
     entries = chain(3)
     entries[0] = replace(entries[0], actor="someone")
-    assert first_break(entries) == 1
+    assert first_break(entries, KEY) == 1
 
 
 def test_a_deleted_entry_breaks_the_chain_at_the_next_one():
     entries = chain(5)
     del entries[1]
-    assert first_break(entries) == 3
+    assert first_break(entries, KEY) == 3
 
 
-def test_a_rehashed_entry_still_breaks_the_chain_at_its_successor():
+def test_a_chain_rehashed_without_the_key_breaks_at_the_first_forged_entry():
     entries = chain(4)
-    forged = replace(entries[1], action="logout")
-    entries[1] = replace(
-        forged,
-        hash=entry_hash(
-            2, forged.at, forged.actor, "logout", forged.target, forged.data, forged.prev_hash
-        ),
-    )
-    assert first_break(entries) == 3
+    prev = entries[0].hash
+    for i in range(1, 4):
+        forged = replace(
+            entries[i], action="logout" if i == 1 else entries[i].action, prev_hash=prev
+        )
+        forged = replace(
+            forged,
+            hash=entry_mac(
+                b"guess" * 8,
+                forged.alg,
+                forged.seq,
+                forged.at,
+                forged.actor,
+                forged.action,
+                forged.target,
+                forged.data,
+                prev,
+            ),
+        )
+        entries[i], prev = forged, forged.hash
+    assert first_break(entries, KEY) == 2
 
 
-def test_the_hash_covers_the_previous_hash():
-    assert entry_hash(1, "t", "a", "x", "", {}, GENESIS) != entry_hash(
-        1, "t", "a", "x", "", {}, "1" * 64
-    )
+def test_an_entry_claiming_the_other_algorithm_breaks_the_chain():
+    entries = chain(3)
+    entries[1] = replace(entries[1], alg="hmac-sm3")
+    assert first_break(entries, KEY) == 2
+
+
+def test_the_hash_covers_the_previous_hash_and_the_algorithm():
+    one = entry_mac(KEY, "hmac-sha256", 1, "t", "a", "x", "", {}, GENESIS)
+    assert one != entry_mac(KEY, "hmac-sha256", 1, "t", "a", "x", "", {}, "1" * 64)
+    assert one != entry_mac(KEY, "hmac-sm3", 1, "t", "a", "x", "", {}, GENESIS)
 
 
 # --- submissions.uploads --------------------------------------------------------------------

@@ -40,6 +40,15 @@ def integer(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer") from None
 
 
+def choice(name: str, default: str, allowed: list[str]) -> str:
+    raw = os.environ.get(name)
+    if raw is None:
+        return default
+    if raw.strip() not in allowed:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not one of {', '.join(allowed)}")
+    return raw.strip()
+
+
 def csv(name: str, default: list[str]) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:

@@ -23,6 +23,19 @@ SECRET_KEY = env.secret_key("XINBAO_SECRET_KEY", VAR_DIR / "secret_key")
 ALLOWED_HOSTS = env.csv("XINBAO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env.csv("XINBAO_CSRF_TRUSTED_ORIGINS", [])
 
+# --- Audit log (README, "Audit log") ----------------------------------------------------------
+# The chain's HMAC key lives outside the database: XINBAO_AUDIT_KEY, or this file (0600,
+# created on first use). Checkpoints and archives go to files outside the database too; point
+# them at storage the database's administrators cannot rewrite.
+AUDIT_KEY_FILE = env.path("XINBAO_AUDIT_KEY_FILE", VAR_DIR / "audit_key")
+AUDIT_HASH_ALGORITHM = env.choice("XINBAO_AUDIT_HASH", "hmac-sha256", ["hmac-sha256", "hmac-sm3"])
+AUDIT_CHECKPOINT_FILE = env.path(
+    "XINBAO_AUDIT_CHECKPOINTS", VAR_DIR / "audit" / "checkpoints.jsonl"
+)
+AUDIT_ARCHIVE_DIR = env.path("XINBAO_AUDIT_ARCHIVE_DIR", VAR_DIR / "audit" / "archive")
+# The worker verifies the chain and writes a checkpoint when the last one is this old.
+AUDIT_CHECKPOINT_HOURS = env.integer("XINBAO_AUDIT_CHECKPOINT_HOURS", 24)
+
 INSTALLED_APPS = [
     "org.admin_apps.XinbaoAdminConfig",
     "django.contrib.auth",

@@ -476,6 +476,16 @@ rows(
         ok=302,
         writes=("audit.AuditEntry",),
     ),
+    # ... filters and exports it (the export is audited), and sets its retention
+    Row("audit:export", "GET", frozenset({"audit_admin"}), data=lambda w: {"action": "login"}),
+    Row(
+        "audit:retention",
+        "POST",
+        frozenset({"audit_admin"}),
+        data=lambda w: {"retention_days": 365},
+        ok=302,
+        writes=("audit.AuditPolicy", "audit.AuditEntry"),
+    ),
 )
 
 

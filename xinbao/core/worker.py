@@ -40,12 +40,14 @@ class Worker:
     def round(self) -> tuple[int, int]:
         from archive.index import drain
         from archive.subscriptions import announce_new
+        from audit.scheduled import run_due as audit_checkpoint
         from deadlines.engine import run_pass
         from notify.worker import process_deliveries
 
         # The search index's outbox is applied here too, and only here are saved-search
         # subscribers told of new matches (a search drains the outbox but announces nothing).
-        steps = run_pass() + drain() + announce_new()
+        # Once a day the audit log is archived by retention, verified and checkpointed.
+        steps = run_pass() + drain() + announce_new() + audit_checkpoint()
         sent = process_deliveries()
         return steps, sent
 

@@ -1,0 +1,195 @@
+"""What the auditor reads instead of codes: every action code and every detail key as a
+translated label. The one mapping; tests/audit/test_labels.py checks, by reading the source,
+that every code the application writes has a label here."""
+
+from typing import Any
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ACTIONS: dict[str, Promise] = {
+    "login": _("Logged in"),
+    "login_failed": _("Login failed"),
+    "logout": _("Logged out"),
+    "locked_out": _("Account locked out"),
+    "account_unlocked": _("Account unlocked"),
+    "security_policy_changed": _("Security policy changed"),
+    "user_created": _("Account created"),
+    "user_changed": _("Account changed"),
+    "unit_created": _("Unit created"),
+    "unit_changed": _("Unit changed"),
+    "publication_created": _("Publication created"),
+    "publication_changed": _("Publication changed"),
+    "issuecounter_created": _("Issue numbering created"),
+    "issuecounter_changed": _("Issue numbering changed"),
+    "office_hours_changed": _("Office hours changed"),
+    "official_days_added": _("Official calendar days added"),
+    "official_day_removed": _("Official calendar day removed"),
+    "calendar_year_published": _("Calendar year published"),
+    "duty_shift_added": _("Duty shift added"),
+    "duty_shift_deleted": _("Duty shift deleted"),
+    "duty_week_repeated": _("Duty week repeated"),
+    "notify_channel_added": _("Notification channel added"),
+    "notify_channel_enabled": _("Notification channel enabled"),
+    "notify_channel_disabled": _("Notification channel disabled"),
+    "notify_channel_removed": _("Notification channel removed"),
+    "item_created": _("Item created"),
+    "item_revised": _("Item revised by the unit"),
+    "item_submitted": _("Item sent for sign-off"),
+    "item_withdrawn": _("Item withdrawn to draft"),
+    "item_signed_off": _("Item signed off and submitted"),
+    "item_signoff_refused": _("Item sign-off refused"),
+    "item_review_started": _("Item review started"),
+    "item_edited": _("Item edited by the section"),
+    "item_verified": _("Item marked verified"),
+    "item_disputed": _("Item marked disputed"),
+    "item_adopted": _("Item adopted"),
+    "item_returned": _("Item returned to the unit"),
+    "item_filed": _("Item filed without adoption"),
+    "item_attached": _("Attachment added to an item"),
+    "item_merged": _("Item merged"),
+    "item_unmerged": _("Item merge undone"),
+    "items_merged": _("Items merged as duplicates"),
+    "item_typical": _("Typical-case mark changed"),
+    "item_forwarded": _("Item forwarded upward"),
+    "adoption_recorded": _("Adoption recorded"),
+    "instruction_recorded": _("Leader's instruction recorded"),
+    "feedback_filed": _("Instruction feedback filed"),
+    "solicitation_issued": _("Solicitation issued"),
+    "issue_created": _("Bulletin issue created"),
+    "issue_entries_added": _("Items added to an issue"),
+    "issue_entry_edited": _("Issue entry edited"),
+    "issue_entry_moved": _("Issue entry moved"),
+    "issue_entry_removed": _("Issue entry removed"),
+    "issue_submitted": _("Issue sent for sign-off"),
+    "issue_returned": _("Issue returned"),
+    "issue_signed_off": _("Issue signed off"),
+    "issue_published": _("Issue published"),
+    "editorial_policy_changed": _("Editorial policy changed"),
+    "incident_opened": _("Incident opened"),
+    "incident_report_filed": _("Emergency report filed"),
+    "incident_report_signed_off": _("Emergency report signed off"),
+    "incident_closed": _("Incident closed"),
+    "incident_level_changed": _("Incident level changed"),
+    "incident_policy_reapplied": _("Incident deadlines reapplied"),
+    "incident_forwarded": _("Incident forwarded upward"),
+    "incidents_merged": _("Incidents merged as duplicates"),
+    "incident_unmerged": _("Incident merge undone"),
+    "deadline_rule_changed": _("Deadline rule changed"),
+    "matching_window_changed": _("Matching window changed"),
+    "sighting_recorded": _("Sighting recorded"),
+    "sighting_matched": _("Sighting matched to an incident"),
+    "sighting_dismissed": _("Sighting dismissed"),
+    "violation_detected": _("Violation detected"),
+    "violation_entered": _("Violation entered"),
+    "violation_explained": _("Violation explained"),
+    "violation_confirmed": _("Violation confirmed"),
+    "violation_waived": _("Violation waived"),
+    "violation_withdrawn": _("Violation withdrawn"),
+    "notice_drafted": _("Criticism notice drafted"),
+    "notice_edited": _("Criticism notice edited"),
+    "notice_discarded": _("Criticism notice discarded"),
+    "notice_issued": _("Criticism notice issued"),
+    "province_notice_recorded": _("Provincial notice recorded"),
+    "notice_policy_changed": _("Notice policy changed"),
+    "eligibility_rule_changed": _("Eligibility rule changed"),
+    "unit_reinstated": _("Unit reinstated"),
+    "reinstatement_revoked": _("Reinstatement revoked"),
+    "score_rule_added": _("Score rule added"),
+    "score_rule_changed": _("Score rule changed"),
+    "ledger_rebuilt": _("Points ledger rebuilt"),
+    "unit_class_added": _("Unit class added"),
+    "unit_class_changed": _("Unit class changed"),
+    "unit_class_removed": _("Unit class removed"),
+    "unit_class_assigned": _("Unit class assigned"),
+    "award_tier_added": _("Award tier added"),
+    "award_tier_changed": _("Award tier changed"),
+    "award_tier_removed": _("Award tier removed"),
+    "archive_policy_changed": _("Archive policy changed"),
+    "archive.reindex": _("Search index rebuilt"),
+    "archive.import_items": _("Items imported"),
+    "demo_loaded": _("Demo data loaded"),
+    "audit_verified": _("Audit log verified"),
+    "audit_exported": _("Audit log exported"),
+    "audit_archived": _("Audit entries archived"),
+    "audit_policy_changed": _("Audit retention changed"),
+    "chain_rekeyed": _("Audit chain re-keyed"),
+}
+
+DETAIL_KEYS: dict[str, Promise] = {
+    "ip": _("IP address"),
+    "entries": _("entries"),
+    "first_break": _("first break"),
+    "findings": _("findings"),
+    "before": _("before"),
+    "after": _("after"),
+    "fields": _("fields changed"),
+    "from": _("from state"),
+    "to": _("to"),
+    "report": _("report"),
+    "kind": _("kind"),
+    "sequence": _("follow-up number"),
+    "channel": _("channel"),
+    "state": _("state"),
+    "status": _("status"),
+    "unit": _("unit"),
+    "units": _("units"),
+    "category": _("category"),
+    "level": _("level"),
+    "publication": _("publication"),
+    "items": _("items"),
+    "adoption": _("adoption"),
+    "issue": _("issue"),
+    "year": _("year"),
+    "number": _("number"),
+    "doc_number": _("document number"),
+    "violations": _("violations"),
+    "notices": _("notices"),
+    "candidate": _("candidate"),
+    "incident": _("incident"),
+    "main": _("main record"),
+    "moved": _("moved records"),
+    "position": _("position"),
+    "late": _("late"),
+    "count": _("count"),
+    "first_seq": _("first entry"),
+    "last_seq": _("last entry"),
+    "retention_days": _("retention (days)"),
+    "old": _("old"),
+    "new": _("new"),
+    "attempts_cleared": _("failed attempts cleared"),
+    "typical": _("typical case"),
+    "note": _("note given"),
+    "reinstatement": _("reinstatement"),
+    "old_head": _("old head hash"),
+    "old_first_break": _("old chain's first break"),
+    "filters": _("filters"),
+    "rows": _("rows"),
+}
+
+
+def action_label(code: str) -> str:
+    label = ACTIONS.get(code)
+    return str(label) if label is not None else code
+
+
+def _value(value: Any) -> str:
+    if value is None:
+        return "—"
+    if isinstance(value, bool):
+        return str(_("yes") if value else _("no"))
+    if isinstance(value, list | tuple):
+        return "、".join(_value(v) for v in value) if value else "—"
+    if isinstance(value, dict):
+        return "；".join(f"{key_label(k)}：{_value(v)}" for k, v in value.items())
+    return str(value)
+
+
+def key_label(key: str) -> str:
+    label = DETAIL_KEYS.get(key)
+    return str(label) if label is not None else key
+
+
+def details(data: dict[str, Any]) -> list[tuple[str, str]]:
+    """An entry's details as (translated key, readable value) pairs, in the order written."""
+    return [(key_label(k), _value(v)) for k, v in data.items()]
