@@ -114,9 +114,16 @@ ACTIONS: dict[str, Promise] = {
     "audit_archived": _("Audit entries archived"),
     "audit_policy_changed": _("Audit retention changed"),
     "chain_rekeyed": _("Audit chain re-keyed"),
+    "backup_created": _("Backup written"),
+    "backup_restored": _("Backup restored"),
+    "egress_allowed": _("Outbound destination allowed"),
+    "egress_removed": _("Outbound destination removed"),
 }
 
 DETAIL_KEYS: dict[str, Promise] = {
+    "vendor": _("database"),
+    "tables": _("tables"),
+    "entry": _("entry"),
     "ip": _("IP address"),
     "entries": _("entries"),
     "first_break": _("first break"),
