@@ -1,6 +1,5 @@
 from collections.abc import Callable
 
-from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
@@ -14,10 +13,20 @@ from org.models import SecurityPolicy, User
 _OPEN = ("password_change", "logout", "set_language")
 
 
+def change_required(user: User) -> str | None:
+    """Why `user` must change their password before anything else, or None."""
+    if user.must_change_password:
+        return _("Your password was set or reset by someone else. Choose your own now.")
+    days = SecurityPolicy.current().password_max_age_days
+    if password_expired(user.password_changed_at, user.date_joined, days, timezone.now()):
+        return _("Your password has expired. Choose a new one to go on.")
+    return None
+
+
 class PasswordChangeRequiredMiddleware:
     """Every page sends a person whose password must change to the password change page
-    until they have changed it: after a reset was asked for, or when it is older than the
-    policy's expiry."""
+    (which says why) until they have changed it: after it was set by someone else, or when it
+    is older than the policy's expiry."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -26,23 +35,8 @@ class PasswordChangeRequiredMiddleware:
         user = request.user
         if (
             isinstance(user, User)
-            and self._must_change(user)
             and request.path_info not in {reverse(name) for name in _OPEN}
+            and change_required(user)
         ):
-            if request.method == "GET" and not request.headers.get("HX-Request"):
-                messages.warning(request, self._reason(user))
             return redirect("password_change")
         return self.get_response(request)
-
-    @staticmethod
-    def _expired(user: User) -> bool:
-        days = SecurityPolicy.current().password_max_age_days
-        return password_expired(user.password_changed_at, user.date_joined, days, timezone.now())
-
-    def _must_change(self, user: User) -> bool:
-        return user.must_change_password or self._expired(user)
-
-    def _reason(self, user: User) -> str:
-        if user.must_change_password:
-            return _("Your password was set or reset by someone else. Choose your own now.")
-        return _("Your password has expired. Choose a new one to go on.")

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from org import actions_accounts as actions
 from org.http import AuthedRequest
+from org.middleware import change_required
 from org.models import AccountProposal, ProposalState, Unit, User
 from org.roles import Capability, Role
 from xinbao.core.errors import ActionError
@@ -41,7 +42,11 @@ def password_change(request: AuthedRequest) -> HttpResponse:
         update_session_auth_hash(request, request.user)
         messages.success(request, _("Your password was changed."))
         return redirect("home")
-    return render(request, "registration/password_change_form.html", {"form": form})
+    return render(
+        request,
+        "registration/password_change_form.html",
+        {"form": form, "required": change_required(request.user)},
+    )
 
 
 @login_not_required

@@ -229,7 +229,7 @@ def test_an_administrator_resets_his_own_password_only_by_his_own_mail(client_of
     assert [m.to for m in mail.outbox] == [["sysadmin@example.org"]]
 
 
-# --- the two-person rule ---------------------------------------------------------------------------
+# --- the two-person rule ----------------------------------------------------------------------
 
 
 def propose_role(client: Client, user: User, role: str):
@@ -406,7 +406,7 @@ def test_a_new_account_is_inactive_until_approved_then_sets_its_own_password(
     assert AuditEntry.objects.filter(action="first_password_set", actor=newbie).exists()
 
 
-# --- account changes are audited with before and after ---------------------------------------------
+# --- account changes are audited with before and after ----------------------------------------
 
 
 def test_an_account_change_records_values_never_the_password(client_of, system_admin, clerk):
