@@ -3,6 +3,7 @@ from datetime import time, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.roles import Capability, Role, has_capability
 from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
@@ -221,13 +222,15 @@ class AccountProposal(models.Model):
     proposed_at = models.DateTimeField(_("proposed at"))
     decided_by = models.ForeignKey(
         User,
-        verbose_name=_("decided by"),
+        verbose_name=pgettext_lazy("account proposal", "decided by"),
         null=True,
         blank=True,
         on_delete=models.PROTECT,
         related_name="+",
     )
-    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_at = models.DateTimeField(
+        pgettext_lazy("account proposal", "decided at"), null=True, blank=True
+    )
 
     class Meta:
         ordering = ["-proposed_at", "-pk"]
