@@ -16,10 +16,11 @@ def needs_approval(field: str, before: Any, after: Any) -> bool:
     only when the security administrator approves it (two-person rule).
 
     Granting: a role that can do anything the old one could not; re-activating an account
-    (it gets its role back); a new e-mail address (password links go there, so whoever sets
-    it could take the account over). Everything else — a lower role, deactivating, a name or
-    a phone — takes away or grants nothing, and applies at once: waiting for a second person
-    to lock out someone who has left, or to strip a role, would only keep a door open longer.
+    (it gets its role back); a move into a unit (a unit's staff read its drafts and answer for
+    it); a new e-mail address (password links go there, so whoever sets it could take the
+    account over). Everything else — a lower role, deactivating, leaving a unit, a name or a
+    phone — takes away or grants nothing, and applies at once: waiting for a second person to
+    lock out someone who has left, or to strip a role, would only keep a door open longer.
     """
     if before == after:
         return False
@@ -27,6 +28,8 @@ def needs_approval(field: str, before: Any, after: Any) -> bool:
         return raises(str(before or ""), str(after or ""))
     if field == "is_active":
         return bool(after)
+    if field == "unit":
+        return after is not None
     return field == "email"
 
 

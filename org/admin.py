@@ -132,8 +132,9 @@ class AccountForm(inputs.ModelForm):
         choices=[("", "—"), *Role.choices],
         required=False,
         help_text=_(
-            "A role that can do more, re-activation and a new e-mail address take effect when "
-            "the security administrator approves them; a lower role and deactivation at once."
+            "A role that can do more, re-activation, a move to another unit and a new e-mail "
+            "address take effect when the security administrator approves them; a lower role "
+            "and deactivation at once."
         ),
     )
 
@@ -151,6 +152,8 @@ class AccountForm(inputs.ModelForm):
             return cleaned
         before = actions_accounts.account_values(stored)
         after = {f: cleaned[f] for f in ("email", "is_active") if f in cleaned}
+        if "unit" in cleaned:
+            after["unit"] = cleaned["unit"].pk if cleaned["unit"] is not None else None
         if cleaned.get("new_role"):
             after["role"] = cleaned["new_role"]
         _now, proposed = split_change(before, after)

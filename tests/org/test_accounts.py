@@ -442,3 +442,40 @@ def test_history_keeps_hashes_only(client_of, system_admin, clerk, client):
     assert len(stored) == 2
     assert all(h.startswith("argon2") for h in stored)
     assert {check_password(OLD, h) or check_password(NEW, h) for h in stored} == {True}
+
+
+def test_a_move_into_another_unit_needs_approval(client_of, system_admin, clerk, unit_b):
+    client_of(system_admin).post(change_url(clerk), account_form(clerk, unit=unit_b.pk))
+    clerk.refresh_from_db()
+    assert clerk.unit_id != unit_b.pk
+    assert AccountProposal.objects.get().after == {"unit": unit_b.pk}
+
+
+# --- which changes need a second administrator: a table written by hand ------------------
+
+R = Role
+GRANTS = [
+    ("role", R.OFFICER, R.CHIEF, True),
+    ("role", R.OFFICER, R.UNIT_HEAD, True),  # signs off: a power the officer lacks
+    ("role", R.SYSTEM_ADMIN, R.SECURITY_ADMIN, True),
+    ("role", R.SYSTEM_ADMIN, R.CHIEF, True),
+    ("role", "", R.OFFICER, True),
+    ("role", R.CHIEF, R.EDITOR, False),
+    ("role", R.SECRETARY_GENERAL, R.CHIEF, False),  # the same powers
+    ("role", R.EDITOR, R.EDITOR, False),
+    ("is_active", False, True, True),
+    ("is_active", True, False, False),
+    ("email", "a@example.org", "b@example.org", True),
+    ("email", "", "b@example.org", True),
+    ("unit", 1, 2, True),
+    ("unit", 1, None, False),
+    ("full_name", "甲", "乙", False),
+    ("phone", "", "123", False),
+]
+
+
+@pytest.mark.parametrize(("field", "before", "after", "needs"), GRANTS)
+def test_which_changes_need_approval(field, before, after, needs):
+    from org.account_rules import needs_approval
+
+    assert needs_approval(field, before, after) is needs
