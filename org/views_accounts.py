@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from org import actions_accounts as actions
 from org.http import AuthedRequest
-from org.middleware import change_required
+from org.middleware import EXPIRED, change_required
 from org.models import AccountProposal, ProposalState, Unit, User
 from org.roles import Capability, Role
 from xinbao.core.errors import ActionError
@@ -40,12 +40,13 @@ def password_change(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         actions.do_change_password(request.user, form.cleaned_data["new_password1"])
         update_session_auth_hash(request, request.user)
+        request.session.pop(EXPIRED, None)
         messages.success(request, _("Your password was changed."))
         return redirect("home")
     return render(
         request,
         "registration/password_change_form.html",
-        {"form": form, "required": change_required(request.user)},
+        {"form": form, "required": change_required(request)},
     )
 
 

@@ -163,7 +163,7 @@ def test_passwords_do_not_expire_by_default(clerk, _pinned_clock):
 
 
 def test_an_expired_password_must_be_changed_before_anything_else(clerk, _pinned_clock):
-    set_policy(password_max_age_days=30, idle_timeout_minutes=120)
+    set_policy(password_max_age_days=30)
     _pinned_clock.shift(timedelta(days=29))
     assert signed_in(clerk, FIRST).get(reverse("notify:inbox")).status_code == 200
     _pinned_clock.shift(timedelta(days=2))
@@ -187,6 +187,8 @@ def test_a_password_set_by_someone_else_must_be_changed(clerk):
         assert client.get(reverse(name))["Location"] == CHANGE, name
     assert client.post(reverse("notify:channels"), {})["Location"] == CHANGE
     assert client.get("/admin/")["Location"] == CHANGE
+    polled = client.get(reverse("notify:inbox"), headers={"HX-Request": "true"})
+    assert (polled.status_code, polled["HX-Redirect"]) == (204, CHANGE)
     assert "他人设置或重置" in client.get(CHANGE).content.decode()
     change(client, FIRST, "Fresh-pass-2025!")
     assert client.get(reverse("notify:inbox")).status_code == 200
