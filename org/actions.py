@@ -38,11 +38,19 @@ def _require(actor: User, capability: Capability) -> None:
 
 # --- account security ------------------------------------------------------------------------
 
-SECURITY_FIELDS = ("failure_limit", "cooloff_minutes", "idle_timeout_minutes")
+SECURITY_FIELDS = (
+    "failure_limit",
+    "cooloff_minutes",
+    "idle_timeout_minutes",
+    "password_history",
+    "password_max_age_days",
+    "reset_link_hours",
+)
 
 
 def do_set_security_policy(actor: User, values: dict[str, int]) -> SecurityPolicy:
-    """Save the validated lock-out and idle-timeout settings, with their before and after."""
+    """Save the validated lock-out, idle-timeout and password settings, with their before and
+    after."""
     _require(actor, Capability.MANAGE_SECURITY)
     with transaction.atomic():
         policy = SecurityPolicy.locked()

@@ -21,7 +21,14 @@ class LoginForm(AuthenticationForm):
 class SecurityPolicyForm(ModelForm):
     class Meta:
         model = SecurityPolicy
-        fields = ["failure_limit", "cooloff_minutes", "idle_timeout_minutes"]
+        fields = [
+            "failure_limit",
+            "cooloff_minutes",
+            "idle_timeout_minutes",
+            "password_history",
+            "password_max_age_days",
+            "reset_link_hours",
+        ]
 
     def clean_failure_limit(self) -> int:
         value: int = self.cleaned_data["failure_limit"]
@@ -33,6 +40,24 @@ class SecurityPolicyForm(ModelForm):
         value: int = self.cleaned_data["idle_timeout_minutes"]
         if not 5 <= value <= 120:
             raise forms.ValidationError(_("Between 5 and 120 minutes."))
+        return value
+
+    def clean_password_history(self) -> int:
+        value: int = self.cleaned_data["password_history"]
+        if not 0 <= value <= 24:
+            raise forms.ValidationError(_("Between 0 and 24 passwords."))
+        return value
+
+    def clean_password_max_age_days(self) -> int:
+        value: int = self.cleaned_data["password_max_age_days"]
+        if not 0 <= value <= 365:
+            raise forms.ValidationError(_("Between 0 (never) and 365 days."))
+        return value
+
+    def clean_reset_link_hours(self) -> int:
+        value: int = self.cleaned_data["reset_link_hours"]
+        if not 1 <= value <= 72:
+            raise forms.ValidationError(_("Between 1 and 72 hours."))
         return value
 
     def clean_cooloff_minutes(self) -> int:

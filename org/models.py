@@ -3,6 +3,7 @@ from datetime import time, timedelta
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from org.roles import Capability, Role, has_capability
 from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
@@ -89,6 +90,11 @@ class User(AbstractUser):
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
     phone = models.CharField(_("phone"), max_length=30, blank=True)
     title = models.CharField(_("post"), max_length=50, blank=True)
+    # Set when the password in force was not chosen by the person through xinbao's own pages
+    # (a reset was requested, or it was typed in at the command line): every page then sends
+    # them to the password change until they choose one (org/middleware.py).
+    must_change_password = models.BooleanField(_("must change password"), default=False)
+    password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
 
     REQUIRED_FIELDS = ["email", "full_name", "role"]
 
@@ -120,6 +126,17 @@ class SecurityPolicy(SingletonPolicy):
     idle_timeout_minutes = models.PositiveIntegerField(
         _("idle session timeout (minutes)"), default=30, validators=bounded(INT_MAX)
     )
+    password_history = models.PositiveSmallIntegerField(
+        _("previous passwords that may not be reused"),
+        default=5,
+        validators=bounded(SMALLINT_MAX),
+    )
+    password_max_age_days = models.PositiveIntegerField(
+        _("password expiry (days, 0 = never)"), default=0, validators=bounded(INT_MAX)
+    )
+    reset_link_hours = models.PositiveSmallIntegerField(
+        _("password link lifetime (hours)"), default=24, validators=bounded(SMALLINT_MAX)
+    )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -132,6 +149,103 @@ class SecurityPolicy(SingletonPolicy):
     @property
     def idle_timeout(self) -> timedelta:
         return timedelta(minutes=self.idle_timeout_minutes)
+
+    @property
+    def reset_link_lifetime(self) -> timedelta:
+        return timedelta(hours=self.reset_link_hours)
+
+
+class PasswordHistory(models.Model):
+    """A hash of a password a person set, kept to refuse its reuse. Never the password."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_history")
+    password = models.CharField(_("password hash"), max_length=128)
+    set_at = models.DateTimeField(_("set at"))
+
+    class Meta:
+        ordering = ["-set_at", "-pk"]
+        verbose_name = _("previous password")
+        verbose_name_plural = _("previous passwords")
+
+    def __str__(self) -> str:
+        return f"password-history:{self.pk}"
+
+
+class LinkPurpose(models.TextChoices):
+    FIRST = "first", _("First password")
+    RESET = "reset", _("Password reset")
+
+
+class PasswordLink(models.Model):
+    """A one-time link with which a person sets their own password. Only the token's SHA-256
+    is stored; the token itself goes to the person's own e-mail address and nowhere else, so
+    neither the administrator who asked for it nor anyone reading the database can use it."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="password_links")
+    digest = models.CharField(max_length=64, unique=True)
+    purpose = models.CharField(_("purpose"), max_length=10, choices=LinkPurpose.choices)
+    requested_by = models.ForeignKey(User, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_at = models.DateTimeField(_("created at"))
+    expires_at = models.DateTimeField(_("expires at"))
+    used_at = models.DateTimeField(_("used at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("password link")
+        verbose_name_plural = _("password links")
+
+    def __str__(self) -> str:
+        return f"password-link:{self.pk}"
+
+
+class ProposalState(models.TextChoices):
+    PENDING = "pending", _("Awaiting approval")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class AccountProposal(models.Model):
+    """A change that grants access — a new account, a role that can do more, re-activating an
+    account, a new e-mail address (where password links go) — proposed by the system
+    administrator. It takes effect only when the security administrator approves it (两人规则).
+    `before` and `after` hold the proposed fields' values as plain JSON."""
+
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="proposals")
+    is_new_account = models.BooleanField(_("new account"), default=False)
+    before = models.JSONField(_("before"))
+    after = models.JSONField(_("after"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=ProposalState.choices, default=ProposalState.PENDING
+    )
+    proposed_by = models.ForeignKey(
+        User, verbose_name=_("proposed by"), on_delete=models.PROTECT, related_name="+"
+    )
+    proposed_at = models.DateTimeField(_("proposed at"))
+    decided_by = models.ForeignKey(
+        User,
+        verbose_name=pgettext_lazy("account proposal", "decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(
+        pgettext_lazy("account proposal", "decided at"), null=True, blank=True
+    )
+
+    class Meta:
+        ordering = ["-proposed_at", "-pk"]
+        verbose_name = _("account change proposal")
+        verbose_name_plural = _("account change proposals")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=models.Q(state="pending"),
+                name="one_pending_proposal_per_account",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"proposal:{self.pk}"
 
 
 class DayKind(models.TextChoices):

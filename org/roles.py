@@ -74,6 +74,7 @@ class Capability(StrEnum):
     MANAGE_ORG = "manage_org"  # units, accounts, roles, publications (`/admin/`)
     MANAGE_CALENDAR = "manage_calendar"  # official calendar and office hours
     MANAGE_SECURITY = "manage_security"  # password, lock-out and session policy
+    APPROVE_ACCOUNTS = "approve_accounts"  # approve or reject what the system admin proposes
     READ_AUDIT = "read_audit"  # the audit log and its verification
 
 
@@ -159,13 +160,20 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
         }
     ),
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ORG, C.VIEW_NETWORK, C.MANAGE_CALENDAR}),
-    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY}),
+    Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.APPROVE_ACCOUNTS}),
     Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
 }
 
 
 def has_capability(role: str, capability: Capability) -> bool:
     return capability in CAPABILITIES.get(role, frozenset())
+
+
+def raises(old_role: str, new_role: str) -> bool:
+    """Whether moving an account from `old_role` to `new_role` lets it do anything it could not
+    do before: such a change needs a second administrator's approval (two-person rule). A
+    move to a role that can do only a subset of what the old one could is a lowering."""
+    return not CAPABILITIES.get(new_role, frozenset()) <= CAPABILITIES.get(old_role, frozenset())
 
 
 def roles_with(capability: Capability) -> frozenset[str]:

@@ -1,12 +1,14 @@
 from django.urls import path
 
-from org import views
+from org import views, views_accounts
 
 app_name = "org"
 urlpatterns = [
     path("units/", views.units, name="units"),
     path("security/", views.security, name="security"),
     path("security/unlock/<str:username>/", views.unlock, name="unlock"),
+    path("accounts/proposals/", views_accounts.proposals, name="proposals"),
+    path("accounts/proposals/<int:pk>/decide/", views_accounts.decide, name="decide"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/days/", views.calendar_add, name="calendar_add"),
     path("calendar/days/remove/", views.calendar_remove, name="calendar_remove"),

@@ -22,7 +22,7 @@ ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 # (no item, incident, bulletin, violation, point or search hit), and whose role does each.
 ADMINISTRATION = {
     Role.SYSTEM_ADMIN: {Capability.MANAGE_ORG, Capability.MANAGE_CALENDAR, Capability.VIEW_NETWORK},
-    Role.SECURITY_ADMIN: {Capability.MANAGE_SECURITY},
+    Role.SECURITY_ADMIN: {Capability.MANAGE_SECURITY, Capability.APPROVE_ACCOUNTS},
     Role.AUDIT_ADMIN: {Capability.READ_AUDIT},
 }
 
@@ -54,7 +54,7 @@ def test_no_two_administrators_share_a_power():
 
 def test_no_other_role_administers():
     only_admins = {Capability.MANAGE_ORG, Capability.MANAGE_SECURITY, Capability.READ_AUDIT}
-    only_admins |= {Capability.MANAGE_CALENDAR}
+    only_admins |= {Capability.MANAGE_CALENDAR, Capability.APPROVE_ACCOUNTS}
     for role, caps in CAPABILITIES.items():
         if role not in ADMIN_ROLES:
             assert not caps & only_admins, role
@@ -156,7 +156,7 @@ MENU = {
         "emergencies:board",
     },
     "system_admin": {"org:units", "admin:index", "org:calendar", "notify:egress"},
-    "security_admin": {"org:security"},
+    "security_admin": {"org:security", "org:proposals"},
     "audit_admin": {"audit:log"},
 }
 EVERYONE = {"home", "notify:inbox", "notify:channels"}

@@ -105,7 +105,14 @@ def test_a_login_is_audited(client, clerk):
 # --- the security administrator -------------------------------------------------------------
 
 SECURITY = reverse("org:security")
-GOOD_POLICY = {"failure_limit": 4, "cooloff_minutes": 15, "idle_timeout_minutes": 20}
+GOOD_POLICY = {
+    "failure_limit": 4,
+    "cooloff_minutes": 15,
+    "idle_timeout_minutes": 20,
+    "password_history": 5,
+    "password_max_age_days": 0,
+    "reset_link_hours": 24,
+}
 
 
 def test_the_security_admin_changes_the_policy(client_of, security_admin):
@@ -125,6 +132,7 @@ def test_a_policy_change_is_audited_with_before_and_after(client_of, security_ad
     assert entry.actor == security_admin
     assert entry.data["before"]["failure_limit"] == 5
     assert entry.data["after"] == GOOD_POLICY
+    assert entry.data["before"]["password_history"] == 5
 
 
 @pytest.mark.parametrize(
@@ -165,7 +173,7 @@ def test_a_rejected_policy_does_not_change_who_is_listed_as_locked(
     make_user(Role.OFFICER, unit_a, username="typo", password=PASSWORD)
     fail(client, 3, username="typo")
     fail(client, SecurityPolicy.current().failure_limit)
-    rejected = {"failure_limit": 3, "cooloff_minutes": 15, "idle_timeout_minutes": 1}
+    rejected = {**GOOD_POLICY, "failure_limit": 3, "idle_timeout_minutes": 1}
     response = client_of(security_admin).post(SECURITY, rejected)
     assert response.context["form"].errors
     assert [a.username for a in response.context["locked"]] == ["clerk"]

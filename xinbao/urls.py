@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from org import views_accounts as org_accounts
 from org.forms import LoginForm
 from xinbao.core import views as core_views
 
@@ -23,13 +24,8 @@ urlpatterns = [
         name="login",
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path(
-        "accounts/password/",
-        require_http_methods(["GET", "POST"])(
-            auth_views.PasswordChangeView.as_view(success_url="/")
-        ),
-        name="password_change",
-    ),
+    path("accounts/password/", org_accounts.password_change, name="password_change"),
+    path("accounts/password/set/<str:token>/", org_accounts.password_set, name="password_set"),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),

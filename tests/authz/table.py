@@ -194,6 +194,18 @@ rows(
         writes=("org.User",),
     ),
     Row("set_language", "POST", EVERYONE, public=True, ok=302, data=lambda w: {"language": "en"}),
+    # A one-time link's page: whoever holds the link (it went to the person's own mailbox).
+    Row("password_set", "GET", EVERYONE, public=True, args=lambda w: [w.password_token]),
+    Row(
+        "password_set",
+        "POST",
+        EVERYONE,
+        public=True,
+        args=lambda w: [w.password_token],
+        data=lambda w: {"new_password1": "Own-choice-2025!", "new_password2": "Own-choice-2025!"},
+        ok=302,
+        writes=("org.User", "org.PasswordLink", "audit.AuditEntry"),
+    ),
 )
 
 
@@ -384,9 +396,28 @@ rows(
         "org:security",
         "POST",
         frozenset({"security_admin"}),
-        data=lambda w: {"failure_limit": 4, "cooloff_minutes": 45, "idle_timeout_minutes": 25},
+        data=lambda w: {
+            "failure_limit": 4,
+            "cooloff_minutes": 45,
+            "idle_timeout_minutes": 25,
+            "password_history": 6,
+            "password_max_age_days": 90,
+            "reset_link_hours": 12,
+        },
         ok=302,
         writes=("org.SecurityPolicy", "audit.AuditEntry"),
+    ),
+    # 三员分立: what grants access, proposed by the system administrator, is decided by the
+    # security administrator (never by the one who proposed it).
+    Row("org:proposals", "GET", frozenset({"security_admin"})),
+    Row(
+        "org:decide",
+        "POST",
+        frozenset({"security_admin"}),
+        args=lambda w: [w.proposal.pk],
+        data=lambda w: {"decision": "approve"},
+        ok=302,
+        writes=("org.AccountProposal", "org.User", "org.PasswordLink", "audit.AuditEntry"),
     ),
     Row(
         "org:unlock",

@@ -9,6 +9,7 @@ from datetime import timedelta
 from functools import cached_property
 from typing import Any
 
+from django.core import mail
 from django.utils import timezone
 
 from accountability import actions as accountability_actions
@@ -28,7 +29,8 @@ from bulletins.models import (
 from emergencies.models import Incident, IncidentReport, Sighting
 from notify.actions import Message, dispatch
 from notify.models import Channel, ChannelKind, Delivery, EgressRule, Notification, Severity
-from org.models import DutyShift, OfficialDay, Unit, UnitKind, UnitLevel, User
+from org import actions_accounts
+from org.models import AccountProposal, DutyShift, OfficialDay, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
 from submissions.models import Attachment, InfoItem, ItemState
 from tests.accountability.accountability_helpers import pending
@@ -138,6 +140,36 @@ class World:
         if name in people:
             return people[name]
         raise AttributeError(name)
+
+    # --- accounts -----------------------------------------------------------------------------
+
+    @cached_property
+    def proposal(self) -> AccountProposal:
+        """A new editor's account, proposed by the system administrator."""
+        _user, proposal = actions_accounts.do_create_account(
+            self.system_admin,
+            {
+                "username": "new_editor",
+                "full_name": "新编辑",
+                "email": "new.editor@example.org",
+                "unit": self.section.pk,
+                "role": Role.EDITOR,
+            },
+        )
+        return proposal
+
+    @cached_property
+    def password_token(self) -> str:
+        """The token of a reset link mailed to an officer of unit B (read from the mailbox, as
+        the officer would)."""
+        person = make_user(
+            Role.OFFICER, self.unit_b, password="Old-pass-2024!", email="reset.me@example.org"
+        )
+        actions_accounts.do_request_password_reset(
+            self.system_admin, person.pk, "http://testserver"
+        )
+        body = mail.outbox[-1].body
+        return body.split("/accounts/password/set/")[1].split("/")[0]
 
     # --- publications -------------------------------------------------------------------------
 

@@ -67,6 +67,14 @@ NOT_LINKED: dict[str, str] = {
         "locked-out accounts: the demo leaves none, since a locked demo login would refuse the "
         "published password to whoever tries it out; tests/test_security.py locks and unlocks"
     ),
+    "password_set": (
+        "opened only from the one-time link mailed to the person (the token is never shown on a "
+        "page); tests/org/test_accounts.py and the authz matrix open it"
+    ),
+    "org:decide": (
+        "the buttons of a pending account proposal: the demo leaves none pending; "
+        "tests/org/test_accounts.py and the authz matrix decide them"
+    ),
     "accountability:revoke": (
         "the demo's reinstatement is revoked (a live one would leave no unit to reinstate); "
         "a live one is fuzzed only once the walk's budget reaches a second disqualified unit"

@@ -73,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Working calendar"), reverse("org:calendar"), "calendar"))
     if user.can(Capability.MANAGE_SECURITY):
         links.append(NavLink(_("Security policy"), reverse("org:security"), "security"))
+    if user.can(Capability.APPROVE_ACCOUNTS):
+        links.append(NavLink(_("Account approvals"), reverse("org:proposals"), "proposals"))
     if user.can(Capability.READ_AUDIT):
         links.append(NavLink(_("Audit log"), reverse("audit:log"), "audit"))
     links.append(NavLink(_("Channels"), reverse("notify:channels"), "channels"))
