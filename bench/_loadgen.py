@@ -79,8 +79,11 @@ def item_fields(n: int) -> dict[str, str]:
     }
 
 
-def multipart(fields: dict[str, str], empty_file: str) -> tuple[bytes, str]:
-    """Encode like a browser: the form is multipart, an unchosen file is an empty part."""
+def multipart(
+    fields: dict[str, str], empty_file: str, file: tuple[str, bytes] | None = None
+) -> tuple[bytes, str]:
+    """Encode like a browser: the form is multipart, an unchosen file is an empty part;
+    `file` (name, content) is a chosen one in that part."""
     boundary = f"----xinbaobench{uuid.uuid4().hex}"
     parts: list[bytes] = []
     for name, value in fields.items():
@@ -88,11 +91,14 @@ def multipart(fields: dict[str, str], empty_file: str) -> tuple[bytes, str]:
             f"--{boundary}\r\nContent-Disposition: form-data; "
             f'name="{name}"\r\n\r\n{value}\r\n'.encode()
         )
+    filename, content = file or ("", b"")
     parts.append(
         (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{empty_file}"; '
-            'filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n'
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
         ).encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
