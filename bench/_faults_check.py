@@ -127,6 +127,7 @@ def check(submissions: list[dict[str, Any]], started: datetime) -> dict[str, Any
         "abandoned": len(submissions) - len(acked),
         "acknowledged_reports": sum(1 for s in acked if s["kind"] == "report"),
         "resent": sum(1 for s in submissions if s["posts"] > 1),
+        "resent_already_saved": sum(1 for s in submissions if s.get("already_saved")),
         "rows": len(rows),
         "rows_never_sent": sum(1 for key in rows if key not in sent),
         "rows_unacknowledged": sum(

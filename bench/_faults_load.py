@@ -12,11 +12,13 @@ until the server answers with the redirect to the item. It logs in again if the 
     stdin  <- {"port": ..., "users": [[name, password], ...], "offset": 0,
                "give_up_after": 90, "attach_every": 4}
     stdin  <- stop                                  no new submissions; finish the ones under way
-    stdout -> {"submissions": [{"kind", "token", "user", "serial", "id", "sha256", "posts"}, ...],
+    stdout -> {"submissions": [{"kind", "token", "user", "serial", "id", "sha256", "posts",
+                                "already_saved"}, ...],
                "errors": n, "error_samples": [...]}
 
 `id` is the acknowledged item (null if the client gave up: the server stayed down longer than
-`give_up_after` seconds); `posts` is how many times the form was sent.
+`give_up_after` seconds); `posts` is how many times the form was sent; `already_saved`, whether
+the page after a resent form said the first one had been saved.
 """
 
 import hashlib
@@ -37,6 +39,7 @@ _FORM_TOKEN = re.compile(r'name="form_token" value="([0-9a-f]{32})"')
 _CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 NEW = "/items/new/"
 NEW_INCIDENT = "/emergencies/new/"
+SAID_ALREADY = "此前的提交已经保存".encode()  # xinbao.core.once.ALREADY_SAVED, in Chinese
 _INCIDENT = re.compile(r"^/emergencies/(\d+)/$")
 LOCAL = ZoneInfo("Asia/Shanghai")  # settings.TIME_ZONE: what the form's times mean
 PAUSE = 0.3  # between retries: the server is restarting
@@ -49,6 +52,9 @@ class Gone(Exception):
 class User:
     def __init__(self, port: int, name: str, password: str, give_up_after: float) -> None:
         self.client = Client(port)
+        # The messages cookie too, as a browser keeps it: after a resent form the next page
+        # says whether the server had saved the first one.
+        self.client.keep_cookies = ("csrftoken", "sessionid", "messages")
         self.name, self.password, self.give_up_after = name, password, give_up_after
         self.errors = 0
         self.samples: list[str] = []
@@ -72,6 +78,18 @@ class User:
                 self._error(f"{type(exc).__name__}: {exc}")  # RuntimeError: a failed login
             if time.monotonic() - since > self.give_up_after:
                 raise Gone
+
+    def already_saved(self, location: str, posts: int) -> bool:
+        """After a resent form, follow the redirect as the browser would: does the page say the
+        first one had been saved? (Not asked when the form went once.)"""
+        if posts < 2:
+            return False
+        try:
+            status, _, page = self.client.request("GET", location)
+        except (OSError, http.client.HTTPException):
+            self.client.reconnect()
+            return False
+        return status == 200 and SAID_ALREADY in page
 
     def login(self) -> None:
         def attempt() -> bool | None:
@@ -104,6 +122,7 @@ class User:
         content = f"附件 {serial} {token}\n".encode() if attach else b""
         file = (f"fault-{serial}.txt", content) if attach else None
         posts = 0
+        saved_before = [False]
 
         def attempt() -> int | None:
             nonlocal posts
@@ -113,6 +132,7 @@ class User:
             status, location, data = self.client.request("POST", NEW, body, ctype)
             match = _DETAIL.match(location)
             if status in (201, 302) and match:
+                saved_before[0] = self.already_saved(location, posts)
                 return int(match[1])
             if status == 302 and "/accounts/login/" in location:
                 self.login()
@@ -132,6 +152,7 @@ class User:
             "id": ack,
             "sha256": hashlib.sha256(content).hexdigest() if attach else None,
             "posts": posts,
+            "already_saved": saved_before[0],
         }
 
     def report(self, serial: int) -> dict[str, Any]:
@@ -152,6 +173,7 @@ class User:
             "measures": "消防救援力量已到场处置。",
         }
         posts = 0
+        saved_before = [False]
 
         def attempt() -> int | None:
             nonlocal posts
@@ -163,6 +185,7 @@ class User:
             )
             match = _INCIDENT.match(location)
             if status in (201, 302) and match:
+                saved_before[0] = self.already_saved(location, posts)
                 return int(match[1])
             if status == 302 and "/accounts/login/" in location:
                 self.login()
@@ -182,6 +205,7 @@ class User:
             "id": ack,
             "sha256": None,
             "posts": posts,
+            "already_saved": saved_before[0],
         }
 
 

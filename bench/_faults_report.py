@@ -36,6 +36,12 @@ def section(runs: dict[str, dict[str, Any]], seed: int, gap: tuple[float, float]
         _row("… present afterwards", runs, "present"),
         _row("… **lost** (acknowledged, absent)", runs, "lost", bold=True),
         _row("Submissions sent more than once (retries after a failure)", runs, "resent"),
+        _row(
+            "… of them answered “already saved” (saved, then the answer lost)",
+            runs,
+            "resent_already_saved",
+            bold=True,
+        ),
         _row("Submissions abandoned (server down > 120 s)", runs, "abandoned"),
         _row("Rows committed but never acknowledged", runs, "rows_unacknowledged", bold=True),
         _row("Duplicate rows: same token", runs, "token_duplicates"),
@@ -88,7 +94,10 @@ def section(runs: dict[str, dict[str, Any]], seed: int, gap: tuple[float, float]
         " incident's deadlines for the worker), acknowledged by a 302 to `/emergencies/<id>/`."
         " On a refused or reset connection, a"
         " timeout or any other answer it waits 0.3 s and sends the same form again, same token,"
-        " logging in again if the session is gone, for up to 120 s.",
+        " logging in again if the session is gone, for up to 120 s. After a resent form it"
+        " follows the redirect, as the browser would, and reads whether the page says the"
+        " first one had already been saved: those are submissions committed by a server"
+        " killed before it could answer.",
         f"- Kills (seed {seed}, `random.Random`): half of them the web server, half the worker,"
         f" in shuffled order, each {gap[0]:g}–{gap[1]:g} s after the server was back from the last."
         " Web server: SIGKILL to the gunicorn master and every gunicorn worker at once, with"

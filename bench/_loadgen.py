@@ -111,6 +111,7 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        self.keep_cookies: tuple[str, ...] = KEEP_COOKIES
 
     def reconnect(self) -> None:
         self.conn.close()
@@ -131,7 +132,7 @@ class Client:
             jar: SimpleCookie = SimpleCookie()
             jar.load(raw)
             for name, morsel in jar.items():
-                if name not in KEEP_COOKIES:
+                if name not in self.keep_cookies:
                     continue  # e.g. the messages cookie: a browser would show and drop it
                 if morsel["max-age"] == "0" or not morsel.value:
                     self.cookies.pop(name, None)
