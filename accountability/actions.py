@@ -10,6 +10,7 @@ confirms or waives it — a waiver with a reason. Confirmed violations go into c
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -34,6 +35,8 @@ from org.models import Unit, User
 from org.roles import Capability, roles_with
 from submissions.models import InfoItem
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
+from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
+from xinbao.core.once import create_once
 
 # Kinds the section enters by hand; late and missed reports come from the deadline engine.
 ENTERED_KINDS = (ViolationKind.FALSE, ViolationKind.CONCEALED)
@@ -100,77 +103,90 @@ def _check_entry(entry: Entry, today: date) -> None:
         raise ActionError(_("The date cannot be in the future."))
 
 
-def do_enter_violation(actor: User, entry: Entry, now: datetime | None = None) -> Violation:
+def do_enter_violation(
+    actor: User, entry: Entry, now: datetime | None = None, token: UUID | None = None
+) -> Violation:
     """Record a false (误报) or concealed (瞒报) report with its evidence: pending until the
     chief decides; the unit is told and may explain."""
     now = now or timezone.now()
     if not access.may_enter(actor):
         raise ActionError(_("Only editors and the section chief enter violations."))
     _check_entry(entry, timezone.localdate(now))
-    with transaction.atomic():
-        violation = Violation.objects.create(
-            unit=entry.unit,
-            kind=entry.kind,
-            incident=entry.incident,
-            report=entry.report,
-            item=entry.item,
-            summary=entry.summary.strip(),
-            occurred_on=entry.occurred_on,
-            serious=entry.serious,
-            important=entry.important,
-            evidence=entry.evidence.strip(),
-            entered_by=actor,
-        )
-        record(
-            actor,
-            "violation_entered",
-            f"violation:{violation.pk}",
-            {"unit": entry.unit.code, "kind": entry.kind, "serious": entry.serious},
-        )
-        dispatch(
-            Message(
-                title=_("[Violation recorded] %(label)s") % {"label": _label(violation)},
-                body=_(
-                    "The information section recorded a %(kind)s of your unit. You may file an "
-                    "explanation before the section chief decides."
-                )
-                % {"kind": violation.get_kind_display()},
-                url=f"/accountability/violations/{violation.pk}/",
-                severity=Severity.WARNING,
-                key=f"violation:{violation.pk}:entered",
-            ),
-            queries.unit_people([entry.unit.pk]),
-        )
-    return violation
+
+    def write() -> Violation:
+        with transaction.atomic():
+            violation = Violation.objects.create(
+                unit=entry.unit,
+                kind=entry.kind,
+                incident=entry.incident,
+                report=entry.report,
+                item=entry.item,
+                summary=entry.summary.strip(),
+                occurred_on=entry.occurred_on,
+                serious=entry.serious,
+                important=entry.important,
+                evidence=entry.evidence.strip(),
+                entered_by=actor,
+                form_token=token,
+            )
+            record(
+                actor,
+                "violation_entered",
+                f"violation:{violation.pk}",
+                {"unit": entry.unit.code, "kind": entry.kind, "serious": entry.serious},
+            )
+            dispatch(
+                Message(
+                    title=_("[Violation recorded] %(label)s") % {"label": _label(violation)},
+                    body=_(
+                        "The information section recorded a %(kind)s of your unit. You may file an "
+                        "explanation before the section chief decides."
+                    )
+                    % {"kind": violation.get_kind_display()},
+                    url=f"/accountability/violations/{violation.pk}/",
+                    severity=Severity.WARNING,
+                    key=f"violation:{violation.pk}:entered",
+                ),
+                queries.unit_people([entry.unit.pk]),
+            )
+        return violation
+
+    return create_once(Violation, "entered_by", actor.pk, token, write)
 
 
-def do_file_explanation(actor: User, violation_id: int, text: str) -> Explanation:
+def do_file_explanation(
+    actor: User, violation_id: int, text: str, token: UUID | None = None
+) -> Explanation:
     """The unit's side (情况说明), while the violation is pending."""
     if not text.strip():
         raise ActionError(_("Write the explanation first."))
-    with transaction.atomic():
-        violation = _lock_violation(violation_id)
-        if not access.can_explain(
-            actor.role if actor.is_active else "", actor.unit_id, violation.unit_id, True
-        ):
-            raise ActionError(_("Only the unit's officer or head explains its violations."))
-        if violation.status != ViolationStatus.PENDING:
-            raise ActionError(_("The chief has already decided; no more explanations."))
-        explanation = Explanation.objects.create(
-            violation=violation, text=text.strip(), filed_by=actor
-        )
-        record(actor, "violation_explained", f"violation:{violation.pk}", {})
-        dispatch(
-            Message(
-                title=_("[Explanation] %(label)s") % {"label": _label(violation)},
-                body=text.strip()[:300],
-                url=f"/accountability/violations/{violation.pk}/",
-                severity=Severity.INFO,
-                key=f"explanation:{explanation.pk}",
-            ),
-            _deciders(),
-        )
-    return explanation
+
+    def write() -> Explanation:
+        with transaction.atomic():
+            violation = _lock_violation(violation_id)
+            if not access.can_explain(
+                actor.role if actor.is_active else "", actor.unit_id, violation.unit_id, True
+            ):
+                raise ActionError(_("Only the unit's officer or head explains its violations."))
+            if violation.status != ViolationStatus.PENDING:
+                raise ActionError(_("The chief has already decided; no more explanations."))
+            explanation = Explanation.objects.create(
+                violation=violation, text=text.strip(), filed_by=actor, form_token=token
+            )
+            record(actor, "violation_explained", f"violation:{violation.pk}", {})
+            dispatch(
+                Message(
+                    title=_("[Explanation] %(label)s") % {"label": _label(violation)},
+                    body=text.strip()[:300],
+                    url=f"/accountability/violations/{violation.pk}/",
+                    severity=Severity.INFO,
+                    key=f"explanation:{explanation.pk}",
+                ),
+                _deciders(),
+            )
+        return explanation
+
+    return create_once(Explanation, "filed_by", actor.pk, token, write)
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from emergencies.models import Incident, IncidentReport
 from org.models import Unit, provincial_office
 from submissions.models import InfoItem
 from xinbao.core.inputs import Form, ModelForm, parse_id
+from xinbao.core.once import OnceForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -41,7 +42,7 @@ class ViolationChoice(forms.ModelMultipleChoiceField[Violation]):
         return " · ".join(p for p in parts if p)
 
 
-class ExplanationForm(Form):
+class ExplanationForm(OnceForm):
     text = forms.CharField(
         label=_("Your explanation"),
         max_length=5000,
@@ -88,7 +89,7 @@ class ReportChoice(forms.ModelChoiceField[IncidentReport]):
         return f"{report.unit.name} {report_label(report)} {report.created_at:%m-%d %H:%M}"
 
 
-class EntryForm(Form):
+class EntryForm(OnceForm):
     """A false or concealed report, entered by the section with its evidence."""
 
     unit = forms.ModelChoiceField(label=_("Unit"), queryset=Unit.objects.none())

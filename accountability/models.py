@@ -22,6 +22,7 @@ from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from org.models import Unit
 from submissions.models import InfoItem
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
+from xinbao.core.once import token_constraint, token_field
 from xinbao.core.policy import SingletonPolicy
 
 
@@ -121,6 +122,7 @@ class Violation(models.Model):
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_reason = models.TextField(_("reason"), blank=True)
+    form_token = token_field()  # the entry form's: posted again, it creates nothing
 
     class Meta:
         ordering = ["-occurred_on", "-pk"]
@@ -131,7 +133,8 @@ class Violation(models.Model):
             models.CheckConstraint(
                 condition=~Q(status="waived") | ~Q(decision_reason=""),
                 name="violation_waiver_has_reason",
-            )
+            ),
+            token_constraint("entered_by", "violation_once_per_form"),
         ]
 
     def __str__(self) -> str:
@@ -151,11 +154,13 @@ class Explanation(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     filed_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+    form_token = token_field()  # the creating form's: posted again, it creates nothing
 
     class Meta:
         ordering = ["filed_at", "pk"]
         verbose_name = _("explanation")
         verbose_name_plural = _("explanations")
+        constraints = [token_constraint("filed_by", "explanation_once_per_form")]
 
     def __str__(self) -> str:
         return f"{self.violation_id} {self.filed_at:%Y-%m-%d}"

@@ -24,6 +24,7 @@ from accountability.forms import (
 from accountability.models import Violation, ViolationStatus
 from org.http import AuthedRequest
 from xinbao.core.inputs import parse_id
+from xinbao.core.once import ALREADY_SAVED
 
 PAGE_SIZE = 50
 
@@ -122,7 +123,11 @@ def explain(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("Write the explanation first."))
     else:
         try:
-            actions.do_file_explanation(request.user, violation.pk, form.cleaned_data["text"])
+            actions.do_file_explanation(
+                request.user, violation.pk, form.cleaned_data["text"], token=form.token
+            )
+        except actions.AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
         except actions.ActionError as exc:
             messages.error(request, str(exc))
         else:
@@ -192,7 +197,11 @@ def enter(request: AuthedRequest) -> HttpResponse:
                     serious=data["serious"],
                     important=data["important"],
                 ),
+                token=form.token,
             )
+        except actions.AlreadySaved as done:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("accountability:violation", pk=done.obj.pk)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:

@@ -79,8 +79,11 @@ def item_fields(n: int) -> dict[str, str]:
     }
 
 
-def multipart(fields: dict[str, str], empty_file: str) -> tuple[bytes, str]:
-    """Encode like a browser: the form is multipart, an unchosen file is an empty part."""
+def multipart(
+    fields: dict[str, str], empty_file: str, file: tuple[str, bytes] | None = None
+) -> tuple[bytes, str]:
+    """Encode like a browser: the form is multipart, an unchosen file is an empty part;
+    `file` (name, content) is a chosen one in that part."""
     boundary = f"----xinbaobench{uuid.uuid4().hex}"
     parts: list[bytes] = []
     for name, value in fields.items():
@@ -88,11 +91,14 @@ def multipart(fields: dict[str, str], empty_file: str) -> tuple[bytes, str]:
             f"--{boundary}\r\nContent-Disposition: form-data; "
             f'name="{name}"\r\n\r\n{value}\r\n'.encode()
         )
+    filename, content = file or ("", b"")
     parts.append(
         (
             f'--{boundary}\r\nContent-Disposition: form-data; name="{empty_file}"; '
-            'filename=""\r\nContent-Type: application/octet-stream\r\n\r\n\r\n'
+            f'filename="{filename}"\r\nContent-Type: application/octet-stream\r\n\r\n'
         ).encode()
+        + content
+        + b"\r\n"
     )
     parts.append(f"--{boundary}--\r\n".encode())
     return b"".join(parts), f"multipart/form-data; boundary={boundary}"
@@ -105,6 +111,7 @@ class Client:
         self.port = port
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
+        self.keep_cookies: tuple[str, ...] = KEEP_COOKIES
 
     def reconnect(self) -> None:
         self.conn.close()
@@ -125,7 +132,7 @@ class Client:
             jar: SimpleCookie = SimpleCookie()
             jar.load(raw)
             for name, morsel in jar.items():
-                if name not in KEEP_COOKIES:
+                if name not in self.keep_cookies:
                     continue  # e.g. the messages cookie: a browser would show and drop it
                 if morsel["max-age"] == "0" or not morsel.value:
                     self.cookies.pop(name, None)

@@ -45,11 +45,12 @@ def app_env(var_dir: Path, **extra: str) -> dict[str, str]:
     return env
 
 
-def manage(var_dir: Path, *args: str) -> str:
+def manage(var_dir: Path, *args: str, env: dict[str, str] | None = None) -> str:
+    """`manage.py <args>` against `var_dir` (`env`: more environment, e.g. a DATABASE_URL)."""
     proc = subprocess.run(
         [PYTHON, "manage.py", *args],
         cwd=ROOT,
-        env=app_env(var_dir),
+        env=app_env(var_dir, **(env or {})),
         capture_output=True,
         text=True,
         check=False,
@@ -78,14 +79,14 @@ def django_child(module: str, var_dir: Path, *args: str, **env: str) -> dict[str
     return result
 
 
-def prepare(var_dir: Path) -> None:
+def prepare(var_dir: Path, env: dict[str, str] | None = None) -> None:
     """`make run`'s steps before gunicorn: migrate, seed_demo, collectstatic."""
     log("migrate")
-    manage(var_dir, "migrate", "--noinput")
+    manage(var_dir, "migrate", "--noinput", env=env)
     log("seed_demo")
-    manage(var_dir, "seed_demo")
+    manage(var_dir, "seed_demo", env=env)
     log("collectstatic")
-    manage(var_dir, "collectstatic", "--noinput", "-v0")
+    manage(var_dir, "collectstatic", "--noinput", "-v0", env=env)
 
 
 def gunicorn_config(env: dict[str, str]) -> dict[str, object]:
@@ -146,8 +147,9 @@ class Server:
     """`PORT=<port> python manage.py serve`, the last step of `make run`: gunicorn with
     xinbao/gunicorn_conf.py plus the deadline worker. Access log off. A context manager."""
 
-    def __init__(self, var_dir: Path) -> None:
+    def __init__(self, var_dir: Path, env: dict[str, str] | None = None) -> None:
         self.var_dir = var_dir
+        self.extra_env = dict(env or {})  # e.g. a DATABASE_URL
         self.port = free_port()
         self.proc: subprocess.Popen[bytes] | None = None
         self.log_path = var_dir / "serve.log"
@@ -165,7 +167,7 @@ class Server:
         self.stop()
 
     def env(self) -> dict[str, str]:
-        return app_env(self.var_dir, PORT=str(self.port), XINBAO_ACCESS_LOG="")
+        return app_env(self.var_dir, PORT=str(self.port), XINBAO_ACCESS_LOG="", **self.extra_env)
 
     def start(self) -> None:
         log_file = self.log_path.open("ab")

@@ -3,6 +3,7 @@ here, one transaction per call, each leaving an audit record."""
 
 from collections.abc import Sequence
 from datetime import date, datetime, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.db.models import Max
@@ -39,6 +40,8 @@ from submissions.queries import visible_items
 from submissions.rules import Action as ItemAction
 from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
+from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
+from xinbao.core.once import create_once
 
 COMPILABLE = (ItemState.SUBMITTED, ItemState.UNDER_REVIEW, ItemState.ADOPTED)
 
@@ -390,6 +393,7 @@ def do_record_instruction(
     leader_name: str = "",
     entry_id: int | None = None,
     now: datetime | None = None,
+    token: UUID | None = None,
 ) -> Instruction:
     """A leader writes an instruction in xinbao, or an editor records one received on paper.
     Every source unit of the item owes feedback by the policy's deadline."""
@@ -401,54 +405,65 @@ def do_record_instruction(
         raise ActionError(_("The instruction text is required."))
     if instructed_on > timezone.localdate(now):
         raise ActionError(_("The date cannot be in the future."))
-    with transaction.atomic():
-        item = (
-            InfoItem.objects.select_related("unit").prefetch_related("joint_units").get(pk=item_id)
-        )
-        if item.submitted_at is None:
-            raise ActionError(_("Only information that reached the office can be instructed on."))
-        instruction = Instruction.objects.create(
-            item=item,
-            entry_id=entry_id,
-            leader=actor if is_leader else None,
-            leader_name=actor.full_name if is_leader else leader_name.strip(),
-            level=AdoptionLevel.CITY if is_leader else level,
-            text=text.strip(),
-            instructed_on=instructed_on,
-            recorded_by=actor,
-        )
-        if not instruction.leader_name:
-            raise ActionError(_("Name the leader who gave the instruction."))
-        due = office_closes(instructed_on + timedelta(days=EditorialPolicy.current().feedback_days))
-        units = [item.unit, *item.joint_units.all()]
-        for unit in units:
-            task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
-            deadlines.expect(
-                kind=EditorialKind.FEEDBACK,
-                unit=unit,
-                subject=task,
-                window_start=now,
-                due_at=due,
-                cadence=editorial_rule(due - now),
-                now=now,
+
+    def write() -> Instruction:
+        with transaction.atomic():
+            item = (
+                InfoItem.objects.select_related("unit")
+                .prefetch_related("joint_units")
+                .get(pk=item_id)
             )
-        people = User.objects.filter(unit__in=units, role__in=UNIT_STAFF, is_active=True)
-        dispatch(
-            Message(
-                title=_("[Instruction] %(leader)s on “%(title)s”")
-                % {"leader": instruction.leader_name, "title": item.title},
-                body=instruction.text
-                + "\n"
-                + _("Feedback due by %(due)s.")
-                % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
-                url="/bulletins/instructions/",
-                severity=Severity.WARNING,
-                key=f"instruction:{instruction.pk}",
-            ),
-            people,
-        )
-        record(actor, "instruction_recorded", f"item:{item.pk}", {"level": instruction.level})
-    return instruction
+            if item.submitted_at is None:
+                raise ActionError(
+                    _("Only information that reached the office can be instructed on.")
+                )
+            instruction = Instruction.objects.create(
+                item=item,
+                entry_id=entry_id,
+                leader=actor if is_leader else None,
+                leader_name=actor.full_name if is_leader else leader_name.strip(),
+                level=AdoptionLevel.CITY if is_leader else level,
+                text=text.strip(),
+                instructed_on=instructed_on,
+                recorded_by=actor,
+                form_token=token,
+            )
+            if not instruction.leader_name:
+                raise ActionError(_("Name the leader who gave the instruction."))
+            due = office_closes(
+                instructed_on + timedelta(days=EditorialPolicy.current().feedback_days)
+            )
+            units = [item.unit, *item.joint_units.all()]
+            for unit in units:
+                task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
+                deadlines.expect(
+                    kind=EditorialKind.FEEDBACK,
+                    unit=unit,
+                    subject=task,
+                    window_start=now,
+                    due_at=due,
+                    cadence=editorial_rule(due - now),
+                    now=now,
+                )
+            people = User.objects.filter(unit__in=units, role__in=UNIT_STAFF, is_active=True)
+            dispatch(
+                Message(
+                    title=_("[Instruction] %(leader)s on “%(title)s”")
+                    % {"leader": instruction.leader_name, "title": item.title},
+                    body=instruction.text
+                    + "\n"
+                    + _("Feedback due by %(due)s.")
+                    % {"due": timezone.localtime(due).strftime("%Y-%m-%d %H:%M")},
+                    url="/bulletins/instructions/",
+                    severity=Severity.WARNING,
+                    key=f"instruction:{instruction.pk}",
+                ),
+                people,
+            )
+            record(actor, "instruction_recorded", f"item:{item.pk}", {"level": instruction.level})
+        return instruction
+
+    return create_once(Instruction, "recorded_by", actor.pk, token, write)
 
 
 def do_file_feedback(
@@ -482,6 +497,7 @@ def do_issue_solicitation(
     due_at: datetime,
     units: Sequence[Unit],
     now: datetime | None = None,
+    token: UUID | None = None,
 ) -> Solicitation:
     now = now or timezone.now()
     _need(actor, Capability.REVIEW)
@@ -491,41 +507,52 @@ def do_issue_solicitation(
         raise ActionError(_("Choose the units asked."))
     if due_at <= now:
         raise ActionError(_("The deadline must be in the future."))
-    with transaction.atomic():
-        solicitation = Solicitation.objects.create(
-            topic=topic.strip(), requirements=requirements.strip(), due_at=due_at, issued_by=actor
-        )
-        solicitation.units.set(units)
-        rule = editorial_rule(due_at - now)
-        for unit in units:
-            deadlines.expect(
-                kind=EditorialKind.SOLICITED,
-                unit=unit,
-                subject=solicitation,
-                window_start=now,
+
+    def write() -> Solicitation:
+        with transaction.atomic():
+            solicitation = Solicitation.objects.create(
+                topic=topic.strip(),
+                requirements=requirements.strip(),
                 due_at=due_at,
-                cadence=rule,
-                now=now,
+                issued_by=actor,
+                form_token=token,
             )
-        dispatch(
-            Message(
-                title=_("[Solicitation] %(topic)s") % {"topic": solicitation.topic},
-                body=solicitation.requirements[:300]
-                + "\n"
-                + _("Due by %(due)s.")
-                % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
-                url=f"/bulletins/solicitations/{solicitation.pk}/",
-                severity=Severity.WARNING,
-                key=f"solicitation:{solicitation.pk}",
-            ),
-            User.objects.filter(
-                unit__in=units, role__in=roles_with(Capability.WRITE_ITEMS), is_active=True
-            ),
-        )
-        record(
-            actor, "solicitation_issued", f"solicitation:{solicitation.pk}", {"units": len(units)}
-        )
-    return solicitation
+            solicitation.units.set(units)
+            rule = editorial_rule(due_at - now)
+            for unit in units:
+                deadlines.expect(
+                    kind=EditorialKind.SOLICITED,
+                    unit=unit,
+                    subject=solicitation,
+                    window_start=now,
+                    due_at=due_at,
+                    cadence=rule,
+                    now=now,
+                )
+            dispatch(
+                Message(
+                    title=_("[Solicitation] %(topic)s") % {"topic": solicitation.topic},
+                    body=solicitation.requirements[:300]
+                    + "\n"
+                    + _("Due by %(due)s.")
+                    % {"due": timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")},
+                    url=f"/bulletins/solicitations/{solicitation.pk}/",
+                    severity=Severity.WARNING,
+                    key=f"solicitation:{solicitation.pk}",
+                ),
+                User.objects.filter(
+                    unit__in=units, role__in=roles_with(Capability.WRITE_ITEMS), is_active=True
+                ),
+            )
+            record(
+                actor,
+                "solicitation_issued",
+                f"solicitation:{solicitation.pk}",
+                {"units": len(units)},
+            )
+        return solicitation
+
+    return create_once(Solicitation, "issued_by", actor.pk, token, write)
 
 
 def answer_received(sender: object, item: InfoItem, at: datetime, **_: object) -> None:

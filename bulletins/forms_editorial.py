@@ -12,12 +12,13 @@ from bulletins.models import AdoptionLevel, EditorialPolicy
 from emergencies.rules import parse_fractions
 from org.models import Unit, UnitKind
 from xinbao.core.inputs import Form, ModelForm
+from xinbao.core.once import OnceForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 DATETIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
 
-class InstructionForm(Form):
+class InstructionForm(OnceForm):
     """A leader writes an instruction in xinbao: the text and its date."""
 
     text = forms.CharField(
@@ -75,7 +76,7 @@ def target_units() -> QuerySet[Unit]:
     return Unit.objects.filter(is_reporting=True, is_active=True)
 
 
-class SolicitationForm(Form):
+class SolicitationForm(OnceForm):
     topic = forms.CharField(label=_("Topic"), max_length=120)
     requirements = forms.CharField(
         label=_("Requirements"),

@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
+from xinbao.core.once import token_constraint, token_field
 from xinbao.core.policy import SingletonPolicy
 
 
@@ -226,11 +227,13 @@ class Instruction(models.Model):
     instructed_on = models.DateField(_("date"), validators=[check_date])
     recorded_by = models.ForeignKey("org.User", on_delete=models.PROTECT, related_name="+")
     recorded_at = models.DateTimeField(auto_now_add=True)
+    form_token = token_field()  # the creating form's: posted again, it creates nothing
 
     class Meta:
         ordering = ["-instructed_on", "-pk"]
         verbose_name = _("instruction")
         verbose_name_plural = _("instructions")
+        constraints = [token_constraint("recorded_by", "instruction_once_per_form")]
 
     def __str__(self) -> str:
         return f"{self.leader_name}: {self.text[:20]}"
@@ -292,10 +295,13 @@ class Solicitation(models.Model):
         related_query_name="solicitation",
     )
 
+    form_token = token_field()  # the creating form's: posted again, it creates nothing
+
     class Meta:
         ordering = ["-issued_at"]
         verbose_name = _("solicitation")
         verbose_name_plural = _("solicitations")
+        constraints = [token_constraint("issued_by", "solicitation_once_per_form")]
 
     def __str__(self) -> str:
         return self.topic

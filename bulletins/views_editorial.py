@@ -55,6 +55,7 @@ from org.roles import Capability
 from submissions.models import InfoItem
 from submissions.queries import get_visible_item, visible_items
 from xinbao.core.inputs import parse_id, query_param
+from xinbao.core.once import ALREADY_SAVED
 
 PAGE_SIZE = 25
 INSTRUCTION_PREFIX = "instr"
@@ -106,7 +107,11 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
                 level=data.get("level") or AdoptionLevel.CITY,
                 leader_name=data.get("leader_name") or "",
                 entry_id=entry.pk if entry else None,
+                token=form.token,
             )
+        except actions.AlreadySaved:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("submissions:detail", pk=item.pk)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -354,8 +359,16 @@ def solicitation_list(request: AuthedRequest) -> HttpResponse:
         data = form.cleaned_data
         try:
             solicitation = actions.do_issue_solicitation(
-                user, data["topic"], data["requirements"], data["due_at"], data["target_units"]
+                user,
+                data["topic"],
+                data["requirements"],
+                data["due_at"],
+                data["target_units"],
+                token=form.token,
             )
+        except actions.AlreadySaved as done:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("bulletins:solicitation", pk=done.obj.pk)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:

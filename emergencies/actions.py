@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from decimal import Decimal
 from typing import Any
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -43,6 +44,8 @@ from emergencies.signals import candidates_superseded, incident_text_written
 from org.models import Unit, User, hub_unit
 from org.roles import Capability
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
+from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
+from xinbao.core.once import create_once
 from xinbao.core.signals import derived_fields
 
 
@@ -156,13 +159,14 @@ def do_open_incident(
     content: ReportContent,
     call: PhoneCall | None = None,
     now: datetime | None = None,
+    token: UUID | None = None,
 ) -> IncidentReport:
-    """Open an incident with its initial report (首报).
-
-    A unit's officer files it in writing for their own unit (it then awaits the unit head's
-    sign-off); the duty office or the section logs it by phone on a unit's behalf."""
-    now = now or timezone.now()
-    _check_facts(facts, now)
+    """Open an incident with its initial report (首报). A unit's officer files it in writing
+    for their own unit (it then awaits the unit head's sign-off); the duty office or the section
+    logs it by phone on a unit's behalf. `token`: the creating form's (xinbao.core.once);
+    posted again, it raises AlreadySaved with the report made the first time."""
+    at = now or timezone.now()
+    _check_facts(facts, at)
     if call is None:
         if not actor.can(Capability.REPORT_EMERGENCIES) or [u.pk for u in facts.units] != [
             actor.unit_id
@@ -172,53 +176,57 @@ def do_open_incident(
         raise ActionError(_("Only the duty office or the section logs phone reports."))
     if not content.summary.strip():
         raise ActionError(_("Say briefly what happened."))
-    with transaction.atomic():
-        start = rules.clock_start(facts.known_at, [s.seen_at for s in facts.sightings])
-        if call is not None:
-            start = min(start, call.called_at)
-        incident = Incident.objects.create(
-            title=facts.title.strip(),
-            category=facts.category,
-            subtype=facts.subtype,
-            level=facts.level,
-            sensitive=facts.sensitive,
-            place=facts.place.strip(),
-            occurred_at=facts.occurred_at,
-            known_at=facts.known_at,
-            clock_start=start,
-            policy=policy.snapshot(facts.category),
-            policy_applied_at=now,
-            created_by=actor,
-            **derived_fields(
-                incident_text_written,
-                Incident,
+
+    def write() -> IncidentReport:
+        with transaction.atomic():
+            start = rules.clock_start(facts.known_at, [s.seen_at for s in facts.sightings])
+            if call is not None:
+                start = min(start, call.called_at)
+            incident = Incident.objects.create(
                 title=facts.title.strip(),
+                category=facts.category,
+                subtype=facts.subtype,
+                level=facts.level,
+                sensitive=facts.sensitive,
                 place=facts.place.strip(),
-                summary=content.summary,
-            ),
-        )
-        incident.responsible_units.set(facts.units)
-        rule = policy.rule_for(incident)
-        for unit in facts.units:
-            _expect_initial(incident, unit, rule, now)
-        for sighting in facts.sightings:
-            attach_sighting(sighting, incident, now)
-        report = _new_report(
-            actor, incident, facts.units[0], ReportKind.INITIAL, content, call, now
-        )
-        record(
-            actor,
-            "incident_opened",
-            f"incident:{incident.pk}",
-            {
-                "category": incident.category,
-                "level": incident.level,
-                "units": [u.code for u in facts.units],
-                "report": report.pk,
-                "channel": report.channel,
-            },
-        )
-    return report
+                occurred_at=facts.occurred_at,
+                known_at=facts.known_at,
+                clock_start=start,
+                policy=policy.snapshot(facts.category),
+                policy_applied_at=at,
+                created_by=actor,
+                **derived_fields(
+                    incident_text_written,
+                    Incident,
+                    title=facts.title.strip(),
+                    place=facts.place.strip(),
+                    summary=content.summary,
+                ),
+            )
+            incident.responsible_units.set(facts.units)
+            rule = policy.rule_for(incident)
+            for unit in facts.units:
+                _expect_initial(incident, unit, rule, at)
+            for sighting in facts.sightings:
+                attach_sighting(sighting, incident, at)
+            report = _new_report(
+                actor, incident, facts.units[0], ReportKind.INITIAL, content, call, at, token
+            )
+            record(
+                actor,
+                "incident_opened",
+                f"incident:{incident.pk}",
+                {
+                    "category": incident.category,
+                    "level": incident.level,
+                    "units": [u.code for u in facts.units],
+                    "report": report.pk,
+                    "channel": report.channel,
+                },
+            )
+        return report
+
+    return create_once(IncidentReport, "author", actor.pk, token, write)
 
 
 def _expect_initial(incident: Incident, unit: Unit, rule: rules.Rule, now: datetime) -> None:
@@ -251,6 +259,7 @@ def _new_report(
     content: ReportContent,
     call: PhoneCall | None,
     now: datetime,
+    token: UUID | None = None,
 ) -> IncidentReport:
     sequence = 0
     if kind == ReportKind.FOLLOWUP:
@@ -269,6 +278,7 @@ def _new_report(
         channel=Channel.PHONE if call else Channel.WRITTEN,
         state=ReportState.RECEIVED if call else ReportState.AWAITING_SIGNOFF,
         author=actor,
+        form_token=token,
         caller=call.caller if call else "",
         caller_phone=call.caller_phone if call else "",
         called_at=call.called_at if call else None,
@@ -296,29 +306,35 @@ def do_add_report(
     unit: Unit | None = None,
     call: PhoneCall | None = None,
     now: datetime | None = None,
+    token: UUID | None = None,
 ) -> IncidentReport:
-    """A follow-up (续报) or the final report (终报), in writing or taken by phone."""
-    now = now or timezone.now()
+    """A follow-up (续报) or the final report (终报), in writing or taken by phone. `token` as
+    for `do_open_incident`."""
+    at = now or timezone.now()
     if kind not in (ReportKind.FOLLOWUP, ReportKind.FINAL, ReportKind.INITIAL):
         raise ActionError(_("Unknown report kind."))
     if not content.summary.strip():
         raise ActionError(_("Say what is new."))
-    with transaction.atomic():
-        incident = Incident.objects.select_for_update().get(pk=incident_id)
-        if incident.status != IncidentStatus.OPEN:
-            raise ActionError(_("The incident is closed: its final report was received."))
-        units = {u.pk: u for u in incident.responsible_units.all()}
-        if call is None:
-            if not actor.can(Capability.REPORT_EMERGENCIES) or actor.unit_id not in units:
-                raise ActionError(_("Only a responsible unit's officer reports in writing."))
-            report_unit = units[actor.unit_id]
-        else:
-            if not actor.can(Capability.LOG_CALLS):
-                raise ActionError(_("Only the duty office or the section logs phone reports."))
-            if unit is None or unit.pk not in units:
-                raise ActionError(_("Choose the responsible unit that called."))
-            report_unit = unit
-        return _new_report(actor, incident, report_unit, kind, content, call, now)
+
+    def write() -> IncidentReport:
+        with transaction.atomic():
+            incident = Incident.objects.select_for_update().get(pk=incident_id)
+            if incident.status != IncidentStatus.OPEN:
+                raise ActionError(_("The incident is closed: its final report was received."))
+            units = {u.pk: u for u in incident.responsible_units.all()}
+            if call is None:
+                if not actor.can(Capability.REPORT_EMERGENCIES) or actor.unit_id not in units:
+                    raise ActionError(_("Only a responsible unit's officer reports in writing."))
+                report_unit = units[actor.unit_id]
+            else:
+                if not actor.can(Capability.LOG_CALLS):
+                    raise ActionError(_("Only the duty office or the section logs phone reports."))
+                if unit is None or unit.pk not in units:
+                    raise ActionError(_("Choose the responsible unit that called."))
+                report_unit = unit
+            return _new_report(actor, incident, report_unit, kind, content, call, at, token)
+
+    return create_once(IncidentReport, "author", actor.pk, token, write)
 
 
 def do_sign_off_report(actor: User, report_id: int, now: datetime | None = None) -> IncidentReport:

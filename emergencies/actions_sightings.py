@@ -2,6 +2,7 @@
 sighting's watch raises when nobody reported. One transaction per call, with its audit row."""
 
 from datetime import datetime, timedelta
+from uuid import UUID
 
 from django.db import transaction
 from django.utils import timezone
@@ -23,6 +24,7 @@ from emergencies.models import (
 )
 from org.models import Unit, User
 from org.roles import Capability
+from xinbao.core.once import create_once
 
 # --- sightings -------------------------------------------------------------------------------
 
@@ -39,18 +41,44 @@ def do_record_sighting(
     unit: Unit | None = None,
     incident: Incident | None = None,
     now: datetime | None = None,
+    token: UUID | None = None,
 ) -> Sighting:
     """Record what another channel saw. Matched to an incident, it can move that incident's
     clock earlier; unmatched with a responsible unit, it starts that unit's clock."""
-    now = now or timezone.now()
+    when = now or timezone.now()
     if not actor.can(Capability.LOG_CALLS):
         raise ActionError(_("Only the duty office or the section records sightings."))
     if not text.strip() or not source.strip():
         raise ActionError(_("Say what was seen and where it came from."))
-    if seen_at > now + timedelta(minutes=5):
+    if seen_at > when + timedelta(minutes=5):
         raise ActionError(_("Times cannot be in the future."))
+    return create_once(
+        Sighting,
+        "recorded_by",
+        actor.pk,
+        token,
+        lambda: _record_sighting(
+            actor, source_kind, source, seen_at, text, place, category, unit, incident, when, token
+        ),
+    )
+
+
+def _record_sighting(
+    actor: User,
+    source_kind: str,
+    source: str,
+    seen_at: datetime,
+    text: str,
+    place: str,
+    category: str,
+    unit: Unit | None,
+    incident: Incident | None,
+    now: datetime,
+    token: UUID | None,
+) -> Sighting:
     with transaction.atomic():
         sighting = Sighting.objects.create(
+            form_token=token,
             source_kind=source_kind,
             source=source.strip(),
             seen_at=seen_at,

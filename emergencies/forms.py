@@ -20,6 +20,7 @@ from emergencies.models import (
 from org.models import Unit, UnitLevel
 from org.roles import Capability, roles_with
 from xinbao.core.inputs import INT_MAX, Form, ModelForm, parse_int
+from xinbao.core.once import OnceForm
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
 
@@ -42,7 +43,7 @@ def reporting_units() -> Any:
     return Unit.objects.filter(is_reporting=True, is_active=True)
 
 
-class ContentFields(Form):
+class ContentFields(OnceForm):
     """The report's content. 'Brief first': what, casualties and measures are the core."""
 
     summary = forms.CharField(
@@ -225,7 +226,7 @@ class ForwardForm(Form):
     )
 
 
-class SightingForm(Form):
+class SightingForm(OnceForm):
     source_kind = forms.ChoiceField(label=_("Channel"), choices=SourceKind.choices)
     source = forms.CharField(
         label=_("Source"),

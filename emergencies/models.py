@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from deadlines.models import ExpectedReport
 from org.models import Unit
 from xinbao.core.inputs import INT_MAX, bounded, check_date
+from xinbao.core.once import token_constraint, token_field
 from xinbao.core.policy import SingletonPolicy
 
 # A reporting deadline longer than a week after the clock starts would be no deadline.
@@ -228,11 +229,14 @@ class IncidentReport(models.Model):
     )
     created_at = models.DateTimeField(_("written at"), auto_now_add=True)
     received_at = models.DateTimeField(_("received at"), null=True, blank=True)
+    # The token of the form that created it: the same form posted again creates nothing.
+    form_token = token_field()
 
     class Meta:
         ordering = ["incident", "created_at", "pk"]
         verbose_name = _("incident report")
         verbose_name_plural = _("incident reports")
+        constraints = [token_constraint("author", "report_once_per_form")]
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind} {self.sequence}"
@@ -288,6 +292,7 @@ class Sighting(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     recorded_at = models.DateTimeField(auto_now_add=True)
+    form_token = token_field()
     expected = GenericRelation(
         ExpectedReport,
         content_type_field="subject_type",
@@ -299,6 +304,7 @@ class Sighting(models.Model):
         ordering = ["-seen_at"]
         verbose_name = _("sighting")
         verbose_name_plural = _("sightings")
+        constraints = [token_constraint("recorded_by", "sighting_once_per_form")]
 
     def __str__(self) -> str:
         return f"{self.source} {self.seen_at:%Y-%m-%d %H:%M}"

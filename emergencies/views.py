@@ -42,6 +42,7 @@ from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
 from xinbao.core.inputs import INT_MAX, parse_id, parse_int
+from xinbao.core.once import ALREADY_SAVED
 
 
 def _need(request: AuthedRequest, capability: Capability) -> None:
@@ -88,6 +89,13 @@ def board(request: AuthedRequest) -> HttpResponse:
     return render(request, template, context)
 
 
+def _already_saved(request: AuthedRequest, done: actions.AlreadySaved) -> HttpResponse:
+    """The same report form posted again: to the incident its report was saved on."""
+    assert isinstance(done.obj, IncidentReport)
+    messages.info(request, ALREADY_SAVED)
+    return redirect("emergencies:detail", pk=done.obj.incident_id)
+
+
 @require_http_methods(["GET", "POST"])
 def new_incident(request: AuthedRequest) -> HttpResponse:
     user = request.user
@@ -113,7 +121,9 @@ def new_incident(request: AuthedRequest) -> HttpResponse:
         )
         try:
             call = form.call() if isinstance(form, PhoneInitialForm) else None
-            report = actions.do_open_incident(user, facts, form.content(), call)
+            report = actions.do_open_incident(user, facts, form.content(), call, token=form.token)
+        except actions.AlreadySaved as done:
+            return _already_saved(request, done)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -229,7 +239,10 @@ def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
                 form.content(),
                 unit=form.cleaned_data.get("unit"),
                 call=call,
+                token=form.token,
             )
+        except actions.AlreadySaved as done:
+            return _already_saved(request, done)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -319,7 +332,11 @@ def sightings(request: AuthedRequest) -> HttpResponse:
                 place=data.get("place") or "",
                 category=data.get("category") or "",
                 unit=data.get("unit"),
+                token=form.token,
             )
+        except actions.AlreadySaved as done:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("emergencies:sighting", pk=done.obj.pk)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:

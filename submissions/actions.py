@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
+from uuid import UUID
 
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -38,6 +39,8 @@ from submissions.queries import actor_of, facts_of
 from submissions.rules import Action
 from submissions.signals import item_signed_off, item_text_written
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
+from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
+from xinbao.core.once import create_once
 from xinbao.core.signals import derived_fields
 
 
@@ -176,10 +179,13 @@ def do_create_item(
     content: ItemContent,
     files: Sequence[UploadedFile] = (),
     submit: bool = False,
+    token: UUID | None = None,
 ) -> InfoItem:
     """A new item, saved as a draft or sent straight to the unit head for sign-off.
 
-    This is the hottest write in the system, so it is written as a handful of INSERTs.
+    `token`: the creating form's (xinbao.core.once); posted again, it raises AlreadySaved with
+    the item made the first time. This is the hottest write in the system, so it is written as a
+    handful of INSERTs.
     """
     if actor.unit_id is None or not actor.can(Capability.WRITE_ITEMS):
         raise ActionError(_("Only a unit's information officer can write items."))
@@ -194,10 +200,30 @@ def do_create_item(
     state = rules.next_state(ItemState.DRAFT, Action.SUBMIT) if submit else ItemState.DRAFT
     _check_uploads(files)
     tags = tag_ids(content.tags) if content.tags else []
+    return create_once(
+        InfoItem,
+        "author",
+        actor.pk,
+        token,
+        lambda: _insert_item(actor, content, files, state, tags, token),
+    )
+
+
+def _insert_item(
+    actor: User,
+    content: ItemContent,
+    files: Sequence[UploadedFile],
+    state: str,
+    tags: list[int],
+    token: UUID | None,
+) -> InfoItem:
+    submit = state != ItemState.DRAFT
+    assert actor.unit_id is not None
     with transaction.atomic():
         item = InfoItem.objects.create(
             unit_id=actor.unit_id,
             author=actor,
+            form_token=token,
             kind=content.kind,
             state=state,
             title=content.title,

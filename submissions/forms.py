@@ -10,6 +10,7 @@ from submissions import hooks
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import ItemKind, Verification
 from xinbao.core.inputs import MAX_BODY_LENGTH, Form
+from xinbao.core.once import OnceForm
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -28,7 +29,7 @@ class MultipleFileField(forms.FileField):
         return [single(data, initial)] if data else []
 
 
-class ItemForm(Form):
+class ItemForm(OnceForm):
     title = forms.CharField(
         label=_("Title"),
         max_length=120,

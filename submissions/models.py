@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
 from xinbao.core.inputs import MAX_BODY_LENGTH, check_date
+from xinbao.core.once import token_constraint, token_field
 
 
 class ItemKind(models.TextChoices):
@@ -132,11 +133,14 @@ class InfoItem(models.Model):
         _("typical case"), max_length=8, choices=TypicalCase.choices, blank=True
     )
     typical_note = models.CharField(_("why it is typical"), max_length=200, blank=True)
+    # The token of the form that created it: the same form posted again creates nothing.
+    form_token = token_field()
 
     class Meta:
         ordering = ["-updated_at"]
         verbose_name = _("information item")
         verbose_name_plural = _("information items")
+        constraints = [token_constraint("author", "item_once_per_form")]
         indexes = [
             models.Index(fields=["state", "-updated_at"], name="item_state_updated"),
             models.Index(fields=["unit", "state"], name="item_unit_state"),

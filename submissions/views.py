@@ -36,6 +36,7 @@ from submissions.models import (
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
 from xinbao.core.inputs import query_param
+from xinbao.core.once import ALREADY_SAVED
 
 PAGE_SIZE = 25
 
@@ -140,8 +141,15 @@ def create(request: AuthedRequest) -> HttpResponse:
         submit = "submit" in request.POST
         try:
             item = actions.do_create_item(
-                user, form.content(), form.cleaned_data["attachments"], submit=submit
+                user,
+                form.content(),
+                form.cleaned_data["attachments"],
+                submit=submit,
+                token=form.token,
             )
+        except actions.AlreadySaved as done:
+            messages.info(request, ALREADY_SAVED)
+            return redirect("submissions:detail", pk=done.obj.pk)
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:

@@ -2,6 +2,7 @@
 decision and the unit's explanation through the forms, notices and eligibility pages, and
 list pages that do not grow with their rows."""
 
+import re
 from datetime import date, timedelta
 
 import pytest
@@ -30,7 +31,7 @@ from tests.accountability.accountability_helpers import (
     pending,
     province_notice,
 )
-from tests.clock import YEAR
+from tests.clock import TODAY, YEAR
 from tests.factories import ADMINS, make_unit
 
 pytestmark = pytest.mark.django_db
@@ -403,3 +404,40 @@ def test_compiling_lists_one_year_and_any_other_year_parameter_lists_all(client_
         response = client.get(f"/accountability/notices/compile/?year={year}")
         assert response.status_code == 200
         assert "化工厂仓库火灾" in html(response)
+
+
+# --- a form sent twice ---------------------------------------------------------------------------
+
+
+def _token(page: str) -> str:
+    found = re.search(r'name="form_token" value="([0-9a-f]{32})"', page)
+    assert found, "the form carries no token"
+    return found[1]
+
+
+def test_an_explanation_sent_twice_from_one_form_is_filed_once(client_of, officer_a, head_a):
+    late_report(officer_a, head_a)
+    violation = Violation.objects.get()
+    url = f"/accountability/violations/{violation.pk}/"
+    client = client_of(head_a)
+    data = {"form_token": _token(html(client.get(url))), "text": "审签人出差。"}
+    responses = [client.post(f"{url}explain/", data) for _ in range(2)]
+    assert [r["Location"] for r in responses] == [url, url]
+    assert Explanation.objects.count() == 1
+
+
+def test_a_violation_entered_twice_from_one_form_is_recorded_once(client_of, editor, unit_a):
+    client = client_of(editor)
+    token = _token(html(client.get("/accountability/violations/new/")))
+    data = {
+        "form_token": token,
+        "unit": unit_a.pk,
+        "kind": "false",
+        "summary": "某镇报告伤亡人数不实",
+        "occurred_on": f"{TODAY - timedelta(days=1):%Y-%m-%d}",
+        "important": "on",
+        "evidence": "现场核查伤亡人数与报告不符。",
+    }
+    first, again = (client.post("/accountability/violations/new/", data) for _ in range(2))
+    violation = Violation.objects.get(entered_by=editor)
+    assert first["Location"] == again["Location"] == f"/accountability/violations/{violation.pk}/"

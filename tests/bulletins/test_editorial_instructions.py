@@ -3,6 +3,7 @@ the working day `feedback_days` after the instruction, and the deadline engine's
 breach. Time is frozen at explicit moments in Asia/Shanghai."""
 
 import calendar
+import re
 from datetime import time, timedelta
 
 import pytest
@@ -417,3 +418,20 @@ def test_a_leader_instructs_on_an_item_as_it_appeared_in_a_bulletin(client_of, l
 def test_an_entry_of_another_item_is_not_found(client_of, leader, entry, officer_a, head_a):
     other = make_item(officer_a, ItemState.ADOPTED, head=head_a, publication=make_publication())
     assert client_of(leader).get(instruct_url(other) + f"?entry={entry.pk}").status_code == 404
+
+
+def test_an_instruction_sent_twice_from_one_form_is_recorded_once(client_of, leader, adopted):
+    """A double click, or the browser resending after a timeout: the form's token is the same."""
+    client = client_of(leader)
+    page = client.get(item_url(adopted)).content.decode()
+    token = re.search(r'name="instr-form_token" value="([0-9a-f]{32})"', page)
+    assert token, "the instruction form carries no token"
+    data = {
+        "instr-form_token": token[1],
+        "instr-text": "很好，请总结推广。",
+        "instr-instructed_on": f"{MONDAY:%Y-%m-%d}",
+    }
+    with clock(MONDAY):
+        responses = [client.post(instruct_url(adopted), data) for _ in range(2)]
+    assert [r["Location"] for r in responses] == [item_url(adopted)] * 2
+    assert Instruction.objects.count() == 1

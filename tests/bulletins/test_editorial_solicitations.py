@@ -2,6 +2,8 @@
 solicitation is signed off by the unit head; reminders and the breach through the deadline
 engine; the section's view of who answered on time, late, or not at all."""
 
+import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -303,3 +305,16 @@ def test_the_pages_do_not_grow_with_units_and_answers(
     assert (
         queries(client, detail_url(large), django_assert_max_num_queries) <= few[detail_url(small)]
     )
+
+
+def test_a_solicitation_sent_twice_from_one_form_is_issued_once(client_of, editor, unit_a):
+    """A double click, or the browser resending after a timeout: the form's token is the same."""
+    client = client_of(editor)
+    page = client.get(LIST).content.decode()
+    token = re.search(r'name="form_token" value="([0-9a-f]{32})"', page)
+    assert token, "the solicitation form carries no token"
+    first, again = (issue(client, units=[unit_a.pk], form_token=token[1]) for _ in range(2))
+    solicitation = Solicitation.objects.get()
+    assert first["Location"] == again["Location"] == detail_url(solicitation)
+    issue(client, units=[unit_a.pk], form_token=uuid.uuid4().hex)
+    assert Solicitation.objects.count() == 2
