@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class OrgConfig(AppConfig):
     name = "org"
     verbose_name = _("Organisation")
+
+    def ready(self) -> None:
+        # Receivers of user_logged_in: the idle timer and the second step start at the login.
+        from org import sessions, twofactor  # noqa: F401

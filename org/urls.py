@@ -1,12 +1,13 @@
 from django.urls import path
 
-from org import views
+from org import twofactor_views, views
 
 app_name = "org"
 urlpatterns = [
     path("units/", views.units, name="units"),
     path("security/", views.security, name="security"),
     path("security/unlock/<str:username>/", views.unlock, name="unlock"),
+    path("security/two-factor/reset/", twofactor_views.reset, name="reset_two_factor"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/days/", views.calendar_add, name="calendar_add"),
     path("calendar/days/remove/", views.calendar_remove, name="calendar_remove"),

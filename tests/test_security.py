@@ -105,7 +105,14 @@ def test_a_login_is_audited(client, clerk):
 # --- the security administrator -------------------------------------------------------------
 
 SECURITY = reverse("org:security")
-GOOD_POLICY = {"failure_limit": 4, "cooloff_minutes": 15, "idle_timeout_minutes": 20}
+GOOD_POLICY = {
+    "failure_limit": 4,
+    "cooloff_minutes": 15,
+    "cooloff_max_minutes": 240,
+    "lockout_memory_hours": 12,
+    "idle_timeout_minutes": 20,
+    "second_factor_roles": ["chief", "system_admin", "security_admin", "audit_admin"],
+}
 
 
 def test_the_security_admin_changes_the_policy(client_of, security_admin):
@@ -134,6 +141,8 @@ def test_a_policy_change_is_audited_with_before_and_after(client_of, security_ad
         {"failure_limit": 11},
         {"idle_timeout_minutes": 1},
         {"cooloff_minutes": 0},
+        {"cooloff_max_minutes": 10},  # shorter than the first lock-out
+        {"second_factor_roles": ["chief", "system_admin", "security_admin"]},  # no auditor
     ],
 )
 def test_a_bad_policy_is_rejected_and_nothing_saved(client_of, security_admin, bad):
@@ -165,7 +174,7 @@ def test_a_rejected_policy_does_not_change_who_is_listed_as_locked(
     make_user(Role.OFFICER, unit_a, username="typo", password=PASSWORD)
     fail(client, 3, username="typo")
     fail(client, SecurityPolicy.current().failure_limit)
-    rejected = {"failure_limit": 3, "cooloff_minutes": 15, "idle_timeout_minutes": 1}
+    rejected = {**GOOD_POLICY, "failure_limit": 3, "idle_timeout_minutes": 1}
     response = client_of(security_admin).post(SECURITY, rejected)
     assert response.context["form"].errors
     assert [a.username for a in response.context["locked"]] == ["clerk"]
