@@ -1,5 +1,7 @@
 """Account security (等保 level 3): lock-out, policy as data, idle timeout, password storage."""
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
@@ -284,3 +286,45 @@ def test_a_password_like_the_user_name_fails(unit_a):
     user = make_user(Role.OFFICER, unit_a, username="zhangxiaoming")
     with pytest.raises(ValidationError):
         validate_password("Zhangxiaoming#1", user=user)
+
+
+# --- what counts as activity ------------------------------------------------------------------
+
+BOARD = reverse("emergencies:board")
+BACKGROUND = {"X-Xinbao-Background": "1"}
+
+
+def test_the_boards_polling_does_not_keep_the_session_alive(client_of, editor):
+    client = client_of(editor)
+    client.get(BOARD)
+    idle_for(client, 120)
+    seen = client.session["xinbao_last_seen"]
+    assert client.get(BOARD, headers={**BACKGROUND, "HX-Request": "true"}).status_code == 200
+    assert client.session["xinbao_last_seen"] == seen
+
+
+def test_polling_past_the_idle_limit_is_logged_out(client_of, editor):
+    client = client_of(editor)
+    client.get(BOARD)
+    # Twenty-second polls all along, and nobody at the desk.
+    for _ in range(3):
+        client.get(BOARD, headers=BACKGROUND)
+    idle_for(client, SecurityPolicy.current().idle_timeout_minutes * 60 + 5)
+    response = client.get(BOARD, headers={**BACKGROUND, "HX-Request": "true"})
+    assert response.status_code == 302
+    assert response["HX-Redirect"] == reverse("login") + "?timeout=1"
+    assert not logged_in(client)
+
+
+def test_the_board_marks_its_polling_as_background(client_of, editor):
+    page = client_of(editor).get(BOARD).content.decode()
+    assert 'hx-trigger="every 20s"' in page
+    assert """hx-headers='{"X-Xinbao-Background": "1"}'""" in page
+
+
+def test_the_idle_timer_starts_at_the_login(client, clerk, _pinned_clock):
+    log_in(client, PASSWORD)
+    assert "xinbao_last_seen" in client.session  # before any page after the login
+    _pinned_clock.shift(timedelta(minutes=SecurityPolicy.current().idle_timeout_minutes + 1))
+    response = client.get(ITEMS)
+    assert (response.status_code, response["Location"]) == (302, reverse("login") + "?timeout=1")
