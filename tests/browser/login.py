@@ -30,12 +30,12 @@ def authenticator_code(user: User) -> str | None:
 
 
 def sign_in(page: Any, user: User, password: str) -> None:
+    code = authenticator_code(user)  # the phone is set up before the login starts
     page.goto("/accounts/login/")
     page.get_by_label("用户名").fill(user.username)
     page.get_by_label("密码").fill(password)
     page.get_by_role("button", name="登录").click()
-    code = authenticator_code(user)
     if code is not None:
-        expect(page.get_by_role("heading", name="两步验证")).to_be_visible()
+        expect(page.get_by_role("heading", name="两步验证", exact=True)).to_be_visible()
         page.get_by_label("验证码").fill(code)
         page.get_by_role("button", name="验证").click()
