@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -59,7 +59,7 @@ def verify(request: AuthedRequest) -> HttpResponse:
         request.session[twofactor.PENDING] = False
         return redirect(_next(request))
     if step is twofactor.Step.ENROL:
-        return redirect(f"{reverse('two_factor_setup')}?next={_next(request)}")
+        return redirect(f"{reverse('two_factor_setup')}?{urlencode({'next': _next(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
@@ -82,7 +82,7 @@ def setup(request: AuthedRequest) -> HttpResponse:
     """Set up (or replace) one's authenticator. Someone who has one and has not given its code
     in this session cannot replace it: a stolen password must not be enough."""
     if twofactor.authenticator(request.user) is not None and not _verified(request):
-        return redirect(f"{reverse('two_factor_verify')}?next={_next(request)}")
+        return redirect(f"{reverse('two_factor_verify')}?{urlencode({'next': _next(request)})}")
     key = request.session.get(twofactor.ENROLMENT_KEY)
     if not isinstance(key, str) or request.method == "GET":
         key = twofactor.new_secret()
