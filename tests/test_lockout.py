@@ -5,7 +5,9 @@ from datetime import timedelta
 
 import pytest
 from axes.models import AccessAttempt
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from org.models import SecurityPolicy
@@ -143,3 +145,22 @@ def test_behind_a_trusted_proxy_the_forwarded_address_counts(rf, settings):
     assert client_ip(request) == "203.0.113.7"  # what nginx saw, not what the client wrote
     settings.TRUSTED_PROXIES = 0
     assert client_ip(request) == "10.0.0.1"
+
+
+def test_the_security_page_reads_locks_in_the_same_queries_however_many(
+    auditor, client_of, security_admin
+):
+    client = client_of(security_admin)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("org:security")).status_code == 200
+        return len(captured)
+
+    fail(at(A), limit(), username="guess-0")
+    one = queries()
+    for n in range(1, 4):
+        fail(at(f"192.0.2.{n}"), limit(), username=f"guess-{n}")
+    page = client.get(reverse("org:security"))
+    assert len(page.context["unknown"]) == 4
+    assert queries() == one
