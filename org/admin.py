@@ -10,6 +10,8 @@ from django.db import transaction
 from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import record
 from org.models import Unit, User, user_can
@@ -101,3 +103,11 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin[User]):
 
 # Roles, not groups, carry permissions in xinbao.
 admin.site.unregister(Group)
+
+
+# django-otp registers its devices here; in the system administrator's hands they would let him
+# remove or replace anyone's second factor. Resets are the security administrator's, on the
+# security page, audited (org.twofactor.do_reset).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)
