@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import DayKind, SecurityPolicy, User
 from org.queries import roster_people
-from org.roles import Role
+from org.roles import Role, in_table_order
 from org.twofactor import missing_administrators
 from xinbao.core.inputs import Form, ModelForm
 
@@ -46,7 +46,7 @@ class SecurityPolicyForm(ModelForm):
             raise forms.ValidationError(
                 _("The system, security and audit administrators must use two-step verification.")
             )
-        return [r for r in Role.values if r in roles]  # in the table's order
+        return in_table_order(roles)
 
     def clean_cooloff_max_minutes(self) -> int:
         value: int = self.cleaned_data["cooloff_max_minutes"]

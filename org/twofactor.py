@@ -28,7 +28,7 @@ from django_otp.util import random_hex
 
 from audit.actions import record
 from org.models import SecurityPolicy, User
-from org.roles import ADMINISTRATORS, Capability
+from org.roles import ADMINISTRATORS, Capability, on_role_list
 from xinbao.core.errors import ActionError
 
 RECOVERY_CODES = 10
@@ -55,7 +55,7 @@ def missing_administrators(roles: Iterable[str]) -> list[str]:
 
 def is_required(user: User, policy: SecurityPolicy | None = None) -> bool:
     policy = policy or SecurityPolicy.current()
-    return user.role in policy.second_factor_roles
+    return on_role_list(user.role, policy.second_factor_roles)
 
 
 def authenticator(user: User) -> TOTPDevice | None:

@@ -10,6 +10,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from org.models import SecurityPolicy, User
+from org.roles import on_role_list
 
 _SALT = "xinbao-demo-totp:"  # public on purpose: these secrets protect nothing
 
@@ -21,8 +22,8 @@ def demo_key(username: str) -> str:
 
 def seed_authenticators(users: dict[str, User]) -> list[str]:
     """An authenticator with its demo secret for each demo person the policy asks it of."""
-    required = set(SecurityPolicy.current().second_factor_roles)
-    names = sorted(name for name, user in users.items() if user.role in required)
+    required = SecurityPolicy.current().second_factor_roles
+    names = sorted(name for name, user in users.items() if on_role_list(user.role, required))
     TOTPDevice.objects.bulk_create(
         [
             TOTPDevice(user=users[name], name="demo", key=demo_key(name), confirmed=True)
