@@ -153,7 +153,7 @@ TRUSTED_PROXIES = env.integer("XINBAO_TRUSTED_PROXIES", 0)
 AXES_CLIENT_IP_CALLABLE = "org.security.client_ip"
 
 # Two-step verification (django-otp): TOTP apps, recovery codes; who must use it is policy.
-OTP_TOTP_ISSUER = "xinbao"
+OTP_TOTP_ISSUER = "信报"  # the name the authenticator app shows beside the code
 
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
