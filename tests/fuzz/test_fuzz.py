@@ -67,6 +67,14 @@ NOT_LINKED: dict[str, str] = {
         "locked-out accounts: the demo leaves none, since a locked demo login would refuse the "
         "published password to whoever tries it out; tests/test_security.py locks and unlocks"
     ),
+    "two_factor_verify": (
+        "the second step of a login, reached by redirect after the password; the walk's sessions "
+        "have passed it already (tests/test_twofactor.py walks it)"
+    ),
+    "two_factor_off": (
+        "offered only to someone who turned two-step verification on themselves; the demo's "
+        "authenticators belong to roles that must keep theirs (tests/test_twofactor.py)"
+    ),
     "accountability:revoke": (
         "the demo's reinstatement is revoked (a live one would leave no unit to reinstate); "
         "a live one is fuzzed only once the walk's budget reaches a second disqualified unit"
