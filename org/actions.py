@@ -7,6 +7,7 @@ A refused write raises `ActionError` with a message for the user and writes noth
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
@@ -20,6 +21,7 @@ from org.models import (
     CalendarYear,
     DayKind,
     DutyShift,
+    LockOut,
     OfficeHours,
     OfficialDay,
     SecurityPolicy,
@@ -45,12 +47,15 @@ SECURITY_FIELDS = (
     "password_history",
     "password_max_age_days",
     "reset_link_hours",
+    "cooloff_max_minutes",
+    "lockout_memory_hours",
+    "second_factor_roles",
 )
 
 
-def do_set_security_policy(actor: User, values: dict[str, int]) -> SecurityPolicy:
-    """Save the validated lock-out, idle-timeout and password settings, with their before and
-    after."""
+def do_set_security_policy(actor: User, values: dict[str, Any]) -> SecurityPolicy:
+    """Save the validated lock-out, idle-timeout, password and two-step settings, with their
+    before and after."""
     _require(actor, Capability.MANAGE_SECURITY)
     with transaction.atomic():
         policy = SecurityPolicy.locked()
@@ -66,6 +71,8 @@ def do_unlock_account(actor: User, username: str) -> int:
 
     with transaction.atomic():
         count: int = reset(username=username)
+        # Forgiven: the next lock-out of this name starts again at the first one's length.
+        LockOut.objects.filter(username=username).delete()
         record(actor, "account_unlocked", username, {"attempts_cleared": count})
     return count
 

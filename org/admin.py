@@ -17,6 +17,8 @@ from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from audit.actions import plain, record
 from org import actions_accounts
@@ -299,3 +301,11 @@ def _as_get(request: HttpRequest) -> HttpRequest:
 
 # Roles, not groups, carry permissions in xinbao.
 admin.site.unregister(Group)
+
+
+# django-otp registers its devices here; in the system administrator's hands they would let him
+# remove or replace anyone's second factor. Resets are the security administrator's, on the
+# security page, audited (org.twofactor.do_reset).
+for _device_model in (TOTPDevice, StaticDevice):
+    if admin.site.is_registered(_device_model):
+        admin.site.unregister(_device_model)

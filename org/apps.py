@@ -7,4 +7,10 @@ class OrgConfig(AppConfig):
     verbose_name = _("Organisation")
 
     def ready(self) -> None:
-        from org import middleware  # noqa: F401  (connects the password-expiry check at login)
+        # Receivers of user_logged_in: the idle timer, the second step and the password's
+        # expiry are all settled at the login.
+        from org import (  # noqa: F401
+            middleware,
+            sessions,
+            twofactor,
+        )

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from org.models import DayKind, SecurityPolicy, User
 from org.queries import roster_people
+from org.roles import Role, in_table_order
+from org.twofactor import missing_administrators
 from xinbao.core.inputs import Form, ModelForm
 
 
@@ -19,16 +21,54 @@ class LoginForm(AuthenticationForm):
 
 
 class SecurityPolicyForm(ModelForm):
+    second_factor_roles = forms.MultipleChoiceField(
+        label=_("Roles that must use two-step verification"),
+        choices=Role.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text=_("The three administrators always must; anyone else may turn it on."),
+    )
+
     class Meta:
         model = SecurityPolicy
         fields = [
             "failure_limit",
             "cooloff_minutes",
+            "cooloff_max_minutes",
+            "lockout_memory_hours",
             "idle_timeout_minutes",
             "password_history",
             "password_max_age_days",
             "reset_link_hours",
+            "second_factor_roles",
         ]
+
+    def clean_second_factor_roles(self) -> list[str]:
+        roles: list[str] = list(self.cleaned_data["second_factor_roles"])
+        if missing_administrators(roles):
+            raise forms.ValidationError(
+                _("The system, security and audit administrators must use two-step verification.")
+            )
+        return in_table_order(roles)
+
+    def clean_cooloff_max_minutes(self) -> int:
+        value: int = self.cleaned_data["cooloff_max_minutes"]
+        if not 1 <= value <= 7 * 1440:
+            raise forms.ValidationError(_("Between 1 and 10080 minutes (a week)."))
+        return value
+
+    def clean_lockout_memory_hours(self) -> int:
+        value: int = self.cleaned_data["lockout_memory_hours"]
+        if not 1 <= value <= 30 * 24:
+            raise forms.ValidationError(_("Between 1 and 720 hours (30 days)."))
+        return value
+
+    def clean(self) -> dict[str, Any]:
+        data: dict[str, Any] = super().clean() or {}
+        first, longest = data.get("cooloff_minutes"), data.get("cooloff_max_minutes")
+        if first is not None and longest is not None and longest < first:
+            self.add_error("cooloff_max_minutes", _("At least as long as the first lock-out."))
+        return data
 
     def clean_failure_limit(self) -> int:
         value: int = self.cleaned_data["failure_limit"]

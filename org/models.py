@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from org.roles import Capability, Role, has_capability
+from org.roles import SECOND_FACTOR_ROLES, Capability, Role, has_capability
 from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
 from xinbao.core.policy import SingletonPolicy
 
@@ -114,6 +114,11 @@ def user_can(user: object, capability: Capability) -> bool:
     return isinstance(user, User) and user.can(capability)
 
 
+def default_second_factor_roles() -> list[str]:
+    """The three administrators (三员), the section chief and the secretary-general."""
+    return list(SECOND_FACTOR_ROLES)
+
+
 class SecurityPolicy(SingletonPolicy):
     """The account security policy. One row; the security administrator edits it."""
 
@@ -136,6 +141,23 @@ class SecurityPolicy(SingletonPolicy):
     )
     reset_link_hours = models.PositiveSmallIntegerField(
         _("password link lifetime (hours)"), default=24, validators=bounded(SMALLINT_MAX)
+    )
+    cooloff_max_minutes = models.PositiveIntegerField(
+        _("longest lock-out (minutes)"),
+        default=24 * 60,
+        validators=bounded(INT_MAX),
+        help_text=_(
+            "Each repeated lock-out of one name from one address doubles the lock-out, up to this."
+        ),
+    )
+    lockout_memory_hours = models.PositiveIntegerField(
+        _("lock-outs remembered for (hours)"),
+        default=24,
+        validators=bounded(INT_MAX),
+        help_text=_("Lock-outs older than this no longer lengthen the next one."),
+    )
+    second_factor_roles = models.JSONField(
+        _("roles that must use two-step verification"), default=default_second_factor_roles
     )
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -246,6 +268,25 @@ class AccountProposal(models.Model):
 
     def __str__(self) -> str:
         return f"proposal:{self.pk}"
+
+
+class LockOut(models.Model):
+    """One lock-out of a user name at one address (django-axes locks the pair). How many the
+    pair had lately sets how long the next one lasts (`org.security.cooloff_time`)."""
+
+    username = models.CharField(_("user name"), max_length=255)
+    ip_address = models.GenericIPAddressField(_("address"), null=True)
+    started_at = models.DateTimeField(_("locked at"))
+
+    class Meta:
+        verbose_name = _("lock-out")
+        verbose_name_plural = _("lock-outs")
+        indexes = [
+            models.Index(fields=["username", "ip_address", "started_at"], name="lockout_pair")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.ip_address}"
 
 
 class DayKind(models.TextChoices):

@@ -12,6 +12,7 @@ Who is *told* about something (escalation steps, the desk on duty, a unit's staf
 recipient rule, not a permission: see the recipient groups at the end.
 """
 
+from collections.abc import Iterable
 from enum import StrEnum
 
 from django.db import models
@@ -194,3 +195,20 @@ SECTION_DESK = (Role.EDITOR, Role.CHIEF)
 DUTY_DESK = Role.DUTY_OFFICER
 # Who reads a publication that names no readers of its own.
 DEFAULT_READERS = (Role.LEADER,)
+
+# Who must use a second factor as seeded (等保 level 3: the administrators, and those who decide);
+# the security policy holds the list in force. The three administrators cannot be taken off it.
+ADMINISTRATORS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
+SECOND_FACTOR_ROLES = (*ADMINISTRATORS, Role.CHIEF, Role.SECRETARY_GENERAL)
+
+
+def on_role_list(role: str, roles: Iterable[str]) -> bool:
+    """Whether `role` is on a list of roles kept as policy data (e.g. who must use two-step
+    verification, `SecurityPolicy.second_factor_roles`)."""
+    return role in set(roles)
+
+
+def in_table_order(roles: Iterable[str]) -> list[str]:
+    """A chosen list of roles, known ones only, in the table's order."""
+    chosen = set(roles)
+    return [role for role in Role.values if role in chosen]

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import views, views_accounts
+from org import twofactor_views, views, views_accounts
 
 app_name = "org"
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("security/unlock/<str:username>/", views.unlock, name="unlock"),
     path("accounts/proposals/", views_accounts.proposals, name="proposals"),
     path("accounts/proposals/<int:pk>/decide/", views_accounts.decide, name="decide"),
+    path("security/two-factor/reset/", twofactor_views.reset, name="reset_two_factor"),
     path("calendar/", views.calendar, name="calendar"),
     path("calendar/days/", views.calendar_add, name="calendar_add"),
     path("calendar/days/remove/", views.calendar_remove, name="calendar_remove"),

@@ -27,6 +27,8 @@ from org.network import reporting_units_status
 from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
 from org.schedule import week_start
+from org.security import active_locks
+from org.twofactor_views import ResetForm
 from xinbao.core.inputs import parse_id
 
 
@@ -56,22 +58,20 @@ def units(request: AuthedRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def security(request: AuthedRequest) -> HttpResponse:
     _require(request, Capability.MANAGE_SECURITY)
-    from axes.models import AccessAttempt
-
+    # Read before the form: a rejected form copies its valid fields onto the policy in memory.
+    locked, unknown = active_locks()
     policy = SecurityPolicy.current()
-    # The stored limit, not the instance's: a rejected form copies its valid fields onto
-    # `policy` in memory.
-    failure_limit = policy.failure_limit
     form = SecurityPolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         values = {f: form.cleaned_data[f] for f in SecurityPolicyForm.Meta.fields}
         actions.do_set_security_policy(request.user, values)
         messages.success(request, _("The security policy was saved."))
         return redirect("org:security")
-    locked = AccessAttempt.objects.filter(failures_since_start__gte=failure_limit).order_by(
-        "-attempt_time"
+    return render(
+        request,
+        "org/security.html",
+        {"form": form, "locked": locked, "unknown": unknown, "reset_form": ResetForm()},
     )
-    return render(request, "org/security.html", {"form": form, "locked": locked})
 
 
 @require_POST

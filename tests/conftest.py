@@ -12,13 +12,39 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
+from django.http import HttpRequest
 from django.test import Client
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bulletins.models import AdoptionLevel
-from org.models import UnitKind, UnitLevel
+from org.models import SecurityPolicy, UnitKind, UnitLevel
 from org.roles import Role
 from tests.clock import PINNED
 from tests.factories import PERSONAS, make_publication, make_unit, make_user
+
+_django_force_login = Client.force_login
+
+
+def _force_login_past_the_second_step(self: Client, user, backend=None) -> None:
+    """`client.force_login(user)` as a whole login: the password step (Django's) and, for a
+    person the security policy asks it of (or who has an authenticator), the second step —
+    with a real TOTP device, put in the session by django-otp's own `login`. Nothing of the
+    check is mocked: the middleware asks django-otp whether the session is verified, as for a
+    real login."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is None and user.role in SecurityPolicy.current().second_factor_roles:
+        device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    _django_force_login(self, user, backend)
+    if device is not None:
+        request = HttpRequest()
+        request.session = self.session
+        request.user = user
+        otp_login(request, device)
+        request.session.save()
+
+
+Client.force_login = _force_login_past_the_second_step
 
 
 @pytest.fixture(autouse=True)

@@ -142,6 +142,7 @@ def check_items() -> None:
 
 def check_logins(output: str) -> None:
     assert directory.DEMO_PASSWORD in output
+    assert "manage.py demo_code <username>" in output
     for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld"):
         assert username in output
     assert User.objects.get(username="gaj_xxy").check_password(directory.DEMO_PASSWORD)

@@ -1,5 +1,7 @@
 """Account security (等保 level 3): lock-out, policy as data, idle timeout, password storage."""
 
+from datetime import timedelta
+
 import pytest
 from axes.models import AccessAttempt
 from django.contrib.auth.password_validation import validate_password
@@ -112,6 +114,9 @@ GOOD_POLICY = {
     "password_history": 5,
     "password_max_age_days": 0,
     "reset_link_hours": 24,
+    "cooloff_max_minutes": 240,
+    "lockout_memory_hours": 12,
+    "second_factor_roles": ["chief", "system_admin", "security_admin", "audit_admin"],
 }
 
 
@@ -142,6 +147,8 @@ def test_a_policy_change_is_audited_with_before_and_after(client_of, security_ad
         {"failure_limit": 11},
         {"idle_timeout_minutes": 1},
         {"cooloff_minutes": 0},
+        {"cooloff_max_minutes": 10},  # shorter than the first lock-out
+        {"second_factor_roles": ["chief", "system_admin", "security_admin"]},  # no auditor
     ],
 )
 def test_a_bad_policy_is_rejected_and_nothing_saved(client_of, security_admin, bad):
@@ -283,3 +290,45 @@ def test_a_password_like_the_user_name_fails(unit_a):
     user = make_user(Role.OFFICER, unit_a, username="zhangxiaoming")
     with pytest.raises(ValidationError):
         validate_password("Zhangxiaoming#1", user=user)
+
+
+# --- what counts as activity ------------------------------------------------------------------
+
+BOARD = reverse("emergencies:board")
+BACKGROUND = {"X-Xinbao-Background": "1"}
+
+
+def test_the_boards_polling_does_not_keep_the_session_alive(client_of, editor):
+    client = client_of(editor)
+    client.get(BOARD)
+    idle_for(client, 120)
+    seen = client.session["xinbao_last_seen"]
+    assert client.get(BOARD, headers={**BACKGROUND, "HX-Request": "true"}).status_code == 200
+    assert client.session["xinbao_last_seen"] == seen
+
+
+def test_polling_past_the_idle_limit_is_logged_out(client_of, editor):
+    client = client_of(editor)
+    client.get(BOARD)
+    # Twenty-second polls all along, and nobody at the desk.
+    for _ in range(3):
+        client.get(BOARD, headers=BACKGROUND)
+    idle_for(client, SecurityPolicy.current().idle_timeout_minutes * 60 + 5)
+    response = client.get(BOARD, headers={**BACKGROUND, "HX-Request": "true"})
+    assert response.status_code == 302
+    assert response["HX-Redirect"] == reverse("login") + "?timeout=1"
+    assert not logged_in(client)
+
+
+def test_the_board_marks_its_polling_as_background(client_of, editor):
+    page = client_of(editor).get(BOARD).content.decode()
+    assert 'hx-trigger="every 20s"' in page
+    assert """hx-headers='{"X-Xinbao-Background": "1"}'""" in page
+
+
+def test_the_idle_timer_starts_at_the_login(client, clerk, _pinned_clock):
+    log_in(client, PASSWORD)
+    assert "xinbao_last_seen" in client.session  # before any page after the login
+    _pinned_clock.shift(timedelta(minutes=SecurityPolicy.current().idle_timeout_minutes + 1))
+    response = client.get(ITEMS)
+    assert (response.status_code, response["Location"]) == (302, reverse("login") + "?timeout=1")

@@ -5,6 +5,7 @@ from django.urls import include, path
 from django.views.decorators.http import require_http_methods, require_POST
 from django.views.i18n import set_language
 
+from org import twofactor_views
 from org import views_accounts as org_accounts
 from org.forms import LoginForm
 from xinbao.core import views as core_views
@@ -26,6 +27,11 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", org_accounts.password_change, name="password_change"),
     path("accounts/password/set/<str:token>/", org_accounts.password_set, name="password_set"),
+    path("accounts/two-factor/", twofactor_views.account, name="two_factor"),
+    path("accounts/two-factor/verify/", twofactor_views.verify, name="two_factor_verify"),
+    path("accounts/two-factor/setup/", twofactor_views.setup, name="two_factor_setup"),
+    path("accounts/two-factor/codes/", twofactor_views.renew_codes, name="two_factor_codes"),
+    path("accounts/two-factor/off/", twofactor_views.turn_off, name="two_factor_off"),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),

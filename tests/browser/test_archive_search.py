@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 
 from org.models import User
 from submissions.models import ItemState
+from tests.browser.login import sign_in
 from tests.factories import make_item
 
 pytestmark = pytest.mark.browser
@@ -17,10 +18,7 @@ PASSWORD = "Xinbao-browser-Pw7!"
 def log_in(page: Page, user: User) -> None:
     user.set_password(PASSWORD)
     user.save()
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, user, PASSWORD)
     expect(page.locator("main")).to_be_visible()
 
 

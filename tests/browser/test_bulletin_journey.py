@@ -20,6 +20,7 @@ from bulletins.models import (
 )
 from org.models import User
 from submissions.models import InfoItem, ItemState
+from tests.browser.login import sign_in
 from tests.clock import TODAY
 from tests.factories import make_item
 
@@ -36,10 +37,7 @@ def _persona(user: User, full_name: str) -> User:
 
 
 def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, user, PASSWORD)
     expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
 
 

@@ -34,6 +34,7 @@ from notify.models import Notification
 from org.duty import Desk, Routing, route
 from org.models import DutyShift, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
+from tests.browser.login import sign_in
 from tests.clock import LAST_SATURDAY, LAST_SUNDAY
 from tests.factories import make_unit
 
@@ -120,11 +121,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", name="登录信报")).to_be_visible()
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, user, PASSWORD)
     expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
 
 

@@ -16,6 +16,7 @@ from playwright.sync_api import Locator, Page, expect
 from bulletins.models import Publication
 from org.models import User
 from submissions.models import InfoItem, ItemState, RevisionSource
+from tests.browser.login import sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -60,11 +61,7 @@ def shoot(page: Page, name: str) -> None:
 
 
 def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    expect(page.get_by_role("heading", name="登录信报")).to_be_visible()
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, user, PASSWORD)
     expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
 
 

@@ -17,6 +17,7 @@ from playwright.sync_api import Page, expect
 from org.models import User
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry, ScoreRule, UnitClass
+from tests.browser.login import sign_in
 from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.browser
@@ -41,10 +42,7 @@ def _persona(user: User, full_name: str) -> User:
 
 
 def log_in(page: Page, user: User) -> None:
-    page.goto("/accounts/login/")
-    page.get_by_label("用户名").fill(user.username)
-    page.get_by_label("密码").fill(PASSWORD)
-    page.get_by_role("button", name="登录").click()
+    sign_in(page, user, PASSWORD)
     expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
 
 

@@ -75,6 +75,14 @@ NOT_LINKED: dict[str, str] = {
         "the buttons of a pending account proposal: the demo leaves none pending; "
         "tests/org/test_accounts.py and the authz matrix decide them"
     ),
+    "two_factor_verify": (
+        "the second step of a login, reached by redirect after the password; the walk's sessions "
+        "have passed it already (tests/test_twofactor.py walks it)"
+    ),
+    "two_factor_off": (
+        "offered only to someone who turned two-step verification on themselves; the demo's "
+        "authenticators belong to roles that must keep theirs (tests/test_twofactor.py)"
+    ),
     "accountability:revoke": (
         "the demo's reinstatement is revoked (a live one would leave no unit to reinstate); "
         "a live one is fuzzed only once the walk's budget reaches a second disqualified unit"

@@ -71,6 +71,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
         progress(f"Units: {len(units)}")
         users = _create_people(units)
         progress(f"People: {len(users)}")
+        from xinbao.demo.twofactor import seed_authenticators
+
+        progress(f"Demo authenticators: {len(seed_authenticators(users))}")
         publications = _create_publications()
         progress(f"Publications: {len(publications)}")
         loader = ItemLoader(units, users, publications, clock)
@@ -225,6 +228,11 @@ def format_logins() -> str:
     if not office and not units:
         return "No demo accounts found."
     lines = [f"Demo logins — every account's password is {DEMO_PASSWORD}", ""]
+    lines += [
+        "  Two-step verification (the administrators, the chief, the secretary-general): after",
+        "  the password, type the code `python manage.py demo_code <username>` prints.",
+        "",
+    ]
     lines += ["  Municipal office"]
     lines += _table(("username", "role", "unit", "name"), office)
     lines += ["", "  Reporting units"]
