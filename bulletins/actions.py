@@ -21,6 +21,7 @@ from bulletins.models import (
     Issue,
     IssueCounter,
     IssueEntry,
+    IssueReturn,
     IssueState,
     Publication,
     ReadReceipt,
@@ -226,7 +227,15 @@ def do_return_issue(actor: User, issue_id: int, reason: str) -> Issue:
             raise ActionError(_("Only an issue awaiting or past sign-off can be returned."))
         old = issue.state
         _move(issue, old, IssueState.DRAFT, signed_off_by=None, signed_off_at=None)
-        record(actor, "issue_returned", f"issue:{issue.pk}", {"from": old, "to": issue.state})
+        returned = IssueReturn.objects.create(
+            issue=issue, returned_at=timezone.now(), returned_by=actor, reason=reason.strip()
+        )
+        record(
+            actor,
+            "issue_returned",
+            f"issue:{issue.pk}",
+            {"from": old, "to": issue.state, "return": returned.pk},
+        )
     return issue
 
 

@@ -94,6 +94,28 @@ class Issue(models.Model):
         return str(_("%(year)s no. %(number)s")) % {"year": self.year, "number": self.number}
 
 
+class IssueReturn(models.Model):
+    """The section chief sent an issue back to its editors, and why: the issue's history shows
+    it (the audit log records that it happened, never the reason's text)."""
+
+    issue = models.ForeignKey(
+        Issue, verbose_name=_("issue"), on_delete=models.CASCADE, related_name="returns"
+    )
+    returned_at = models.DateTimeField(_("returned at"))
+    returned_by = models.ForeignKey(
+        "org.User", verbose_name=_("returned by"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("reason"), max_length=MAX_BODY_LENGTH)
+
+    class Meta:
+        ordering = ["returned_at", "pk"]
+        verbose_name = _("return of an issue")
+        verbose_name_plural = _("returns of issues")
+
+    def __str__(self) -> str:
+        return f"{self.issue_id} {self.returned_at:%Y-%m-%d %H:%M}"
+
+
 class IssueCounter(models.Model):
     """The last number given in a publication's year; locked while the next one is taken."""
 

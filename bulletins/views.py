@@ -15,7 +15,6 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from audit.models import AuditEntry
 from bulletins import actions, export, queries
 from bulletins.forms import AdoptForm, EntryForm, NewIssueForm, ReturnIssueForm
 from bulletins.models import Issue, IssueEntry, IssueState, Publication
@@ -130,19 +129,17 @@ def new_issue(request: AuthedRequest, publication_id: int) -> HttpResponse:
 
 
 def _history(issue: Issue) -> list[dict[str, Any]]:
-    """Who did what to the issue. Returns come from the audit log (they carry the reason);
-    the rest is on the issue itself."""
+    """Who did what to the issue, with the chief's reasons for sending it back."""
     steps: list[dict[str, Any]] = [
         {"at": issue.created_at, "who": issue.compiled_by, "what": _("Compilation started")}
     ]
-    returns = AuditEntry.objects.filter(action="issue_returned", target=f"issue:{issue.pk}")
-    for entry in returns.select_related("actor"):
+    for returned in issue.returns.select_related("returned_by"):
         steps.append(
             {
-                "at": entry.at,
-                "who": entry.actor or entry.actor_name,
+                "at": returned.returned_at,
+                "who": returned.returned_by,
                 "what": _("Returned for changes"),
-                "comment": entry.data.get("reason", ""),
+                "comment": returned.reason,
             }
         )
     if issue.signed_off_at:
