@@ -44,7 +44,8 @@ def _force_login_past_the_second_step(self: Client, user, backend=None) -> None:
         request.session.save()
 
 
-Client.force_login = _force_login_past_the_second_step
+# The real second step, completed as django_otp.login completes it after a code was typed.
+Client.force_login = _force_login_past_the_second_step  # type: ignore[method-assign,assignment]
 
 
 @pytest.fixture(autouse=True)

@@ -24,7 +24,8 @@ pytestmark = pytest.mark.django_db
 def write(n: int) -> list[dict]:
     for i in range(n):
         record(None, "login_failed", f"user{i}", {"ip": "10.0.0.1"})
-    return list(AuditEntry.objects.order_by("seq").values("seq", "hash", "prev_hash", "action"))
+    rows = AuditEntry.objects.order_by("seq").values("seq", "hash", "prev_hash", "action")
+    return [dict(row) for row in rows]
 
 
 def codes() -> list[str]:
