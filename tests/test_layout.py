@@ -34,3 +34,15 @@ def test_no_application_module_is_over_600_lines():
         if "migrations" not in path.parts
     }
     assert {path: n for path, n in sizes.items() if n > MAX_LINES} == {}
+
+
+def test_no_template_comment_spans_lines():
+    """Django's {# … #} ends at the line's end: one left open is printed on the page for every
+    reader to see. Longer notes use {% comment %}."""
+    open_comments = [
+        f"{path.relative_to(ROOT)}:{n}"
+        for path in (ROOT / "templates").rglob("*.html")
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1)
+        if line.count("{#") > line.count("#}")
+    ]
+    assert open_comments == []
