@@ -48,7 +48,7 @@ def workbook(entries: Iterable[AuditEntry]) -> bytes:
                     action_label(entry.action),
                     entry.action,
                     entry.target,
-                    "；".join(f"{k}：{v}" for k, v in details(entry.data)),
+                    "；".join(f"{k}：{v}" for k, v in details(entry.data, entry.action)),
                     entry.hash,
                 )
             ]

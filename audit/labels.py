@@ -4,6 +4,7 @@ that every code the application writes has a label here."""
 
 from typing import Any
 
+from django.db import models
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
@@ -150,7 +151,7 @@ DETAIL_KEYS: dict[str, Promise] = {
     "after": _("after"),
     "fields": _("fields changed"),
     "from": _("from state"),
-    "to": _("to"),
+    "to": _("to state"),
     "report": _("report"),
     "return": _("return no."),
     "left": _("recovery codes left"),
@@ -203,15 +204,50 @@ def action_label(code: str) -> str:
     return str(label) if label is not None else code
 
 
-def _value(value: Any) -> str:
+# The documents' vocabularies (states, kinds, channels, categories), registered by the apps that
+# own them from their AppConfig.ready() — audit sits below those apps and does not import them —
+# each for the actions that name its documents ("item_" for an item's states, "issue_" for an
+# issue's: the same code, awaiting_signoff, reads differently on each). Only the values under
+# CODED_KEYS are read as codes; anything else is shown as written.
+CODED_KEYS = frozenset({"from", "to", "state", "kind", "channel", "category", "status"})
+_VOCABULARIES: list[tuple[tuple[str, ...], dict[str, Promise | str]]] = []
+
+
+def register_vocabularies(
+    actions: tuple[str, ...], *vocabularies: type[models.TextChoices]
+) -> None:
+    """Show the codes of `vocabularies` as their labels in entries whose action starts with one
+    of `actions`."""
+    codes: dict[str, Promise | str] = {}
+    for vocabulary in vocabularies:
+        for code, label in vocabulary.choices:
+            codes.setdefault(str(code), label)
+    _VOCABULARIES.append((actions, codes))
+
+
+def vocabulary(action: str) -> dict[str, Promise | str]:
+    codes: dict[str, Promise | str] = {}
+    for prefixes, registered in _VOCABULARIES:
+        if action.startswith(prefixes):
+            codes = registered | codes
+    return codes
+
+
+def _coded(key: str, value: Any, codes: dict[str, Promise | str]) -> str:
+    if key in CODED_KEYS and isinstance(value, str) and value in codes:
+        return str(codes[value])
+    return _value(value, codes)
+
+
+def _value(value: Any, codes: dict[str, Promise | str] | None = None) -> str:
     if value is None:
         return "—"
     if isinstance(value, bool):
         return str(_("yes") if value else _("no"))
     if isinstance(value, list | tuple):
-        return "、".join(_value(v) for v in value) if value else "—"
+        return "、".join(_value(v, codes) for v in value) if value else "—"
     if isinstance(value, dict):
-        return "；".join(f"{key_label(k)}：{_value(v)}" for k, v in value.items())
+        return "；".join(f"{key_label(k)}：{_coded(k, v, codes or {})}" for k, v in value.items())
     return str(value)
 
 
@@ -220,6 +256,8 @@ def key_label(key: str) -> str:
     return str(label) if label is not None else key
 
 
-def details(data: dict[str, Any]) -> list[tuple[str, str]]:
-    """An entry's details as (translated key, readable value) pairs, in the order written."""
-    return [(key_label(k), _value(v)) for k, v in data.items()]
+def details(data: dict[str, Any], action: str = "") -> list[tuple[str, str]]:
+    """An entry's details as (translated key, readable value) pairs, in the order written; the
+    codes of the vocabularies registered for `action` read as their labels."""
+    codes = vocabulary(action)
+    return [(key_label(k), _coded(k, v, codes)) for k, v in data.items()]

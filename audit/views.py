@@ -42,7 +42,7 @@ def log(request: AuthedRequest) -> HttpResponse:
     _need_auditor(request)
     form, cleaned = _filters(request)
     page = Paginator(queries.filtered(cleaned), PAGE_SIZE).get_page(request.GET.get("page"))
-    rows = [(e, action_label(e.action), details(e.data)) for e in page.object_list]
+    rows = [(e, action_label(e.action), details(e.data, e.action)) for e in page.object_list]
     keep = request.GET.copy()
     keep.pop("page", None)
     return render(

@@ -7,6 +7,16 @@ class BulletinsConfig(AppConfig):
     verbose_name = _("Bulletins")
 
     def ready(self) -> None:
+        from audit.labels import register_vocabularies
+        from bulletins.models import AdoptionLevel, IssueState, TaskStatus
+
+        # The auditor reads these codes in entries' details as their labels.
+        register_vocabularies(
+            ("issue_", "adoption_", "task_", "instruction_", "solicitation_"),
+            AdoptionLevel,
+            IssueState,
+            TaskStatus,
+        )
         from bulletins import deadline_kinds
         from bulletins.actions import answer_received
         from bulletins.queries_editorial import open_solicitations

@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from audit.actions import record
 from audit.models import AuditEntry, AuditPolicy
+from submissions.models import ItemState
 
 pytestmark = pytest.mark.django_db
 
@@ -31,7 +32,8 @@ def test_actions_and_details_read_in_chinese(auditor, editor):
     record(editor, "item_returned", "item:7", {"from": "under_review", "to": "returned"})
     page = auditor.get(LOG).content.decode()
     assert '<td title="item_returned">信息退回单位</td>' in page
-    assert "原状态" in page and "under_review" in page
+    assert "原状态" in page and "under_review" not in page
+    assert f"<dd>{ItemState.UNDER_REVIEW.label}</dd>" in page  # the state as the office names it
     assert "{&#x27;from&#x27;" not in page and "{'from'" not in page
 
 

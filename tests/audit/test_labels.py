@@ -59,3 +59,21 @@ def test_details_read_as_translated_keys_and_plain_values():
         ("迟报", "是"),
         ("x", "—"),
     ]
+
+
+def test_states_and_kinds_in_details_read_as_their_labels():
+    from bulletins.models import IssueState
+    from submissions.models import ItemState
+
+    step = {"from": "awaiting_signoff", "to": "submitted", "unit": "submitted"}
+    with translation.override("zh-hans"):
+        item = dict(details(step, "item_signed_off"))
+        issue = dict(details(step, "issue_returned"))
+        assert item["原状态"] == str(ItemState.AWAITING_SIGNOFF.label) == "待审签"
+        assert item["新状态"] == str(ItemState.SUBMITTED.label)
+        # the same code names another state of another document
+        assert issue["原状态"] == str(IssueState.AWAITING_SIGNOFF.label) != item["原状态"]
+        # a value under a key that holds no code is shown as written, even if it looks like one
+        assert item["单位"] == "submitted"
+        # an action no app registered a vocabulary for shows its codes as written
+        assert dict(details(step, "login"))["原状态"] == "awaiting_signoff"
