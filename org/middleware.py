@@ -12,8 +12,9 @@ from django.utils.translation import gettext as _
 from org.account_rules import password_expired
 from org.models import SecurityPolicy, User
 
-# Pages a person who must change their password may still open.
-_OPEN = ("password_change", "logout", "set_language")
+# Pages a person who must change their password may still open: the second step of the login
+# comes first (xinbao.core.middleware.SecondFactorMiddleware sends them there).
+_OPEN = ("password_change", "logout", "set_language", "two_factor_verify", "two_factor_setup")
 # Set at login when the password has passed the policy's expiry; cleared by a change.
 EXPIRED = "xinbao_password_expired"
 

@@ -12,6 +12,7 @@ from audit.models import AuditEntry
 from org.models import SecurityPolicy, User
 from org.roles import Role
 from tests.factories import make_user
+from tests.test_twofactor import KEY, rfc6238, with_authenticator
 
 pytestmark = pytest.mark.django_db
 
@@ -106,6 +107,9 @@ POLICY = {
     "password_history": 8,
     "password_max_age_days": 90,
     "reset_link_hours": 12,
+    "cooloff_max_minutes": 1440,
+    "lockout_memory_hours": 24,
+    "second_factor_roles": ["system_admin", "security_admin", "audit_admin"],
 }
 
 
@@ -202,6 +206,11 @@ def test_administrators_are_forced_too(persona, personas):
     admin_user.set_password(FIRST)
     admin_user.must_change_password = True
     admin_user.save()
+    with_authenticator(admin_user)
     client = signed_in(admin_user, FIRST)
+    # The second step comes first (an administrator must use one), then the forced change.
+    assert client.get(reverse("home"))["Location"].startswith(reverse("two_factor_verify"))
+    answer = client.post(reverse("two_factor_verify"), {"code": rfc6238(bytes.fromhex(KEY))})
+    assert answer.status_code == 302
     assert client.get(reverse("home"))["Location"] == CHANGE
     assert client.post(reverse("logout")).status_code == 302  # leaving is always allowed
