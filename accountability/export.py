@@ -45,10 +45,15 @@ class Layout:
     recipients: str
     paragraphs: tuple[str, ...]
     date_line: str
+    numbered: bool = True
 
     @property
     def file_stem(self) -> str:
-        return (self.number_line or self.title).replace("　", "")
+        """The download's name: the document number, 江委办通〔2026〕3号; a draft has none yet
+        and goes by its title, marked （草稿）."""
+        if self.numbered:
+            return self.number_line
+        return f"{self.title}（草稿）"
 
 
 def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layout:
@@ -69,6 +74,7 @@ def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layou
         recipients=recipients,
         paragraphs=tuple(p.strip() for p in notice.body.splitlines() if p.strip()),
         date_line=date_line,
+        numbered=bool(notice.doc_number),
     )
 
 
@@ -76,7 +82,7 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     parts = layout(notice, policy)
     doc = Document()
     setup_page(doc)
-    set_properties(doc, f"{parts.number_line} {parts.title}", parts.office)
+    set_properties(doc, parts.title, parts.office)
 
     paragraph(
         doc,

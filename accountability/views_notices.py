@@ -10,7 +10,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -38,6 +37,7 @@ from accountability.models import (
 from org.http import AuthedRequest
 from org.models import Unit
 from xinbao.core.docx import DOCX_TYPE
+from xinbao.core.downloads import download
 from xinbao.core.inputs import EARLIEST_DATE, latest_date, parse_id, parse_int
 
 
@@ -239,11 +239,11 @@ def discard_notice(request: AuthedRequest, pk: int) -> HttpResponse:
 def notice_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_visible_notice(request, pk)
     data = export.build_docx(item)
-    response = HttpResponse(data, content_type=DOCX_TYPE)
     filename = f"{export.layout(item).file_stem}.docx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+    fallback = f"notice-{item.issuer}-{item.year}-{item.number or item.pk}"
+    if not item.doc_number:
+        fallback += "-draft"
+    return download(data, DOCX_TYPE, filename, fallback)
 
 
 @require_http_methods(["GET", "POST"])

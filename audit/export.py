@@ -12,6 +12,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from audit.labels import action_label, details
 from audit.models import AuditEntry
+from org.models import hub_unit
+from xinbao.core.downloads import set_workbook_properties
 from xinbao.core.inputs import cell_value
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -54,6 +56,8 @@ def workbook(entries: Iterable[AuditEntry]) -> bytes:
             ]
         )
     sheet.column_dimensions["B"].width = 20
+    office = hub_unit()
+    set_workbook_properties(book, _("Audit log"), office.name if office else "")
     out = BytesIO()
     book.save(out)
     return out.getvalue()

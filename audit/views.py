@@ -15,6 +15,7 @@ from audit.labels import action_label, details
 from audit.models import MIN_RETENTION_DAYS, AuditPolicy
 from org.http import AuthedRequest
 from org.roles import Capability
+from xinbao.core.downloads import download
 from xinbao.core.errors import ActionError
 from xinbao.core.inputs import parse_int
 
@@ -71,10 +72,15 @@ def export(request: AuthedRequest) -> HttpResponse:
     except ActionError as error:
         messages.error(request, str(error))
         return redirect(f"{reverse('audit:log')}?{request.GET.urlencode()}")
-    response = HttpResponse(book, content_type=XLSX_TYPE)
-    name = f"audit-log-{timezone.localtime():%Y%m%d-%H%M}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    now = timezone.localtime()
+    name = _("Audit log, exported %(year)s-%(month)s-%(day)s %(hour)s.%(minute)s") % {
+        "year": now.year,
+        "month": now.month,
+        "day": now.day,
+        "hour": f"{now:%H}",
+        "minute": f"{now:%M}",
+    }
+    return download(book, XLSX_TYPE, f"{name}.xlsx", f"audit-log-{now:%Y%m%d-%H%M}")
 
 
 @require_POST

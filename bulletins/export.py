@@ -52,10 +52,15 @@ class Masthead:
     number_line: str
     issuer: str
     date_line: str
+    numbered: bool = True
 
     @property
     def file_stem(self) -> str:
-        return f"{self.name}{self.number_line}".replace("　", "")
+        """The download's name: 每日要情2026年第12期; before publishing the issue has no
+        number and goes by its date, marked （草稿）: 每日要情2026年12月1日（草稿）."""
+        if self.numbered:
+            return f"{self.name}{self.number_line}"
+        return f"{self.name}{self.date_line}（草稿）"
 
 
 def masthead(issue: Issue) -> Masthead:
@@ -70,6 +75,7 @@ def masthead(issue: Issue) -> Masthead:
         number_line=number_line,
         issuer=issue.publication.issuer,
         date_line=chinese_date(issue.issue_date),
+        numbered=issue.number is not None,
     )
 
 

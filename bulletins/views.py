@@ -11,7 +11,6 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -26,6 +25,7 @@ from submissions import rules as item_rules
 from submissions import views as item_views
 from submissions.queries import actor_of, facts_of, get_visible_item
 from submissions.rules import Action as ItemAction
+from xinbao.core.downloads import download
 from xinbao.core.inputs import parse_id, query_param
 
 PAGE_SIZE = 25
@@ -359,18 +359,18 @@ def _document(request: AuthedRequest, pk: int) -> tuple[Issue, bytes]:
     return issue, export.build_docx(issue, queries.entries_of(issue))
 
 
-def _attachment(data: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or ""
-    response["Cache-Control"] = "private, no-store"
-    return response
+def _fallback(issue: Issue) -> str:
+    """The ASCII name for a client that cannot read the Chinese one."""
+    if issue.number is None:
+        return f"bulletin-{issue.publication.code}-{issue.issue_date:%Y%m%d}-draft"
+    return f"bulletin-{issue.publication.code}-{issue.year}-{issue.number}"
 
 
 @require_safe
 def download_docx(request: AuthedRequest, pk: int) -> HttpResponse:
     issue, data = _document(request, pk)
     stem = export.masthead(issue).file_stem
-    return _attachment(data, export.DOCX_TYPE, f"{stem}.docx")
+    return download(data, export.DOCX_TYPE, f"{stem}.docx", _fallback(issue))
 
 
 @require_safe
@@ -384,7 +384,7 @@ def download_pdf(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("The PDF could not be made just now; the .docx still works."))
         return redirect("bulletins:issue", pk=issue.pk)
     stem = export.masthead(issue).file_stem
-    return _attachment(pdf, "application/pdf", f"{stem}.pdf")
+    return download(pdf, "application/pdf", f"{stem}.pdf", _fallback(issue))
 
 
 # --- forwarding upward ----------------------------------------------------------------------------

@@ -6,12 +6,15 @@ from io import BytesIO
 from typing import Any
 
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.worksheet import Worksheet
 
-from insight.report import Report
+from insight.report import Period, Report
+from org.models import hub_unit
+from xinbao.core.downloads import set_workbook_properties
 from xinbao.core.inputs import cell_value, xml_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -86,8 +89,18 @@ def summary_rows(report: Report) -> list[tuple[str, str, Any, bool]]:
     ]
 
 
+def title(period: Period) -> str:
+    """信息库质量报告（2026年3月1日至2026年3月31日）: the workbook's title and file name."""
+    return _("Archive quality report, %(start)s to %(end)s") % {
+        "start": date_format(period.start, "DATE_FORMAT"),
+        "end": date_format(period.end, "DATE_FORMAT"),
+    }
+
+
 def workbook(report: Report) -> bytes:
     book = Workbook()
+    office = hub_unit()
+    set_workbook_properties(book, title(report.period), office.name if office else "")
     period = f"{report.period.start:%Y-%m-%d} – {report.period.end:%Y-%m-%d}"
     summary = _sheet(book, _("Summary"), [_("Dimension"), _("Measure"), _("Value")], first=True)
     for dimension, measure, value, is_share in summary_rows(report):

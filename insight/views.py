@@ -30,6 +30,7 @@ from org.models import User
 from org.roles import Capability
 from submissions.models import TypicalCase
 from submissions.queries import get_visible_item
+from xinbao.core.downloads import download
 from xinbao.core.inputs import parse_id
 
 PAGE_SIZE = 25
@@ -211,10 +212,12 @@ def report_xlsx(request: AuthedRequest) -> HttpResponse:
         return redirect("insight:report")
     period = form.period()
     built = insight_report.build(period, InsightPolicy.current().silent_days)
-    response = HttpResponse(insight_export.workbook(built), content_type=insight_export.XLSX_TYPE)
-    name = f"archive-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
+    return download(
+        insight_export.workbook(built),
+        insight_export.XLSX_TYPE,
+        f"{insight_export.title(period)}.xlsx",
+        f"archive-report-{period.start:%Y%m%d}-{period.end:%Y%m%d}",
+    )
 
 
 # --- The analysis policy ---------------------------------------------------------------------

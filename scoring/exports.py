@@ -45,6 +45,7 @@ from xinbao.core.docx import (
     setup_page,
 )
 from xinbao.core.docx import DOCX_TYPE as DOCX_TYPE
+from xinbao.core.downloads import set_workbook_properties
 from xinbao.core.inputs import cell_value, xml_safe
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -79,6 +80,39 @@ def remarks(standing: Any) -> str:
     if standing.zeroed:
         notes.append(_("Year zeroed"))
     return "; ".join(notes)
+
+
+def period_name(period: queries.Period) -> str:
+    """The period as a document names it: 2026年度, 2026年第1季度, 2026年3月."""
+    if period.is_year:
+        return _("%(year)s, the whole year") % {"year": period.year}
+    if period.key in queries.QUARTERS:
+        return _("%(year)s, quarter %(n)s") % {"year": period.year, "n": period.key[1]}
+    return _("%(year)s, month %(n)s") % {"year": period.year, "n": period.months[0]}
+
+
+def ranking_name(period: queries.Period) -> str:
+    """2026年度信息工作排名: the ranking workbook's title and file name."""
+    return _("Information work ranking, %(period)s") % {"period": period_name(period)}
+
+
+def scorecard_name(unit: Unit, period: queries.Period) -> str:
+    """市水利局2026年度积分卡: the scorecard workbook's title and file name."""
+    return _("Scorecard of %(unit)s, %(period)s") % {
+        "unit": unit.name,
+        "period": period_name(period),
+    }
+
+
+def evaluation_title(year: int) -> str:
+    """2026年度信息工作考核评比情况: the evaluation document's title and file name."""
+    return _("Annual evaluation of information work, %(year)s") % {"year": year}
+
+
+def _office_name() -> str:
+    """The municipal office, as the author of every document the section makes."""
+    office = hub_unit()
+    return office.name if office else ""
 
 
 # --- xlsx --------------------------------------------------------------------------------------
@@ -206,6 +240,7 @@ def rankings_xlsx(
         )
     if not boards:
         wb.create_sheet(_("Ranking"))
+    set_workbook_properties(wb, ranking_name(period), _office_name())
     return _save(wb)
 
 
@@ -264,6 +299,7 @@ def scorecard_xlsx(
             [None, COUNT, COUNT, COUNT, POINTS],
             _("Only finished months are charged."),
         )
+    set_workbook_properties(wb, scorecard_name(unit, period), _office_name())
     return _save(wb)
 
 
@@ -322,9 +358,8 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     office = hub_unit()
     doc = Document()
     setup_page(doc)
-    title = _("Annual evaluation of information work, %(year)s") % {"year": year}
-    set_properties(doc, title)
-    doc.core_properties.author = office.name if office else ""
+    title = evaluation_title(year)
+    set_properties(doc, title, office.name if office else "")
     paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     paragraph(
         doc,

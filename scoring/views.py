@@ -15,6 +15,7 @@ from org.models import Unit, User
 from org.roles import Capability
 from scoring import actions, exports, queries, scorecard
 from scoring.models import ClassAssignment
+from xinbao.core.downloads import download
 
 
 def office_reader(user: User) -> bool:
@@ -136,10 +137,9 @@ def rebuild_now(request: AuthedRequest) -> HttpResponse:
     return redirect(f"{reverse('scoring:board')}?{period.querystring()}")
 
 
-def _download(content: bytes, content_type: str, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
-    return response
+def _fallback(stem: str, period: queries.Period) -> str:
+    """The ASCII name for a client that cannot read the Chinese one: ranking-2026-q1."""
+    return "-".join(part for part in (stem, str(period.year), period.key) if part)
 
 
 @require_safe
@@ -149,8 +149,11 @@ def board_xlsx(request: AuthedRequest) -> HttpResponse:
     content = exports.rankings_xlsx(
         period, period_label(period), queries.rankings(period), timezone.localdate()
     )
-    return _download(
-        content, exports.XLSX_TYPE, f"ranking-{period.year}-{period.key or 'year'}.xlsx"
+    return download(
+        content,
+        exports.XLSX_TYPE,
+        f"{exports.ranking_name(period)}.xlsx",
+        _fallback("ranking", period),
     )
 
 
@@ -167,7 +170,12 @@ def unit_xlsx(request: AuthedRequest, pk: int) -> HttpResponse:
         scorecard.quota_status(unit, period.year, entries),
         timezone.localdate(),
     )
-    return _download(content, exports.XLSX_TYPE, f"scorecard-{unit.code}-{period.year}.xlsx")
+    return download(
+        content,
+        exports.XLSX_TYPE,
+        f"{exports.scorecard_name(unit, period)}.xlsx",
+        _fallback(f"scorecard-{unit.code}", period),
+    )
 
 
 @require_safe
@@ -176,4 +184,9 @@ def evaluation_docx(request: AuthedRequest) -> HttpResponse:
     require_reader(request)
     year = queries.period_of(request.GET).year
     content = exports.evaluation_docx(year, timezone.localdate())
-    return _download(content, exports.DOCX_TYPE, f"evaluation-{year}.docx")
+    return download(
+        content,
+        exports.DOCX_TYPE,
+        f"{exports.evaluation_title(year)}.docx",
+        f"evaluation-{year}",
+    )

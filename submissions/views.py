@@ -35,6 +35,7 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
+from xinbao.core.downloads import attach
 from xinbao.core.inputs import query_param
 from xinbao.core.once import ALREADY_SAVED
 
@@ -359,10 +360,6 @@ def attachment(request: AuthedRequest, pk: int) -> FileResponse:
     user = request.user
     att = get_object_or_404(Attachment, pk=pk)
     get_visible_item(user, att.item_id)  # 404 unless the user may see the item
-    response = FileResponse(
-        att.file.open("rb"),
-        as_attachment=True,
-        filename=att.original_name,
-        content_type=att.content_type,
-    )
+    response = FileResponse(att.file.open("rb"), content_type=att.content_type)
+    attach(response, att.original_name, f"attachment-{att.pk}")
     return response
