@@ -14,6 +14,7 @@ from bulletins.models import Adoption
 from submissions.actions import do_edit
 from submissions.models import InfoItem, ItemEvent, ItemState
 from tests.clock import TODAY
+from tests.download_checks import saved_name
 from tests.factories import BODY, make_item, pdf
 
 pytestmark = pytest.mark.django_db
@@ -232,6 +233,15 @@ def test_an_attachment_downloads_for_its_officer(client_of, officer_a):
     )
     assert response.status_code == 200
     assert b"".join(response.streaming_content).startswith(b"%PDF-")
+
+
+def test_an_attachment_downloads_under_the_name_it_was_sent_with(client_of, officer_a):
+    item = make_item(officer_a, files=[pdf(f"甲区〔{TODAY.year}〕汛情:统计|（终稿）.pdf")])
+    attachment = item.attachments.get()
+    response = client_of(officer_a).get(reverse("submissions:attachment", args=[attachment.pk]))
+    # The colon and bar Windows refuses are dropped; the brackets stay.
+    assert saved_name(response) == f"甲区〔{TODAY.year}〕汛情统计（终稿）.pdf"
+    assert f'filename="attachment-{attachment.pk}.pdf"' in response["Content-Disposition"]
 
 
 # --- query counts ---------------------------------------------------------------------------

@@ -35,6 +35,7 @@ from tests.accountability.accountability_helpers import (
     province_notice,
 )
 from tests.clock import LAST_YEAR, YEAR
+from tests.download_checks import saved_name
 from tests.factories import make_unit, make_user
 
 pytestmark = pytest.mark.django_db
@@ -385,4 +386,4 @@ def test_the_download_is_named_after_the_document_number(client_of, officer_a, i
     response = client_of(officer_a).get(f"/accountability/notices/{issued.pk}/docx/")
     assert response.status_code == 200
     assert Document(BytesIO(response.content)).paragraphs[1].text == f"江委办通〔{YEAR}〕3号"
-    assert "filename*=utf-8''" in response["Content-Disposition"]
+    assert saved_name(response) == f"江委办通〔{YEAR}〕3号.docx"

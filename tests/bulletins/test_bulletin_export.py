@@ -18,6 +18,7 @@ from bulletins.models import Issue
 from bulletins.queries import entries_of
 from tests.bulletins.bulletin_helpers import draft, published
 from tests.clock import days_before
+from tests.download_checks import docx_properties, saved_name
 
 pytestmark = pytest.mark.django_db
 DAY = days_before(4)  # a recent working day
@@ -98,14 +99,28 @@ def test_a_draft_leaves_the_number_blank(editor, daily, three_items):
 
 
 def test_the_download_is_named_after_the_issue(client_of, leader, issue):
+    issue.publication.issuer = "中共江城市委办公室"  # the office as the directory names it
+    issue.publication.save(update_fields=["issuer"])
     response = client_of(leader).get(f"/bulletins/issues/{issue.pk}/docx/")
     assert response.status_code == 200
     assert response["Content-Type"] == export.DOCX_TYPE
     assert response["Content-Disposition"] == (
-        "attachment; filename*=utf-8''%E6%AF%8F%E6%97%A5%E8%A6%81%E6%83%85"
+        f'attachment; filename="bulletin-daily-{DAY.year}-1.docx"; '
+        "filename*=UTF-8''%E6%AF%8F%E6%97%A5%E8%A6%81%E6%83%85"
         f"{DAY.year}%E5%B9%B4%E7%AC%AC1%E6%9C%9F.docx"
     )
+    assert saved_name(response) == f"每日要情{DAY.year}年第1期.docx"
     assert Document(BytesIO(response.content)).paragraphs[0].text == "每日要情"
+    docx_properties(response.content, "中共江城市委办公室", f"每日要情 {DAY.year}年第1期")
+
+
+def test_a_draft_is_named_after_its_date(client_of, editor, daily, three_items):
+    pending = draft(editor, daily, three_items, DAY)
+    response = client_of(editor).get(f"/bulletins/issues/{pending.pk}/docx/")
+    assert response.status_code == 200
+    name = f"每日要情{DAY.year}年{DAY.month}月{DAY.day}日（草稿）.docx"
+    assert saved_name(response) == name
+    docx_properties(response.content, "市委办公室", f"每日要情 {DAY.year}年第　　期")
 
 
 def libreoffice() -> str:
@@ -140,10 +155,26 @@ def test_pdf_goes_through_libreoffice_when_it_is_installed(client_of, leader, is
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response.content.startswith(b"%PDF-")
+    assert saved_name(response) == f"每日要情{DAY.year}年第1期.pdf"
+    info = pdf_info(response.content, tmp_path)
+    assert (info["Title"], info["Author"]) == (f"每日要情 {DAY.year}年第1期", "市委办公室")
     text = pdf_text(response.content, tmp_path)
     assert "每日要情" in text
     for entry in entries_of(issue):
         assert entry.title in text
+
+
+def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:
+    """The PDF's document information (title, author, dates) as pdfinfo prints it."""
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo is not installed (apt-get install poppler-utils)")
+    source = tmp_path / "info.pdf"
+    source.write_bytes(pdf)
+    result = subprocess.run(
+        ["pdfinfo", "-enc", "UTF-8", str(source)], check=True, capture_output=True, timeout=60
+    )
+    lines = (line.partition(":") for line in result.stdout.decode().splitlines())
+    return {key: value.strip() for key, _sep, value in lines}
 
 
 def test_without_libreoffice_there_is_no_pdf(client_of, leader, issue, monkeypatch):

@@ -38,8 +38,7 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 def clean_stem(stem: str) -> str:
     """The stem (name without extension) with illegal characters dropped, runs of spaces
     (full-width ones included) made one ASCII space, trimmed of spaces and dots."""
-    text = _ILLEGAL.sub("", stem)
-    text = _SPACES.sub(" ", text).strip(" .")
+    text = _ILLEGAL.sub("", _SPACES.sub(" ", stem)).strip(" .")
     text = text[:MAX_STEM].rstrip(" .")
     if text.upper() in _RESERVED:
         text = f"_{text}"
