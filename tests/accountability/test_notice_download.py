@@ -46,8 +46,8 @@ def test_a_draft_is_named_after_its_title(client_of, chief, unit_a, policy):
     response = client_of(chief).get(f"/accountability/notices/{draft.pk}/docx/")
     assert response.status_code == 200
     assert saved_name(response) == "关于甲区委办公室迟报漏报紧急信息的通报（草稿）.docx"
-    assert f'filename="notice-city-{YEAR}-{draft.pk}-draft.docx"' in (
-        response["Content-Disposition"]
+    assert (
+        f'filename="notice-city-{YEAR}-{draft.pk}-draft.docx"' in (response["Content-Disposition"])
     )
     docx_properties(response.content, OFFICE, draft.title)
 

@@ -29,7 +29,8 @@ def test_the_export_is_named_after_its_minute(client_of, audit_admin, editor, se
     assert response.status_code == 200
     # The export takes the minute it ran in: the one before or after the request.
     assert saved_name(response) in {name_at(before), name_at(after)}
-    assert f'filename="audit-log-{timezone.localtime(before):%Y%m%d}-' in (
-        response["Content-Disposition"]
+    assert (
+        f'filename="audit-log-{timezone.localtime(before):%Y%m%d}-'
+        in (response["Content-Disposition"])
     )
     xlsx_properties(response.content, section.parent.name, "审计日志")

@@ -19,7 +19,8 @@ def test_the_report_is_named_after_its_period(client_of, leader, section):
     assert response.status_code == 200
     title = f"信息库质量报告（{LAST_YEAR}年3月1日至{LAST_YEAR}年3月31日）"
     assert saved_name(response) == f"{title}.xlsx"
-    assert f'filename="archive-report-{LAST_YEAR}0301-{LAST_YEAR}0331.xlsx"' in (
-        response["Content-Disposition"]
+    assert (
+        f'filename="archive-report-{LAST_YEAR}0301-{LAST_YEAR}0331.xlsx"'
+        in (response["Content-Disposition"])
     )
     xlsx_properties(response.content, "中共江城市委办公室", title)

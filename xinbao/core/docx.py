@@ -11,11 +11,12 @@ from typing import Any
 
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.opc.constants import RELATIONSHIP_TYPE as RT
+from docx.oxml.parser import parse_xml
 from docx.shared import Mm, Pt, RGBColor
-from lxml import etree
 
 from xinbao.core.downloads import made_at
 from xinbao.core.inputs import xml_safe
@@ -167,16 +168,17 @@ def set_properties(doc: Any, title: str, author: str) -> None:
 def _app_properties(blob: bytes, company: str) -> bytes:
     """docProps/app.xml naming xinbao as the application and the office as the company; the
     template's claim to be Word 2011 for Mac (its application and version) goes."""
-    root = etree.fromstring(blob)
+    root = parse_xml(blob)
     for name, text in (("Application", APPLICATION), ("Company", xml_safe(company))):
         element = root.find(f"{{{_EXTENDED}}}{name}")
         if element is None:
-            element = etree.SubElement(root, f"{{{_EXTENDED}}}{name}")
+            element = root.makeelement(f"{{{_EXTENDED}}}{name}", {})
+            root.append(element)
         element.text = text
     version = root.find(f"{{{_EXTENDED}}}AppVersion")
     if version is not None:
         root.remove(version)
-    return bytes(etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True))
+    return bytes(serialize_part_xml(root))
 
 
 def body_paragraph(doc: Any, text: str) -> Any:
