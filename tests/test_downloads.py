@@ -39,6 +39,8 @@ APPS = [
         ("/:*?.docx", "download.docx"),
         ("说明", "说明"),
         ("报告.DOCX", "报告.docx"),
+        ("报告\u202excod.exe", "报告xcod.exe"),  # no right-to-left override to hide .exe
+        ("名\u200b称\ud800.pdf", "名称.pdf"),  # zero-width space, a lone surrogate
     ],
 )
 def test_names_lose_what_a_file_system_refuses(given, saved):

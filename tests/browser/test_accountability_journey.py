@@ -139,6 +139,7 @@ def test_a_late_report_costs_the_unit_its_eligibility(
     expect(page.locator(".notice-paper .docno")).to_have_text(number)
     with page.expect_download() as download:
         page.locator(f"a[href='/accountability/notices/{notice.pk}/docx/']").click()
+    assert download.value.suggested_filename == f"{number}.docx"  # 〔〕 kept in the name
     doc = Document(BytesIO(download.value.path().read_bytes()))
     texts = [p.text for p in doc.paragraphs]
     assert number in texts and notice.title in texts

@@ -12,6 +12,7 @@ A workbook's properties (creator, title, times) are set here too; a Word documen
 """
 
 import re
+import unicodedata
 from datetime import UTC, datetime
 from pathlib import PurePosixPath
 from urllib.parse import quote
@@ -26,6 +27,8 @@ from xinbao.core.inputs import xml_safe
 # Illegal in a Windows file name (and / on every system), plus control characters.
 _ILLEGAL = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]')
 _SPACES = re.compile(r"[\s\u3000]+")
+# Control and format characters (bidirectional overrides, zero-width spaces) and surrogates.
+_INVISIBLE = {"Cc", "Cf", "Cs"}
 # Windows refuses these as a name's stem, whatever the extension.
 _RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{n}" for n in range(1, 10))}
 _RESERVED |= {f"LPT{n}" for n in range(1, 10)}
@@ -37,8 +40,12 @@ _ASCII_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
 
 def clean_stem(stem: str) -> str:
     """The stem (name without extension) with illegal characters dropped, runs of spaces
-    (full-width ones included) made one ASCII space, trimmed of spaces and dots."""
-    text = _ILLEGAL.sub("", _SPACES.sub(" ", stem)).strip(" .")
+    (full-width ones included) made one ASCII space, trimmed of spaces and dots.
+
+    Invisible format characters go too: a right-to-left override (U+202E) before “xcod.exe”
+    in a title would show the name as ending in “exe.docx”."""
+    text = _ILLEGAL.sub("", _SPACES.sub(" ", stem))
+    text = "".join(c for c in text if unicodedata.category(c) not in _INVISIBLE).strip(" .")
     text = text[:MAX_STEM].rstrip(" .")
     if text.upper() in _RESERVED:
         text = f"_{text}"
