@@ -10,6 +10,7 @@ four characters in; page numbers “— N —” at the foot.
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 from docx.shared import Pt
@@ -45,10 +46,14 @@ class Layout:
     recipients: str
     paragraphs: tuple[str, ...]
     date_line: str
+    numbered: bool = True  # False for a draft: its number line is still the blank 〔2026〕　号
 
     @property
     def file_stem(self) -> str:
-        return (self.number_line or self.title).replace("　", "")
+        """An issued notice is filed by its number; a draft has none yet, so by its title."""
+        if self.numbered:
+            return self.number_line.replace("　", "")
+        return _("%(title)s (draft)") % {"title": self.title.replace("　", "")}
 
 
 def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layout:
@@ -69,6 +74,7 @@ def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layou
         recipients=recipients,
         paragraphs=tuple(p.strip() for p in notice.body.splitlines() if p.strip()),
         date_line=date_line,
+        numbered=bool(notice.doc_number),
     )
 
 
@@ -109,7 +115,7 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     for text in parts.paragraphs:
         body_paragraph(doc, text)
 
-    for _ in range(SEAL_LINES):
+    for _line in range(SEAL_LINES):
         paragraph(doc, "", BODY_FONT, BODY_SIZE)
     for text in (parts.office, parts.date_line):
         line = paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
