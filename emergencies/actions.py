@@ -425,9 +425,8 @@ def _after_written_initial(
     incident: Incident, report: IncidentReport, rule: rules.Rule, at: datetime, now: datetime
 ) -> None:
     if rule_has_followups(rule):
-        # A written report labelled 续报N that served as the written initial report keeps its
-        # number: the next one expected is N+1.
-        first = report.sequence + 1 if report.kind == ReportKind.FOLLOWUP else 1
+        # Follow-ups phoned in before the written initial report keep their numbers.
+        first = numbering.next_followup_number(incident, report.unit)
         _expect_followup(incident, report.unit, rule, at, at, now, first)
     hub = hub_unit()
     if (

@@ -21,10 +21,15 @@ def kind_and_number(incident: Incident, unit: Unit, kind: str, channel: str) -> 
         return ReportKind.INITIAL, 0
     if kind != ReportKind.FOLLOWUP:
         return kind, 0
+    return kind, next_followup_number(incident, unit)
+
+
+def next_followup_number(incident: Incident, unit: Unit) -> int:
+    """The number of the unit's next follow-up: one after its last, by any channel."""
     last = (
-        mine.filter(kind=ReportKind.FOLLOWUP)
+        IncidentReport.objects.filter(incident=incident, unit=unit, kind=ReportKind.FOLLOWUP)
         .order_by("-sequence")
         .values_list("sequence", flat=True)
         .first()
     )
-    return kind, (last or 0) + 1
+    return (last or 0) + 1

@@ -144,6 +144,9 @@ def test_a_phone_follow_up_before_the_written_report_is_follow_up_one(office):
         office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, at + minutes(200)
     )
     assert _labels(incident) == ["电话首报", "续报一", "书面首报", "续报二"]
+    # The deadline after the written initial report was 续报二's, and the next is 续报三's.
+    owed = ExpectedReport.objects.filter(incident=incident, kind=ExpectKind.FOLLOWUP)
+    assert sorted(r.sequence for r in owed) == [2, 3]
 
 
 def test_the_pages_name_reports_as_the_office_does(client, office, province):
@@ -166,3 +169,43 @@ def test_the_pages_name_reports_as_the_office_does(client, office, province):
     for wrong in ("续报1", "续报2", "续报 2", "续报 3"):
         assert wrong not in page
         assert wrong not in board
+
+
+def test_reports_filed_under_the_old_numbering_are_renumbered(office):
+    """Migration 0010 on a chain stored as it was before: 电话首报, the written initial report
+    as 续报1, a follow-up as 续报2 and the next follow-up deadline as 3."""
+    from importlib import import_module
+
+    from django.apps import apps
+
+    at = shanghai(THIS_MONDAY, "09:00")
+    incident = open_by_phone(office["duty"], office["officer_a"].unit, at, level="3")
+    written = add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, at + minutes(20)
+    )
+    followup = add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, at + minutes(200)
+    )
+    expected = {
+        r.pk: r.sequence
+        for r in ExpectedReport.objects.filter(incident=incident, kind=ExpectKind.FOLLOWUP)
+    }
+    assert sorted(expected.values()) == [1, 2]
+    # As the old code stored them.
+    IncidentReport.objects.filter(pk=followup.pk).update(sequence=2)
+    IncidentReport.objects.filter(pk=written.pk).update(kind=ReportKind.FOLLOWUP, sequence=1)
+    for pk, n in sorted(expected.items(), key=lambda e: -e[1]):
+        ExpectedReport.objects.filter(pk=pk).update(sequence=n + 1)
+    assert _labels(incident) == ["电话首报", "续报一", "续报二"]
+
+    import_module("emergencies.migrations.0010_written_initial_reports").renumber(apps, None)
+
+    assert _labels(incident) == ["电话首报", "书面首报", "续报一"]
+    after = {
+        r.pk: r.sequence
+        for r in ExpectedReport.objects.filter(incident=incident, kind=ExpectKind.FOLLOWUP)
+    }
+    assert after == expected
+    # Run again, it changes nothing.
+    import_module("emergencies.migrations.0010_written_initial_reports").renumber(apps, None)
+    assert _labels(incident) == ["电话首报", "书面首报", "续报一"]
