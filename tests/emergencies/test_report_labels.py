@@ -209,3 +209,15 @@ def test_reports_filed_under_the_old_numbering_are_renumbered(office):
     # Run again, it changes nothing.
     import_module("emergencies.migrations.0010_written_initial_reports").renumber(apps, None)
     assert _labels(incident) == ["电话首报", "书面首报", "续报一"]
+
+
+def test_the_report_form_says_what_the_report_is_filed_as(client, office):
+    at = shanghai(THIS_MONDAY, "09:00")
+    incident = open_by_phone(office["duty"], office["officer_a"].unit, at, level="3")
+    client.force_login(office["officer_a"])
+    url = f"/emergencies/{incident.pk}/report/"
+    assert "将作为本单位的书面首报报送" in client.get(url).content.decode()
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, at + minutes(20)
+    )
+    assert "将作为本单位的续报一报送" in client.get(url).content.decode()
