@@ -59,6 +59,14 @@ class ExpectedReport(models.Model):
     def kind_label(self) -> str:
         return registry.label(self.kind)
 
+    @property
+    def what(self) -> str:
+        """The report owed as the owner names it (续报二), the kind's label if it says no more."""
+        try:
+            return registry.kind(self.kind).what(self)
+        except LookupError:
+            return self.kind
+
 
 class FlipKind(models.TextChoices):
     REMINDER = "reminder", _("Reminder")

@@ -23,7 +23,7 @@ from audit.actions import record
 from deadlines import actions as deadlines
 from deadlines.models import ExpectedReport, ExpectStatus
 from deadlines.rules import minutes_late
-from emergencies import announce, policy, rules
+from emergencies import announce, numbering, policy, rules
 from emergencies.models import (
     UNGRADED,
     CandidateKind,
@@ -125,7 +125,7 @@ def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:
     return _(
         "%(kind)s of %(unit)s was due %(due)s and was received %(received)s (%(channel)s)."
     ) % {
-        "kind": row.kind_label,
+        "kind": row.what,
         "unit": report.unit.name,
         "due": due.strftime("%Y-%m-%d %H:%M"),
         "received": local.strftime("%Y-%m-%d %H:%M"),
@@ -261,21 +261,14 @@ def _new_report(
     now: datetime,
     token: UUID | None = None,
 ) -> IncidentReport:
-    sequence = 0
-    if kind == ReportKind.FOLLOWUP:
-        sequence = (
-            IncidentReport.objects.filter(incident=incident, kind=ReportKind.FOLLOWUP, unit=unit)
-            .order_by("-sequence")
-            .values_list("sequence", flat=True)
-            .first()
-            or 0
-        ) + 1
+    channel = Channel.PHONE if call else Channel.WRITTEN
+    kind, sequence = numbering.kind_and_number(incident, unit, kind, channel)
     report = IncidentReport.objects.create(
         incident=incident,
         unit=unit,
         kind=kind,
         sequence=sequence,
-        channel=Channel.PHONE if call else Channel.WRITTEN,
+        channel=channel,
         state=ReportState.RECEIVED if call else ReportState.AWAITING_SIGNOFF,
         author=actor,
         form_token=token,
@@ -432,9 +425,8 @@ def _after_written_initial(
     incident: Incident, report: IncidentReport, rule: rules.Rule, at: datetime, now: datetime
 ) -> None:
     if rule_has_followups(rule):
-        # A written report labelled 续报N that served as the written initial report keeps its
-        # number: the next one expected is N+1.
-        first = report.sequence + 1 if report.kind == ReportKind.FOLLOWUP else 1
+        # Follow-ups phoned in before the written initial report keep their numbers.
+        first = numbering.next_followup_number(incident, report.unit)
         _expect_followup(incident, report.unit, rule, at, at, now, first)
     hub = hub_unit()
     if (

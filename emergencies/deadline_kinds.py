@@ -4,14 +4,12 @@ the watch a sighting starts on its responsible unit."""
 
 from collections.abc import Callable
 
-from django.utils.translation import gettext as _
-
 from deadlines import registry
 from deadlines.models import ExpectedReport
 from deadlines.rules import BREACH, Cadence, Step
-from emergencies import policy
+from emergencies import labels, policy
 from emergencies.actions_sightings import missed_candidate, sighting_rule
-from emergencies.models import ExpectKind, Incident, Sighting
+from emergencies.models import ExpectKind, Incident, ReportKind, Sighting
 
 
 def _incident(row: ExpectedReport) -> Incident:
@@ -39,7 +37,7 @@ def _incident_url(row: ExpectedReport) -> str:
 
 
 def _followup_what(row: ExpectedReport) -> str:
-    return _("Follow-up report no. %(n)s") % {"n": row.sequence}
+    return labels.report_label(ReportKind.FOLLOWUP, row.sequence)
 
 
 def _sighting_cadence(row: ExpectedReport) -> Cadence:

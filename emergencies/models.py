@@ -8,6 +8,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.models import ExpectedReport
+from emergencies import labels
 from org.models import Unit
 from xinbao.core.inputs import INT_MAX, bounded, check_date
 from xinbao.core.once import token_constraint, token_field
@@ -240,6 +241,11 @@ class IncidentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} {self.kind} {self.sequence}"
+
+    @property
+    def label(self) -> str:
+        """电话首报 / 书面首报, 续报一…, 终报: what the office calls it (emergencies.labels)."""
+        return labels.report_label(self.kind, self.sequence, self.channel)
 
 
 class ExpectKind(models.TextChoices):

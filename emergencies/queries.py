@@ -14,7 +14,6 @@ from emergencies import rules
 from emergencies.models import (
     Incident,
     IncidentReport,
-    ReportKind,
     ReportState,
 )
 from notify.models import Notification
@@ -23,11 +22,7 @@ DUE_SOON_MINUTES = 15
 
 
 def report_label(report: IncidentReport) -> str:
-    if report.kind == ReportKind.INITIAL:
-        return _("Initial report")
-    if report.kind == ReportKind.FINAL:
-        return _("Final report")
-    return _("Follow-up report no. %(n)s") % {"n": report.sequence}
+    return report.label
 
 
 def urgency(due_at: datetime | None, now: datetime) -> str:
@@ -149,7 +144,7 @@ def timeline(incident: Incident, reports: list[IncidentReport]) -> list[Timeline
                 _("%(kind)s: %(what)s of %(unit)s (due %(due)s)")
                 % {
                     "kind": f.get_kind_display(),
-                    "what": f.expected.kind_label,
+                    "what": f.expected.what,
                     "unit": f.expected.unit.name,
                     "due": timezone.localtime(f.expected.due_at).strftime("%m-%d %H:%M"),
                 },

@@ -11,7 +11,17 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from deadlines.models import ExpectStatus
-from emergencies import actions, actions_level, actions_sightings, matching, policy, queries, rules
+from emergencies import (
+    actions,
+    actions_level,
+    actions_sightings,
+    labels,
+    matching,
+    numbering,
+    policy,
+    queries,
+    rules,
+)
 from emergencies.access import any_access, get_visible_incident, visible_incidents
 from emergencies.forms import (
     DeadlineRuleForm,
@@ -248,10 +258,16 @@ def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Report recorded."))
             return redirect("emergencies:detail", pk=incident.pk)
+    filed_as = ""
+    if not by_phone and user.unit is not None:
+        # What a follow-up written now is filed as: the unit's first written report is its
+        # written initial report (after a phone one), later ones 续报N.
+        kind, n = numbering.kind_and_number(incident, user.unit, "followup", "written")
+        filed_as = labels.report_label(kind, n, "written")
     return render(
         request,
         "emergencies/report_form.html",
-        {"form": form, "incident": incident, "by_phone": by_phone},
+        {"form": form, "incident": incident, "by_phone": by_phone, "filed_as": filed_as},
     )
 
 
