@@ -94,7 +94,7 @@ def client_redirect(request: HttpRequest, redirect: HttpResponseRedirectBase) ->
             query = [
                 (name, page if name == REDIRECT_FIELD_NAME else value) for name, value in query
             ]
-            target = urlunsplit(parts._replace(query=urlencode(query)))
+            target = urlunsplit(parts._replace(query=urlencode(query, safe="/")))
     response = HttpResponse(status=204)
     for name, value in redirect.items():
         if name.lower() not in ("location", "content-length", "content-type"):
