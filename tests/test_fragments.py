@@ -123,3 +123,14 @@ def boxes(html: str) -> list[tuple[int, bool]]:
     parser = _Boxes()
     parser.feed(html)
     return parser.found
+
+
+def test_an_archive_search_by_htmx_brings_its_save_form_along(client_of, editor):
+    html = (
+        client_of(editor)
+        .get(reverse("archive:search"), {"q": "防汛"}, headers=HTMX)
+        .content.decode()
+    )
+    assert MENU not in html
+    assert '<div id="save-search" hx-swap-oob="true">' in html
+    assert 'name="search" value="q=%E9%98%B2%E6%B1%9B' in html

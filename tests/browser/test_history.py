@@ -233,6 +233,9 @@ def test_back_and_forward_through_archive_searches_show_whole_pages(
     page.locator("input[name=q]").press("Enter")
     expect(page.locator(f'a[href="/items/{flood.pk}/"]')).to_be_visible()
     expect(hits).to_have_count(1)
+    # What "Save this search" saves is the search shown, though htmx made it.
+    saved = page.locator("#save-search input[name=search]")
+    expect(saved).to_have_value(re.compile(r"q=%E9%98%B2%E6%B1%9B(&|$)"))  # 防汛
 
     page.go_back()
     expect(page.locator("input[name=q]")).to_have_value("火灾")
