@@ -299,7 +299,6 @@ def test_ticked_candidates_survive_searches_and_back(
     search.fill("火灾")
     expect(picker.get_by_label(flood.title)).to_be_checked()
     page.get_by_role("button", name="编入所选").click()
-    added = set(issue.entries.values_list("item_id", flat=True))
     expect(page.locator("#entries")).to_contain_text(flood.title)
     added = set(issue.entries.values_list("item_id", flat=True))
     assert added == {water.pk, flood.pk}
