@@ -77,7 +77,8 @@ def search_page(request: AuthedRequest) -> HttpResponse:
             pages=-(-result.total // result.per_page) if result.total else 0,
             first_number=(result.page - 1) * result.per_page + 1,
         )
-    template = "archive/_main.html" if request.headers.get("HX-Request") else "archive/search.html"
+    context["fragment"] = bool(request.headers.get("HX-Request"))
+    template = "archive/_main.html" if context["fragment"] else "archive/search.html"
     return render(request, template, context)
 
 

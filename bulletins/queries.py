@@ -1,5 +1,6 @@
 """Read side of the bulletins: who may read which issue, what can go into one, who has read it."""
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -98,6 +99,15 @@ def candidates(issue: Issue, user: User, q: str = "") -> QuerySet[InfoItem]:
     if q:
         items = items.filter(title__contains=q)
     return items
+
+
+def picker_rows(issue: Issue, user: User, q: str, ticked: Collection[int]) -> list[InfoItem]:
+    """The candidate picker's rows for a search: the items the editor has ticked first (those
+    still candidates), whatever the search, so that a new search or a cleared box never drops
+    a choice; then the search's matches, at most CANDIDATE_LIMIT of them."""
+    kept = list(candidates(issue, user).filter(pk__in=ticked)) if ticked else []
+    matches = candidates(issue, user, q).exclude(pk__in=[item.pk for item in kept])
+    return kept + list(matches[:CANDIDATE_LIMIT])
 
 
 def conflicts(issue: Issue) -> list[IssueEntry]:

@@ -192,14 +192,19 @@ def _compilable(request: AuthedRequest, pk: int) -> Issue:
     return get_object_or_404(Issue.objects.select_related("publication"), pk=pk)
 
 
+# More ticks than an issue ever holds are not read.
+MAX_TICKED = 200
+
+
 @require_safe
 def candidates(request: AuthedRequest, pk: int) -> HttpResponse:
     issue = _compilable(request, pk)
     q = query_param(request)
-    rows = queries.candidates(issue, request.user, q)[: queries.CANDIDATE_LIMIT]
-    return render(
-        request, "bulletins/_candidates.html", {"issue": issue, "candidates": rows, "q": q}
-    )
+    # The boxes ticked before this search (the search box sends them along): kept, and ticked.
+    ticked = {n for n in map(parse_id, request.GET.getlist("items")[:MAX_TICKED]) if n is not None}
+    rows = queries.picker_rows(issue, request.user, q, ticked)
+    context = {"issue": issue, "candidates": rows, "q": q, "ticked": ticked}
+    return render(request, "bulletins/_candidates.html", context)
 
 
 @require_POST

@@ -1,6 +1,12 @@
-// Live countdowns for elements with data-due (ISO 8601). Re-scans after htmx swaps.
+// Live countdowns for elements with data-due (ISO 8601). The time is worked out from data-due
+// on every tick, so a countdown is right whatever brought it onto the page: the first load, an
+// htmx swap (the board's refresh), htmx restoring a page from history, or the browser showing
+// the page again from its back-forward cache (timers may have been paused meanwhile).
 (function () {
   "use strict";
+  // Loaded once per document, however many templates ask for it.
+  if (window.xinbaoCountdown) return;
+  window.xinbaoCountdown = true;
   var zh = (document.documentElement.lang || "").indexOf("zh") === 0;
   function fmt(ms) {
     var late = ms < 0, s = Math.floor(Math.abs(ms) / 1000);
@@ -25,5 +31,10 @@
   }
   tick();
   setInterval(tick, 1000);
-  document.addEventListener("htmx:afterSwap", tick);
+  // htmx:load fires for each piece of content htmx puts in the page (a swap, a history restore).
+  ["htmx:load", "htmx:afterSettle", "htmx:historyRestore"].forEach(function (name) {
+    document.addEventListener(name, tick);
+  });
+  window.addEventListener("pageshow", tick);
+  document.addEventListener("visibilitychange", tick);
 })();

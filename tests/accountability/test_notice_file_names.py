@@ -1,19 +1,13 @@
 """The name a notice's .docx is saved under: an issued notice by its number, a draft (which has
 no number yet) by its title, marked as a draft — never the blank number 〔2026〕号."""
 
-from urllib.parse import unquote
-
 from django.utils import translation
 
 from accountability import actions_notices as notice_actions
 from accountability import export
 from tests.accountability.accountability_helpers import DAY, city_notice, confirmed
 from tests.clock import YEAR
-
-
-def saved_as(response) -> str:
-    header = response["Content-Disposition"]
-    return unquote(header.split("filename*=utf-8''", 1)[1])
+from tests.download_checks import saved_name as saved_as
 
 
 def test_a_draft_is_named_by_its_title(client_of, chief, unit_a):

@@ -37,10 +37,9 @@ class IdleTimeoutMiddleware:
             limit = SecurityPolicy.current().idle_timeout.total_seconds()
             if last is not None and now - float(last) > limit:
                 logout(request)
+                # To htmx (the board's polling), FragmentMiddleware sends the whole window.
                 response = redirect("login")
                 response["Location"] += "?timeout=1"
-                if request.headers.get("HX-Request"):
-                    response["HX-Redirect"] = response["Location"]
                 return response
             if not is_background(request) and (
                 last is None or now - float(last) > _REFRESH_SECONDS
@@ -73,8 +72,5 @@ class SecondFactorMiddleware:
             if request.path_info not in self._open:
                 wanted = request.get_full_path() if request.method == "GET" else "/"
                 target = f"{reverse('two_factor_verify')}?{urlencode({'next': wanted})}"
-                response = redirect(target)
-                if request.headers.get("HX-Request"):
-                    response["HX-Redirect"] = target
-                return response
+                return redirect(target)  # to htmx, as HX-Redirect (FragmentMiddleware)
         return self.get_response(request)
