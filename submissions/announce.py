@@ -21,6 +21,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -67,6 +68,10 @@ def _lines(*parts: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def _chars(text: str) -> int:
+    return sum(1 for ch in text if not ch.isspace())
+
+
 def edit_summary(item: InfoItem) -> tuple[str, str]:
     """What the editor changed, in a sentence, and the link to the revision's comparison with
     the one before it."""
@@ -77,7 +82,7 @@ def edit_summary(item: InfoItem) -> tuple[str, str]:
         .order_by("number")
         .only("number", "title", "body")
     )
-    url = f"/submissions/{item.pk}/revisions/{item.revision_count}/"
+    url = reverse("submissions:revision", args=[item.pk, item.revision_count])
     if len(revisions) != 2:
         return "", url
     old, new = revisions
@@ -88,8 +93,9 @@ def edit_summary(item: InfoItem) -> tuple[str, str]:
         )
     if old.body != new.body:
         segments = diff.compare(old.body, new.body)
-        removed = sum(len(s.text) for s in segments if s.op == "delete")
-        added = sum(len(s.text) for s in segments if s.op == "insert")
+        # Characters as a reader counts them: paragraph breaks are not characters.
+        removed = sum(_chars(s.text) for s in segments if s.op == "delete")
+        added = sum(_chars(s.text) for s in segments if s.op == "insert")
         parts.append(
             _("body: %(removed)s characters taken out, %(added)s put in")
             % {"removed": removed, "added": added}
@@ -277,7 +283,7 @@ def step(item: InfoItem, event: ItemEvent) -> int:
     message = Message(
         title=text.title,
         body=text.body,
-        url=text.url or f"/submissions/{item.pk}/",
+        url=text.url or reverse("submissions:detail", args=[item.pk]),
         severity=text.severity,
         key=f"item:{item.pk}:event:{event.pk}",
     )
