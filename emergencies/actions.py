@@ -212,6 +212,8 @@ def do_open_incident(
             report = _new_report(
                 actor, incident, facts.units[0], ReportKind.INITIAL, content, call, at, token
             )
+            for unit in facts.units[1:]:
+                announce.now_due(incident, unit, actor)
             record(
                 actor,
                 "incident_opened",
@@ -283,6 +285,7 @@ def _new_report(
     record(actor, "incident_report_filed", f"incident:{incident.pk}", facts)
     if call is not None:
         _on_received(report, now)
+        announce.due_next(report)
     else:
         announce.awaiting_signoff(report)
     return report
@@ -344,6 +347,7 @@ def do_sign_off_report(actor: User, report_id: int, now: datetime | None = None)
             raise ActionError(_("This report was already signed off."))
         report.refresh_from_db()
         _on_received(report, now)
+        announce.due_next(report)
         record(
             actor,
             "incident_report_signed_off",
@@ -385,16 +389,12 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
         met_row = followups[0] if followups else None
         if met_row is not None:
             meet_expected(met_row, report, at, _report_evidence(report, met_row))
-        if report.kind == ReportKind.FOLLOWUP and rule_has_followups(rule):
+        if report.kind == ReportKind.FOLLOWUP and rule.has_followups:
             after = max(at, met_row.due_at) if met_row else at
             sequence = (met_row.sequence if met_row else report.sequence) + 1
             _expect_followup(incident, report.unit, rule, after, at, now, sequence)
     if report.kind == ReportKind.FINAL:
         _close(incident, report, at)
-
-
-def rule_has_followups(rule: rules.Rule) -> bool:
-    return bool(rule.followup_hours or rule.followup_times)
 
 
 def _expect_followup(
@@ -424,7 +424,7 @@ def _expect_followup(
 def _after_written_initial(
     incident: Incident, report: IncidentReport, rule: rules.Rule, at: datetime, now: datetime
 ) -> None:
-    if rule_has_followups(rule):
+    if rule.has_followups:
         # Follow-ups phoned in before the written initial report keep their numbers.
         first = numbering.next_followup_number(incident, report.unit)
         _expect_followup(incident, report.unit, rule, at, at, now, first)

@@ -31,6 +31,10 @@ class Rule:
     reminder_fractions: tuple[float, ...] = (0.5, 0.9)
     escalation: tuple[EscalationStep, ...] = ()
 
+    @property
+    def has_followups(self) -> bool:
+        return bool(self.followup_hours or self.followup_times)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "written_minutes": self.written_minutes,

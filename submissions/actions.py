@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record
 from org.models import Unit, User
 from org.roles import Capability
-from submissions import rules, uploads
+from submissions import announce, rules, uploads
 from submissions.models import (
     Attachment,
     EventKind,
@@ -118,9 +118,11 @@ def _event(
     item: InfoItem, kind: str, actor: User, old: str, new: str, comment: str = ""
 ) -> ItemEvent:
     _audit(item.pk, kind, actor, old, new)
-    return ItemEvent.objects.create(
+    event = ItemEvent.objects.create(
         item=item, kind=kind, actor=actor, from_state=old, to_state=new, comment=comment.strip()
     )
+    announce.step(item, event)
+    return event
 
 
 def _derived_from_text(title: str, body: str) -> dict[str, object]:
@@ -267,6 +269,7 @@ def _insert_item(
         ItemEvent.objects.bulk_create(events)
         for event in events:
             _audit(item.pk, event.kind, actor, event.from_state, event.to_state)
+            announce.step(item, event)
         for upload in files:
             _store_attachment(item, actor, upload)
     return item

@@ -19,6 +19,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.test import Client
 
 from insight.models import InsightPolicy
+from notify.models import Notification
 from org.models import User
 from tests import demo_checks as check
 from tests.clock import PINNED, SHANGHAI, TODAY, YEAR, next_weekday
@@ -145,6 +146,10 @@ def test_the_demo_is_never_dated_after_the_instant_it_is_loaded_at(
         check.ItemEvent.objects.order_by("-at")[0].at,
     )
     assert latest <= as_of
+    # What an item's steps told people is dated with the steps.
+    told = Notification.objects.filter(key__startswith="item:")
+    assert told.exists()
+    assert told.order_by("-created_at")[0].created_at <= as_of
 
 
 MAKE_RUN = (

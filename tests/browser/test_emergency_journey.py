@@ -244,6 +244,9 @@ def test_sunday_night_fire_written_report_late(
     inbox = open_inbox(page)
     expect(inbox.get_by_role("link", name=BREACH, exact=True)).to_be_visible()
     expect(inbox.get_by_role("link", name=ESCALATION)).to_have_count(0)
+    # The duty office's log of the brigade's call told the unit what it owed, and by when.
+    due = f"【待报送】《{TITLE}》：书面首报应于 {SUNDAY:%m-%d} 02:30 前报送"
+    expect(inbox.get_by_role("link", name=due, exact=True)).to_be_visible()
     inbox.get_by_role("link", name=BREACH, exact=True).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     expect(deadline_row(page, "书面首报")).to_have_class(re.compile(r"\burg-overdue\b"))
@@ -262,7 +265,9 @@ def test_sunday_night_fire_written_report_late(
     clock.set(at(2, 51, 30))
     log_in(page, head)
     inbox = open_inbox(page)
-    inbox.get_by_role("link", name=re.compile(TITLE)).click()  # the one naming the incident
+    # The unit was told at 02:00 its written report was due; now it is asked to sign one off.
+    expect(inbox.get_by_role("link", name=re.compile(f"^【待报送】《{TITLE}》"))).to_be_visible()
+    inbox.get_by_role("link", name=re.compile(f"^【请立即审签】.*{TITLE}")).click()
     expect(page.get_by_role("heading", level=1)).to_have_text(TITLE)
     page.get_by_role("button", name="审签并报送市委办").click()
     expect(status(page)).to_contain_text("已审签，市委办已收到报告。")

@@ -6,6 +6,7 @@ user reads; the database is checked only at the end.
 """
 
 import os
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -151,6 +152,27 @@ def test_item_from_officer_to_leader(
     expect(page.get_by_role("heading", level=1)).to_have_text(EDITED_TITLE)
     expect(page.locator(".pagehead .state")).to_have_text("已采用")
     expect(page.get_by_text(EDITED_BODY)).to_be_visible()
+
+    log_out(page)
+
+    # The officer was told every step; the edit's notice opens the comparison of the texts.
+    log_in(page, officer)
+    page.get_by_role("navigation", name="主菜单").get_by_role(
+        "link", name=re.compile(r"^消息")
+    ).click()
+    inbox = page.locator("main")
+    for title in (
+        f"【已审签】《{TITLE}》",
+        f"【处理中】《{TITLE}》",
+        f"【已编辑】《{EDITED_TITLE}》",
+        f"【采用】《{EDITED_TITLE}》：每日要情",
+    ):
+        expect(inbox.get_by_role("link", name=title, exact=True)).to_be_visible()
+    expect(inbox).to_contain_text("编辑说明：压缩篇幅，标题突出整改时限")
+    shoot(page, "4-officer-inbox")
+    inbox.get_by_role("link", name=f"【已编辑】《{EDITED_TITLE}》", exact=True).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(EDITED_TITLE)
+    expect(page.get_by_role("heading", name="与修订版 1 的差异")).to_be_visible()
 
     item = InfoItem.objects.get()
     assert item.state == ItemState.ADOPTED

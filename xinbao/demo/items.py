@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from bulletins.actions import do_adopt
 from bulletins.models import Adoption, Publication
+from notify.models import Notification
 from org.models import Unit, User
 from org.roles import Role
 from submissions.actions import (
@@ -327,3 +328,23 @@ class ItemLoader:
         ItemEvent.objects.filter(item=item, at__gte=self.started).update(at=at)
         ItemRevision.objects.filter(item=item, created_at__gte=self.started).update(created_at=at)
         Adoption.objects.filter(item=item, recorded_at__gte=self.started).update(recorded_at=at)
+
+
+def date_item_notices(now: datetime) -> int:
+    """What an item's steps told people (`submissions.announce`, keyed by the step's event) is
+    dated with the step, once every loader has moved its steps back to their planned times; a
+    notice more than a day old has been read. Returns how many notices were dated."""
+    notices = list(Notification.objects.filter(key__startswith="item:").only("key", "read_at"))
+    event_ids = {n.pk: int(n.key.rsplit(":", 1)[1]) for n in notices if ":event:" in n.key}
+    at = dict(ItemEvent.objects.filter(pk__in=set(event_ids.values())).values_list("pk", "at"))
+    dated = []
+    for notice in notices:
+        when = at.get(event_ids.get(notice.pk, 0))
+        if when is None:
+            continue
+        notice.created_at = when
+        if notice.read_at is None and when < now - timedelta(days=1):
+            notice.read_at = when
+        dated.append(notice)
+    Notification.objects.bulk_update(dated, ["created_at", "read_at"], batch_size=500)
+    return len(dated)

@@ -103,6 +103,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
         from xinbao.demo.archive import load_archive
 
         progress(f"Information database: {load_archive(users)}")
+        from xinbao.demo.items import date_item_notices
+
+        progress(f"Notices of item steps: {date_item_notices(now)}")
         record(
             None,
             "demo_loaded",
