@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from deadlines import registry
 from deadlines.models import ExpectStatus
+from emergencies import labels
 from emergencies.models import Channel, ExpectKind, Incident, IncidentReport, ReportKind
 from notify.actions import Message, dispatch
 from notify.models import Severity
@@ -119,7 +120,8 @@ def due_next(report: IncidentReport) -> None:
         owed, severity = _owed(report.incident, report.unit)
         lines = _owed_lines(owed)
         context = {
-            "label": _label(report),
+            # The sentence says how it came (by telephone, in writing): the label does not.
+            "label": labels.report_label(report.kind, report.sequence),
             "unit": report.unit.name,
             "title": report.incident.title,
             "channel": report.get_channel_display(),
@@ -130,9 +132,9 @@ def due_next(report: IncidentReport) -> None:
         else:
             title = _("[Received] %(label)s on “%(title)s”") % context
         if report.channel == Channel.PHONE:
-            head = _("The office logged %(unit)s's %(label)s by telephone at %(at)s.") % context
+            head = _("The office logged the %(label)s %(unit)s gave by telephone at %(at)s.") % context
         else:
-            head = _("The office received %(unit)s's written %(label)s at %(at)s.") % context
+            head = _("The office received the %(label)s %(unit)s gave in writing at %(at)s.") % context
         body = "\n".join([head, *lines] if lines else [head, _("Nothing more is due now.")])
         if report.channel == Channel.PHONE and any(o["kind"] == ExpectKind.WRITTEN for o in owed):
             body += "\n" + _("A telephone report does not replace the written report.")

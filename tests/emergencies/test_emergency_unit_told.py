@@ -68,7 +68,7 @@ def test_a_phone_report_logged_by_the_duty_office_tells_the_unit_its_written_rep
     message = note(key, "officer_a")
     assert message.title == f"【待报送】《{FIRE}》：书面首报应于 {DAY} 10:35 前报送"
     assert message.body.splitlines() == [
-        f"办公室已于 {DAY} 10:00 登记甲区委办公室的电话首报。",
+        f"办公室已于 {DAY} 10:00 登记甲区委办公室电话报送的首报。",
         f"书面首报：应于 {DAY} 10:35 前报送。",
         "电话报告不能代替书面报告。",
     ]
@@ -85,10 +85,10 @@ def test_a_written_report_received_tells_the_officer_which_follow_up_is_next(off
     key = f"report:{report.pk}:due"
     assert inbox(key) == {"officer_a"}  # the head signed it off: he knows
     message = note(key, "officer_a")
-    assert message.title == f"【待报送】《{FIRE}》：续报1应于 {DAY} 17:00 前报送"
+    assert message.title == f"【待报送】《{FIRE}》：续报一应于 {DAY} 17:00 前报送"
     assert message.body.splitlines() == [
-        f"办公室已于 {DAY} 10:20 收到甲区委办公室的书面首报。",
-        f"续报1：应于 {DAY} 17:00 前报送。",
+        f"办公室已于 {DAY} 10:20 收到甲区委办公室书面报送的首报。",
+        f"续报一：应于 {DAY} 17:00 前报送。",
     ]
     assert message.severity == "warning"
 
@@ -99,7 +99,7 @@ def test_a_follow_up_received_names_the_next_one(office):
     first = written(office, incident, ReportKind.FOLLOWUP, "16:00")
     tomorrow = f"{TODAY + timedelta(days=1):%m-%d}"
     message = note(f"report:{first.pk}:due", "officer_a")
-    assert message.title == f"【待报送】《{FIRE}》：续报2应于 {tomorrow} 08:00 前报送"
+    assert message.title == f"【待报送】《{FIRE}》：续报二应于 {tomorrow} 08:00 前报送"
 
 
 def test_the_final_report_tells_the_unit_nothing_more_is_due(office):
