@@ -66,7 +66,7 @@ class AdoptionRefusal(StrEnum):
     BEFORE_FORWARDED = "before_forwarded"  # upper adoption dated before the item went up
     NO_UPPER_ISSUE = "no_upper_issue"  # upper adoption without the issue's number and date
     UPPER_ISSUE_ON_CITY = "upper_issue_on_city"  # an upper issue given for a city publication
-    IN_FUTURE = "in_future"  # a date after today
+    IN_FUTURE = "in_future"  # by hand, a date after today
     IN_PENDING_ISSUE = "in_pending_issue"  # by hand, while an issue of it holds the item
 
 
@@ -88,7 +88,9 @@ def adoption_refusal(request: AdoptionRequest) -> AdoptionRefusal | None:
     """Why this adoption cannot be recorded, or None when it can."""
     r = request
     dates = [r.adopted_on, *([r.upper_issue_date] if r.upper_issue_date else [])]
-    if any(d > r.today for d in dates):
+    # An issue compiled here may be published the evening before its date; by hand, an
+    # adoption is recorded once it has happened.
+    if r.by_hand and any(d > r.today for d in dates):
         return AdoptionRefusal.IN_FUTURE
     if not is_upper(r.level):
         if r.upper_issue_number.strip() or r.upper_issue_date is not None:

@@ -32,7 +32,7 @@ def ranked(officer_a, officer_b, unit_a, unit_b, unit_c, city_daily, province_bu
     assign(unit_a, "一类", date(YEAR, 1, 1))
     assign(unit_b, "一类", date(YEAR, 1, 1))
     assign(unit_c, "二类", date(YEAR, 1, 1), quota=0)
-    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))  # 20
+    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))  # 20 × 2: forwarded
     adopted(officer_b, city_daily, local(f"{YEAR}-02-03 10:00"))  # 4
     rebuild(YEAR, as_of=LATER)
 
@@ -66,8 +66,9 @@ def test_each_class_is_ranked_with_its_awards(client_of, leader, ranked):
 def test_a_monthly_ranking_has_no_awards(client_of, editor, ranked):
     page = client_of(editor).get(URL, {"year": YEAR, "period": "2"})
     assert [award for *_, award in places(page, "一类")] == [None, None]
-    # February: the adoption, less 7 items short × 2.
-    assert [total for _, _, total, _ in places(page, "一类")] == [20 - 14, 4 - 14]
+    # February: the adoption (a provincial one is of a forwarded item: × 2), less 7 items
+    # short × 2.
+    assert [total for _, _, total, _ in places(page, "一类")] == [20 * 2 - 14, 4 - 14]
 
 
 def test_a_disqualified_unit_is_marked_and_the_award_passes_on(client_of, chief, unit_a, ranked):
