@@ -166,7 +166,7 @@ def test_applying_gives_exactly_the_lines_the_preview_showed(
 def test_the_preview_shows_the_rank_changes(
     client_of, chief, officer_a, officer_b, unit_a, unit_b, city_daily, province_bulletin
 ):
-    assign(unit_a, "一类", MONDAY.date())
+    assign(unit_a, "一类", MONDAY.date(), quota=0)  # awards go to units above zero
     assign(unit_b, "一类", MONDAY.date())
     for n in range(5):
         adopted(officer_a, city_daily, MONDAY + timedelta(days=n))
