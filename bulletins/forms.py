@@ -112,11 +112,11 @@ class AdoptForm(Form):
             pk__in=pending.values("issue__publication_id")
         )
         self.offered = sorted(offered, key=lambda p: (rules.level_rank(p.level), p.sort_order))
-        labels = dict(AdoptionLevel.choices)
+        labels = {value: str(label) for value, label in AdoptionLevel.choices}
         groups: list[tuple[str, list[tuple[int, str]]]] = []
         for pub in self.offered:
             if not groups or groups[-1][0] != labels[pub.level]:
-                groups.append((str(labels[pub.level]), []))
+                groups.append((labels[pub.level], []))
             groups[-1][1].append((pub.pk, pub.name))
         field.choices = [("", field.empty_label), *groups]  # type: ignore[attr-defined]
         if not self.forwarded:
@@ -130,7 +130,8 @@ class AdoptForm(Form):
         return value
 
     def clean(self) -> dict[str, Any]:
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         publication: Publication | None = data.get("publication")
         if publication is None or "adopted_on" not in data:
             return data
