@@ -292,7 +292,7 @@ def test_adopting_by_hand_an_item_an_issue_being_compiled_holds_is_refused(
         {"adopt-publication": daily.pk, "adopt-adopted_on": f"{DAY:%Y-%m-%d}"},
     )
     assert response.status_code == 400
-    assert "being compiled holds the item" in str(response.context["forms"]["adopt"].errors)
+    assert "正在编辑的一期已收入这条信息" in str(response.context["forms"]["adopt"].errors)
     assert not Adoption.objects.filter(item=item, publication=daily).exists()
     assert Issue.objects.get(pk=issue.pk).state == IssueState.DRAFT
 
