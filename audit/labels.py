@@ -171,6 +171,7 @@ DETAIL_KEYS: dict[str, Promise] = {
     "items": _("items"),
     "adoption": _("adoption"),
     "issue": _("issue"),
+    "upper_issue": _("issue of the upper publication"),
     "year": _("year"),
     "number": _("number"),
     "doc_number": _("document number"),

@@ -11,9 +11,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record, save_change
+from bulletins.actions_adoption import UpperIssue as UpperIssue
+from bulletins.actions_adoption import do_adopt as do_adopt
+from bulletins.actions_adoption import do_forward_item as do_forward_item
 from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
-    Adoption,
     AdoptionLevel,
     EditorialPolicy,
     FollowUpTask,
@@ -38,7 +40,6 @@ from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
 from submissions.models import InfoItem, ItemState
 from submissions.queries import visible_items
-from submissions.rules import Action as ItemAction
 from xinbao.core.counters import take_next
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
@@ -319,75 +320,6 @@ def do_publish(actor: User, issue_id: int) -> Issue:
 def do_mark_read(reader: User, issue: Issue) -> None:
     if issue.state == IssueState.PUBLISHED:
         ReadReceipt.objects.get_or_create(issue=issue, reader=reader)
-
-
-# --- adoptions ------------------------------------------------------------------------------
-
-
-def do_adopt(
-    actor: User,
-    item_id: int,
-    publication: Publication,
-    adopted_on: date,
-    note: str = "",
-    issue: Issue | None = None,
-) -> Adoption:
-    """Record that `publication` used the item (采用): by hand for a provincial or central
-    publication, from `do_publish` for an issue compiled here. The item becomes adopted in
-    the same transaction; the points ledger counts the row at its next rebuild."""
-    with transaction.atomic():
-        item = submissions.lock_for(actor, item_id, ItemAction.ADOPT)
-        if item.duplicate_of_id is not None:
-            # Its unit is credited through the main record; adopting it too would count twice.
-            raise ActionError(
-                _("This item is merged into #%(pk)s as a duplicate: adopt that item instead.")
-                % {"pk": item.duplicate_of_id}
-            )
-        if Adoption.objects.filter(item=item, publication=publication).exists():
-            raise ActionError(
-                _("This item is already recorded as adopted by %(pub)s.") % {"pub": publication}
-            )
-        note = note.strip()
-        submissions.mark_adopted(actor, item, publication.name + (f" — {note}" if note else ""))
-        adoption = Adoption.objects.create(
-            item=item,
-            publication=publication,
-            level=publication.level,
-            adopted_on=adopted_on,
-            recorded_by=actor,
-            note=note,
-            issue=issue,
-        )
-        record(
-            actor,
-            "adoption_recorded",
-            f"item:{item.pk}",
-            {
-                "adoption": adoption.pk,
-                "publication": publication.code,
-                "level": publication.level,
-                "issue": issue.pk if issue is not None else None,
-            },
-        )
-    return adoption
-
-
-# --- forwarding upward -----------------------------------------------------------------------
-
-
-def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
-    """Mark an item as sent up to the provincial (or central) office (上报)."""
-    _need(actor, Capability.REVIEW)
-    with transaction.atomic():
-        item = InfoItem.objects.select_for_update().get(pk=item_id)
-        if item.submitted_at is None:
-            raise ActionError(_("Only an item that reached the section can be forwarded."))
-        InfoItem.objects.filter(pk=item.pk).update(
-            forwarded_at=timezone.now(), forwarded_to=to_unit
-        )
-        item.refresh_from_db()
-        record(actor, "item_forwarded", f"item:{item.pk}", {"to": to_unit.code})
-    return item
 
 
 # --- leader instructions ---------------------------------------------------------------------

@@ -5,7 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import Adoption, AdoptionLevel, IssueEntry, Publication
+from bulletins import rules
+from bulletins.actions_adoption import REFUSALS, UpperIssue, refusal_for
+from bulletins.models import Adoption, AdoptionLevel, IssueEntry, IssueState, Publication
 from submissions.models import InfoItem
 from submissions.rules import Action as ItemAction
 from xinbao.core.inputs import Form, ModelForm
@@ -59,25 +61,67 @@ class ReturnIssueForm(Form):
 
 
 class AdoptForm(Form):
-    """Record an adoption; only publications that have not adopted the item yet are offered."""
+    """Record an adoption by hand. Nothing is preselected: the editor names the publication.
+
+    The city's own publications come first, then the province's and the centre's, grouped by
+    level; a publication that adopted the item already, or whose issue being compiled holds it,
+    is not offered. Provincial and central ones are offered only for an item forwarded upward
+    (`bulletins.rules.offered_levels`), and need the number and date of their issue."""
 
     publication = forms.ModelChoiceField(
         label=_("Publication"),
-        # Bulletins compiled in xinbao record their adoptions when an issue is published.
-        queryset=Publication.objects.filter(is_active=True, compiled_here=False),
-        empty_label=None,
+        queryset=Publication.objects.filter(is_active=True),
+        empty_label=_("— choose the publication that used it —"),
+        error_messages={
+            "required": _("Please choose the publication that adopted the item."),
+            "invalid_choice": _("This publication has adopted the item already or is inactive."),
+        },
     )
     adopted_on = forms.DateField(
         label=_("Adopted on"), widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
     )
+    upper_issue_number = forms.CharField(
+        label=_("Issue number"),
+        required=False,
+        max_length=40,
+        help_text=_("Provincial or central publications only: as printed, e.g. 2026年第123期."),
+    )
+    upper_issue_date = forms.DateField(
+        label=_("Date of the issue"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Provincial or central publications only."),
+    )
     note = forms.CharField(label=_("Note"), required=False, max_length=200)
 
-    def __init__(self, *args: Any, item_id: int | None = None, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, item: InfoItem, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        if item_id is not None:
-            field = self.fields["publication"]
-            used = Adoption.objects.filter(item_id=item_id).values("publication_id")
-            field.queryset = field.queryset.exclude(pk__in=used)  # type: ignore[attr-defined]
+        self.item = item
+        self.forwarded = item.forwarded_at is not None
+        field = self.fields["publication"]
+        levels = rules.offered_levels(self.forwarded)
+        used = Adoption.objects.filter(item_id=item.pk).values("publication_id")
+        pending = IssueEntry.objects.filter(item_id=item.pk).exclude(
+            issue__state=IssueState.PUBLISHED
+        )
+        # Any active publication that has not adopted it validates, so that a post naming one
+        # the rule refuses gets the rule's reason; only those the rule allows are listed.
+        choosable = Publication.objects.filter(is_active=True).exclude(pk__in=used)
+        field.queryset = choosable  # type: ignore[attr-defined]
+        offered = choosable.filter(level__in=levels).exclude(
+            pk__in=pending.values("issue__publication_id")
+        )
+        self.offered = sorted(offered, key=lambda p: (rules.level_rank(p.level), p.sort_order))
+        labels = {value: str(label) for value, label in AdoptionLevel.choices}
+        groups: list[tuple[str, list[tuple[int, str]]]] = []
+        for pub in self.offered:
+            if not groups or groups[-1][0] != labels[pub.level]:
+                groups.append((labels[pub.level], []))
+            groups[-1][1].append((pub.pk, pub.name))
+        field.choices = [("", field.empty_label), *groups]  # type: ignore[attr-defined]
+        if not self.forwarded:
+            # Only a provincial or central adoption has an upper issue, and none is offered.
+            del self.fields["upper_issue_number"], self.fields["upper_issue_date"]
 
     def clean_adopted_on(self) -> date:
         value: date = self.cleaned_data["adopted_on"]
@@ -85,15 +129,47 @@ class AdoptForm(Form):
             raise forms.ValidationError(_("The adoption date cannot be in the future."))
         return value
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        data = self.cleaned_data
+        publication: Publication | None = data.get("publication")
+        if publication is None or "adopted_on" not in data:
+            return data
+        if not rules.is_upper(publication.level):
+            # Left over from a provincial choice the editor changed: a city adoption has none.
+            data["upper_issue_number"], data["upper_issue_date"] = "", None
+        refusal = refusal_for(
+            self.item,
+            publication,
+            data["adopted_on"],
+            (data.get("upper_issue_number") or "").strip(),
+            data.get("upper_issue_date"),
+        )
+        if refusal is not None:
+            field = {
+                rules.AdoptionRefusal.NO_UPPER_ISSUE: (
+                    "upper_issue_date" if data.get("upper_issue_number") else "upper_issue_number"
+                ),
+                rules.AdoptionRefusal.IN_FUTURE: "upper_issue_date",
+                rules.AdoptionRefusal.BEFORE_FORWARDED: "adopted_on",
+                rules.AdoptionRefusal.NOT_FORWARDED: "publication",
+                rules.AdoptionRefusal.IN_PENDING_ISSUE: "publication",
+            }.get(refusal)
+            self.add_error(field, str(REFUSALS[refusal]))
+        return data
+
+    @property
+    def upper(self) -> UpperIssue | None:
+        """The upper publication's issue as entered (a valid form has both or neither)."""
+        number = self.cleaned_data.get("upper_issue_number") or ""
+        on: date | None = self.cleaned_data.get("upper_issue_date")
+        return UpperIssue(number, on) if number and on is not None else None
+
 
 def adopt_form_for(item: InfoItem) -> AdoptForm | None:
-    """The item page's adoption form, dated today; none when every publication that is
-    recorded by hand has adopted the item already."""
+    """The item page's adoption form, dated today, nothing chosen; none when no publication is
+    left to offer."""
     form = AdoptForm(
-        prefix=ItemAction.ADOPT, item_id=item.pk, initial={"adopted_on": timezone.localdate()}
+        prefix=ItemAction.ADOPT, item=item, initial={"adopted_on": timezone.localdate()}
     )
-    offered = form.fields["publication"].queryset  # type: ignore[attr-defined]
-    if item.forwarded_at:
-        # Sent upward: the adoption to record is most likely the province's.
-        form.initial["publication"] = offered.exclude(level=AdoptionLevel.CITY).first()
-    return form if offered.exists() else None
+    return form if form.offered else None

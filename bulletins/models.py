@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -184,6 +186,12 @@ class Adoption(models.Model):
         on_delete=models.PROTECT,
         related_name="adoptions",
     )
+    # The upper publication's issue that used the item (期号 and date), as the office registers
+    # it: a provincial or central adoption is recorded with it; a city one has `issue` instead.
+    upper_issue_number = models.CharField(_("issue number"), max_length=40, blank=True)
+    upper_issue_date = models.DateField(
+        _("date of the issue"), null=True, blank=True, validators=[check_date]
+    )
 
     class Meta:
         db_table = "submissions_adoption"
@@ -194,6 +202,20 @@ class Adoption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.item_id} @ {self.publication_id}"
+
+    @property
+    def upper_issue_label(self) -> str:
+        """The upper publication's issue, e.g. “2026年第123期（2026-03-02）”."""
+        return upper_issue_label(self.upper_issue_number, self.upper_issue_date)
+
+
+def upper_issue_label(number: str, on: date | None) -> str:
+    """An upper publication's issue as the item page and the points ledger name it: its
+    number as printed (e.g. “2026年第123期”), then its date."""
+    number = number.strip()
+    if on is None:
+        return number
+    return f"{number}（{on:%Y-%m-%d}）"
 
 
 class ReadReceipt(models.Model):

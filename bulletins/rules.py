@@ -1,9 +1,11 @@
-"""The editorial loop's deadline rules: pure functions over stored times, no database.
+"""The editorial loop's rules — deadlines, and who may record which adoption: pure functions
+over stored facts, no database.
 
 Only open / met is stored for an answer (the healthchecks way); on time, late, missed and how
 urgent an open deadline is are computed here. The points ledger reads the same facts."""
 
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from enum import StrEnum
 
 # The board colours a deadline this close (the emergency board's 15 minutes are too short for
@@ -37,3 +39,74 @@ def urgency(due_at: datetime, now: datetime) -> str:
     if left <= 0:
         return "overdue"
     return "soon" if left <= SOON_HOURS * 3600 else "ok"
+
+
+# --- adoptions --------------------------------------------------------------------------------
+# Who may record which adoption (采用) of an item. A publication above the city (the province's,
+# the centre's) can only have used an item the section sent up to it (上报): an upper adoption of
+# an item never forwarded is impossible, and would credit its unit with points it did not earn.
+# It is recorded with the upper publication's issue, as the office registers it (期号 and date).
+
+# The order levels are offered in: the city's own publications first.
+LEVEL_ORDER = ("city", "province", "central")
+
+
+def level_rank(level: str) -> int:
+    """Position of a level in `LEVEL_ORDER`; an unknown level sorts last."""
+    return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
+
+
+def is_upper(level: str) -> bool:
+    """A publication above the city: the province's or the centre's."""
+    return level_rank(level) > 0
+
+
+class AdoptionRefusal(StrEnum):
+    NOT_FORWARDED = "not_forwarded"  # upper adoption of an item never sent upward
+    BEFORE_FORWARDED = "before_forwarded"  # upper adoption dated before the item went up
+    NO_UPPER_ISSUE = "no_upper_issue"  # upper adoption without the issue's number and date
+    UPPER_ISSUE_ON_CITY = "upper_issue_on_city"  # an upper issue given for a city publication
+    IN_FUTURE = "in_future"  # by hand, a date after today
+    IN_PENDING_ISSUE = "in_pending_issue"  # by hand, while an issue of it holds the item
+
+
+@dataclass(frozen=True)
+class AdoptionRequest:
+    """What is asked, and what is known of the item, when an adoption is to be recorded."""
+
+    level: str
+    adopted_on: date
+    today: date
+    forwarded_on: date | None = None  # local date the item was sent upward; None: never
+    upper_issue_number: str = ""
+    upper_issue_date: date | None = None
+    by_hand: bool = True  # False: from publishing an issue compiled here
+    in_pending_issue: bool = False  # an unpublished issue of this publication holds the item
+
+
+def adoption_refusal(request: AdoptionRequest) -> AdoptionRefusal | None:
+    """Why this adoption cannot be recorded, or None when it can."""
+    r = request
+    dates = [r.adopted_on, *([r.upper_issue_date] if r.upper_issue_date else [])]
+    # An issue compiled here may be published the evening before its date; by hand, an
+    # adoption is recorded once it has happened.
+    if r.by_hand and any(d > r.today for d in dates):
+        return AdoptionRefusal.IN_FUTURE
+    if not is_upper(r.level):
+        if r.upper_issue_number.strip() or r.upper_issue_date is not None:
+            return AdoptionRefusal.UPPER_ISSUE_ON_CITY
+        if r.by_hand and r.in_pending_issue:
+            return AdoptionRefusal.IN_PENDING_ISSUE
+        return None
+    if r.forwarded_on is None:
+        return AdoptionRefusal.NOT_FORWARDED
+    if not r.upper_issue_number.strip() or r.upper_issue_date is None:
+        return AdoptionRefusal.NO_UPPER_ISSUE
+    if any(d < r.forwarded_on for d in dates):
+        return AdoptionRefusal.BEFORE_FORWARDED
+    return None
+
+
+def offered_levels(forwarded: bool) -> tuple[str, ...]:
+    """The levels whose publications the adoption form offers for an item."""
+    return LEVEL_ORDER if forwarded else LEVEL_ORDER[:1]

@@ -425,7 +425,7 @@ def adopt_item(request: AuthedRequest, pk: int) -> HttpResponse:
     if not item_rules.allowed(actor_of(user), facts_of(item), ItemAction.ADOPT):
         messages.error(request, _("This action is not available for this item now."))
         return redirect("submissions:detail", pk=item.pk)
-    form = AdoptForm(request.POST, prefix=ItemAction.ADOPT, item_id=item.pk)
+    form = AdoptForm(request.POST, prefix=ItemAction.ADOPT, item=item)
     if not form.is_valid():
         return item_views.detail_page(request, pk, {ItemAction.ADOPT: form})
     try:
@@ -435,6 +435,7 @@ def adopt_item(request: AuthedRequest, pk: int) -> HttpResponse:
             form.cleaned_data["publication"],
             form.cleaned_data["adopted_on"],
             form.cleaned_data["note"],
+            upper=form.upper,
         )
     except actions.ActionError as exc:
         messages.error(request, str(exc))

@@ -206,7 +206,7 @@ def apply_rules(
 
 # --- unit classes, assignments and award tiers ---------------------------------------------
 
-CLASS_FIELDS = ("name", "monthly_quota", "sort_order")
+CLASS_FIELDS = ("name", "monthly_quota", "sort_order", "award_floor")
 TIER_FIELDS = ("name", "position", "places", "min_points")
 
 

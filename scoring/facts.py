@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, Violation
 from bulletins.deadline_kinds import EditorialKind
-from bulletins.models import Adoption, FollowUpTask, Instruction
+from bulletins.models import Adoption, FollowUpTask, Instruction, upper_issue_label
 from deadlines.models import ExpectedReport, ExpectStatus
 from scoring import rules
 from scoring.models import ClassAssignment, ScoreRule
@@ -126,6 +126,12 @@ def quota_facts(unit_ids: Iterable[int] | None = None) -> list[rules.QuotaFact]:
     ]
 
 
+def _issue(number: str, on: date | None) -> str:
+    """A provincial or central adoption's issue in its ledger line's label, then a space."""
+    label = upper_issue_label(number, on)
+    return f"{label} " if label else ""
+
+
 def load_facts(year: int | None) -> rules.Facts:
     """Everything the rules need, in a fixed number of queries (ten)."""
     adoptions = Adoption.objects.all()
@@ -166,9 +172,21 @@ def load_facts(year: int | None) -> rules.Facts:
                 level=level,
                 on=on,
                 forwarded=forwarded_at is not None,
-                label=f"《{publication}》{title}",
+                label=f"《{publication}》{_issue(number, issue_on)}{title}",
             )
-            for pk, item_id, lead, publication_id, level, on, forwarded_at, publication, title in (
+            for (
+                pk,
+                item_id,
+                lead,
+                publication_id,
+                level,
+                on,
+                forwarded_at,
+                publication,
+                title,
+                number,
+                issue_on,
+            ) in (
                 adoptions.order_by().values_list(
                     "pk",
                     "item_id",
@@ -179,6 +197,8 @@ def load_facts(year: int | None) -> rules.Facts:
                     "item__forwarded_at",
                     "publication__name",
                     "item__title",
+                    "upper_issue_number",
+                    "upper_issue_date",
                 )
             )
         ],

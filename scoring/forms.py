@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import Publication
 from org.models import Unit
-from scoring.models import AwardTier, RuleKind, ScoreRule, UnitClass
+from scoring.models import AWARD_FLOOR_DEFAULT, AwardTier, RuleKind, ScoreRule, UnitClass
 from xinbao.core.inputs import Form, ModelForm
 
 # Kinds that reward a unit; every other kind is a penalty.
@@ -117,7 +117,7 @@ class YearForm(Form):
 class UnitClassForm(ModelForm):
     class Meta:
         model = UnitClass
-        fields = ["name", "monthly_quota", "sort_order"]
+        fields = ["name", "monthly_quota", "sort_order", "award_floor"]
 
 
 class NewUnitClassForm(UnitClassForm):
@@ -137,6 +137,8 @@ class NewUnitClassForm(UnitClassForm):
             self.add_error("name", _("A new class needs a name."))
         if data.get("sort_order") is None:
             data["sort_order"] = 0
+        if data.get("award_floor") is None:
+            data["award_floor"] = Decimal(AWARD_FLOOR_DEFAULT)
         return data
 
     @property

@@ -8,6 +8,7 @@ deadlines, violations and quotas, so the table may be edited and the ledger rebu
 
 from decimal import Decimal
 
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext
@@ -17,6 +18,10 @@ from accountability.models import ViolationKind
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
+
+# A class's floor for awards when it is created: more than zero points is the rule's own
+# minimum; the section chief raises the floor per class on the classes page.
+AWARD_FLOOR_DEFAULT = "0"
 
 
 class RuleKind(models.TextChoices):
@@ -175,6 +180,16 @@ class UnitClass(models.Model):
     )
     sort_order = models.PositiveSmallIntegerField(
         _("order"), default=0, validators=bounded(SMALLINT_MAX)
+    )
+    # Below it no award of the class is given, whatever the tiers say; a unit with no points
+    # never gets one (scoring.ranking.may_be_awarded).
+    award_floor = models.DecimalField(
+        _("no award below (points)"),
+        max_digits=10,
+        decimal_places=2,
+        default=Decimal(AWARD_FLOOR_DEFAULT),
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("A unit needs more than zero points, and at least this many, for any award."),
     )
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -102,10 +102,11 @@ def unit_changes(
     after: list[ranking.Standing],
     class_order: list[int],
     tiers: dict[int, list[ranking.Tier]],
+    floors: dict[int, Decimal] | None = None,
 ) -> list[UnitChange]:
     """Every unit whose points, place or award would change, by class and new place."""
-    old = _places(ranking.by_class(before, class_order, tiers))
-    new = _places(ranking.by_class(after, class_order, tiers))
+    old = _places(ranking.by_class(before, class_order, tiers, floors))
+    new = _places(ranking.by_class(after, class_order, tiers, floors))
     changes = []
     for unit, place in new.items():
         was = old[unit]
@@ -181,6 +182,7 @@ def preview(
             ranking.standings_from_lines(after, proposed, infos, disqualified),
             order,
             tiers,
+            {c.pk: c.award_floor for c in classes},
         ),
         names={info.unit: info.name for info in infos},
     )

@@ -236,7 +236,8 @@ def rankings(period: Period) -> list[ClassBoard]:
         if period.is_year
         else None
     )
-    boards = ranking.by_class(standings(period), [c.pk for c in classes], tiers)
+    floors = {c.pk: c.award_floor for c in classes}
+    boards = ranking.by_class(standings(period), [c.pk for c in classes], tiers, floors)
     return [
         ClassBoard(by_id.get(board.class_id) if board.class_id else None, board.places)
         for board in boards

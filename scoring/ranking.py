@@ -7,9 +7,10 @@ place. `tie_key` is that rule; the ranking page states it.
 
 Awards are given on the annual ranking. A class's tiers are handed out in their order to the
 units that may receive one — not disqualified for the year (accountability's eligibility rule)
-and not zeroed — in ranking order: a tier takes the next units whose points reach its minimum
-(if it has one), at most its number of places (if it has one). A disqualified or zeroed unit
-keeps its place in the list, marked, and the award goes to the next unit.
+and not zeroed, with more than zero points and at least the class's floor (`award_floor`, policy
+data) — in ranking order: a tier takes the next units whose points reach its minimum (if it has
+one), at most its number of places (if it has one). A unit passed over keeps its place in the
+list, and the award goes to the next unit: "top three" never crowns a unit that earned nothing.
 """
 
 from collections import defaultdict
@@ -78,9 +79,20 @@ def ranked(standings: Iterable[Standing]) -> list[Standing]:
     return sorted(standings, key=tie_key)
 
 
-def awards(ordered: Sequence[Standing], tiers: Iterable[Tier]) -> dict[int, Tier]:
-    """Which unit gets which tier. `ordered` is a class's ranking (see `ranked`)."""
-    remaining = [s for s in ordered if not s.disqualified and not s.zeroed]
+def may_be_awarded(standing: Standing, floor: Decimal = ZERO) -> bool:
+    """Whether a unit can receive any award: not disqualified, not zeroed, more than zero
+    points, and at least `floor` (the class's floor)."""
+    if standing.disqualified or standing.zeroed:
+        return False
+    return standing.total > ZERO and standing.total >= floor
+
+
+def awards(
+    ordered: Sequence[Standing], tiers: Iterable[Tier], floor: Decimal = ZERO
+) -> dict[int, Tier]:
+    """Which unit gets which tier. `ordered` is a class's ranking (see `ranked`); `floor` the
+    class's fewest points for any award."""
+    remaining = [s for s in ordered if may_be_awarded(s, floor)]
     given: dict[int, Tier] = {}
     for tier in sorted(tiers, key=lambda t: (t.position, t.id)):
         if tier.places is None and tier.min_points is None:
@@ -102,9 +114,11 @@ def by_class(
     standings: Iterable[Standing],
     class_order: Sequence[int],
     tiers: dict[int, list[Tier]] | None = None,
+    floors: dict[int, Decimal] | None = None,
 ) -> list[ClassRanking]:
     """One ranking per class in `class_order`, then the unclassified units (never awarded).
-    With `tiers` (per class id) the awards are given; without, none are."""
+    With `tiers` (per class id) the awards are given, to units at or above the class's floor
+    in `floors` (none: only more than zero); without, none are."""
     groups: dict[int | None, list[Standing]] = defaultdict(list)
     for standing in standings:
         groups[standing.class_id if standing.class_id in class_order else None].append(standing)
@@ -113,7 +127,8 @@ def by_class(
         ordered = ranked(groups.get(class_id, []))
         if class_id is None and not ordered:
             continue
-        given = awards(ordered, tiers.get(class_id, [])) if tiers and class_id else {}
+        floor = (floors or {}).get(class_id, ZERO) if class_id else ZERO
+        given = awards(ordered, tiers.get(class_id, []), floor) if tiers and class_id else {}
         result.append(
             ClassRanking(
                 class_id,

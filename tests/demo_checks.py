@@ -123,6 +123,15 @@ def check_items() -> None:
     assert disputed.verification_note
     assert ItemEvent.objects.filter(kind=EventKind.RETURNED).exclude(comment="").exists()
     assert Adoption.objects.filter(level=AdoptionLevel.PROVINCE).exists()
+    # A provincial or central publication used only what the section forwarded to it, on or
+    # after the day it went up, and its issue is on record.
+    upper = Adoption.objects.exclude(level=AdoptionLevel.CITY).select_related("item")
+    assert upper.exists()
+    for adoption in upper:
+        forwarded_at = adoption.item.forwarded_at
+        assert forwarded_at is not None, adoption.item.title
+        assert timezone.localdate(forwarded_at) <= adoption.adopted_on, adoption.item.title
+        assert adoption.upper_issue_number and adoption.upper_issue_date, adoption.item.title
     edited = items.filter(revisions__source=RevisionSource.EDITOR).distinct()
     assert edited.exists()
     for item in edited:

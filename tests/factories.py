@@ -6,9 +6,9 @@ import itertools
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from bulletins.actions import do_adopt
-from bulletins.models import AdoptionLevel, Publication
-from org.models import Unit, UnitKind, UnitLevel, User
+from bulletins.actions import UpperIssue, do_adopt, do_forward_item
+from bulletins.models import Adoption, AdoptionLevel, Publication
+from org.models import Unit, UnitKind, UnitLevel, User, provincial_office
 from org.roles import Role
 from submissions import actions
 from submissions.models import InfoItem, ItemKind, ItemState
@@ -123,7 +123,7 @@ def make_item(
     if state == ItemState.RETURNED:
         actions.do_transition(editor, item.pk, Action.RETURN, "请核实数字")
     elif state == ItemState.ADOPTED:
-        do_adopt(editor, item.pk, publication or make_publication(), timezone.localdate())
+        adopt(editor, item, publication or make_publication(), timezone.localdate())
     elif state == ItemState.FILED:
         actions.do_transition(editor, item.pk, Action.FILE)
     elif state != ItemState.UNDER_REVIEW:
@@ -134,3 +134,22 @@ def make_item(
 def _fresh(item: InfoItem) -> InfoItem:
     item.refresh_from_db()
     return item
+
+
+def forward(editor: User, item: InfoItem) -> InfoItem:
+    """The section sends the item up to the provincial office (上报), as the item page does."""
+    province = provincial_office() or make_unit(
+        "省委办公厅", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.PROVINCE, is_reporting=False
+    )
+    return do_forward_item(editor, item.pk, province)
+
+
+def adopt(editor: User, item: InfoItem, publication: Publication, day, note: str = "") -> Adoption:
+    """`publication` adopts the item on `day` through the real action; a provincial or central
+    one after the item is forwarded (if it is not yet), with its issue's number and date."""
+    if publication.level == AdoptionLevel.CITY:
+        return do_adopt(editor, item.pk, publication, day, note)
+    if InfoItem.objects.get(pk=item.pk).forwarded_at is None:
+        forward(editor, item)
+    upper = UpperIssue(f"{day.year}年第{day.timetuple().tm_yday}期", day)
+    return do_adopt(editor, item.pk, publication, day, note, upper=upper)

@@ -26,7 +26,16 @@ from submissions.models import (
     Verification,
 )
 from submissions.rules import Action
-from tests.factories import BODY, PDF_BYTES, content, make_item, make_user, pdf
+from tests.factories import (
+    BODY,
+    PDF_BYTES,
+    adopt,
+    content,
+    forward,
+    make_item,
+    make_user,
+    pdf,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -283,14 +292,17 @@ def test_verify_refuses_an_unknown_verdict(editor, under_review):
 
 def test_adopt_records_the_publication_and_its_level(editor, under_review, province_bulletin):
     day = timezone.localdate()
-    adoption = bulletins.do_adopt(editor, under_review.pk, province_bulletin, day, "第12期")
+    forward(editor, under_review)
+    upper = bulletins.UpperIssue("2026年第12期", day)
+    adoption = bulletins.do_adopt(editor, under_review.pk, province_bulletin, day, upper=upper)
     assert (adoption.level, adoption.adopted_on, adoption.recorded_by) == ("province", day, editor)
+    assert (adoption.upper_issue_number, adoption.upper_issue_date) == ("2026年第12期", day)
     assert state_of(under_review) == ItemState.ADOPTED
 
 
 def test_adopt_again_by_another_publication(editor, under_review, city_daily, province_bulletin):
     bulletins.do_adopt(editor, under_review.pk, city_daily, timezone.localdate())
-    bulletins.do_adopt(editor, under_review.pk, province_bulletin, timezone.localdate())
+    adopt(editor, under_review, province_bulletin, timezone.localdate())
     assert sorted(under_review.adoptions.values_list("level", flat=True)) == ["city", "province"]
     assert state_of(under_review) == ItemState.ADOPTED
 

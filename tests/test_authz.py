@@ -7,13 +7,13 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletins.models import Adoption
+from bulletins.models import Adoption, AdoptionLevel
 from org.roles import Capability
 from submissions import rules
 from submissions.models import Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
 from submissions.queries import actor_of, facts_of, visible_items
 from submissions.rules import Action
-from tests.factories import ADMINS, PERSONAS, REFUSED, make_item, pdf
+from tests.factories import ADMINS, PERSONAS, REFUSED, make_item, make_publication, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -131,14 +131,21 @@ def test_administrators_never_see_item_content(persona, personas, items, client_
 # --- actions (POST) -------------------------------------------------------------------------
 
 
-def post_data(action, province_bulletin):
+@pytest.fixture
+def special_report(db):
+    """A second city publication: the adopted items have 《每日要情》 already, and a provincial
+    one would need them forwarded first."""
+    return make_publication(AdoptionLevel.CITY, code="xxzb", name="信息专报")
+
+
+def post_data(action, publication):
     today = timezone.localdate().isoformat()
     return {
         Action.SIGN_OFF: {"sign_off-comment": "同意报送"},
         Action.REFUSE: {"refuse-comment": "请补充数据"},
         Action.RETURN: {"return-comment": "请核实"},
         Action.VERIFY: {"verify-verdict": "verified", "verify-note": "已电话核实"},
-        Action.ADOPT: {"adopt-publication": province_bulletin.pk, "adopt-adopted_on": today},
+        Action.ADOPT: {"adopt-publication": publication.pk, "adopt-adopted_on": today},
         Action.ATTACH: {"attach-attachments": pdf("补充材料.pdf")},
     }.get(action, {})
 
@@ -181,7 +188,7 @@ def act_url(item, action):
 @pytest.mark.parametrize("action", list(Action))
 @pytest.mark.parametrize("persona", PERSONAS)
 def test_act_answers_and_writes_as_the_rules_say(
-    persona, action, personas, items, client_of, province_bulletin
+    persona, action, personas, items, client_of, special_report
 ):
     user = personas[persona]
     client = client_of(user)
@@ -189,7 +196,7 @@ def test_act_answers_and_writes_as_the_rules_say(
     for key, item in items.items():
         status, changes = expected_effect(user, item, action)
         before = footprint(item)
-        response = client.post(act_url(item, action), post_data(action, province_bulletin))
+        response = client.post(act_url(item, action), post_data(action, special_report))
         problems = (
             [] if response.status_code == status else [f"status {response.status_code} != {status}"]
         )

@@ -9,13 +9,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from bulletins.actions import do_adopt
 from bulletins.models import Adoption
 from submissions.actions import do_edit
 from submissions.models import InfoItem, ItemEvent, ItemState
 from tests.clock import TODAY
 from tests.download_checks import saved_name
-from tests.factories import BODY, make_item, pdf
+from tests.factories import BODY, adopt, forward, make_item, pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -127,10 +126,16 @@ def test_refusing_without_a_reason_is_a_400_and_writes_nothing(client_of, office
 
 def test_the_editor_adopts(client_of, officer_a, head_a, editor, province_bulletin):
     item = make_item(officer_a, ItemState.UNDER_REVIEW, head=head_a, editor=editor)
+    forward(editor, item)
     today = timezone.localdate()
     response = client_of(editor).post(
         adopt_url(item),
-        {"adopt-publication": province_bulletin.pk, "adopt-adopted_on": today.isoformat()},
+        {
+            "adopt-publication": province_bulletin.pk,
+            "adopt-adopted_on": today.isoformat(),
+            "adopt-upper_issue_number": "2026年第88期",
+            "adopt-upper_issue_date": today.isoformat(),
+        },
     )
     assert response.status_code == 302
     adoption = Adoption.objects.get(item=item)
@@ -139,6 +144,7 @@ def test_the_editor_adopts(client_of, officer_a, head_a, editor, province_bullet
         "province",
         today,
     )
+    assert (adoption.upper_issue_number, adoption.upper_issue_date) == ("2026年第88期", today)
     assert InfoItem.objects.get(pk=item.pk).state == ItemState.ADOPTED
 
 
@@ -307,7 +313,7 @@ def test_the_leaders_pages_do_not_grow_with_items(
             item = make_item(
                 officer_a, ItemState.ADOPTED, head=head_a, editor=editor, publication=city_daily
             )
-            do_adopt(editor, item.pk, province_bulletin, timezone.localdate())
+            adopt(editor, item, province_bulletin, timezone.localdate())
 
     _pages_do_not_grow(client_of(leader), URLS[page], add, django_assert_max_num_queries)
 

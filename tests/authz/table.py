@@ -986,7 +986,8 @@ rows(
         "POST",
         EDITORS,
         args=lambda w: [w.under_review.pk],
-        data=lambda w: {"adopt-publication": w.province_bulletin.pk, "adopt-adopted_on": today(w)},
+        # The city's own publication: a provincial one needs the item forwarded first.
+        data=lambda w: {"adopt-publication": w.daily.pk, "adopt-adopted_on": today(w)},
         ok=302,
         refused=302,
         writes=("submissions.InfoItem", "bulletins.Adoption"),

@@ -69,9 +69,10 @@ def test_the_chief_previews_and_applies_a_rule_change(
     assign(unit_a, "一类", today.replace(day=1), quota=0)
     assign(unit_b, "一类", today.replace(day=1))
     morning = datetime.combine(today, time(9, 0), tzinfo=timezone.get_current_timezone())
-    for n in range(3):  # 甲: three items in the city's daily, 3 × 4 points
+    for n in range(5):  # 甲: five items in the city's daily, 5 × 4 points
         adopted(officer_a, city_daily, morning - timedelta(minutes=n))
-    adopted(officer_b, province_bulletin, morning)  # 乙: one provincial adoption, 20 points
+    # 乙: one provincial adoption of a forwarded item, 20 × 2 points
+    adopted(officer_b, province_bulletin, morning)
     rebuild(today.year)
 
     page = new_page(viewport={"width": 1280, "height": 900})
@@ -91,11 +92,11 @@ def test_the_chief_previews_and_applies_a_rule_change(
     preview = page.locator("#preview")
     expect(preview).to_be_visible()
     moved = preview.locator(f'tr[data-unit="{unit_a.pk}"]')
-    expect(moved).to_contain_text("12.00 → 30.00")
+    expect(moved).to_contain_text("20.00 → 50.00")
     expect(moved).to_contain_text("二等奖 → 一等奖")
     # Nothing is saved by a preview.
     assert ScoreRule.objects.get(code="adoption-city").points == 4
-    assert sum(e.points for e in ScoreEntry.objects.filter(unit=unit_a)) == 12
+    assert sum(e.points for e in ScoreEntry.objects.filter(unit=unit_a)) == 20
 
     page.locator('button[name="action"][value="apply"]').click()
     expect(page.get_by_role("status")).to_be_visible()
@@ -111,7 +112,7 @@ def test_the_chief_previews_and_applies_a_rule_change(
     phone.goto(f"/scoring/units/{unit_a.pk}/")
     expect(phone.get_by_role("heading", level=1)).to_have_text(unit_a.name)
     expect(phone.locator("#points-chart canvas")).to_be_visible()
-    expect(phone.locator("dl.scorefacts")).to_contain_text("30.00")
+    expect(phone.locator("dl.scorefacts")).to_contain_text("50.00")
     width = phone.evaluate("document.documentElement.scrollWidth")
     assert width <= 390 + 1, "the scorecard must fit a phone's width"
     response = phone.goto(f"/scoring/units/{unit_b.pk}/")

@@ -8,7 +8,7 @@ import pytest
 from django.db import connection, connections
 
 from bulletins import actions
-from bulletins.models import Issue, IssueCounter, IssueState
+from bulletins.models import Adoption, Issue, IssueCounter, IssueState
 from submissions.models import ItemState
 from tests.bulletins.bulletin_helpers import published, signed_off
 from tests.clock import NEXT_YEAR, YEAR, days_before
@@ -62,8 +62,11 @@ def test_a_failed_publish_neither_uses_up_nor_repeats_a_number(
 ):
     a, b, c = fresh_items(officer_a, head_a, 3)
     stuck = signed_off(editor, chief, daily, [a], DAY)
-    # Meanwhile someone records by hand that 《每日要情》 already used item a.
-    actions.do_adopt(editor, a.pk, daily, DAY)
+    # Meanwhile 《每日要情》 is recorded as having used item a already (by a path other than
+    # the action, which refuses it while an issue of the publication holds the item).
+    Adoption.objects.create(
+        item=a, publication=daily, level=daily.level, adopted_on=DAY, recorded_by=editor
+    )
     with pytest.raises(actions.ActionError):
         actions.do_publish(editor, stuck.pk)
     stuck.refresh_from_db()

@@ -32,7 +32,7 @@ def ranked(officer_a, officer_b, unit_a, unit_b, unit_c, city_daily, province_bu
     assign(unit_a, "一类", date(YEAR, 1, 1))
     assign(unit_b, "一类", date(YEAR, 1, 1))
     assign(unit_c, "二类", date(YEAR, 1, 1), quota=0)
-    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))  # 20
+    adopted(officer_a, province_bulletin, local(f"{YEAR}-02-02 10:00"))  # 20 × 2: forwarded
     adopted(officer_b, city_daily, local(f"{YEAR}-02-03 10:00"))  # 4
     rebuild(YEAR, as_of=LATER)
 
@@ -50,6 +50,8 @@ def places(response, class_name):
 
 
 def test_each_class_is_ranked_with_its_awards(client_of, leader, ranked):
+    UnitClass.objects.filter(name="一类").update(monthly_quota=0)
+    rebuild(YEAR, as_of=LATER)
     page = client_of(leader).get(URL, {"year": YEAR})
     assert page.status_code == 200
     first = places(page, "一类")
@@ -57,20 +59,39 @@ def test_each_class_is_ranked_with_its_awards(client_of, leader, ranked):
         (1, "甲区委办公室", "一等奖"),
         (2, "乙县委办公室", "二等奖"),
     ]
-    assert [(r, name, award) for r, name, _, award in places(page, "二类")] == [
-        (1, "丙县委办公室", "一等奖")
+    # C, alone in its class, earned nothing: first in the class, but no award.
+    assert [(r, name, total, award) for r, name, total, award in places(page, "二类")] == [
+        (1, "丙县委办公室", 0, None)
     ]
     assert "一等奖" in page.content.decode()
+
+
+def test_units_below_zero_get_no_award_however_few_they_are(client_of, leader, ranked):
+    # With the quota, both units of 一类 end the year below zero: the top places stay empty.
+    first = places(client_of(leader).get(URL, {"year": YEAR}), "一类")
+    assert [(total < 0, award) for _, _, total, award in first] == [(True, None), (True, None)]
+
+
+def test_the_classs_floor_holds_back_awards_below_it(client_of, leader, ranked):
+    UnitClass.objects.filter(name="一类").update(monthly_quota=0, award_floor=10)
+    rebuild(YEAR, as_of=LATER)
+    first = places(client_of(leader).get(URL, {"year": YEAR}), "一类")
+    assert [(name, award) for _, name, _, award in first] == [
+        ("甲区委办公室", "一等奖"),
+        ("乙县委办公室", None),  # 4 points, below the floor of 10
+    ]
 
 
 def test_a_monthly_ranking_has_no_awards(client_of, editor, ranked):
     page = client_of(editor).get(URL, {"year": YEAR, "period": "2"})
     assert [award for *_, award in places(page, "一类")] == [None, None]
-    # February: the adoption, less 7 items short × 2.
-    assert [total for _, _, total, _ in places(page, "一类")] == [20 - 14, 4 - 14]
+    # February: the adoption (a provincial one is of a forwarded item: × 2), less 7 items
+    # short × 2.
+    assert [total for _, _, total, _ in places(page, "一类")] == [20 * 2 - 14, 4 - 14]
 
 
 def test_a_disqualified_unit_is_marked_and_the_award_passes_on(client_of, chief, unit_a, ranked):
+    UnitClass.objects.filter(name="一类").update(monthly_quota=0)
     late = violation(chief, unit_a, "late", date(YEAR, 3, 10))
     province_notice(chief, [late], date(YEAR, 3, 20))
     rebuild(YEAR, as_of=LATER)

@@ -19,9 +19,9 @@ UNITS = "/scoring/classes/units/"
 def classes_form(**changes: object) -> dict[str, str]:
     data = {"action": "classes"}
     for c in UnitClass.objects.all():
-        for name in ("name", "monthly_quota", "sort_order"):
+        for name in ("name", "monthly_quota", "sort_order", "award_floor"):
             data[f"c{c.pk}-{name}"] = str(changes.get(f"{c.name}-{name}", getattr(c, name)))
-    for name in ("name", "monthly_quota", "sort_order"):
+    for name in ("name", "monthly_quota", "sort_order", "award_floor"):
         data[f"newclass-{name}"] = str(changes.get(f"new-{name}", ""))
     return data
 
@@ -70,6 +70,23 @@ def test_the_chief_changes_a_quota_and_adds_a_class_with_audit_entries(client_of
     changed = AuditEntry.objects.get(action="unit_class_changed")
     assert (changed.target, changed.data["before"]["monthly_quota"]) == ("二类", 6)
     assert AuditEntry.objects.filter(action="unit_class_added", target="五类").exists()
+    assert UnitClass.objects.get(name="五类").award_floor == 0  # left empty: the default
+
+
+def test_the_chief_raises_a_classs_award_floor_with_an_audit_entry(client_of, chief):
+    assert UnitClass.objects.get(name="一类").award_floor == 0  # seeded: more than zero only
+    form = classes_form(**{"一类-award_floor": "12.5"})
+    assert client_of(chief).post(CLASSES, form).status_code == 302
+    assert UnitClass.objects.get(name="一类").award_floor == Decimal("12.5")
+    changed = AuditEntry.objects.get(action="unit_class_changed", target="一类")
+    assert Decimal(changed.data["before"]["award_floor"]) == 0
+    assert Decimal(changed.data["after"]["award_floor"]) == Decimal("12.5")
+
+
+def test_a_negative_award_floor_is_refused(client_of, chief):
+    form = classes_form(**{"一类-award_floor": "-1"})
+    assert client_of(chief).post(CLASSES, form).status_code in (200, 400)
+    assert UnitClass.objects.get(name="一类").award_floor == 0
 
 
 @pytest.mark.parametrize(

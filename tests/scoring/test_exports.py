@@ -22,7 +22,8 @@ LATER = local(f"{YEAR}-11-20 12:00")
 
 @pytest.fixture
 def year(officer_a, officer_b, chief, section, unit_a, unit_b, city_daily, province_bulletin):
-    """一类: A (20 points, disqualified by a provincial notice) and B (4); C alone in 二类."""
+    """一类: A (40 points: a provincial adoption of a forwarded item, × 2; disqualified by a
+    provincial notice) and B (4); C alone in 二类."""
     assign(unit_a, "一类", date(YEAR, 1, 1), quota=0)
     assign(unit_b, "一类", date(YEAR, 1, 1))
     assign(make_unit("丙县委办公室", code="unit-c"), "二类", date(YEAR, 1, 1), quota=0)
@@ -47,10 +48,10 @@ def test_the_ranking_workbook_is_laid_out_as_offices_file_it(client_of, leader, 
     header = [c for c in ws[3]]
     assert all(c.font.bold and c.border.bottom.style == "thin" for c in header)
     rows = [[c.value for c in row] for row in ws.iter_rows(min_row=4, max_row=5)]
-    # A has 20 − 100 = −80 and is disqualified; B has 4 and takes the first award.
+    # A has 40 − 100 = −60 and is disqualified; B has 4 and takes the first award.
     assert [(r[0], r[1], r[2], r[3], r[7]) for r in rows] == [
         (1, "乙县委办公室", "一类", 4, "一等奖"),
-        (2, "甲区委办公室", "一类", -80, None),
+        (2, "甲区委办公室", "一类", -60, None),
     ]
     assert rows[1][8]  # the remark says why there is no award
     assert ws["D4"].number_format == "0.00"
@@ -71,7 +72,7 @@ def test_the_scorecard_workbook_lists_every_traced_line(client_of, officer_a, un
     ws = book.worksheets[0]
     assert "甲区委办公室" in ws["A1"].value
     lines = [[c.value for c in row] for row in ws.iter_rows(min_row=4) if row[4].value is not None]
-    assert [line[4] for line in lines] == [20, -100, -80]  # adoption, violation, total
+    assert [line[4] for line in lines] == [40, -100, -60]  # adoption, violation, total
     assert "省委办公厅信息专报" in lines[0][2]
     assert ws.freeze_panes == "A4"
     quota = book.worksheets[1]
@@ -91,7 +92,7 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
     ranking = [[c.text for c in row.cells] for row in first.rows[1:]]
     assert [(r[0], r[1], r[2], r[3]) for r in ranking] == [
         ("1", "乙县委办公室", "4.00", "一等奖"),
-        ("2", "甲区委办公室", "-80.00", ""),
+        ("2", "甲区委办公室", "-60.00", ""),
     ]
     assert second.rows[1].cells[1].text == "丙县委办公室"
     assert f"省委办通〔{YEAR}〕9号" in text  # why A is disqualified

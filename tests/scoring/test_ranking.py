@@ -3,7 +3,9 @@ threshold, disqualified and zeroed units passed over. No database."""
 
 from decimal import Decimal
 
-from scoring.ranking import Standing, Tier, awards, by_class, ranked, tie_key
+import pytest
+
+from scoring.ranking import Standing, Tier, awards, by_class, may_be_awarded, ranked, tie_key
 
 D = Decimal
 
@@ -73,8 +75,49 @@ def test_a_disqualified_unit_keeps_its_place_and_the_award_passes_to_the_next():
 
 
 def test_a_zeroed_unit_gets_no_award():
-    units = [unit(1, 0, zeroed=True), unit(2, -5)]
+    units = [unit(1, 0, zeroed=True), unit(2, 5)]
     assert given(units, [FIRST]) == {2: "一等奖"}
+
+
+# (case, total, disqualified, zeroed, floor, may be awarded)
+ELIGIBLE = [
+    ("points, no floor", 5, False, False, 0, True),
+    ("no points at all", 0, False, False, 0, False),
+    ("fewer than none", -14, False, False, 0, False),
+    ("a fraction of a point", D("0.5"), False, False, 0, True),
+    ("on the floor", 30, False, False, 30, True),
+    ("just below the floor", D("29.99"), False, False, 30, False),
+    ("above the floor but disqualified", 90, True, False, 30, False),
+    ("above the floor but zeroed", 90, False, True, 30, False),
+]
+
+
+@pytest.mark.parametrize(
+    "total, disqualified, zeroed, floor, expected",
+    [c[1:] for c in ELIGIBLE],
+    ids=[c[0] for c in ELIGIBLE],
+)
+def test_who_may_be_awarded(total, disqualified, zeroed, floor, expected):
+    standing = unit(1, 0, disqualified=disqualified, zeroed=zeroed)._replace(total=D(total))
+    assert may_be_awarded(standing, D(floor)) is expected
+
+
+def test_top_places_never_go_to_units_without_points():
+    # Three places and a class where only two units earned anything: the others get nothing.
+    units = [unit(1, 20), unit(2, 4), unit(3, 0), unit(4, -14)]
+    assert given(units, [FIRST, SECOND, THIRD]) == {1: "一等奖", 2: "二等奖"}
+
+
+def test_the_classs_floor_binds_every_tier():
+    units = [unit(1, 60), unit(2, 30), unit(3, 29), unit(4, 10)]
+    floored = awards(ranked(units), [FIRST, SECOND, THIRD], D(30))
+    assert {u: t.name for u, t in floored.items()} == {1: "一等奖", 2: "二等奖"}
+
+
+def test_each_class_has_its_own_floor():
+    standings = [unit(1, 40, class_id=7), unit(2, 40, class_id=8)]
+    boards = by_class(standings, [7, 8], {7: [FIRST], 8: [FIRST]}, {7: D(50), 8: D(10)})
+    assert [[p.award for p in b.places] for b in boards] == [[None], [FIRST]]
 
 
 def test_tiers_by_threshold_take_everyone_who_reaches_them():

@@ -166,11 +166,12 @@ def test_applying_gives_exactly_the_lines_the_preview_showed(
 def test_the_preview_shows_the_rank_changes(
     client_of, chief, officer_a, officer_b, unit_a, unit_b, city_daily, province_bulletin
 ):
-    assign(unit_a, "一类", MONDAY.date())
+    assign(unit_a, "一类", MONDAY.date(), quota=0)  # awards go to units above zero
     assign(unit_b, "一类", MONDAY.date())
-    for n in range(3):
+    for n in range(5):
         adopted(officer_a, city_daily, MONDAY + timedelta(days=n))
-    adopted(officer_b, province_bulletin, MONDAY)  # 20 against 3 × 4 = 12
+    # 20 × 2 (forwarded) = 40 against 5 × 4 = 20; at 10 a city adoption, 50.
+    adopted(officer_b, province_bulletin, MONDAY)
     shown = preview(client_of(chief), **{"adoption-city-points": "10"}).context["preview"]
     moves = {
         u.unit: (u.rank_before, u.rank_after, u.award_before, u.award_after) for u in shown.units

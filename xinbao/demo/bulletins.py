@@ -25,7 +25,7 @@ from bulletins.models import (
     ReadReceipt,
     Solicitation,
 )
-from org.models import Unit, User, provincial_office
+from org.models import Unit, User
 from org.roles import Role
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.models import Attachment, InfoItem, ItemEvent, ItemKind, ItemRevision, ItemState
@@ -45,24 +45,6 @@ def _open_items(publication: Publication) -> list[InfoItem]:
         .exclude(adoptions__publication=publication)
         .order_by("-verification", "submitted_at", "pk")
     )
-
-
-def _mark_forwarded(editor: User) -> int:
-    """Items the province or the centre adopted were forwarded to it the day before."""
-    province = provincial_office()
-    if province is None:
-        return 0
-    upward = Adoption.objects.filter(level__in=["province", "central"]).order_by("recorded_at")
-    done = 0
-    for adoption in upward.select_related("item"):
-        if adoption.item.forwarded_at is not None:
-            continue
-        actions.do_forward_item(editor, adoption.item_id, province)
-        InfoItem.objects.filter(pk=adoption.item_id).update(
-            forwarded_at=adoption.recorded_at - timedelta(days=1)
-        )
-        done += 1
-    return done
 
 
 def load_bulletins(
@@ -127,12 +109,13 @@ def load_bulletins(
     draft = actions.do_create_issue(editor, daily, compiling_for)
     actions.do_add_entries(editor, draft.pk, [i.pk for i in draft_items])
 
-    forwarded = _mark_forwarded(editor)
+    # Forwarded as their histories played (the "forward" step of data/items.toml).
+    forwarded = InfoItem.objects.filter(forwarded_at__isnull=False).count()
     instructed = _instruct(leader, issue, published_on, now)
     answers = _solicit(editor, clock)
     return (
         f"《{daily.name}》 no. {number} published with {len(published_items)} items, "
-        f"a draft with {len(draft_items)}, {forwarded} items marked forwarded, "
+        f"a draft with {len(draft_items)}, {forwarded} items forwarded upward, "
         f"{instructed} instruction, a solicitation with {answers} answers"
     )
 

@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 
 from django.utils import timezone
 
-from bulletins.actions import do_adopt
-from bulletins.models import Adoption, Publication
+from bulletins.actions import UpperIssue, do_adopt, do_forward_item
+from bulletins.models import Adoption, AdoptionLevel, Publication
 from notify.models import Notification
-from org.models import Unit, User
+from org.models import Unit, User, provincial_office
 from org.roles import Role
 from submissions.actions import (
     ItemContent,
@@ -101,6 +101,13 @@ class Adopt(Step):
 
 
 @dataclass(frozen=True)
+class Forward(Step):
+    """The section sends the item up to the provincial office (上报)."""
+
+    GAP: ClassVar[float] = 1.0
+
+
+@dataclass(frozen=True)
 class Return(Step):
     reason: str
 
@@ -137,6 +144,7 @@ _PLAIN: dict[str, tuple[Step, ...]] = {
     "withdraw": (Withdraw(),),
     "sign_off": (SignOff(),),
     "review": (Review(),),
+    "forward": (Forward(),),
     "sent": SENT,
     "in_review": IN_REVIEW,
 }
@@ -151,7 +159,7 @@ def _step(entry: str | dict[str, Any], item: dict[str, Any]) -> tuple[Step, ...]
     extra = dict(rest)
     step: Step
     match name:
-        case "submit" | "withdraw" | "sign_off" | "review":
+        case "submit" | "withdraw" | "sign_off" | "review" | "forward":
             (plain,) = _PLAIN[name]
             step = type(plain)(after=after)
         case "refuse":
@@ -312,10 +320,21 @@ class ItemLoader:
                 do_verify(editor, pk, Verification.VERIFIED, note)
             case Dispute(note=note):
                 do_verify(editor, pk, Verification.DISPUTED, note)
+            case Forward():
+                province = provincial_office()
+                if province is None:
+                    raise ValueError(f"“{spec.title}” is forwarded, but there is no province")
+                do_forward_item(editor, pk, province)
+                InfoItem.objects.filter(pk=pk).update(forwarded_at=at)
             case Adopt(publication=code):
                 on = timezone.localdate(at)
-                note = issue_note(_PUBLICATION_SPECS[code], on)
-                do_adopt(editor, pk, self.publications[code], on, note)
+                publication = self.publications[code]
+                number = issue_note(_PUBLICATION_SPECS[code], on)
+                if publication.level == AdoptionLevel.CITY:
+                    do_adopt(editor, pk, publication, on, number)
+                else:
+                    # The upper publication's issue, as the office registers it.
+                    do_adopt(editor, pk, publication, on, upper=UpperIssue(number, on))
             case Return(reason=reason):
                 do_transition(editor, pk, Action.RETURN, reason)
             case File(comment=comment):
