@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
@@ -33,6 +34,14 @@ def healthz(request: HttpRequest) -> JsonResponse:
 def livez(request: HttpRequest) -> HttpResponse:
     """Liveness: the process answers. Touches nothing else."""
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own (the login page included): the vendored icon,
+    through the static files' own (hashed, long-cached) URL."""
+    return redirect(static("img/favicon.ico"), permanent=True)
 
 
 @require_safe
