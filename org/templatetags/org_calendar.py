@@ -6,8 +6,8 @@ from dataclasses import dataclass
 from django import template
 from django.utils import timezone
 
-from org.duty import years_without_calendar
 from org import calendar_banner
+from org.duty import years_without_calendar
 from org.models import User, user_can
 from org.roles import Capability
 from org.schedule import years_to_check
