@@ -28,7 +28,7 @@ def missing_calendar_years(context: template.Context) -> list[MissingYear]:
     user = getattr(request, "user", None)
     if not isinstance(user, User) or not calendar_banner.warned(user):
         return []
-    if calendar_banner.dismissed(request, user):
+    if request is None or calendar_banner.dismissed(request, user):
         return []
     can_enter = user_can(user, Capability.MANAGE_CALENDAR)
     missing = years_without_calendar(*years_to_check(timezone.localdate()))
