@@ -28,7 +28,7 @@ def test_each_role_lands_where_its_work_is(persona, request, client_of) -> None:
 
 
 def test_the_head_sees_what_awaits_sign_off_and_the_editor_the_queue(
-    head_a, editor, officer_a, client_of
+    head_a, editor, officer_a, leader, duty_officer, client_of
 ) -> None:
     head_page = client_of(head_a).get("/", follow=True).content.decode()
     assert 'id="awaiting"' in head_page
@@ -36,3 +36,7 @@ def test_the_head_sees_what_awaits_sign_off_and_the_editor_the_queue(
     assert 'id="queue"' in editor_page
     officer_page = client_of(officer_a).get("/", follow=True).content.decode()
     assert reverse("submissions:create") in officer_page
+    leader_page = client_of(leader).get("/", follow=True).content.decode()
+    assert 'id="published"' in leader_page and 'id="adopted"' in leader_page
+    duty_page = client_of(duty_officer).get("/", follow=True).content.decode()
+    assert 'id="board"' in duty_page
