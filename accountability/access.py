@@ -42,6 +42,11 @@ def can_see_notice(
     return send_to_all or own_unit in named
 
 
+def may_see_unit(user: User, unit_pk: int) -> bool:
+    """A unit's eligibility page: the section's, or one's own unit's."""
+    return can_see_unit(user.role if user.is_active else "", user.unit_id, unit_pk)
+
+
 def can_explain(role: str, own_unit: int | None, unit: int, pending: bool) -> bool:
     return pending and unit_role(role) and own_unit is not None and own_unit == unit
 

@@ -34,6 +34,7 @@ from accountability.models import (
     Violation,
     ViolationKind,
 )
+from org.guards import guarded
 from org.http import AuthedRequest
 from org.models import Unit
 from xinbao.core.docx import DOCX_TYPE
@@ -313,6 +314,7 @@ def _visible_unit(request: AuthedRequest, unit_pk: int) -> Unit:
 
 
 @require_safe
+@guarded(access.may_see_unit, hide=True)
 def unit_eligibility(request: AuthedRequest, unit_pk: int) -> HttpResponse:
     unit = _visible_unit(request, unit_pk)
     year = year_of(request.GET)

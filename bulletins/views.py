@@ -23,7 +23,8 @@ from org.models import provincial_office
 from org.roles import Capability
 from submissions import rules as item_rules
 from submissions import views as item_views
-from submissions.queries import actor_of, facts_of, get_visible_item
+from submissions.models import ItemState
+from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action as ItemAction
 from xinbao.core.downloads import download
 from xinbao.core.inputs import parse_id, query_param
@@ -60,6 +61,14 @@ def home(request: AuthedRequest) -> HttpResponse:
         "compiles": compiles,
         "signs": user.can(Capability.SIGN_OFF_BULLETINS),
     }
+    if user.can(Capability.READ_ADOPTED):
+        # A leader starts here: the issues, and the latest information adopted anywhere.
+        context["adopted"] = (
+            visible_items(user)
+            .filter(state=ItemState.ADOPTED)
+            .select_related("unit")
+            .order_by("-updated_at")[:20]
+        )
     if compiles:
         rows = context["published"]
         readers = {p.pk: len(actions.readers_of(p)) for p in {i.publication for i in rows}}

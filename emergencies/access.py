@@ -48,3 +48,19 @@ def any_access(user: User) -> bool:
         user.unit_id is not None
         and (user.can(Capability.REPORT_EMERGENCIES) or user.can(Capability.SIGN_OFF))
     )
+
+
+def may_open_incident(user: User) -> bool:
+    """The section and the duty office take a unit's first report by phone; a unit's officer
+    writes its own."""
+    return user.can(Capability.LOG_CALLS) or (
+        user.can(Capability.REPORT_EMERGENCIES) and user.unit_id is not None
+    )
+
+
+def may_log_sightings(user: User) -> bool:
+    return user.can(Capability.LOG_CALLS)
+
+
+def may_handle_candidates(user: User) -> bool:
+    return user.can(Capability.HANDLE_INCIDENTS)

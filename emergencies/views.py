@@ -22,7 +22,14 @@ from emergencies import (
     queries,
     rules,
 )
-from emergencies.access import any_access, get_visible_incident, visible_incidents
+from emergencies.access import (
+    any_access,
+    get_visible_incident,
+    may_handle_candidates,
+    may_log_sightings,
+    may_open_incident,
+    visible_incidents,
+)
 from emergencies.forms import (
     DeadlineRuleForm,
     FollowupForm,
@@ -48,6 +55,7 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from org.duty import route, years_without_calendar
+from org.guards import guarded
 from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
@@ -61,9 +69,8 @@ def _need(request: AuthedRequest, capability: Capability) -> None:
 
 
 @require_safe
+@guarded(any_access)
 def board(request: AuthedRequest) -> HttpResponse:
-    if not any_access(request.user):
-        raise PermissionDenied
     now = timezone.now()
     incidents = queries.board_rows(
         visible_incidents(request.user).filter(status=IncidentStatus.OPEN)
@@ -78,8 +85,6 @@ def board(request: AuthedRequest) -> HttpResponse:
             unit_id=request.user.unit_id, state=ReportState.AWAITING_SIGNOFF
         ).select_related("incident", "unit")
     context = {
-        "can_log": request.user.can(Capability.LOG_CALLS),
-        "can_handle": request.user.can(Capability.HANDLE_INCIDENTS),
         "rows": rows,
         "now": now,
         "awaiting": awaiting,
@@ -107,11 +112,10 @@ def _already_saved(request: AuthedRequest, done: actions.AlreadySaved) -> HttpRe
 
 
 @require_http_methods(["GET", "POST"])
+@guarded(may_open_incident)
 def new_incident(request: AuthedRequest) -> HttpResponse:
     user = request.user
     by_phone = user.can(Capability.LOG_CALLS)
-    if not by_phone and not (user.can(Capability.REPORT_EMERGENCIES) and user.unit_id):
-        raise PermissionDenied
     form_class = PhoneInitialForm if by_phone else WrittenInitialForm
     initial = {"known_at": timezone.localtime().strftime("%Y-%m-%dT%H:%M")}
     form = form_class(request.POST or None, initial=initial)
@@ -333,8 +337,8 @@ def forward(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@guarded(may_log_sightings)
 def sightings(request: AuthedRequest) -> HttpResponse:
-    _need(request, Capability.LOG_CALLS)
     form = SightingForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -400,8 +404,8 @@ def match_sighting(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_safe
+@guarded(may_handle_candidates)
 def candidates(request: AuthedRequest) -> HttpResponse:
-    _need(request, Capability.HANDLE_INCIDENTS)
     status = request.GET.get("status", CandidateStatus.OPEN)
     rows = ViolationCandidate.objects.select_related(
         "unit", "incident", "expected", "violation"
@@ -416,10 +420,9 @@ def candidates(request: AuthedRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
+@guarded(any_access)
 def deadline_policy(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if not any_access(user):
-        raise PermissionDenied
     editable = user.can(Capability.EDIT_DEADLINES)
     rows = list(DeadlineRule.objects.all())
     forms = [DeadlineRuleForm(request.POST or None, instance=r, prefix=f"r{r.pk}") for r in rows]

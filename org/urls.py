@@ -1,6 +1,6 @@
 from django.urls import path
 
-from org import twofactor_views, views, views_accounts
+from org import twofactor_views, views, views_accounts, views_banner
 
 app_name = "org"
 urlpatterns = [
@@ -11,6 +11,11 @@ urlpatterns = [
     path("accounts/proposals/<int:pk>/decide/", views_accounts.decide, name="decide"),
     path("security/two-factor/reset/", twofactor_views.reset, name="reset_two_factor"),
     path("calendar/", views.calendar, name="calendar"),
+    path(
+        "calendar/banner/dismiss/",
+        views_banner.dismiss_calendar_banner,
+        name="dismiss_calendar_banner",
+    ),
     path("calendar/days/", views.calendar_add, name="calendar_add"),
     path("calendar/days/remove/", views.calendar_remove, name="calendar_remove"),
     path("calendar/publish/", views.calendar_publish, name="calendar_publish"),

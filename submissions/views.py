@@ -267,7 +267,7 @@ def detail_page(
     revisions = list(item.revisions.select_related("author").order_by("number"))
     original = next((r for r in reversed(revisions) if r.source == RevisionSource.OFFICER), None)
     edited = bool(revisions) and revisions[-1].source == RevisionSource.EDITOR
-    events = ItemEvent.objects.filter(item=item).select_related("actor").order_by("at", "pk")
+    events = list(ItemEvent.objects.filter(item=item).select_related("actor").order_by("at", "pk"))
     context = {
         "item": item,
         "allowed": allowed,
@@ -277,6 +277,13 @@ def detail_page(
         "edited": edited,
         "changes": diff.compare(original.body, item.body) if edited and original else [],
         "events": events,
+        # Why it came back (the unit head's refusal or the section's return), at the top of the
+        # page for as long as the item waits for the unit to revise it.
+        "return_reason": next(
+            (e for e in reversed(events) if e.to_state == ItemState.RETURNED), None
+        )
+        if item.state == ItemState.RETURNED
+        else None,
         "attachments": item.attachments.all(),
         # Forwarding upward (上报) is the section's call, once the item has reached it.
         "forward_to": provincial_office()

@@ -8,7 +8,6 @@ from django.urls import reverse
 from django.utils import timezone
 
 from bulletins.models import Adoption, AdoptionLevel
-from org.roles import Capability
 from submissions import rules
 from submissions.models import Attachment, InfoItem, ItemEvent, ItemRevision, ItemState
 from submissions.queries import actor_of, facts_of, visible_items
@@ -247,18 +246,4 @@ def test_the_joint_units_officer_sees_a_submitted_joint_item(client_of, officer_
     assert client.get(page_url("detail", items["joint_draft"])).status_code == 404
 
 
-# --- the front door -------------------------------------------------------------------------
-
-HOME_FOR = {
-    Capability.MANAGE_ORG: "org:units",
-    Capability.MANAGE_SECURITY: "org:security",
-    Capability.READ_AUDIT: "audit:log",
-}
-
-
-@pytest.mark.parametrize("persona", PERSONAS)
-def test_the_front_door_leads_each_role_to_its_page(persona, personas, client_of):
-    user = personas[persona]
-    target = next((name for cap, name in HOME_FOR.items() if user.can(cap)), "submissions:home")
-    response = client_of(user).get("/")
-    assert (response.status_code, response["Location"]) == (302, reverse(target))
+# The front door (where "/" leads each role) is tests/test_landing.py.

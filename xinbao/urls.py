@@ -12,6 +12,7 @@ from xinbao.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    path("favicon.ico", core_views.favicon, name="favicon"),
     path("healthz", core_views.healthz, name="healthz"),
     path("livez", core_views.livez, name="livez"),
     # Django's form views would also take PUT as a POST; only what the pages send is accepted.

@@ -39,3 +39,8 @@ def sign_in(page: Any, user: User, password: str) -> None:
         expect(page.get_by_role("heading", name="两步验证", exact=True)).to_be_visible()
         page.get_by_label("验证码").fill(code)
         page.get_by_role("button", name="验证").click()
+
+
+def expect_logged_in(page: Any, user: User) -> None:
+    """The person is in: the top bar names them (on whichever page their role starts)."""
+    expect(page.locator("header .who-name")).to_have_text(user.full_name or user.username)

@@ -25,7 +25,7 @@ from accountability.models import CriticismNotice, Explanation, Violation, Viola
 from accountability.queries import disqualified_unit_ids
 from org.models import UnitKind, UnitLevel, User
 from tests.accountability.accountability_helpers import late_report
-from tests.browser.login import sign_in
+from tests.browser.login import expect_logged_in, sign_in
 from tests.factories import make_unit
 from tests.scoring.scoring_helpers import adopted, assign
 
@@ -45,7 +45,7 @@ def _persona(user: User, full_name: str) -> User:
 
 def log_in(page: Page, user: User) -> None:
     sign_in(page, user, PASSWORD)
-    expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def log_out(page: Page) -> None:

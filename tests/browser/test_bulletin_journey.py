@@ -20,7 +20,7 @@ from bulletins.models import (
 )
 from org.models import User
 from submissions.models import InfoItem, ItemState
-from tests.browser.login import sign_in
+from tests.browser.login import expect_logged_in, sign_in
 from tests.clock import TODAY
 from tests.factories import make_item
 
@@ -38,7 +38,7 @@ def _persona(user: User, full_name: str) -> User:
 
 def log_in(page: Page, user: User) -> None:
     sign_in(page, user, PASSWORD)
-    expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def log_out(page: Page) -> None:

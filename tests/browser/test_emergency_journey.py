@@ -34,7 +34,7 @@ from notify.models import Notification
 from org.duty import Desk, Routing, route
 from org.models import DutyShift, Unit, UnitKind, UnitLevel, User
 from org.roles import Role
-from tests.browser.login import sign_in
+from tests.browser.login import expect_logged_in, sign_in
 from tests.clock import LAST_SATURDAY, LAST_SUNDAY
 from tests.factories import make_unit
 
@@ -122,7 +122,7 @@ def shoot(page: Page, name: str) -> None:
 
 def log_in(page: Page, user: User) -> None:
     sign_in(page, user, PASSWORD)
-    expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def log_out(page: Page) -> None:

@@ -15,6 +15,7 @@ from playwright.sync_api import Page, expect
 
 from org.models import User
 from submissions.models import InfoItem
+from tests.browser.login import expect_logged_in
 from tests.clock import local
 from tests.insight.insight_helpers import FLOOD_CHECK, FLOOD_CHECK_AGAIN, item
 
@@ -31,7 +32,7 @@ def _login(page: Page, user: User) -> None:
     page.get_by_label("User name").fill(user.username)
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()
-    expect(page.get_by_role("heading", name="Hello")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def test_the_editor_merges_a_duplicate_and_a_leader_reads_the_report(

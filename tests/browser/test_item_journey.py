@@ -17,7 +17,7 @@ from playwright.sync_api import Locator, Page, expect
 from bulletins.models import Publication
 from org.models import User
 from submissions.models import InfoItem, ItemState, RevisionSource
-from tests.browser.login import sign_in
+from tests.browser.login import expect_logged_in, sign_in
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +63,7 @@ def shoot(page: Page, name: str) -> None:
 
 def log_in(page: Page, user: User) -> None:
     sign_in(page, user, PASSWORD)
-    expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def log_out(page: Page) -> None:

@@ -17,7 +17,7 @@ from playwright.sync_api import Page, expect
 from org.models import User
 from scoring.actions import rebuild
 from scoring.models import ScoreEntry, ScoreRule, UnitClass
-from tests.browser.login import sign_in
+from tests.browser.login import expect_logged_in, sign_in
 from tests.scoring.scoring_helpers import adopted, assign
 
 pytestmark = pytest.mark.browser
@@ -43,7 +43,7 @@ def _persona(user: User, full_name: str) -> User:
 
 def log_in(page: Page, user: User) -> None:
     sign_in(page, user, PASSWORD)
-    expect(page.get_by_role("heading", name=f"{user.full_name}，您好")).to_be_visible()
+    expect_logged_in(page, user)
 
 
 def log_out(page: Page) -> None:

@@ -2,10 +2,12 @@ from django.contrib.auth.decorators import login_not_required
 from django.db import connection
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect
+from django.templatetags.static import static
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
 from org.http import AuthedRequest
+from org.models import User
 from org.roles import Capability
 from xinbao.core.worker import worker_alive
 
@@ -34,14 +36,34 @@ def livez(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
+@login_not_required
+@require_safe
+def favicon(request: HttpRequest) -> HttpResponse:
+    """Browsers ask for /favicon.ico on their own (the login page included): the vendored icon,
+    through the static files' own (hashed, long-cached) URL."""
+    return redirect(static("img/favicon.ico"), permanent=True)
+
+
 @require_safe
 def home(request: AuthedRequest) -> HttpResponse:
-    """Each role starts on its own page."""
-    user = request.user
+    """Each role starts where its work is: the administrators on their own pages, the duty
+    office on the emergency board, a city leader on the bulletins, everyone else on the items
+    page, which shows an officer the unit's items, a unit head what awaits sign-off and the
+    section (editors, the chief, the secretary-general) the queue with the office's counts."""
+    return redirect(landing(request.user))
+
+
+def landing(user: User) -> str:
+    """The URL name of the page `user` starts on."""
     if user.can(Capability.MANAGE_ORG):
-        return redirect("org:units")
+        return "org:units"
     if user.can(Capability.MANAGE_SECURITY):
-        return redirect("org:security")
+        return "org:security"
     if user.can(Capability.READ_AUDIT):
-        return redirect("audit:log")
-    return redirect("submissions:home")
+        return "audit:log"
+    duty_office = user.can(Capability.STAND_DUTY) and not user.can(Capability.REVIEW)
+    if duty_office and user.can(Capability.WATCH_EMERGENCIES):
+        return "emergencies:board"  # the duty office: watches, takes calls, does not edit
+    if user.can(Capability.READ_BULLETINS) and not user.can(Capability.READ_SUBMITTED):
+        return "bulletins:home"  # a leader reads the office's bulletins
+    return "submissions:home"
