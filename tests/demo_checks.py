@@ -203,7 +203,11 @@ def check_scoring(client: Client) -> None:
     boards = page.context["boards"]
     assert [b.unit_class.name for b in boards] == ["一类", "二类", "三类", "四类"]
     for board in boards:
-        assert board.awarded >= 1, board.unit_class
+        # An award goes to units that earned points, never to one with none (a town whose
+        # items were all filed); a class where someone earned points has its award.
+        earning = [p for p in board.places if p.standing.total > 0 and not p.excluded]
+        assert all(p.standing.total > 0 for p in board.places if p.award), board.unit_class
+        assert (board.awarded >= 1) == bool(earning), board.unit_class
 
     rows = ledger_rows()
     assert rows

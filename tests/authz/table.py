@@ -165,6 +165,16 @@ rows(
     Row("home", "GET", SIGNED_IN, ok=302),
     Row("healthz", "GET", EVERYONE, public=True, shows=lambda w: '"db": "ok"'),
     Row("livez", "GET", EVERYONE, public=True, shows=lambda w: "ok"),
+    # Browsers ask for it on every page, the login page included: sent on to the static icon.
+    Row("favicon", "GET", EVERYONE, public=True, ok=301),
+    # The missing-calendar banner reaches the system administrator (who enters the calendar)
+    # and the duty office (who runs the roster); they may put it away for the day.
+    Row(
+        "org:dismiss_calendar_banner",
+        "POST",
+        frozenset({"system_admin", "duty_officer", "chief", "secretary_general"}),
+        ok=302,
+    ),
     # Signed-in users are sent on to their page; anyone else gets the form.
     Row("login", "GET", frozenset({"anonymous"}), public=True, refused=302),
     Row(
