@@ -257,3 +257,28 @@ class AwardTier(models.Model):
         if self.places is not None:
             return gettext("%(n)s place(s)") % values
         return gettext("at least %(p)s points") % values
+
+
+class LedgerChange(models.Model):
+    """A change to a source of the ledger not yet counted in it: the ledger's outbox.
+
+    Written by database triggers (`scoring.triggers`) in the writer's own transaction, so a
+    committed adoption, instruction, violation or policy edit always leaves one and a
+    rolled-back one leaves none; removed by the transaction that recomputes the unit
+    (`scoring.live.catch_up`), so a worker killed mid-step loses nothing. `unit` is the unit
+    whose points may change; None means every unit (a point-table or quota change)."""
+
+    unit_id = models.BigIntegerField(null=True)
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id}" if self.unit_id is not None else "every unit"
+
+
+class LedgerState(models.Model):
+    """One row: when the ledger's figures were last computed (the `as_of` of the latest
+    recompute, by the worker or the full rebuild). Pages state it beside the pending count."""
+
+    computed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"computed at {self.computed_at}"

@@ -1,0 +1,102 @@
+"""Keeping the ledger live: the worker's catch-up step and what pages say about freshness.
+
+Database triggers (`scoring.triggers`) queue a `LedgerChange` naming a unit whose points may
+have moved — in the writer's own transaction. `catch_up()` is a step of the worker's round: it
+claims the queued changes, recomputes the named units' ledger (every year of theirs: a unit's
+history is a few thousand lines even in a province) from the sources under the current point
+table, and deletes the changes it handled, all in one transaction. A change naming no unit (the
+point table) recomputes every unit. Killed mid-step, the transaction rolls back and the changes
+stay queued for the next round. The full rebuild (`scoring.actions.rebuild`) stays as the
+proof: after the worker has drained the queue, the ledger equals what it produces.
+
+The claim: one writer of the ledger at a time. On PostgreSQL the step takes the ledger's
+advisory lock without waiting — a second worker finding it held skips the step (the first is
+doing the work); on SQLite `BEGIN IMMEDIATE` serialises the writers.
+"""
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.utils import timezone
+
+from scoring import ledger, rules
+from scoring.facts import active_rules, load_facts
+from scoring.models import LedgerChange, LedgerState
+
+BATCH = 500  # queued changes per transaction
+
+
+def recompute(units: set[int] | None, as_of: datetime) -> int:
+    """Inside a transaction holding the ledger lock: replace the ledger of `units` (every
+    unit if None), every year, with what the sources earn as of `as_of`. Returns the lines
+    written."""
+    lines = rules.ledger_lines(
+        load_facts(None, units), active_rules(), as_of, None, timezone.get_current_timezone()
+    )
+    if units is not None:
+        # A joint item's facts also earn its other units points: those are not ours to write.
+        lines = [line for line in lines if line.unit in units]
+    ledger.replace(lines, units=units)
+    return len(lines)
+
+
+def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
+    """One transaction: count up to `limit` queued changes into the ledger. Returns how many
+    were handled (0: nothing queued, or another worker holds the ledger)."""
+    with transaction.atomic():
+        if not ledger.serialise(wait=False):
+            return 0
+        # Read before the facts: a change committed after this is not in `rows` and stays.
+        rows = list(LedgerChange.objects.order_by("pk").values_list("pk", "unit_id")[:limit])
+        if not rows:
+            return 0
+        as_of = now or timezone.now()
+        if any(unit is None for _pk, unit in rows):
+            # Every unit: the recompute reads every source, so every change queued so far
+            # is counted by it.
+            covered = ledger.last_change()
+            recompute(None, as_of)
+            handled = LedgerChange.objects.filter(pk__lte=covered).delete()[0]
+        else:
+            recompute({unit for _pk, unit in rows if unit is not None}, as_of)
+            handled = LedgerChange.objects.filter(pk__in=[pk for pk, _unit in rows]).delete()[0]
+        ledger.mark_computed(as_of)
+    return handled
+
+
+def catch_up_all(now: datetime | None = None) -> int:
+    """Drain the queue (a test's or a command's "until nothing is left")."""
+    handled = 0
+    while done := catch_up(now):
+        handled += done
+    return handled
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """What a ranking page says about its figures: when they were computed, and how many
+    queued changes (counting each unit once; an edit of the point table counts every unit)
+    they do not include yet."""
+
+    computed_at: datetime | None
+    pending_units: int
+    pending_all: bool
+
+    @property
+    def pending(self) -> bool:
+        return self.pending_all or self.pending_units > 0
+
+
+def freshness() -> Freshness:
+    """Two small queries: the state row and the queue's distinct units."""
+    computed_at = LedgerState.objects.filter(pk=1).values_list("computed_at", flat=True).first()
+    queued = LedgerChange.objects.aggregate(
+        units=Count("unit_id", distinct=True), every=Count("pk", filter=Q(unit_id__isnull=True))
+    )
+    return Freshness(
+        computed_at=computed_at,
+        pending_units=queued["units"] or 0,
+        pending_all=bool(queued["every"]),
+    )

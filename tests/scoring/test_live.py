@@ -1,0 +1,209 @@
+"""The live ledger: every source write queues a change in its own transaction (database
+triggers), the worker's step counts it into the ledger, and after any sequence of events the
+drained ledger equals the full rebuild from scratch (the proof)."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+
+import pytest
+from django.db import transaction
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from accountability.models import Violation, ViolationStatus
+from bulletins.models import Adoption, AdoptionLevel, Publication
+from scoring import live
+from scoring.actions import rebuild
+from scoring.models import LedgerChange, ScoreRule, ScoreTotal
+from submissions.models import InfoItem
+from tests.bulletins.editorial_helpers import instruct, local
+from tests.clock import LAST_YEAR, PINNED, YEAR
+from tests.scoring.scoring_helpers import adopted, assign, ledger_rows, violation
+
+pytestmark = pytest.mark.django_db
+
+NOW = PINNED
+
+
+def totals() -> list[tuple[int, int, int, int, Decimal, int]]:
+    return sorted(
+        ScoreTotal.objects.values_list("year", "month", "unit_id", "rule_id", "points", "entries")
+    )
+
+
+def queued() -> set[int | None]:
+    return set(LedgerChange.objects.values_list("unit_id", flat=True))
+
+
+@pytest.fixture
+def city(city_daily) -> Publication:
+    return city_daily
+
+
+@pytest.fixture
+def drained(db):
+    """Start from an empty queue and a rebuilt ledger (the migration queues one recompute)."""
+    rebuild(None, as_of=NOW)
+    live.catch_up_all(NOW)
+    assert not queued()
+
+
+def test_an_adoption_queues_its_units_and_the_step_counts_it(
+    drained, officer_a, unit_a, unit_b, city
+):
+    item = adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"), joint=(unit_b,))
+    assert queued() == {unit_a.pk, unit_b.pk}
+    assert not ledger_rows(YEAR)
+    assert live.freshness().pending_units == 2
+
+    handled = live.catch_up(NOW)
+
+    assert handled >= 2
+    assert not queued()
+    rows = ledger_rows(YEAR)
+    assert {(r[0], r[3], r[4]) for r in rows} == {
+        (unit_a.pk, "adoption", item.adoptions.get().pk),
+        (unit_b.pk, "adoption", item.adoptions.get().pk),
+    }
+    assert live.freshness().computed_at == NOW
+
+
+def test_a_rolled_back_write_queues_nothing(drained, officer_a, city):
+    with transaction.atomic():
+        adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+        transaction.set_rollback(True)
+    assert not queued()
+
+
+def test_a_step_that_fails_leaves_the_changes_queued(drained, officer_a, unit_a, city, monkeypatch):
+    adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+
+    def killed(*args, **kwargs):
+        raise RuntimeError("worker killed mid-step")
+
+    monkeypatch.setattr(live.ledger, "replace", killed)
+    with pytest.raises(RuntimeError):
+        live.catch_up(NOW)
+    assert queued() == {unit_a.pk}
+    assert not ledger_rows(YEAR)
+
+    monkeypatch.undo()
+    live.catch_up(NOW)
+    assert not queued() and ledger_rows(YEAR)
+
+
+def test_a_point_table_edit_queues_every_unit_and_rescoring_follows(
+    drained, officer_a, unit_a, city
+):
+    adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+    live.catch_up_all(NOW)
+    rule = ScoreRule.objects.get(kind="adoption", level=AdoptionLevel.CITY, publication=None)
+    ScoreRule.objects.filter(pk=rule.pk).update(points=Decimal("7.50"))
+    assert queued() == {None}
+    assert live.freshness().pending_all
+
+    live.catch_up_all(NOW)
+
+    assert [r[1] for r in ledger_rows(YEAR) if r[0] == unit_a.pk] == [Decimal("7.50")]
+
+
+def test_instruction_and_violation_reach_the_ledger(
+    drained, chief, leader, officer_a, unit_a, city
+):
+    item = adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+    instruct(leader, item, local(f"{YEAR}-03-05 10:00"))
+    violation(chief, unit_a, on=date(YEAR, 4, 1))
+    assert unit_a.pk in queued()
+
+    live.catch_up_all(NOW)
+
+    kinds = {r[3] for r in ledger_rows(YEAR) if r[0] == unit_a.pk}
+    assert {"adoption", "instruction", "violation"} <= kinds
+
+
+def test_the_full_rebuild_empties_the_queue_it_covers(drained, officer_a, city):
+    adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+    rebuild(None, as_of=NOW)
+    assert not queued()
+
+
+# --- the proof: any sequence of events, drained, equals the rebuild ---------------------
+
+EVENTS = st.lists(
+    st.tuples(
+        st.sampled_from(
+            [
+                "adopt",
+                "adopt_joint",
+                "unadopt",
+                "move",
+                "instruct",
+                "violate",
+                "waive",
+                "rule",
+                "join",
+                "leave",
+                "classify",
+                "drain",
+            ]
+        ),
+        st.integers(min_value=0, max_value=1000),
+    ),
+    max_size=12,
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(events=EVENTS)
+def test_any_events_drained_equal_the_rebuild(
+    events, drained, chief, leader, officer_a, officer_b, unit_a, unit_b, city, province_bulletin
+):
+    officers = [officer_a, officer_b]
+    units = [unit_a, unit_b]
+    publications = list(Publication.objects.order_by("pk"))
+    with transaction.atomic():
+        for step, (event, n) in enumerate(events):
+            day = date(YEAR if n % 3 else LAST_YEAR, 1 + n % 11, 1 + n % 27)
+            at = local(f"{day} 10:00") + timedelta(minutes=step)
+            adoptions = list(Adoption.objects.order_by("pk"))
+            items = list(InfoItem.objects.order_by("pk"))
+            if event in ("adopt", "adopt_joint"):
+                joint = (units[(n + 1) % 2],) if event == "adopt_joint" else ()
+                adopted(officers[n % 2], publications[n % len(publications)], at, joint=joint)
+            elif event == "unadopt" and adoptions:
+                adoptions[n % len(adoptions)].delete()
+            elif event == "move" and adoptions:
+                Adoption.objects.filter(pk=adoptions[n % len(adoptions)].pk).update(adopted_on=day)
+            elif event == "instruct" and items:
+                instruct(leader, items[n % len(items)], at)
+            elif event == "violate":
+                violation(chief, units[n % 2], on=day)
+            elif event == "waive":
+                Violation.objects.filter(pk__in=Violation.objects.values("pk")[:1]).update(
+                    status=ViolationStatus.WAIVED
+                )
+            elif event == "rule":
+                rules = list(ScoreRule.objects.order_by("pk"))
+                ScoreRule.objects.filter(pk=rules[n % len(rules)].pk).update(
+                    points=Decimal(n % 40 - 10)
+                )
+            elif event == "join" and items:
+                items[n % len(items)].joint_units.add(units[n % 2])
+            elif event == "leave" and items:
+                items[n % len(items)].joint_units.remove(units[n % 2])
+            elif event == "classify":
+                assign(units[n % 2], "一类", date(YEAR, 1 + n % 10, 1), quota=n % 4)
+            elif event == "drain":
+                live.catch_up(NOW, limit=1 + n % 3)
+        live.catch_up_all(NOW)
+        assert not queued()
+        incremental = (ledger_rows(), totals())
+
+        rebuild(None, as_of=NOW)
+
+        assert (ledger_rows(), totals()) == incremental
+        transaction.set_rollback(True)
