@@ -20,10 +20,14 @@ from datetime import datetime
 from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
+from django.utils.translation import gettext, ngettext
 
+from bulletins.deadline_kinds import EditorialKind
+from bulletins.models import FollowUpTask
+from deadlines.models import ExpectedReport
 from scoring import ledger, rules
 from scoring.facts import active_rules, load_facts
-from scoring.models import LedgerChange, LedgerState
+from scoring.models import ClassAssignment, LedgerChange, LedgerState
 
 BATCH = 500  # queued changes per transaction
 
@@ -42,17 +46,49 @@ def recompute(units: set[int] | None, as_of: datetime) -> int:
     return len(lines)
 
 
+def passed_units(since: datetime | None, as_of: datetime) -> set[int]:
+    """The units whose points moved with time alone between the last computation and
+    `as_of` — nothing wrote a row for those: a feedback task or a solicitation whose deadline
+    passed unanswered, and every unit under a quota when a month ended (its shortfall is
+    charged then)."""
+    if since is None or since >= as_of:
+        return set()
+    units: set[int] = set()
+    units.update(
+        FollowUpTask.objects.filter(
+            filed_at__isnull=True, due_at__gt=since, due_at__lte=as_of
+        ).values_list("unit_id", flat=True)
+    )
+    units.update(
+        ExpectedReport.objects.filter(
+            kind=EditorialKind.SOLICITED, due_at__gt=since, due_at__lte=as_of
+        ).values_list("unit_id", flat=True)
+    )
+    tz = timezone.get_current_timezone()
+    before, now = since.astimezone(tz), as_of.astimezone(tz)
+    if (before.year, before.month) != (now.year, now.month):
+        units.update(ClassAssignment.objects.values_list("unit_id", flat=True))
+    return units
+
+
 def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
     """One transaction: count up to `limit` queued changes into the ledger. Returns how many
-    were handled (0: nothing queued, or another worker holds the ledger)."""
+    were handled (0: nothing to do, or another worker holds the ledger). An idle round reads
+    and writes nothing (two or three indexed reads, no write lock)."""
+    as_of = now or timezone.now()
+    since = LedgerState.objects.values_list("computed_at", flat=True).first()
+    passed = passed_units(since, as_of)
+    if not passed and not LedgerChange.objects.exists():
+        return 0
     with transaction.atomic():
         if not ledger.serialise(wait=False):
             return 0
+        # Queued in this transaction: if it fails they are found again next round.
+        LedgerChange.objects.bulk_create([LedgerChange(unit_id=unit) for unit in sorted(passed)])
         # Read before the facts: a change committed after this is not in `rows` and stays.
         rows = list(LedgerChange.objects.order_by("pk").values_list("pk", "unit_id")[:limit])
         if not rows:
-            return 0
-        as_of = now or timezone.now()
+            return 0  # another worker counted them since the look above
         if any(unit is None for _pk, unit in rows):
             # Every unit: the recompute reads every source, so every change queued so far
             # is counted by it.
@@ -62,6 +98,8 @@ def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
         else:
             recompute({unit for _pk, unit in rows if unit is not None}, as_of)
             handled = LedgerChange.objects.filter(pk__in=[pk for pk, _unit in rows]).delete()[0]
+        # Changes beyond `limit` stay queued (the pages count them); the window of deadlines
+        # looked at moves on: what passed in it is queued.
         ledger.mark_computed(as_of)
     return handled
 
@@ -87,6 +125,29 @@ class Freshness:
     @property
     def pending(self) -> bool:
         return self.pending_all or self.pending_units > 0
+
+    @property
+    def computed_line(self) -> str:
+        """ "计算时间：2026-12-01 11:00:05（北京时间）", in local time."""
+        if self.computed_at is None:
+            return gettext("Figures not computed yet")
+        moment = timezone.localtime(self.computed_at).strftime("%Y-%m-%d %H:%M:%S")
+        return gettext("Computed at %(moment)s (Beijing time)") % {"moment": moment}
+
+    @property
+    def pending_line(self) -> str:
+        if self.pending_all:
+            return gettext("A point-table change is waiting to be counted (every unit)")
+        if self.pending_units:
+            return ngettext(
+                "Changes of %(n)s unit are waiting to be counted",
+                "Changes of %(n)s units are waiting to be counted",
+                self.pending_units,
+            ) % {"n": self.pending_units}
+        return gettext("No changes waiting to be counted")
+
+    def __str__(self) -> str:
+        return f"{self.computed_line}; {self.pending_line}"
 
 
 def freshness() -> Freshness:

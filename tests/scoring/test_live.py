@@ -4,11 +4,14 @@ drained ledger equals the full rebuild from scratch (the proof)."""
 
 from datetime import date, timedelta
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
 from django.db import transaction
+from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from openpyxl import load_workbook
 
 from accountability.models import Violation, ViolationStatus
 from bulletins.models import Adoption, AdoptionLevel, Publication
@@ -18,11 +21,17 @@ from scoring.models import LedgerChange, ScoreRule, ScoreTotal
 from submissions.models import InfoItem
 from tests.bulletins.editorial_helpers import instruct, local
 from tests.clock import LAST_YEAR, PINNED, YEAR
+from tests.factories import make_unit
 from tests.scoring.scoring_helpers import adopted, assign, ledger_rows, violation
 
 pytestmark = pytest.mark.django_db
 
 NOW = PINNED
+
+
+@pytest.fixture
+def unit_c(db):
+    return make_unit("丙市直部门", code="unit-c")
 
 
 def totals() -> list[tuple[int, int, int, int, Decimal, int]]:
@@ -127,6 +136,52 @@ def test_the_full_rebuild_empties_the_queue_it_covers(drained, officer_a, city):
     assert not queued()
 
 
+def test_deadlines_passing_and_months_ending_reach_the_ledger_without_a_write(
+    leader, officer_a, unit_a, city
+):
+    early = NOW - timedelta(days=60)
+    rebuild(None, as_of=early)
+    live.catch_up_all(early)
+    assign(unit_a, "一类", date(early.year, early.month, 1), quota=3)
+    item = adopted(officer_a, city, early + timedelta(hours=1))
+    instruct(leader, item, early + timedelta(hours=2))
+    live.catch_up_all(early + timedelta(hours=3))
+    before = {r[2] for r in ledger_rows() if r[0] == unit_a.pk}
+    assert not any("feedback" in code or "quota" in code for code in before)
+
+    live.catch_up_all(NOW)  # nothing was written since: the task's deadline and months passed
+
+    after = {r[2] for r in ledger_rows() if r[0] == unit_a.pk}
+    assert any("feedback" in code for code in after) and any("quota" in code for code in after)
+    drained = (ledger_rows(), totals())
+    rebuild(None, as_of=NOW)
+    assert (ledger_rows(), totals()) == drained
+
+
+def test_the_pages_and_exports_say_when_the_figures_were_computed(
+    drained, client_of, chief, officer_a, unit_a, city
+):
+    client = client_of(chief)
+    page = client.get(reverse("scoring:board"), {"year": YEAR}).content.decode()
+    assert f"计算时间：{NOW:%Y-%m-%d %H:%M:%S}（北京时间）" in page
+    assert "无待计入的变动" in page
+
+    adopted(officer_a, city, local(f"{YEAR}-03-02 10:00"))
+    page = client.get(reverse("scoring:board"), {"year": YEAR}).content.decode()
+    assert "有 1 个单位的变动待计入" in page
+    card = client.get(reverse("scoring:unit", args=[unit_a.pk]), {"year": YEAR})
+    assert "有 1 个单位的变动待计入" in card.content.decode()
+    book = load_workbook(BytesIO(client.get(reverse("scoring:board_xlsx"), {"year": YEAR}).content))
+    header = book.worksheets[0]["A2"].value
+    assert "计算时间：" in header and "有 1 个单位的变动待计入" in header
+
+    later = NOW + timedelta(minutes=5)
+    live.catch_up(later)
+    page = client.get(reverse("scoring:board"), {"year": YEAR}).content.decode()
+    assert f"计算时间：{later:%Y-%m-%d %H:%M:%S}（北京时间）" in page
+    assert "无待计入的变动" in page
+
+
 # --- the proof: any sequence of events, drained, equals the rebuild ---------------------
 
 EVENTS = st.lists(
@@ -154,16 +209,26 @@ EVENTS = st.lists(
 
 
 @settings(
-    max_examples=25,
+    max_examples=80,
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 @given(events=EVENTS)
 def test_any_events_drained_equal_the_rebuild(
-    events, drained, chief, leader, officer_a, officer_b, unit_a, unit_b, city, province_bulletin
+    events,
+    drained,
+    chief,
+    leader,
+    officer_a,
+    officer_b,
+    unit_a,
+    unit_b,
+    unit_c,
+    city,
+    province_bulletin,
 ):
     officers = [officer_a, officer_b]
-    units = [unit_a, unit_b]
+    units = [unit_a, unit_b, unit_c]
     publications = list(Publication.objects.order_by("pk"))
     with transaction.atomic():
         for step, (event, n) in enumerate(events):
@@ -172,7 +237,7 @@ def test_any_events_drained_equal_the_rebuild(
             adoptions = list(Adoption.objects.order_by("pk"))
             items = list(InfoItem.objects.order_by("pk"))
             if event in ("adopt", "adopt_joint"):
-                joint = (units[(n + 1) % 2],) if event == "adopt_joint" else ()
+                joint = (units[2 - n % 2],) if event == "adopt_joint" else ()
                 adopted(officers[n % 2], publications[n % len(publications)], at, joint=joint)
             elif event == "unadopt" and adoptions:
                 adoptions[n % len(adoptions)].delete()
@@ -181,7 +246,7 @@ def test_any_events_drained_equal_the_rebuild(
             elif event == "instruct" and items:
                 instruct(leader, items[n % len(items)], at)
             elif event == "violate":
-                violation(chief, units[n % 2], on=day)
+                violation(chief, units[n % 3], on=day)
             elif event == "waive":
                 Violation.objects.filter(pk__in=Violation.objects.values("pk")[:1]).update(
                     status=ViolationStatus.WAIVED
@@ -192,11 +257,11 @@ def test_any_events_drained_equal_the_rebuild(
                     points=Decimal(n % 40 - 10)
                 )
             elif event == "join" and items:
-                items[n % len(items)].joint_units.add(units[n % 2])
+                items[n % len(items)].joint_units.add(units[n % 3])
             elif event == "leave" and items:
-                items[n % len(items)].joint_units.remove(units[n % 2])
+                items[n % len(items)].joint_units.remove(units[n % 3])
             elif event == "classify":
-                assign(units[n % 2], "一类", date(YEAR, 1 + n % 10, 1), quota=n % 4)
+                assign(units[n % 3], "一类", date(YEAR, 1 + n % 10, 1), quota=n % 4)
             elif event == "drain":
                 live.catch_up(NOW, limit=1 + n % 3)
         live.catch_up_all(NOW)
