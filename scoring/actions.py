@@ -53,7 +53,7 @@ def rebuild(
         )
         total = sum((line.points for line in lines), Decimal(0))
         deleted = ledger.replace(lines, year=year)
-        if covered:
+        if year is None:
             LedgerChange.objects.filter(pk__lte=covered).delete()
         ledger.mark_computed(as_of)
         record(

@@ -13,7 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max
+from django.db.models import Case, F, Max, Q, Value, When
 
 from scoring import rules
 from scoring.models import LedgerChange, LedgerState, ScoreEntry, ScoreRule, ScoreTotal
@@ -125,9 +125,11 @@ def replace(
 
 
 def mark_computed(as_of: datetime) -> None:
-    """The ledger holds figures as of `as_of` (never moved back by an older computation)."""
-    state = LedgerState.objects.filter(pk=1).first()
-    if state is None:
+    """The ledger holds figures as of `as_of` (never moved back by an older computation): one
+    UPDATE whatever the stored moment (the migration creates the row)."""
+    moved_on = Q(computed_at__isnull=True) | Q(computed_at__lt=as_of)
+    updated = LedgerState.objects.filter(pk=1).update(
+        computed_at=Case(When(moved_on, then=Value(as_of)), default=F("computed_at"))
+    )
+    if not updated:
         LedgerState.objects.create(pk=1, computed_at=as_of)
-    elif state.computed_at is None or state.computed_at < as_of:
-        LedgerState.objects.filter(pk=1).update(computed_at=as_of)

@@ -49,8 +49,7 @@ def recompute(units: set[int] | None, as_of: datetime) -> int:
 def passed_units(since: datetime | None, as_of: datetime) -> set[int]:
     """The units whose points moved with time alone between the last computation and
     `as_of` — nothing wrote a row for those: a feedback task or a solicitation whose deadline
-    passed unanswered, and every unit under a quota when a month ended (its shortfall is
-    charged then)."""
+    passed unanswered (a month's end is `month_ended`)."""
     if since is None or since >= as_of:
         return set()
     units: set[int] = set()
@@ -64,11 +63,17 @@ def passed_units(since: datetime | None, as_of: datetime) -> set[int]:
             kind=EditorialKind.SOLICITED, due_at__gt=since, due_at__lte=as_of
         ).values_list("unit_id", flat=True)
     )
+    return units
+
+
+def month_ended(since: datetime | None, as_of: datetime) -> bool:
+    """Whether a local month ended between the last computation and `as_of`: every unit under
+    a quota may then be charged a shortfall (queued as one "every unit" change)."""
+    if since is None or since >= as_of:
+        return False
     tz = timezone.get_current_timezone()
     before, now = since.astimezone(tz), as_of.astimezone(tz)
-    if (before.year, before.month) != (now.year, now.month):
-        units.update(ClassAssignment.objects.values_list("unit_id", flat=True))
-    return units
+    return (before.year, before.month) != (now.year, now.month)
 
 
 def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
@@ -77,14 +82,16 @@ def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
     and writes nothing (two or three indexed reads, no write lock)."""
     as_of = now or timezone.now()
     since = LedgerState.objects.values_list("computed_at", flat=True).first()
-    passed = passed_units(since, as_of)
+    passed: list[int | None] = sorted(passed_units(since, as_of))
+    if month_ended(since, as_of) and ClassAssignment.objects.exists():
+        passed.append(None)
     if not passed and not LedgerChange.objects.exists():
         return 0
     with transaction.atomic():
         if not ledger.serialise(wait=False):
             return 0
         # Queued in this transaction: if it fails they are found again next round.
-        LedgerChange.objects.bulk_create([LedgerChange(unit_id=unit) for unit in sorted(passed)])
+        LedgerChange.objects.bulk_create([LedgerChange(unit_id=unit) for unit in passed])
         # Read before the facts: a change committed after this is not in `rows` and stays.
         rows = list(LedgerChange.objects.order_by("pk").values_list("pk", "unit_id")[:limit])
         if not rows:

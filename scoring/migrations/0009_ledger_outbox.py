@@ -8,6 +8,7 @@ from django.db import migrations, models
 
 def queue_full_recompute(apps: Any, schema_editor: Any) -> None:
     apps.get_model("scoring", "LedgerChange").objects.create(unit_id=None)
+    apps.get_model("scoring", "LedgerState").objects.create(pk=1, computed_at=None)
 
 
 class Migration(migrations.Migration):
