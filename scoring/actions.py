@@ -1,5 +1,7 @@
-"""Writes to the points ledger and its policy. The ledger is derived data: `rebuild`
-recomputes a year's entries from the facts under the current point table, in one transaction.
+"""Writes to the points ledger and its policy. The ledger is derived data, kept live by the
+worker (`scoring.live`); `rebuild` recomputes a year's entries from the facts under the current
+point table, in one transaction — the chief's 重算, and the proof the live ledger is checked
+against.
 Every change of policy (point table, classes, assignments, award tiers) is audited."""
 
 from dataclasses import dataclass
@@ -80,7 +82,8 @@ def _need_point_table(actor: User) -> None:
 
 def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -> int:
     """Apply validated edits to point-table rows, all or nothing, one audit entry per changed
-    row. The ledger is not rebuilt: the new values apply at the next rebuild."""
+    row. The ledger is not rebuilt here: the rows' trigger queues every unit, and the worker
+    recomputes them within a round."""
     _need_point_table(actor)
     changed = 0
     with transaction.atomic():

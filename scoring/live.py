@@ -82,7 +82,7 @@ def catch_up(now: datetime | None = None, limit: int = BATCH) -> int:
     and writes nothing (two or three indexed reads, no write lock)."""
     as_of = now or timezone.now()
     since = LedgerState.objects.values_list("computed_at", flat=True).first()
-    passed: list[int | None] = sorted(passed_units(since, as_of))
+    passed: list[int | None] = [*sorted(passed_units(since, as_of))]
     if month_ended(since, as_of) and ClassAssignment.objects.exists():
         passed.append(None)
     if not passed and not LedgerChange.objects.exists():

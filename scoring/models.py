@@ -2,8 +2,10 @@
 classes with their monthly quotas; award tiers for the annual evaluation.
 
 Every ScoreEntry names its rule and its source row, so every point can be traced. Entries are
-derived data: `scoring.actions.rebuild` recomputes them from adoptions, instructions,
-deadlines, violations and quotas, so the table may be edited and the ledger rebuilt at any time.
+derived data, kept live: database triggers queue a `LedgerChange` when a source changes and the
+worker recomputes the units concerned (`scoring.live`); `scoring.actions.rebuild` recomputes a
+year (or all) from adoptions, instructions, deadlines, violations and quotas — the proof that
+the live ledger is right, and the chief's 重算.
 """
 
 from decimal import Decimal
@@ -134,7 +136,7 @@ class ScoreEntry(models.Model):
 class ScoreTotal(models.Model):
     """The ledger summed per unit, month and rule: what rankings read.
 
-    Written by `scoring.actions.rebuild` in the same transaction as the entries it sums (the
+    Written by `scoring.ledger.replace` in the same transaction as the entries it sums (the
     ledger has no other writer), so it never disagrees with them; a year of a million entries
     is a few thousand totals, and a ranking reads those instead of the million."""
 
@@ -191,7 +193,7 @@ class ClassAssignment(models.Model):
     """Which class a reporting unit belongs to, and from which month its quota counts.
 
     Kept in scoring so that org does not depend on scoring. The ledger is derived data: a
-    changed class applies to every month at the next rebuild."""
+    changed class applies to every month once the worker has recomputed the unit."""
 
     unit = models.OneToOneField(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="score_class"
