@@ -257,7 +257,9 @@ def test_any_events_drained_equal_the_rebuild(
                     points=Decimal(n % 40 - 10)
                 )
             elif event == "join" and items:
-                items[n % len(items)].joint_units.add(units[n % 3])
+                item = items[n % len(items)]
+                others = [u for u in units if u.pk != item.unit_id]  # never its own lead
+                item.joint_units.add(others[n % len(others)])
             elif event == "leave" and items:
                 items[n % len(items)].joint_units.remove(units[n % 3])
             elif event == "classify":
