@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
-from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 
@@ -30,6 +29,7 @@ from scoring.facts import active_rules, load_facts
 from scoring.models import ClassAssignment, LedgerChange, LedgerState
 
 BATCH = 500  # queued changes per transaction
+COUNT_UP_TO = 1000  # the pages count waiting units up to this many
 
 
 def recompute(units: set[int] | None, as_of: datetime) -> int:
@@ -128,6 +128,7 @@ class Freshness:
     computed_at: datetime | None
     pending_units: int
     pending_all: bool
+    more: bool = False  # more units than `pending_units` (the count stops there)
 
     @property
     def pending(self) -> bool:
@@ -145,6 +146,10 @@ class Freshness:
     def pending_line(self) -> str:
         if self.pending_all:
             return gettext("A point-table change is waiting to be counted (every unit)")
+        if self.more:
+            return gettext("Changes of more than %(n)s units are waiting to be counted") % {
+                "n": self.pending_units
+            }
         if self.pending_units:
             return ngettext(
                 "Changes of %(n)s unit are waiting to be counted",
@@ -158,13 +163,19 @@ class Freshness:
 
 
 def freshness() -> Freshness:
-    """Two small queries: the state row and the queue's distinct units."""
+    """Three small indexed reads, whatever the queue's length (a bulk import can queue a
+    million changes): the state row, the queue's distinct units up to `COUNT_UP_TO`, and
+    whether an "every unit" change waits."""
     computed_at = LedgerState.objects.filter(pk=1).values_list("computed_at", flat=True).first()
-    queued = LedgerChange.objects.aggregate(
-        units=Count("unit_id", distinct=True), every=Count("pk", filter=Q(unit_id__isnull=True))
+    units = list(
+        LedgerChange.objects.filter(unit_id__isnull=False)
+        .order_by("unit_id")
+        .values_list("unit_id", flat=True)
+        .distinct()[: COUNT_UP_TO + 1]
     )
     return Freshness(
         computed_at=computed_at,
-        pending_units=queued["units"] or 0,
-        pending_all=bool(queued["every"]),
+        pending_units=min(len(units), COUNT_UP_TO),
+        pending_all=LedgerChange.objects.filter(unit_id__isnull=True).exists(),
+        more=len(units) > COUNT_UP_TO,
     )

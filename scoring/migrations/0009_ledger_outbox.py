@@ -24,6 +24,9 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("unit_id", models.BigIntegerField(null=True)),
             ],
+            options={
+                "indexes": [models.Index(fields=["unit_id"], name="ledger_change_unit")],
+            },
         ),
         migrations.CreateModel(
             name="LedgerState",

@@ -182,6 +182,19 @@ def test_the_pages_and_exports_say_when_the_figures_were_computed(
     assert "无待计入的变动" in page
 
 
+def test_a_long_queue_is_counted_up_to_a_cap(drained):
+    LedgerChange.objects.bulk_create(
+        [LedgerChange(unit_id=n % (live.COUNT_UP_TO + 5)) for n in range(3000)]
+    )
+    fresh = live.freshness()
+    assert (fresh.pending_units, fresh.more, fresh.pending_all) == (live.COUNT_UP_TO, True, False)
+    assert fresh.pending_line == f"有超过 {live.COUNT_UP_TO} 个单位的变动待计入"
+    LedgerChange.objects.filter(unit_id__gte=3).delete()
+    LedgerChange.objects.create(unit_id=None)
+    fresh = live.freshness()
+    assert (fresh.pending_units, fresh.more, fresh.pending_all) == (3, False, True)
+
+
 # --- the proof: any sequence of events, drained, equals the rebuild ---------------------
 
 EVENTS = st.lists(
