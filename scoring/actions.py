@@ -1,39 +1,34 @@
-"""Writes to the points ledger and its policy. The ledger is derived data: `rebuild`
-recomputes a year's entries from the facts under the current point table, in one transaction.
+"""Writes to the points ledger and its policy. The ledger is derived data, kept live by the
+worker (`scoring.live`); `rebuild` recomputes a year's entries from the facts under the current
+point table, in one transaction — the chief's 重算, and the proof the live ledger is checked
+against.
 Every change of policy (point table, classes, assignments, award tiers) is audited."""
 
-import itertools
-from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from audit.actions import plain, record, save_change
 from bulletins.models import Publication
 from org.models import Unit, User
 from org.roles import Capability
-from scoring import rules
+from scoring import ledger, rules
 from scoring.facts import active_rules, load_facts
 from scoring.models import (
     AwardTier,
     ClassAssignment,
+    LedgerChange,
     RuleKind,
-    ScoreEntry,
     ScoreRule,
-    ScoreTotal,
     UnitClass,
 )
 
 __all__ = ["load_facts", "rebuild"]
-
-LABEL_MAX = ScoreEntry._meta.get_field("source_label").max_length or 200
-INSERT_BATCH = 5000
-Row = tuple[int, Decimal | str, int, str, int, str, date | str, int, int]
 
 
 @dataclass(frozen=True)
@@ -44,83 +39,25 @@ class RebuildResult:
     deleted: int
 
 
-COLUMNS = "unit_id, points, rule_id, source_kind, source_id, source_label, occurred_on, year, month"
-
-
-def _rows(lines: list[rules.Line], rule_ids: dict[str, int], as_text: bool) -> Iterator[Row]:
-    """The lines as table rows; SQLite's driver is given decimals and dates as text."""
-    for line in lines:
-        points: Decimal | str = str(line.points) if as_text else line.points
-        on: date | str = line.on.isoformat() if as_text else line.on
-        yield (
-            line.unit,
-            points,
-            rule_ids[line.rule],
-            line.source_kind,
-            line.source_id,
-            line.label[:LABEL_MAX],
-            on,
-            line.on.year,
-            line.on.month,
-        )
-
-
-def _store(lines: list[rules.Line], rule_ids: dict[str, int]) -> None:
-    """Insert the lines. A year can be a million rows: on PostgreSQL they are streamed with
-    COPY, elsewhere inserted with executemany — neither builds a model instance per row."""
-    table = ScoreEntry._meta.db_table
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            raw = cursor.cursor  # psycopg's own cursor, for COPY
-            with raw.copy(f"COPY {table} ({COLUMNS}) FROM STDIN") as copy:
-                for row in _rows(lines, rule_ids, as_text=False):
-                    copy.write_row(row)
-            # Fresh statistics after a bulk load, or the planner takes a million rows for a
-            # few thousand and the ranking's aggregate gives up its parallel scan.
-            cursor.execute(f"ANALYZE {table}")
-        else:
-            sql = f"INSERT INTO {table} ({COLUMNS}) VALUES ({', '.join(['%s'] * 9)})"
-            rows = _rows(lines, rule_ids, as_text=True)
-            while batch := list(itertools.islice(rows, INSERT_BATCH)):
-                cursor.executemany(sql, batch)
-
-
-def _totals(lines: list[rules.Line], rule_ids: dict[str, int]) -> list[ScoreTotal]:
-    """The lines summed per year, month, unit and rule."""
-    sums: dict[tuple[int, int, int, int], list[Any]] = {}
-    for line in lines:
-        key = (line.on.year, line.on.month, line.unit, rule_ids[line.rule])
-        acc = sums.get(key)
-        if acc is None:
-            sums[key] = [line.points, 1]
-        else:
-            acc[0] += line.points
-            acc[1] += 1
-    return [
-        ScoreTotal(year=y, month=m, unit_id=u, rule_id=r, points=points, entries=n)
-        for (y, m, u, r), (points, n) in sorted(sums.items())
-    ]
-
-
 def rebuild(
     year: int | None = None, as_of: datetime | None = None, actor: User | None = None
 ) -> RebuildResult:
     """Recompute the ledger for `year` (every year if None) as of `as_of` (now if None).
     Idempotent: rebuilding twice gives the same rows. A fixed number of queries."""
     as_of = as_of or timezone.now()
-    rule_ids = dict(ScoreRule.objects.values_list("code", "pk"))
-    lines = rules.ledger_lines(
-        load_facts(year), active_rules(), as_of, year, timezone.get_current_timezone()
-    )
-    total = sum((line.points for line in lines), Decimal(0))
     with transaction.atomic():
-        stale = ScoreEntry.objects.all() if year is None else ScoreEntry.objects.filter(year=year)
-        deleted, _ = stale.delete()  # nothing refers to entries: one DELETE statement
-        (
-            ScoreTotal.objects.all() if year is None else ScoreTotal.objects.filter(year=year)
-        ).delete()
-        _store(lines, rule_ids)
-        ScoreTotal.objects.bulk_create(_totals(lines, rule_ids), batch_size=INSERT_BATCH)
+        ledger.serialise()
+        # Changes committed before the facts are read are counted by a rebuild of every year:
+        # their outbox rows go with it (later ones stay for the worker).
+        covered = ledger.last_change() if year is None else 0
+        lines = rules.ledger_lines(
+            load_facts(year), active_rules(), as_of, year, timezone.get_current_timezone()
+        )
+        total = sum((line.points for line in lines), Decimal(0))
+        deleted = ledger.replace(lines, year=year)
+        if year is None:
+            LedgerChange.objects.filter(pk__lte=covered).delete()
+        ledger.mark_computed(as_of)
         record(
             actor,
             "ledger_rebuilt",
@@ -145,7 +82,8 @@ def _need_point_table(actor: User) -> None:
 
 def update_rules(actor: User, changes: list[tuple[ScoreRule, dict[str, Any]]]) -> int:
     """Apply validated edits to point-table rows, all or nothing, one audit entry per changed
-    row. The ledger is not rebuilt: the new values apply at the next rebuild."""
+    row. The ledger is not rebuilt here: the rows' trigger queues every unit, and the worker
+    recomputes them within a round."""
     _need_point_table(actor)
     changed = 0
     with transaction.atomic():

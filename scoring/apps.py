@@ -1,7 +1,22 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db import connections
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext_lazy as _
+
+
+def _after_migrate(sender: AppConfig, using: str = "default", **kwargs: Any) -> None:
+    from scoring import triggers
+
+    triggers.install(connections[using])
 
 
 class ScoringConfig(AppConfig):
     name = "scoring"
     verbose_name = _("Points")
+
+    def ready(self) -> None:
+        # After every migrate, as the archive's: a migration that rebuilds a source table on
+        # SQLite drops the table's triggers, so they are put back each time.
+        post_migrate.connect(_after_migrate, sender=self, dispatch_uid="scoring_triggers")

@@ -29,7 +29,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from accountability.models import CriticismNotice
 from accountability.queries import eligibility
 from org.models import Unit, hub_unit
-from scoring import queries
+from scoring import live, queries
 from scoring.models import RuleKind, ScoreEntry, ScoreRule
 from scoring.scorecard import QuotaStatus
 from xinbao.core.docx import (
@@ -180,18 +180,25 @@ def _save(wb: Workbook) -> bytes:
     return out.getvalue()
 
 
-def period_line(period: queries.Period, made_on: date) -> str:
-    return _("Period: %(start)s to %(end)s    Made on: %(today)s") % {
+def period_line(period: queries.Period, made_on: date, fresh: live.Freshness | None = None) -> str:
+    """The header line under an export's title: the period, the day it was made and, given
+    the ledger's freshness, when its figures were computed and whether changes wait."""
+    line = _("Period: %(start)s to %(end)s    Made on: %(today)s") % {
         "start": date_format(period.first_day, "DATE_FORMAT"),
         "end": date_format(period.last_day, "DATE_FORMAT"),
         "today": date_format(made_on, "DATE_FORMAT"),
     }
+    if fresh is None:
+        return line
+    waiting = f" · {fresh.pending_line}" if fresh.pending else ""
+    return f"{line}    {fresh.computed_line}{waiting}"
 
 
 def rankings_xlsx(
     period: queries.Period, label: str, boards: list[queries.ClassBoard], made_on: date
 ) -> bytes:
     """One sheet per class: its ranking in the period, with awards on the annual one."""
+    fresh = live.freshness()
     wb = Workbook()
     wb.remove(wb.active)
     taken: set[str] = set()
@@ -231,7 +238,7 @@ def rankings_xlsx(
         _table(
             ws,
             title,
-            period_line(period, made_on),
+            period_line(period, made_on, fresh),
             headers,
             [6, 28, 10, 10, 14, 10, 10, 10, 20],
             rows,
@@ -257,6 +264,7 @@ def scorecard_xlsx(
     made_on: date,
 ) -> bytes:
     """The unit's traced ledger lines of the period, and its quota months of the year."""
+    fresh = live.freshness()
     wb = Workbook()
     ws = wb.active
     ws.title = _sheet_title(_("Points"), set())
@@ -270,7 +278,7 @@ def scorecard_xlsx(
         ws,
         _("Scorecard of %(unit)s, %(year)s %(period)s")
         % {"unit": unit.name, "year": period.year, "period": label},
-        period_line(period, made_on),
+        period_line(period, made_on, fresh),
         [_("No."), _("Date"), _("Source"), _("Rule"), _("Points")],
         [6, 12, 50, 30, 10],
         rows,
@@ -283,7 +291,7 @@ def scorecard_xlsx(
         _table(
             sheet,
             _("Monthly quota of %(unit)s, %(year)s") % {"unit": unit.name, "year": period.year},
-            period_line(queries.Period(period.year, ""), made_on),
+            period_line(queries.Period(period.year, ""), made_on, fresh),
             [_("Month"), _("Quota"), _("Items sent"), _("Shortfall"), _("Points")],
             [10, 10, 12, 10, 10],
             [
@@ -363,7 +371,7 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     paragraph(
         doc,
-        period_line(period, made_on),
+        period_line(period, made_on, live.freshness()),
         BODY_FONT,
         BODY_SIZE,
         align=WD_PARAGRAPH_ALIGNMENT.CENTER,

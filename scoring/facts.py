@@ -5,7 +5,7 @@ A year of a large province is a million ledger lines, so everything is read with
 """
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from datetime import date, datetime
 from typing import Any
 
@@ -82,8 +82,10 @@ def _joint_units(item_ids: Iterable[QuerySet[Any]]) -> dict[int, list[int]]:
     return joint
 
 
-def month_counts(year: int | None, unit_id: int | None = None) -> list[rules.MonthCount]:
-    """Items that left each unit (or one) per local month, joint units included: two
+def month_counts(
+    year: int | None, unit_id: int | None = None, unit_ids: Collection[int] | None = None
+) -> list[rules.MonthCount]:
+    """Items that left each unit (or one, or some) per local month, joint units included: two
     queries."""
     items = InfoItem.objects.filter(submitted_at__isnull=False)
     through: QuerySet[Any] = InfoItem.joint_units.through.objects.filter(
@@ -92,6 +94,9 @@ def month_counts(year: int | None, unit_id: int | None = None) -> list[rules.Mon
     if unit_id is not None:
         items = items.filter(unit_id=unit_id)
         through = through.filter(unit_id=unit_id)
+    if unit_ids is not None:
+        items = items.filter(unit_id__in=list(unit_ids))
+        through = through.filter(unit_id__in=list(unit_ids))
     if year is not None:
         start, end = year_range(year)
         items = items.filter(submitted_at__gte=start, submitted_at__lt=end)
@@ -132,8 +137,10 @@ def _issue(number: str, on: date | None) -> str:
     return f"{label} " if label else ""
 
 
-def load_facts(year: int | None) -> rules.Facts:
-    """Everything the rules need, in a fixed number of queries (ten)."""
+def load_facts(year: int | None, only: Collection[int] | None = None) -> rules.Facts:
+    """Everything the rules need, in a fixed number of queries (ten). With `only` (unit
+    ids), the facts that can earn those units points (an item's facts whole, with every unit
+    it is shared with): the worker's recompute of a few units."""
     adoptions = Adoption.objects.all()
     # Instructions are loaded for every year: whether one earns a bonus depends on whether an
     # earlier one at the same level exists, possibly in an earlier year.
@@ -142,6 +149,21 @@ def load_facts(year: int | None) -> rules.Facts:
     solicited = ExpectedReport.objects.filter(kind=EditorialKind.SOLICITED)
     violations = Violation.objects.all()
     links = CriticismNotice.violations.through.objects.all()
+    if only is not None:
+        ids = list(only)
+        # Two IN terms on the same indexed column, so the database answers each from an
+        # index (an OR inside one subquery over the items would scan them all).
+        theirs = Q(item_id__in=InfoItem.objects.filter(unit_id__in=ids).values("pk")) | Q(
+            item_id__in=InfoItem.joint_units.through.objects.filter(unit_id__in=ids).values(
+                "infoitem_id"
+            )
+        )
+        adoptions = adoptions.filter(theirs)
+        instructions = instructions.filter(theirs)
+        tasks = tasks.filter(unit_id__in=ids)
+        solicited = solicited.filter(unit_id__in=ids)
+        violations = violations.filter(unit_id__in=ids)
+        links = links.filter(violation__unit_id__in=ids)
     if year is not None:
         first, last = _days(year)
         start, end = year_range(year)
@@ -151,7 +173,7 @@ def load_facts(year: int | None) -> rules.Facts:
         violations = violations.filter(occurred_on__gte=first, occurred_on__lte=last)
         links = links.filter(violation__occurred_on__gte=first, violation__occurred_on__lte=last)
 
-    joint = _joint_units([adoptions.values("item_id"), Instruction.objects.values("item_id")])
+    joint = _joint_units([adoptions.values("item_id"), instructions.values("item_id")])
 
     def units(item_id: int, lead: int) -> tuple[int, ...]:
         return (lead, *(u for u in joint.get(item_id, ()) if u != lead))
@@ -271,6 +293,6 @@ def load_facts(year: int | None) -> rules.Facts:
                 )
             )
         ],
-        quotas=quota_facts(),
-        counts=month_counts(year),
+        quotas=quota_facts(only),
+        counts=month_counts(year, unit_ids=only),
     )

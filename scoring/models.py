@@ -2,8 +2,10 @@
 classes with their monthly quotas; award tiers for the annual evaluation.
 
 Every ScoreEntry names its rule and its source row, so every point can be traced. Entries are
-derived data: `scoring.actions.rebuild` recomputes them from adoptions, instructions,
-deadlines, violations and quotas, so the table may be edited and the ledger rebuilt at any time.
+derived data, kept live: database triggers queue a `LedgerChange` when a source changes and the
+worker recomputes the units concerned (`scoring.live`); `scoring.actions.rebuild` recomputes a
+year (or all) from adoptions, instructions, deadlines, violations and quotas — the proof that
+the live ledger is right, and the chief's 重算.
 """
 
 from decimal import Decimal
@@ -139,7 +141,7 @@ class ScoreEntry(models.Model):
 class ScoreTotal(models.Model):
     """The ledger summed per unit, month and rule: what rankings read.
 
-    Written by `scoring.actions.rebuild` in the same transaction as the entries it sums (the
+    Written by `scoring.ledger.replace` in the same transaction as the entries it sums (the
     ledger has no other writer), so it never disagrees with them; a year of a million entries
     is a few thousand totals, and a ranking reads those instead of the million."""
 
@@ -206,7 +208,7 @@ class ClassAssignment(models.Model):
     """Which class a reporting unit belongs to, and from which month its quota counts.
 
     Kept in scoring so that org does not depend on scoring. The ledger is derived data: a
-    changed class applies to every month at the next rebuild."""
+    changed class applies to every month once the worker has recomputed the unit."""
 
     unit = models.OneToOneField(
         Unit, verbose_name=_("unit"), on_delete=models.CASCADE, related_name="score_class"
@@ -272,3 +274,33 @@ class AwardTier(models.Model):
         if self.places is not None:
             return gettext("%(n)s place(s)") % values
         return gettext("at least %(p)s points") % values
+
+
+class LedgerChange(models.Model):
+    """A change to a source of the ledger not yet counted in it: the ledger's outbox.
+
+    Written by database triggers (`scoring.triggers`) in the writer's own transaction, so a
+    committed adoption, instruction, violation or policy edit always leaves one and a
+    rolled-back one leaves none; removed by the transaction that recomputes the unit
+    (`scoring.live.catch_up`), so a worker killed mid-step loses nothing. `unit` is the unit
+    whose points may change; None means every unit (a point-table or quota change)."""
+
+    unit_id = models.BigIntegerField(null=True)
+
+    class Meta:
+        # The pages count the waiting units (distinct, up to a cap) and look for an "every
+        # unit" change: both answered from this index, however long the queue.
+        indexes = [models.Index(fields=["unit_id"], name="ledger_change_unit")]
+
+    def __str__(self) -> str:
+        return f"unit {self.unit_id}" if self.unit_id is not None else "every unit"
+
+
+class LedgerState(models.Model):
+    """One row: when the ledger's figures were last computed (the `as_of` of the latest
+    recompute, by the worker or the full rebuild). Pages state it beside the pending count."""
+
+    computed_at = models.DateTimeField(null=True)
+
+    def __str__(self) -> str:
+        return f"computed at {self.computed_at}"

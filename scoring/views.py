@@ -13,7 +13,7 @@ from django.views.decorators.http import require_POST, require_safe
 from org.http import AuthedRequest
 from org.models import Unit, User
 from org.roles import Capability
-from scoring import actions, exports, queries, scorecard
+from scoring import actions, exports, live, queries, scorecard
 from scoring.models import ClassAssignment
 from xinbao.core.downloads import download
 
@@ -77,6 +77,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             "unit_base": reverse("scoring:unit", args=[0]).removesuffix("0/"),
             "querystring": period.querystring(),
             "may_rebuild": request.user.can(Capability.EDIT_POINT_TABLE),
+            "freshness": live.freshness(),
         },
     )
 
@@ -119,6 +120,7 @@ def unit_ledger(request: AuthedRequest, pk: int) -> HttpResponse:
             "verdict": scorecard.verdict(unit, period.year),
             "place": place,
             "office": office,
+            "freshness": live.freshness(),
         },
     )
 

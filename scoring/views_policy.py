@@ -98,7 +98,7 @@ def rule_table(request: AuthedRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("Rule %(code)s added. It applies at the next ledger rebuild.")
+                _("Rule %(code)s added. The rankings count it within seconds.")
                 % {"code": rule.code},
             )
             return redirect("scoring:rules")
@@ -180,7 +180,9 @@ def classes(request: AuthedRequest) -> HttpResponse:
                     [(f.instance, f.cleaned_data) for f in class_forms if f.has_changed()],
                     new_class.cleaned_data if new_class.adds else None,
                 )
-                messages.success(request, _("Classes saved. They apply at the next rebuild."))
+                messages.success(
+                    request, _("Classes saved. The rankings count them within seconds.")
+                )
                 return redirect("scoring:classes")
             messages.error(request, _("Some classes have errors; nothing was saved."))
         elif action.startswith("remove-") and parse_id(action.removeprefix("remove-")):
@@ -257,7 +259,7 @@ def assignments(request: AuthedRequest) -> HttpResponse:
             )
             messages.success(
                 request,
-                _("%(n)s unit(s) changed class. The change applies at the next rebuild.")
+                _("%(n)s unit(s) changed class. The rankings count the change within seconds.")
                 % {"n": changed},
             )
             return redirect("scoring:assignments")

@@ -1,4 +1,5 @@
-"""The background worker loop: deadline steps, then notification deliveries, then a heartbeat.
+"""The background worker loop: deadline steps, the search index and the points ledger catching
+up, then notification deliveries, then a heartbeat.
 
 Each step is a function returning how much it did (the healthchecks `process_one_*` shape);
 the loop sleeps only when a whole round found nothing to do. Any number of workers can run:
@@ -43,11 +44,14 @@ class Worker:
         from audit.scheduled import run_due as audit_checkpoint
         from deadlines.engine import run_pass
         from notify.worker import process_deliveries
+        from scoring.live import catch_up
 
         # The search index's outbox is applied here too, and only here are saved-search
         # subscribers told of new matches (a search drains the outbox but announces nothing).
         # Once a day the audit log is archived by retention, verified and checkpointed.
-        steps = run_pass() + drain() + announce_new() + audit_checkpoint()
+        # The points ledger counts the adoptions, instructions, violations and policy edits
+        # queued since the last round (the rankings are live within a round).
+        steps = run_pass() + drain() + announce_new() + audit_checkpoint() + catch_up()
         sent = process_deliveries()
         return steps, sent
 
