@@ -412,10 +412,7 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
             raise PermissionDenied
         if all(f.is_valid() for f in forms):
             edits = {
-                f.instance.pk: {
-                    **{k: f.cleaned_data[k] for k in DeadlineRuleForm.Meta.fields},
-                    "escalation": f.cleaned_data["escalation_text"],
-                }
+                f.instance.pk: {k: f.cleaned_data[k] for k in DeadlineRuleForm.Meta.fields}
                 for f in forms
                 if f.has_changed()
             }
