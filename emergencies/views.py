@@ -207,9 +207,9 @@ def _forward_form(
         ("missing", _("Missing")),
     ):
         if picture[field] is not None:
-            lines.append(f"{label}: {picture[field]}")
+            lines.append(f"{label}{_(': ')}{picture[field]}")
     if picture["measures"]:
-        lines.append(_("Measures taken") + ": " + picture["measures"])
+        lines.append(f"{_('Measures taken')}{_(': ')}{picture['measures']}")
     province = provincial_office()
     return ForwardForm(
         initial={"text": "\n".join(lines), "to_unit": province.pk if province else None}
