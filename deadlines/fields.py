@@ -122,9 +122,7 @@ class EscalationStepsField(forms.MultiValueField):
                 ),
             ]
         kwargs.setdefault("required", False)
-        super().__init__(
-            fields, widget=StepRows(choices, rows), require_all_fields=False, **kwargs
-        )
+        super().__init__(fields, widget=StepRows(choices, rows), require_all_fields=False, **kwargs)
 
     def has_changed(self, initial: Any, data: Any) -> bool:
         before = initial if isinstance(initial, list) else []

@@ -23,7 +23,7 @@ def _listed(parts: list[str]) -> str:
 
 
 def reminders(fractions: Iterable[float] | str) -> str:
-    """"Reminders when 50% and 90% of the window has passed" (in the active language)."""
+    """ "Reminders when 50% and 90% of the window has passed" (in the active language)."""
     if isinstance(fractions, str):
         fractions = [float(p) for p in fractions.replace("，", ",").split(",") if p.strip()]
     points = [f"{percent(f)}%" for f in sorted(fractions)]
@@ -37,7 +37,7 @@ def role_label(role: str) -> str:
 
 
 def escalation(steps: Iterable[Mapping[str, Any]]) -> str:
-    """"0 min after the deadline: duty officer; 15 min: section chief" (in the active language)."""
+    """ "0 min after the deadline: duty officer; 15 min: section chief" (in the active language)."""
     parts = [
         _("%(minutes)s min after the deadline: %(role)s")
         % {"minutes": int(s["after"]), "role": role_label(str(s["role"]))}

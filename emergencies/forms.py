@@ -20,7 +20,7 @@ from emergencies.models import (
 )
 from org.models import Unit, UnitLevel
 from org.roles import Capability, roles_with
-from xinbao.core.inputs import INT_MAX, Form, ModelForm, parse_int
+from xinbao.core.inputs import INT_MAX, Form, ModelForm
 from xinbao.core.once import OnceForm
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -266,9 +266,7 @@ ESCALATION_ROLES = roles_with(Capability.WATCH_EMERGENCIES)
 
 class DeadlineRuleForm(ModelForm):
     reminder_fractions = ReminderPointsField(label=_("Reminders"))
-    escalation = EscalationStepsField(
-        ESCALATION_ROLES, MAX_DEADLINE_MINUTES, label=_("Escalation")
-    )
+    escalation = EscalationStepsField(ESCALATION_ROLES, MAX_DEADLINE_MINUTES, label=_("Escalation"))
 
     class Meta:
         model = DeadlineRule

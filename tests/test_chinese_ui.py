@@ -139,4 +139,3 @@ def test_the_reader_skips_codes_and_scripts() -> None:
     )
     assert text.split("\n") == ["提示", "密钥", "稿件", "下载"]
     assert links == ["/items/1/"]
-

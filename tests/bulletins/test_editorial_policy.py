@@ -29,9 +29,7 @@ def test_the_chief_changes_the_feedback_window_and_it_is_audited(client_of, chie
 
 
 def test_bad_fractions_change_nothing(client_of, chief):
-    response = client_of(chief).post(
-        POLICY, {"feedback_days": "5", "reminder_fractions_0": "200"}
-    )
+    response = client_of(chief).post(POLICY, {"feedback_days": "5", "reminder_fractions_0": "200"})
     assert response.status_code == 400
     assert EditorialPolicy.current().feedback_days == 7
     assert not AuditEntry.objects.filter(action="editorial_policy_changed").exists()

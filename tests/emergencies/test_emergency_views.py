@@ -5,6 +5,7 @@ Views take the real clock, so the times posted here are a little in the past."""
 
 import signal
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -14,8 +15,8 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from deadlines import engine
-from deadlines.models import DeadlineFlip, ExpectStatus
 from deadlines.fields import ESCALATION_ROWS, REMINDER_ROWS
+from deadlines.models import DeadlineFlip, ExpectStatus
 from emergencies import actions
 from emergencies.models import (
     DeadlineRule,
@@ -213,7 +214,7 @@ def table_form(**changes) -> dict:
     pairs). Rows left over are posted empty, as the page posts them."""
     data = {}
     for rule in DeadlineRule.objects.all():
-        values = {
+        values: dict[str, Any] = {
             "phone_minutes": rule.phone_minutes,
             "written_minutes": rule.written_minutes,
             "followup_hours": rule.followup_hours,
@@ -262,9 +263,7 @@ def test_the_chief_edits_the_table_with_an_audit_entry(client_of, chief):
 def test_an_escalation_edit_is_saved_in_order(client_of, chief):
     client_of(chief).post(
         "/emergencies/policy/",
-        table_form(
-            **{"accident-3-escalation": [(20, "secretary_general"), (0, "duty_officer")]}
-        ),
+        table_form(**{"accident-3-escalation": [(20, "secretary_general"), (0, "duty_officer")]}),
     )
     assert accident("3").escalation == [
         {"after": 0, "role": "duty_officer"},
