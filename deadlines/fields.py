@@ -12,6 +12,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from deadlines.wording import percent, role_label
+from org.roles import Role
 
 REMINDER_ROWS = 4
 ESCALATION_ROWS = 5
@@ -101,7 +102,9 @@ class EscalationStepsField(forms.MultiValueField):
         rows: int = ESCALATION_ROWS,
         **kwargs: Any,
     ) -> None:
-        choices = [(r, role_label(r)) for r in sorted(roles)]
+        wanted = set(roles)
+        # In the order the roles are declared (duty officer, chief, secretary-general, ...).
+        choices = [(r, role_label(r)) for r in Role.values if r in wanted]
         fields: list[forms.Field] = []
         for _row in range(rows):
             fields += [
