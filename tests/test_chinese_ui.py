@@ -52,9 +52,9 @@ ALLOWED_SHAPES = re.compile(r"[GSXYZ]\d{1,4}|K\d+(\+\d+)?")
 PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
 LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
 CJK = "\u3400-\u9fff\u3000-\u303f\uff00-\uffef"
-# ':' or '.' after a Chinese character or before one (a time like 08:00 or a number like
-# 3.5 is neither).
-ASCII_PUNCT = re.compile(rf"[{CJK}][ \t]*[:.](?!\d)|(?<![\d.])[:.][ \t]*[{CJK}]")
+# ':' or '.' after a Chinese character or before one ("单位: ", "信息.", "1. 标题"); a time
+# like 08:00 or a number like 3.5 is neither.
+ASCII_PUNCT = re.compile(rf"[{CJK}][ \t]*[:.](?!\d)|(?<!\.)[:.][ \t]*[{CJK}]")
 # Two or more English words in a row: a phrase left untranslated.
 PHRASE = re.compile(r"\b[A-Za-z][a-z]+(?: [A-Za-z][a-z]+)+\b")
 
@@ -119,6 +119,7 @@ def test_every_page_of_the_demo_reads_in_chinese_for_every_persona() -> None:
         ("增加 Add", False, True),
         ("问题报告: 南岭区", True, True),
         ("仅计重要紧急信息.", True, True),
+        ("1. 关于防汛工作的报告", True, True),
         ("问题报告：南岭区 · 08:00 前 · 3.5 分", True, False),
         ("导出 Excel · 下载 Word · QQ 群 · 5G 基站 · G205国道K1123处", True, False),
         ("可用占位符：{title} {body}", True, False),
