@@ -7,6 +7,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from deadlines.rules import EscalationStep
 from org.roles import Role
 
 
@@ -22,7 +23,7 @@ def _listed(parts: list[str]) -> str:
     return _("%(rest)s and %(last)s") % {"rest": rest, "last": parts[-1]}
 
 
-def reminders(fractions: Iterable[float] | str) -> str:
+def reminders(fractions: Iterable[float] | str) -> str:  # "0.5,0.9" or (0.5, 0.9)
     """ "Reminders when 50% and 90% of the window has passed" (in the active language)."""
     if isinstance(fractions, str):
         fractions = [float(p) for p in fractions.replace("，", ",").split(",") if p.strip()]
@@ -36,12 +37,19 @@ def role_label(role: str) -> str:
     return str(Role(role).label) if role in Role.values else role
 
 
-def escalation(steps: Iterable[Mapping[str, Any]]) -> str:
-    """ "0 min after the deadline: duty officer; 15 min: section chief" (in the active language)."""
+def _step(step: Mapping[str, Any] | EscalationStep) -> tuple[int, str]:
+    if isinstance(step, EscalationStep):
+        return step.after_minutes, step.role
+    return int(step["after"]), str(step["role"])
+
+
+def escalation(steps: Iterable[Mapping[str, Any] | EscalationStep]) -> str:
+    """ "0 min after the deadline: duty officer; 15 min: section chief" (in the active language),
+    from the stored steps or the engine's."""
     parts = [
         _("%(minutes)s min after the deadline: %(role)s")
-        % {"minutes": int(s["after"]), "role": role_label(str(s["role"]))}
-        for s in sorted(steps, key=lambda s: int(s["after"]))
+        % {"minutes": minutes, "role": role_label(role)}
+        for minutes, role in sorted(_step(s) for s in steps)
     ]
     if not parts:
         return _("No escalation")

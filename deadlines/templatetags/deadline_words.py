@@ -10,7 +10,7 @@ register = template.Library()
 
 
 @register.filter
-def reminder_words(fractions: str) -> str:
+def reminder_words(fractions: Any) -> str:
     return wording.reminders(fractions or "")
 
 

@@ -3,13 +3,15 @@ sentences: percentages and a role chosen from a list, never "0.5,0.9" or "0:duty
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.utils import translation
+from django.utils import timezone, translation
 
 from audit.models import AuditEntry
 from deadlines import wording
 from deadlines.fields import EscalationStepsField, ReminderPointsField
+from deadlines.rules import EscalationStep
 from emergencies.models import DeadlineRule
 from tests.chinese_pages import read
+from tests.emergencies.emergency_factories import open_by_phone
 from tests.emergencies.test_emergency_views import accident, table_form
 
 ROLES = ("duty_officer", "chief", "secretary_general")
@@ -109,3 +111,17 @@ def test_a_reader_sees_sentences(client_of, editor):
         assert wording.escalation(rule.escalation) in text
         assert wording.reminders(rule.reminder_fractions) in text
     assert "超时 0 分钟：值班员" in text
+
+
+def test_the_engines_steps_read_alike(zh):
+    steps = (EscalationStep(15, "chief"), EscalationStep(0, "duty_officer"))
+    assert wording.escalation(steps) == "超时 0 分钟：值班员；超时 15 分钟：科长"
+    assert wording.reminders((0.9, 0.5)) == "时限过去 50% 和 90% 时提醒"
+
+
+def test_the_incident_page_names_its_reminders_and_escalation(
+    client_of, duty_officer, editor, officer_a
+):
+    fire = open_by_phone(duty_officer, officer_a.unit, timezone.now())
+    text, _links = read(client_of(editor).get(f"/emergencies/{fire.pk}/").content.decode())
+    assert "时限过去" in text and "超时 0 分钟：值班员" in text
