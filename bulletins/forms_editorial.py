@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AdoptionLevel, EditorialPolicy
-from emergencies.rules import parse_fractions
+from deadlines.fields import ReminderPointsField
 from org.models import Unit, UnitKind
 from xinbao.core.inputs import Form, ModelForm
 from xinbao.core.once import OnceForm
@@ -125,6 +125,11 @@ class SolicitationForm(OnceForm):
 
 
 class EditorialPolicyForm(ModelForm):
+    reminder_fractions = ReminderPointsField(
+        label=_("Reminders"),
+        help_text=_("Reminders go out when these percentages of the window have passed."),
+    )
+
     class Meta:
         model = EditorialPolicy
         fields = ["feedback_days", "reminder_fractions"]
@@ -133,9 +138,6 @@ class EditorialPolicyForm(ModelForm):
                 "Feedback is due when the office closes on the day this many days after the "
                 "instruction's date."
             ),
-            "reminder_fractions": _(
-                "Reminders go out at these fractions of the window, e.g. 0.5,0.9."
-            ),
         }
 
     def clean_feedback_days(self) -> int:
@@ -143,13 +145,3 @@ class EditorialPolicyForm(ModelForm):
         if not 1 <= value <= 90:
             raise forms.ValidationError(_("Between 1 and 90 days."))
         return value
-
-    def clean_reminder_fractions(self) -> str:
-        raw: str = self.cleaned_data["reminder_fractions"]
-        try:
-            parse_fractions(raw)
-        except ValueError:
-            raise forms.ValidationError(
-                _("Fractions are numbers between 0 and 1, e.g. 0.5,0.9.")
-            ) from None
-        return raw

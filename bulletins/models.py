@@ -121,11 +121,17 @@ class IssueReturn(models.Model):
 class IssueCounter(models.Model):
     """The last number given in a publication's year; locked while the next one is taken."""
 
-    publication = models.ForeignKey(Publication, on_delete=models.PROTECT, related_name="+")
-    year = models.PositiveSmallIntegerField(validators=bounded(SMALLINT_MAX))
-    last_number = models.PositiveIntegerField(default=0, validators=bounded(INT_MAX))
+    publication = models.ForeignKey(
+        Publication, on_delete=models.PROTECT, related_name="+", verbose_name=_("publication")
+    )
+    year = models.PositiveSmallIntegerField(_("year"), validators=bounded(SMALLINT_MAX))
+    last_number = models.PositiveIntegerField(
+        _("last number given"), default=0, validators=bounded(INT_MAX)
+    )
 
     class Meta:
+        verbose_name = _("issue counter")
+        verbose_name_plural = _("issue counters")
         constraints = [
             models.UniqueConstraint(fields=["publication", "year"], name="issue_counter_unique")
         ]

@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from deadlines.fields import EscalationStepsField, ReminderPointsField
 from emergencies import rules
 from emergencies.actions import PhoneCall, ReportContent
 from emergencies.models import (
@@ -19,7 +20,7 @@ from emergencies.models import (
 )
 from org.models import Unit, UnitLevel
 from org.roles import Capability, roles_with
-from xinbao.core.inputs import INT_MAX, Form, ModelForm, parse_int
+from xinbao.core.inputs import INT_MAX, Form, ModelForm
 from xinbao.core.once import OnceForm
 
 DT = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
@@ -264,14 +265,8 @@ ESCALATION_ROLES = roles_with(Capability.WATCH_EMERGENCIES)
 
 
 class DeadlineRuleForm(ModelForm):
-    escalation_text = forms.CharField(
-        label=_("Escalation"),
-        required=False,
-        max_length=200,
-        help_text=_(
-            "minutes after the deadline:role, e.g. 0:duty_officer, 15:chief, 30:secretary_general"
-        ),
-    )
+    reminder_fractions = ReminderPointsField(label=_("Reminders"))
+    escalation = EscalationStepsField(ESCALATION_ROLES, MAX_DEADLINE_MINUTES, label=_("Escalation"))
 
     class Meta:
         model = DeadlineRule
@@ -282,13 +277,8 @@ class DeadlineRuleForm(ModelForm):
             "followup_times",
             "forward_minutes",
             "reminder_fractions",
+            "escalation",
         ]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["escalation_text"].initial = ", ".join(
-            f"{s['after']}:{s['role']}" for s in (self.instance.escalation or [])
-        )
 
     def clean_written_minutes(self) -> int:
         value: int = self.cleaned_data["written_minutes"]
@@ -305,30 +295,6 @@ class DeadlineRuleForm(ModelForm):
                 _("“%(part)s” is not a time like 08:00.") % {"part": exc}
             ) from None
         return ",".join(t.strftime("%H:%M") for t in times)
-
-    def clean_reminder_fractions(self) -> str:
-        raw: str = self.cleaned_data.get("reminder_fractions") or ""
-        try:
-            values = rules.parse_fractions(raw)
-        except ValueError as exc:
-            raise forms.ValidationError(
-                _("“%(part)s” is not a fraction between 0 and 1.") % {"part": exc}
-            ) from None
-        return ",".join(f"{v:g}" for v in values)
-
-    def clean_escalation_text(self) -> list[dict[str, Any]]:
-        raw: str = self.cleaned_data.get("escalation_text") or ""
-        steps = []
-        for part in [p.strip() for p in raw.replace("，", ",").split(",") if p.strip()]:
-            after, _sep, role = part.partition(":")
-            minutes = parse_int(after.strip(), 0, MAX_DEADLINE_MINUTES)
-            if minutes is None or role.strip() not in ESCALATION_ROLES:
-                raise forms.ValidationError(
-                    _("“%(part)s” is not minutes:role with a role of %(roles)s.")
-                    % {"part": part, "roles": ", ".join(sorted(ESCALATION_ROLES))}
-                )
-            steps.append({"after": minutes, "role": role.strip()})
-        return sorted(steps, key=lambda s: s["after"])
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -221,9 +221,9 @@ def _forward_form(
         ("missing", _("Missing")),
     ):
         if picture[field] is not None:
-            lines.append(f"{label}: {picture[field]}")
+            lines.append(f"{label}{_(': ')}{picture[field]}")
     if picture["measures"]:
-        lines.append(_("Measures taken") + ": " + picture["measures"])
+        lines.append(f"{_('Measures taken')}{_(': ')}{picture['measures']}")
     province = provincial_office()
     return ForwardForm(
         initial={"text": "\n".join(lines), "to_unit": province.pk if province else None}
@@ -431,10 +431,7 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
             raise PermissionDenied
         if all(f.is_valid() for f in forms):
             edits = {
-                f.instance.pk: {
-                    **{k: f.cleaned_data[k] for k in DeadlineRuleForm.Meta.fields},
-                    "escalation": f.cleaned_data["escalation_text"],
-                }
+                f.instance.pk: {k: f.cleaned_data[k] for k in DeadlineRuleForm.Meta.fields}
                 for f in forms
                 if f.has_changed()
             }

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from insight import rules
 from insight.models import InsightPolicy
@@ -45,8 +46,15 @@ def parse_week(raw: str) -> date | None:
 
 
 def week_label(monday: date) -> str:
+    """The week as the address names it ('2026-W48')."""
     year, week, _day = monday.isocalendar()
     return f"{year}-W{week:02d}"
+
+
+def week_name(monday: date) -> str:
+    """The week as people name it ('2026年第48周')."""
+    year, week, _day = monday.isocalendar()
+    return _("week %(week)s of %(year)s") % {"year": year, "week": week}
 
 
 @dataclass

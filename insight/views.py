@@ -65,6 +65,7 @@ def trends(request: AuthedRequest) -> HttpResponse:
         {
             "trends": result,
             "week": insight_trends.week_label(monday),
+            "week_name": insight_trends.week_name(monday),
             "previous": insight_trends.week_label(monday - timedelta(weeks=1)),
             "next": insight_trends.week_label(monday + timedelta(weeks=1))
             if monday < this_week

@@ -318,6 +318,18 @@ class CalendarYear(models.Model):
     def __str__(self) -> str:
         return str(self.year)
 
+    def source_display(self) -> str:
+        """Where the year's days came from, in words: the package the migrations seeded it
+        from (with its version, which decides the years it knows), or who entered it."""
+        package, _sep, version = self.source.partition(" ")
+        if package == "chinesecalendar":
+            return _("Holiday data: the chinesecalendar package, version %(version)s") % {
+                "version": version
+            }
+        if self.source.startswith("entered by "):
+            return _("Entered by %(who)s") % {"who": self.source.removeprefix("entered by ")}
+        return self.source
+
 
 class OfficialDay(models.Model):
     """A date that differs from the plain Monday-to-Friday week."""

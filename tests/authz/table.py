@@ -130,6 +130,11 @@ def form_data(form: forms.BaseForm, /, **changes: Any) -> dict[str, Any]:
             if value:
                 data[key] = "on"
             continue
+        if isinstance(bound.widget, forms.MultiWidget):  # rows: one input per row, name_i
+            if not isinstance(value, list) or (value and isinstance(value[0], dict)):
+                value = bound.widget.decompress(value)
+            data.update({f"{key}_{i}": str(v) for i, v in enumerate(value) if v is not None})
+            continue
         if value is None:
             continue
         data[key] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)

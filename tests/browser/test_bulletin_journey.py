@@ -118,7 +118,7 @@ def test_the_morning_edition(
     page.get_by_role("button", name="印发").click()
     expect(page.get_by_role("status")).to_contain_text(f"已印发为{TODAY.year}年第1期")
     with page.expect_download() as download:
-        page.get_by_role("link", name="下载 .docx").click()
+        page.get_by_role("link", name="下载 Word 文件").click()
     assert download.value.suggested_filename == f"每日要情{TODAY.year}年第1期.docx"
     document = Document(BytesIO(download.value.path().read_bytes()))
     texts = [p.text for p in document.paragraphs]

@@ -15,7 +15,8 @@ POLICY = reverse("bulletins:editorial_policy")
 
 def test_the_chief_changes_the_feedback_window_and_it_is_audited(client_of, chief):
     response = client_of(chief).post(
-        POLICY, {"feedback_days": "5", "reminder_fractions": "0.5, 0.8"}
+        POLICY,
+        {"feedback_days": "5", "reminder_fractions_0": "80", "reminder_fractions_1": "50"},
     )
     assert response.status_code == 302
     policy = EditorialPolicy.current()
@@ -28,7 +29,7 @@ def test_the_chief_changes_the_feedback_window_and_it_is_audited(client_of, chie
 
 
 def test_bad_fractions_change_nothing(client_of, chief):
-    response = client_of(chief).post(POLICY, {"feedback_days": "5", "reminder_fractions": "2"})
+    response = client_of(chief).post(POLICY, {"feedback_days": "5", "reminder_fractions_0": "200"})
     assert response.status_code == 400
     assert EditorialPolicy.current().feedback_days == 7
     assert not AuditEntry.objects.filter(action="editorial_policy_changed").exists()
@@ -38,7 +39,7 @@ def test_an_editor_reads_the_policy_but_cannot_change_it(client_of, editor):
     client = client_of(editor)
     assert client.get(POLICY).status_code == 200
     assert (
-        client.post(POLICY, {"feedback_days": "1", "reminder_fractions": "0.5"}).status_code == 403
+        client.post(POLICY, {"feedback_days": "1", "reminder_fractions_0": "50"}).status_code == 403
     )
     with pytest.raises(actions.ActionError):
         actions.do_set_editorial_policy(editor, 1, "0.5")

@@ -55,8 +55,8 @@ def test_the_model_holds_the_same_bounds_as_the_form(officer_a):
 @pytest.mark.parametrize(
     "bad",
     [
-        {"accident-4-escalation_text": "①:chief"},
-        {"accident-4-escalation_text": "99999999999999999999:chief"},
+        {"accident-4-escalation": [("①", "chief")]},
+        {"accident-4-escalation": [("99999999999999999999", "chief")]},
         {"accident-4-forward_minutes": "2000000000"},  # would overflow the deadline's datetime
         {"accident-4-followup_hours": "100000"},
     ],

@@ -5,6 +5,7 @@ Views take the real clock, so the times posted here are a little in the past."""
 
 import signal
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -14,6 +15,7 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from deadlines import engine
+from deadlines.fields import ESCALATION_ROWS, REMINDER_ROWS
 from deadlines.models import DeadlineFlip, ExpectStatus
 from emergencies import actions
 from emergencies.models import (
@@ -205,22 +207,38 @@ def test_administrators_are_kept_off_the_board(client_of, personas, admin):
 
 
 def table_form(**changes) -> dict:
-    """Every row of the table as posted, with `changes` keyed 'accident-3-written_minutes'."""
+    """Every row of the table as posted, with `changes` keyed 'accident-3-written_minutes'.
+
+    Reminder points are posted as percentages, one row each (a change gives the list, e.g.
+    ["50", "150"]); escalation steps as (minutes, role) rows (a change gives the list of
+    pairs). Rows left over are posted empty, as the page posts them."""
     data = {}
     for rule in DeadlineRule.objects.all():
-        values = {
+        values: dict[str, Any] = {
             "phone_minutes": rule.phone_minutes,
             "written_minutes": rule.written_minutes,
             "followup_hours": rule.followup_hours,
             "followup_times": rule.followup_times,
             "forward_minutes": rule.forward_minutes,
-            "reminder_fractions": rule.reminder_fractions,
-            "escalation_text": ", ".join(f"{s['after']}:{s['role']}" for s in rule.escalation),
+            # Written out by hand, not by the field under test: 0.5 → "50".
+            "reminder_fractions": [
+                str(round(float(f) * 100)) for f in rule.reminder_fractions.split(",") if f
+            ],
+            "escalation": [(s["after"], s["role"]) for s in rule.escalation],
         }
         for name, value in values.items():
             key = f"{rule.category}-{rule.level or 'x'}-{name}"
             value = changes.get(key, value)
-            data[f"r{rule.pk}-{name}"] = "" if value is None else str(value)
+            if name == "reminder_fractions":
+                for i in range(REMINDER_ROWS):
+                    data[f"r{rule.pk}-{name}_{i}"] = value[i] if i < len(value) else ""
+            elif name == "escalation":
+                for i in range(ESCALATION_ROWS):
+                    minutes, role = value[i] if i < len(value) else ("", "")
+                    data[f"r{rule.pk}-{name}_{2 * i}"] = str(minutes)
+                    data[f"r{rule.pk}-{name}_{2 * i + 1}"] = role
+            else:
+                data[f"r{rule.pk}-{name}"] = "" if value is None else str(value)
     return data
 
 
@@ -245,7 +263,7 @@ def test_the_chief_edits_the_table_with_an_audit_entry(client_of, chief):
 def test_an_escalation_edit_is_saved_in_order(client_of, chief):
     client_of(chief).post(
         "/emergencies/policy/",
-        table_form(**{"accident-3-escalation_text": "20:secretary_general, 0:duty_officer"}),
+        table_form(**{"accident-3-escalation": [(20, "secretary_general"), (0, "duty_officer")]}),
     )
     assert accident("3").escalation == [
         {"after": 0, "role": "duty_officer"},
@@ -258,8 +276,8 @@ def test_an_escalation_edit_is_saved_in_order(client_of, chief):
     [
         {"accident-4-written_minutes": 0},
         {"accident-4-followup_times": "08:00,25:00"},
-        {"accident-4-reminder_fractions": "0.5,1.5"},
-        {"accident-4-escalation_text": "15:mayor"},
+        {"accident-4-reminder_fractions": ["50", "150"]},
+        {"accident-4-escalation": [(15, "mayor")]},
         {"accident-4-phone_minutes": 400},  # after the 360-minute written deadline
     ],
     ids=["zero-minutes", "bad-time", "bad-fraction", "unknown-role", "phone-after-written"],

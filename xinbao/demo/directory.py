@@ -22,6 +22,7 @@ ROLE_LABELS: dict[str, str] = {
     Role.EDITOR: "信息科编辑",
     Role.DUTY_OFFICER: "值班员",
     Role.CHIEF: "科长",
+    Role.SECRETARY_GENERAL: "秘书长",
     Role.LEADER: "市领导",
     Role.SYSTEM_ADMIN: "系统管理员",
     Role.SECURITY_ADMIN: "安全管理员",
