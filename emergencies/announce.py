@@ -132,9 +132,10 @@ def due_next(report: IncidentReport) -> None:
         else:
             title = _("[Received] %(label)s on “%(title)s”") % context
         if report.channel == Channel.PHONE:
-            head = _("The office logged the %(label)s %(unit)s gave by telephone at %(at)s.") % context
+            head = _("The office logged the %(label)s %(unit)s gave by telephone at %(at)s.")
         else:
-            head = _("The office received the %(label)s %(unit)s gave in writing at %(at)s.") % context
+            head = _("The office received the %(label)s %(unit)s gave in writing at %(at)s.")
+        head = head % context
         body = "\n".join([head, *lines] if lines else [head, _("Nothing more is due now.")])
         if report.channel == Channel.PHONE and any(o["kind"] == ExpectKind.WRITTEN for o in owed):
             body += "\n" + _("A telephone report does not replace the written report.")

@@ -113,6 +113,7 @@ def test_an_incident_prints_with_its_units_times_and_number(
     incident = Incident.objects.get(
         pk=open_by_phone(duty_officer, officer_a.unit, now - timedelta(minutes=30)).pk
     )
+    assert officer_a.unit is not None
     text = open_for_print(page, reader, f"/emergencies/{incident.pk}/")
     assert incident.title in text
     assert f"事件编号{incident.pk}" in flat(text)
