@@ -177,3 +177,31 @@ def install(connection: BaseDatabaseWrapper) -> int:
         for sql in statements(connection.vendor, tables):
             cursor.execute(sql)
     return len([w for w in watches() if w.table in tables])
+
+
+def uninstall(connection: BaseDatabaseWrapper) -> int:
+    """Drop every trigger of ours, whatever table it is on; returns how many. Run before
+    migrations: a trigger's body names other tables (a notice's link reads the violation), and
+    SQLite re-checks every trigger when a migration renames or rebuilds a table, so one naming
+    a table a migration takes away fails the migration. `install` puts them back afterwards."""
+    like = PREFIX.replace("_", r"\_") + "%"
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT tgname, tgrelid::regclass::text FROM pg_trigger"
+                " WHERE NOT tgisinternal AND tgname LIKE %s",
+                [like],
+            )
+            found = cursor.fetchall()
+            for name, table in found:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}" ON {table}')
+        else:
+            cursor.execute(
+                "SELECT name, tbl_name FROM sqlite_master WHERE type = 'trigger'"
+                r" AND name LIKE %s ESCAPE '\'",
+                [like],
+            )
+            found = cursor.fetchall()
+            for name, _table in found:
+                cursor.execute(f'DROP TRIGGER IF EXISTS "{name}"')
+    return len(found)

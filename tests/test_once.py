@@ -239,7 +239,8 @@ def test_a_follow_up_posted_twice_is_one_report(client_of, duty_officer, officer
     assert [r["Location"] for r in responses] == [
         reverse("emergencies:detail", args=[incident.pk])
     ] * 2
-    assert incident.reports.filter(kind="followup").count() == 1
+    # After the unit's phoned first report, its first written one is its 书面首报.
+    assert incident.reports.filter(channel="written").count() == 1
 
 
 def test_a_sighting_posted_twice_is_one_sighting(client_of, duty_officer):

@@ -39,13 +39,13 @@ def test_the_ranking_and_evaluation_download_under_chinese_names(
     page.goto(f"/scoring/?year={year}")
 
     with page.expect_download() as ranking:
-        page.get_by_role("link", name="导出（.xlsx）").click()
+        page.get_by_role("link", name="导出 Excel 文件").click()
     assert ranking.value.suggested_filename == f"{year}年度信息工作排名.xlsx"
     book = load_workbook(BytesIO(ranking.value.path().read_bytes()))
     assert book.properties.creator == "中共江城市委办公室"
 
     with page.expect_download() as evaluation:
-        page.get_by_role("link", name="年度考核评比情况（.docx）").click()
+        page.get_by_role("link", name="年度考核评比情况（Word 文件）").click()
     assert evaluation.value.suggested_filename == f"{year}年度信息工作考核评比情况.docx"
     document = Document(BytesIO(evaluation.value.path().read_bytes()))
     assert document.core_properties.author == "中共江城市委办公室"

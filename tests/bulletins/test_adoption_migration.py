@@ -6,7 +6,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import IntegrityError, connection, transaction
-from django.db.migrations.executor import MigrationExecutor
 from django.db.migrations.state import StateApps
 from django.utils import timezone
 
@@ -15,6 +14,7 @@ from bulletins.models import Adoption, Issue, Solicitation
 from submissions import hooks
 from submissions.models import InfoItem, ItemState
 from tests.factories import make_item
+from tests.migrating import Executor as MigrationExecutor
 
 BEFORE = [("submissions", "0006_column_bounds"), ("bulletins", "0005_column_bounds")]
 

@@ -7,7 +7,6 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 from django.utils import timezone
 
 from bulletins.models import FollowUpTask, Solicitation
@@ -15,6 +14,7 @@ from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
 from emergencies.models import Incident, IncidentReport, Sighting, ViolationCandidate
 from org.roles import Role
 from tests.factories import make_item, make_unit, make_user
+from tests.migrating import Executor as MigrationExecutor
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -63,6 +63,14 @@ KNOWN_OPEN: dict[str, str] = {}
 NOT_LINKED: dict[str, str] = {
     "healthz": "a probe for the load balancer with no parameters, linked from nowhere",
     "livez": "a probe for the load balancer with no parameters, linked from nowhere",
+    "favicon": (
+        "browsers ask for /favicon.ico by themselves; pages link the static icon, and the route "
+        "takes no parameters (tests/test_favicon.py)"
+    ),
+    "org:dismiss_calendar_banner": (
+        "the button of the missing-calendar banner: the demo enters its years' calendars, so no "
+        "banner shows; tests/org/test_calendar_banner.py and the authz matrix post it"
+    ),
     "org:unlock": (
         "locked-out accounts: the demo leaves none, since a locked demo login would refuse the "
         "published password to whoever tries it out; tests/test_security.py locks and unlocks"

@@ -4,13 +4,13 @@ signed on the way."""
 
 import pytest
 from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
 
 from insight import rules
 from insight.models import InsightPolicy
 from submissions.models import InfoItem
 from tests.clock import YEAR
 from tests.insight.insight_helpers import FLOOD_CHECK, item, local
+from tests.migrating import Executor as MigrationExecutor
 
 BEFORE = [("submissions", "0006_column_bounds"), ("insight", None)]
 

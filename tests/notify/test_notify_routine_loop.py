@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone, translation
 
 from bulletins import actions as bulletins
+from bulletins.actions import UpperIssue
 from notify.models import ChannelKind, Delivery, DeliveryStatus, Notification
 from notify.worker import process_deliveries
 from submissions import actions
@@ -20,7 +21,7 @@ from submissions.models import EventKind, ItemEvent, Verification
 from submissions.rules import Action
 from tests.bulletins.bulletin_helpers import published
 from tests.clock import TODAY
-from tests.factories import content
+from tests.factories import content, forward
 
 pytestmark = pytest.mark.django_db
 
@@ -199,12 +200,14 @@ def test_an_adoption_tells_the_officer_and_every_unit_of_the_item(
 ):
     item = actions.do_create_item(officer_a, content(joint_units=[unit_b]), submit=True)
     actions.do_transition(head_a, item.pk, Action.SIGN_OFF)
-    bulletins.do_adopt(editor, item.pk, province_bulletin, TODAY, note="第12期")
+    forward(editor, item)  # an upper publication adopts only what the section sent up
+    upper = UpperIssue(f"{TODAY.year}年第12期", TODAY)
+    bulletins.do_adopt(editor, item.pk, province_bulletin, TODAY, "", upper=upper)
     key = key_of(item, EventKind.ADOPTED)
     assert inbox(key) == {"officer_a", "head_a", "officer_b", "head_b"}
     message = note(key, "officer_a")
-    assert message.title == f"【采用】《{TITLE}》：省委办公厅信息专报 — 第12期"
-    assert "已被采用（省委办公厅信息专报 — 第12期）" in message.body
+    assert message.title == f"【采用】《{TITLE}》：省委办公厅信息专报 — {TODAY.year}年第12期"
+    assert f"已被采用（省委办公厅信息专报 — {TODAY.year}年第12期）" in message.body
     assert sent_to(wired, key) == {
         "/officer_a",
         "/head_a",

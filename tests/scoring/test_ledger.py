@@ -193,7 +193,8 @@ def test_the_board_ranks_units_and_links_to_their_ledger(
     assert page.status_code == 200
     assert reverse("scoring:unit", args=[unit_a.pk]) in page.content.decode()
     ledger_page = client_of(leader).get(reverse("scoring:unit", args=[unit_a.pk]), {"year": YEAR})
-    assert "instruction-city" in ledger_page.content.decode()
+    # The ledger line says which rule earned it, by the rule's name (codes are not shown).
+    assert ScoreRule.objects.get(code="instruction-city").label in ledger_page.content.decode()
 
 
 def test_units_cannot_see_the_board(client_of, officer_a):
