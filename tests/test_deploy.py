@@ -7,9 +7,15 @@ import os
 import secrets
 import subprocess
 import sys
+from datetime import UTC, datetime
 from pathlib import Path
 
+import time_machine
 from django.conf import settings
+from django.db import models
+
+from org.models import OfficeHours
+from tests.clock import PINNED
 
 BASE = Path(settings.BASE_DIR)
 
@@ -82,3 +88,15 @@ def test_gunicorn_opens_no_control_socket(tmp_path: Path):
     config = effective_gunicorn_config(tmp_path)
     assert config["limit_request_line"] == "8190"  # xinbao's own file was read
     assert config["control_socket_disable"] == "True"
+
+
+def test_the_checks_pass_at_the_moment_an_office_hour_default_names():
+    """Django warns about a fixed time default lying within ten seconds of the moment its check
+    runs (fields.W161): `check --deploy` run at 17:30:00 UTC failed on the afternoon's end."""
+    fields = [f for f in OfficeHours._meta.get_fields() if isinstance(f, models.TimeField)]
+    assert fields
+    for field in fields:
+        default = field.get_default()
+        moment = datetime.combine(PINNED.date(), default, tzinfo=UTC)
+        with time_machine.travel(moment, tick=False):
+            assert field.check() == [], field.name
