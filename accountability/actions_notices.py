@@ -106,6 +106,7 @@ class NoticeText:
     recipients: str
     send_to_all: bool
     violation_ids: Sequence[int]
+    copy_to: str = ""
 
 
 def _check_text(text: NoticeText) -> None:
@@ -115,7 +116,7 @@ def _check_text(text: NoticeText) -> None:
         raise ActionError(_("Name the issuing office."))
 
 
-TEXT_FIELDS = ("title", "body", "issuing_office", "recipients", "send_to_all")
+TEXT_FIELDS = ("title", "body", "issuing_office", "recipients", "copy_to", "send_to_all")
 
 
 def _draft_facts(notice: CriticismNotice, violation_ids: Iterable[int]) -> dict[str, object]:
@@ -140,6 +141,7 @@ def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNo
         notice.body = text.body.strip()
         notice.issuing_office = text.issuing_office.strip()
         notice.recipients = text.recipients.strip()
+        notice.copy_to = text.copy_to.strip()
         notice.send_to_all = text.send_to_all
         after = _draft_facts(notice, [v.pk for v in violations])
         if after == before:

@@ -1,38 +1,38 @@
-"""A criticism notice as an official document (after GB/T 9704), on the page and as .docx.
+"""A criticism notice as an official document (GB/T 9704-2012), on the page and as .docx.
 
-The red header with the issuing office's name (方正小标宋, red, centred); the document number
-〔year〕N号 centred under it above a red rule; the title in 小标宋 二号; the main recipients
-line; the body in 仿宋_GB2312 三号 on fixed 28 pt lines with a two-character indent; then room
-for the seal, the issuing office as signature and the date in Chinese numerals, right-aligned
-four characters in; page numbers “— N —” at the foot.
+The 版头 (the issuing office's name in red 小标宋 35 mm below the top of the type area, the
+document number 〔year〕N号 two lines under it, the red rule 4 mm below that); the title in 小标宋
+二号; the main recipients line; the body in 仿宋_GB2312 三号 on the page's 28 × 22 grid with a
+two-character indent; room for the seal, the issuing office centred over the date in Arabic
+numerals four characters in from the right; the 版记 (抄送, the printing office and date, and its
+rules) at the foot of the last page; page numbers “— N —” right on odd pages, left on even.
 """
 
 from dataclasses import dataclass
+from datetime import date
 from io import BytesIO
 
 from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.shared import Pt
 
 from accountability.models import CriticismNotice, NoticePolicy
 from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
-    LINE,
-    RED,
+    GRID_LINE,
     TITLE_FONT,
     TITLE_SIZE,
     body_paragraph,
-    chinese_numeral_date,
+    chinese_date,
+    imprint,
     paragraph,
-    red_rule,
+    red_header,
     set_properties,
     setup_page,
+    signature_block,
 )
 
-HEADER_SIZE = Pt(36)
-FOUR_CHARACTERS = Pt(64)  # 右空四字: four 三号 characters
-SEAL_LINES = 3  # blank lines above the signature, where the seal is pressed
+BLANK_DATE = "　年　月　日"
 
 
 @dataclass(frozen=True)
@@ -46,6 +46,8 @@ class Layout:
     paragraphs: tuple[str, ...]
     date_line: str
     numbered: bool = True
+    issued_on: date | None = None
+    copy_to: str = ""
 
     @property
     def file_stem(self) -> str:
@@ -55,6 +57,17 @@ class Layout:
             return self.number_line
         return f"{self.title}（草稿）"
 
+    @property
+    def copy_line(self) -> str:
+        """抄送：市纪委监委，市委督查室。 — empty when the notice is copied to no one."""
+        organs = self.copy_to.strip().rstrip("。；;，,")
+        return f"抄送：{organs}。" if organs else ""
+
+    @property
+    def printed_line(self) -> str:
+        """2026年11月13日印发: the notice is printed the day it is dated."""
+        return f"{self.date_line}印发"
+
 
 def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layout:
     if notice.doc_number:
@@ -63,7 +76,7 @@ def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layou
         # Before issue the number is not known: leave the blank a paper form would.
         prefix = (policy or NoticePolicy.current()).doc_prefix
         number_line = f"{prefix}〔{notice.year}〕　号"
-    date_line = chinese_numeral_date(notice.issued_on) if notice.issued_on else "　年　月　日"
+    date_line = chinese_date(notice.issued_on) if notice.issued_on else BLANK_DATE
     recipients = notice.recipients.strip()
     if recipients and not recipients.endswith(("：", ":")):
         recipients += "："
@@ -75,6 +88,8 @@ def layout(notice: CriticismNotice, policy: NoticePolicy | None = None) -> Layou
         paragraphs=tuple(p.strip() for p in notice.body.splitlines() if p.strip()),
         date_line=date_line,
         numbered=bool(notice.doc_number),
+        issued_on=notice.issued_on,
+        copy_to=notice.copy_to,
     )
 
 
@@ -84,21 +99,7 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     setup_page(doc)
     set_properties(doc, parts.title, parts.office)
 
-    paragraph(
-        doc,
-        parts.office,
-        TITLE_FONT,
-        HEADER_SIZE,
-        align=WD_PARAGRAPH_ALIGNMENT.CENTER,
-        color=RED,
-        exact_line=False,
-    )
-    number = paragraph(
-        doc, parts.number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER
-    )
-    number.paragraph_format.space_before = Pt(56)
-    red_rule(number)
-
+    red_header(doc, parts.office, parts.number_line)
     title = paragraph(
         doc,
         parts.title,
@@ -107,20 +108,20 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
         align=WD_PARAGRAPH_ALIGNMENT.CENTER,
         exact_line=False,
     )
-    title.paragraph_format.space_before = Pt(56)
-    title.paragraph_format.space_after = LINE
+    # 红色分隔线下空二行 the title; 标题下空一行 the recipients.
+    title.paragraph_format.space_before = GRID_LINE * 2
+    title.paragraph_format.space_after = GRID_LINE
 
     if parts.recipients:
-        paragraph(doc, parts.recipients, BODY_FONT, BODY_SIZE)
+        paragraph(doc, parts.recipients, BODY_FONT, BODY_SIZE, line=GRID_LINE)
     for text in parts.paragraphs:
-        body_paragraph(doc, text)
+        body_paragraph(doc, text, line=GRID_LINE)
 
-    for _ in range(SEAL_LINES):
-        paragraph(doc, "", BODY_FONT, BODY_SIZE)
-    for text in (parts.office, parts.date_line):
-        line = paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
-        line.paragraph_format.right_indent = FOUR_CHARACTERS
+    signature_block(doc, parts.office, parts.issued_on)
+    # The office prints its own notices.
+    imprint(doc, parts.copy_to, parts.office, parts.issued_on)
 
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
+

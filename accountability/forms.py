@@ -184,7 +184,7 @@ class NoticeEditForm(ModelForm):
 
     class Meta:
         model = CriticismNotice
-        fields = ["title", "issuing_office", "recipients", "body", "send_to_all"]
+        fields = ["title", "issuing_office", "recipients", "copy_to", "body", "send_to_all"]
         labels = {"body": _("Text"), "send_to_all": _("Send to all reporting units")}
         help_texts = {"body": _("One paragraph per line.")}
         widgets = {"body": forms.Textarea(attrs={"rows": 12})}

@@ -194,6 +194,13 @@ class CriticismNotice(models.Model):
     # recipients (主送机关): copied from the notice policy when a city notice is drafted.
     issuing_office = models.CharField(_("issuing authority"), max_length=60)
     recipients = models.CharField(_("main recipients"), max_length=200, blank=True)
+    # The organs the notice is copied to (抄送机关), printed in its 版记: “抄送：…。”.
+    copy_to = models.CharField(
+        _("copied to"),
+        max_length=200,
+        blank=True,
+        help_text=_("Organs sent a copy, separated by “，”; printed as 抄送 at the foot."),
+    )
     violations = models.ManyToManyField(
         Violation, verbose_name=_("violations"), related_name="notices", blank=True
     )

@@ -172,6 +172,7 @@ def edit_notice(request: AuthedRequest, pk: int) -> HttpResponse:
                     recipients=data["recipients"],
                     send_to_all=data["send_to_all"],
                     violation_ids=[v.pk for v in data["violations"]],
+                    copy_to=data["copy_to"],
                 ),
             )
         except actions.ActionError as exc:

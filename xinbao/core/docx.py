@@ -1,22 +1,26 @@
 """Writing official documents as .docx (after GB/T 9704): the page, fonts, red rules and page
 numbers that bulletins and criticism notices share.
 
-A4 with the standard's margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm); body text in
-仿宋_GB2312 三号 (16 pt) on a fixed 28 pt line; page numbers “— 1 —” centred in the footer. Fonts
-are named, not embedded: the office's Word or WPS supplies them.
+A4 with the standard's margins (top 37 mm, bottom 35 mm, left 28 mm, right 26 mm: a type area of
+156 × 225 mm) and a character grid of 22 lines of 28 characters; body text in 仿宋_GB2312 三号
+(16 pt); page numbers “— 1 —” in 4号 宋体, odd pages right and even pages left, a character in.
+`red_header`, `signature_block` and `imprint` write the 版头, the sealed signature and date and
+the 版记 of a red-header document (GB/T 9704-2012 §7.2, §7.3.5.1, §7.4). Fonts are named, not
+embedded: the office's Word or WPS supplies them.
 """
 
+import math
 from datetime import date
 from typing import Any
 
 from docx.enum.section import WD_ORIENT
-from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT
+from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.parser import parse_xml
-from docx.shared import Mm, Pt, RGBColor
+from docx.shared import Emu, Length, Mm, Pt, RGBColor, Twips
 
 from xinbao.core.downloads import made_at
 from xinbao.core.inputs import xml_safe
@@ -65,27 +69,10 @@ _AFTER_PBDR = (
     "w:pPrChange",
 )
 
-_DIGITS = "〇一二三四五六七八九"
-
-
 def chinese_date(day: date) -> str:
-    """2026年11月27日 — the date as bulletins print it."""
+    """2026年11月27日 — a document's date as GB/T 9704-2012 §7.3.5 writes it: Arabic numerals,
+    the year in full, month and day without a leading zero."""
     return f"{day.year}年{day.month}月{day.day}日"
-
-
-def _chinese_number(n: int) -> str:
-    """1..31 in Chinese numerals: 一, 十, 十一, 二十, 三十一."""
-    tens, ones = divmod(n, 10)
-    if tens == 0:
-        return _DIGITS[ones]
-    head = "" if tens == 1 else _DIGITS[tens]
-    return f"{head}十{_DIGITS[ones] if ones else ''}"
-
-
-def chinese_numeral_date(day: date) -> str:
-    """二〇二六年十一月二十七日 — the date of a document written in Chinese numerals."""
-    year = "".join(_DIGITS[int(d)] for d in str(day.year))
-    return f"{year}年{_chinese_number(day.month)}月{_chinese_number(day.day)}日"
 
 
 def set_font(
@@ -117,6 +104,7 @@ def paragraph(
     bold: bool = False,
     color: RGBColor | None = None,
     exact_line: bool = True,
+    line: Length = LINE,
 ) -> Any:
     para = doc.add_paragraph()
     fmt = para.paragraph_format
@@ -125,9 +113,11 @@ def paragraph(
     fmt.space_after = Pt(0)
     if exact_line:
         fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = LINE
+        fmt.line_spacing = line
     else:
         fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    if size != BODY_SIZE:
+        _no_grid(para)
     if text:
         set_font(add_text(para, text), font, size, bold=bold, color=color)
     return para
@@ -181,9 +171,11 @@ def _app_properties(blob: bytes, company: str) -> bytes:
     return bytes(serialize_part_xml(root))
 
 
-def body_paragraph(doc: Any, text: str) -> Any:
+def body_paragraph(doc: Any, text: str, line: Length = LINE) -> Any:
     """A paragraph of body text: 仿宋 三号, justified, two characters' first-line indent."""
-    body = paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.JUSTIFY)
+    body = paragraph(
+        doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.JUSTIFY, line=line
+    )
     body.paragraph_format.first_line_indent = Pt(32)
     # Word measures the indent in characters when it can: two of them.
     ind = body._p.get_or_add_pPr().get_or_add_ind()
@@ -191,43 +183,267 @@ def body_paragraph(doc: Any, text: str) -> Any:
     return body
 
 
-def red_rule(para: Any) -> None:
-    """A red line under the paragraph: its bottom border."""
+def _border(para: Any, *edges: tuple[str, int, int, str]) -> None:
+    """Borders on the paragraph: (edge, width in eighths of a point, space in points, colour)."""
     ppr = para._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
-    bottom = OxmlElement("w:bottom")
-    bottom.set(qn("w:val"), "single")
-    bottom.set(qn("w:sz"), "18")  # eighths of a point: 2.25 pt
-    bottom.set(qn("w:space"), "4")
-    bottom.set(qn("w:color"), str(RED))
-    border.append(bottom)
-    ppr.insert_element_before(border, *_AFTER_PBDR)
+    border = ppr.find(qn("w:pBdr"))
+    if border is None:
+        border = OxmlElement("w:pBdr")
+        ppr.insert_element_before(border, *_AFTER_PBDR)
+    for edge, size, space, color in edges:
+        line = OxmlElement(f"w:{edge}")
+        line.set(qn("w:val"), "single")
+        line.set(qn("w:sz"), str(size))
+        line.set(qn("w:space"), str(space))
+        line.set(qn("w:color"), color)
+        border.append(line)
 
 
-def page_number_footer(section: Any) -> None:
-    """“— 1 —” centred at the foot of every page, as official documents number them."""
-    para = section.footer.paragraphs[0]
-    para.paragraph_format.alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
-    set_font(para.add_run("— "), PAGE_NUMBER_FONT, Pt(14))
+def red_rule(para: Any, space: int = 4) -> None:
+    """A red line under the paragraph (its bottom border), `space` points below its text."""
+    _border(para, ("bottom", RED_RULE_SIZE, space, str(RED)))
+
+
+def _no_grid(para: Any) -> None:
+    """Lines of a size other than the body's keep their own height instead of snapping to the
+    page's line grid."""
+    ppr = para._p.get_or_add_pPr()
+    if ppr.find(qn("w:snapToGrid")) is not None:
+        return
+    snap = OxmlElement("w:snapToGrid")
+    snap.set(qn("w:val"), "0")
+    ppr.insert_element_before(snap, *_AFTER_PBDR[_AFTER_PBDR.index("w:snapToGrid") + 1 :])
+
+
+def _indent_chars(para: Any, *, left: float = 0, right: float = 0, hanging: float = 0) -> None:
+    """Indents counted in characters as Word does (hundredths of a character), with the same
+    lengths in twips for programs that read only those."""
+    ind = para._p.get_or_add_pPr().get_or_add_ind()
+    for name, chars in (("left", left), ("right", right), ("hanging", hanging)):
+        if chars:
+            ind.set(qn(f"w:{name}Chars"), str(round(chars * 100)))
+
+
+# Elements that come after w:spacing inside w:rPr.
+_RPR_AFTER_SPACING = (
+    "w:w",
+    "w:kern",
+    "w:position",
+    "w:sz",
+    "w:szCs",
+    "w:highlight",
+    "w:u",
+    "w:effect",
+    "w:bdr",
+    "w:shd",
+    "w:fitText",
+    "w:vertAlign",
+    "w:rtl",
+    "w:cs",
+    "w:em",
+    "w:lang",
+    "w:eastAsianLayout",
+    "w:specVanish",
+    "w:oMath",
+)
+
+# --- the page (GB/T 9704-2012 §5.2) ---------------------------------------------------------------
+
+PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
+TOP, BOTTOM, LEFT, RIGHT = Mm(37), Mm(35), Mm(28), Mm(26)
+CHARS_PER_LINE = 28
+LINES_PER_PAGE = 22
+
+
+def _twips(length: int) -> int:
+    """A length as Word writes it in the page's margins: whole twips, rounded."""
+    return round(length / 635)
+
+
+TYPE_WIDTH_TWIPS = _twips(PAGE_WIDTH) - _twips(LEFT) - _twips(RIGHT)  # 156 mm
+TYPE_HEIGHT_TWIPS = _twips(PAGE_HEIGHT) - _twips(TOP) - _twips(BOTTOM)  # 225 mm
+# The grid: a line every 225/22 mm, whole twips rounded down so 22 lines fit; a character every
+# 156/28 mm, given to Word as the difference from the 三号 size in 1/4096 pt, rounded down so 28
+# fit.
+LINE_PITCH_TWIPS = TYPE_HEIGHT_TWIPS // LINES_PER_PAGE
+CHAR_SPACE = math.floor((TYPE_WIDTH_TWIPS / CHARS_PER_LINE / 20 - BODY_SIZE.pt) * 4096)
+GRID_LINE = Twips(LINE_PITCH_TWIPS)
+CHAR = Twips(TYPE_WIDTH_TWIPS / CHARS_PER_LINE)  # one character of body text on the grid
+
+# Twentieths of a point each character gives up: enough to fit a 三号 character into a cell.
+CONDENSE_TWIPS = math.floor(TYPE_WIDTH_TWIPS / CHARS_PER_LINE - BODY_SIZE.twips)
+PAGE_NUMBER_SIZE = Pt(14)  # 4号
+RED_RULE_SIZE = 18  # eighths of a point: 2.25 pt
+HEADER_SIZE = Pt(36)
+HEADER_TOP = Mm(35)  # §7.2.4: the 发文机关标志's top edge 35 mm below the type area's
+RULE_BELOW_NUMBER = Mm(4)  # §7.2.5: the red rule 4 mm below the 发文字号
+# §7.5: the 一字线 of the page number 7 mm below the type area: the footer's one 4号 line is
+# centred there.
+FOOTER_DISTANCE = Emu(BOTTOM - Mm(7) - PAGE_NUMBER_SIZE // 2)
+IMPRINT_SIZE = Pt(14)  # 4号
+THICK_RULE = 8  # 1 pt, 0.35 mm (§7.4.1: 首条、末条分隔线 0.35 mm)
+THIN_RULE = 6  # 0.75 pt, 0.26 mm (§7.4.1: 中间的分隔线 0.25 mm)
+SEAL_LINES = 2  # blank lines above the signature: the seal's top within a line of the text
+
+
+def page_number_footer(footer: Any, *, odd: bool) -> None:
+    """“— 1 —” in 4号 宋体: odd pages right, one character in from the right; even pages left,
+    one character in from the left (§7.5)."""
+    footer.is_linked_to_previous = False
+    para = footer.paragraphs[0]
+    fmt = para.paragraph_format
+    fmt.alignment = WD_PARAGRAPH_ALIGNMENT.RIGHT if odd else WD_PARAGRAPH_ALIGNMENT.LEFT
+    fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+    fmt.line_spacing = PAGE_NUMBER_SIZE
+    if odd:
+        fmt.right_indent = PAGE_NUMBER_SIZE
+        _indent_chars(para, right=1)
+    else:
+        fmt.left_indent = PAGE_NUMBER_SIZE
+        _indent_chars(para, left=1)
+    _no_grid(para)
+    set_font(para.add_run("— "), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
     field = OxmlElement("w:fldSimple")
     field.set(qn("w:instr"), "PAGE")
     run = para.add_run()
-    set_font(run, PAGE_NUMBER_FONT, Pt(14))
+    set_font(run, PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
     run._r.getparent().remove(run._r)
     field.append(run._r)
     para._p.append(field)
-    set_font(para.add_run(" —"), PAGE_NUMBER_FONT, Pt(14))
+    set_font(para.add_run(" —"), PAGE_NUMBER_FONT, PAGE_NUMBER_SIZE)
 
 
 def setup_page(doc: Any) -> None:
+    """A4, the standard's margins (type area 156 × 225 mm), a grid of 22 lines of 28 characters
+    of 三号 仿宋, and page numbers on odd and even pages."""
     section = doc.sections[0]
     section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.top_margin, section.bottom_margin = Mm(37), Mm(35)
-    section.left_margin, section.right_margin = Mm(28), Mm(26)
-    section.footer_distance = Mm(20)
+    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+    section.top_margin, section.bottom_margin = TOP, BOTTOM
+    section.left_margin, section.right_margin = LEFT, RIGHT
+    section.footer_distance = FOOTER_DISTANCE
+    grid = section._sectPr.find(qn("w:docGrid"))
+    if grid is None:
+        grid = OxmlElement("w:docGrid")
+        section._sectPr.append(grid)
+    grid.set(qn("w:type"), "lines")
+    grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
+    grid.set(qn("w:charSpace"), str(CHAR_SPACE))
     normal = doc.styles["Normal"]
     normal.font.name = BODY_FONT
     normal.font.size = BODY_SIZE
-    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
-    page_number_footer(section)
+    rpr = normal.element.get_or_add_rPr()
+    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    # Characters condensed to fit the grid's cells: Word and WPS squeeze them to the grid
+    # anyway; LibreOffice gives a character wider than a cell two cells, 14 to the line.
+    spacing = rpr.find(qn("w:spacing"))
+    if spacing is None:
+        spacing = OxmlElement("w:spacing")
+        rpr.insert_element_before(spacing, *_RPR_AFTER_SPACING)
+    spacing.set(qn("w:val"), str(CONDENSE_TWIPS))
+    doc.settings.odd_and_even_pages_header_footer = True
+    page_number_footer(section.footer, odd=True)
+    page_number_footer(section.even_page_footer, odd=False)
+
+
+# --- the parts of a red-header document ---------------------------------------------------------
+
+
+def red_header(doc: Any, office: str, number_line: str) -> None:
+    """The 版头 (§7.2): the issuing office's name in red 小标宋, centred, its top 35 mm below the
+    type area's; the 发文字号 centred two lines below it; the red rule the width of the type
+    area 4 mm under the 发文字号."""
+    head = paragraph(
+        doc, office, TITLE_FONT, HEADER_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER, color=RED
+    )
+    fmt = head.paragraph_format
+    fmt.space_before = HEADER_TOP
+    # The line as tall as the letters, so its top is theirs.
+    fmt.line_spacing = HEADER_SIZE
+    _no_grid(head)
+    number = paragraph(
+        doc, number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER
+    )
+    number.paragraph_format.space_before = Twips(2 * LINE_PITCH_TWIPS)  # 下空二行
+    number.paragraph_format.line_spacing = BODY_SIZE
+    _no_grid(number)
+    red_rule(number, space=round(Emu(RULE_BELOW_NUMBER).pt))
+
+
+def text_width(text: str) -> float:
+    """Width in characters: half-width letters, digits and spaces count half (the date's
+    digits are 半角)."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1 for ch in text)
+
+
+def signature_block(doc: Any, signer: str, day: date | None) -> None:
+    """The 发文机关署名 and 成文日期 of a sealed document (§7.3.5.1): room for the seal, the
+    date in Arabic numerals four characters in from the right, the office centred over it."""
+    for _ in range(SEAL_LINES):
+        paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE)
+    date_line = chinese_date(day) if day else "　年　月　日"
+    date_right = 4.0
+    signer_right = max(0.0, date_right + (text_width(date_line) - text_width(signer)) / 2)
+    for text, right in ((signer, signer_right), (date_line, date_right)):
+        line = paragraph(
+            doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT, line=GRID_LINE
+        )
+        line.paragraph_format.right_indent = Twips(round(CHAR * right / 635))
+        _indent_chars(line, right=right)
+        line.paragraph_format.keep_with_next = True
+
+
+_FRAME_SUCCESSORS = ("w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", *_AFTER_PBDR)
+
+
+def _at_foot(para: Any, lines: int) -> None:
+    """Put the paragraph in a frame `lines` grid lines tall whose bottom is the type area's
+    bottom edge (Word, WPS and LibreOffice join consecutive framed paragraphs with the same
+    frame into one)."""
+    height = lines * LINE_PITCH_TWIPS
+    frame = OxmlElement("w:framePr")
+    frame.set(qn("w:w"), str(TYPE_WIDTH_TWIPS))
+    frame.set(qn("w:h"), str(height))
+    frame.set(qn("w:hRule"), "exact")
+    frame.set(qn("w:wrap"), "notBeside")
+    frame.set(qn("w:vAnchor"), "page")
+    frame.set(qn("w:hAnchor"), "margin")
+    frame.set(qn("w:xAlign"), "center")
+    frame.set(qn("w:y"), str(_twips(PAGE_HEIGHT) - _twips(BOTTOM) - height))
+    ppr = para._p.get_or_add_pPr()
+    ppr.insert_element_before(frame, *_FRAME_SUCCESSORS)
+
+
+def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> None:
+    """The 版记 (§7.4) at the foot of the last page, its last rule on the type area's bottom
+    edge: a thick rule; “抄送：…。” when copied, a character in on both sides and run-on lines
+    aligned after the colon; a thin rule; the printing office a character in from the left and
+    “2026年11月13日印发” a character in from the right; a thick rule. 4号 仿宋."""
+    copy_to = copy_to.strip().rstrip("。；;，,")
+    lines: list[Any] = []
+    # A blank line between the signature and the 版记's first rule.
+    paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE).paragraph_format.keep_with_next = True
+    if copy_to:
+        copied = paragraph(doc, f"抄送：{copy_to}。", BODY_FONT, IMPRINT_SIZE, line=GRID_LINE)
+        copied.paragraph_format.left_indent = IMPRINT_SIZE * 4
+        copied.paragraph_format.first_line_indent = -IMPRINT_SIZE * 3
+        copied.paragraph_format.right_indent = IMPRINT_SIZE
+        lines.append(copied)
+    printed = chinese_date(printed_on) if printed_on else "　年　月　日"
+    issued = paragraph(doc, "", BODY_FONT, IMPRINT_SIZE, line=GRID_LINE)
+    set_font(add_text(issued, f"{printer}\t{printed}印发"), BODY_FONT, IMPRINT_SIZE)
+    fmt = issued.paragraph_format
+    fmt.left_indent = fmt.right_indent = IMPRINT_SIZE
+    fmt.tab_stops.add_tab_stop(
+        Twips(TYPE_WIDTH_TWIPS) - IMPRINT_SIZE, WD_TAB_ALIGNMENT.RIGHT
+    )
+    lines.append(issued)
+    for line in lines:
+        _no_grid(line)
+        line.paragraph_format.keep_together = True
+        line.paragraph_format.keep_with_next = True
+    black = "000000"
+    _border(lines[0], ("top", THICK_RULE, 1, black))
+    if len(lines) == 2:
+        _border(lines[0], ("bottom", THIN_RULE, 1, black))
+    _border(issued, ("bottom", THICK_RULE, 1, black))
