@@ -420,30 +420,36 @@ def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> No
     aligned after the colon; a thin rule; the printing office a character in from the left and
     “2026年11月13日印发” a character in from the right; a thick rule. 4号 仿宋."""
     copy_to = copy_to.strip().rstrip("。；;，,")
-    lines: list[Any] = []
-    # A blank line between the signature and the 版记's first rule.
+    # A blank line between the signature and the 版记.
     paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE).paragraph_format.keep_with_next = True
+    _imprint_rule(doc, THICK_RULE)
     if copy_to:
-        copied = paragraph(doc, f"抄送：{copy_to}。", BODY_FONT, IMPRINT_SIZE, line=GRID_LINE)
+        copied = _imprint_line(doc, f"抄送：{copy_to}。")
+        # Run-on lines align with the first name, after “抄送：”.
         copied.paragraph_format.left_indent = IMPRINT_SIZE * 4
         copied.paragraph_format.first_line_indent = -IMPRINT_SIZE * 3
-        copied.paragraph_format.right_indent = IMPRINT_SIZE
-        lines.append(copied)
+        _imprint_rule(doc, THIN_RULE)
     printed = chinese_date(printed_on) if printed_on else "　年　月　日"
-    issued = paragraph(doc, "", BODY_FONT, IMPRINT_SIZE, line=GRID_LINE)
-    set_font(add_text(issued, f"{printer}\t{printed}印发"), BODY_FONT, IMPRINT_SIZE)
-    fmt = issued.paragraph_format
-    fmt.left_indent = fmt.right_indent = IMPRINT_SIZE
-    fmt.tab_stops.add_tab_stop(
+    issued = _imprint_line(doc, f"{printer}\t{printed}印发")
+    issued.paragraph_format.tab_stops.add_tab_stop(
         Twips(TYPE_WIDTH_TWIPS) - IMPRINT_SIZE, WD_TAB_ALIGNMENT.RIGHT
     )
-    lines.append(issued)
-    for line in lines:
-        _no_grid(line)
-        line.paragraph_format.keep_together = True
-        line.paragraph_format.keep_with_next = True
-    black = "000000"
-    _border(lines[0], ("top", THICK_RULE, 1, black))
-    if len(lines) == 2:
-        _border(lines[0], ("bottom", THIN_RULE, 1, black))
-    _border(issued, ("bottom", THICK_RULE, 1, black))
+    _imprint_rule(doc, THICK_RULE).paragraph_format.keep_with_next = False
+
+
+def _imprint_line(doc: Any, text: str) -> Any:
+    """A line of the 版记: 4号 仿宋, a character in on both sides, kept with what follows."""
+    line = paragraph(doc, text, BODY_FONT, IMPRINT_SIZE, line=GRID_LINE)
+    fmt = line.paragraph_format
+    fmt.left_indent = fmt.right_indent = IMPRINT_SIZE
+    fmt.keep_together = fmt.keep_with_next = True
+    return line
+
+
+def _imprint_rule(doc: Any, size: int) -> Any:
+    """A black rule the full width of the type area: the bottom border of an empty paragraph
+    one point tall."""
+    rule = paragraph(doc, "", BODY_FONT, Pt(1), line=Pt(1))
+    _border(rule, ("bottom", size, 0, "000000"))
+    rule.paragraph_format.keep_with_next = True
+    return rule
