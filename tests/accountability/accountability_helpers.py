@@ -84,14 +84,6 @@ def province_notice(
 
 
 def chinese_date(day: date) -> str:
-    """How a notice writes its date, in Chinese numerals: 2019-10-09 is 二〇一九年十月九日."""
-    digits = "〇一二三四五六七八九"
-
-    def number(n: int) -> str:  # 1..31
-        tens, ones = divmod(n, 10)
-        return ("" if tens == 0 else "十" if tens == 1 else digits[tens] + "十") + (
-            digits[ones] if ones else ""
-        )
-
-    year = "".join(digits[int(c)] for c in str(day.year))
-    return f"{year}年{number(day.month)}月{number(day.day)}日"
+    """How a notice writes its date (GB/T 9704-2012 §7.3.5), in Arabic numerals, no leading
+    zeros: 2019-10-09 is 2019年10月9日."""
+    return f"{day.year}年{day.month}月{day.day}日"

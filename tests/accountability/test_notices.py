@@ -361,13 +361,18 @@ def test_the_docx_has_the_title_recipients_body_and_named_unit(doc, issued):
     assert body.paragraph_format.first_line_indent == Pt(32)
 
 
-def test_the_docx_ends_with_signature_and_date_in_chinese_numerals(doc):
-    signature, day = doc.paragraphs[-2], doc.paragraphs[-1]
+def signature_and_date(doc):
+    """The signature and the date: the last two lines before the 版记, the date ending 日."""
+    texts = [p.text for p in doc.paragraphs]
+    day = max(i for i, t in enumerate(texts) if t.endswith("日") and not t.endswith("印发"))
+    return doc.paragraphs[day - 1], doc.paragraphs[day]
+
+
+def test_the_docx_ends_with_signature_and_date_in_arabic_numerals(doc):
+    signature, day = signature_and_date(doc)
     assert (signature.text, day.text) == ("中共江城市委办公室", chinese_date(DAY))
     assert {signature.alignment, day.alignment} == {WD_PARAGRAPH_ALIGNMENT.RIGHT}
-    assert day.paragraph_format.right_indent == Pt(64)
-    # Room for the seal above the signature.
-    assert [p.text for p in doc.paragraphs[-5:-2]] == ["", "", ""]
+    assert day._p.pPr.ind.get(qn("w:rightChars")) == "400"  # 右空四字
 
 
 def test_the_docx_numbers_its_pages(doc):
@@ -379,7 +384,8 @@ def test_a_draft_leaves_number_and_date_blank(chief, unit_a):
     draft = notice_actions.do_draft_notice(chief, [confirmed(chief, unit_a).pk], today=DAY)
     doc = Document(BytesIO(export.build_docx(draft)))
     assert doc.paragraphs[1].text == f"市委办通〔{YEAR}〕　号"
-    assert doc.paragraphs[-1].text == "　年　月　日"
+    assert signature_and_date(doc)[1].text == "　年　月　日"
+    assert any(p.text.endswith("　年　月　日印发") for p in doc.paragraphs)
 
 
 def test_the_download_is_named_after_the_document_number(client_of, officer_a, issued):
