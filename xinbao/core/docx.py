@@ -13,7 +13,7 @@ import math
 from datetime import date
 from typing import Any
 
-from docx.enum.section import WD_ORIENT
+from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.text import WD_LINE_SPACING, WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.opc.oxml import serialize_part_xml
@@ -415,14 +415,20 @@ def _at_foot(para: Any, lines: int) -> None:
 
 
 def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> None:
-    """The 版记 (§7.4) at the foot of the last page, its last rule on the type area's bottom
-    edge: a thick rule; “抄送：…。” when copied, a character in on both sides and run-on lines
-    aligned after the colon; a thin rule; the printing office a character in from the left and
+    """The 版记 (§7.4), on a page of its own at the back of the document: an even page (the
+    back cover, 封四; Word, WPS and LibreOffice insert a blank odd page when the text ends on
+    an even one), pushed down so its last rule lies on the type area's bottom edge. A thick
+    rule; “抄送：…。” when copied, a character in on both sides, run-on lines aligned after the
+    colon; a thin rule; the printing office a character in from the left and
     “2026年11月13日印发” a character in from the right; a thick rule. 4号 仿宋."""
     copy_to = copy_to.strip().rstrip("。；;，,")
-    # A blank line between the signature and the 版记.
-    paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE).paragraph_format.keep_with_next = True
-    _imprint_rule(doc, THICK_RULE)
+    doc.add_section(WD_SECTION.EVEN_PAGE)
+    rules = [THICK_RULE, THIN_RULE, THICK_RULE] if copy_to else [THICK_RULE, THICK_RULE]
+    lines = (copy_lines(copy_to) if copy_to else 0) + 1
+    first = _imprint_rule(doc, rules[0])
+    first.paragraph_format.space_before = Twips(
+        TYPE_HEIGHT_TWIPS - imprint_height(lines, rules) - IMPRINT_SLACK_TWIPS
+    )
     if copy_to:
         copied = _imprint_line(doc, f"抄送：{copy_to}。")
         # Run-on lines align with the first name, after “抄送：”.
@@ -435,6 +441,24 @@ def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> No
         Twips(TYPE_WIDTH_TWIPS) - IMPRINT_SIZE, WD_TAB_ALIGNMENT.RIGHT
     )
     _imprint_rule(doc, THICK_RULE).paragraph_format.keep_with_next = False
+
+
+# A little room left under the last rule, against rounding in the word processor.
+IMPRINT_SLACK_TWIPS = 40
+RULE_LINE_TWIPS = 20  # the empty paragraph a rule is the border of: one point
+
+
+def copy_lines(copy_to: str) -> int:
+    """Lines the 抄送 takes: 4号 characters across the type area less the character either
+    side and “抄送：”, one spare character for line-breaking rules."""
+    across = int(TYPE_WIDTH_TWIPS / IMPRINT_SIZE.twips) - 5 - 1
+    return max(1, math.ceil((text_width(copy_to) + 1) / across))
+
+
+def imprint_height(lines: int, rules: list[int]) -> int:
+    """The 版记's height in twips: its lines on the grid's pitch, and each rule's paragraph
+    and border (eighths of a point; 2.5 twips each)."""
+    return lines * LINE_PITCH_TWIPS + sum(RULE_LINE_TWIPS + math.ceil(size * 2.5) for size in rules)
 
 
 def _imprint_line(doc: Any, text: str) -> Any:
