@@ -234,10 +234,12 @@ def test_the_chief_compiles_edits_and_issues_through_the_pages(client_of, chief,
             "title": "关于甲区迟报信息的通报",
             "issuing_office": "中共江城市委办公室",
             "recipients": "各区、县委办公室",
+            "copy_to": "市纪委监委，市委督查室",
             "body": "甲区迟报化工厂仓库火灾信息。",
             "violations": [violation.pk],
         },
     )
+    assert "抄送：市纪委监委，市委督查室。" in html(client.get(f"/accountability/notices/{draft.pk}/"))
     client.post(f"/accountability/notices/{draft.pk}/issue/", {"issued_on": DAY.isoformat()})
     draft.refresh_from_db()
     assert (draft.status, draft.doc_number, draft.title) == (
@@ -245,7 +247,9 @@ def test_the_chief_compiles_edits_and_issues_through_the_pages(client_of, chief,
         f"市委办通〔{YEAR}〕1号",
         "关于甲区迟报信息的通报",
     )
-    assert chinese_date(DAY) in html(client.get(f"/accountability/notices/{draft.pk}/"))
+    page = html(client.get(f"/accountability/notices/{draft.pk}/"))
+    assert chinese_date(DAY) in page
+    assert f"{chinese_date(DAY)}印发" in page  # the 版记's 印发 line
 
 
 def test_units_see_the_issued_notices_that_name_them_only(

@@ -378,9 +378,15 @@ def text_width(text: str) -> float:
 
 def signature_block(doc: Any, signer: str, day: date | None) -> None:
     """The 发文机关署名 and 成文日期 of a sealed document (§7.3.5.1): room for the seal, the
-    date in Arabic numerals four characters in from the right, the office centred over it."""
+    date in Arabic numerals four characters in from the right, the office centred over it.
+
+    The last line of the text goes over the page with them when they do not fit: the seal is
+    never pressed on a page without text (§7.3.5.1, 不得出现空白印章)."""
+    if doc.paragraphs:
+        doc.paragraphs[-1].paragraph_format.keep_with_next = True
     for _ in range(SEAL_LINES):
-        paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE)
+        blank = paragraph(doc, "", BODY_FONT, BODY_SIZE, line=GRID_LINE)
+        blank.paragraph_format.keep_with_next = True
     date_line = chinese_date(day) if day else "　年　月　日"
     date_right = 4.0
     signer_right = max(0.0, date_right + (text_width(date_line) - text_width(signer)) / 2)
@@ -390,7 +396,8 @@ def signature_block(doc: Any, signer: str, day: date | None) -> None:
         )
         line.paragraph_format.right_indent = Twips(round(CHAR * right / 635))
         _indent_chars(line, right=right)
-        line.paragraph_format.keep_with_next = True
+        # The signature does not leave its date; the date ends the section.
+        line.paragraph_format.keep_with_next = text == signer
 
 
 _FRAME_SUCCESSORS = ("w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", *_AFTER_PBDR)
