@@ -124,4 +124,3 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     out = BytesIO()
     doc.save(out)
     return out.getvalue()
-

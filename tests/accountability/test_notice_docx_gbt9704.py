@@ -221,7 +221,9 @@ def imprint_paragraphs(doc):
     body = doc.element.body
     paragraphs = [p for p in body.iterchildren(qn("w:p"))]
     # The paragraphs after the body section's break (the sectPr inside a paragraph).
-    cut = max(i for i, p in enumerate(paragraphs) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None)
+    cut = max(
+        i for i, p in enumerate(paragraphs) if p.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is not None
+    )
     assert last is not None
     return [p for p in doc.paragraphs if p._p in paragraphs[cut + 1 :]]
 
@@ -242,7 +244,13 @@ def test_the_imprint_starts_an_even_page(doc):
 def test_the_imprint_lines_and_rules(doc):
     parts = imprint_paragraphs(doc)
     texts = [p.text for p in parts]
-    assert texts == ["", "抄送：市纪委监委，市委督查室。", "", f"中共江城市委办公室\t{date_text()}印发", ""]
+    assert texts == [
+        "",
+        "抄送：市纪委监委，市委督查室。",
+        "",
+        f"中共江城市委办公室\t{date_text()}印发",
+        "",
+    ]
     first, copied, middle, printed, last = parts
     # First and last rules 0.35 mm, the middle one 0.25 mm (to Word's nearest widths), black,
     # the full width of the type area.
@@ -275,7 +283,9 @@ def test_the_last_rule_is_on_the_bottom_edge_of_the_type_area(doc):
     lines = sum(1 for p in parts if p.text)
     rules = [p for p in parts if not p.text]
     # Each rule: a paragraph one point tall, plus its border (eighths of a point).
-    rule_heights = sum(20 + int(attr(ppr(p, "pBdr").find(qn("w:bottom")), "sz")) * 20 / 8 for p in rules)
+    rule_heights = sum(
+        20 + int(attr(ppr(p, "pBdr").find(qn("w:bottom")), "sz")) * 20 / 8 for p in rules
+    )
     for p in parts:
         assert attr(ppr(p, "spacing"), "lineRule") == "exact"
     assert [int(attr(ppr(p, "spacing"), "line")) for p in rules] == [20] * 3
@@ -399,23 +409,34 @@ def test_libreoffice_renders_it_to_the_standard(data, tmp_path):
     assert not [line for line in lines if line in joined and len(line) > 28]
 
     # The office's name: its top about 35 mm below the type area's top (37 mm).
-    head = [w for w in words(pdf, 1) if w[0] == "中共江城市委办公室"][0]
+    head = next(w for w in words(pdf, 1) if w[0] == "中共江城市委办公室")
     assert abs(head[2] - (37 + 35) * PT_PER_MM) < 4 * PT_PER_MM
     # The 版记's last line sits within a line above the type area's bottom edge.
-    printed = [w for w in words(pdf, count) if w[0].endswith("印发")][0]
+    printed = next(w for w in words(pdf, count) if w[0].endswith("印发"))
     middle = (printed[2] + printed[4]) / 2
     bottom = (297 - 35) * PT_PER_MM
     assert bottom - 225 / 22 * PT_PER_MM < middle < bottom
     # Page numbers: “— 1 —” right on page 1, “— 2 —” left on page 2.
     centre = 28 * PT_PER_MM + 156 / 2 * PT_PER_MM
-    one = [w for w in words(pdf, 1) if w[0] == "1" and w[2] > bottom][0]
-    two = [w for w in words(pdf, 2) if w[0] == "2" and w[2] > bottom][0]
+    one = next(w for w in words(pdf, 1) if w[0] == "1" and w[2] > bottom)
+    two = next(w for w in words(pdf, 2) if w[0] == "2" and w[2] > bottom)
     assert one[1] > centre and two[3] < centre
 
     # XINBAO_SHOTS=docs/screenshots keeps page 1 as notice-gbt9704.png for people to look at.
     if shots := os.environ.get("XINBAO_SHOTS"):
         subprocess.run(
-            ["pdftoppm", "-png", "-r", "110", "-f", "1", "-l", "1", "-singlefile", str(pdf),
-             str(Path(shots) / "notice-gbt9704")],
+            [
+                "pdftoppm",
+                "-png",
+                "-r",
+                "110",
+                "-f",
+                "1",
+                "-l",
+                "1",
+                "-singlefile",
+                str(pdf),
+                str(Path(shots) / "notice-gbt9704"),
+            ],
             check=True,
         )

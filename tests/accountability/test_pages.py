@@ -239,7 +239,9 @@ def test_the_chief_compiles_edits_and_issues_through_the_pages(client_of, chief,
             "violations": [violation.pk],
         },
     )
-    assert "抄送：市纪委监委，市委督查室。" in html(client.get(f"/accountability/notices/{draft.pk}/"))
+    assert "抄送：市纪委监委，市委督查室。" in html(
+        client.get(f"/accountability/notices/{draft.pk}/")
+    )
     client.post(f"/accountability/notices/{draft.pk}/issue/", {"issued_on": DAY.isoformat()})
     draft.refresh_from_db()
     assert (draft.status, draft.doc_number, draft.title) == (

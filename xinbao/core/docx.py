@@ -69,6 +69,7 @@ _AFTER_PBDR = (
     "w:pPrChange",
 )
 
+
 def chinese_date(day: date) -> str:
     """2026年11月27日 — a document's date as GB/T 9704-2012 §7.3.5 writes it: Arabic numerals,
     the year in full, month and day without a leading zero."""
@@ -361,9 +362,7 @@ def red_header(doc: Any, office: str, number_line: str) -> None:
     # The line as tall as the letters, so its top is theirs.
     fmt.line_spacing = HEADER_SIZE
     _no_grid(head)
-    number = paragraph(
-        doc, number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER
-    )
+    number = paragraph(doc, number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     number.paragraph_format.space_before = Twips(2 * LINE_PITCH_TWIPS)  # 下空二行
     number.paragraph_format.line_spacing = BODY_SIZE
     _no_grid(number)
