@@ -359,6 +359,8 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
     draft = notice_actions.do_draft_notice(
         chief, [leak_v.pk, collapse_v.pk], send_to_all=True, today=issued_on
     )
+    # Copied to the discipline commission and the supervision office (its 版记's 抄送 line).
+    CriticismNotice.objects.filter(pk=draft.pk).update(copy_to="市纪委监委，市委督查室")
     notice = notice_actions.do_issue_notice(chief, draft.pk, issued_on, now=_at(issued_on, 16))
     # The province's notice, received a week later, naming 市应急管理局.
     province_on = _day(now, 13)
