@@ -216,11 +216,11 @@ def _no_grid(para: Any) -> None:
     ppr.insert_element_before(snap, *_AFTER_PBDR[_AFTER_PBDR.index("w:snapToGrid") + 1 :])
 
 
-def _indent_chars(para: Any, *, left: float = 0, right: float = 0, hanging: float = 0) -> None:
-    """Indents counted in characters as Word does (hundredths of a character), with the same
-    lengths in twips for programs that read only those."""
+def _indent_chars(para: Any, *, left: float = 0, right: float = 0) -> None:
+    """Indents counted in characters as Word does (hundredths of a character); the caller sets
+    the same lengths in twips for programs that read only those."""
     ind = para._p.get_or_add_pPr().get_or_add_ind()
-    for name, chars in (("left", left), ("right", right), ("hanging", hanging)):
+    for name, chars in (("left", left), ("right", right)):
         if chars:
             ind.set(qn(f"w:{name}Chars"), str(round(chars * 100)))
 
@@ -327,6 +327,10 @@ def setup_page(doc: Any) -> None:
     if grid is None:
         grid = OxmlElement("w:docGrid")
         section._sectPr.append(grid)
+    # A line grid, with the character pitch Word would use for 28 a line: LibreOffice (which
+    # makes the PDFs) gives every character of a "linesAndChars" grid whole cells, two for a
+    # 16 pt character in a 15.8 pt cell, 14 to the line; the condensed characters below fit
+    # 28 to the line everywhere.
     grid.set(qn("w:type"), "lines")
     grid.set(qn("w:linePitch"), str(LINE_PITCH_TWIPS))
     grid.set(qn("w:charSpace"), str(CHAR_SPACE))
