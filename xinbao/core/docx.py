@@ -231,3 +231,14 @@ def setup_page(doc: Any) -> None:
     normal.font.size = BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     page_number_footer(section)
+
+
+def secrecy_mark(doc: Any, mark: str) -> None:
+    """The 密级 mark (or 内部) where GB/T 9704-2012 §7.2.2 puts 密级和保密期限: flush left (顶格)
+    on the second line of the type area, in 3号黑体; the first line is the 份号's, left empty.
+    Call it right after `setup_page`, before anything else is written. No mark (公开): nothing
+    is added."""
+    if not mark:
+        return
+    paragraph(doc, "", BODY_FONT, BODY_SIZE)  # 第一行: 份号 (none is given)
+    paragraph(doc, mark, HEADING_FONT, BODY_SIZE)
