@@ -1,12 +1,14 @@
 """A criticism notice's 密级 (accountability/actions_secrecy.py)."""
 
 from django.contrib import messages
+from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accountability import access
 from accountability.actions_secrecy import do_set_notice_secrecy
 from accountability.views_notices import get_visible_notice
 from org.forms_secrecy import SecrecyForm
@@ -16,6 +18,8 @@ from xinbao.core.errors import ActionError
 
 @require_POST
 def set_secrecy(request: AuthedRequest, pk: int) -> HttpResponse:
+    if not access.may_issue(request.user):
+        raise PermissionDenied
     notice = get_visible_notice(request, pk)
     form = SecrecyForm(request.POST)
     if not form.is_valid():
