@@ -13,7 +13,10 @@ from xinbao.core.inputs import Form
 
 def secrecy_field(**kwargs: Any) -> forms.ChoiceField:
     """A choice of the levels this deployment may hold. Validation accepts any known level, so
-    that a level above the ceiling reaches the write path and is refused there with the rule."""
+    that a level above the ceiling reaches the write path and is refused there with the rule.
+    Left out of a post (a script, an older page), it is empty: the caller keeps what it had,
+    公开 for something new."""
+    kwargs.setdefault("required", False)
     field = forms.ChoiceField(
         label=_("Secrecy level"),
         choices=Secrecy.choices,
@@ -30,7 +33,7 @@ class SecrecyForm(Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["secrecy"] = secrecy_field()
+        self.fields["secrecy"] = secrecy_field(required=True)
 
 
 class CeilingForm(Form):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from org.forms_secrecy import secrecy_field
 from org.models import Unit
+from org.secrecy import Secrecy
 from submissions import hooks
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import ItemKind, Verification
@@ -112,7 +113,7 @@ class ItemForm(OnceForm):
             joint_units=list(data["joint_units"]),
             occurred_on=data.get("occurred_on"),
             solicitation_id=data.get("solicitation"),
-            secrecy=data["secrecy"],
+            secrecy=data.get("secrecy") or Secrecy.PUBLIC,
         )
 
 

@@ -225,7 +225,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["title"],
                 form.cleaned_data["body"],
                 form.cleaned_data["comment"],
-                secrecy=form.cleaned_data["secrecy"],
+                secrecy=form.cleaned_data.get("secrecy") or None,
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
