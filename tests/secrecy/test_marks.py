@@ -160,3 +160,13 @@ def test_a_draft_issue_page_shows_the_mark_beside_the_title(client_of, editor, d
     issue = draft(editor, daily, [], TODAY)
     page = client_of(editor).get(reverse("bulletins:issue", args=[issue.pk])).content.decode()
     assert mark_on(page[: page.index("</h1>") + 200])[0] == "内部"
+
+
+def test_search_results_show_the_mark(client_of, officer_a, head_a, editor):
+    from submissions import actions as item_actions
+
+    item = make_item(officer_a, ItemState.SUBMITTED, head=head_a, title="甲区防汛物资储备情况")
+    item_actions.do_edit(editor, item.pk, item.title, item.body, secrecy="internal")
+    page = client_of(editor).get(reverse("archive:search"), {"q": "防汛物资"}).content.decode()
+    hits = page[page.index('class="hits"') :]
+    assert mark_on(hits) == ["内部"]
