@@ -51,6 +51,7 @@ def _list_rows(qs: QuerySet[InfoItem]) -> QuerySet[InfoItem]:
         "updated_at",
         "submitted_at",
         "verification",
+        "secrecy",
         "unit__name",
         "unit__short_name",
         "author__full_name",
