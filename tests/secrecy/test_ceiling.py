@@ -36,9 +36,7 @@ def test_the_ceiling_is_seeded_at_internal():
     assert SecrecyPolicy.current().ceiling == "internal"
 
 
-def test_the_security_administrator_raises_the_ceiling_and_it_is_audited(
-    client_of, security_admin
-):
+def test_the_security_administrator_raises_the_ceiling_and_it_is_audited(client_of, security_admin):
     response = client_of(security_admin).post(URL, {"ceiling": "mimi"})
     assert response.status_code == 302
     assert SecrecyPolicy.current().ceiling == "mimi"
@@ -75,7 +73,8 @@ def test_an_unknown_level_is_refused_and_nothing_is_written(security_admin):
 def test_the_page_quotes_the_law_beside_the_ceiling(client_of, security_admin):
     page = client_of(security_admin).get(URL).content.decode()
     assert "保守国家秘密法" in page
-    assert "存储、处理国家秘密的计算机信息系统（以下简称涉密信息系统）按照涉密程度实行分级保护" in page
+    rule = "存储、处理国家秘密的计算机信息系统（以下简称涉密信息系统）按照涉密程度实行分级保护"
+    assert rule in page
     assert "经检查合格后，方可投入使用" in page
 
 

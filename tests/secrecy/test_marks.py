@@ -72,7 +72,7 @@ def assert_mark_top_left(doc, text: str) -> None:
     # Nothing of the document comes before it: the mark is the first text of the first page.
     body = doc.element.body
     texts = ["".join(t.text or "" for t in p.iter(f"{W}t")) for p in body.iter(f"{W}p")]
-    assert [t for t in texts if t][0] == text
+    assert next(t for t in texts if t) == text
 
 
 # --- .docx --------------------------------------------------------------------------------------

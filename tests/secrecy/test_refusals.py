@@ -2,7 +2,7 @@
 written: an item written or edited, a bulletin issue, a criticism notice; the forms offer only
 the levels up to the ceiling, and a crafted post is refused all the same.
 
-Ground truth: the words of 《中华人民共和国保守国家秘密法》 (2024) art. 30, typed in from the law."""
+Ground truth: the words of 《中华人民共和国保守国家秘密法》 (2024) art. 30, typed in by hand."""
 
 import re
 
