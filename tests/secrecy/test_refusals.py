@@ -217,3 +217,12 @@ def test_the_demo_daily_defaults_to_internal():
     defaults = {p.name: p.default_secrecy for p in PUBLICATIONS}
     assert defaults["每日要情"] == "internal"
     assert {v for k, v in defaults.items() if k != "每日要情"} == {"public"}
+
+
+def test_the_admin_refuses_a_publication_default_above_the_ceiling(city_daily):
+    from bulletins.admin import PublicationForm
+
+    form = PublicationForm({"default_secrecy": "jimi"}, instance=city_daily)
+    assert not form.is_valid()
+    assert says_the_rule(" ".join(form.errors["default_secrecy"]))
+    assert PublicationForm({"default_secrecy": "internal"}, instance=city_daily).is_valid()
