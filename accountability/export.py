@@ -16,6 +16,7 @@ from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
 
 from accountability.models import CriticismNotice, NoticePolicy
+from org.secrecy_print import print_secrecy_mark
 from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
@@ -98,6 +99,7 @@ def build_docx(notice: CriticismNotice, policy: NoticePolicy | None = None) -> b
     doc = Document()
     setup_page(doc)
     set_properties(doc, parts.title, parts.office)
+    print_secrecy_mark(doc, notice.secrecy)  # 密级, GB/T 9704 §7.2.2
 
     red_header(doc, parts.office, parts.number_line)
     title = paragraph(

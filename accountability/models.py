@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from org.models import Unit
+from org.secrecy import secrecy_field
 from submissions.models import InfoItem
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
 from xinbao.core.once import token_constraint, token_field
@@ -210,6 +211,8 @@ class CriticismNotice(models.Model):
         Unit, verbose_name=_("units named"), related_name="criticism_notices", blank=True
     )
     send_to_all = models.BooleanField(_("send to all units"), default=False)
+    # 密级 (org/secrecy.py): never above the deployment's ceiling.
+    secrecy = secrecy_field()
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

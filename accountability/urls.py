@@ -1,6 +1,6 @@
 from django.urls import path
 
-from accountability import views, views_notices
+from accountability import views, views_notices, views_secrecy
 
 app_name = "accountability"
 
@@ -20,6 +20,7 @@ urlpatterns = [
     path("notices/<int:pk>/issue/", views_notices.issue_notice, name="issue_notice"),
     path("notices/<int:pk>/discard/", views_notices.discard_notice, name="discard_notice"),
     path("notices/<int:pk>/docx/", views_notices.notice_docx, name="notice_docx"),
+    path("notices/<int:pk>/secrecy/", views_secrecy.set_secrecy, name="notice_secrecy"),
     path("eligibility/", views_notices.eligibility_table, name="eligibility"),
     path("eligibility/<int:unit_pk>/", views_notices.unit_eligibility, name="unit_eligibility"),
     path("eligibility/<int:unit_pk>/reinstate/", views_notices.reinstate, name="reinstate"),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from accountability import access, actions, export, queries
 from accountability import actions_notices as notice_actions
+from accountability.actions_secrecy import may_mark
 from accountability.forms import (
     CompileForm,
     IssueForm,
@@ -34,6 +35,7 @@ from accountability.models import (
     Violation,
     ViolationKind,
 )
+from org.forms_secrecy import SecrecyForm
 from org.guards import guarded
 from org.http import AuthedRequest
 from org.models import Unit
@@ -151,6 +153,8 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
             initial={"violations": [v.pk for v in context["violations"]]},
         )
         context["issue_form"] = IssueForm(initial={"issued_on": timezone.localdate()})
+    if access.may_issue(user) and may_mark(item):
+        context["secrecy_form"] = SecrecyForm(initial={"secrecy": item.secrecy})
     return render(request, "accountability/notice.html", context)
 
 

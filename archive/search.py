@@ -157,6 +157,7 @@ class Hit:
     snippet: SafeString
     url: str
     score: float | None = None
+    secrecy: str = ""  # 密级 of the source, set for a result page (archive/secrecy.py)
 
     @property
     def kind_label(self) -> str:

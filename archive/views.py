@@ -16,6 +16,7 @@ from archive import actions, documents
 from archive.forms import PARAMS, SavedSearchForm, SearchForm
 from archive.models import DocKind, SavedSearch, SortOrder
 from archive.search import Facets, Filters, facets, search
+from archive.secrecy import mark_hits
 from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
 from emergencies.models import Category, Level
@@ -66,6 +67,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
             sort=form.order(),
             page=form.cleaned_data.get("page") or 1,
         )
+        mark_hits(result.hits)
         context.update(
             result=result,
             searched=searched,

@@ -34,6 +34,7 @@ from deadlines import actions as deadlines
 from emergencies import rules as deadline_rules
 from notify.actions import Message, dispatch
 from notify.models import Severity
+from org.actions_secrecy import check_secrecy
 from org.duty import office_closes
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
@@ -82,9 +83,15 @@ def do_create_issue(actor: User, publication: Publication, issue_date: date) -> 
     _need(actor, Capability.REVIEW)
     if not publication.compiled_here or not publication.is_active:
         raise ActionError(_("This publication is not compiled in xinbao."))
+    # The publication's 密级 (《每日要情》: 内部), refused with the rule above the ceiling.
+    secrecy = check_secrecy(publication.default_secrecy)
     with transaction.atomic():
         issue = Issue.objects.create(
-            publication=publication, year=issue_date.year, issue_date=issue_date, compiled_by=actor
+            publication=publication,
+            year=issue_date.year,
+            issue_date=issue_date,
+            compiled_by=actor,
+            secrecy=secrecy,
         )
         record(actor, "issue_created", f"issue:{issue.pk}", {"publication": publication.code})
     return issue

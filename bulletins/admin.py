@@ -6,13 +6,32 @@ from django.db.models import ManyToManyField
 from django.http import HttpRequest
 
 from bulletins.models import IssueCounter, Publication
+from org.actions_secrecy import check_secrecy
 from org.admin import AuditedAdmin
 from org.models import User
 from org.roles import Capability, roles_with
+from xinbao.core.errors import ActionError
+from xinbao.core.inputs import ModelForm
+
+
+class PublicationForm(ModelForm):
+    # The admin lists the fields it shows; this form adds the check on the 密级.
+    class Meta:
+        model = Publication
+        fields = ["default_secrecy"]
+
+    def clean_default_secrecy(self) -> str:
+        """Never above the deployment's ceiling: refused with the rule quoted."""
+        level: str = self.cleaned_data["default_secrecy"]
+        try:
+            return check_secrecy(level)
+        except ActionError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 @admin.register(Publication)
 class PublicationAdmin(AuditedAdmin):
+    form = PublicationForm
     list_display = ["name", "code", "level", "issuer", "compiled_here", "is_active", "sort_order"]
     list_filter = ["level", "compiled_here", "is_active"]
     filter_horizontal = ["readers"]

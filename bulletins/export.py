@@ -20,6 +20,7 @@ from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 
 from bulletins.models import Issue, IssueEntry
+from org.secrecy_print import print_secrecy_mark
 from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
@@ -91,6 +92,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     doc = Document()
     setup_page(doc)
     set_properties(doc, f"{head.name} {head.number_line}", head.issuer)
+    print_secrecy_mark(doc, issue.secrecy)  # 密级 / 内部, GB/T 9704 §7.2.2
 
     paragraph(
         doc,

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.secrecy import Secrecy, secrecy_field
 from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
 from xinbao.core.once import token_constraint, token_field
 from xinbao.core.policy import SingletonPolicy
@@ -31,6 +32,13 @@ class Publication(models.Model):
     compiled_here = models.BooleanField(_("compiled in xinbao"), default=False)
     readers = models.ManyToManyField(
         "org.User", verbose_name=_("readers"), blank=True, related_name="publications_read"
+    )
+    # The 密级 a new issue starts at (《每日要情》: 内部).
+    default_secrecy = models.CharField(
+        _("default secrecy level of its issues"),
+        max_length=10,
+        choices=Secrecy.choices,
+        default=Secrecy.PUBLIC,
     )
 
     class Meta:
@@ -62,6 +70,8 @@ class Issue(models.Model):
         _("state"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT
     )
     issue_date = models.DateField(_("date of issue"), validators=[check_date])
+    # 密级 (org/secrecy.py): the publication's default when compiled, never above the ceiling.
+    secrecy = secrecy_field()
     compiled_by = models.ForeignKey(
         "org.User", verbose_name=_("compiled by"), on_delete=models.PROTECT, related_name="+"
     )

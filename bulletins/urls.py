@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bulletins import views, views_editorial
+from bulletins import views, views_editorial, views_secrecy
 
 app_name = "bulletins"
 
@@ -13,6 +13,7 @@ urlpatterns = [
     path("issues/<int:pk>/candidates/", views.candidates, name="candidates"),
     path("issues/<int:pk>/docx/", views.download_docx, name="docx"),
     path("issues/<int:pk>/pdf/", views.download_pdf, name="pdf"),
+    path("issues/<int:pk>/secrecy/", views_secrecy.set_secrecy, name="issue_secrecy"),
     path("issues/<int:pk>/<str:step>/", views.issue_step, name="step"),
     path("entries/<int:pk>/", views.entry, name="entry"),
     path("entries/<int:pk>/edit/", views.edit_entry, name="edit_entry"),

@@ -18,6 +18,7 @@ from bulletins import actions, export, queries
 from bulletins.forms import AdoptForm, EntryForm, NewIssueForm, ReturnIssueForm
 from bulletins.models import Issue, IssueEntry, IssueState, Publication
 from bulletins.queries_editorial import Seat, instruction_seat
+from org.forms_secrecy import SecrecyForm
 from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
@@ -189,6 +190,8 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
             context["candidates"] = queries.candidates(issue, user, q)[: queries.CANDIDATE_LIMIT]
         if issue.state in (IssueState.AWAITING_SIGNOFF, IssueState.SIGNED_OFF):
             context["return_form"] = ReturnIssueForm()
+        if issue.state != IssueState.PUBLISHED:
+            context["secrecy_form"] = SecrecyForm(initial={"secrecy": issue.secrecy})
         if issue.state == IssueState.PUBLISHED:
             context["receipts"] = queries.receipts(issue)
     return render(request, "bulletins/issue.html", context)

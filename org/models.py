@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from org.roles import SECOND_FACTOR_ROLES, Capability, Role, has_capability
+from org.secrecy import DEFAULT_CEILING, Secrecy
 from xinbao.core.inputs import INT_MAX, SMALLINT_MAX, bounded, check_date
 from xinbao.core.policy import SingletonPolicy
 
@@ -413,3 +414,24 @@ def provincial_office() -> Unit | None:
     if hub is not None and hub.parent is not None and hub.parent.level == UnitLevel.PROVINCE:
         return hub.parent
     return Unit.objects.filter(level=UnitLevel.PROVINCE, is_active=True).order_by("pk").first()
+
+
+class SecrecyPolicy(SingletonPolicy):
+    """The highest 密级 this deployment may hold (org/secrecy.py). One row; the security
+    administrator edits it. Seeded at 内部: the system as installed is not an approved
+    涉密信息系统."""
+
+    ceiling = models.CharField(
+        _("highest secrecy level this system may hold"),
+        max_length=10,
+        choices=Secrecy.choices,
+        default=DEFAULT_CEILING,
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("secrecy ceiling")
+        verbose_name_plural = _("secrecy ceiling")
+
+    def __str__(self) -> str:
+        return str(_("Secrecy ceiling"))

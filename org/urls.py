@@ -1,11 +1,12 @@
 from django.urls import path
 
-from org import twofactor_views, views, views_accounts, views_banner
+from org import twofactor_views, views, views_accounts, views_banner, views_secrecy
 
 app_name = "org"
 urlpatterns = [
     path("units/", views.units, name="units"),
     path("security/", views.security, name="security"),
+    path("security/secrecy/", views_secrecy.secrecy, name="secrecy"),
     path("security/unlock/<str:username>/", views.unlock, name="unlock"),
     path("accounts/proposals/", views_accounts.proposals, name="proposals"),
     path("accounts/proposals/<int:pk>/decide/", views_accounts.decide, name="decide"),

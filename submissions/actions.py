@@ -21,8 +21,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from audit.actions import record
+from org.actions_secrecy import check_secrecy
 from org.models import Unit, User
 from org.roles import Capability
+from org.secrecy import Secrecy
 from submissions import announce, rules, uploads
 from submissions.models import (
     Attachment,
@@ -53,6 +55,7 @@ class ItemContent:
     joint_units: Sequence[Unit] = ()
     occurred_on: date | None = None
     solicitation_id: int | None = None
+    secrecy: str = Secrecy.PUBLIC  # 密级 (org/secrecy.py)
 
 
 _TAG_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -172,7 +175,15 @@ def _validate_content(content: ItemContent, actor: User) -> ItemContent:
         raise ActionError(_("The body is required."))
     joint = [u for u in content.joint_units if u.pk != actor.unit_id]
     return ItemContent(
-        title, body, content.kind, content.tags, joint, content.occurred_on, content.solicitation_id
+        title,
+        body,
+        content.kind,
+        content.tags,
+        joint,
+        content.occurred_on,
+        content.solicitation_id,
+        # Above the deployment's ceiling: refused with the rule quoted, nothing written.
+        check_secrecy(content.secrecy),
     )
 
 
@@ -233,6 +244,7 @@ def _insert_item(
             occurred_on=content.occurred_on,
             revision_count=1,
             solicitation_id=content.solicitation_id,
+            secrecy=content.secrecy,
             **_derived_from_text(content.title, content.body),
         )
         # A new item has no links yet: insert them straight into the join tables.
@@ -285,12 +297,14 @@ def do_revise(
         _require(actor, item, Action.REVISE)
         _check_uploads(files)
         text_changed = (item.title, item.body) != (content.title, content.body)
+        _audit_secrecy(actor, item, content.secrecy)
         InfoItem.objects.filter(pk=item.pk).update(
             title=content.title,
             body=content.body,
             kind=content.kind,
             occurred_on=content.occurred_on,
             solicitation_id=content.solicitation_id,
+            secrecy=content.secrecy,
             updated_at=timezone.now(),
         )
         item.refresh_from_db()
@@ -304,23 +318,46 @@ def do_revise(
     return item
 
 
-def do_edit(actor: User, item_id: int, title: str, body: str, comment: str = "") -> InfoItem:
-    """An editor's edit: a new section revision. The officer's revisions stay as they were."""
+def do_edit(
+    actor: User,
+    item_id: int,
+    title: str,
+    body: str,
+    comment: str = "",
+    secrecy: str | None = None,
+) -> InfoItem:
+    """An editor's edit: a new section revision. The officer's revisions stay as they were.
+    `secrecy`, when given, re-marks the item (never above the deployment's ceiling)."""
     title, body = title.strip(), normalise_body(body)
     if not title or not body:
         raise ActionError(_("The title and the body are required."))
+    if secrecy is not None:
+        check_secrecy(secrecy)
     with transaction.atomic():
         item = _lock(item_id)
         _require(actor, item, Action.EDIT)
-        if (item.title, item.body) == (title, body):
+        secrecy = item.secrecy if secrecy is None else secrecy
+        text_changed = (item.title, item.body) != (title, body)
+        if not text_changed and item.secrecy == secrecy:
             raise ActionError(_("Nothing was changed."))
+        _audit_secrecy(actor, item, secrecy)
+        if not text_changed:
+            InfoItem.objects.filter(pk=item.pk).update(secrecy=secrecy)
+            item.secrecy = secrecy
+            return item
         old = item.state
         _move(item, Action.EDIT, actor, comment)
-        InfoItem.objects.filter(pk=item.pk).update(title=title, body=body)
-        item.title, item.body = title, body
+        InfoItem.objects.filter(pk=item.pk).update(title=title, body=body, secrecy=secrecy)
+        item.title, item.body, item.secrecy = title, body, secrecy
         _add_revision(item, actor, RevisionSource.EDITOR, title, body)
         _event(item, EventKind.EDITED, actor, old, item.state, comment)
     return item
+
+
+def _audit_secrecy(actor: User, item: InfoItem, secrecy: str) -> None:
+    """A changed 密级 leaves its own audit entry (the text's revisions do not show it)."""
+    if item.secrecy != secrecy:
+        record(actor, "item_secrecy_set", f"item:{item.pk}", {"from": item.secrecy, "to": secrecy})
 
 
 _EVENT_FOR = {

@@ -5,7 +5,9 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from org.forms_secrecy import secrecy_field
 from org.models import Unit
+from org.secrecy import Secrecy
 from submissions import hooks
 from submissions.actions import ItemContent, parse_tags
 from submissions.models import ItemKind, Verification
@@ -79,6 +81,7 @@ class ItemForm(OnceForm):
             ("", _("— none —")),
             *offered,
         ]
+        self.fields["secrecy"] = secrecy_field()
 
     def clean_body(self) -> str:
         body: str = self.cleaned_data["body"]
@@ -110,6 +113,7 @@ class ItemForm(OnceForm):
             joint_units=list(data["joint_units"]),
             occurred_on=data.get("occurred_on"),
             solicitation_id=data.get("solicitation"),
+            secrecy=data.get("secrecy") or Secrecy.PUBLIC,
         )
 
 
@@ -124,6 +128,10 @@ class EditForm(Form):
         max_length=500,
         widget=forms.TextInput(attrs={"placeholder": _("e.g. shortened, title sharpened")}),
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["secrecy"] = secrecy_field()
 
 
 class CommentForm(Form):

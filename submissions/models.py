@@ -3,6 +3,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from org.secrecy import secrecy_field
 from xinbao.core.inputs import MAX_BODY_LENGTH, check_date
 from xinbao.core.once import token_constraint, token_field
 
@@ -133,6 +134,8 @@ class InfoItem(models.Model):
         _("typical case"), max_length=8, choices=TypicalCase.choices, blank=True
     )
     typical_note = models.CharField(_("why it is typical"), max_length=200, blank=True)
+    # 密级 (org/secrecy.py): never above the deployment's ceiling.
+    secrecy = secrecy_field()
     # The token of the form that created it: the same form posted again creates nothing.
     form_token = token_field()
 

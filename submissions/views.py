@@ -51,6 +51,7 @@ def _list_rows(qs: QuerySet[InfoItem]) -> QuerySet[InfoItem]:
         "updated_at",
         "submitted_at",
         "verification",
+        "secrecy",
         "unit__name",
         "unit__short_name",
         "author__full_name",
@@ -176,6 +177,7 @@ def revise(request: AuthedRequest, pk: int) -> HttpResponse:
         "tags": "，".join(t.name for t in item.tags.all()),
         "joint_units": list(item.joint_units.all()),
         "solicitation": item.solicitation_id,
+        "secrecy": item.secrecy,
     }
     form = ItemForm(
         request.POST or None, request.FILES or None, initial=initial, own_unit_id=user.unit_id
@@ -212,7 +214,10 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     item = get_visible_item(user, pk)
     if not rules.allowed(actor_of(user), facts_of(item), Action.EDIT):
         raise PermissionDenied
-    form = EditForm(request.POST or None, initial={"title": item.title, "body": item.body})
+    form = EditForm(
+        request.POST or None,
+        initial={"title": item.title, "body": item.body, "secrecy": item.secrecy},
+    )
     if request.method == "POST" and form.is_valid():
         try:
             actions.do_edit(
@@ -221,6 +226,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
                 form.cleaned_data["title"],
                 form.cleaned_data["body"],
                 form.cleaned_data["comment"],
+                secrecy=form.cleaned_data.get("secrecy") or None,
             )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))

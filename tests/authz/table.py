@@ -465,6 +465,16 @@ rows(
         ok=302,
         writes=("audit.AuditEntry",),
     ),
+    # 密级: the deployment's ceiling is the security administrator's (issue 14).
+    Row("org:secrecy", "GET", frozenset({"security_admin"})),
+    Row(
+        "org:secrecy",
+        "POST",
+        frozenset({"security_admin"}),
+        data=lambda w: {"ceiling": "public"},
+        ok=302,
+        writes=("org.SecrecyPolicy", "audit.AuditEntry"),
+    ),
     Row(
         "org:reset_two_factor",
         "POST",
@@ -953,6 +963,15 @@ rows(
         "bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404
     ),
     Row("bulletins:pdf", "GET", _pdf_readers(), args=lambda w: [w.published_issue.pk], refused=404),
+    # An issue's 密级, set while it is compiled.
+    _compiler_only(
+        "bulletins:issue_secrecy",
+        "POST",
+        lambda w: [w.draft_issue.pk],
+        data=lambda w: {"secrecy": "public" if w.draft_issue.secrecy == "internal" else "internal"},
+        ok=302,
+        writes=("bulletins.Issue", "audit.AuditEntry"),
+    ),
     _issue_step("submit", "draft_issue", EDITORS),
     # "section chief: … signs bulletins off" (and sends them back to the editor)
     _issue_step("return", "awaiting_issue", CHIEFS, data=lambda w: {"reason": "请调整顺序"}),
@@ -1232,6 +1251,15 @@ rows(
         data=lambda w: {"issued_on": today(w)},
         ok=302,
         writes=("accountability.CriticismNotice", "accountability.NoticeCounter"),
+    ),
+    Row(
+        "accountability:notice_secrecy",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.draft_notice.pk],
+        data=lambda w: {"secrecy": "internal"},
+        ok=302,
+        writes=("accountability.CriticismNotice", "audit.AuditEntry"),
     ),
     Row(
         "accountability:discard_notice",

@@ -362,7 +362,9 @@ def red_header(doc: Any, office: str, number_line: str) -> None:
         doc, office, TITLE_FONT, HEADER_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER, color=RED
     )
     fmt = head.paragraph_format
-    fmt.space_before = HEADER_TOP
+    # Lines already written above it (份号, 密级: `secrecy_mark`) stand inside the 35 mm.
+    above = sum(1 for p in doc.paragraphs if p is not head) * LINE_PITCH_TWIPS
+    fmt.space_before = Twips(max(0, round(HEADER_TOP.twips) - above))
     # The line as tall as the letters, so its top is theirs.
     fmt.line_spacing = HEADER_SIZE
     _no_grid(head)
@@ -487,3 +489,15 @@ def _imprint_rule(doc: Any, size: int) -> Any:
     _border(rule, ("bottom", size, 0, "000000"))
     rule.paragraph_format.keep_with_next = True
     return rule
+
+
+def secrecy_mark(doc: Any, mark: str) -> None:
+    """The 密级 mark (or 内部) where GB/T 9704-2012 §7.2.2 puts 密级和保密期限: flush left (顶格)
+    on the second line of the type area, in 3号黑体; the first line is the 份号's, left empty.
+    Call it right after `setup_page`, before anything else is written; `red_header` takes the
+    two lines out of the 35 mm above the 发文机关标志. No mark (公开): nothing is added."""
+    if not mark:
+        return
+    for text, font in (("", BODY_FONT), (mark, HEADING_FONT)):  # 第一行: 份号 (none is given)
+        line = paragraph(doc, text, font, BODY_SIZE, line=GRID_LINE)
+        _no_grid(line)

@@ -73,6 +73,7 @@ class DemoPublication:
     issuer: str
     sort_order: int
     issues_per_week: int  # only to number the issues in adoption notes
+    default_secrecy: str = "public"  # org.secrecy.Secrecy: 《每日要情》 is 内部
 
 
 def _who(entry: dict[str, str] | None) -> Who | None:

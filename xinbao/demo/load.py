@@ -171,6 +171,7 @@ def _create_publications() -> dict[str, Publication]:
                 "issuer": spec.issuer,
                 "sort_order": spec.sort_order,
                 "compiled_here": spec.level == AdoptionLevel.CITY,
+                "default_secrecy": spec.default_secrecy,
             },
         )
         publications[spec.code] = publication
