@@ -3,6 +3,7 @@ office and date, every entry with its source units, 仿宋 body on fixed lines; 
 LibreOffice. The 简报 convention's parts in full: test_bulletin_convention.py."""
 
 import os
+import re
 import shutil
 import subprocess
 from io import BytesIO
@@ -164,6 +165,9 @@ def test_pdf_goes_through_libreoffice_when_it_is_installed(client_of, leader, is
     assert "每日要情" in text
     for entry in entries_of(issue):
         assert entry.title in text
+    # The mark, the running number and the closing block's signatures print too.
+    assert "内部资料" in text and re.search(r"总第\s*1\s*期", text)  # pdftotext spaces digits
+    assert re.search(r"签发：.+责任编辑：.+", text)
 
 
 def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:
