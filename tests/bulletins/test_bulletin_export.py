@@ -18,6 +18,7 @@ from docx.shared import Pt, RGBColor
 from bulletins import export
 from bulletins.models import Issue
 from bulletins.queries import entries_of
+from org.models import Unit
 from tests.bulletins.bulletin_helpers import draft, published
 from tests.clock import days_before
 from tests.download_checks import docx_properties, saved_name
@@ -102,8 +103,8 @@ def test_a_draft_leaves_the_number_blank(editor, daily, three_items):
 
 
 def test_the_download_is_named_after_the_issue(client_of, leader, issue):
-    issue.publication.issuer = "中共江城市委办公室"  # the office as the directory names it
-    issue.publication.save(update_fields=["issuer"])
+    # The publication names no issuer of its own: the office as the directory names it.
+    Unit.objects.filter(pk=issue.compiled_by.unit.parent_id).update(name="中共江城市委办公室")
     response = client_of(leader).get(f"/bulletins/issues/{issue.pk}/docx/")
     assert response.status_code == 200
     assert response["Content-Type"] == export.DOCX_TYPE
