@@ -307,15 +307,15 @@ def do_update_rule(actor: User, values: dict[str, Any]) -> EligibilityRule:
     return rule
 
 
-POLICY_FIELDS = ("office_name", "doc_prefix", "recipients")
+POLICY_FIELDS = ("doc_prefix", "recipients")
 
 
 def do_update_notice_policy(actor: User, values: dict[str, str]) -> NoticePolicy:
     if not access.may_issue(actor):
         raise ActionError(_("Only the section chief edits how notices are headed."))
     cleaned = {k: values.get(k, "").strip() for k in POLICY_FIELDS}
-    if not cleaned["office_name"] or not cleaned["doc_prefix"]:
-        raise ActionError(_("The issuing office and the number prefix are required."))
+    if not cleaned["doc_prefix"]:
+        raise ActionError(_("The number prefix is required."))
     with transaction.atomic():
         policy = NoticePolicy.locked()
         save_change(actor, "notice_policy_changed", policy, cleaned, "notice_policy")

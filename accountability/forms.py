@@ -278,7 +278,7 @@ class RuleForm(ModelForm):
 class NoticePolicyForm(ModelForm):
     class Meta:
         model = NoticePolicy
-        fields = ["office_name", "doc_prefix", "recipients"]
+        fields = ["doc_prefix", "recipients"]
 
 
 class ReasonForm(Form):

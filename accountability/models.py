@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from emergencies.models import Incident, IncidentReport, ViolationCandidate
 from org.models import Unit
+from org.office import office_name
 from org.secrecy import secrecy_field
 from submissions.models import InfoItem
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
@@ -241,11 +242,6 @@ class CriticismNotice(models.Model):
 class NoticePolicy(SingletonPolicy):
     """How the city's notices are headed and numbered. One row, seeded; the chief edits it."""
 
-    office_name = models.CharField(
-        _("issuing authority"),
-        max_length=60,
-        help_text=_("Printed in red at the head of the notice and as its signature."),
-    )
     doc_prefix = models.CharField(
         _("document number prefix"),
         max_length=20,
@@ -272,10 +268,15 @@ class NoticePolicy(SingletonPolicy):
     def doc_number(self, year: int, number: int) -> str:
         return f"{self.doc_prefix}〔{year}〕{number}号"
 
+    @property
+    def office_name(self) -> str:
+        """The issuing authority a new notice starts with: the office's one name (org.office),
+        the same its bulletins print."""
+        return office_name()
 
-# The seed, until the chief enters the office's own name and abbreviation.
+
+# The seed, until the chief enters the office's own abbreviation.
 DEFAULT_NOTICE_POLICY = {
-    "office_name": "市委办公室",
     "doc_prefix": "市委办通",
     "recipients": "各区、县（市）委办公室，市直各单位",
 }

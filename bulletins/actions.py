@@ -25,6 +25,7 @@ from bulletins.models import (
     IssueEntry,
     IssueReturn,
     IssueState,
+    IssueTotal,
     Publication,
     ReadReceipt,
     Solicitation,
@@ -269,6 +270,12 @@ def next_number(publication: Publication, year: int) -> int:
     return take_next(IssueCounter, "last_number", publication=publication, year=year)
 
 
+def next_total(publication: Publication) -> int:
+    """Take the next running number (总第X期) of the publication's whole run, in the same
+    publishing transaction as `next_number`."""
+    return take_next(IssueTotal, "last_total", publication=publication)
+
+
 def readers_of(publication: Publication) -> list[User]:
     readers = list(publication.readers.filter(is_active=True))
     if not readers:
@@ -284,11 +291,13 @@ def do_publish(actor: User, issue_id: int) -> Issue:
         if issue.state != IssueState.SIGNED_OFF:
             raise ActionError(_("Only an issue the chief has signed off can be published."))
         number = next_number(issue.publication, issue.year)
+        total = next_total(issue.publication)
         _move(
             issue,
             IssueState.SIGNED_OFF,
             IssueState.PUBLISHED,
             number=number,
+            total_number=total,
             published_by=actor,
             published_at=timezone.now(),
         )
@@ -319,7 +328,12 @@ def do_publish(actor: User, issue_id: int) -> Issue:
             actor,
             "issue_published",
             f"issue:{issue.pk}",
-            {"publication": issue.publication.code, "year": issue.year, "number": number},
+            {
+                "publication": issue.publication.code,
+                "year": issue.year,
+                "number": number,
+                "total": total,
+            },
         )
     return issue
 

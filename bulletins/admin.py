@@ -5,7 +5,7 @@ from django.contrib import admin
 from django.db.models import ManyToManyField
 from django.http import HttpRequest
 
-from bulletins.models import IssueCounter, Publication
+from bulletins.models import IssueCounter, IssueTotal, Publication
 from org.actions_secrecy import check_secrecy
 from org.admin import AuditedAdmin
 from org.models import User
@@ -53,3 +53,10 @@ class IssueCounterAdmin(AuditedAdmin):
 
     list_display = ["publication", "year", "last_number"]
     list_filter = ["publication"]
+
+
+@admin.register(IssueTotal)
+class IssueTotalAdmin(AuditedAdmin):
+    """Where an office going live continues its paper series' running number (总第X期)."""
+
+    list_display = ["publication", "last_total"]

@@ -1,10 +1,14 @@
 """An issue as an official bulletin: .docx in the red-header layout (after GB/T 9704), and PDF
 through LibreOffice when the server has it.
 
-The page: A4 with the standard's margins; the publication name in red 方正小标宋 across the top,
-the issue number under it, the issuing office and the date on one line above a red rule; then
-each entry — its title in 黑体, its text in 仿宋_GB2312 三号 (16 pt) on a fixed 28 pt line with
-a two-character first-line indent, its source units right-aligned in brackets.
+The page follows the 简报 convention: a mark at the top left (内部资料, on a line of its own);
+the publication name in red 方正小标宋 across the top, under it the issue number of the year
+and the running number (2026年第12期（总第345期）), the issuing office (编印单位) left and the date
+right on one line above a red rule; then each entry — its title in 黑体, its text in
+仿宋_GB2312 三号 (16 pt) on a fixed 28 pt line with a two-character first-line indent, its source
+units right-aligned in brackets; and the closing block (报尾): between two rules the 报/送/发
+lines, then the copies printed （共印N份） and 签发 (who signed the issue off) and 责任编辑 (who
+compiled it).
 """
 
 import shutil
@@ -14,6 +18,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 from docx import Document
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
@@ -35,12 +40,14 @@ from xinbao.core.docx import (
     chinese_date,
     paragraph,
     red_rule,
+    rule_above,
+    rule_below,
     set_font,
     set_properties,
     setup_page,
 )
 
-__all__ = ["DOCX_TYPE", "build_docx", "chinese_date", "masthead", "to_pdf"]
+__all__ = ["DOCX_TYPE", "build_docx", "chinese_date", "closing", "masthead", "to_pdf"]
 
 PDF_TIMEOUT_SECONDS = 60
 
@@ -54,6 +61,13 @@ class Masthead:
     issuer: str
     date_line: str
     numbered: bool = True
+    mark: str = ""  # 内部资料 / 注意保存: the top-left line
+    total_line: str = ""  # 总第345期
+
+    @property
+    def numbers(self) -> str:
+        """The line under the name: 2026年第12期（总第345期）."""
+        return f"{self.number_line}（{self.total_line}）" if self.total_line else self.number_line
 
     @property
     def file_stem(self) -> str:
@@ -64,20 +78,51 @@ class Masthead:
         return f"{self.name}{self.date_line}（草稿）"
 
 
+BLANK = "　　"  # where a paper template leaves room for a number or a name
+
+
 def masthead(issue: Issue) -> Masthead:
-    if issue.number is None:
-        # Before publishing the number is not known; the draft leaves the blank a paper
-        # template would.
-        number_line = f"{issue.year}年第　　期"
-    else:
-        number_line = f"{issue.year}年第{issue.number}期"
+    # Before publishing the numbers are not known; the draft leaves the blanks a paper
+    # template would.
+    number = BLANK if issue.number is None else issue.number
+    total = BLANK if issue.total_number is None else issue.total_number
+    publication = issue.publication
     return Masthead(
-        name=issue.publication.name,
-        number_line=number_line,
-        issuer=issue.publication.issuer,
+        name=publication.name,
+        number_line=f"{issue.year}年第{number}期",
+        issuer=publication.issuer_name,
         date_line=chinese_date(issue.issue_date),
         numbered=issue.number is not None,
+        mark=publication.internal_mark.strip(),
+        total_line=f"总第{total}期",
     )
+
+
+@dataclass(frozen=True)
+class Closing:
+    """The closing block (报尾), the same on the page and in the document."""
+
+    lists: tuple[str, ...]  # 报：… 送：… 发：…, those the publication has
+    copies_line: str  # （共印50份）, or blank
+    people_line: str  # 签发：张三　　责任编辑：李四
+
+
+def closing(issue: Issue) -> Closing:
+    publication = issue.publication
+    lists = tuple(
+        f"{label}：{value.strip()}"
+        for label, value in (
+            ("报", publication.report_to),
+            ("送", publication.send_to),
+            ("发", publication.issue_to),
+        )
+        if value.strip()
+    )
+    copies = f"（共印{publication.copies}份）" if publication.copies else ""
+    # 签发 is the chief who signed the issue off; a draft leaves the name blank.
+    signer = issue.signed_off_by.full_name if issue.signed_off_by else BLANK
+    editor = issue.compiled_by.full_name
+    return Closing(lists, copies, f"签发：{signer}　　责任编辑：{editor}")
 
 
 def credit_line(entry: IssueEntry) -> str:
@@ -87,6 +132,31 @@ def credit_line(entry: IssueEntry) -> str:
 # --- .docx ----------------------------------------------------------------------------------------
 
 
+def mark_paragraph(doc: Any, head: Masthead) -> Any:
+    """The top-left line: 内部资料 in 黑体 三号, its own paragraph even when empty, so the
+    masthead starts at the same place and a 密级 can stand beside the mark."""
+    return paragraph(doc, head.mark, HEADING_FONT, BODY_SIZE)
+
+
+def closing_block(doc: Any, end: Closing) -> None:
+    """A rule, the 报/送/发 lines, a rule; the copies printed, right; 签发 and 责任编辑."""
+    lists = [paragraph(doc, text, BODY_FONT, BODY_SIZE) for text in end.lists]
+    if lists:
+        lists[0].paragraph_format.space_before = LINE
+        rule_above(lists[0])
+        rule_below(lists[-1])
+        for para in lists:
+            # A long list wraps under its first entry, not under 报：
+            para.paragraph_format.left_indent = Pt(32)
+            para.paragraph_format.first_line_indent = Pt(-32)
+    if end.copies_line:
+        paragraph(doc, end.copies_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
+    people = paragraph(doc, end.people_line, BODY_FONT, BODY_SIZE)
+    if not lists and not end.copies_line:
+        people.paragraph_format.space_before = LINE
+        rule_above(people)
+
+
 def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     head = masthead(issue)
     doc = Document()
@@ -94,6 +164,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     set_properties(doc, f"{head.name} {head.number_line}", head.issuer)
     print_secrecy_mark(doc, issue.secrecy)  # 密级 / 内部, GB/T 9704 §7.2.2
 
+    mark_paragraph(doc, head)
     paragraph(
         doc,
         head.name,
@@ -104,9 +175,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
         color=RED,
         exact_line=False,
     )
-    number = paragraph(
-        doc, head.number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER
-    )
+    number = paragraph(doc, head.numbers, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     number.paragraph_format.space_before = Pt(12)
     issued = paragraph(doc, "", BODY_FONT, BODY_SIZE)
     issued.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
@@ -129,6 +198,7 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
             body_paragraph(doc, text)
         paragraph(doc, credit_line(entry), BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
 
+    closing_block(doc, closing(issue))
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -173,3 +173,17 @@ def adopt_form_for(item: InfoItem) -> AdoptForm | None:
         prefix=ItemAction.ADOPT, item=item, initial={"adopted_on": timezone.localdate()}
     )
     return form if form.offered else None
+
+
+class PublicationSettingsForm(ModelForm):
+    """What a publication prints around its entries (the 简报 convention)."""
+
+    class Meta:
+        model = Publication
+        fields = ["issuer", "internal_mark", "report_to", "send_to", "issue_to", "copies"]
+        help_texts = {
+            "report_to": _("The offices above, e.g. 省委办公厅."),
+            "send_to": _("The leaders it is sent to, e.g. 市委常委，市人大常委会、市政府主要领导."),
+            "issue_to": _("The units it goes down to, e.g. 各区、县（市）委办公室，市直各单位."),
+            "copies": _("Printed as （共印N份）; blank prints no line."),
+        }

@@ -4,6 +4,7 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from org.office import office_name
 from org.secrecy import Secrecy, secrecy_field
 from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
 from xinbao.core.once import token_constraint, token_field
@@ -24,7 +25,14 @@ class Publication(models.Model):
     code = models.SlugField(_("code"), max_length=40, unique=True)
     name = models.CharField(_("name"), max_length=60, unique=True)
     level = models.CharField(_("level"), max_length=10, choices=AdoptionLevel.choices)
-    issuer = models.CharField(_("issuing office"), max_length=100)
+    # Blank: the office's own name from the unit directory (org.office), the one name a
+    # criticism notice prints too. Provincial and central publications name their office.
+    issuer = models.CharField(
+        _("issuing office"),
+        max_length=100,
+        blank=True,
+        help_text=_("Blank: the office's full name as the unit directory holds it."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0, validators=bounded(INT_MAX))
     # Only city publications are compiled in xinbao; provincial and central ones are where
@@ -40,6 +48,21 @@ class Publication(models.Model):
         choices=Secrecy.choices,
         default=Secrecy.PUBLIC,
     )
+    # The 简报 convention: a mark at the top left, and the closing block's 报/送/发 lines and
+    # 印数 (see bulletins.export). The section edits them on the publication's settings page.
+    internal_mark = models.CharField(
+        _("mark at the top left"),
+        max_length=20,
+        blank=True,
+        default="内部资料",
+        help_text=_("E.g. 内部资料 or 注意保存; blank prints none."),
+    )
+    report_to = models.CharField(_("reported to (报)"), max_length=300, blank=True)
+    send_to = models.CharField(_("sent to (送)"), max_length=300, blank=True)
+    issue_to = models.CharField(_("issued to (发)"), max_length=300, blank=True)
+    copies = models.PositiveIntegerField(
+        _("copies printed"), null=True, blank=True, validators=bounded(INT_MAX)
+    )
 
     class Meta:
         ordering = ["sort_order", "code"]
@@ -48,6 +71,11 @@ class Publication(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def issuer_name(self) -> str:
+        """The 编印单位 as printed: the publication's own, else the office's full name."""
+        return self.issuer.strip() or office_name()
 
 
 class IssueState(models.TextChoices):
@@ -66,6 +94,9 @@ class Issue(models.Model):
     )
     year = models.PositiveSmallIntegerField(_("year"), validators=bounded(SMALLINT_MAX))
     number = models.PositiveIntegerField(_("number"), null=True, blank=True)
+    # 总第X期: the issue's place in the publication's whole run, across years; given with the
+    # number when the issue is published (IssueTotal).
+    total_number = models.PositiveIntegerField(_("running number"), null=True, blank=True)
     state = models.CharField(
         _("state"), max_length=20, choices=IssueState.choices, default=IssueState.DRAFT
     )
@@ -148,6 +179,25 @@ class IssueCounter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.publication_id} {self.year}: {self.last_number}"
+
+
+class IssueTotal(models.Model):
+    """The last running number (总第X期) given in a publication's whole run; locked while the
+    next one is taken. An office going live continues its paper series' total here."""
+
+    publication = models.OneToOneField(
+        Publication, on_delete=models.PROTECT, related_name="+", verbose_name=_("publication")
+    )
+    last_total = models.PositiveIntegerField(
+        _("last running number given"), default=0, validators=bounded(INT_MAX)
+    )
+
+    class Meta:
+        verbose_name = _("running issue counter")
+        verbose_name_plural = _("running issue counters")
+
+    def __str__(self) -> str:
+        return f"{self.publication_id}: {self.last_total}"
 
 
 class IssueEntry(models.Model):

@@ -53,7 +53,8 @@ def visible_issues(user: User) -> QuerySet[Issue]:
 def get_visible_issue(user: User, pk: int) -> Issue:
     """The issue if the user may open it; 404 otherwise, so unpublished issues stay unseen."""
     try:
-        return visible_issues(user).select_related("publication", "compiled_by").get(pk=pk)
+        issues = visible_issues(user).select_related("publication", "compiled_by", "signed_off_by")
+        return issues.get(pk=pk)
     except Issue.DoesNotExist:
         raise Http404 from None
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from bulletins import views, views_editorial, views_secrecy
+from bulletins import views, views_editorial, views_publication, views_secrecy
 
 app_name = "bulletins"
 
@@ -8,6 +8,11 @@ app_name = "bulletins"
 urlpatterns = [
     path("", views.home, name="home"),
     path("new/<int:publication_id>/", views.new_issue, name="new_issue"),
+    path(
+        "publications/<int:pk>/settings/",
+        views_publication.publication_settings,
+        name="publication_settings",
+    ),
     path("issues/<int:pk>/", views.issue_detail, name="issue"),
     path("issues/<int:pk>/add/", views.add_entries, name="add_entries"),
     path("issues/<int:pk>/candidates/", views.candidates, name="candidates"),

@@ -172,6 +172,7 @@ def issue_detail(request: AuthedRequest, pk: int) -> HttpResponse:
     context: dict[str, Any] = {
         "issue": issue,
         "head": export.masthead(issue),
+        "end": export.closing(issue),
         "entries": entries,
         "compiles": compiles,
         "signs": user.can(Capability.SIGN_OFF_BULLETINS),

@@ -78,7 +78,7 @@ def make_publication(level: str = AdoptionLevel.CITY, **fields) -> Publication:
         code=fields.pop("code", f"pub-{n}"),
         name=fields.pop("name", f"刊物{n}"),
         level=level,
-        issuer=fields.pop("issuer", "市委办公室"),
+        issuer=fields.pop("issuer", ""),
         **fields,
     )
 

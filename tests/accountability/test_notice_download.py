@@ -17,11 +17,13 @@ OFFICE = "中共江城市委办公室"
 
 
 @pytest.fixture
-def policy(chief):
+def policy(chief, section):
+    # The issuing authority is the office's name in the unit directory.
+    section.parent.name = OFFICE
+    section.parent.save(update_fields=["name"])
     actions.do_update_notice_policy(
         chief,
         {
-            "office_name": OFFICE,
             "doc_prefix": "江委办通",
             "recipients": "各区、县委办公室，市直各单位",
         },

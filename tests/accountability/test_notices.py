@@ -173,7 +173,7 @@ def test_the_number_is_given_when_issuing_not_before(chief, unit_a):
 def test_the_prefix_is_the_chiefs_data(chief, unit_a):
     actions.do_update_notice_policy(
         chief,
-        {"office_name": "中共江城市委办公室", "doc_prefix": "江委办通", "recipients": "各区"},
+        {"doc_prefix": "江委办通", "recipients": "各区"},
     )
     notice = city_notice(chief, [confirmed(chief, unit_a)])
     assert notice.doc_number == f"江委办通〔{YEAR}〕1号"
@@ -317,11 +317,13 @@ def east_asian(run) -> str:
 
 
 @pytest.fixture
-def issued(chief, unit_a, unit_b):
+def issued(chief, unit_a, unit_b, section):
+    # The issuing authority is the office's name in the unit directory.
+    section.parent.name = "中共江城市委办公室"
+    section.parent.save(update_fields=["name"])
     actions.do_update_notice_policy(
         chief,
         {
-            "office_name": "中共江城市委办公室",
             "doc_prefix": "江委办通",
             "recipients": "各区、县委办公室，市直各单位",
         },

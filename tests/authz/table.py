@@ -918,6 +918,13 @@ def _editorial_policy(world: World) -> dict[str, Any]:
     return form_data(form, feedback_days=str(policy.feedback_days + 1))
 
 
+def _publication_settings(world: World) -> dict[str, Any]:
+    from bulletins.forms import PublicationSettingsForm
+
+    form = PublicationSettingsForm(instance=world.daily)
+    return form_data(form, copies="80", report_to="省委办公厅")
+
+
 def _pdf_readers() -> frozenset[str]:
     from bulletins import export
 
@@ -959,6 +966,18 @@ rows(
         writes=("bulletins.IssueEntry",),
     ),
     _compiler_only("bulletins:candidates", "GET", lambda w: [w.draft_issue.pk]),
+    # What a publication prints around its entries (报/送/发, 印数): the section keeps it
+    # (the README is silent; the editors compile the issues that print it).
+    Row("bulletins:publication_settings", "GET", EDITORS, args=lambda w: [w.daily.pk]),
+    Row(
+        "bulletins:publication_settings",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.daily.pk],
+        data=_publication_settings,
+        ok=302,
+        writes=("bulletins.Publication", "audit.AuditEntry"),
+    ),
     Row(
         "bulletins:docx", "GET", READS_BULLETINS, args=lambda w: [w.published_issue.pk], refused=404
     ),

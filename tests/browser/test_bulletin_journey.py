@@ -122,7 +122,7 @@ def test_the_morning_edition(
     assert download.value.suggested_filename == f"每日要情{TODAY.year}年第1期.docx"
     document = Document(BytesIO(download.value.path().read_bytes()))
     texts = [p.text for p in document.paragraphs]
-    assert texts[0] == "每日要情"
+    assert texts[:2] == ["内部资料", "每日要情"]
     assert texts.index("甲区汛期隐患排查全面展开") < texts.index("甲区农村供水工程开工")
     expect(page.locator("#receipts")).to_contain_text("未读")
     log_out(page)

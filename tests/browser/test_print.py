@@ -138,9 +138,11 @@ def test_a_bulletin_issue_prints_as_the_paper(
     # On screen the leader has a 批示 link on every entry; on paper it is gone.
     text = open_for_print(page, reader, f"/bulletins/issues/{issue.pk}/", links=("批示",))
     assert "每日要情" in text
-    assert f"{issue.year}年第{issue.number}期" in text
+    assert f"{issue.year}年第{issue.number}期（总第{issue.total_number}期）" in text
     assert daily.issuer in text
     assert entry.title in text
+    assert "内部资料" in text
+    assert f"签发：{chief.full_name}　　责任编辑：{editor.full_name}" in text
     # The printed PDF reads the same.
     pdf = tmp_path / "issue.pdf"
     page.pdf(path=str(pdf))

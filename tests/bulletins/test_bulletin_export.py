@@ -1,7 +1,9 @@
-"""The .docx of an issue, opened again with python-docx: red masthead, number, office and date,
-every entry with its source units, 仿宋 body on fixed lines; PDF through LibreOffice."""
+"""The .docx of an issue, opened again with python-docx: the mark line, red masthead, number,
+office and date, every entry with its source units, 仿宋 body on fixed lines; PDF through
+LibreOffice. The 简报 convention's parts in full: test_bulletin_convention.py."""
 
 import os
+import re
 import shutil
 import subprocess
 from io import BytesIO
@@ -16,6 +18,7 @@ from docx.shared import Pt, RGBColor
 from bulletins import export
 from bulletins.models import Issue
 from bulletins.queries import entries_of
+from org.models import Unit
 from tests.bulletins.bulletin_helpers import draft, published
 from tests.clock import days_before
 from tests.download_checks import docx_properties, saved_name
@@ -39,7 +42,8 @@ def doc(issue):
 
 
 def test_the_masthead_is_the_publication_name_in_red(doc):
-    head = doc.paragraphs[0]
+    assert doc.paragraphs[0].text == "内部资料"  # the mark line above it
+    head = doc.paragraphs[1]
     assert head.text == "每日要情"
     assert head.alignment == WD_PARAGRAPH_ALIGNMENT.CENTER
     run = head.runs[0]
@@ -49,8 +53,8 @@ def test_the_masthead_is_the_publication_name_in_red(doc):
 
 
 def test_the_number_office_and_date_follow_above_a_red_rule(doc):
-    assert doc.paragraphs[1].text == f"{DAY.year}年第1期"
-    issued = doc.paragraphs[2]
+    assert doc.paragraphs[2].text == f"{DAY.year}年第1期（总第1期）"
+    issued = doc.paragraphs[3]
     assert issued.text == f"市委办公室\t{DAY.year}年{DAY.month}月{DAY.day}日"
     bottom = issued._p.pPr.find(qn("w:pBdr")).find(qn("w:bottom"))
     assert bottom.get(qn("w:color")) == "C00000"
@@ -95,12 +99,12 @@ def test_the_page_is_a4_with_official_margins(doc):
 def test_a_draft_leaves_the_number_blank(editor, daily, three_items):
     pending = draft(editor, daily, three_items, DAY)
     doc = Document(BytesIO(export.build_docx(pending, entries_of(pending))))
-    assert doc.paragraphs[1].text == f"{DAY.year}年第　　期"
+    assert doc.paragraphs[2].text == f"{DAY.year}年第　　期（总第　　期）"
 
 
 def test_the_download_is_named_after_the_issue(client_of, leader, issue):
-    issue.publication.issuer = "中共江城市委办公室"  # the office as the directory names it
-    issue.publication.save(update_fields=["issuer"])
+    # The publication names no issuer of its own: the office as the directory names it.
+    Unit.objects.filter(pk=issue.compiled_by.unit.parent_id).update(name="中共江城市委办公室")
     response = client_of(leader).get(f"/bulletins/issues/{issue.pk}/docx/")
     assert response.status_code == 200
     assert response["Content-Type"] == export.DOCX_TYPE
@@ -110,7 +114,7 @@ def test_the_download_is_named_after_the_issue(client_of, leader, issue):
         f"{DAY.year}%E5%B9%B4%E7%AC%AC1%E6%9C%9F.docx"
     )
     assert saved_name(response) == f"每日要情{DAY.year}年第1期.docx"
-    assert Document(BytesIO(response.content)).paragraphs[0].text == "每日要情"
+    assert Document(BytesIO(response.content)).paragraphs[1].text == "每日要情"
     docx_properties(response.content, "中共江城市委办公室", f"每日要情 {DAY.year}年第1期")
 
 
@@ -162,6 +166,9 @@ def test_pdf_goes_through_libreoffice_when_it_is_installed(client_of, leader, is
     assert "每日要情" in text
     for entry in entries_of(issue):
         assert entry.title in text
+    # The mark, the running number and the closing block's signatures print too.
+    assert "内部资料" in text and re.search(r"总第\s*1\s*期", text)  # pdftotext spaces digits
+    assert re.search(r"签发：.+责任编辑：.+", text)
 
 
 def pdf_info(pdf: bytes, tmp_path: Path) -> dict[str, str]:

@@ -25,6 +25,6 @@ def test_the_docx_drops_what_xml_cannot_carry(editor, chief, daily, three_items,
     response = client_of(editor).get(reverse("bulletins:docx", args=[issue.pk]))
     assert response.status_code == 200
     text = [p.text for p in Document(BytesIO(response.content)).paragraphs]
-    assert text[0] == "每日要情"
+    assert text[1] == "每日要情"  # under the mark line
     assert "汛期隐患排查" in text
     assert "第一行\n第二行。" in text and "第三段。" in text

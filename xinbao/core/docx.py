@@ -501,3 +501,31 @@ def secrecy_mark(doc: Any, mark: str) -> None:
     for text, font in (("", BODY_FONT), (mark, HEADING_FONT)):  # 第一行: 份号 (none is given)
         line = paragraph(doc, text, font, BODY_SIZE, line=GRID_LINE)
         _no_grid(line)
+
+
+def _black_border(para: Any, side: str) -> None:
+    """A thin black line on one side of the paragraph (its border), as a bulletin's closing
+    block (报尾) draws them: 0.75 pt."""
+    ppr = para._p.get_or_add_pPr()
+    border = ppr.find(qn("w:pBdr"))
+    if border is None:
+        border = OxmlElement("w:pBdr")
+        ppr.insert_element_before(border, *_AFTER_PBDR)
+    line = OxmlElement(f"w:{side}")
+    line.set(qn("w:val"), "single")
+    line.set(qn("w:sz"), "6")  # eighths of a point
+    line.set(qn("w:space"), "1")
+    line.set(qn("w:color"), "000000")
+    # w:top comes before w:bottom inside w:pBdr.
+    if side == "top":
+        border.insert(0, line)
+    else:
+        border.append(line)
+
+
+def rule_above(para: Any) -> None:
+    _black_border(para, "top")
+
+
+def rule_below(para: Any) -> None:
+    _black_border(para, "bottom")

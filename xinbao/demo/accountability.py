@@ -228,7 +228,6 @@ def _load(units: dict[str, Unit], users: dict[str, User], now: datetime) -> str:
     accountability.do_update_notice_policy(
         chief,
         {
-            "office_name": "中共江城市委办公室",
             "doc_prefix": "江委办通",
             "recipients": "各区、县委办公室，市直各单位",
         },

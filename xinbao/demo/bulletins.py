@@ -21,6 +21,7 @@ from bulletins.models import (
     Issue,
     IssueCounter,
     IssueEntry,
+    IssueTotal,
     Publication,
     ReadReceipt,
     Solicitation,
@@ -32,6 +33,9 @@ from submissions.models import Attachment, InfoItem, ItemEvent, ItemKind, ItemRe
 from submissions.rules import Action
 from xinbao.demo import read_data
 from xinbao.demo.clock import DemoClock
+
+# The issues 《每日要情》 printed in the years before this one, on paper: 总第X期 runs on from them.
+EARLIER_YEARS_ISSUES = 1268
 
 
 def _at(day: date, hour: int, minute: int) -> datetime:
@@ -71,6 +75,10 @@ def load_bulletins(
     number = published_on.timetuple().tm_yday * 5 // 7 + 1
     IssueCounter.objects.update_or_create(
         publication=daily, year=published_on.year, defaults={"last_number": number - 1}
+    )
+    # 总第X期 runs on from the series' earlier years.
+    IssueTotal.objects.update_or_create(
+        publication=daily, defaults={"last_total": EARLIER_YEARS_ISSUES + number - 1}
     )
 
     compiled_at = _at(published_on, 7, 0)

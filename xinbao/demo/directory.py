@@ -70,10 +70,15 @@ class DemoPublication:
     code: str
     name: str
     level: str
-    issuer: str
     sort_order: int
     issues_per_week: int  # only to number the issues in adoption notes
     default_secrecy: str = "public"  # org.secrecy.Secrecy: 《每日要情》 is 内部
+    issuer: str = ""  # blank: the office's own name (the directory's hub unit)
+    internal_mark: str = ""
+    report_to: str = ""
+    send_to: str = ""
+    issue_to: str = ""
+    copies: int | None = None
 
 
 def _who(entry: dict[str, str] | None) -> Who | None:

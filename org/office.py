@@ -1,0 +1,14 @@
+"""The office's own name: one piece of data, the hub unit's name in the unit directory.
+
+A bulletin's 编印单位 and a criticism notice's 发文机关 both print it, so the two never read
+differently (江城市委办公室 on one, 中共江城市委办公室 on the other). The system administrator
+edits it with the unit (`/admin/`), audited like every change there."""
+
+from org.models import hub_unit
+
+
+def office_name() -> str:
+    """The municipal office's full name, e.g. 中共江城市委办公室; blank before the directory
+    has its city-level Party office."""
+    hub = hub_unit()
+    return hub.name if hub is not None else ""
