@@ -231,3 +231,44 @@ def setup_page(doc: Any) -> None:
     normal.font.size = BODY_SIZE
     normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
     page_number_footer(section)
+
+
+# --- red-header document parts (GB/T 9704): simple versions, replaced by the full ones ------
+
+
+def red_header(doc: Any, office: str, number_line: str) -> None:
+    """The 发文机关标志 (the office's name in red 小标宋, centred), the 发文字号 centred under it,
+    and the red rule under the number."""
+    paragraph(
+        doc,
+        office,
+        TITLE_FONT,
+        Pt(36),
+        align=WD_PARAGRAPH_ALIGNMENT.CENTER,
+        color=RED,
+        exact_line=False,
+    )
+    paragraph(doc, "", BODY_FONT, BODY_SIZE)
+    number = paragraph(doc, number_line, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+    red_rule(number)
+    paragraph(doc, "", BODY_FONT, BODY_SIZE)
+
+
+def signature_block(doc: Any, signer: str, day: date | None) -> None:
+    """The signer centred over the date in Arabic numerals (2026年11月13日), both to the right."""
+    gap = paragraph(doc, "", BODY_FONT, BODY_SIZE)
+    gap.paragraph_format.space_before = Pt(28)
+    lines = [signer] + ([chinese_date(day)] if day is not None else [])
+    for text in lines:
+        para = paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
+        para.paragraph_format.left_indent = Mm(70)
+
+
+def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> None:
+    """The 版记: the 抄送 line, then the printing office and the printing date."""
+    paragraph(doc, "", BODY_FONT, BODY_SIZE)
+    if copy_to:
+        paragraph(doc, f"抄送：{copy_to}。", BODY_FONT, Pt(14))
+    printed = f"{chinese_date(printed_on)}印发" if printed_on is not None else ""
+    line = paragraph(doc, f"{printer}\u3000\u3000{printed}", BODY_FONT, Pt(14))
+    red_rule(line)
