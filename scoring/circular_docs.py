@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_PARAGRAPH_ALIGNMENT
-from docx.shared import Pt
+from docx.shared import Mm, Pt
 
 from accountability.models import NoticePolicy
 from org.models import hub_unit
@@ -28,6 +28,7 @@ from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
     HEADING_FONT,
+    TEXT_WIDTH,
     TITLE_FONT,
     TITLE_SIZE,
     add_text,
@@ -41,6 +42,7 @@ from xinbao.core.docx import (
 )
 
 TABLE_SIZE = Pt(10.5)  # 五号
+UNIT_WIDTH = Mm(40)
 
 
 def period_words(period: queries.Period) -> str:
@@ -123,6 +125,12 @@ def _table(doc: Any, headers: Sequence[str], rows: Sequence[Sequence[str]]) -> N
             run.bold = True if bold else None
             run.font.size = TABLE_SIZE
             cell.paragraphs[0].alignment = WD_PARAGRAPH_ALIGNMENT.CENTER
+    # The unit's name takes the room it needs; the figures share the rest of the type area.
+    figures = (TEXT_WIDTH - UNIT_WIDTH) // (len(headers) - 1)
+    table.autofit = False
+    for row in table.rows:
+        for n, cell in enumerate(row.cells):
+            cell.width = UNIT_WIDTH if n == 1 else figures
 
 
 def table_headers() -> list[str]:
