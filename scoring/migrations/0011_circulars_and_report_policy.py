@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 
 def seed_policy(apps, schema_editor):
-    """Ten outstanding officers, no threshold: the usual size of a city's 优秀信息员 list."""
+    """Ten outstanding officers, no threshold: our choice (no published rule fixes the number)."""
     ReportPolicy = apps.get_model("scoring", "ReportPolicy")
     if not ReportPolicy.objects.exists():
         ReportPolicy.objects.create(pk=1, officer_places=10, officer_min_points=None)

@@ -202,3 +202,23 @@ def test_issuing_takes_one_number_from_the_offices_sequence(client_of, chief, st
         reverse("scoring:adoption_docx"), {"year": YEAR, "kind": "month", "number": "3"}
     )
     assert f"市委办通〔{YEAR}〕1号" in text_of(response.content)
+
+
+def test_a_joint_item_credits_its_writer_with_the_writers_unit_share(
+    officer_a, officer_b, head_a, editor, unit_b
+):
+    city = make_publication(AdoptionLevel.CITY, code="daily", name="每日要情")
+    with clock(local(f"{YEAR}-05-06 10:00")):
+        make_item(
+            officer_a,
+            ItemState.ADOPTED,
+            head=head_a,
+            editor=editor,
+            publication=city,
+            joint_units=(unit_b,),
+        )
+    rebuild(YEAR, as_of=LATER)
+    tally = circulars.officer_tally(queries.Period(YEAR, "5"))
+    # 4 points split between the two units: 甲区's 2 go to the writer; 乙县's officer wrote
+    # nothing and is not credited.
+    assert [(t.user, t.points, t.adopted) for t in tally] == [(officer_a.pk, Decimal(2), 1)]
