@@ -26,11 +26,12 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from accountability.models import CriticismNotice
+from accountability.models import CriticismNotice, NoticePolicy
 from accountability.queries import eligibility
 from org.models import Unit, hub_unit
 from scoring import live, queries
-from scoring.models import RuleKind, ScoreEntry, ScoreRule
+from scoring.circulars import number_line
+from scoring.models import CircularKind, ReportPolicy, RuleKind, ScoreEntry, ScoreRule
 from scoring.scorecard import QuotaStatus
 from xinbao.core.docx import (
     BODY_FONT,
@@ -40,9 +41,12 @@ from xinbao.core.docx import (
     TITLE_SIZE,
     add_text,
     body_paragraph,
+    imprint,
     paragraph,
+    red_header,
     set_properties,
     setup_page,
+    signature_block,
 )
 from xinbao.core.docx import DOCX_TYPE as DOCX_TYPE
 from xinbao.core.downloads import set_workbook_properties
@@ -363,11 +367,12 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     period = queries.Period(year, "")
     boards = queries.rankings(period)
     rules = [r for r in queries.point_table() if r.active]
-    office = hub_unit()
+    policy = NoticePolicy.current()
     doc = Document()
     setup_page(doc)
     title = evaluation_title(year)
-    set_properties(doc, title, office.name if office else "")
+    set_properties(doc, title, _office_name())
+    red_header(doc, policy.office_name, number_line(CircularKind.EVALUATION, period, policy))
     paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     paragraph(
         doc,
@@ -426,10 +431,8 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     for name, why in disqualified:
         body_paragraph(doc, f"{name}：{why}")
 
-    signature = paragraph(doc, "", BODY_FONT, BODY_SIZE)
-    signature.paragraph_format.space_before = Pt(42)
-    for text in (office.name if office else "", date_format(made_on, "DATE_FORMAT")):
-        paragraph(doc, text, BODY_FONT, BODY_SIZE, align=WD_PARAGRAPH_ALIGNMENT.RIGHT)
+    signature_block(doc, policy.office_name, made_on)
+    imprint(doc, ReportPolicy.current().copy_to, policy.office_name, made_on)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -9,7 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import Publication
 from org.models import Unit
-from scoring.models import AWARD_FLOOR_DEFAULT, AwardTier, RuleKind, ScoreRule, UnitClass
+from scoring.models import (
+    AWARD_FLOOR_DEFAULT,
+    AwardTier,
+    ReportPolicy,
+    RuleKind,
+    ScoreRule,
+    UnitClass,
+)
 from xinbao.core.inputs import Form, ModelForm
 
 # Kinds that reward a unit; every other kind is a penalty.
@@ -235,3 +242,42 @@ class AssignmentForm(Form):
         if data.get("unit_class") is not None and data.get("quota_from") is None:
             self.add_error("quota_from", _("Give the month the quota counts from."))
         return data
+
+
+class CircularForm(Form):
+    """Which circular to make: a month or a quarter of a year, or (for the commendation and
+    the evaluation) the year alone."""
+
+    PERIOD_KINDS = (("month", _("Monthly")), ("quarter", _("Quarterly")))
+
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    kind = forms.ChoiceField(label=_("Period kind"), choices=PERIOD_KINDS, required=False)
+    number = forms.IntegerField(
+        label=_("Month or quarter"), min_value=1, max_value=12, required=False
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        kind, number = data.get("kind"), data.get("number")
+        if kind and number is None:
+            raise forms.ValidationError(_("Choose the month or the quarter."))
+        if kind == "quarter" and number is not None and number > 4:
+            raise forms.ValidationError(_("A quarter is numbered 1 to 4."))
+        return data
+
+    def period_key(self) -> str:
+        """The ledger's period key: "" (the year), "q1".."q4", or "1".."12"."""
+        kind, number = self.cleaned_data.get("kind"), self.cleaned_data.get("number")
+        if not kind:
+            return ""
+        return f"q{number}" if kind == "quarter" else str(number)
+
+
+class ReportPolicyForm(ModelForm):
+    class Meta:
+        model = ReportPolicy
+        fields = ["officer_places", "officer_min_points", "copy_to"]
+        widgets = {
+            "officer_places": forms.NumberInput(attrs={"class": "num-input"}),
+            "officer_min_points": forms.NumberInput(attrs={"class": "num-input", "step": "0.01"}),
+        }

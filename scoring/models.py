@@ -20,6 +20,7 @@ from accountability.models import ViolationKind
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
+from xinbao.core.policy import SingletonPolicy
 
 # A class's floor for awards when it is created: more than zero points is the rule's own
 # minimum; the section chief raises the floor per class on the classes page.
@@ -304,3 +305,72 @@ class LedgerState(models.Model):
 
     def __str__(self) -> str:
         return f"computed at {self.computed_at}"
+
+
+class CircularKind(models.TextChoices):
+    ADOPTION = "adoption", _("Adoption circular")  # 信息采用情况通报
+    COMMENDATION = "commendation", _("Commendation circular")  # 表彰通报
+    EVALUATION = "evaluation", _("Annual evaluation")  # 年度考核评比情况
+
+
+class ReportPolicy(SingletonPolicy):
+    """What the section's circulars print beyond the ledger: how many outstanding information
+    officers (优秀信息员) the year-end commendation names. One row, seeded; the chief edits it."""
+
+    officer_places = models.PositiveSmallIntegerField(
+        _("outstanding officers named"),
+        default=10,
+        validators=bounded(SMALLINT_MAX),
+        help_text=_("At most this many officers, the highest points first; 0 names none."),
+    )
+    officer_min_points = models.DecimalField(
+        _("officer needs at least (points)"),
+        max_digits=10,
+        decimal_places=2,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(Decimal(0))],
+        help_text=_("Leave empty for no threshold; an officer always needs more than zero."),
+    )
+    copy_to = models.CharField(
+        _("copy to"),
+        max_length=200,
+        blank=True,
+        help_text=_("The 抄送 line of the circulars' imprint, e.g. 省委办公厅信息处."),
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("circular policy")
+        verbose_name_plural = _("circular policy")
+
+    def __str__(self) -> str:
+        return f"top {self.officer_places}, ≥ {self.officer_min_points}"
+
+
+class Circular(models.Model):
+    """An issued circular of the section: its number, taken when the chief issues it from the
+    office's sequence of 通 documents (`accountability.NoticeCounter`, shared with criticism
+    notices), so a download prints the same 文号 every time."""
+
+    kind = models.CharField(_("kind"), max_length=20, choices=CircularKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    period = models.CharField(_("period"), max_length=4, blank=True)  # "", "q1".., "1"..
+    number = models.PositiveIntegerField(_("number"))
+    doc_number = models.CharField(_("document number"), max_length=60)
+    issued_on = models.DateField(_("date"))
+    issued_by = models.ForeignKey(
+        "org.User", on_delete=models.PROTECT, related_name="+", verbose_name=_("issued by")
+    )
+    issued_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-year", "-number"]
+        verbose_name = _("circular")
+        verbose_name_plural = _("circulars")
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "year", "period"], name="circular_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.doc_number

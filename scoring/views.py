@@ -77,6 +77,8 @@ def board(request: AuthedRequest) -> HttpResponse:
             "unit_base": reverse("scoring:unit", args=[0]).removesuffix("0/"),
             "querystring": period.querystring(),
             "may_rebuild": request.user.can(Capability.EDIT_POINT_TABLE),
+            "may_issue": request.user.can(Capability.ISSUE_NOTICES),
+            "circular_numbers": range(1, 13),
             "freshness": live.freshness(),
         },
     )

@@ -1390,6 +1390,32 @@ rows(
     Row("scoring:board", "GET", READS_POINTS),
     Row("scoring:board_xlsx", "GET", READS_POINTS),
     Row("scoring:evaluation_docx", "GET", READS_POINTS),
+    # The section's circulars (issue 14): readers of the rankings download them; the chief, who
+    # issues the office's 通报, numbers them and sets how many officers are commended.
+    Row(
+        "scoring:adoption_docx",
+        "GET",
+        READS_POINTS,
+        data=lambda w: {"year": timezone.localdate().year, "kind": "quarter", "number": "1"},
+    ),
+    Row("scoring:commendation_docx", "GET", READS_POINTS),
+    Row(
+        "scoring:issue_circular",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"doc": "commendation", "year": timezone.localdate().year},
+        ok=302,
+        writes=("scoring.Circular", "accountability.NoticeCounter", "audit.AuditEntry"),
+    ),
+    Row("scoring:officers", "GET", READS_POINTS),
+    Row(
+        "scoring:officers",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"officer_places": "3", "officer_min_points": "", "copy_to": "省委办公厅"},
+        ok=302,
+        writes=("scoring.ReportPolicy", "audit.AuditEntry"),
+    ),
     _own_scorecard("scoring:unit"),
     _own_scorecard("scoring:unit_xlsx"),
     Row("scoring:rebuild", "POST", CHIEFS, ok=302, writes=("audit.AuditEntry",)),

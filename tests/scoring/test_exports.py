@@ -11,7 +11,7 @@ from openpyxl import load_workbook
 
 from scoring.actions import rebuild
 from tests.bulletins.editorial_helpers import local
-from tests.clock import YEAR
+from tests.clock import TODAY, YEAR
 from tests.factories import make_unit
 from tests.scoring.scoring_helpers import adopted, assign, province_notice, violation
 
@@ -84,7 +84,10 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
     assert response.status_code == 200
     doc = Document(BytesIO(response.content))
     text = "\n".join(p.text for p in doc.paragraphs)
-    assert str(YEAR) in doc.paragraphs[0].text
+    # The red header: the issuing office, the 文号 (blank until numbered), then the title.
+    assert doc.paragraphs[0].text == "市委办公室"
+    assert f"市委办通〔{YEAR}〕" in text
+    assert f"{YEAR}年度信息工作考核评比情况" in text
     method, first, second = doc.tables[0], doc.tables[1], doc.tables[2]
     points = [row.cells[1].text for row in method.rows]
     assert "-100.00" in points  # the provincial penalty for a late report
@@ -97,8 +100,11 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
     assert second.rows[1].cells[1].text == "丙县委办公室"
     assert f"省委办通〔{YEAR}〕9号" in text  # why A is disqualified
     assert "甲区委办公室" in text
-    assert doc.paragraphs[-2].text == "市委办公室"  # the signature, then the date
-    assert doc.paragraphs[-1].text.strip()
+    # The signature over the date in Arabic numerals, then the imprint (版记).
+    lines = [p.text for p in doc.paragraphs]
+    signed = f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"
+    assert lines.index(signed) == lines.index("市委办公室", 1) + 1
+    assert lines[-1].startswith("市委办公室") and lines[-1].endswith(f"{signed}印发")
 
 
 def test_units_may_not_export_the_rankings(client_of, officer_a):
