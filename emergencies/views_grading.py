@@ -53,7 +53,12 @@ def thresholds(request: AuthedRequest) -> HttpResponse:
         {
             "forms": forms,
             "editable": editable,
-            "ungraded": [label for value, label in Category.choices if value not in graded],
+            # Social-security events are not graded at all (突发事件应对法).
+            "ungraded": [
+                label
+                for value, label in Category.choices
+                if value not in graded and value != Category.SOCIAL
+            ],
             "sensitive": SensitivePolicyForm(instance=SensitivePolicy.current()),
         },
     )
