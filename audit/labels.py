@@ -84,6 +84,9 @@ ACTIONS: dict[str, Promise] = {
     "incident_unmerged": _("Incident merge undone"),
     "deadline_rule_changed": _("Deadline rule changed"),
     "matching_window_changed": _("Matching window changed"),
+    "level_threshold_changed": _("Level threshold changed"),
+    "sensitive_policy_changed": _("Sensitive-events rule changed"),
+    "incident_sensitive_changed": _("Incident's sensitive mark changed"),
     "sighting_recorded": _("Sighting recorded"),
     "sighting_matched": _("Sighting matched to an incident"),
     "sighting_dismissed": _("Sighting dismissed"),
@@ -213,6 +216,12 @@ DETAIL_KEYS: dict[str, Promise] = {
     "old_first_break": _("old chain's first break"),
     "filters": _("filters"),
     "rows": _("rows"),
+    "deaths": _("deaths (including missing)"),
+    "serious_injuries": _("seriously injured"),
+    "loss_10k_yuan": _("direct loss (10k yuan)"),
+    "source": _("source"),
+    "strictest_when_sensitive": _("sensitive events on the strictest deadlines"),
+    "reason": _("reason"),
 }
 
 

@@ -56,7 +56,13 @@ class ContentFields(OnceForm):
     deaths = forms.IntegerField(label=_("Deaths"), **COUNT)
     serious_injuries = forms.IntegerField(label=_("Seriously injured"), **COUNT)
     injuries = forms.IntegerField(label=_("Injured"), **COUNT)
-    missing = forms.IntegerField(label=_("Missing"), **COUNT)
+    missing = forms.IntegerField(
+        label=_("Missing"),
+        help_text=_(
+            "Counted with the deaths when a level is suggested (deaths including missing)."
+        ),
+        **COUNT,
+    )
     direct_loss = forms.DecimalField(
         label=_("Direct loss (10k yuan)"),
         min_value=Decimal(0),
@@ -140,7 +146,14 @@ class IncidentFields(Form):
         choices=[("", _("Not graded / not yet known")), *Level.choices],
         required=False,
     )
-    sensitive = forms.BooleanField(label=_("Sensitive (social security events)"), required=False)
+    sensitive = forms.BooleanField(
+        label=_("Sensitive event"),
+        required=False,
+        help_text=_(
+            "Sensitive information is reported irrespective of the grading standards: "
+            "it is held to the strictest deadlines of its category while the office's rule says so."
+        ),
+    )
     place = forms.CharField(label=_("Place"), max_length=200)
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DT)
     known_at = forms.DateTimeField(label=_("Known at"), widget=DT)

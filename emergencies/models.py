@@ -77,6 +77,8 @@ class DeadlineRule(models.Model):
             'Steps such as [{"after": 0, "role": "duty_officer"}, {"after": 15, "role": "chief"}]'
         ),
     )
+    # The published rules the seeded row follows, shown beside it.
+    source = models.CharField(_("source"), max_length=300, blank=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
     class Meta:
@@ -92,26 +94,36 @@ class DeadlineRule(models.Model):
 
 
 class LevelThreshold(models.Model):
-    """Figures from which a level is suggested (Decree 493 for production-safety accidents).
+    """Figures from which a level is suggested, kept per category: Decree 493 grades
+    production-safety accidents (生产安全事故) only, so other categories have no rows and no
+    level is suggested for them. Deaths count the missing with them (死亡（含失踪）).
 
     Any one figure reaching a level's row suggests that level; rows are read gravest first."""
 
-    level = models.CharField(_("level"), max_length=1, choices=Level.choices, unique=True)
-    deaths = models.PositiveIntegerField(_("deaths from"), validators=bounded(INT_MAX))
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    level = models.CharField(_("level"), max_length=1, choices=Level.choices)
+    deaths = models.PositiveIntegerField(
+        _("deaths (including missing) from"), validators=bounded(INT_MAX, 1)
+    )
     serious_injuries = models.PositiveIntegerField(
-        _("seriously injured from"), validators=bounded(INT_MAX)
+        _("seriously injured from"), validators=bounded(INT_MAX, 1)
     )
     loss_10k_yuan = models.DecimalField(
         _("direct loss from (10k yuan)"), max_digits=12, decimal_places=2
     )
+    # The published rule the row follows (国务院令第493号 第三条), shown beside it.
+    source = models.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
-        ordering = ["level"]
+        ordering = ["category", "level"]
         verbose_name = _("level threshold")
         verbose_name_plural = _("level thresholds")
+        constraints = [
+            models.UniqueConstraint(fields=["category", "level"], name="level_threshold_unique")
+        ]
 
     def __str__(self) -> str:
-        return self.get_level_display()
+        return f"{self.get_category_display()} {self.get_level_display()}"
 
 
 class IncidentStatus(models.TextChoices):
@@ -416,3 +428,22 @@ class MatchingPolicy(SingletonPolicy):
 
     def __str__(self) -> str:
         return str(_("Matching policy"))
+
+
+class SensitivePolicy(SingletonPolicy):
+    """One row: whether a sensitive incident is held to the strictest row of its category's
+    deadline table whatever its level. The State Council emergency office's 2015 notice
+    (关于切实加强突发事件信息报告工作的通知) asks that sensitive information be reported
+    promptly, 不拘泥于分级标准的相关规定. Edited with the level thresholds."""
+
+    strictest_when_sensitive = models.BooleanField(
+        _("sensitive events are reported on the strictest deadlines"), default=True
+    )
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("sensitive events policy")
+        verbose_name_plural = _("sensitive events policy")
+
+    def __str__(self) -> str:
+        return str(_("Sensitive events policy"))

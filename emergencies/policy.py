@@ -1,10 +1,17 @@
-"""Reading the deadline table and the level thresholds into pure-rule objects."""
+"""Reading the deadline table, the level thresholds and the sensitive-events policy into
+pure-rule objects."""
 
 from typing import Any
 
 from deadlines.rules import EscalationStep
 from emergencies import rules
-from emergencies.models import UNGRADED, DeadlineRule, Incident, LevelThreshold
+from emergencies.models import (
+    UNGRADED,
+    DeadlineRule,
+    Incident,
+    LevelThreshold,
+    SensitivePolicy,
+)
 
 
 def rule_of(row: DeadlineRule) -> rules.Rule:
@@ -28,13 +35,29 @@ def snapshot(category: str) -> dict[str, Any]:
     }
 
 
-def rule_for(incident: Incident, level: str | None = None) -> rules.Rule:
-    """The rule the incident runs under: its own snapshot, at its (or the given) level.
+def on_strictest(incident: Incident, sensitive_strictest: bool | None = None) -> bool:
+    """A sensitive incident runs on the strictest row whatever its level, while the office's
+    sensitive-events policy says so (`sensitive_strictest`: that policy's value, read when not
+    given)."""
+    if not incident.sensitive:
+        return False
+    if sensitive_strictest is None:
+        sensitive_strictest = SensitivePolicy.current().strictest_when_sensitive
+    return sensitive_strictest
+
+
+def rule_for(
+    incident: Incident, level: str | None = None, sensitive_strictest: bool | None = None
+) -> rules.Rule:
+    """The rule the incident runs under: its own snapshot, at its (or the given) level, or at
+    the snapshot's strictest row when it is sensitive (`on_strictest`).
 
     A level with no row falls back to the strictest row of the snapshot, so a missing row can
     never leave an incident without a deadline."""
-    level = incident.level if level is None else level
     policy = incident.policy or {}
+    if on_strictest(incident, sensitive_strictest):
+        return strictest(policy)
+    level = incident.level if level is None else level
     if level in policy:
         return rules.Rule.from_dict(policy[level])
     if UNGRADED in policy and not level:
@@ -49,8 +72,9 @@ def strictest(policy: dict[str, Any]) -> rules.Rule:
     return min((rules.Rule.from_dict(v) for v in policy.values()), key=lambda r: r.written_minutes)
 
 
-def thresholds() -> list[rules.Threshold]:
+def thresholds(category: str) -> list[rules.Threshold]:
+    """The category's thresholds, gravest level first; none where none is published."""
     return [
         rules.Threshold(t.level, t.deaths, t.serious_injuries, t.loss_10k_yuan)
-        for t in LevelThreshold.objects.order_by("level")
+        for t in LevelThreshold.objects.filter(category=category).order_by("level")
     ]

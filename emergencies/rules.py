@@ -11,6 +11,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, time, timedelta
 from decimal import Decimal
+from itertools import pairwise
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -120,7 +121,7 @@ def followup_due(after: datetime, rule: Rule) -> datetime | None:
 @dataclass(frozen=True)
 class Threshold:
     level: str
-    deaths: int
+    deaths: int  # the missing count with the dead (死亡（含失踪）)
     serious_injuries: int
     loss_10k_yuan: Decimal  # 万元
 
@@ -130,18 +131,35 @@ def suggest_level(
     deaths: int | None,
     serious_injuries: int | None,
     loss_10k_yuan: Decimal | None,
+    missing: int | None = None,
 ) -> str | None:
-    """The gravest level any reported figure reaches; None when nothing is reported.
+    """The gravest level any reported figure reaches; None when nothing is reported or the
+    category has no thresholds.
 
-    `thresholds` lists the levels from gravest to least grave; the least grave level's figures
-    are its floor (usually one death, one injury or any loss)."""
-    if deaths is None and serious_injuries is None and loss_10k_yuan is None:
+    Missing persons are counted with the dead (死亡（含失踪）). A figure reaching a row's number
+    reaches its level (Decree 493 art. 3: "以上"包括本数). `thresholds` lists the levels from
+    gravest to least grave; the least grave level's figures are its floor (usually one death,
+    one injury or any loss)."""
+    if deaths is None and missing is None and serious_injuries is None and loss_10k_yuan is None:
         return None
-    d, s, loss = deaths or 0, serious_injuries or 0, loss_10k_yuan or Decimal(0)
+    d = (deaths or 0) + (missing or 0)
+    s, loss = serious_injuries or 0, loss_10k_yuan or Decimal(0)
     for t in thresholds:
         if d >= t.deaths or s >= t.serious_injuries or loss >= t.loss_10k_yuan:
             return t.level
     return None
+
+
+def thresholds_out_of_order(rows: Sequence[Threshold]) -> list[str]:
+    """The figures ("deaths", "serious_injuries", "loss_10k_yuan") that fall as the level
+    rises: a graver level must ask at least as much of every figure as a lesser one."""
+    out = []
+    ordered = sorted(rows, key=lambda t: t.level)
+    for graver, lesser in pairwise(ordered):
+        for name in ("deaths", "serious_injuries", "loss_10k_yuan"):
+            if getattr(graver, name) < getattr(lesser, name) and name not in out:
+                out.append(name)
+    return out
 
 
 # --- The consolidated picture ---------------------------------------------------------------

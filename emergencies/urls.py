@@ -1,6 +1,6 @@
 from django.urls import path
 
-from emergencies import views
+from emergencies import views, views_grading
 
 app_name = "emergencies"
 urlpatterns = [
@@ -10,6 +10,7 @@ urlpatterns = [
     path("<int:pk>/report/", views.add_report, name="add_report"),
     path("<int:pk>/level/", views.change_level, name="level"),
     path("<int:pk>/reapply/", views.reapply_policy, name="reapply"),
+    path("<int:pk>/sensitive/", views_grading.set_sensitive, name="sensitive"),
     path("<int:pk>/forward/", views.forward, name="forward"),
     path("reports/<int:report_id>/sign-off/", views.sign_off, name="sign_off"),
     path("sightings/", views.sightings, name="sightings"),
@@ -18,4 +19,6 @@ urlpatterns = [
     path("candidates/", views.candidates, name="candidates"),
     path("policy/", views.deadline_policy, name="policy"),
     path("policy/matching/", views.matching_policy, name="matching_policy"),
+    path("policy/thresholds/", views_grading.thresholds, name="thresholds"),
+    path("policy/sensitive/", views_grading.sensitive_policy, name="sensitive_policy"),
 ]

@@ -41,6 +41,7 @@ from emergencies.forms import (
     SightingForm,
     WrittenInitialForm,
 )
+from emergencies.forms_grading import SensitiveForm
 from emergencies.models import (
     CandidateStatus,
     DeadlineRule,
@@ -170,8 +171,15 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     expected = list(expected_rows)
     picture = queries.picture(reports)
     units = list(incident.responsible_units.all())
+    # Levels are suggested only where thresholds are published for the category (Decree 493
+    # for production-safety accidents), counting the missing with the dead.
+    thresholds = policy.thresholds(incident.category)
     suggested = rules.suggest_level(
-        policy.thresholds(), picture["deaths"], picture["serious_injuries"], picture["direct_loss"]
+        thresholds,
+        picture["deaths"],
+        picture["serious_injuries"],
+        picture["direct_loss"],
+        missing=picture["missing"],
     )
     can_report = user.can(Capability.REPORT_EMERGENCIES) and user.unit_id in {u.pk for u in units}
     context: dict[str, Any] = {
@@ -202,6 +210,9 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "level_form": LevelForm(initial={"level": incident.level}),
         "forward_form": _forward_form(incident, reports, picture),
         "policy_rule": policy.rule_for(incident),
+        "no_thresholds": not thresholds,
+        "on_strictest": policy.on_strictest(incident),
+        "sensitive_form": SensitiveForm(initial={"sensitive": not incident.sensitive}),
     }
     return render(request, "emergencies/detail.html", context)
 

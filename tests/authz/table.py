@@ -748,6 +748,19 @@ def _deadline_table(world: World) -> dict[str, Any]:
     return data
 
 
+def _thresholds(world: World) -> dict[str, Any]:
+    from emergencies.forms_grading import ThresholdForm
+    from emergencies.models import LevelThreshold
+
+    data: dict[str, Any] = {}
+    rows = list(LevelThreshold.objects.order_by("category", "level"))
+    for row in rows:
+        data.update(form_data(ThresholdForm(instance=row, prefix=f"t{row.pk}")))
+    gravest = rows[0]
+    data[f"t{gravest.pk}-deaths"] = str(gravest.deaths + 1)
+    return data
+
+
 def _incident_act(name: str, data: Data, writes: tuple[str, ...]) -> Row:
     """A section action on an incident (README: the editor "changes an incident's level and
     forwards it upward"): whoever sees it but may not is sent back to it."""
@@ -818,6 +831,12 @@ rows(
         ("emergencies.Incident", "audit.AuditEntry"),
     ),
     _incident_act("emergencies:reapply", _empty, ("emergencies.Incident", "audit.AuditEntry")),
+    # Marking an incident sensitive is the section's, like its level (issue 14).
+    _incident_act(
+        "emergencies:sensitive",
+        lambda w: {"sensitive": "on", "reason": "社会舆论广泛关注"},
+        ("emergencies.Incident", "audit.AuditEntry"),
+    ),
     _incident_act(
         "emergencies:forward",
         lambda w: {"to_unit": w.province.pk, "text": "甲区某仓库火灾情况报告。"},
@@ -867,6 +886,25 @@ rows(
         data=_deadline_table,
         ok=302,
         writes=("emergencies.DeadlineRule", "audit.AuditEntry"),
+    ),
+    # The level thresholds and the sensitive-events rule, beside the deadline table: read by
+    # everyone who reads the table, edited by the chief who edits it (issue 14).
+    Row("emergencies:thresholds", "GET", EMERGENCY_PEOPLE),
+    Row(
+        "emergencies:thresholds",
+        "POST",
+        CHIEFS,
+        data=_thresholds,
+        ok=302,
+        writes=("emergencies.LevelThreshold", "audit.AuditEntry"),
+    ),
+    Row(
+        "emergencies:sensitive_policy",
+        "POST",
+        CHIEFS,
+        data=lambda w: {},
+        ok=302,
+        writes=("emergencies.SensitivePolicy", "audit.AuditEntry"),
     ),
     # The sighting-incident matching window is edited with the deadline table.
     Row(

@@ -66,4 +66,5 @@ def seeded(transactional_db):
     """Transactional tests start from tables an earlier one flushed: seed the deadline table
     and the official calendar again, as their migrations do."""
     import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
+    import_module("emergencies.migrations.0011_thresholds_per_category").seed(apps, None)
     import_module("org.migrations.0003_seed_calendar").seed(apps, None)

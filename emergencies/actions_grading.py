@@ -1,0 +1,149 @@
+"""Writes on how incidents are graded and timed beyond the deadline table: the level thresholds
+(per category), the sensitive-events policy, and an incident's sensitive flag. One transaction
+per call, each with its audit row."""
+
+from collections.abc import Mapping
+from datetime import datetime
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from audit.actions import record, save_change
+from emergencies import policy, rules
+from emergencies.actions import ActionError, recompute_deadlines
+from emergencies.models import Incident, IncidentStatus, LevelThreshold, SensitivePolicy
+from org.models import User
+from org.roles import Capability
+
+THRESHOLD_FIELDS = ("deaths", "serious_injuries", "loss_10k_yuan", "source")
+MAX_LOSS = Decimal("9999999999.99")  # what the column (12 digits, 2 decimals) holds
+
+FIGURE_NAMES = {
+    "deaths": gettext_lazy("deaths (including missing)"),
+    "serious_injuries": gettext_lazy("seriously injured"),
+    "loss_10k_yuan": gettext_lazy("direct loss"),
+}
+
+
+def _check_threshold(values: Mapping[str, Any]) -> None:
+    for name in ("deaths", "serious_injuries"):
+        value = values[name]
+        if not isinstance(value, int) or value < 1:
+            raise ActionError(_("Thresholds are whole numbers of people, at least 1."))
+    loss = values["loss_10k_yuan"]
+    if not isinstance(loss, Decimal) or not Decimal("0.01") <= loss <= MAX_LOSS:
+        raise ActionError(_("A loss threshold is an amount in 10k yuan, at least 0.01."))
+
+
+def do_save_thresholds(actor: User, edits: Mapping[int, Mapping[str, Any]]) -> int:
+    """Save the chief's edits of the level thresholds (row id → new values), each changed row
+    with its audit row. All or nothing: a graver level may not ask less of a figure than a
+    lesser level of the same category. Returns how many rows changed."""
+    if not actor.can(Capability.EDIT_DEADLINES):
+        raise ActionError(_("Only the section chief edits the level thresholds."))
+    with transaction.atomic():
+        rows = {
+            row.pk: row
+            for row in LevelThreshold.objects.select_for_update().filter(
+                category__in=LevelThreshold.objects.filter(pk__in=list(edits)).values("category")
+            )
+        }
+        changed = []
+        for pk, new in edits.items():
+            row = rows.get(pk)
+            if row is None:
+                raise ActionError(_("That threshold no longer exists."))
+            values = {k: new[k] for k in THRESHOLD_FIELDS if k in new}
+            merged = {k: values.get(k, getattr(row, k)) for k in THRESHOLD_FIELDS}
+            _check_threshold(merged)
+            before = {k: getattr(row, k) for k in THRESHOLD_FIELDS}
+            if merged == before:
+                continue
+            for k, v in merged.items():
+                setattr(row, k, v)
+            changed.append((row, before, merged))
+        by_category: dict[str, list[rules.Threshold]] = {}
+        for row in rows.values():
+            by_category.setdefault(row.category, []).append(
+                rules.Threshold(row.level, row.deaths, row.serious_injuries, row.loss_10k_yuan)
+            )
+        for thresholds in by_category.values():
+            wrong = rules.thresholds_out_of_order(thresholds)
+            if wrong:
+                raise ActionError(
+                    _("A graver level cannot need less than a lesser one (%(figures)s).")
+                    % {"figures": "、".join(str(FIGURE_NAMES[n]) for n in wrong)}
+                )
+        for row, before, after in changed:
+            row.save()
+            record(
+                actor,
+                "level_threshold_changed",
+                str(row),
+                {"before": _plain(before), "after": _plain(after)},
+            )
+    return len(changed)
+
+
+def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v if isinstance(v, int | str) else str(v)) for k, v in values.items()}
+
+
+def do_set_sensitive_policy(
+    actor: User, strictest: bool, now: datetime | None = None
+) -> SensitivePolicy:
+    """Turn the sensitive-events rule on or off (audited). Open sensitive incidents are
+    re-timed at once, as a level change re-times one incident."""
+    now = now or timezone.now()
+    if not actor.can(Capability.EDIT_DEADLINES):
+        raise ActionError(_("Only the section chief edits the sensitive-events rule."))
+    with transaction.atomic():
+        row = SensitivePolicy.locked()
+        if save_change(
+            actor,
+            "sensitive_policy_changed",
+            row,
+            {"strictest_when_sensitive": strictest},
+            "sensitive_policy",
+        ):
+            for incident in Incident.objects.select_for_update().filter(
+                status=IncidentStatus.OPEN, sensitive=True
+            ):
+                recompute_deadlines(
+                    incident, policy.rule_for(incident, sensitive_strictest=strictest), now
+                )
+    return row
+
+
+def do_set_sensitive(
+    actor: User, incident_id: int, sensitive: bool, reason: str, now: datetime | None = None
+) -> Incident:
+    """Mark an incident sensitive or not; its open deadlines are re-timed as after a level
+    change (a sensitive incident runs on the strictest row while the policy says so)."""
+    now = now or timezone.now()
+    if not actor.can(Capability.HANDLE_INCIDENTS):
+        raise ActionError(_("Only the section marks an incident sensitive."))
+    if not reason.strip():
+        raise ActionError(_("Please give a reason."))
+    with transaction.atomic():
+        incident = Incident.objects.select_for_update().get(pk=incident_id)
+        if incident.sensitive == sensitive:
+            raise ActionError(
+                _("The incident is already marked sensitive.")
+                if sensitive
+                else _("The incident is not marked sensitive.")
+            )
+        Incident.objects.filter(pk=incident.pk).update(sensitive=sensitive)
+        incident.sensitive = sensitive
+        recompute_deadlines(incident, policy.rule_for(incident), now)
+        record(
+            actor,
+            "incident_sensitive_changed",
+            f"incident:{incident.pk}",
+            {"old": not sensitive, "new": sensitive, "reason": reason.strip()},
+        )
+    return incident
