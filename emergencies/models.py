@@ -449,7 +449,7 @@ class SectionCall(models.Model):
 
     incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="section_calls")
     called_whom = models.CharField(_("called whom"), max_length=100)
-    called_at = models.DateTimeField(_("call time"), validators=[check_date])
+    called_at = models.DateTimeField(_("time of the call"), validators=[check_date])
     note = models.TextField(_("note"), max_length=2000, blank=True)
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

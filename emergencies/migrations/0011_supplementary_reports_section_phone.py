@@ -78,7 +78,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('called_whom', models.CharField(max_length=100, verbose_name='called whom')),
-                ('called_at', models.DateTimeField(validators=[xinbao.core.inputs.check_date], verbose_name='call time')),
+                ('called_at', models.DateTimeField(validators=[xinbao.core.inputs.check_date], verbose_name='time of the call')),
                 ('note', models.TextField(blank=True, max_length=2000, verbose_name='note')),
                 ('recorded_at', models.DateTimeField(auto_now_add=True, verbose_name='recorded at')),
                 ('incident', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='section_calls', to='emergencies.incident')),
