@@ -73,7 +73,9 @@ def owe_upward(
             )
 
 
-def knew_earlier(incident: Incident, before: datetime | None, rule: rules.Rule, now: datetime) -> None:
+def knew_earlier(
+    incident: Incident, before: datetime | None, rule: rules.Rule, now: datetime
+) -> None:
     """The section turns out to have known earlier (a sighting seen before the first report was
     matched): open rows timed from the old first knowledge move to the new one."""
     knew = section_knew_at(incident)

@@ -1,6 +1,6 @@
 """The deadlines emergencies owes, registered with the deadline engine (deadlines.registry) from
-EmergenciesConfig.ready(): an incident's phone, written, follow-up and forwarding deadlines, the section's own call upward, and
-the watch a sighting starts on its responsible unit."""
+EmergenciesConfig.ready(): an incident's phone, written, follow-up and forwarding deadlines, the
+section's own call upward, and the watch a sighting starts on its responsible unit."""
 
 from collections.abc import Callable
 

@@ -25,12 +25,8 @@ ARTICLE_13 = (
 
 
 def window_days(incident: Incident) -> int | None:
-    rows = SupplementWindow.objects.filter(category=incident.category).order_by(
-        "-subtype_contains"
-    )
-    return rules.supplement_days(
-        [(r.subtype_contains, r.days) for r in rows], incident.subtype
-    )
+    rows = SupplementWindow.objects.filter(category=incident.category).order_by("-subtype_contains")
+    return rules.supplement_days([(r.subtype_contains, r.days) for r in rows], incident.subtype)
 
 
 def window_end(incident: Incident) -> datetime | None:

@@ -53,7 +53,9 @@ def closed_accident(office, subtype: str) -> Incident:
     """An ordinary (Ⅳ) accident phoned in at 10:00, written up at 11:00 and closed at 13:00."""
     unit = office["officer_a"].unit
     incident = open_by_phone(office["duty"], unit, day(0), subtype=subtype, level="4")
-    add_written(office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, day(0, "11:00"))
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, day(0, "11:00")
+    )
     add_written(office["officer_a"], office["head_a"], incident, ReportKind.FINAL, day(0, "13:00"))
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.CLOSED
@@ -86,9 +88,11 @@ def test_a_production_safety_accident_takes_a_supplementary_report_on_day_29(off
     incident.refresh_from_db()
     assert incident.status == IncidentStatus.CLOSED  # it does not reopen the incident
     assert not ExpectedReport.objects.filter(incident=incident, status=ExpectStatus.OPEN).exists()
-    assert AuditEntry.objects.filter(
-        action="incident_report_filed", target=f"incident:{incident.pk}"
-    ).filter(data__kind=ReportKind.SUPPLEMENTARY).exists()
+    assert (
+        AuditEntry.objects.filter(action="incident_report_filed", target=f"incident:{incident.pk}")
+        .filter(data__kind=ReportKind.SUPPLEMENTARY)
+        .exists()
+    )
     assert Notification.objects.filter(key=f"report:{report.pk}:received").exists()
 
 
@@ -248,7 +252,11 @@ def test_a_grave_event_is_forwarded_within_30_minutes_of_the_sections_first_know
     # rule counted 30 minutes from 09:35 (10:05, 70 minutes after the event); now from 09:00.
     incident = open_by_phone(office["duty"], office["officer_a"].unit, shanghai(TODAY, "09:00"))
     add_written(
-        office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, shanghai(TODAY, "09:35")
+        office["officer_a"],
+        office["head_a"],
+        incident,
+        ReportKind.INITIAL,
+        shanghai(TODAY, "09:35"),
     )
     forward = row(incident, ExpectKind.FORWARD)
     assert (forward.window_start, forward.due_at) == (
