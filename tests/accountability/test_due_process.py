@@ -40,7 +40,7 @@ def test_a_late_candidate_is_a_pending_violation_with_its_facts(officer_a, head_
         incident,
     )
     assert violation.minutes_late == 16
-    assert violation.report == incident.reports.get()
+    assert violation.report == incident.reports.get(channel="written")
     known = timezone.localtime(incident.known_at)
     assert violation.occurred_on == known.date()
     assert f"{known:%Y-%m-%d} 10:15" in violation.evidence  # due 60 minutes after 09:00, +15
