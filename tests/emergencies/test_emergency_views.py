@@ -220,6 +220,7 @@ def table_form(**changes) -> dict:
             "followup_hours": rule.followup_hours,
             "followup_times": rule.followup_times,
             "forward_minutes": rule.forward_minutes,
+            "section_phone_minutes": rule.section_phone_minutes,
             # Written out by hand, not by the field under test: 0.5 → "50".
             "reminder_fractions": [
                 str(round(float(f) * 100)) for f in rule.reminder_fractions.split(",") if f
