@@ -80,6 +80,7 @@ ACTIONS: dict[str, Promise] = {
     "incident_level_changed": _("Incident level changed"),
     "incident_policy_reapplied": _("Incident deadlines reapplied"),
     "incident_forwarded": _("Incident forwarded upward"),
+    "incident_section_called": _("Section's phone report upward recorded"),
     "incidents_merged": _("Incidents merged as duplicates"),
     "incident_unmerged": _("Incident merge undone"),
     "deadline_rule_changed": _("Deadline rule changed"),

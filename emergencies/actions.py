@@ -23,7 +23,8 @@ from audit.actions import record
 from deadlines import actions as deadlines
 from deadlines.models import ExpectedReport, ExpectStatus
 from deadlines.rules import minutes_late
-from emergencies import announce, numbering, policy, rules
+from emergencies import actions_upward as upward
+from emergencies import announce, numbering, policy, rules, supplement
 from emergencies.models import (
     UNGRADED,
     CandidateKind,
@@ -41,7 +42,7 @@ from emergencies.models import (
     ViolationCandidate,
 )
 from emergencies.signals import candidates_superseded, incident_text_written
-from org.models import Unit, User, hub_unit
+from org.models import Unit, User
 from org.roles import Capability
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
@@ -304,10 +305,11 @@ def do_add_report(
     now: datetime | None = None,
     token: UUID | None = None,
 ) -> IncidentReport:
-    """A follow-up (续报) or the final report (终报), in writing or taken by phone. `token` as
-    for `do_open_incident`."""
+    """A follow-up (续报) or the final report (终报), in writing or taken by phone; after the
+    final report, a supplementary report (补报) within its window. `token` as for
+    `do_open_incident`."""
     at = now or timezone.now()
-    if kind not in (ReportKind.FOLLOWUP, ReportKind.FINAL, ReportKind.INITIAL):
+    if kind not in ReportKind.values:
         raise ActionError(_("Unknown report kind."))
     if not content.summary.strip():
         raise ActionError(_("Say what is new."))
@@ -315,8 +317,7 @@ def do_add_report(
     def write() -> IncidentReport:
         with transaction.atomic():
             incident = Incident.objects.select_for_update().get(pk=incident_id)
-            if incident.status != IncidentStatus.OPEN:
-                raise ActionError(_("The incident is closed: its final report was received."))
+            supplement.check(incident, kind, call.called_at if call else at)
             units = {u.pk: u for u in incident.responsible_units.all()}
             if call is None:
                 if not actor.can(Capability.REPORT_EMERGENCIES) or actor.unit_id not in units:
@@ -364,6 +365,9 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
     at = report.received_at or now
     announce.received(report, at)
     rule = policy.rule_for(incident)
+    upward.owe_upward(incident, rule, now)
+    if report.kind == ReportKind.SUPPLEMENTARY:
+        return  # after the final report: it answers nothing and nothing follows it
     open_rows = list(_rows(incident).filter(unit=report.unit, status=ExpectStatus.OPEN))
     by_kind: dict[str, list[ExpectedReport]] = {}
     for row in open_rows:
@@ -428,21 +432,6 @@ def _after_written_initial(
         # Follow-ups phoned in before the written initial report keep their numbers.
         first = numbering.next_followup_number(incident, report.unit)
         _expect_followup(incident, report.unit, rule, at, at, now, first)
-    hub = hub_unit()
-    if (
-        rule.forward_minutes
-        and hub is not None
-        and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
-    ):
-        deadlines.expect(
-            kind=ExpectKind.FORWARD,
-            unit=hub,
-            subject=incident,
-            window_start=at,
-            due_at=at + timedelta(minutes=rule.forward_minutes),
-            cadence=rule,
-            now=now,
-        )
 
 
 def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
@@ -454,8 +443,8 @@ def _close(incident: Incident, report: IncidentReport, at: datetime) -> None:
         f"incident:{incident.pk}",
         {"report": report.pk, "from": IncidentStatus.OPEN, "to": IncidentStatus.CLOSED},
     )
-    # Nothing more is expected from anybody, except the office's own duty to forward.
-    deadlines.cancel(_rows(incident).exclude(kind=ExpectKind.FORWARD))
+    # Nothing more is expected from anybody, except the office's own duties upward.
+    deadlines.cancel(_rows(incident).exclude(kind__in=upward.UPWARD))
 
 
 # --- moving an incident's deadlines ---------------------------------------------------------
@@ -480,11 +469,12 @@ def recompute_deadlines(incident: Incident, rule: rules.Rule, now: datetime) -> 
                 deadlines.cancel(_rows(incident).filter(pk=row.pk))
                 continue
             due_at = due
-        elif row.kind == ExpectKind.FORWARD:
-            if not rule.forward_minutes:
+        elif row.kind in upward.UPWARD:
+            upward_due = upward.recompute(row.kind, row.window_start, rule)
+            if upward_due is None:
                 deadlines.cancel(_rows(incident).filter(pk=row.pk))
                 continue
-            due_at = row.window_start + timedelta(minutes=rule.forward_minutes)
+            due_at = upward_due
         deadlines.reschedule(row, window_start=window_start, due_at=due_at, cadence=rule, now=now)
     # A stricter level may demand a phone report the old one did not.
     if rule.phone_minutes:
@@ -508,25 +498,9 @@ def recompute_deadlines(incident: Incident, rule: rules.Rule, now: datetime) -> 
                     cadence=rule,
                     now=now,
                 )
-    # A graver level may oblige the office to forward what it has already received; that
-    # duty's clock starts when the level changed, since nobody owed it before.
-    hub = hub_unit()
-    if (
-        rule.forward_minutes
-        and hub is not None
-        and not _rows(incident).filter(kind=ExpectKind.FORWARD).exists()
-        and _rows(incident).filter(kind=ExpectKind.WRITTEN, status=ExpectStatus.MET).exists()
-        and not incident.forwardings.exists()
-    ):
-        deadlines.expect(
-            kind=ExpectKind.FORWARD,
-            unit=hub,
-            subject=incident,
-            window_start=now,
-            due_at=now + timedelta(minutes=rule.forward_minutes),
-            cadence=rule,
-            now=now,
-        )
+    # A graver level may oblige the section to phone and forward what it already knows; those
+    # duties' clocks start when the level changed, since nobody owed them before.
+    upward.owe_upward(incident, rule, now, since=now)
 
 
 def _followup_counted_from(incident: Incident, row: ExpectedReport) -> datetime:
@@ -542,6 +516,7 @@ def _followup_counted_from(incident: Incident, row: ExpectedReport) -> datetime:
 
 
 def attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> None:
+    knew_before = upward.section_knew_at(incident)
     Sighting.objects.filter(pk=sighting.pk).update(incident=incident, status=SightingStatus.MATCHED)
     sighting.incident, sighting.status = incident, SightingStatus.MATCHED
     # From now on the incident's own deadlines (with the clock moved to the sighting, below)
@@ -558,6 +533,9 @@ def attach_sighting(sighting: Sighting, incident: Incident, now: datetime) -> No
             status=CandidateStatus.SUPERSEDED, incident=incident
         )
         candidates_superseded.send(ViolationCandidate, candidate_ids=superseded)
+    # The section saw it through this channel: its own duties upward count from then.
+    upward.knew_earlier(incident, knew_before, policy.rule_for(incident), now)
+    upward.owe_upward(incident, policy.rule_for(incident), now)
     if sighting.seen_at < incident.clock_start:
         Incident.objects.filter(pk=incident.pk).update(clock_start=sighting.seen_at)
         incident.clock_start = sighting.seen_at

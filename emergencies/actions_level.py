@@ -121,6 +121,7 @@ DEADLINE_RULE_FIELDS = (
     "followup_hours",
     "followup_times",
     "forward_minutes",
+    "section_phone_minutes",
     "reminder_fractions",
     "escalation",
 )

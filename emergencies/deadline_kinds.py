@@ -1,6 +1,6 @@
 """The deadlines emergencies owes, registered with the deadline engine (deadlines.registry) from
-EmergenciesConfig.ready(): an incident's phone, written, follow-up and forwarding deadlines, and
-the watch a sighting starts on its responsible unit."""
+EmergenciesConfig.ready(): an incident's phone, written, follow-up and forwarding deadlines, the
+section's own call upward, and the watch a sighting starts on its responsible unit."""
 
 from collections.abc import Callable
 
@@ -80,6 +80,8 @@ def register() -> None:
         _incident_kind(ExpectKind.WRITTEN),
         _incident_kind(ExpectKind.FOLLOWUP, describe=_followup_what),
         _incident_kind(ExpectKind.FORWARD, office_owes=True),
+        # The section's own call upward: notified to the section, never a unit's candidate.
+        _incident_kind(ExpectKind.SECTION_PHONE, office_owes=True),
         registry.Kind(
             code=ExpectKind.SIGHTING.value,
             label=ExpectKind.SIGHTING.label,

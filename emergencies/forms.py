@@ -212,6 +212,31 @@ class FollowupForm(ContentFields):
         initial=ReportKind.FOLLOWUP,
     )
 
+    def __init__(self, *args: Any, closed: bool = False, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if closed:
+            # After the final report only a supplementary report (补报) is taken.
+            kind = self.fields["kind"]
+            kind.choices = [(ReportKind.SUPPLEMENTARY, _("Supplementary report"))]  # type: ignore[attr-defined]
+            kind.initial = ReportKind.SUPPLEMENTARY
+
+
+class SectionCallForm(Form):
+    """The section's own phone report upward (向省委电话报告)."""
+
+    called_whom = forms.CharField(label=_("Called whom"), max_length=100)
+    called_at = forms.DateTimeField(label=_("Time of the call"), widget=DT)
+    note = forms.CharField(
+        label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["called_at"].initial = _now_local()
+
+    def clean_called_at(self) -> datetime | None:
+        return _not_future(self.cleaned_data.get("called_at"))
+
 
 class PhoneFollowupForm(CallFields, FollowupForm):
     def __init__(self, *args: Any, units: Any = None, **kwargs: Any) -> None:
@@ -289,6 +314,7 @@ class DeadlineRuleForm(ModelForm):
             "followup_hours",
             "followup_times",
             "forward_minutes",
+            "section_phone_minutes",
             "reminder_fractions",
             "escalation",
         ]

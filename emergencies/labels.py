@@ -53,6 +53,10 @@ def report_label(kind: str, ordinal: int = 0, channel: str = "") -> str:
         return _("Initial report")
     if kind == "final":
         return _("Final report")
+    if kind == "supplement":
+        if ordinal < 1:
+            return _("Supplementary report")
+        return _("Supplementary report no. %(n)s") % {"n": ordinal_text(ordinal)}
     if ordinal < 1:
         return _("Follow-up report")
     return _("Follow-up report no. %(n)s") % {"n": ordinal_text(ordinal)}

@@ -66,6 +66,14 @@ class DeadlineRule(models.Model):
         null=True,
         blank=True,
         validators=bounded(MAX_DEADLINE_MINUTES, 1),
+        help_text=_("Counted from the section's first knowledge of the incident."),
+    )
+    section_phone_minutes = models.PositiveIntegerField(
+        _("section phones the province within (minutes)"),
+        null=True,
+        blank=True,
+        validators=bounded(MAX_DEADLINE_MINUTES, 1),
+        help_text=_("Counted from the section's first knowledge of the incident."),
     )
     reminder_fractions = models.CharField(
         _("reminders at fractions of the window"), max_length=40, default="0.5,0.9"
@@ -124,6 +132,44 @@ class LevelThreshold(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_category_display()} {self.get_level_display()}"
+
+
+# Decree 493 art. 13 counts its windows in days; a year is beyond any published window.
+MAX_SUPPLEMENT_DAYS = 366
+
+
+class SupplementWindow(models.Model):
+    """How long after the event casualty changes are still reported (补报) once the final report
+    is in. A row with a blank `subtype_contains` is the category's default; a row whose words
+    occur in the incident's type (道路交通, 火灾) takes precedence."""
+
+    category = models.CharField(_("category"), max_length=10, choices=Category.choices)
+    subtype_contains = models.CharField(
+        _("type contains"),
+        max_length=40,
+        blank=True,
+        help_text=_("Blank for the category's default."),
+    )
+    days = models.PositiveSmallIntegerField(
+        _("supplementary reports within (days)"),
+        validators=bounded(MAX_SUPPLEMENT_DAYS, low=1),
+        help_text=_("Counted from the day the event occurred."),
+    )
+    source = models.CharField(_("source"), max_length=300, blank=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    class Meta:
+        ordering = ["category", "subtype_contains"]
+        verbose_name = _("supplementary report window")
+        verbose_name_plural = _("supplementary report windows")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["category", "subtype_contains"], name="supplement_window_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_category_display()} {self.subtype_contains}".strip()
 
 
 class IncidentStatus(models.TextChoices):
@@ -189,6 +235,7 @@ class ReportKind(models.TextChoices):
     INITIAL = "initial", _("Initial report")  # 首报
     FOLLOWUP = "followup", _("Follow-up report")  # 续报
     FINAL = "final", _("Final report")  # 终报
+    SUPPLEMENTARY = "supplement", _("Supplementary report")  # 补报 (Decree 493 art. 13)
 
 
 class Channel(models.TextChoices):
@@ -267,6 +314,7 @@ class ExpectKind(models.TextChoices):
     WRITTEN = "written", _("Written initial report")
     FOLLOWUP = "followup", _("Follow-up report")
     FORWARD = "forward", _("Forwarding to the province")
+    SECTION_PHONE = "sec_phone", _("Section's phone report to the province")  # 向省委电话报告
     SIGHTING = "sighting", _("Report after another channel's sighting")
 
 
@@ -405,6 +453,28 @@ class Forwarding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.incident_id} -> {self.to_unit_id}"
+
+
+class SectionCall(models.Model):
+    """The section's own phone report upward (向省委电话报告): whom the duty officer called,
+    when, and what was said."""
+
+    incident = models.ForeignKey(Incident, on_delete=models.PROTECT, related_name="section_calls")
+    called_whom = models.CharField(_("called whom"), max_length=100)
+    called_at = models.DateTimeField(_("time of the call"), validators=[check_date])
+    note = models.TextField(_("note"), max_length=2000, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["called_at", "pk"]
+        verbose_name = _("section's call upward")
+        verbose_name_plural = _("section's calls upward")
+
+    def __str__(self) -> str:
+        return f"{self.incident_id} -> {self.called_whom}"
 
 
 # Beyond a month apart, a sighting and an incident are not the same event.

@@ -19,6 +19,8 @@ def kind_and_number(incident: Incident, unit: Unit, kind: str, channel: str) -> 
         and not mine.filter(channel=Channel.WRITTEN).exists()
     ):
         return ReportKind.INITIAL, 0
+    if kind == ReportKind.SUPPLEMENTARY:
+        return kind, mine.filter(kind=kind).count() + 1  # 补报一、补报二…
     if kind != ReportKind.FOLLOWUP:
         return kind, 0
     return kind, next_followup_number(incident, unit)

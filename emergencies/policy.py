@@ -21,6 +21,7 @@ def rule_of(row: DeadlineRule) -> rules.Rule:
         followup_hours=row.followup_hours,
         followup_times=tuple(rules.parse_times(row.followup_times)),
         forward_minutes=row.forward_minutes,
+        section_phone_minutes=row.section_phone_minutes,
         reminder_fractions=tuple(rules.parse_fractions(row.reminder_fractions)),
         escalation=tuple(
             EscalationStep(int(s["after"]), str(s["role"])) for s in row.escalation or []

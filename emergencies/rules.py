@@ -29,6 +29,7 @@ class Rule:
     followup_hours: int | None = None
     followup_times: tuple[time, ...] = ()
     forward_minutes: int | None = None
+    section_phone_minutes: int | None = None
     reminder_fractions: tuple[float, ...] = (0.5, 0.9)
     escalation: tuple[EscalationStep, ...] = ()
 
@@ -43,6 +44,7 @@ class Rule:
             "followup_hours": self.followup_hours,
             "followup_times": [t.strftime("%H:%M") for t in self.followup_times],
             "forward_minutes": self.forward_minutes,
+            "section_phone_minutes": self.section_phone_minutes,
             "reminder_fractions": list(self.reminder_fractions),
             "escalation": [{"after": s.after_minutes, "role": s.role} for s in self.escalation],
         }
@@ -55,6 +57,7 @@ class Rule:
             followup_hours=data.get("followup_hours"),
             followup_times=tuple(parse_times(",".join(data.get("followup_times", [])))),
             forward_minutes=data.get("forward_minutes"),
+            section_phone_minutes=data.get("section_phone_minutes"),
             reminder_fractions=tuple(float(f) for f in data.get("reminder_fractions", [])),
             escalation=tuple(
                 EscalationStep(int(s["after"]), str(s["role"])) for s in data.get("escalation", [])
@@ -113,6 +116,26 @@ def followup_due(after: datetime, rule: Rule) -> datetime | None:
                 continue
             break
     return min(candidates) if candidates else None
+
+
+def supplement_until(occurred_at: datetime, days: int) -> datetime:
+    """The end of the 补报 window (Decree 493 art. 13: 自事故发生之日起N日内). The day the event
+    occurred does not count (民法典 art. 201): the window ends at the close of the Nth local
+    day after it."""
+    day = occurred_at.astimezone(LOCAL).date() + timedelta(days=days + 1)
+    return datetime.combine(day, time(0, 0), tzinfo=LOCAL)
+
+
+def supplement_days(windows: Iterable[tuple[str, int]], subtype: str) -> int | None:
+    """The window for an incident of type `subtype` from its category's rows (words, days): the
+    first row whose words occur in the type, else the row with blank words."""
+    default = None
+    for words, days in windows:
+        if not words:
+            default = days
+        elif words in subtype:
+            return days
+    return default
 
 
 # --- Level suggestion (生产安全事故报告和调查处理条例, Decree 493) ----------------------------

@@ -12,6 +12,7 @@ urlpatterns = [
     path("<int:pk>/reapply/", views.reapply_policy, name="reapply"),
     path("<int:pk>/sensitive/", views_grading.set_sensitive, name="sensitive"),
     path("<int:pk>/forward/", views.forward, name="forward"),
+    path("<int:pk>/section-call/", views.section_call, name="section_call"),
     path("reports/<int:report_id>/sign-off/", views.sign_off, name="sign_off"),
     path("sightings/", views.sightings, name="sightings"),
     path("sightings/<int:pk>/", views.sighting, name="sighting"),

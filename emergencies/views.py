@@ -15,12 +15,14 @@ from emergencies import (
     actions,
     actions_level,
     actions_sightings,
+    actions_upward,
     labels,
     matching,
     numbering,
     policy,
     queries,
     rules,
+    supplement,
 )
 from emergencies.access import (
     any_access,
@@ -38,6 +40,7 @@ from emergencies.forms import (
     MatchingPolicyForm,
     PhoneFollowupForm,
     PhoneInitialForm,
+    SectionCallForm,
     SightingForm,
     WrittenInitialForm,
 )
@@ -53,6 +56,7 @@ from emergencies.models import (
     ReportState,
     Sighting,
     SightingStatus,
+    SupplementWindow,
     ViolationCandidate,
 )
 from org.duty import route, years_without_calendar
@@ -166,8 +170,10 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
     now = timezone.now()
     expected_rows = incident.expected.select_related("unit").order_by("due_at")
     if not user.can(Capability.WATCH_EMERGENCIES):
-        # A unit sees what it owes, not the office's own duty to forward.
-        expected_rows = expected_rows.exclude(kind=ExpectKind.FORWARD)
+        # A unit sees what it owes, not the office's own duties upward.
+        expected_rows = expected_rows.exclude(
+            kind__in=[ExpectKind.FORWARD, ExpectKind.SECTION_PHONE]
+        )
     expected = list(expected_rows)
     picture = queries.picture(reports)
     units = list(incident.responsible_units.all())
@@ -182,6 +188,7 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         missing=picture["missing"],
     )
     can_report = user.can(Capability.REPORT_EMERGENCIES) and user.unit_id in {u.pk for u in units}
+    can_log = user.can(Capability.LOG_CALLS)
     context: dict[str, Any] = {
         "incident": incident,
         "reports": [(r, queries.report_label(r)) for r in reports],
@@ -198,7 +205,12 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         ),
         "now": now,
         "can_report": can_report and incident.status == IncidentStatus.OPEN,
-        "can_log": user.can(Capability.LOG_CALLS) and incident.status == IncidentStatus.OPEN,
+        "can_log": can_log and incident.status == IncidentStatus.OPEN,
+        # 补报 after the final report, within Decree 493 art. 13's window.
+        "can_supplement": (can_log or can_report) and supplement.open_for(incident, now),
+        "supplement_until": supplement.window_end(incident),
+        "section_call_form": SectionCallForm() if can_log else None,
+        "section_calls": list(incident.section_calls.select_related("recorded_by")),
         "can_handle": user.can(Capability.HANDLE_INCIDENTS),
         "can_sign": [
             r
@@ -249,10 +261,11 @@ def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
     if not by_phone and not user.can(Capability.REPORT_EMERGENCIES):
         raise PermissionDenied
     units = incident.responsible_units.all()
+    closed = incident.status != IncidentStatus.OPEN
     form: FollowupForm = (
-        PhoneFollowupForm(request.POST or None, units=units)
+        PhoneFollowupForm(request.POST or None, units=units, closed=closed)
         if by_phone
-        else FollowupForm(request.POST or None)
+        else FollowupForm(request.POST or None, closed=closed)
     )
     if request.method == "POST" and form.is_valid():
         try:
@@ -274,7 +287,7 @@ def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Report recorded."))
             return redirect("emergencies:detail", pk=incident.pk)
     filed_as = ""
-    if not by_phone and user.unit is not None:
+    if not by_phone and user.unit is not None and not closed:
         # What a follow-up written now is filed as: the unit's first written report is its
         # written initial report (after a phone one), later ones 续报N.
         kind, n = numbering.kind_and_number(incident, user.unit, "followup", "written")
@@ -282,8 +295,40 @@ def add_report(request: AuthedRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "emergencies/report_form.html",
-        {"form": form, "incident": incident, "by_phone": by_phone, "filed_as": filed_as},
+        {
+            "form": form,
+            "incident": incident,
+            "by_phone": by_phone,
+            "filed_as": filed_as,
+            "closed": closed,
+            "supplement_until": supplement.window_end(incident) if closed else None,
+            "article_13": supplement.ARTICLE_13,
+        },
     )
+
+
+@require_POST
+def section_call(request: AuthedRequest, pk: int) -> HttpResponse:
+    """The duty officer records the section's own phone report upward."""
+    incident = get_visible_incident(request.user, pk)
+    _need(request, Capability.LOG_CALLS)
+    form = SectionCallForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say whom you called and when."))
+    else:
+        try:
+            actions_upward.do_record_section_call(
+                request.user,
+                incident.pk,
+                form.cleaned_data["called_whom"],
+                form.cleaned_data["called_at"],
+                form.cleaned_data["note"],
+            )
+        except actions.ActionError as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, _("The section's call upward is recorded."))
+    return redirect("emergencies:detail", pk=incident.pk)
 
 
 @require_POST
@@ -468,6 +513,7 @@ def deadline_policy(request: AuthedRequest) -> HttpResponse:
             "editable": editable,
             "missing_years": years_without_calendar(timezone.localdate().year),
             "matching": MatchingPolicyForm(instance=MatchingPolicy.current()),
+            "windows": SupplementWindow.objects.all(),
         },
     )
 

@@ -16,7 +16,7 @@ from emergencies import actions as emergency_actions
 from emergencies import actions_sightings
 from emergencies.models import CandidateKind, CandidateStatus, ViolationCandidate
 from notify.models import Notification
-from tests.accountability.accountability_helpers import DAY, late_report, pending
+from tests.accountability.accountability_helpers import DAY, late_report, pending, phoned_in_time
 from tests.clock import LAST_SUNDAY, TODAY
 from tests.clock import local as shanghai
 from tests.emergencies.emergency_factories import minutes, sighting
@@ -40,7 +40,7 @@ def test_a_late_candidate_is_a_pending_violation_with_its_facts(officer_a, head_
         incident,
     )
     assert violation.minutes_late == 16
-    assert violation.report == incident.reports.get()
+    assert violation.report == incident.reports.get(channel="written")
     known = timezone.localtime(incident.known_at)
     assert violation.occurred_on == known.date()
     assert f"{known:%Y-%m-%d} 10:15" in violation.evidence  # due 60 minutes after 09:00, +15
@@ -217,6 +217,7 @@ def test_a_late_report_measured_again_updates_its_pending_violation(
         emergency_actions.ReportContent(summary="仓库起火。"),
         now=known,
     )
+    phoned_in_time(report.incident, officer_a.unit, known + minutes(5))  # Ⅲ: within 30 minutes
     emergency_actions.do_sign_off_report(head_a, report.pk, now=seen + minutes(85))
     assert Violation.objects.get().minutes_late == 5  # due 11:20 by its own clock
     actions_sightings.do_match_sighting(

@@ -842,6 +842,22 @@ rows(
         lambda w: {"to_unit": w.province.pk, "text": "甲区某仓库火灾情况报告。"},
         ("emergencies.Forwarding", "audit.AuditEntry"),
     ),
+    # The section's own phone report upward, recorded by whoever takes calls (duty office or
+    # section); whoever sees the incident but may not is refused.
+    Row(
+        "emergencies:section_call",
+        "POST",
+        CALL_TAKERS,
+        args=lambda w: [w.incident.pk],
+        data=lambda w: {
+            "called_whom": "省委总值班室",
+            "called_at": local_now(w, -timedelta(minutes=1)),
+            "note": "报告了火情。",
+        },
+        ok=302,
+        writes=("emergencies.SectionCall", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_INCIDENT),
+    ),
     Row("emergencies:sightings", "GET", CALL_TAKERS),
     Row(
         "emergencies:sightings",

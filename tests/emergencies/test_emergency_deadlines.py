@@ -72,6 +72,13 @@ def night(office):
     return office
 
 
+@pytest.fixture
+def units_only(db):
+    """The units' own chain alone: the section's duties upward (its call and forwarding, owed
+    from the moment it hears of a Ⅱ event) take their own steps, tested on their own below."""
+    DeadlineRule.objects.update(section_phone_minutes=None, forward_minutes=None)
+
+
 def grave_fire(office, at=SUNDAY_NIGHT, **fields) -> Incident:
     return open_by_phone(office["duty"], office["officer_a"].unit, at, **fields)
 
@@ -127,7 +134,7 @@ def test_a_phone_follow_up_does_not_meet_the_written_deadline(night):
         (f"{UNKNOWN_SATURDAY} 09:25", "duty"),  # ... and a Saturday does not
     ],
 )
-def test_the_breach_goes_to_the_unit_and_the_desk_that_is_on(office, opened, desk):
+def test_the_breach_goes_to_the_unit_and_the_desk_that_is_on(office, units_only, opened, desk):
     start = local(opened)
     shift(office["duty"], start - hours(12), start + hours(12))
     incident = grave_fire(office, start)
@@ -152,7 +159,7 @@ def test_a_gap_in_the_roster_sends_the_breach_to_every_duty_officer(office):
 # --- reminders and escalation ---------------------------------------------------------------
 
 
-def test_reminders_at_half_and_nine_tenths_go_to_the_unit_only(night):
+def test_reminders_at_half_and_nine_tenths_go_to_the_unit_only(night, units_only):
     incident = grave_fire(night)
     half, nine_tenths = minutes(17.5), minutes(31.5)
     assert engine.run_pass(SUNDAY_NIGHT + half - minutes(0.1)) == 0
@@ -181,7 +188,7 @@ def test_the_units_own_channel_hears_the_reminder_but_not_the_escalations(night)
     assert by_kind["escalation"] not in keys
 
 
-def test_the_breach_escalates_to_duty_then_chief_then_secretary_general(night):
+def test_the_breach_escalates_to_duty_then_chief_then_secretary_general(night, units_only):
     incident = grave_fire(night)
     due = SUNDAY_NIGHT + minutes(35)
     passes = [
@@ -206,7 +213,7 @@ def test_the_breach_escalates_to_duty_then_chief_then_secretary_general(night):
     ]
 
 
-def test_a_worker_back_after_the_deadline_sends_no_stale_reminder(night):
+def test_a_worker_back_after_the_deadline_sends_no_stale_reminder(night, units_only):
     incident = grave_fire(night)
     assert run_until_idle(SUNDAY_NIGHT + minutes(35 + 40)) == 4
     assert flips(row(incident)) == [
@@ -217,7 +224,7 @@ def test_a_worker_back_after_the_deadline_sends_no_stale_reminder(night):
     ]
 
 
-def test_a_worker_back_between_the_reminders_sends_only_the_second(night):
+def test_a_worker_back_between_the_reminders_sends_only_the_second(night, units_only):
     incident = grave_fire(night)
     assert run_until_idle(SUNDAY_NIGHT + minutes(33)) == 1
     assert flips(row(incident)) == [("reminder", 2)]
@@ -316,7 +323,7 @@ def test_a_written_report_signed_off_late_is_a_late_candidate(office):
     known = shanghai(TODAY, "09:00")  # a major (Ⅲ) incident: written within 60 minutes
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(75.5))
-    candidate = ViolationCandidate.objects.get()
+    candidate = ViolationCandidate.objects.get(expected__kind=ExpectKind.WRITTEN)
     assert (candidate.kind, candidate.unit, candidate.incident_id, candidate.expected.kind) == (
         CandidateKind.LATE,
         office["officer_a"].unit,
@@ -333,14 +340,17 @@ def test_a_written_report_signed_off_in_time_is_no_candidate(office):
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(60))
     assert row(report.incident).status == ExpectStatus.MET
-    assert not ViolationCandidate.objects.exists()
+    # In time for the written report, late for Ⅲ's 30-minute phone report.
+    assert [(c.expected.kind, c.minutes_late) for c in ViolationCandidate.objects.all()] == [
+        (ExpectKind.PHONE, 30)
+    ]
 
 
 def test_writing_in_time_is_not_enough_without_the_heads_sign_off(office):
     known = shanghai(TODAY, "09:00")
     report = open_in_writing(office["officer_a"], known + minutes(10), known_at=known, level="3")
     sign_off(office["head_a"], report, known + minutes(61))
-    assert ViolationCandidate.objects.get().minutes_late == 1
+    assert ViolationCandidate.objects.get(expected__kind=ExpectKind.WRITTEN).minutes_late == 1
 
 
 # --- follow-ups, final report, forwarding ---------------------------------------------------
@@ -401,7 +411,7 @@ def test_a_level_change_keeps_the_next_follow_up_in_its_slot(office):
     assert row(incident, ExpectKind.FOLLOWUP, 2).due_at == shanghai(THIS_MONDAY, "17:00")
 
 
-def test_a_final_report_closes_the_incident_and_leaves_only_the_forwarding(office):
+def test_a_final_report_closes_the_incident_and_leaves_only_the_sections_duties(office):
     report = open_in_writing(office["officer_a"], shanghai(THIS_MONDAY, "09:00"), level="2")
     sign_off(office["head_a"], report, shanghai(THIS_MONDAY, "09:20"))
     incident = report.incident
@@ -418,7 +428,7 @@ def test_a_final_report_closes_the_incident_and_leaves_only_the_forwarding(offic
         shanghai(THIS_MONDAY, "12:00"),
     )
     still_open = ExpectedReport.objects.filter(incident=incident, status=ExpectStatus.OPEN)
-    assert [r.kind for r in still_open] == [ExpectKind.FORWARD]
+    assert {r.kind for r in still_open} == {ExpectKind.SECTION_PHONE, ExpectKind.FORWARD}
     with pytest.raises(actions.ActionError):
         actions.do_add_report(
             office["officer_a"],
@@ -458,8 +468,8 @@ def test_a_final_report_cancels_what_other_units_still_owe(office, unit_b, offic
     }
 
 
-def test_the_office_owes_the_province_a_forwarding_after_the_written_report(night, province):
-    incident = grave_fire(night)
+def test_the_office_owes_the_province_a_forwarding_from_the_moment_it_heard(night, province):
+    incident = grave_fire(night)  # the unit phoned at 02:00: the section knew then
     add_written(
         night["officer_a"],
         night["head_a"],
@@ -468,16 +478,28 @@ def test_the_office_owes_the_province_a_forwarding_after_the_written_report(nigh
         SUNDAY_NIGHT + minutes(20),
     )
     forwarding = row(incident, ExpectKind.FORWARD)
-    assert (forwarding.unit, forwarding.due_at) == (
+    # Ⅱ: forwarded within 30 minutes of 02:00, not of the written report at 02:20.
+    assert (forwarding.unit, forwarding.window_start, forwarding.due_at) == (
         night["secgen"].unit,
-        SUNDAY_NIGHT + minutes(20 + 30),
+        shanghai(LAST_SUNDAY, "02:00"),
+        shanghai(LAST_SUNDAY, "02:30"),
     )
     actions_level.do_forward(
-        night["chief"], incident.pk, province, "某化工厂火灾情况", now=SUNDAY_NIGHT + minutes(45)
+        night["chief"], incident.pk, province, "某化工厂火灾情况", now=SUNDAY_NIGHT + minutes(25)
     )
     forwarding.refresh_from_db()
-    assert (forwarding.status, forwarding.met_at) == (ExpectStatus.MET, SUNDAY_NIGHT + minutes(45))
+    assert (forwarding.status, forwarding.met_at) == (ExpectStatus.MET, SUNDAY_NIGHT + minutes(25))
     assert not ViolationCandidate.objects.exists()
+
+
+def test_a_written_first_report_starts_the_forwarding_clock_at_its_sign_off(office):
+    # Ⅱ, written at 09:00 and signed off at 09:20: the section first knew at 09:20.
+    report = open_in_writing(office["officer_a"], shanghai(TODAY, "09:00"), level="2")
+    assert not ExpectedReport.objects.filter(
+        incident=report.incident, kind__in=[ExpectKind.FORWARD, ExpectKind.SECTION_PHONE]
+    ).exists()
+    sign_off(office["head_a"], report, shanghai(TODAY, "09:20"))
+    assert row(report.incident, ExpectKind.FORWARD).due_at == shanghai(TODAY, "09:50")
 
 
 def test_an_overdue_forwarding_is_the_sections_breach(night):
@@ -489,7 +511,7 @@ def test_an_overdue_forwarding_is_the_sections_breach(night):
         ReportKind.INITIAL,
         SUNDAY_NIGHT + minutes(20),
     )
-    engine.run_pass(SUNDAY_NIGHT + minutes(50))
+    engine.run_pass(SUNDAY_NIGHT + minutes(30))  # due 02:30: 30 minutes from the call
     assert told(last_flip(row(incident, ExpectKind.FORWARD))) == SECTION | {"duty"}
 
 
@@ -572,7 +594,7 @@ def test_a_report_after_a_matched_sighting_is_judged_against_the_earlier_clock(o
         office["duty"], s.pk, report.incident_id, now=seen + minutes(25)
     )
     sign_off(office["head_a"], report, seen + minutes(70))  # in time by its own clock (10:20)
-    candidate = ViolationCandidate.objects.get()
+    candidate = ViolationCandidate.objects.get(expected__kind=ExpectKind.WRITTEN)
     assert (candidate.kind, candidate.minutes_late) == (CandidateKind.LATE, 10)
 
 

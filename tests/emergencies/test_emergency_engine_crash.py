@@ -28,7 +28,7 @@ from django.utils import timezone
 from deadlines import engine, rules
 from deadlines.models import DeadlineFlip, ExpectedReport, ExpectStatus
 from emergencies import deadline_kinds, policy
-from emergencies.models import ExpectKind, ViolationCandidate
+from emergencies.models import DeadlineRule, ExpectKind, ViolationCandidate
 from notify import actions as notify_actions
 from notify.models import Channel, ChannelKind, Delivery, Notification
 from tests.clock import LAST_SUNDAY
@@ -173,6 +173,8 @@ TOLD = {3: 4, 4: 2, 5: 1, 6: 1}
 
 def overdue(office, count: int, start):
     """`count` written reports of unit A due 35 minutes after `start`, none of them taken."""
+    # The units' rows only: the section's own call and forwarding upward are not counted here.
+    DeadlineRule.objects.update(section_phone_minutes=None, forward_minutes=None)
     incident = open_by_phone(office["duty"], office["officer_a"].unit, start)
     first = row(incident)
     all_steps = rules.steps(first.window_start, first.due_at, policy.rule_for(incident))

@@ -220,6 +220,7 @@ def table_form(**changes) -> dict:
             "followup_hours": rule.followup_hours,
             "followup_times": rule.followup_times,
             "forward_minutes": rule.forward_minutes,
+            "section_phone_minutes": rule.section_phone_minutes,
             # Written out by hand, not by the field under test: 0.5 → "50".
             "reminder_fractions": [
                 str(round(float(f) * 100)) for f in rule.reminder_fractions.split(",") if f
@@ -347,6 +348,8 @@ def test_the_incident_page_does_not_query_per_report_or_flip(
     client_of, chief, duty_officer, officer_a, django_assert_max_num_queries
 ):
     client = client_of(chief)
+    # The unit's rows only: the section's own duties upward would add steps of their own.
+    DeadlineRule.objects.update(section_phone_minutes=None, forward_minutes=None)
     fire = open_by_phone(duty_officer, officer_a.unit, timezone.now() - hours(3))
     add_followups(duty_officer, fire, 2)
     engine.run_pass()  # the written report is long overdue: the breach

@@ -5,7 +5,7 @@ import pytest
 from django.utils import translation
 
 from deadlines.models import ExpectedReport
-from emergencies import actions, actions_level
+from emergencies import actions, actions_level, actions_upward
 from emergencies.labels import chinese_numeral, report_label
 from emergencies.models import ExpectKind, IncidentReport, ReportKind
 from notify.models import Notification
@@ -158,8 +158,11 @@ def test_the_pages_name_reports_as_the_office_does(client, office, province):
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, at + minutes(200)
     )
-    # Forwarded upward: the next thing due on the board is the unit's second follow-up.
+    # Forwarded and phoned upward: the next thing due on the board is the unit's second follow-up.
     actions_level.do_forward(office["chief"], incident.pk, province, "上报", now=at + minutes(210))
+    actions_upward.do_record_section_call(
+        office["duty"], incident.pk, "省委总值班室", at + minutes(10), now=at + minutes(210)
+    )
     client.force_login(office["editor"])
     page = client.get(f"/emergencies/{incident.pk}/").content.decode()
     for label in ("电话首报", "书面首报", "续报一", "续报二"):

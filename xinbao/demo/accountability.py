@@ -32,9 +32,10 @@ from accountability import rules
 from accountability.models import CriticismNotice, Explanation, Reinstatement, Violation
 from deadlines import engine
 from emergencies import actions as emergencies
-from emergencies.actions import IncidentFacts, ReportContent
+from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.actions_level import do_forward
 from emergencies.actions_sightings import do_match_sighting, do_record_sighting
+from emergencies.actions_upward import do_record_section_call
 from emergencies.models import (
     Category,
     Incident,
@@ -77,8 +78,9 @@ def _late_incident(
     facts: dict[str, str],
     final: str,
 ) -> Incident:
-    """A major (Ⅲ) incident: written within 60 minutes, signed off `late_by` minutes after;
-    forwarded by the section at once, closed by the final report that afternoon."""
+    """A major (Ⅲ) incident: phoned in within 30 minutes, written within 60, signed off
+    `late_by` minutes after; phoned and forwarded upward by the section at once, closed by the
+    final report that afternoon."""
     officer, head = users[f"{abbr}_xxy"], users[f"{abbr}_ld"]
     report = emergencies.do_open_incident(
         officer,
@@ -100,16 +102,49 @@ def _late_incident(
         ),
         now=known + timedelta(minutes=20),
     )
+    phoned = known + timedelta(minutes=15)
+    _phoned(users, report.incident_id, unit, officer, phoned)
     signed = known + timedelta(minutes=60 + late_by)
     emergencies.do_sign_off_report(head, report.pk, now=signed)
     _found_at(ViolationCandidate.objects.filter(incident_id=report.incident_id), signed)
-    _forward_and_close(users, report.incident_id, abbr, final, signed)
+    _forward_and_close(users, report.incident_id, abbr, final, signed, upward=phoned)
     return Incident.objects.get(pk=report.incident_id)
 
 
-def _forward_and_close(
-    users: dict[str, User], incident_id: int, abbr: str, final: str, received: datetime
+def _phoned(
+    users: dict[str, User], incident_id: int, unit: Unit, officer: User, at: datetime
 ) -> None:
+    """The unit's phone initial report (电话首报), logged by the duty office in time."""
+    emergencies.do_add_report(
+        users["zhiban"],
+        incident_id,
+        ReportKind.INITIAL,
+        ReportContent(summary="电话报告：" + Incident.objects.get(pk=incident_id).title + "。"),
+        unit=unit,
+        call=PhoneCall(officer.full_name or officer.username, unit.phone or "—", at),
+        now=at,
+    )
+
+
+def _forward_and_close(
+    users: dict[str, User],
+    incident_id: int,
+    abbr: str,
+    final: str,
+    received: datetime,
+    upward: datetime | None = None,
+) -> None:
+    """The section phones the province and forwards within its minutes of first hearing
+    (`upward`, the received report by default), then the unit's final report closes it."""
+    upward = upward or received
+    do_record_section_call(
+        users["zhiban"],
+        incident_id,
+        "省委办公厅值班室",
+        upward + timedelta(minutes=5),
+        "电话报告事件基本情况。",
+        now=upward + timedelta(minutes=5),
+    )
     province = provincial_office()
     if province is not None:
         do_forward(
@@ -117,7 +152,7 @@ def _forward_and_close(
             incident_id,
             province,
             "据报，" + Incident.objects.get(pk=incident_id).title + "，详情续报。",
-            now=received + timedelta(minutes=15),
+            now=upward + timedelta(minutes=15),
         )
     closing = received.replace(hour=15, minute=30) if received.hour < 15 else received
     report = emergencies.do_add_report(
@@ -202,6 +237,7 @@ def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datet
         ),
         now=known + timedelta(minutes=15),
     )
+    _phoned(users, report.incident_id, units["jc-lhx"], officer, known + timedelta(minutes=5))
     emergencies.do_sign_off_report(head, report.pk, now=known + timedelta(minutes=25))
     do_match_sighting(
         users["zhiban"], sighting.pk, report.incident_id, now=known + timedelta(minutes=30)
@@ -212,6 +248,7 @@ def _withdrawn_missed(users: dict[str, User], units: dict[str, Unit], now: datet
         "lhx",
         "被困6名村民已全部安全转移，临时便道已抢通。",
         known + timedelta(minutes=25),
+        upward=known + timedelta(minutes=5),
     )
 
 

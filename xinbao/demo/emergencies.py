@@ -96,6 +96,17 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
         ),
         now=rain_at + timedelta(minutes=30),
     )
+    # The bureau phoned the duty office first (Ⅲ: within 30 minutes).
+    phoned = rain_at + timedelta(minutes=25)
+    actions.do_add_report(
+        users["zhiban"],
+        rain.incident_id,
+        ReportKind.INITIAL,
+        ReportContent(summary="电话报告：市区遭遇短时强降雨，多处道路积水，正在排涝。"),
+        unit=units["jc-slj"],
+        call=PhoneCall(rain_officer.full_name, units["jc-slj"].phone or "—", phoned),
+        now=phoned,
+    )
     actions.do_sign_off_report(rain_head, rain.pk, now=rain_at + timedelta(minutes=42))
 
     # 3. A road accident last week, closed by its final report.
