@@ -310,6 +310,8 @@ class CalendarYear(models.Model):
     published_on = models.DateField(
         _("published on"), null=True, blank=True, validators=[check_date]
     )
+    # 文号 of the State Council's notice, e.g. 国办发明电〔2025〕7号; empty for seeded years.
+    notice_number = models.CharField(_("notice number"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["year"]
@@ -368,6 +370,30 @@ class OfficeHours(SingletonPolicy):
 
     def __str__(self) -> str:
         return str(_("Office hours"))
+
+
+class OfficeHoursPeriod(models.Model):
+    """Office hours for part of the year (夏季作息, 冬季作息): from one month-day to another,
+    every year, wrapping over the new year when the end comes before the start. Dates no
+    period covers keep the office hours above."""
+
+    name = models.CharField(_("name"), max_length=20)
+    start_month = models.PositiveSmallIntegerField(_("from month"))
+    start_day = models.PositiveSmallIntegerField(_("from day"))
+    end_month = models.PositiveSmallIntegerField(_("to month"))
+    end_day = models.PositiveSmallIntegerField(_("to day"))
+    opens = models.TimeField(_("opens"))
+    lunch_starts = models.TimeField(_("lunch break starts"), null=True, blank=True)
+    lunch_ends = models.TimeField(_("lunch break ends"), null=True, blank=True)
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["start_month", "start_day"]
+        verbose_name = _("office hours period")
+        verbose_name_plural = _("office hours periods")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DutyShift(models.Model):
