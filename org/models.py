@@ -2,6 +2,7 @@ from datetime import time, timedelta
 from functools import partial
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -372,16 +373,20 @@ class OfficeHours(SingletonPolicy):
         return str(_("Office hours"))
 
 
+MONTH = [MinValueValidator(1), MaxValueValidator(12)]
+DAY = [MinValueValidator(1), MaxValueValidator(31)]
+
+
 class OfficeHoursPeriod(models.Model):
     """Office hours for part of the year (夏季作息, 冬季作息): from one month-day to another,
     every year, wrapping over the new year when the end comes before the start. Dates no
     period covers keep the office hours above."""
 
     name = models.CharField(_("name"), max_length=20)
-    start_month = models.PositiveSmallIntegerField(_("from month"))
-    start_day = models.PositiveSmallIntegerField(_("from day"))
-    end_month = models.PositiveSmallIntegerField(_("to month"))
-    end_day = models.PositiveSmallIntegerField(_("to day"))
+    start_month = models.PositiveSmallIntegerField(_("from month"), validators=MONTH)
+    start_day = models.PositiveSmallIntegerField(_("from day"), validators=DAY)
+    end_month = models.PositiveSmallIntegerField(_("to month"), validators=MONTH)
+    end_day = models.PositiveSmallIntegerField(_("to day"), validators=DAY)
     opens = models.TimeField(_("opens"))
     lunch_starts = models.TimeField(_("lunch break starts"), null=True, blank=True)
     lunch_ends = models.TimeField(_("lunch break ends"), null=True, blank=True)

@@ -1,4 +1,5 @@
 
+import django.core.validators
 from django.db import migrations, models
 
 
@@ -14,10 +15,10 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('name', models.CharField(max_length=20, verbose_name='name')),
-                ('start_month', models.PositiveSmallIntegerField(verbose_name='from month')),
-                ('start_day', models.PositiveSmallIntegerField(verbose_name='from day')),
-                ('end_month', models.PositiveSmallIntegerField(verbose_name='to month')),
-                ('end_day', models.PositiveSmallIntegerField(verbose_name='to day')),
+                ('start_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='from month')),
+                ('start_day', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='from day')),
+                ('end_month', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(12)], verbose_name='to month')),
+                ('end_day', models.PositiveSmallIntegerField(validators=[django.core.validators.MinValueValidator(1), django.core.validators.MaxValueValidator(31)], verbose_name='to day')),
                 ('opens', models.TimeField(verbose_name='opens')),
                 ('lunch_starts', models.TimeField(blank=True, null=True, verbose_name='lunch break starts')),
                 ('lunch_ends', models.TimeField(blank=True, null=True, verbose_name='lunch break ends')),
