@@ -2,7 +2,7 @@
 here, one transaction per call, each leaving an audit record."""
 
 from collections.abc import Sequence
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from uuid import UUID
 
 from django.db import transaction
@@ -36,7 +36,7 @@ from emergencies import rules as deadline_rules
 from notify.actions import Message, dispatch
 from notify.models import Severity
 from org.actions_secrecy import check_secrecy
-from org.duty import office_closes
+from org.duty import working_days_due
 from org.models import Unit, User
 from org.roles import DEFAULT_READERS, UNIT_STAFF, Capability, roles_with
 from submissions import actions as submissions
@@ -392,9 +392,7 @@ def do_record_instruction(
             )
             if not instruction.leader_name:
                 raise ActionError(_("Name the leader who gave the instruction."))
-            due = office_closes(
-                instructed_on + timedelta(days=EditorialPolicy.current().feedback_days)
-            )
+            due = working_days_due(instructed_on, EditorialPolicy.current().feedback_days)
             units = [item.unit, *item.joint_units.all()]
             for unit in units:
                 task = FollowUpTask.objects.create(instruction=instruction, unit=unit, due_at=due)
@@ -531,20 +529,24 @@ def answer_received(sender: object, item: InfoItem, at: datetime, **_: object) -
 
 
 def do_set_editorial_policy(
-    actor: User, feedback_days: int, reminder_fractions: str
+    actor: User, feedback_days: int, reminder_fractions: str, solicitation_days: int | None = None
 ) -> EditorialPolicy:
-    """The section chief sets the feedback window and the reminder fractions. The window
-    applies to instructions recorded from now on; the fractions to every open editorial
-    deadline from its next step (the engine reads the policy as it is)."""
+    """The section chief sets the feedback window (working days), the solicitation window
+    offered by default (working days) and the reminder fractions. The windows apply to
+    instructions and solicitations from now on; the fractions to every open editorial deadline
+    from its next step (the engine reads the policy as it is)."""
     _need(actor, Capability.EDIT_EDITORIAL_POLICY)
     try:
         fractions = deadline_rules.parse_fractions(reminder_fractions)
     except ValueError:
         raise ActionError(_("Fractions are numbers between 0 and 1, e.g. 0.5,0.9.")) from None
-    if feedback_days < 1:
+    if solicitation_days is None:
+        solicitation_days = EditorialPolicy.current().solicitation_days
+    if feedback_days < 1 or solicitation_days < 1:
         raise ActionError(_("Feedback needs at least one day."))
     after = {
         "feedback_days": feedback_days,
+        "solicitation_days": solicitation_days,
         "reminder_fractions": ",".join(f"{f:g}" for f in fractions),
     }
     with transaction.atomic():

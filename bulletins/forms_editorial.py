@@ -1,6 +1,6 @@
 """Forms of the editorial loop: instructions, feedback, solicitations and their policy."""
 
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from typing import Any
 
 from django import forms
@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins.models import AdoptionLevel, EditorialPolicy
 from deadlines.fields import ReminderPointsField
+from org.duty import working_days_due
 from org.models import Unit, UnitKind
 from xinbao.core.inputs import Form, ModelForm
 from xinbao.core.once import OnceForm
@@ -102,8 +103,11 @@ class SolicitationForm(OnceForm):
         super().__init__(*args, **kwargs)
         self.fields["units"].queryset = target_units()  # type: ignore[attr-defined]
         if not self.is_bound:
-            due = timezone.localtime() + timedelta(days=7)
-            self.initial.setdefault("due_at", due.replace(hour=17, minute=30, second=0))
+            # The policy's working days on the official calendar, at the office's closing.
+            due = working_days_due(
+                timezone.localdate(), EditorialPolicy.current().solicitation_days
+            )
+            self.initial.setdefault("due_at", timezone.localtime(due).replace(tzinfo=None))
 
     def clean_due_at(self) -> datetime:
         value: datetime = self.cleaned_data["due_at"]
@@ -132,16 +136,26 @@ class EditorialPolicyForm(ModelForm):
 
     class Meta:
         model = EditorialPolicy
-        fields = ["feedback_days", "reminder_fractions"]
+        fields = ["feedback_days", "solicitation_days", "reminder_fractions"]
         help_texts = {
             "feedback_days": _(
-                "Feedback is due when the office closes on the day this many days after the "
-                "instruction's date."
+                "Working days on the official calendar: feedback is due when the office closes "
+                "on the last of them, counted from the day after the instruction's date."
+            ),
+            "solicitation_days": _(
+                "Working days on the official calendar: the deadline a new solicitation is "
+                "offered, at the office's closing time on the last of them."
             ),
         }
 
     def clean_feedback_days(self) -> int:
         value: int = self.cleaned_data["feedback_days"]
+        if not 1 <= value <= 90:
+            raise forms.ValidationError(_("Between 1 and 90 days."))
+        return value
+
+    def clean_solicitation_days(self) -> int:
+        value: int = self.cleaned_data["solicitation_days"]
         if not 1 <= value <= 90:
             raise forms.ValidationError(_("Between 1 and 90 days."))
         return value

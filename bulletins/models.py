@@ -301,8 +301,14 @@ class ReadReceipt(models.Model):
 class EditorialPolicy(SingletonPolicy):
     """Deadlines of the editorial loop. One row; the section chief edits it."""
 
+    # Working days on the official calendar, ending at the office's closing time.
     feedback_days = models.PositiveSmallIntegerField(
-        _("feedback on an instruction due within (days)"),
+        _("feedback on an instruction due within (working days)"),
+        default=7,
+        validators=bounded(SMALLINT_MAX),
+    )
+    solicitation_days = models.PositiveSmallIntegerField(
+        _("answers to a solicitation due within (working days)"),
         default=7,
         validators=bounded(SMALLINT_MAX),
     )

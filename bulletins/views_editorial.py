@@ -305,6 +305,7 @@ def editorial_policy(request: AuthedRequest) -> HttpResponse:
                     user,
                     form.cleaned_data["feedback_days"],
                     form.cleaned_data["reminder_fractions"],
+                    form.cleaned_data["solicitation_days"],
                 )
             except actions.ActionError as exc:
                 form.add_error(None, str(exc))

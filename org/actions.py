@@ -5,6 +5,7 @@ one transaction and one audit entry per call. Views never write these models the
 A refused write raises `ActionError` with a message for the user and writes nothing.
 """
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from typing import Any
@@ -23,13 +24,15 @@ from org.models import (
     DutyShift,
     LockOut,
     OfficeHours,
+    OfficeHoursPeriod,
     OfficialDay,
     SecurityPolicy,
     User,
 )
+from org.notice import NoticeDay, missing_festivals, normalise_number
 from org.queries import local_midnight
 from org.roles import Capability
-from org.schedule import Span
+from org.schedule import PeriodInput, Span
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
@@ -126,23 +129,83 @@ def do_remove_official_day(actor: User, day_id: int) -> OfficialDay:
     return day
 
 
-def do_publish_calendar_year(actor: User, year: int, published_on: date) -> CalendarYear:
-    """Declare a year's official calendar complete: from now on its routing follows it and the
-    duty office's warning for that year goes away."""
+def do_import_official_days(
+    actor: User, days: Sequence[NoticeDay], source: str
+) -> list[OfficialDay]:
+    """Save the days read from a notice or a CSV, once the administrator confirmed the preview:
+    all or nothing. Days already entered the same way are skipped; a day entered differently
+    refuses the whole import."""
     _require(actor, Capability.MANAGE_CALENDAR)
+    if not days:
+        raise ActionError(_("There are no days to enter."))
+    try:
+        with transaction.atomic():
+            dates = [d.date for d in days]
+            entered = dict(
+                OfficialDay.objects.select_for_update()
+                .filter(date__in=dates)
+                .values_list("date", "kind")
+            )
+            clashes = [d for d in days if d.date in entered and entered[d.date] != d.kind]
+            if clashes:
+                raise ActionError(
+                    _("%(date)s is already entered as another kind of day; remove it first.")
+                    % {"date": clashes[0].date.isoformat()}
+                )
+            for day in days:
+                if day.kind == DayKind.WORKDAY and day.date.weekday() < 5:
+                    raise ActionError(
+                        _("%(date)s is a weekday: a swapped working day falls on a weekend.")
+                        % {"date": day.date.isoformat()}
+                    )
+            created = OfficialDay.objects.bulk_create(
+                [
+                    OfficialDay(date=d.date, kind=d.kind, name=d.name[:40])
+                    for d in days
+                    if d.date not in entered
+                ]
+            )
+            record(
+                actor,
+                "official_days_imported",
+                source,
+                {
+                    "dates": [d.date.isoformat() for d in created],
+                    "skipped": len(days) - len(created),
+                },
+            )
+    except IntegrityError as exc:
+        raise ActionError(_("Someone else entered some of these days just now.")) from exc
+    return created
+
+
+def do_publish_calendar_year(
+    actor: User, year: int, published_on: date, notice_number: str
+) -> CalendarYear:
+    """Declare a year's official calendar complete, with the notice's 文号 and date: from now
+    on its entered days route reports and set deadlines, and the duty office's warning for that
+    year goes away. Every one of the seven holidays must be entered."""
+    _require(actor, Capability.MANAGE_CALENDAR)
+    number = normalise_number(notice_number)
+    if number is None:
+        raise ActionError(
+            _("Give the notice's number as it is printed, e.g. 国办发明电〔2025〕7号.")
+        )
     try:
         with transaction.atomic():
             if CalendarYear.objects.filter(year=year).exists():
                 raise ActionError(_("%(year)s is already published.") % {"year": year})
             days = OfficialDay.objects.filter(date__year=year)
-            holidays = days.filter(kind=DayKind.HOLIDAY).count()
-            if holidays == 0:
+            names = set(days.filter(kind=DayKind.HOLIDAY).values_list("name", flat=True))
+            if missing := missing_festivals(names):
                 raise ActionError(
-                    _("Enter the holidays of %(year)s before publishing the year.") % {"year": year}
+                    _("%(year)s cannot be published: no days are entered for %(missing)s.")
+                    % {"year": year, "missing": "、".join(missing)}
                 )
+            holidays = days.filter(kind=DayKind.HOLIDAY).count()
             source = f"entered by {actor.get_username()}"[:40]  # the column's width
             published = CalendarYear.objects.create(
-                year=year, source=source, published_on=published_on
+                year=year, source=source, published_on=published_on, notice_number=number
             )
             record(
                 actor,
@@ -150,6 +213,7 @@ def do_publish_calendar_year(actor: User, year: int, published_on: date) -> Cale
                 str(year),
                 {
                     "published_on": published_on.isoformat(),
+                    "notice_number": number,
                     "holidays": holidays,
                     "workdays": days.filter(kind=DayKind.WORKDAY).count(),
                 },
@@ -157,6 +221,38 @@ def do_publish_calendar_year(actor: User, year: int, published_on: date) -> Cale
     except IntegrityError as exc:
         raise ActionError(_("%(year)s is already published.") % {"year": year}) from exc
     return published
+
+
+def do_add_office_hours_period(actor: User, name: str, period: PeriodInput) -> OfficeHoursPeriod:
+    """A period of the year with its own office hours (夏季作息, 冬季作息)."""
+    _require(actor, Capability.MANAGE_CALENDAR)
+    name = name.strip()
+    if not name:
+        raise ActionError(_("Give the period a name, e.g. 夏季作息."))
+    with transaction.atomic():
+        others = [schedule.PeriodInput.of(p) for p in OfficeHoursPeriod.objects.select_for_update()]
+        if problem := schedule.period_problem(period, others):
+            raise ActionError(problem)
+        row = OfficeHoursPeriod.objects.create(name=name, **period.fields())
+        record(
+            actor,
+            "office_hours_period_added",
+            name,
+            {k: str(v) for k, v in period.fields().items()},
+        )
+    return row
+
+
+def do_remove_office_hours_period(actor: User, period_id: int) -> OfficeHoursPeriod:
+    _require(actor, Capability.MANAGE_CALENDAR)
+    with transaction.atomic():
+        row = OfficeHoursPeriod.objects.select_for_update().filter(pk=period_id).first()
+        if row is None:
+            raise ActionError(_("That period was already removed."))
+        data = {k: str(v) for k, v in schedule.PeriodInput.of(row).fields().items()}
+        row.delete()
+        record(actor, "office_hours_period_removed", row.name, data)
+    return row
 
 
 def do_set_office_hours(

@@ -3,15 +3,15 @@
 nights, weekends, official holidays, but not swapped working days — to the duty office."""
 
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from org.calendar import Calendar, Hours, in_office_hours
-from org.models import CalendarYear, DutyShift, OfficeHours, OfficialDay, User
+from org.calendar import Calendar, Hours, Period, hours_on, in_office_hours, period_hours
+from org.models import CalendarYear, DutyShift, OfficeHours, OfficeHoursPeriod, OfficialDay, User
 from org.roles import DUTY_DESK, SECTION_DESK
 
 LOCAL = ZoneInfo("Asia/Shanghai")
@@ -29,20 +29,52 @@ def calendar_for(*days: date) -> Calendar:
     spans = Q(pk__in=[])
     for year in years:
         spans |= Q(date__gte=date(year, 1, 1), date__lt=date(year + 1, 1, 1))
-    overrides = dict(OfficialDay.objects.filter(spans).values_list("date", "kind"))
     known = set(CalendarYear.objects.filter(year__in=years).values_list("year", flat=True))
+    # Only a published year's days count: days entered for a year still being entered are a
+    # draft, and route nothing until the year is published.
+    overrides = {
+        day: kind
+        for day, kind in OfficialDay.objects.filter(spans).values_list("date", "kind")
+        if day.year in known
+    }
     return Calendar(overrides=overrides, known_years=known)
 
 
 def office_hours() -> Hours:
+    """The office hours of the days no period (夏季/冬季作息) covers."""
     h = OfficeHours.current()
     return Hours(h.morning_start, h.morning_end, h.afternoon_start, h.afternoon_end)
 
 
+def periods() -> list[Period]:
+    return [
+        Period(
+            (p.start_month, p.start_day),
+            (p.end_month, p.end_day),
+            period_hours(p.opens, p.lunch_starts, p.lunch_ends, p.closes),
+        )
+        for p in OfficeHoursPeriod.objects.all()
+    ]
+
+
+def hours_for(day: date) -> Hours:
+    """The office hours of `day`: its period's, else the default ones."""
+    return hours_on(day, periods(), office_hours())
+
+
 def office_closes(day: date) -> datetime:
-    """When the office closes on `day` (the end of its afternoon hours): the hour a deadline
-    "by the end of that day" falls due."""
-    return timezone.make_aware(datetime.combine(day, OfficeHours.current().afternoon_end))
+    """When the office closes on `day` (the end of its afternoon hours, in the period covering
+    the day): the hour a deadline "by the end of that day" falls due."""
+    return timezone.make_aware(datetime.combine(day, hours_for(day).afternoon_end))
+
+
+def working_days_due(start: date, count: int) -> datetime:
+    """The office's closing time on the `count`-th working day after `start`, on the official
+    calendar (feedback on an instruction, answers to a solicitation)."""
+    # Enough days ahead for the longest run of days off (the Spring Festival's nine) per week.
+    horizon = start + timedelta(days=count * 2 + 31)
+    due = calendar_for(start, horizon).working_days_after(start, count)
+    return office_closes(due)
 
 
 @dataclass(frozen=True)
@@ -54,7 +86,8 @@ class Routing:
 def route(moment: datetime) -> Routing:
     local = moment.astimezone(LOCAL)
     calendar = calendar_for(local.date())
-    desk = Desk.SECTION if in_office_hours(local, calendar, office_hours()) else Desk.DUTY
+    hours = hours_for(local.date())
+    desk = Desk.SECTION if in_office_hours(local, calendar, hours) else Desk.DUTY
     return Routing(desk, calendar.knows(local.date()))
 
 

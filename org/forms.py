@@ -157,6 +157,85 @@ class PublishYearForm(Form):
         widget=_date_input(),
         help_text=_("The date of the State Council's notice."),
     )
+    notice_number = forms.CharField(
+        label=_("Notice number"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"placeholder": "国办发明电〔2025〕7号"}),
+        help_text=_("The 文号 printed under the notice's title."),
+    )
+
+
+class ImportKind:
+    NOTICE = "notice"
+    CSV = "csv"
+
+
+# A notice is about 1,500 characters; a CSV of a year's days under 2,000.
+MAX_IMPORT_CHARS = 20_000
+
+
+class ImportDaysForm(Form):
+    """The State Council's notice pasted, or a CSV (date,kind,name) pasted or uploaded."""
+
+    source = forms.ChoiceField(
+        label=_("What you paste"),
+        choices=[
+            (ImportKind.NOTICE, _("The State Council's notice")),
+            (ImportKind.CSV, _("CSV: date,kind,name")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ImportKind.NOTICE,
+    )
+    text = forms.CharField(
+        label=_("Text"),
+        required=False,
+        max_length=MAX_IMPORT_CHARS,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text=_("Paste the notice from its title to its date, or CSV rows."),
+    )
+    file = forms.FileField(
+        label=_("Or a CSV file"),
+        required=False,
+        help_text=_("UTF-8 or GB18030; one row per day: 2027-01-01,holiday,元旦."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        upload = data.get("file")
+        if upload is not None:
+            raw = upload.read(MAX_IMPORT_CHARS * 4 + 1)
+            if len(raw) > MAX_IMPORT_CHARS * 4:
+                raise forms.ValidationError(_("The file is too large for a calendar."))
+            for encoding in ("utf-8-sig", "gb18030"):
+                try:
+                    data["text"] = raw.decode(encoding)
+                    break
+                except UnicodeDecodeError:
+                    continue
+            else:
+                raise forms.ValidationError(_("The file is neither UTF-8 nor GB18030 text."))
+            data["source"] = ImportKind.CSV
+        if not (data.get("text") or "").strip():
+            raise forms.ValidationError(_("Paste the notice or the CSV rows, or choose a file."))
+        return data
+
+
+class OfficeHoursPeriodForm(Form):
+    name = forms.CharField(
+        label=_("Name"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"placeholder": "夏季作息"}),
+    )
+    start_month = forms.IntegerField(label=_("From month"), min_value=1, max_value=12)
+    start_day = forms.IntegerField(label=_("From day"), min_value=1, max_value=31)
+    end_month = forms.IntegerField(label=_("To month"), min_value=1, max_value=12)
+    end_day = forms.IntegerField(label=_("To day"), min_value=1, max_value=31)
+    opens = forms.TimeField(label=_("Opens"), widget=_time_input())
+    lunch_starts = forms.TimeField(
+        label=_("Lunch break starts"), widget=_time_input(), required=False
+    )
+    lunch_ends = forms.TimeField(label=_("Lunch break ends"), widget=_time_input(), required=False)
+    closes = forms.TimeField(label=_("Closes"), widget=_time_input())
 
 
 class OfficeHoursForm(Form):

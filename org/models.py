@@ -2,6 +2,7 @@ from datetime import time, timedelta
 from functools import partial
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -311,6 +312,8 @@ class CalendarYear(models.Model):
     published_on = models.DateField(
         _("published on"), null=True, blank=True, validators=[check_date]
     )
+    # 文号 of the State Council's notice, e.g. 国办发明电〔2025〕7号; empty for seeded years.
+    notice_number = models.CharField(_("notice number"), max_length=40, blank=True)
 
     class Meta:
         ordering = ["year"]
@@ -369,6 +372,34 @@ class OfficeHours(SingletonPolicy):
 
     def __str__(self) -> str:
         return str(_("Office hours"))
+
+
+MONTH = [MinValueValidator(1), MaxValueValidator(12)]
+DAY = [MinValueValidator(1), MaxValueValidator(31)]
+
+
+class OfficeHoursPeriod(models.Model):
+    """Office hours for part of the year (夏季作息, 冬季作息): from one month-day to another,
+    every year, wrapping over the new year when the end comes before the start. Dates no
+    period covers keep the office hours above."""
+
+    name = models.CharField(_("name"), max_length=20)
+    start_month = models.PositiveSmallIntegerField(_("from month"), validators=MONTH)
+    start_day = models.PositiveSmallIntegerField(_("from day"), validators=DAY)
+    end_month = models.PositiveSmallIntegerField(_("to month"), validators=MONTH)
+    end_day = models.PositiveSmallIntegerField(_("to day"), validators=DAY)
+    opens = models.TimeField(_("opens"))
+    lunch_starts = models.TimeField(_("lunch break starts"), null=True, blank=True)
+    lunch_ends = models.TimeField(_("lunch break ends"), null=True, blank=True)
+    closes = models.TimeField(_("closes"))
+
+    class Meta:
+        ordering = ["start_month", "start_day"]
+        verbose_name = _("office hours period")
+        verbose_name_plural = _("office hours periods")
+
+    def __str__(self) -> str:
+        return self.name
 
 
 class DutyShift(models.Model):

@@ -5,11 +5,13 @@ message (already translated) or None when the entry is fine."""
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from itertools import pairwise
+from typing import Any
 
 from django.utils.dates import WEEKDAYS
 from django.utils.translation import gettext as _
 
-from org.calendar import HOLIDAY, WORKDAY
+from org.calendar import HOLIDAY, WORKDAY, Period, period_hours, periods_overlap
 
 # A State Council notice never gives one holiday longer than the Spring Festival's nine days;
 # a month keeps a slip of the year or month from entering hundreds of days.
@@ -96,3 +98,55 @@ def years_to_check(today: date) -> tuple[int, ...]:
     if (date(today.year + 1, 1, 1) - today).days <= WARN_DAYS_BEFORE_NEW_YEAR:
         return (today.year, today.year + 1)
     return (today.year,)
+
+
+@dataclass(frozen=True)
+class PeriodInput:
+    """A period of office hours as entered: month-days and times."""
+
+    start_month: int
+    start_day: int
+    end_month: int
+    end_day: int
+    opens: time
+    lunch_starts: time | None
+    lunch_ends: time | None
+    closes: time
+
+    @classmethod
+    def of(cls, row: Any) -> "PeriodInput":
+        return cls(**{f: getattr(row, f) for f in cls.__dataclass_fields__})
+
+    def fields(self) -> dict[str, Any]:
+        return {f: getattr(self, f) for f in self.__dataclass_fields__}
+
+    def period(self) -> Period:
+        return Period(
+            (self.start_month, self.start_day),
+            (self.end_month, self.end_day),
+            period_hours(self.opens, self.lunch_starts, self.lunch_ends, self.closes),
+        )
+
+
+def period_problem(new: PeriodInput, others: Iterable[PeriodInput]) -> str | None:
+    """Why a period of office hours cannot be added: an impossible month-day, hours out of
+    order, or days already in another period."""
+    for month, day in ((new.start_month, new.start_day), (new.end_month, new.end_day)):
+        try:
+            date(2024, month, day)  # a leap year: 2月29日 is a month-day
+        except ValueError:
+            return _("%(month)s月%(day)s日 is not a day of the year.") % {
+                "month": month,
+                "day": day,
+            }
+    if (new.lunch_starts is None) != (new.lunch_ends is None):
+        return _("Give both ends of the lunch break, or neither.")
+    times = [new.opens, new.lunch_starts, new.lunch_ends, new.closes]
+    given = [t for t in times if t is not None]
+    if any(a >= b for a, b in pairwise(given)):
+        return _(
+            "The hours must run in order: opening, lunch break start, lunch break end, closing."
+        )
+    if periods_overlap([new.period(), *(o.period() for o in others)]):
+        return _("Some of these days are already in another period.")
+    return None

@@ -1,4 +1,5 @@
 from datetime import date, datetime, timedelta
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,22 +12,26 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from org import actions
-from org.duty import Desk, office_hours, route
+from org.duty import Desk, hours_for, route
 from org.forms import (
     MAX_YEAR,
     MIN_YEAR,
     DutyShiftForm,
+    ImportDaysForm,
+    ImportKind,
     OfficeHoursForm,
+    OfficeHoursPeriodForm,
     OfficialDaysForm,
     PublishYearForm,
     SecurityPolicyForm,
 )
 from org.http import AuthedRequest
-from org.models import CalendarYear, DayKind, OfficeHours, SecurityPolicy
+from org.models import CalendarYear, DayKind, OfficeHours, OfficeHoursPeriod, SecurityPolicy
 from org.network import reporting_units_status
+from org.notice import ParsedDays, missing_festivals, parse_csv, parse_notice
 from org.queries import calendar_runs, roster_weeks, shifts_now, year_tabs
 from org.roles import Capability
-from org.schedule import week_start
+from org.schedule import PeriodInput, week_start
 from org.security import active_locks
 from org.twofactor_views import ResetForm
 from xinbao.core.inputs import parse_id
@@ -105,24 +110,37 @@ def _calendar_page(
     days_form: OfficialDaysForm | None = None,
     publish_form: PublishYearForm | None = None,
     hours_form: OfficeHoursForm | None = None,
+    import_form: ImportDaysForm | None = None,
+    period_form: OfficeHoursPeriodForm | None = None,
+    preview: ParsedDays | None = None,
 ) -> HttpResponse:
     today = timezone.localdate()
     years = {y.year: y for y in CalendarYear.objects.all()}
     hours = OfficeHours.current()
     runs = calendar_runs(year)
+    holiday_names = {r.name for r in runs if r.kind == DayKind.HOLIDAY}
+    publish_initial = {
+        "year": year,
+        "published_on": _date_param(request.GET.get("issued")) or today,
+        "notice_number": request.GET.get("number", "")[:40],
+    }
     return render(
         request,
         "org/calendar.html",
         {
             "year": year,
+            "missing": missing_festivals(holiday_names),
+            "import_form": import_form or ImportDaysForm(),
+            "period_form": period_form or OfficeHoursPeriodForm(),
+            "periods": OfficeHoursPeriod.objects.all(),
+            "preview": preview,
             "entered": years.get(year),
             "tabs": year_tabs(today, set(years)),
             "runs": runs,
             "holiday_count": sum(len(r.days) for r in runs if r.kind == DayKind.HOLIDAY),
             "workday_count": sum(len(r.days) for r in runs if r.kind == DayKind.WORKDAY),
             "days_form": days_form or OfficialDaysForm(initial={"kind": DayKind.HOLIDAY}),
-            "publish_form": publish_form
-            or PublishYearForm(initial={"year": year, "published_on": today}),
+            "publish_form": publish_form or PublishYearForm(initial=publish_initial),
             "hours_form": hours_form
             or OfficeHoursForm(
                 initial={
@@ -190,7 +208,12 @@ def calendar_publish(request: AuthedRequest) -> HttpResponse:
     if form.is_valid():
         year = form.cleaned_data["year"]
         try:
-            actions.do_publish_calendar_year(request.user, year, form.cleaned_data["published_on"])
+            actions.do_publish_calendar_year(
+                request.user,
+                year,
+                form.cleaned_data["published_on"],
+                form.cleaned_data["notice_number"],
+            )
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:
@@ -218,6 +241,84 @@ def calendar_hours(request: AuthedRequest) -> HttpResponse:
     return _calendar_page(request, year, hours_form=form)
 
 
+def _date_param(raw: str | None) -> date | None:
+    try:
+        day = date.fromisoformat(raw or "")
+    except ValueError:
+        return None
+    return day if MIN_YEAR <= day.year <= MAX_YEAR else None
+
+
+@require_POST
+def calendar_import(request: AuthedRequest) -> HttpResponse:
+    """Paste the notice (or a CSV), see the days it gives, then confirm: the first post shows
+    the preview and saves nothing; the confirming post reads the same text again and saves."""
+    _require(request, Capability.MANAGE_CALENDAR)
+    year = _year_param(request.POST.get("year"))
+    form = ImportDaysForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _calendar_page(request, year, import_form=form)
+    data = form.cleaned_data
+    if data["source"] == ImportKind.CSV:
+        parsed = parse_csv(data["text"])
+    else:
+        parsed = parse_notice(data["text"], year)
+    shown = parsed.year or year
+    if request.POST.get("confirm") != "1" or not parsed.ok:
+        # Carry the text read (a file's too) into the confirming post.
+        confirm_form = ImportDaysForm(initial={"source": data["source"], "text": data["text"]})
+        return _calendar_page(request, shown, import_form=confirm_form, preview=parsed)
+    try:
+        days = actions.do_import_official_days(request.user, parsed.days, data["source"])
+    except actions.ActionError as exc:
+        form.add_error(None, str(exc))
+        return _calendar_page(request, shown, import_form=form, preview=parsed)
+    messages.success(
+        request,
+        ngettext("%(count)d day entered.", "%(count)d days entered.", len(days))
+        % {"count": len(days)},
+    )
+    query: dict[str, str | int] = {"year": shown}
+    if parsed.number:
+        query["number"] = parsed.number
+    if parsed.issued_on:
+        query["issued"] = parsed.issued_on.isoformat()
+    return redirect(f"{reverse('org:calendar')}?{urlencode(query)}#publish")
+
+
+@require_POST
+def calendar_period_add(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    year = _year_param(request.POST.get("year"))
+    form = OfficeHoursPeriodForm(request.POST)
+    if form.is_valid():
+        data = dict(form.cleaned_data)
+        name = data.pop("name")
+        try:
+            actions.do_add_office_hours_period(request.user, name, PeriodInput(**data))
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The period %(name)s was saved.") % {"name": name})
+            return redirect(_calendar_url(year))
+    return _calendar_page(request, year, period_form=form)
+
+
+@require_POST
+def calendar_period_remove(request: AuthedRequest) -> HttpResponse:
+    _require(request, Capability.MANAGE_CALENDAR)
+    year = _year_param(request.POST.get("year"))
+    try:
+        row = actions.do_remove_office_hours_period(
+            request.user, parse_id(request.POST.get("period", "")) or 0
+        )
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The period %(name)s was removed.") % {"name": row.name})
+    return redirect(_calendar_url(year))
+
+
 # --- the duty roster (duty office) ----------------------------------------------------------
 
 
@@ -241,12 +342,12 @@ def _duty_page(
     routing = route(now)
     current = shifts_now(now)
     if form is None:
-        hours = office_hours()
         today = timezone.localdate()
+        tomorrow = today + timedelta(days=1)
         form = DutyShiftForm(
             initial={
-                "starts_at": datetime.combine(today, hours.afternoon_end),
-                "ends_at": datetime.combine(today + timedelta(days=1), hours.morning_start),
+                "starts_at": datetime.combine(today, hours_for(today).afternoon_end),
+                "ends_at": datetime.combine(tomorrow, hours_for(tomorrow).morning_start),
             }
         )
     this_monday = week_start(timezone.localdate())

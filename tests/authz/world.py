@@ -416,11 +416,16 @@ class World:
 
     @cached_property
     def future_holiday(self) -> OfficialDay:
-        """A holiday in a year the calendar does not know yet."""
+        """A holiday in a year the calendar does not know yet (元旦), with one day of each of the
+        other six holidays, so that the year can be published."""
         from org import actions as org_actions
 
         day = timezone.localdate().replace(month=1, day=1)
         day = day.replace(year=day.year + 5)
+        others = ("春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+        for month, name in enumerate(others, start=2):
+            other = day.replace(month=month, day=10)
+            org_actions.do_add_official_days(self.system_admin, other, other, "holiday", name)
         return org_actions.do_add_official_days(self.system_admin, day, day, "holiday", "元旦")[0]
 
     @cached_property
@@ -428,6 +433,17 @@ class World:
         from notify.actions import do_allow_egress
 
         return do_allow_egress(self.system_admin, "10.20.0.0/16", "短信网关")
+
+    @cached_property
+    def office_hours_period(self) -> Any:
+        """A summer period of office hours (夏季作息)."""
+        from datetime import time
+
+        from org import actions as org_actions
+        from org.schedule import PeriodInput
+
+        summer = PeriodInput(5, 1, 9, 30, time(8, 30), time(12), time(14, 30), time(18))
+        return org_actions.do_add_office_hours_period(self.system_admin, "夏季作息", summer)
 
     @cached_property
     def official_day(self) -> OfficialDay:

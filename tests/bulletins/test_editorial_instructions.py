@@ -1,6 +1,6 @@
-"""Leader instructions (批示): one follow-up task per source unit, feedback (反馈) by the end of
-the working day `feedback_days` after the instruction, and the deadline engine's reminders and
-breach. Time is frozen at explicit moments in Asia/Shanghai."""
+"""Leader instructions (批示): one follow-up task per source unit, feedback (反馈) when the office
+closes on the `feedback_days`-th working day after the instruction, and the deadline engine's
+reminders and breach. Time is frozen at explicit moments in Asia/Shanghai."""
 
 import calendar
 import re
@@ -35,7 +35,9 @@ from tests.factories import make_item, make_publication
 pytestmark = pytest.mark.django_db
 
 MONDAY = local(f"{nth_weekday(3, calendar.MONDAY)} 10:00")  # first Monday of March
-DUE = local(f"{MONDAY.date() + timedelta(days=7)} 17:30")  # seven days later, end of the day
+# Seven working days (no notice has ever made a March day a holiday): Tuesday to Friday, then
+# Monday to Wednesday of the next week; the office closes at 17:30.
+DUE = local(f"{MONDAY.date() + timedelta(days=9)} 17:30")
 TUESDAY = MONDAY.date() + timedelta(days=1)
 HALF = MONDAY + (DUE - MONDAY) / 2
 
@@ -67,22 +69,22 @@ def test_it_asks_every_source_unit_of_a_joint_item_for_feedback(editor, joint_it
     assert {t.unit for t in instruction.tasks.all()} == {unit_a, unit_b}
 
 
-def test_feedback_is_due_at_1730_seven_days_after_the_instruction(instruction, unit_a):
+def test_feedback_is_due_at_1730_seven_working_days_after_the_instruction(instruction, unit_a):
     assert task_of(instruction, unit_a).due_at == DUE
 
 
 def test_the_feedback_window_is_the_editorial_policy(editor, item, unit_a):
     EditorialPolicy.objects.update_or_create(pk=1, defaults={"feedback_days": 3})
     instruction = record_paper_instruction(editor, item, MONDAY)
-    three_days_later = MONDAY.date() + timedelta(days=3)
-    assert task_of(instruction, unit_a).due_at == local(f"{three_days_later} 17:30")
+    thursday = MONDAY.date() + timedelta(days=3)  # three working days: Tue, Wed, Thu
+    assert task_of(instruction, unit_a).due_at == local(f"{thursday} 17:30")
 
 
 def test_feedback_is_due_when_the_office_closes(editor, item, unit_a):
     OfficeHours.objects.update_or_create(pk=1, defaults={"afternoon_end": time(18, 0)})
     instruction = record_paper_instruction(editor, item, MONDAY)
-    seven_days_later = MONDAY.date() + timedelta(days=7)
-    assert task_of(instruction, unit_a).due_at == local(f"{seven_days_later} 18:00")
+    seventh_working_day = MONDAY.date() + timedelta(days=9)
+    assert task_of(instruction, unit_a).due_at == local(f"{seventh_working_day} 18:00")
 
 
 def test_each_task_is_a_feedback_deadline_for_the_engine(instruction, unit_a):

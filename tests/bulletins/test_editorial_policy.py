@@ -16,15 +16,21 @@ POLICY = reverse("bulletins:editorial_policy")
 def test_the_chief_changes_the_feedback_window_and_it_is_audited(client_of, chief):
     response = client_of(chief).post(
         POLICY,
-        {"feedback_days": "5", "reminder_fractions_0": "80", "reminder_fractions_1": "50"},
+        {
+            "feedback_days": "5",
+            "solicitation_days": "4",
+            "reminder_fractions_0": "80",
+            "reminder_fractions_1": "50",
+        },
     )
     assert response.status_code == 302
     policy = EditorialPolicy.current()
-    assert (policy.feedback_days, policy.reminder_fractions) == (5, "0.5,0.8")
+    assert (policy.feedback_days, policy.solicitation_days) == (5, 4)
+    assert policy.reminder_fractions == "0.5,0.8"
     entry = AuditEntry.objects.get(action="editorial_policy_changed")
     assert entry.data == {
-        "before": {"feedback_days": 7, "reminder_fractions": "0.5,0.9"},
-        "after": {"feedback_days": 5, "reminder_fractions": "0.5,0.8"},
+        "before": {"feedback_days": 7, "solicitation_days": 7, "reminder_fractions": "0.5,0.9"},
+        "after": {"feedback_days": 5, "solicitation_days": 4, "reminder_fractions": "0.5,0.8"},
     }
 
 

@@ -118,23 +118,60 @@ def test_removing_a_removed_day_says_so(system_admin):
         actions.do_remove_official_day(system_admin, 0)
 
 
+NUMBER = "国办发明电〔2099〕7号"
+
+
+def enter_six_other_holidays(system_admin):
+    """元旦 to 中秋节, one day each, on the first weekdays of the first six months."""
+    names = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节")
+    for month, name in enumerate(names, start=1):
+        day = next_weekday(date(UNKNOWN_YEAR, month, 1), 2)  # a Wednesday
+        actions.do_add_official_days(system_admin, day, day, HOLIDAY, name)
+
+
 def test_publishing_a_year_records_who_entered_it(system_admin):
+    enter_six_other_holidays(system_admin)
     actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, "国庆节")
-    actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON)
+    actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON, NUMBER)
     year = CalendarYear.objects.get(year=UNKNOWN_YEAR)
     assert (year.source, year.published_on) == ("entered by sysadmin", PUBLISHED_ON)
-    assert AuditEntry.objects.get(action="calendar_year_published").data["holidays"] == 7
+    assert year.notice_number == NUMBER
+    data = AuditEntry.objects.get(action="calendar_year_published").data
+    assert (data["holidays"], data["notice_number"]) == (6 + 7, NUMBER)
 
 
 def test_a_year_without_holidays_cannot_be_published(system_admin):
     with pytest.raises(ActionError):
-        actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON)
+        actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON, NUMBER)
+    assert not CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
+
+
+def test_a_year_missing_one_holiday_cannot_be_published(system_admin):
+    enter_six_other_holidays(system_admin)
+    with pytest.raises(ActionError, match="国庆节"):
+        actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON, NUMBER)
+    assert not CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
+
+
+def test_mid_autumn_and_national_day_merged_count_as_both(system_admin):
+    enter_six_other_holidays(system_admin)
+    OfficialDay.objects.filter(name="中秋节").update(name="春节")
+    actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, "中秋节、国庆节")
+    actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON, NUMBER)
+    assert CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
+
+
+def test_a_year_needs_its_notice_number(system_admin):
+    enter_six_other_holidays(system_admin)
+    actions.do_add_official_days(system_admin, OCT_1, OCT_7, HOLIDAY, "国庆节")
+    with pytest.raises(ActionError):
+        actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, PUBLISHED_ON, "7号")
     assert not CalendarYear.objects.filter(year=UNKNOWN_YEAR).exists()
 
 
 def test_a_year_is_published_once(system_admin):
     with pytest.raises(ActionError):
-        actions.do_publish_calendar_year(system_admin, YEAR, PUBLISHED_ON)
+        actions.do_publish_calendar_year(system_admin, YEAR, PUBLISHED_ON, NUMBER)
     assert audit_actions() == []
 
 

@@ -172,9 +172,28 @@ def test_a_day_is_removed(client_of, system_admin):
 
 def test_publishing_a_year(client_of, system_admin):
     client = client_of(system_admin)
-    client.post(ADD_DAYS, NEW_NATIONAL_DAY)
-    client.post(PUBLISH, {"year": UNKNOWN_YEAR, "published_on": str(PUBLISHED_ON)})
-    assert CalendarYear.objects.get(year=UNKNOWN_YEAR).source == "entered by sysadmin"
+    names = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
+    rows = [
+        f"{next_weekday(date(UNKNOWN_YEAR, m, 3), 2)},holiday,{n}" for m, n in enumerate(names, 1)
+    ]
+    client.post(
+        reverse("org:calendar_import"),
+        {"year": UNKNOWN_YEAR, "source": "csv", "text": "\n".join(rows), "confirm": "1"},
+    )
+    client.post(
+        PUBLISH,
+        {
+            "year": UNKNOWN_YEAR,
+            "published_on": str(PUBLISHED_ON),
+            "notice_number": "国办发明电〔2099〕7号",
+        },
+    )
+    entered = CalendarYear.objects.get(year=UNKNOWN_YEAR)
+    assert (entered.source, entered.notice_number) == (
+        "entered by sysadmin",
+        "国办发明电〔2099〕7号",
+    )
+    assert "国办发明电〔2099〕7号" in client.get(f"{CALENDAR}?year={UNKNOWN_YEAR}").content.decode()
 
 
 def test_publishing_an_empty_year_is_refused(client_of, system_admin):

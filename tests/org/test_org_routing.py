@@ -109,7 +109,15 @@ def test_once_a_new_year_is_published_its_holidays_go_to_the_duty_office(system_
         DayKind.HOLIDAY,
         "国庆节",
     )
-    actions.do_publish_calendar_year(system_admin, UNKNOWN_YEAR, days_before(11))
+    # The other six holidays, one day each, in the first six months (publishing needs all seven).
+    for month, name in enumerate(("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节"), 1):
+        day = date(UNKNOWN_YEAR, month, 10)
+        actions.do_add_official_days(system_admin, day, day, DayKind.HOLIDAY, name)
+    # Entered but not published: a draft, routed as a plain weekday.
+    assert route(local(national_day, "10:00")).desk == Desk.SECTION
+    actions.do_publish_calendar_year(
+        system_admin, UNKNOWN_YEAR, days_before(11), "国办发明电〔2099〕7号"
+    )
     assert route(local(national_day, "10:00")).desk == Desk.DUTY
     assert route(local(national_day, "10:00")).calendar_known
     assert years_without_calendar(UNKNOWN_YEAR) == []
