@@ -88,9 +88,10 @@ def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-# --- Group robots (WeCom 企业微信, DingTalk 钉钉) --------------------------------------------------
-# What the services publish (WeCom 群机器人配置说明, developer.work.weixin.qq.com/document/path/91770;
-# DingTalk 自定义机器人接入, open.dingtalk.com/document/robots/custom-robot-access):
+# --- Group robots (WeCom 企业微信, DingTalk 钉钉) ------------------------------------------
+# What the services publish (WeCom 群机器人配置说明,
+# developer.work.weixin.qq.com/document/path/91770; DingTalk 自定义机器人接入,
+# open.dingtalk.com/document/robots/custom-robot-access):
 # - WeCom: markdown.content at most 4096 bytes, text.content at most 2048 bytes (UTF-8); longer
 #   is errcode 40058. 20 messages a minute per robot; over it, errcode 45009.
 # - DingTalk: 20 messages a minute per robot; over it, errcode 130101 "send too fast, exceed 20

@@ -90,9 +90,8 @@ def deliver_now(delivery_ids: list[int], lease_seconds: int = 60) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for pk in delivery_ids:
             claim = _claim_next(timezone.now(), lease, pk=pk)
-            if claim is not None:
-                if _attempt(claim, timezone.now):
-                    attempted += 1
+            if claim is not None and _attempt(claim, timezone.now):
+                attempted += 1
     return attempted
 
 
