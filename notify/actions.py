@@ -312,7 +312,9 @@ def do_set_robot(actor: User, channel_id: int, spec: ChannelSpec) -> Channel:
 def channel_keepers(channel: Channel) -> list[User]:
     """Who is told when a channel breaks: its person, or the heads of its unit."""
     if channel.user_id is not None:
-        return [u for u in User.objects.filter(pk=channel.user_id, is_active=True)]
+        return list(User.objects.filter(pk=channel.user_id, is_active=True))
+    if channel.unit_id is None:
+        return []
     return list(
         User.objects.filter(
             unit_id=channel.unit_id,
