@@ -58,7 +58,8 @@ class RobotService:
         return f"http://127.0.0.1:{self.port}{WECOM_PATH}?key={key or self.wecom_key}"
 
     def dingtalk_url(self, token: str | None = None) -> str:
-        return f"http://127.0.0.1:{self.port}{DINGTALK_PATH}?access_token={token or self.dingtalk_token}"
+        token = token or self.dingtalk_token
+        return f"http://127.0.0.1:{self.port}{DINGTALK_PATH}?access_token={token}"
 
     def accepted(self) -> list[Hit]:
         return [h for h in self.hits if h.errcode == 0]

@@ -4,6 +4,7 @@
 The worker is run at moments the test names (`run(at)`), and the service's clock is set to the
 same moment, so minutes pass without sleeping."""
 
+import itertools
 from datetime import timedelta
 
 import pytest
@@ -259,7 +260,7 @@ def test_dingtalk_markdown_lines_break(unit_a, service, run):
     dispatch(message("l:1", body="事件：某化工厂火灾\n地点：甲区\n应报时间：10:30"), [], [unit_a])
     run(timezone.now())
     lines = service.hits[0].body["markdown"]["text"].split("\n")
-    for line, following in zip(lines, lines[1:], strict=False):
+    for line, following in itertools.pairwise(lines):
         # A line breaks when it ends in two spaces, is blank, or a blank line follows it.
         assert line.endswith("  ") or not line.strip() or not following.strip(), line
     assert "地点：甲区  " in lines
