@@ -310,18 +310,17 @@ def do_set_robot(actor: User, channel_id: int, spec: ChannelSpec) -> Channel:
 
 
 def channel_keepers(channel: Channel) -> list[User]:
-    """Who is told when a channel breaks: its person, or the heads of its unit."""
+    """Who is told when a channel breaks: its person, or the heads of its unit (who manage the
+    unit's channels); the system administrator when the unit has no active head."""
+    active = User.objects.filter(is_active=True)
     if channel.user_id is not None:
-        return list(User.objects.filter(pk=channel.user_id, is_active=True))
-    if channel.unit_id is None:
-        return []
-    return list(
-        User.objects.filter(
-            unit_id=channel.unit_id,
-            is_active=True,
-            role__in=roles_with(Capability.MANAGE_UNIT_CHANNELS),
+        return list(active.filter(pk=channel.user_id))
+    heads = list(
+        active.filter(
+            unit_id=channel.unit_id or 0, role__in=roles_with(Capability.MANAGE_UNIT_CHANNELS)
         )
     )
+    return heads or list(active.filter(role__in=roles_with(Capability.MANAGE_ORG)))
 
 
 def note_channel_failure(channel_id: int, detail: str, at: datetime) -> None:

@@ -3,6 +3,14 @@ import django.core.validators
 from django.db import migrations, models
 
 
+def urgent_first(apps, schema_editor):
+    """Deliveries still queued keep their place: urgent ones (severity urgent) go first."""
+    Delivery = apps.get_model("notify", "Delivery")
+    Delivery.objects.filter(
+        status__in=("pending", "sending"), payload__severity="urgent"
+    ).update(priority=1)
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
@@ -55,4 +63,5 @@ class Migration(migrations.Migration):
             name='priority',
             field=models.PositiveSmallIntegerField(default=0, verbose_name='priority'),
         ),
+        migrations.RunPython(urgent_first, migrations.RunPython.noop),
     ]
