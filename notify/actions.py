@@ -9,6 +9,7 @@ if and only if the event that caused it was committed. The inbox row is the mess
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
 from django.db import transaction
@@ -31,7 +32,7 @@ from notify.queries import manageable_channels
 from notify.transports.base import Payload
 from notify.transports.connect import EgressRefused, check_url
 from org.models import Unit, User
-from org.roles import Capability
+from org.roles import Capability, roles_with
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
 
@@ -117,6 +118,7 @@ def dispatch(message: Message, users: Iterable[User], units: Iterable[Unit] = ()
                 channel_id=cid,
                 key=message.key,
                 payload=message.payload(),
+                priority=rules.priority_of(message.severity),
                 next_attempt_at=now,
                 created_at=now,
             )
@@ -158,6 +160,11 @@ class ChannelSpec:
     secret: str = ""
     template: str = ""
     sms_url: str = ""
+    rate_per_minute: int = rules.DEFAULT_ROBOT_RATE_PER_MINUTE
+    keyword: str = ""
+    at_mobiles: str = ""
+    at_user_ids: str = ""
+    at_all: bool = False
 
 
 def _owner_filter(actor: User, for_unit: bool) -> dict[str, Any]:
@@ -222,10 +229,24 @@ def do_add_channel(actor: User, spec: ChannelSpec, for_unit: bool = False) -> Ch
             if spec.kind == ChannelKind.SMS
             else "",
             sms_url=spec.sms_url.strip() if spec.kind == ChannelKind.SMS else "",
+            **_robot_fields(spec),
             **owner,
         )
         record(actor, "notify_channel_added", f"channel:{channel.pk}", _audit_data(channel))
     return channel
+
+
+def _robot_fields(spec: ChannelSpec) -> dict[str, Any]:
+    """The group-robot settings of a spec; other kinds keep the defaults."""
+    if spec.kind not in rules.ROBOT_KINDS:
+        return {}
+    return {
+        "rate_per_minute": rules.robot_rate(spec.rate_per_minute),
+        "keyword": spec.keyword.strip() if spec.kind == ChannelKind.DINGTALK else "",
+        "at_mobiles": ", ".join(rules.split_list(spec.at_mobiles)),
+        "at_user_ids": ", ".join(rules.split_list(spec.at_user_ids)),
+        "at_all": spec.at_all,
+    }
 
 
 def _locked_channel(actor: User, channel_id: int) -> Channel:
@@ -262,6 +283,102 @@ def do_remove_channel(actor: User, channel_id: int) -> None:
         record(actor, "notify_channel_removed", f"channel:{channel.pk}", _audit_data(channel))
 
 
+def do_set_robot(actor: User, channel_id: int, spec: ChannelSpec) -> Channel:
+    """Change a robot's rate, keyword and @-mentions. Raises Channel.DoesNotExist for a channel
+    the actor may not manage."""
+    with transaction.atomic():
+        channel = _locked_channel(actor, channel_id)
+        if channel.kind not in rules.ROBOT_KINDS:
+            raise ActionError(_("Only a WeCom or DingTalk robot has these settings."))
+        fields = _robot_fields(ChannelSpec(**{**spec.__dict__, "kind": channel.kind}))
+        before = {name: getattr(channel, name) for name in fields}
+        if before == fields:
+            return channel
+        for name, value in fields.items():
+            setattr(channel, name, value)
+        channel.save(update_fields=list(fields))
+        record(
+            actor,
+            "notify_robot_changed",
+            f"channel:{channel.pk}",
+            {**_audit_data(channel), "before": before, "after": fields},
+        )
+    return channel
+
+
+# --- What the worker learns about a channel ------------------------------------------------------
+
+
+def channel_keepers(channel: Channel) -> list[User]:
+    """Who is told when a channel breaks: its person, or the heads of its unit (who manage the
+    unit's channels); the system administrator when the unit has no active head."""
+    active = User.objects.filter(is_active=True)
+    if channel.user_id is not None:
+        return list(active.filter(pk=channel.user_id))
+    heads = list(
+        active.filter(
+            unit_id=channel.unit_id or 0, role__in=roles_with(Capability.MANAGE_UNIT_CHANNELS)
+        )
+    )
+    return heads or list(active.filter(role__in=roles_with(Capability.MANAGE_ORG)))
+
+
+def note_channel_failure(channel_id: int, detail: str, at: datetime) -> None:
+    """A send failed for good (bad key, signature, keyword, IP…): mark the channel failing and,
+    the first time, tell its keepers in their inbox (and their other channels)."""
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
+        if channel is None:
+            return
+        first = channel.failing_since is None
+        channel.failure = rules.truncate(detail, 500)
+        if first:
+            channel.failing_since = at
+        channel.save(update_fields=["failure", "failing_since"])
+        if not first:
+            return
+        record(
+            None,
+            "notify_channel_failing",
+            f"channel:{channel.pk}",
+            {
+                **_audit_data(channel),
+                "detail": channel.failure,
+            },
+        )
+        message = Message(
+            title=_("【Channel failing】%(label)s refuses messages") % {"label": channel.label},
+            body=_(
+                "%(channel)s refused a message: %(detail)s. It will not be retried. Check the "
+                "robot's address, signing secret, keyword or allowed IP addresses."
+            )
+            % {"channel": channel, "detail": channel.failure},
+            url="/notify/channels/",
+            severity=Severity.WARNING,
+            key=f"channel-failing:{channel.pk}:{int(at.timestamp())}",
+        )
+        dispatch(message, channel_keepers(channel))
+
+
+def note_channel_recovered(channel_id: int) -> None:
+    with transaction.atomic():
+        channel = Channel.objects.select_for_update().filter(pk=channel_id).first()
+        if channel is None or channel.failing_since is None:
+            return
+        channel.failing_since = None
+        channel.failure = ""
+        channel.save(update_fields=["failing_since", "failure"])
+        record(None, "notify_channel_recovered", f"channel:{channel.pk}", _audit_data(channel))
+
+
+def pause_channel(channel_id: int, until: datetime) -> None:
+    """The service answered with its rate-limit errcode: nothing goes to it before `until`."""
+    with transaction.atomic():
+        Channel.objects.filter(pk=channel_id).filter(
+            Q(paused_until__isnull=True) | Q(paused_until__lt=until)
+        ).update(paused_until=until)
+
+
 def test_message(actor: User) -> Message:
     return Message(
         title=_("【Test】A test message from xinbao"),
@@ -285,7 +402,12 @@ def do_send_test(actor: User, channel_id: int | None = None) -> list[int]:
             channel = _locked_channel(actor, channel_id)
             if not channel.enabled:
                 raise ActionError(_("The channel is switched off. Switch it on to test it."))
-            Delivery.objects.create(channel=channel, key=message.key, payload=message.payload())
+            Delivery.objects.create(
+                channel=channel,
+                key=message.key,
+                payload=message.payload(),
+                priority=rules.priority_of(message.severity),
+            )
         ids = list(Delivery.objects.filter(key=message.key).values_list("pk", flat=True))
     return ids
 

@@ -17,7 +17,73 @@ _PHONE = re.compile(r"^\+?[0-9][0-9 -]{4,18}[0-9]$")
 _URL_KINDS = (ChannelKind.WEBHOOK, ChannelKind.WECOM, ChannelKind.DINGTALK)
 
 
-class ChannelForm(Form):
+_USER_ID = re.compile(r"^[A-Za-z0-9_.@-]{1,64}$")
+
+
+class RobotFields(Form):
+    """The settings a WeCom or DingTalk group robot has of its own."""
+
+    rate_per_minute = forms.IntegerField(
+        label=_("Robot: messages per minute"),
+        min_value=1,
+        max_value=rules.MAX_ROBOT_RATE_PER_MINUTE,
+        initial=rules.DEFAULT_ROBOT_RATE_PER_MINUTE,
+        required=False,
+        help_text=_(
+            "Default 20: WeCom and DingTalk both accept at most 20 messages a minute from one "
+            "robot (their robot documentation), and DingTalk then blocks the robot for 10 "
+            "minutes. Messages over the rate wait; urgent ones go first."
+        ),
+    )
+    keyword = forms.CharField(
+        label=_("DingTalk custom keyword"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Only for a DingTalk robot secured by a custom keyword (自定义关键词): one of its "
+            "keywords. It is put in every message's title."
+        ),
+    )
+    at_mobiles = forms.CharField(
+        label=_("@ on urgent alerts: mobile numbers"),
+        max_length=300,
+        required=False,
+        help_text=_("Mobile numbers of group members to @ on urgent alerts, separated by commas."),
+    )
+    at_user_ids = forms.CharField(
+        label=_("@ on urgent alerts: user ids"),
+        max_length=300,
+        required=False,
+        help_text=_("WeCom or DingTalk user ids to @ on urgent alerts, separated by commas."),
+    )
+    at_all = forms.BooleanField(label=_("@ everyone on urgent alerts"), required=False)
+
+    def clean_at_mobiles(self) -> str:
+        values = rules.split_list(self.cleaned_data.get("at_mobiles") or "")
+        if any(not _PHONE.match(v) or " " in v for v in values):
+            raise ValidationError(_("Enter mobile numbers (digits, may start with +)."))
+        return ", ".join(values)
+
+    def clean_at_user_ids(self) -> str:
+        values = rules.split_list(self.cleaned_data.get("at_user_ids") or "")
+        if any(not _USER_ID.match(v) for v in values):
+            raise ValidationError(_("A user id is letters, digits and _ . @ - only."))
+        return ", ".join(values)
+
+    def robot_values(self) -> dict[str, Any]:
+        data = self.cleaned_data
+        return {
+            "rate_per_minute": data.get("rate_per_minute") or rules.DEFAULT_ROBOT_RATE_PER_MINUTE,
+            "keyword": (data.get("keyword") or "").strip(),
+            "at_mobiles": data.get("at_mobiles") or "",
+            "at_user_ids": data.get("at_user_ids") or "",
+            "at_all": bool(data.get("at_all")),
+        }
+
+
+class ChannelForm(RobotFields):
+    field_order = ["kind", "label", "target", "secret", "sms_url", "template"]
+
     kind = forms.ChoiceField(label=_("Kind"), choices=ChannelKind.choices)
     label = forms.CharField(
         label=pgettext_lazy("notify", "Name"),
@@ -98,7 +164,15 @@ class ChannelForm(Form):
             secret=data.get("secret") or "",
             template=data.get("template") or "",
             sms_url=data.get("sms_url") or "",
+            **self.robot_values(),
         )
+
+
+class RobotForm(RobotFields):
+    """A robot's own settings, changed after it was added."""
+
+    def spec(self, kind: str) -> ChannelSpec:
+        return ChannelSpec(kind=kind, label="", target="", **self.robot_values())
 
 
 class EgressRuleForm(Form):

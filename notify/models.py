@@ -8,6 +8,7 @@ lapses if its worker died.
 """
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -108,6 +109,23 @@ class Channel(models.Model):
         _("SMS text"), max_length=300, blank=True, default=rules.DEFAULT_SMS_TEMPLATE
     )
     sms_url = models.CharField(_("SMS gateway URL"), max_length=500, blank=True)
+    # Group robots (WeCom, DingTalk): the services' own rules, kept per robot.
+    rate_per_minute = models.PositiveSmallIntegerField(
+        _("messages per minute"),
+        default=rules.DEFAULT_ROBOT_RATE_PER_MINUTE,
+        validators=[MinValueValidator(1), MaxValueValidator(rules.MAX_ROBOT_RATE_PER_MINUTE)],
+    )
+    keyword = models.CharField(_("DingTalk custom keyword"), max_length=20, blank=True)
+    at_mobiles = models.CharField(
+        _("@ on urgent alerts: mobile numbers"), max_length=300, blank=True
+    )
+    at_user_ids = models.CharField(_("@ on urgent alerts: user ids"), max_length=300, blank=True)
+    at_all = models.BooleanField(_("@ everyone on urgent alerts"), default=False)
+    # Set when the service asked us to wait (its rate-limit errcode): nothing is sent before.
+    paused_until = models.DateTimeField(_("paused until"), null=True, blank=True)
+    # Set when a send failed for good (bad key, signature, keyword, IP…); cleared by a success.
+    failing_since = models.DateTimeField(_("failing since"), null=True, blank=True)
+    failure = models.CharField(_("failure"), max_length=500, blank=True)
     enabled = models.BooleanField(_("enabled"), default=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     removed_at = models.DateTimeField(_("removed at"), null=True, blank=True)
@@ -134,6 +152,10 @@ class Channel(models.Model):
     def display_target(self) -> str:
         """The address with any token in a URL hidden (robot URLs carry their access key)."""
         return rules.mask_target(self.kind, self.target)
+
+    @property
+    def is_robot(self) -> bool:
+        return self.kind in rules.ROBOT_KINDS
 
     @property
     def owner_name(self) -> str:
@@ -163,6 +185,8 @@ class Delivery(models.Model):
     )
     key = models.CharField(_("event key"), max_length=100)
     payload = models.JSONField(_("message"))
+    # Urgent messages (severity urgent) go before routine ones waiting for the same moment.
+    priority = models.PositiveSmallIntegerField(_("priority"), default=0)
     status = models.CharField(
         _("status"), max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING
     )

@@ -2,6 +2,7 @@
 channels. No database, no network."""
 
 import re
+from dataclasses import dataclass
 from datetime import timedelta
 from urllib.parse import urlsplit
 
@@ -85,3 +86,105 @@ def can_read_delivery_log(role: str) -> bool:
 
 def truncate(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- Group robots (WeCom 企业微信, DingTalk 钉钉) ------------------------------------------
+# What the services publish (WeCom 群机器人配置说明,
+# developer.work.weixin.qq.com/document/path/91770; DingTalk 自定义机器人接入,
+# open.dingtalk.com/document/robots/custom-robot-access):
+# - WeCom: markdown.content at most 4096 bytes, text.content at most 2048 bytes (UTF-8); longer
+#   is errcode 40058. 20 messages a minute per robot; over it, errcode 45009.
+# - DingTalk: 20 messages a minute per robot; over it, errcode 130101 "send too fast, exceed 20
+#   times per minute" and the robot is throttled for 10 minutes. No byte limit for markdown is
+#   published in the pages we could check, so its text is kept to WeCom's 4096 bytes too.
+WECOM_MARKDOWN_MAX_BYTES = 4096
+WECOM_TEXT_MAX_BYTES = 2048
+DINGTALK_MAX_BYTES = 4096
+DINGTALK_TITLE_MAX_CHARS = 60
+DEFAULT_ROBOT_RATE_PER_MINUTE = 20
+MAX_ROBOT_RATE_PER_MINUTE = 20
+RATE_WINDOW = timedelta(minutes=1)
+ROBOT_KINDS = ("wecom", "dingtalk")
+ELLIPSIS = "…"
+
+
+def utf8_len(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def truncate_bytes(text: str, limit: int) -> str:
+    """`text` in at most `limit` UTF-8 bytes: cut on a character boundary, ending in "…"."""
+    if utf8_len(text) <= limit:
+        return text
+    room = limit - utf8_len(ELLIPSIS)
+    if room <= 0:
+        return ""
+    # Dropping the bytes of a partly kept character: "ignore" never splits a character.
+    kept = text.encode("utf-8")[:room].decode("utf-8", "ignore")
+    return kept + ELLIPSIS
+
+
+def robot_rate(value: int | None) -> int:
+    """The sends a minute a robot is given: the channel's own number within 1…20."""
+    if not value:
+        return DEFAULT_ROBOT_RATE_PER_MINUTE
+    return max(1, min(int(value), MAX_ROBOT_RATE_PER_MINUTE))
+
+
+_LIST_SPLIT = re.compile(r"[\s,，;；、]+")
+
+
+def split_list(text: str) -> list[str]:
+    """Phone numbers or user ids typed one per line or separated by commas, in order, once."""
+    seen: dict[str, None] = {}
+    for part in _LIST_SPLIT.split(text or ""):
+        if part:
+            seen.setdefault(part, None)
+    return list(seen)
+
+
+@dataclass(frozen=True)
+class RobotVerdict:
+    """What an errcode means: `permanent` (retrying cannot help: fail now and tell the
+    channel's keeper) or transient with an optional `wait` the service asks for."""
+
+    permanent: bool
+    wait: timedelta | None = None
+
+
+# WeCom errcodes (open.work.weixin.qq.com/devtool/query?e=…): 93000 invalid webhook url (a
+# wrong or deleted key), 40008 invalid message type, 40058 a parameter out of range (content
+# too long), 45009 api freq out of limit, -1 system busy.
+WECOM_PERMANENT = frozenset({93000, 40008, 40058})
+WECOM_RATE_LIMITED = 45009
+# DingTalk: 300001 token is not exist (a wrong access_token), 310000 a security setting refused
+# the message (sign not match, keywords not in content, ip … not in whitelist), 130101 send too
+# fast (throttled for 10 minutes), -1 system busy.
+DINGTALK_PERMANENT = frozenset({300001, 310000})
+DINGTALK_RATE_LIMITED = 130101
+WECOM_RATE_WAIT = timedelta(minutes=1)
+DINGTALK_RATE_WAIT = timedelta(minutes=10)
+
+
+def robot_verdict(kind: str, errcode: int) -> RobotVerdict:
+    if kind == "wecom":
+        if errcode in WECOM_PERMANENT:
+            return RobotVerdict(permanent=True)
+        if errcode == WECOM_RATE_LIMITED:
+            return RobotVerdict(permanent=False, wait=WECOM_RATE_WAIT)
+    elif kind == "dingtalk":
+        if errcode in DINGTALK_PERMANENT:
+            return RobotVerdict(permanent=True)
+        if errcode == DINGTALK_RATE_LIMITED:
+            return RobotVerdict(permanent=False, wait=DINGTALK_RATE_WAIT)
+    # -1 (system busy) and codes nobody documents: try again later.
+    return RobotVerdict(permanent=False)
+
+
+ROUTINE_PRIORITY = 0
+URGENT_PRIORITY = 1
+
+
+def priority_of(severity: str) -> int:
+    """Urgent alerts jump the queue of a robot that is at its rate."""
+    return URGENT_PRIORITY if severity == "urgent" else ROUTINE_PRIORITY

@@ -12,6 +12,7 @@ urlpatterns = [
     path("channels/test/", views.send_test, name="send_test"),
     path("channels/<int:pk>/toggle/", views.channel_toggle, name="channel_toggle"),
     path("channels/<int:pk>/remove/", views.channel_remove, name="channel_remove"),
+    path("channels/<int:pk>/robot/", views.channel_robot, name="channel_robot"),
     path("channels/<int:pk>/test/", views.channel_test, name="channel_test"),
     path("deliveries/", views.delivery_log, name="deliveries"),
     path("deliveries/<int:pk>/", views.delivery_detail, name="delivery"),

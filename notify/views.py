@@ -6,12 +6,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from notify import actions, queries, rules, worker
-from notify.forms import ChannelForm, EgressRuleForm
+from notify.forms import ChannelForm, EgressRuleForm, RobotForm
 from notify.models import Channel, Delivery, DeliveryStatus, EgressRule, Notification
 from org.http import AuthedRequest
 from org.roles import Capability
@@ -120,6 +121,7 @@ def channels(request: AuthedRequest) -> HttpResponse:
         "deliveries": _recent_deliveries(queries.manageable_channels(user)),
         "can_read_log": rules.can_read_delivery_log(user.role),
         "max_channels": rules.MAX_CHANNELS_PER_OWNER,
+        "now": timezone.now(),
     }
     return render(request, "notify/channels.html", context)
 
@@ -136,6 +138,35 @@ def channel_toggle(request: AuthedRequest, pk: int) -> HttpResponse:
     else:
         messages.success(request, _("Channel “%(label)s” switched off.") % {"label": channel.label})
     return redirect("notify:channels")
+
+
+@require_http_methods(["GET", "POST"])
+def channel_robot(request: AuthedRequest, pk: int) -> HttpResponse:
+    """A group robot's own settings: its rate, DingTalk keyword and @-mentions."""
+    channel = queries.manageable_channels(request.user).filter(pk=pk).first()
+    if channel is None or not channel.is_robot:
+        raise Http404
+    initial = {
+        "rate_per_minute": channel.rate_per_minute,
+        "keyword": channel.keyword,
+        "at_mobiles": channel.at_mobiles,
+        "at_user_ids": channel.at_user_ids,
+        "at_all": channel.at_all,
+    }
+    form = RobotForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            actions.do_set_robot(request.user, pk, form.spec(channel.kind))
+        except Channel.DoesNotExist:
+            raise Http404 from None
+        except actions.ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Settings of “%(label)s” saved.") % {"label": channel.label}
+            )
+            return redirect("notify:channels")
+    return render(request, "notify/robot.html", {"channel": channel, "form": form})
 
 
 @require_POST

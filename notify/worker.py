@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone, translation
 
-from notify import rules
+from notify import actions, rules
 from notify.models import UNFINISHED, Delivery, DeliveryAttempt, DeliveryStatus, Severity
 from notify.transports import REGISTRY, Payload, TransportError
 
@@ -50,6 +50,9 @@ class Outcome:
     ok: bool
     detail: str
     permanent: bool = False
+    wait: timedelta | None = None
+    # The robot's service refused the message for good (its errcode): tell the keepers.
+    refused: bool = False
 
 
 def process_deliveries(
@@ -67,12 +70,15 @@ def process_deliveries(
     _give_up_abandoned(clock())
     attempted = 0
     with translation.override(settings.LANGUAGE_CODE):
-        while attempted < limit:
+        claims = 0
+        # A row put back to wait for its robot is no attempt; the claim count still bounds a run.
+        while attempted < limit and claims < limit * 10:
             claim = _claim_next(clock(), lease)
             if claim is None:
                 break
-            _attempt(claim, clock)
-            attempted += 1
+            claims += 1
+            if _attempt(claim, clock):
+                attempted += 1
     return attempted
 
 
@@ -84,8 +90,7 @@ def deliver_now(delivery_ids: list[int], lease_seconds: int = 60) -> int:
     with translation.override(settings.LANGUAGE_CODE):
         for pk in delivery_ids:
             claim = _claim_next(timezone.now(), lease, pk=pk)
-            if claim is not None:
-                _attempt(claim, timezone.now)
+            if claim is not None and _attempt(claim, timezone.now):
                 attempted += 1
     return attempted
 
@@ -113,7 +118,9 @@ def _claim_next(now: datetime, lease: timedelta, pk: int | None = None) -> Claim
     # Read first: an idle worker should not take SQLite's write lock every round.
     if not due.exists():
         return None
-    first = due.order_by("next_attempt_at", "pk")
+    # Urgent first among the rows due: a robot at its rate sends the waiting alert before the
+    # routine messages queued ahead of it.
+    first = due.order_by("-priority", "next_attempt_at", "pk")
     if connection.features.has_select_for_update_skip_locked:
         first = first.select_for_update(skip_locked=True)
     for _try in range(5):
@@ -160,14 +167,63 @@ def _send(delivery: Delivery, key: str) -> Outcome:
     try:
         return Outcome(True, transport(channel, message, key))
     except TransportError as exc:
-        return Outcome(False, exc.detail, permanent=exc.permanent)
+        return Outcome(
+            False, exc.detail, permanent=exc.permanent, wait=exc.wait, refused=exc.refused
+        )
     except Exception as exc:  # one broken transport must not stop the batch
         logger.exception("notify: transport %s failed on delivery %s", channel.kind, delivery.pk)
         return Outcome(False, rules.truncate(f"{type(exc).__name__}: {exc}", 500))
 
 
-def _attempt(claim: Claim, clock: Callable[[], datetime]) -> None:
+def _robot_free_at(delivery: Delivery, now: datetime) -> datetime | None:
+    """When this robot may take one more message, if not now: after the pause its service asked
+    for, or when the oldest of the last `rate_per_minute` sends leaves the one-minute window.
+    Sends being made right now by other claims count too."""
+    channel = delivery.channel
+    if channel.kind not in rules.ROBOT_KINDS:
+        return None
+    if channel.paused_until is not None and channel.paused_until > now:
+        return channel.paused_until
+    rate = rules.robot_rate(channel.rate_per_minute)
+    since = now - rules.RATE_WINDOW
+    recent = list(
+        DeliveryAttempt.objects.filter(delivery__channel=channel, at__gt=since, at__lte=now)
+        .order_by("at")
+        .values_list("at", flat=True)
+    )
+    in_flight = (
+        Delivery.objects.filter(channel=channel, status=DeliveryStatus.SENDING)
+        .exclude(pk=delivery.pk)
+        .count()
+    )
+    over = len(recent) + in_flight - rate  # sends that must leave the window first, less one
+    if over < 0:
+        return None
+    if over >= len(recent):
+        return now + rules.RATE_WINDOW  # the slots are held by sends in flight: look later
+    return recent[over] + rules.RATE_WINDOW
+
+
+def _defer(claim: Claim, until: datetime) -> None:
+    """Put the row back in the queue, untried: waiting for the rate is not an attempt."""
+    Delivery.objects.filter(
+        pk=claim.delivery.pk, status=DeliveryStatus.SENDING, lease_token=claim.token
+    ).update(
+        status=DeliveryStatus.PENDING,
+        attempts=F("attempts") - 1,
+        next_attempt_at=until,
+        lease_until=None,
+        lease_token="",
+    )
+
+
+def _attempt(claim: Claim, clock: Callable[[], datetime]) -> bool:
+    """Send one claimed row; False when it was put back to wait for its robot's rate."""
     delivery = claim.delivery
+    free_at = _robot_free_at(delivery, clock())
+    if free_at is not None:
+        _defer(claim, free_at)
+        return False
     started = time.monotonic()
     outcome = _send(delivery, delivery.key)
     duration_ms = int((time.monotonic() - started) * 1000)
@@ -178,10 +234,11 @@ def _attempt(claim: Claim, clock: Callable[[], datetime]) -> None:
     elif outcome.permanent or delivery.attempts >= max_attempts():
         changes.update(status=DeliveryStatus.FAILED, last_error=outcome.detail)
     else:
+        wait = rules.backoff(delivery.attempts)
+        if outcome.wait is not None:
+            wait = max(wait, outcome.wait)
         changes.update(
-            status=DeliveryStatus.PENDING,
-            next_attempt_at=at + rules.backoff(delivery.attempts),
-            last_error=outcome.detail,
+            status=DeliveryStatus.PENDING, next_attempt_at=at + wait, last_error=outcome.detail
         )
     with transaction.atomic():
         DeliveryAttempt.objects.create(
@@ -194,5 +251,13 @@ def _attempt(claim: Claim, clock: Callable[[], datetime]) -> None:
         kept = Delivery.objects.filter(
             pk=delivery.pk, status=DeliveryStatus.SENDING, lease_token=claim.token
         ).update(**changes)
+        channel = delivery.channel
+        if outcome.ok and channel.failing_since is not None:
+            actions.note_channel_recovered(channel.pk)
+        elif outcome.refused:
+            actions.note_channel_failure(channel.pk, outcome.detail, at)
+        if outcome.wait is not None:
+            actions.pause_channel(channel.pk, at + outcome.wait)
     if not kept:
         logger.warning("notify: delivery %s was reclaimed while being sent", delivery.pk)
+    return True

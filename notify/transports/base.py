@@ -11,6 +11,7 @@ repeat.
 import http.client
 import json
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any, Protocol, TypedDict
 from urllib.parse import urljoin, urlsplit
 
@@ -30,10 +31,20 @@ class TransportError(Exception):
     """A send that did not succeed. `permanent`: retrying cannot help (a broken configuration),
     so the delivery fails at once instead of backing off."""
 
-    def __init__(self, detail: str, permanent: bool = False) -> None:
+    def __init__(
+        self,
+        detail: str,
+        permanent: bool = False,
+        wait: timedelta | None = None,
+        refused: bool = False,
+    ) -> None:
         super().__init__(detail)
         self.detail = rules.truncate(detail, 500)
         self.permanent = permanent
+        # The pause the service asked for (its rate-limit errcode): the whole robot waits.
+        self.wait = wait
+        # The service itself refused the message for good (its errcode): tell the keepers.
+        self.refused = refused
 
 
 class Payload(TypedDict):
@@ -52,6 +63,10 @@ class ChannelLike(Protocol):
     secret: str
     template: str
     sms_url: str
+    keyword: str
+    at_mobiles: str
+    at_user_ids: str
+    at_all: bool
 
 
 class Transport(Protocol):
@@ -124,14 +139,21 @@ def post_json(url: str, data: object, delivery_key: str) -> Answer:
     return answer
 
 
-def robot_answer(answer: Answer) -> str:
+def robot_answer(answer: Answer, kind: str) -> str:
     """WeCom and DingTalk robots answer 200 with {"errcode": 0, "errmsg": "ok"} on success and
-    a non-zero errcode (bad key, bad signature, rate limit…) otherwise."""
+    a non-zero errcode (bad key, bad signature, rate limit…) otherwise. Which errcodes are for
+    good and which ask for a pause is `rules.robot_verdict`."""
     data = answer.json()
     if not isinstance(data, dict) or "errcode" not in data:
         raise TransportError(f"HTTP {answer.status}, unexpected answer: {answer.snippet()}")
-    if data["errcode"] != 0:
-        raise TransportError(f"errcode {data['errcode']}: {data.get('errmsg', '')}")
+    errcode = data["errcode"]
+    if errcode != 0:
+        detail = f"errcode {errcode}: {data.get('errmsg', '')}"
+        code = errcode if isinstance(errcode, int) else -1
+        verdict = rules.robot_verdict(kind, code)
+        raise TransportError(
+            detail, permanent=verdict.permanent, wait=verdict.wait, refused=verdict.permanent
+        )
     return f"HTTP {answer.status}, errcode 0"
 
 
@@ -143,13 +165,47 @@ SEVERITY_MARK: dict[str, str] = {
 }
 
 
-def markdown(payload: Payload) -> str:
-    """The message as robot markdown: bold title, body lines, a link to xinbao."""
+def title_of(payload: Payload, keyword: str = "") -> str:
+    """The title with its severity mark, and the robot's keyword in front when it is missing
+    (a DingTalk robot in keyword mode refuses a message without it)."""
     mark = SEVERITY_MARK.get(payload["severity"], "")
     title = payload["title"]
-    lines = [f"**{title if title.startswith('【') else mark + title}**", ""]
-    lines += [line for line in payload["body"].splitlines() if line.strip()]
+    title = title if title.startswith("【") else mark + title
+    if keyword and keyword not in title:
+        title = f"【{keyword}】{title}"
+    return title
+
+
+def fitted(head: str, body: str, tail: str, limit: int, sep: str = "\n") -> str:
+    """head, body and tail joined by `sep` within `limit` UTF-8 bytes: the body is what gets
+    cut (on a character boundary, with "…"), so the title, link and mentions stay whole."""
+    parts = [p for p in (head, body, tail) if p]
+    whole = sep.join(parts)
+    if rules.utf8_len(whole) <= limit:
+        return whole
+    fixed = sep.join(p for p in (head, tail) if p)
+    room = limit - rules.utf8_len(fixed) - rules.utf8_len(sep)
+    cut = rules.truncate_bytes(body, room) if room > 0 else ""
+    kept = [p for p in (head, cut, tail) if p]
+    return rules.truncate_bytes(sep.join(kept), limit)
+
+
+def body_lines(payload: Payload) -> list[str]:
+    return [line.strip() for line in payload["body"].splitlines() if line.strip()]
+
+
+def link_line(payload: Payload) -> str:
     link = absolute_link(payload["url"])
-    if link:
-        lines += ["", f"[{link}]({link})" if rules.is_http_url(link) else link]
-    return rules.truncate("\n".join(lines), 3800)
+    if not link:
+        return ""
+    return f"[{link}]({link})" if rules.is_http_url(link) else link
+
+
+def is_urgent(payload: Payload) -> bool:
+    return payload["severity"] == Severity.URGENT
+
+
+def markdown(payload: Payload, limit: int = rules.WECOM_MARKDOWN_MAX_BYTES) -> str:
+    """The message as robot markdown: bold title, body lines, a link to xinbao."""
+    tail = link_line(payload)
+    return fitted(f"**{title_of(payload)}**", "\n".join(body_lines(payload)), tail, limit, "\n\n")

@@ -379,6 +379,16 @@ class World:
         )
 
     @cached_property
+    def unit_robot(self) -> Channel:
+        """Unit A's WeCom group robot (its head manages it)."""
+        return Channel.objects.create(
+            kind=ChannelKind.WECOM,
+            label="甲区值班群机器人",
+            target="http://127.0.0.1:9/cgi-bin/webhook/send?key=authz",
+            unit=self.unit_a,
+        )
+
+    @cached_property
     def delivery(self) -> Delivery:
         self.unit_channel  # noqa: B018 - the channel must exist before the dispatch
         dispatch(Message("测试投递", "正文", "/", Severity.INFO, "authz:2"), [], [self.unit_a])

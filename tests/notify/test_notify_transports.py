@@ -30,6 +30,10 @@ def channel(kind, target, **fields):
         secret=fields.get("secret", ""),
         template=fields.get("template", rules.DEFAULT_SMS_TEMPLATE),
         sms_url=fields.get("sms_url", ""),
+        keyword=fields.get("keyword", ""),
+        at_mobiles=fields.get("at_mobiles", ""),
+        at_user_ids=fields.get("at_user_ids", ""),
+        at_all=fields.get("at_all", False),
     )
 
 

@@ -115,21 +115,25 @@ def test_a_failure_backs_off_then_succeeds(officer_a, channel_of, listed_server)
 
 
 @pytest.mark.parametrize(
-    ("kind", "answer"),
+    ("kind", "answer", "wait"),
     [
-        (ChannelKind.WECOM, (200, {"errcode": 45009, "errmsg": "api freq out of limit"})),
-        (ChannelKind.DINGTALK, (200, {"errcode": 130101, "errmsg": "send too fast"})),
-        (ChannelKind.WEBHOOK, (500, {})),
+        # WeCom's rate limit: wait for the next minute; DingTalk throttles a robot 10 minutes.
+        (ChannelKind.WECOM, (200, {"errcode": 45009, "errmsg": "api freq out of limit"}), 1),
+        (ChannelKind.DINGTALK, (200, {"errcode": 130101, "errmsg": "send too fast"}), 10),
+        (ChannelKind.WECOM, (200, {"errcode": -1, "errmsg": "system busy"}), 1),
+        (ChannelKind.WEBHOOK, (500, {}), 1),
     ],
 )
-def test_error_answers_are_retried(officer_a, channel_of, listed_server, kind, answer):
+def test_error_answers_are_retried(officer_a, channel_of, listed_server, kind, answer, wait):
     channel_of(officer_a, kind, listed_server.url(), secret="SEC1")
     listed_server.answer("/hook", answer)
     dispatch(message(), [officer_a])
     t0 = timezone.now()
     process_deliveries(t0)
     assert status(Delivery.objects.get()) == DeliveryStatus.PENDING
-    process_deliveries(t0 + timedelta(minutes=1))
+    if wait > 1:
+        assert process_deliveries(t0 + timedelta(minutes=wait) - timedelta(seconds=1)) == 0
+    process_deliveries(t0 + timedelta(minutes=wait))
     assert status(Delivery.objects.get()) == DeliveryStatus.SENT
 
 
