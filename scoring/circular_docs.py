@@ -1,10 +1,10 @@
 """The section's circulars as red-header documents (after GB/T 9704): the monthly or quarterly
 信息采用情况通报 and the year-end 表彰通报.
 
-Each is headed by the office (`org.office` for its name,
-`accountability.NoticePolicy` for its abbreviation and main recipients), numbered 〔year〕N号 from the office's sequence of 通 documents once the chief has
-issued it (`scoring.models.Circular`) — before that the number is left blank for the hand —
-signed by the office over the date, and closed by the imprint (版记).
+Each is headed by the office (`org.office` for its name, `accountability.NoticePolicy` for its
+abbreviation and main recipients), numbered 〔year〕N号 from the office's sequence of 通
+documents once the chief has issued it (`scoring.models.Circular`) — before that the number is
+left blank for the hand — signed by the office over the date, and closed by the imprint (版记).
 """
 
 from collections.abc import Sequence

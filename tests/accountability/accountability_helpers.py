@@ -24,6 +24,7 @@ def late_report(officer: User, head: User, late_by: float = 16) -> Incident:
     unit phoned in time (Ⅲ: within 30 min), so the written report is the one violation."""
     known = at(next_weekday(TODAY - timedelta(days=7), 1), "09:00")  # the last Tuesday
     report = open_in_writing(officer, known + minutes(10), known_at=known, level="3")
+    assert officer.unit is not None
     phoned_in_time(report.incident, officer.unit, known + minutes(20))
     sign_off(head, report, known + minutes(60 + late_by - 0.5))
     return report.incident

@@ -201,7 +201,7 @@ def test_the_signature_is_centred_over_the_date_with_room_for_the_seal(doc):
     assert attr(ppr(signature, "jc"), "val") == "right"
 
     def centre(p) -> float:  # characters from the right margin to the middle of the line
-        return int(attr(ppr(p, "ind"), "rightChars")) / 100 + width(p.text) / 2
+        return int(attr(ppr(p, "ind"), "rightChars") or 0) / 100 + width(p.text) / 2
 
     assert centre(signature) == centre(day)
     # The twips agree with the characters (one character = 156 mm / 28).
@@ -233,7 +233,7 @@ def rule(p) -> tuple[str, float] | None:
     if border is None:
         return None
     line = border.find(qn("w:bottom"))
-    return attr(line, "color"), int(attr(line, "sz")) / 8 / 72 * 25.4  # eighths of a pt → mm
+    return str(attr(line, "color")), int(attr(line, "sz") or 0) / 8 / 72 * 25.4  # eighths of a pt → mm
 
 
 def test_the_imprint_starts_an_even_page(doc):
@@ -347,7 +347,7 @@ def test_page_numbers_odd_right_even_left_one_character_in(doc, data):
 
 # --- LibreOffice renders it ------------------------------------------------------------------
 
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
+SOFFICE = shutil.which("soffice") or shutil.which("libreoffice") or ""
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 PT_PER_MM = 72 / 25.4
 
