@@ -1,7 +1,7 @@
 """An issue as an official bulletin: .docx in the red-header layout (after GB/T 9704), and PDF
 through LibreOffice when the server has it.
 
-The page follows the 简报 convention: a mark at the top left (内部资料, on a line of its own);
+The page follows the 简报 convention: a mark at the top left (its 密级 and 内部资料, one line);
 the publication name in red 方正小标宋 across the top, under it the issue number of the year
 and the running number (2026年第12期（总第345期）), the issuing office (编印单位) left and the date
 right on one line above a red rule; then each entry — its title in 黑体, its text in
@@ -25,7 +25,7 @@ from docx.enum.text import WD_PARAGRAPH_ALIGNMENT, WD_TAB_ALIGNMENT
 from docx.shared import Pt
 
 from bulletins.models import Issue, IssueEntry
-from org.secrecy_print import print_secrecy_mark
+from org.secrecy import mark as secrecy_mark
 from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
@@ -93,7 +93,7 @@ def masthead(issue: Issue) -> Masthead:
         issuer=publication.issuer_name,
         date_line=chinese_date(issue.issue_date),
         numbered=issue.number is not None,
-        mark=publication.internal_mark.strip(),
+        mark=top_left_mark(secrecy_mark(issue.secrecy), publication.internal_mark.strip()),
         total_line=f"总第{total}期",
     )
 
@@ -132,6 +132,15 @@ def credit_line(entry: IssueEntry) -> str:
 # --- .docx ----------------------------------------------------------------------------------------
 
 
+def top_left_mark(secrecy: str, handling: str) -> str:
+    """The one top-left line of a bulletin: its 密级 (内部, 秘密, …) and the publication's
+    handling mark (内部资料, 注意保存), the 密级 first; a handling mark that already says it
+    (内部 in 内部资料) stands alone."""
+    if secrecy and secrecy in handling:
+        return handling
+    return "　".join(m for m in (secrecy, handling) if m)
+
+
 def mark_paragraph(doc: Any, head: Masthead) -> Any:
     """The top-left line: 内部资料 in 黑体 三号, its own paragraph even when empty, so the
     masthead starts at the same place and a 密级 can stand beside the mark."""
@@ -162,8 +171,6 @@ def build_docx(issue: Issue, entries: Iterable[IssueEntry]) -> bytes:
     doc = Document()
     setup_page(doc)
     set_properties(doc, f"{head.name} {head.number_line}", head.issuer)
-    print_secrecy_mark(doc, issue.secrecy)  # 密级 / 内部, GB/T 9704 §7.2.2
-
     mark_paragraph(doc, head)
     paragraph(
         doc,

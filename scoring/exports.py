@@ -28,7 +28,8 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from accountability.models import CriticismNotice, NoticePolicy
 from accountability.queries import eligibility
-from org.models import Unit, hub_unit
+from org.models import Unit
+from org.office import office_name
 from scoring import live, queries
 from scoring.circulars import number_line
 from scoring.models import CircularKind, ReportPolicy, RuleKind, ScoreEntry, ScoreRule
@@ -111,12 +112,6 @@ def scorecard_name(unit: Unit, period: queries.Period) -> str:
 def evaluation_title(year: int) -> str:
     """2026年度信息工作考核评比情况: the evaluation document's title and file name."""
     return _("Annual evaluation of information work, %(year)s") % {"year": year}
-
-
-def _office_name() -> str:
-    """The municipal office, as the author of every document the section makes."""
-    office = hub_unit()
-    return office.name if office else ""
 
 
 # --- xlsx --------------------------------------------------------------------------------------
@@ -251,7 +246,7 @@ def rankings_xlsx(
         )
     if not boards:
         wb.create_sheet(_("Ranking"))
-    set_workbook_properties(wb, ranking_name(period), _office_name())
+    set_workbook_properties(wb, ranking_name(period), office_name())
     return _save(wb)
 
 
@@ -311,7 +306,7 @@ def scorecard_xlsx(
             [None, COUNT, COUNT, COUNT, POINTS],
             _("Only finished months are charged."),
         )
-    set_workbook_properties(wb, scorecard_name(unit, period), _office_name())
+    set_workbook_properties(wb, scorecard_name(unit, period), office_name())
     return _save(wb)
 
 
@@ -371,8 +366,8 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     doc = Document()
     setup_page(doc)
     title = evaluation_title(year)
-    set_properties(doc, title, _office_name())
-    red_header(doc, policy.office_name, number_line(CircularKind.EVALUATION, period, policy))
+    set_properties(doc, title, office_name())
+    red_header(doc, office_name(), number_line(CircularKind.EVALUATION, period, policy))
     paragraph(doc, title, TITLE_FONT, TITLE_SIZE, align=WD_PARAGRAPH_ALIGNMENT.CENTER)
     paragraph(
         doc,
@@ -431,8 +426,8 @@ def evaluation_docx(year: int, made_on: date) -> bytes:
     for name, why in disqualified:
         body_paragraph(doc, f"{name}：{why}")
 
-    signature_block(doc, policy.office_name, made_on)
-    imprint(doc, ReportPolicy.current().copy_to, policy.office_name, made_on)
+    signature_block(doc, office_name(), made_on)
+    imprint(doc, ReportPolicy.current().copy_to, office_name(), made_on)
     out = BytesIO()
     doc.save(out)
     return out.getvalue()

@@ -233,7 +233,9 @@ def rule(p) -> tuple[str, float] | None:
     if border is None:
         return None
     line = border.find(qn("w:bottom"))
-    return str(attr(line, "color")), int(attr(line, "sz") or 0) / 8 / 72 * 25.4  # eighths of a pt → mm
+    return str(attr(line, "color")), int(
+        attr(line, "sz") or 0
+    ) / 8 / 72 * 25.4  # eighths of a pt → mm
 
 
 def test_the_imprint_starts_an_even_page(doc):

@@ -104,7 +104,9 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
     lines = [p.text for p in doc.paragraphs]
     signed = f"{TODAY.year}年{TODAY.month}月{TODAY.day}日"
     assert lines.index(signed) == lines.index("市委办公室", 1) + 1
-    assert lines[-1].startswith("市委办公室") and lines[-1].endswith(f"{signed}印发")
+    printed = [line for line in lines if line.endswith("印发")]
+    assert printed == [f"市委办公室\t{signed}印发"]
+    assert lines.index(printed[0]) > lines.index(signed)
 
 
 def test_units_may_not_export_the_rankings(client_of, officer_a):

@@ -80,16 +80,23 @@ def assert_mark_top_left(doc, text: str) -> None:
 
 def test_an_internal_issue_prints_neibu_top_left(issue):
     doc = docx_of(bulletin_export.build_docx(issue, entries_of(issue)))
-    assert_mark_top_left(doc, "内部")
-    assert doc.paragraphs[2].text == "每日要情"
+    # The bulletin's one top-left line: 内部 said by the publication's 内部资料.
+    assert issue.publication.internal_mark == "内部资料"
+    assert doc.paragraphs[0].text == "内部资料"
+    assert doc.paragraphs[1].text == "每日要情"
+    issue.publication.internal_mark = "注意保存"
+    doc = docx_of(bulletin_export.build_docx(issue, entries_of(issue)))
+    assert doc.paragraphs[0].text == "内部　注意保存"
 
 
 def test_a_public_issue_prints_no_mark(editor, chief, city_daily, items):
     city_daily.compiled_here = True
+    city_daily.internal_mark = ""
     city_daily.save()
     issue = published(editor, chief, city_daily, items, DAY)
     doc = docx_of(bulletin_export.build_docx(issue, entries_of(issue)))
-    assert doc.paragraphs[0].text == "每日要情"
+    assert doc.paragraphs[0].text == ""  # the top-left line, empty
+    assert doc.paragraphs[1].text == "每日要情"
     assert "内部" not in "".join(p.text for p in doc.paragraphs[:3])
 
 

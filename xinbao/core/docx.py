@@ -363,7 +363,7 @@ def red_header(doc: Any, office: str, number_line: str) -> None:
     )
     fmt = head.paragraph_format
     # Lines already written above it (份号, 密级: `secrecy_mark`) stand inside the 35 mm.
-    above = sum(1 for p in doc.paragraphs if p is not head) * LINE_PITCH_TWIPS
+    above = (len(doc.paragraphs) - 1) * LINE_PITCH_TWIPS
     fmt.space_before = Twips(max(0, round(HEADER_TOP.twips) - above))
     # The line as tall as the letters, so its top is theirs.
     fmt.line_spacing = HEADER_SIZE
