@@ -125,7 +125,9 @@ def test_the_downloaded_notice_carries_the_mark(client_of, chief, unit_a):
 def test_the_issue_page_shows_the_mark_on_the_paper(client_of, leader, issue):
     page = client_of(leader).get(reverse("bulletins:issue", args=[issue.pk])).content.decode()
     paper = page[page.index('<article class="paper"') :]
-    assert mark_on(paper)[0] == "内部"
+    # The same one top-left line as the .docx: 内部 said by the publication's 内部资料.
+    assert '<p class="paper-mark">内部资料</p>' in paper
+    assert mark_on(page)[0] == "内部"  # and the badge by the title
 
 
 def test_an_item_shows_its_mark_on_its_page_and_in_lists(client_of, officer_a):
