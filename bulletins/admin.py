@@ -15,10 +15,10 @@ from xinbao.core.inputs import ModelForm
 
 
 class PublicationForm(ModelForm):
-    # The admin lists the fields it shows; this form adds the check on the 密级.
+    # Every field, as the admin shows them; this form adds the check on the 密级.
     class Meta:
         model = Publication
-        fields = ["default_secrecy"]
+        fields = "__all__"
 
     def clean_default_secrecy(self) -> str:
         """Never above the deployment's ceiling: refused with the rule quoted."""

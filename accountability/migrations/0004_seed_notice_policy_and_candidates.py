@@ -27,7 +27,9 @@ WAIVED_BEFORE = "信报记录违规之前已免予认定。"
 def seed(apps, schema_editor):
     policy = apps.get_model("accountability", "NoticePolicy")
     if not policy.objects.exists():
-        policy.objects.create(**NOTICE_POLICY)
+        # The office's name later moved to the unit directory (0008): seed what the table has.
+        columns = {f.name for f in policy._meta.get_fields()}
+        policy.objects.create(**{k: v for k, v in NOTICE_POLICY.items() if k in columns})
 
     violation = apps.get_model("accountability", "Violation")
     candidate = apps.get_model("emergencies", "ViolationCandidate")
