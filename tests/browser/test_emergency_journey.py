@@ -25,6 +25,7 @@ from deadlines.engine import run_pass
 from deadlines.models import DeadlineFlip, FlipKind
 from emergencies.models import (
     CandidateKind,
+    DeadlineRule,
     ExpectKind,
     Incident,
     IncidentReport,
@@ -176,6 +177,9 @@ def test_sunday_night_fire_written_report_late(
     duty, officer, head, editor, chief = (
         office[k] for k in ("duty", "officer", "head", "editor", "chief")
     )
+    # This story follows the unit's written report; the section's own call upward and its
+    # forwarding, timed from its first knowledge, are told in test_emergency_chain.py.
+    DeadlineRule.objects.update(section_phone_minutes=None, forward_minutes=None)
     clock.set(at(2, 0))
     # The server lives in the simulated night: a Sunday of a year whose calendar it knows.
     assert timezone.localdate() == SUNDAY and SUNDAY.weekday() == 6
