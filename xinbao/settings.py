@@ -61,6 +61,9 @@ INSTALLED_APPS = [
     "accountability",
     "archive",
     "insight",
+    "federation",
+    "api",
+    "ninja",
 ]
 
 MIDDLEWARE = [

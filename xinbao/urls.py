@@ -44,5 +44,6 @@ urlpatterns = [
     path("accountability/", include("accountability.urls")),
     path("archive/insight/", include("insight.urls")),
     path("archive/", include("archive.urls")),
+    path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
