@@ -280,6 +280,8 @@ def _item_act(
 rows(
     Row("submissions:home", "GET", SIGNED_IN),
     Row("submissions:list", "GET", SIGNED_IN),
+    # The list as .xlsx with each item's 密级 (issue 14): whoever reads the list, of what it shows.
+    Row("submissions:list_xlsx", "GET", SIGNED_IN),
     Row("submissions:create", "GET", OFFICERS),
     Row(
         "submissions:create",
