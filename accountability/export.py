@@ -5,7 +5,8 @@ document number 〔year〕N号 two lines under it, the red rule 4 mm below that)
 二号; the main recipients line; the body in 仿宋_GB2312 三号 on the page's 28 × 22 grid with a
 two-character indent; room for the seal, the issuing office centred over the date in Arabic
 numerals four characters in from the right; the 版记 (抄送, the printing office and date, and its
-rules) at the foot of the last page; page numbers “— N —” right on odd pages, left on even.
+rules) at the foot of the last page; page numbers “— N —” right on odd pages, left on even,
+none on the 版记's page (§7.5).
 """
 
 from dataclasses import dataclass

@@ -93,6 +93,7 @@ ACTIONS: dict[str, Promise] = {
     "matching_window_changed": _("Matching window changed"),
     "level_threshold_changed": _("Level threshold changed"),
     "sensitive_policy_changed": _("Sensitive-events rule changed"),
+    "supplement_window_changed": _("Supplementary report window changed"),
     "incident_sensitive_changed": _("Incident's sensitive mark changed"),
     "sighting_recorded": _("Sighting recorded"),
     "sighting_matched": _("Sighting matched to an incident"),
@@ -131,6 +132,7 @@ ACTIONS: dict[str, Promise] = {
     "demo_loaded": _("Demo data loaded"),
     "audit_verified": _("Audit log verified"),
     "audit_exported": _("Audit log exported"),
+    "items_exported": _("Item list exported"),
     "audit_archived": _("Audit entries archived"),
     "audit_policy_changed": _("Audit retention changed"),
     "chain_rekeyed": _("Audit chain re-keyed"),
@@ -228,6 +230,7 @@ DETAIL_KEYS: dict[str, Promise] = {
     "loss_10k_yuan": _("direct loss (10k yuan)"),
     "source": _("source"),
     "strictest_when_sensitive": _("sensitive events on the strictest deadlines"),
+    "days": _("days"),
     "reason": _("reason"),
 }
 

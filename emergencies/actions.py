@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from deadlines import actions as deadlines
+from deadlines import registry
 from deadlines.models import ExpectedReport, ExpectStatus
 from deadlines.rules import minutes_late
 from emergencies import actions_upward as upward
@@ -95,7 +96,9 @@ def _rows(incident: Incident) -> Any:
 
 def _late_candidate(row: ExpectedReport, received_at: datetime, evidence: str) -> None:
     late = minutes_late(row.due_at, received_at)
-    if late <= 0:
+    # What the section owes itself (its call upward, the forwarding) is shown late on the board
+    # and the incident page, but the office does not hold itself to account as a unit.
+    if late <= 0 or registry.kind(row.kind).office_owes:
         return
     ViolationCandidate.objects.update_or_create(
         expected=row,

@@ -1,6 +1,6 @@
 """Writes on how incidents are graded and timed beyond the deadline table: the level thresholds
-(per category), the sensitive-events policy, and an incident's sensitive flag. One transaction
-per call, each with its audit row."""
+(per category), the sensitive-events policy, the 补报 windows, and an incident's sensitive
+flag. One transaction per call, each with its audit row."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -15,7 +15,14 @@ from django.utils.translation import gettext_lazy
 from audit.actions import record, save_change
 from emergencies import policy, rules
 from emergencies.actions import ActionError, recompute_deadlines
-from emergencies.models import Incident, IncidentStatus, LevelThreshold, SensitivePolicy
+from emergencies.models import (
+    MAX_SUPPLEMENT_DAYS,
+    Incident,
+    IncidentStatus,
+    LevelThreshold,
+    SensitivePolicy,
+    SupplementWindow,
+)
 from org.models import User
 from org.roles import Capability
 
@@ -91,6 +98,49 @@ def do_save_thresholds(actor: User, edits: Mapping[int, Mapping[str, Any]]) -> i
 
 def _plain(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: (v if isinstance(v, int | str) else str(v)) for k, v in values.items()}
+
+
+WINDOW_FIELDS = ("days", "source")
+MAX_SOURCE_LENGTH = 300  # SupplementWindow.source
+
+
+def _check_window(values: Mapping[str, Any]) -> None:
+    days = values["days"]
+    # bool is an int in Python; a window is a count of days, never a yes/no.
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= MAX_SUPPLEMENT_DAYS:
+        raise ActionError(
+            _("A window is a whole number of days from 1 to %(max)s.")
+            % {"max": MAX_SUPPLEMENT_DAYS}
+        )
+    source = values["source"]
+    if not isinstance(source, str) or len(source) > MAX_SOURCE_LENGTH:
+        raise ActionError(_("A source is at most %(max)s characters.") % {"max": MAX_SOURCE_LENGTH})
+
+
+def do_save_supplement_windows(actor: User, edits: Mapping[int, Mapping[str, Any]]) -> int:
+    """Save the chief's edits of the 补报 windows (row id → new values), each changed row with
+    its audit row; all or nothing. A window is read when a 补报 is filed, so a change applies at
+    once to every closed incident. Returns how many rows changed."""
+    if not actor.can(Capability.EDIT_DEADLINES):
+        raise ActionError(_("Only the section chief edits the supplementary report windows."))
+    with transaction.atomic():
+        rows = {
+            row.pk: row
+            for row in SupplementWindow.objects.select_for_update().filter(pk__in=list(edits))
+        }
+        changes = []
+        for pk, new in edits.items():
+            row = rows.get(pk)
+            if row is None:
+                raise ActionError(_("That window no longer exists."))
+            merged = {k: new.get(k, getattr(row, k)) for k in WINDOW_FIELDS}
+            _check_window(merged)
+            changes.append((row, merged))
+        changed = 0
+        for row, merged in changes:
+            if save_change(actor, "supplement_window_changed", row, merged):
+                changed += 1
+    return changed
 
 
 def do_set_sensitive_policy(

@@ -79,8 +79,9 @@ def register() -> None:
         _incident_kind(ExpectKind.PHONE),
         _incident_kind(ExpectKind.WRITTEN),
         _incident_kind(ExpectKind.FOLLOWUP, describe=_followup_what),
+        # The section's own duties upward (forwarding, its call): notified to the section,
+        # never a candidate, late or missed (emergencies.actions._late_candidate).
         _incident_kind(ExpectKind.FORWARD, office_owes=True),
-        # The section's own call upward: notified to the section, never a unit's candidate.
         _incident_kind(ExpectKind.SECTION_PHONE, office_owes=True),
         registry.Kind(
             code=ExpectKind.SIGHTING.value,

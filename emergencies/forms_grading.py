@@ -1,5 +1,5 @@
 """Forms for grading and timing beyond the deadline table: the level thresholds, the
-sensitive-events rule and an incident's sensitive mark."""
+sensitive-events rule, the 补报 windows and an incident's sensitive mark."""
 
 from decimal import Decimal
 
@@ -7,7 +7,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from emergencies.actions_grading import MAX_LOSS
-from emergencies.models import LevelThreshold, SensitivePolicy
+from emergencies.models import (
+    MAX_SUPPLEMENT_DAYS,
+    LevelThreshold,
+    SensitivePolicy,
+    SupplementWindow,
+)
 from xinbao.core.inputs import INT_MAX, Form, ModelForm
 
 PEOPLE_ERRORS = {
@@ -52,6 +57,30 @@ class ThresholdForm(ModelForm):
     class Meta:
         model = LevelThreshold
         fields = ["deaths", "serious_injuries", "loss_10k_yuan", "source"]
+
+
+DAYS_ERRORS = {
+    "min_value": _("At least 1 day."),
+    "max_value": _("At most %(limit_value)s days."),
+    "invalid": _("Enter a whole number of days."),
+    "required": _("Enter a whole number of days."),
+}
+
+
+class SupplementWindowForm(ModelForm):
+    """One 补报 window: how many days after the event casualty changes are still taken."""
+
+    days = forms.IntegerField(
+        label=_("Within (days)"),
+        min_value=1,
+        max_value=MAX_SUPPLEMENT_DAYS,
+        error_messages=DAYS_ERRORS,
+    )
+    source = forms.CharField(label=_("Source"), max_length=300, required=False)
+
+    class Meta:
+        model = SupplementWindow
+        fields = ["days", "source"]
 
 
 class SensitivePolicyForm(ModelForm):

@@ -21,5 +21,6 @@ urlpatterns = [
     path("policy/", views.deadline_policy, name="policy"),
     path("policy/matching/", views.matching_policy, name="matching_policy"),
     path("policy/thresholds/", views_grading.thresholds, name="thresholds"),
+    path("policy/supplement/", views_grading.supplement_windows, name="supplement_windows"),
     path("policy/sensitive/", views_grading.sensitive_policy, name="sensitive_policy"),
 ]

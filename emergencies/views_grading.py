@@ -1,5 +1,5 @@
-"""The level thresholds and the sensitive-events rule (a page beside the deadline table), and an
-incident's sensitive mark. Views validate and render; `actions_grading` writes."""
+"""The level thresholds and the sensitive-events rule, the 补报 windows (pages beside the deadline
+table), and an incident's sensitive mark. Views validate and render; `actions_grading` writes."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,8 +11,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from emergencies import actions_grading
 from emergencies.access import any_access, get_visible_incident
 from emergencies.actions import ActionError
-from emergencies.forms_grading import SensitiveForm, SensitivePolicyForm, ThresholdForm
-from emergencies.models import Category, LevelThreshold, SensitivePolicy
+from emergencies.forms_grading import (
+    SensitiveForm,
+    SensitivePolicyForm,
+    SupplementWindowForm,
+    ThresholdForm,
+)
+from emergencies.models import Category, LevelThreshold, SensitivePolicy, SupplementWindow
 from org.guards import guarded
 from org.http import AuthedRequest
 from org.roles import Capability
@@ -61,6 +66,49 @@ def thresholds(request: AuthedRequest) -> HttpResponse:
             ],
             "sensitive": SensitivePolicyForm(instance=SensitivePolicy.current()),
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+@guarded(any_access)
+def supplement_windows(request: AuthedRequest) -> HttpResponse:
+    """The 补报 windows (Decree 493 art. 13), read by whoever reads the deadline table and
+    edited by the chief who edits it."""
+    user = request.user
+    editable = user.can(Capability.EDIT_DEADLINES)
+    rows = list(SupplementWindow.objects.all())
+    forms = [
+        SupplementWindowForm(request.POST or None, instance=r, prefix=f"w{r.pk}") for r in rows
+    ]
+    if request.method == "POST":
+        if not editable:
+            raise PermissionDenied
+        if all(f.is_valid() for f in forms):
+            edits = {
+                f.instance.pk: {k: f.cleaned_data[k] for k in SupplementWindowForm.Meta.fields}
+                for f in forms
+                if f.has_changed()
+            }
+            try:
+                changed = actions_grading.do_save_supplement_windows(user, edits)
+            except ActionError as exc:
+                messages.error(request, str(exc))
+            else:
+                messages.success(
+                    request,
+                    _(
+                        "%(n)s window(s) saved. "
+                        "Supplementary reports are checked against them at once."
+                    )
+                    % {"n": changed},
+                )
+                return redirect("emergencies:supplement_windows")
+        else:
+            messages.error(request, _("Some rows have errors; nothing was saved."))
+    return render(
+        request,
+        "emergencies/supplement_windows.html",
+        {"forms": forms, "editable": editable},
     )
 
 

@@ -95,8 +95,13 @@ def truncate(text: str, limit: int) -> str:
 # - WeCom: markdown.content at most 4096 bytes, text.content at most 2048 bytes (UTF-8); longer
 #   is errcode 40058. 20 messages a minute per robot; over it, errcode 45009.
 # - DingTalk: 20 messages a minute per robot; over it, errcode 130101 "send too fast, exceed 20
-#   times per minute" and the robot is throttled for 10 minutes. No byte limit for markdown is
-#   published in the pages we could check, so its text is kept to WeCom's 4096 bytes too.
+#   times per minute" and the robot is throttled for 10 minutes. Neither 自定义机器人接入 nor
+#   消息类型及数据格式 (open.dingtalk.com/document/development/robot-message-type) states a
+#   size limit for text.content or markdown.text — they say only that the body is UTF-8 and the
+#   rate is 20 a minute (searched again for issue 14, in the official pages and the copies
+#   of them on cnblogs/CSDN/Tencent Cloud: no byte or character figure for custom robots). So
+#   DINGTALK_MAX_BYTES is our choice, not DingTalk's: WeCom's 4096 bytes, which keeps a
+#   message one screen long and is safe whatever DingTalk enforces above it.
 WECOM_MARKDOWN_MAX_BYTES = 4096
 WECOM_TEXT_MAX_BYTES = 2048
 DINGTALK_MAX_BYTES = 4096

@@ -30,10 +30,10 @@ from accountability.models import CriticismNotice, NoticePolicy
 from accountability.queries import eligibility
 from org.models import Unit
 from org.office import office_name
-from scoring import live, queries
+from org.secrecy import Secrecy
+from scoring import live, queries, scorecard
 from scoring.circulars import number_line
 from scoring.models import CircularKind, ReportPolicy, RuleKind, ScoreEntry, ScoreRule
-from scoring.scorecard import QuotaStatus
 from xinbao.core.docx import (
     BODY_FONT,
     BODY_SIZE,
@@ -254,12 +254,16 @@ def entry_source(entry: ScoreEntry) -> str:
     return f"{entry.get_source_kind_display()} #{entry.source_id} {entry.source_label}".strip()
 
 
+def _level_label(level: str | None) -> str:
+    return str(Secrecy(level).label) if level else ""
+
+
 def scorecard_xlsx(
     unit: Unit,
     period: queries.Period,
     label: str,
     entries: list[ScoreEntry],
-    quota: list[QuotaStatus],
+    quota: list[scorecard.QuotaStatus],
     made_on: date,
 ) -> bytes:
     """The unit's traced ledger lines of the period, and its quota months of the year."""
@@ -268,22 +272,32 @@ def scorecard_xlsx(
     ws = wb.active
     ws.title = _sheet_title(_("Points"), set())
     total = sum((e.points for e in entries), Decimal(0))
+    # The 密级 of the item a line was earned on (org/secrecy.py: printed on every export);
+    # blank for a line about no one item.
+    levels = scorecard.secrecy_of(entries)
     rows: list[Sequence[Any]] = [
-        (n, e.occurred_on, entry_source(e), e.rule.label, e.points)
+        (
+            n,
+            e.occurred_on,
+            entry_source(e),
+            _level_label(levels.get((e.source_kind, e.source_id))),
+            e.rule.label,
+            e.points,
+        )
         for n, e in enumerate(entries, start=1)
     ]
-    rows.append(("", None, _("Total"), "", total))
+    rows.append(("", None, _("Total"), "", "", total))
     count = _table(
         ws,
         _("Scorecard of %(unit)s, %(year)s %(period)s")
         % {"unit": unit.name, "year": period.year, "period": label},
         period_line(period, made_on, fresh),
-        [_("No."), _("Date"), _("Source"), _("Rule"), _("Points")],
-        [6, 12, 50, 30, 10],
+        [_("No."), _("Date"), _("Source"), _("Secrecy level"), _("Rule"), _("Points")],
+        [6, 12, 50, 10, 30, 10],
         rows,
-        [COUNT, "yyyy-mm-dd", None, None, POINTS],
+        [COUNT, "yyyy-mm-dd", None, None, None, POINTS],
     )
-    for col in range(1, 6):
+    for col in range(1, 7):
         ws.cell(row=3 + count, column=col).font = Font(bold=True)
     if quota:
         sheet = wb.create_sheet(_sheet_title(_("Monthly quota"), {ws.title}))

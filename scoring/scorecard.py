@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, NoticeStatus, Violation
 from accountability.queries import Verdict, eligibility
-from bulletins.models import Adoption
+from bulletins.models import Adoption, FollowUpTask, Instruction
 from deadlines.models import ExpectedReport, ExpectStatus
 from emergencies.models import ExpectKind, IncidentReport
 from org.models import Unit
@@ -175,3 +175,27 @@ def violations(unit: Unit, year: int) -> QuerySet[Violation]:
 
 def verdict(unit: Unit, year: int) -> Verdict | None:
     return eligibility(year, [unit.pk]).get(unit.pk)
+
+
+# Where each kind of ledger line finds the item it was earned on (a line of another kind —
+# solicitation, violation, quota — is about no one item and carries no 密级).
+_ITEM_SECRECY = {
+    SourceKind.ADOPTION: (Adoption, "item__secrecy"),
+    SourceKind.INSTRUCTION: (Instruction, "item__secrecy"),
+    SourceKind.TASK: (FollowUpTask, "instruction__item__secrecy"),
+}
+
+
+def secrecy_of(entries: list[ScoreEntry]) -> dict[tuple[str, int], str]:
+    """The 密级 of the item behind each ledger line, keyed (source kind, source id): one
+    query per kind present."""
+    wanted: dict[str, set[int]] = defaultdict(set)
+    for e in entries:
+        if e.source_kind in _ITEM_SECRECY:
+            wanted[e.source_kind].add(e.source_id)
+    levels: dict[tuple[str, int], str] = {}
+    for kind, ids in wanted.items():
+        model, path = _ITEM_SECRECY[SourceKind(kind)]
+        for pk, level in model._default_manager.filter(pk__in=ids).values_list("pk", path):
+            levels[kind, pk] = level
+    return levels

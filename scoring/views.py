@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST, require_safe
 from org.http import AuthedRequest
 from org.models import Unit, User
 from org.roles import Capability
-from scoring import actions, exports, live, queries, scorecard
-from scoring.models import ClassAssignment
+from scoring import actions, circular_docs, exports, live, queries, scorecard
+from scoring.models import Circular, CircularKind, ClassAssignment
 from xinbao.core.downloads import download
 
 
@@ -56,6 +56,33 @@ def period_label(period: queries.Period) -> str:
     return dict(periods())[period.key]
 
 
+def issued_circulars(limit: int = 12) -> list[tuple[Circular, str, str]]:
+    """The circulars numbered so far, newest first: each with its title and the link that
+    downloads it (the .docx prints the number given)."""
+    rows = []
+    for circular in Circular.objects.all()[:limit]:
+        if circular.kind == CircularKind.ADOPTION:
+            period = queries.Period(circular.year, circular.period)
+            kind, number = (
+                ("quarter", circular.period[1:])
+                if circular.period.startswith("q")
+                else ("month", circular.period)
+            )
+            title = circular_docs.adoption_title(period)
+            href = (
+                f"{reverse('scoring:adoption_docx')}?year={circular.year}&kind={kind}"
+                f"&number={number}"
+            )
+        elif circular.kind == CircularKind.COMMENDATION:
+            title = circular_docs.commendation_title(circular.year)
+            href = f"{reverse('scoring:commendation_docx')}?year={circular.year}"
+        else:
+            title = exports.evaluation_title(circular.year)
+            href = f"{reverse('scoring:evaluation_docx')}?year={circular.year}"
+        rows.append((circular, title, href))
+    return rows
+
+
 @require_safe
 def board(request: AuthedRequest) -> HttpResponse:
     """The rankings of the period, class by class; awards on the annual one."""
@@ -79,6 +106,7 @@ def board(request: AuthedRequest) -> HttpResponse:
             "may_rebuild": request.user.can(Capability.EDIT_POINT_TABLE),
             "may_issue": request.user.can(Capability.ISSUE_NOTICES),
             "circular_numbers": range(1, 13),
+            "issued_circulars": issued_circulars(),
             "freshness": live.freshness(),
         },
     )

@@ -6,6 +6,7 @@ app_name = "submissions"
 urlpatterns = [
     path("home/", views.home, name="home"),
     path("", views.item_list, name="list"),
+    path("items.xlsx", views.item_list_xlsx, name="list_xlsx"),
     path("new/", views.create, name="create"),
     path("<int:pk>/", views.detail, name="detail"),
     path("<int:pk>/revise/", views.revise, name="revise"),

@@ -8,13 +8,15 @@ from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from org.http import AuthedRequest
 from org.models import provincial_office
 from org.roles import Capability
-from submissions import actions, diff, rules
+from submissions import actions, diff, export, rules
 from submissions.forms import (
     AttachForm,
     CommentForm,
@@ -35,7 +37,7 @@ from submissions.models import (
 )
 from submissions.queries import actor_of, facts_of, get_visible_item, visible_items
 from submissions.rules import Action
-from xinbao.core.downloads import attach
+from xinbao.core.downloads import attach, download
 from xinbao.core.inputs import query_param
 from xinbao.core.once import ALREADY_SAVED
 
@@ -94,24 +96,36 @@ def home(request: AuthedRequest) -> HttpResponse:
     return render(request, "submissions/home.html", context)
 
 
+def _filtered(
+    request: AuthedRequest, visible: QuerySet[InfoItem]
+) -> tuple[QuerySet[InfoItem], dict[str, str]]:
+    """The list's rows under the filters of the query string (unknown values are ignored),
+    newest change first, and the filters that applied."""
+    items = visible
+    filters = {}
+    state = request.GET.get("state", "")
+    if state in ItemState.values:
+        items = items.filter(state=state)
+        filters["state"] = state
+    kind = request.GET.get("kind", "")
+    if kind in ItemKind.values:
+        items = items.filter(kind=kind)
+        filters["kind"] = kind
+    q = query_param(request)
+    if q:
+        items = items.filter(title__contains=q)
+        filters["q"] = q
+    return _list_rows(items).order_by("-updated_at", "-pk"), filters
+
+
 @require_safe
 def item_list(request: AuthedRequest) -> HttpResponse:
     user = request.user
     visible = visible_items(user)
     counts = _state_counts(visible)
-    items = visible
-    state = request.GET.get("state", "")
-    if state in ItemState.values:
-        items = items.filter(state=state)
-    kind = request.GET.get("kind", "")
-    if kind in ItemKind.values:
-        items = items.filter(kind=kind)
-    q = query_param(request)
-    if q:
-        items = items.filter(title__contains=q)
-    page = Paginator(_list_rows(items).order_by("-updated_at"), PAGE_SIZE).get_page(
-        request.GET.get("page")
-    )
+    items, filters = _filtered(request, visible)
+    state, kind, q = filters.get("state", ""), filters.get("kind", ""), filters.get("q", "")
+    page = Paginator(items, PAGE_SIZE).get_page(request.GET.get("page"))
     states = [(value, label, counts.get(value, 0)) for value, label in ItemState.choices]
     context = {
         "page": page,
@@ -128,6 +142,20 @@ def item_list(request: AuthedRequest) -> HttpResponse:
         else "submissions/list.html"
     )
     return render(request, template, context)
+
+
+@require_safe
+def item_list_xlsx(request: AuthedRequest) -> HttpResponse:
+    """The list as it is filtered, as .xlsx with each item's 密级 (audited)."""
+    items, filters = _filtered(request, visible_items(request.user))
+    try:
+        book = actions.do_export_items(request.user, items, filters)
+    except actions.ActionError as exc:
+        messages.error(request, str(exc))
+        return redirect(f"{reverse('submissions:list')}?{request.GET.urlencode()}")
+    now = timezone.localtime()
+    name = _("Information items, exported %(at)s") % {"at": f"{now:%Y-%m-%d %H.%M}"}
+    return download(book, export.XLSX_TYPE, f"{name}.xlsx", f"items-{now:%Y%m%d-%H%M}")
 
 
 @require_http_methods(["GET", "POST"])

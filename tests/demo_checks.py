@@ -2,7 +2,8 @@
 loading it at the pinned instant and at each of the awkward instants of `DEMO_INSTANTS`."""
 
 import re
-from io import StringIO
+from datetime import timedelta
+from io import BytesIO, StringIO
 from urllib.parse import urlsplit
 
 from django.core.management import call_command
@@ -10,6 +11,7 @@ from django.db.models import Model
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from docx import Document
 
 from accountability.models import (
     CriticismNotice,
@@ -29,7 +31,8 @@ from bulletins.models import (
     Solicitation,
     TaskStatus,
 )
-from emergencies.models import Incident
+from deadlines.models import ExpectedReport, ExpectStatus
+from emergencies.models import ExpectKind, Incident, Level, ViolationCandidate
 from insight.models import InsightPolicy
 from insight.queries import incident_panel, item_panel, typical_cases
 from insight.rules import week_monday
@@ -38,7 +41,7 @@ from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, Eg
 from org.models import Unit, UnitKind, UnitLevel, User
 from org.network import reporting_units_status
 from org.roles import Role
-from scoring.models import ClassAssignment
+from scoring.models import Circular, CircularKind, ClassAssignment
 from submissions.models import (
     Attachment,
     EventKind,
@@ -291,3 +294,31 @@ def check_followups() -> None:
     merged = Incident.objects.get(duplicate_of__isnull=False)
     assert merged.duplicate_of is not None
     assert merged.duplicate_of.title == "市区遭遇短时强降雨 多处道路积水"
+
+
+def check_sensitive_and_circular(client: Client) -> None:
+    """One sensitive incident, held to its category's strictest row (the seeded Ⅰ row: phone
+    within 15 minutes, written within 35, from the published provincial notice), which the
+    chief's page says; and one numbered 信息采用情况通报 the rankings page lists, whose .docx
+    prints its 文号."""
+    [sensitive] = Incident.objects.filter(sensitive=True)
+    assert sensitive.level == Level.IV  # graded ordinary: the mark, not the level, makes it strict
+    written = ExpectedReport.objects.get(incident=sensitive, kind=ExpectKind.WRITTEN)
+    assert written.due_at - written.window_start == timedelta(minutes=35)
+    assert written.status == ExpectStatus.MET and written.met_at <= written.due_at
+    assert not ViolationCandidate.objects.filter(incident=sensitive).exists()
+    page = client.get(reverse("emergencies:detail", args=[sensitive.pk])).content.decode()
+    assert "敏感事件：按最严格时限" in page
+
+    [circular] = Circular.objects.all()
+    assert circular.kind == CircularKind.ADOPTION
+    assert circular.doc_number.startswith(f"江委办通〔{circular.issued_on.year}〕")
+    assert circular.issued_on <= timezone.localdate()
+    board = client.get(reverse("scoring:board")).content.decode()
+    assert circular.doc_number in board
+    docx = client.get(
+        reverse("scoring:adoption_docx"),
+        {"year": circular.year, "kind": "month", "number": circular.period},
+    )
+    text = "".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
+    assert circular.doc_number in text

@@ -123,6 +123,7 @@ def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -
         clients[username] = Client()
         clients[username].force_login(User.objects.get(username=username))
     check.check_scoring(clients["kezhang"])
+    check.check_sensitive_and_circular(clients["kezhang"])
     check.check_pages(clients)
 
     # A second run adds nothing, and both print the logins.

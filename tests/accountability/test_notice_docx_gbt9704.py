@@ -12,7 +12,7 @@ characters, lines) — never read from the code that writes the document:
   left and “…印发” a character in from the right, first and last rules 0.35 mm, the middle one
   0.25 mm, the last rule on the bottom edge of the type area of the last (even) page;
 - §7.5 page numbers 4号 宋体 “— 1 —”, the 一字线 7 mm below the type area; odd pages right,
-  even pages left, one character in.
+  even pages left, one character in; 公文的版记页前有空白页的，空白页和版记页均不编排页码.
 
 A second part renders the document with LibreOffice and reads the PDF back.
 """
@@ -347,11 +347,21 @@ def test_page_numbers_odd_right_even_left_one_character_in(doc, data):
     assert abs(footer - (twips(35 - 7) - 7 * TWIPS_PER_PT)) <= 1
 
 
+def test_the_imprint_page_has_empty_footers_of_its_own(doc):
+    imprint = doc.sections[-1]
+    for footer in (imprint.footer, imprint.even_page_footer, imprint.first_page_footer):
+        assert not footer.is_linked_to_previous
+        assert footer.paragraphs[0].text == ""
+        assert footer._element.find(".//" + qn("w:fldSimple")) is None
+        assert footer._element.find(".//" + qn("w:instrText")) is None
+
+
 # --- LibreOffice renders it ------------------------------------------------------------------
 
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice") or ""
 POPPLER = shutil.which("pdftotext") and shutil.which("pdftoppm")
 PT_PER_MM = 72 / 25.4
+CENTRE = 28 * PT_PER_MM + 156 / 2 * PT_PER_MM  # the type area's middle, across
 
 
 def render(data: bytes, tmp_path: Path) -> Path:
@@ -418,11 +428,12 @@ def test_libreoffice_renders_it_to_the_standard(data, tmp_path):
     middle = (printed[2] + printed[4]) / 2
     bottom = (297 - 35) * PT_PER_MM
     assert bottom - 225 / 22 * PT_PER_MM < middle < bottom
-    # Page numbers: “— 1 —” right on page 1, “— 2 —” left on page 2.
-    centre = 28 * PT_PER_MM + 156 / 2 * PT_PER_MM
+    # Page numbers: “— 1 —” right on page 1 (an even body page's, left: the test below).
     one = next(w for w in words(pdf, 1) if w[0] == "1" and w[2] > bottom)
-    two = next(w for w in words(pdf, 2) if w[0] == "2" and w[2] > bottom)
-    assert one[1] > centre and two[3] < centre
+    assert one[1] > CENTRE
+
+    # The 版记's page carries no page number (§7.5).
+    assert not re.search(r"—\s*\d+\s*—", pdf_text(pdf, "-f", str(count), "-l", str(count)))
 
     # XINBAO_SHOTS=docs/screenshots keeps page 1 as notice-gbt9704.png for people to look at.
     if shots := os.environ.get("XINBAO_SHOTS"):
@@ -442,3 +453,42 @@ def test_libreoffice_renders_it_to_the_standard(data, tmp_path):
             ],
             check=True,
         )
+
+
+def page_number(pdf: Path, page: int) -> str | None:
+    """The “— N —” printed below the type area of one page, as its digits, or None; it must
+    stand right of the middle on an odd page and left of it on an even one."""
+    bottom = (297 - 35) * PT_PER_MM
+    below = [w for w in words(pdf, page) if w[2] > bottom]
+    text = "".join(w[0] for w in below)
+    found = re.fullmatch(r"—(\d+)—", text)
+    assert found or not text, f"page {page}: {text!r} below the type area"
+    if found:
+        if page % 2:
+            assert min(w[1] for w in below) > CENTRE
+        else:
+            assert max(w[3] for w in below) < CENTRE
+    return found.group(1) if found else None
+
+
+@pytest.mark.skipif(not SOFFICE or not POPPLER, reason="needs LibreOffice and poppler-utils")
+@pytest.mark.parametrize("paragraphs", [1, 4], ids=["body-ends-odd", "body-ends-even"])
+def test_libreoffice_numbers_the_body_pages_only(chief, notice, tmp_path, paragraphs):
+    """§7.5: body pages numbered 1, 2, …; when the body ends on an even page the blank page
+    after it and the 版记's page carry no number (nor anything else, the blank page)."""
+    notice.body = "\n".join([PARAGRAPH] * paragraphs) + "\n特此通报。"
+    pdf = render(export.build_docx(notice), tmp_path)
+    pages = pdf_text(pdf).replace(" ", "").split("\f")[:-1]
+    body_end = next(i for i, text in enumerate(pages, 1) if date_text() + "\n" in text + "\n")
+    last = len(pages)
+    assert f"{date_text()}印发" in pages[-1]
+    for page in range(1, body_end + 1):
+        assert page_number(pdf, page) == str(page)
+    if body_end % 2 == 0:  # a blank odd page before the 版记's even one
+        assert last == body_end + 2
+        assert pages[body_end].strip() == ""
+    else:
+        assert last == body_end + 1
+    assert page_number(pdf, last) is None
+    # The test's two bodies cover both cases.
+    assert body_end % 2 == (0 if paragraphs == 4 else 1)

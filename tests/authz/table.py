@@ -280,6 +280,8 @@ def _item_act(
 rows(
     Row("submissions:home", "GET", SIGNED_IN),
     Row("submissions:list", "GET", SIGNED_IN),
+    # The list as .xlsx with each item's 密级 (issue 14): whoever reads the list, of what it shows.
+    Row("submissions:list_xlsx", "GET", SIGNED_IN),
     Row("submissions:create", "GET", OFFICERS),
     Row(
         "submissions:create",
@@ -819,6 +821,18 @@ def _thresholds(world: World) -> dict[str, Any]:
     return data
 
 
+def _supplement_windows(world: World) -> dict[str, Any]:
+    from emergencies.forms_grading import SupplementWindowForm
+    from emergencies.models import SupplementWindow
+
+    data: dict[str, Any] = {}
+    rows = list(SupplementWindow.objects.all())
+    for row in rows:
+        data.update(form_data(SupplementWindowForm(instance=row, prefix=f"w{row.pk}")))
+    data[f"w{rows[0].pk}-days"] = str(rows[0].days + 1)
+    return data
+
+
 def _incident_act(name: str, data: Data, writes: tuple[str, ...]) -> Row:
     """A section action on an incident (README: the editor "changes an incident's level and
     forwards it upward"): whoever sees it but may not is sent back to it."""
@@ -971,6 +985,16 @@ rows(
         data=_thresholds,
         ok=302,
         writes=("emergencies.LevelThreshold", "audit.AuditEntry"),
+    ),
+    # The 补报 windows, beside the deadline table: read and edited by the same people.
+    Row("emergencies:supplement_windows", "GET", EMERGENCY_PEOPLE),
+    Row(
+        "emergencies:supplement_windows",
+        "POST",
+        CHIEFS,
+        data=_supplement_windows,
+        ok=302,
+        writes=("emergencies.SupplementWindow", "audit.AuditEntry"),
     ),
     Row(
         "emergencies:sensitive_policy",

@@ -276,3 +276,33 @@ def test_a_written_first_report_starts_the_sections_clock_when_signed_off(office
     sign_off(office["head_a"], report, shanghai(TODAY, "09:20"))
     assert row(report.incident, ExpectKind.SECTION_PHONE).due_at == shanghai(TODAY, "09:35")
     assert row(report.incident, ExpectKind.FORWARD).due_at == shanghai(TODAY, "09:50")
+
+
+def test_late_forwarding_is_shown_late_but_makes_no_candidate_against_the_hub(
+    client, office, province
+):
+    # Ⅱ phoned in 09:00: forwarding due 09:30 (30 minutes from the section's first knowledge),
+    # forwarded 09:47 — 17 minutes late. The forwarding is the section's own duty, like its
+    # call upward: late on the board and the incident page, never a candidate (and so never a
+    # violation) against the city office itself.
+    incident = open_by_phone(office["duty"], office["officer_a"].unit, shanghai(TODAY, "09:00"))
+    add_written(
+        office["officer_a"],
+        office["head_a"],
+        incident,
+        ReportKind.INITIAL,
+        shanghai(TODAY, "09:20"),
+    )
+    engine.run_pass(shanghai(TODAY, "09:31"))  # the breach goes to the section
+    actions_level.do_forward(
+        office["chief"], incident.pk, province, "某化工厂火灾", now=shanghai(TODAY, "09:47")
+    )
+    forward = row(incident, ExpectKind.FORWARD)
+    assert (forward.status, forward.met_at - forward.due_at) == (ExpectStatus.MET, minutes(17))
+    assert forward.unit == office["chief"].unit.parent  # owed by the hub
+    assert not ViolationCandidate.objects.filter(unit=forward.unit).exists()
+    assert not ViolationCandidate.objects.filter(expected=forward).exists()
+    client.force_login(office["chief"])
+    page = client.get(f"/emergencies/{incident.pk}/").content.decode()
+    deadlines = page[page.index('id="deadlines"') : page.index('id="chain"')]
+    assert "迟报" in deadlines

@@ -10,6 +10,7 @@ from docx import Document
 from openpyxl import load_workbook
 
 from scoring.actions import rebuild
+from submissions.models import InfoItem
 from tests.bulletins.editorial_helpers import local
 from tests.clock import TODAY, YEAR
 from tests.factories import make_unit
@@ -65,15 +66,19 @@ def test_a_monthly_ranking_workbook_has_no_awards(client_of, editor, year):
 
 
 def test_the_scorecard_workbook_lists_every_traced_line(client_of, officer_a, unit_a, year):
+    # The adopted item is marked 内部: its line says so; the violation's line is about no item.
+    InfoItem.objects.filter(unit=unit_a).update(secrecy="internal")
     response = client_of(officer_a).get(
         reverse("scoring:unit_xlsx", args=[unit_a.pk]), {"year": YEAR}
     )
     book = load_workbook(BytesIO(response.content))
     ws = book.worksheets[0]
     assert "甲区委办公室" in ws["A1"].value
-    lines = [[c.value for c in row] for row in ws.iter_rows(min_row=4) if row[4].value is not None]
-    assert [line[4] for line in lines] == [40, -100, -60]  # adoption, violation, total
+    assert [c.value for c in ws[3]] == ["序号", "日期", "来源", "密级", "规则", "积分"]
+    lines = [[c.value for c in row] for row in ws.iter_rows(min_row=4) if row[5].value is not None]
+    assert [line[5] for line in lines] == [40, -100, -60]  # adoption, violation, total
     assert "省委办公厅信息专报" in lines[0][2]
+    assert [line[3] or "" for line in lines] == ["内部", "", ""]
     assert ws.freeze_panes == "A4"
     quota = book.worksheets[1]
     assert [quota.cell(row=5, column=c).value for c in (1, 2, 3, 4)] == [f"{YEAR}-02", 0, 1, 0]

@@ -426,15 +426,32 @@ def _at_foot(para: Any, lines: int) -> None:
     ppr.insert_element_before(frame, *_FRAME_SUCCESSORS)
 
 
+def unnumbered(section: Any) -> None:
+    """No page number on the section's pages: its own footers, empty, instead of the
+    previous section's (odd, even and first-page alike)."""
+    for footer in (section.footer, section.even_page_footer, section.first_page_footer):
+        footer.is_linked_to_previous = False
+        for para in footer.paragraphs:
+            for child in list(para._p):
+                if child.tag != qn("w:pPr"):
+                    para._p.remove(child)
+
+
 def imprint(doc: Any, copy_to: str, printer: str, printed_on: date | None) -> None:
     """The 版记 (§7.4), on a page of its own at the back of the document: an even page (the
     back cover, 封四; Word, WPS and LibreOffice insert a blank odd page when the text ends on
     an even one), pushed down so its last rule lies on the type area's bottom edge. A thick
     rule; “抄送：…。” when copied, a character in on both sides, run-on lines aligned after the
     colon; a thin rule; the printing office a character in from the left and
-    “2026年11月13日印发” a character in from the right; a thick rule. 4号 仿宋."""
+    “2026年11月13日印发” a character in from the right; a thick rule. 4号 仿宋.
+
+    The 版记's page carries no page number (§7.5: 公文的版记页前有空白页的，空白页和版记页均不
+    编排页码). The blank page a word processor inserts before it belongs to no paragraph:
+    LibreOffice prints it empty. It cannot share the body's last even page: whether the body
+    ends on an even page with room is known only once the text is laid out, and the document
+    is written without a layout engine."""
     copy_to = copy_to.strip().rstrip("。；;，,")
-    doc.add_section(WD_SECTION.EVEN_PAGE)
+    unnumbered(doc.add_section(WD_SECTION.EVEN_PAGE))
     rules = [THICK_RULE, THIN_RULE, THICK_RULE] if copy_to else [THICK_RULE, THICK_RULE]
     lines = (copy_lines(copy_to) if copy_to else 0) + 1
     first = _imprint_rule(doc, rules[0])

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 from django.utils import timezone
 
-from emergencies import actions, actions_sightings
+from emergencies import actions, actions_level, actions_sightings, actions_upward
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.models import Category, Level, ReportKind, SourceKind
-from org.models import DutyShift, Unit, User
+from org.models import DutyShift, Unit, User, provincial_office
 
 
 def _local(day_offset: int, hour: int, minute: int, now: datetime) -> datetime:
@@ -148,7 +148,72 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
     )
     actions.do_sign_off_report(crash_head, final.pk, now=crash_at + timedelta(hours=21))
 
-    # 4. A hotline report nobody has reported yet: the unit's clock is running.
+    # 4. A sensitive event: suspected food poisoning in a school canteen. Ⅳ by its figures,
+    # but marked sensitive (a school, children, parents posting online), so it runs on the
+    # strictest row of its category's deadline table; the health commission's written report
+    # was in before that row's 35 minutes ran out.
+    meal_at = now - timedelta(minutes=75)
+    health_officer, health_head = users["wjw_xxy"], users["wjw_ld"]
+    school = actions.do_open_incident(
+        duty,
+        IncidentFacts(
+            title="南岭区实验小学部分学生午餐后出现呕吐腹痛症状",
+            category=Category.HEALTH,
+            subtype="疑似食物中毒",
+            level=Level.IV,
+            place="南岭区实验小学（桃园路16号）",
+            occurred_at=meal_at,
+            known_at=meal_at + timedelta(minutes=8),
+            units=[units["jc-wjw"]],
+            sensitive=True,
+        ),
+        ReportContent(
+            summary="实验小学14名学生午餐后出现呕吐、腹痛症状，已送区人民医院观察，暂无重症。",
+            injuries=14,
+            measures="区卫健局、市场监管局到场，封存留样食品，对食堂停业排查。",
+            contact="南岭区值班室 83330001",
+        ),
+        PhoneCall(
+            "吴静（市卫生健康委）", units["jc-wjw"].phone or "—", meal_at + timedelta(minutes=10)
+        ),
+        now=meal_at + timedelta(minutes=11),
+    )
+    written = actions.do_add_report(
+        health_officer,
+        school.incident_id,
+        ReportKind.INITIAL,
+        ReportContent(
+            summary="截至目前共有17名学生出现症状，均在区人民医院留观，生命体征平稳。",
+            injuries=17,
+            cause="疑似午餐凉拌菜污染，待疾控中心检测确认",
+            measures="食堂已停业，留样食品送市疾控中心检测；学校已通知全部学生家长。",
+            trend="网络上已有家长发帖，社会关注度较高。",
+            on_site="市卫生健康委副主任徐卫平",
+            contact="市卫生健康委值班室 83233001",
+        ),
+        now=meal_at + timedelta(minutes=30),
+    )
+    actions.do_sign_off_report(health_head, written.pk, now=meal_at + timedelta(minutes=38))
+    # The strictest row is reported upward: the section phones the province and forwards.
+    actions_upward.do_record_section_call(
+        duty,
+        school.incident_id,
+        "省委办公厅值班室",
+        meal_at + timedelta(minutes=20),
+        "电话报告学生疑似食物中毒、已送医观察的情况。",
+        now=meal_at + timedelta(minutes=21),
+    )
+    province = provincial_office()
+    if province is not None:
+        actions_level.do_forward(
+            users["bianji1"],
+            school.incident_id,
+            province,
+            "据报，南岭区实验小学17名学生午餐后出现呕吐腹痛症状，已送医留观，详情续报。",
+            now=meal_at + timedelta(minutes=40),
+        )
+
+    # 5. A hotline report nobody has reported yet: the unit's clock is running.
     actions_sightings.do_record_sighting(
         chief,
         source_kind=SourceKind.HOTLINE,
@@ -160,4 +225,4 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
         unit=units["jc-nlq"],
         now=now,
     )
-    return f"{shifts} shifts, 3 incidents, 1 sighting"
+    return f"{shifts} shifts, 4 incidents (1 sensitive), 1 sighting"

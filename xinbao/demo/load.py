@@ -100,6 +100,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
         from xinbao.demo.scoring import load_scoring
 
         progress(f"Scoring: {load_scoring(units, now)}")
+        from xinbao.demo.scoring import load_circular
+
+        progress(f"Numbered circular: {load_circular(users, now)}")
         from xinbao.demo.archive import load_archive
 
         progress(f"Information database: {load_archive(users)}")

@@ -9,13 +9,15 @@ solicitations and violations the other demo loaders wrote. Re-running it changes
 (get-or-create, then the same deterministic rebuild).
 """
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
-from org.models import Unit
+from org.models import Unit, User
 from scoring.actions import rebuild
-from scoring.models import AwardTier, ClassAssignment, UnitClass
+from scoring.actions_circulars import issue_circular
+from scoring.models import AwardTier, CircularKind, ClassAssignment, UnitClass
+from xinbao.demo.clock import DemoClock
 
 # Class name, monthly quota, order, its units by code, and its tiers (name, places).
 CLASSES: tuple[tuple[str, int, int, tuple[str, ...], tuple[tuple[str, int], ...]], ...] = (
@@ -79,3 +81,17 @@ def load_scoring(units: dict[str, Unit], now: datetime) -> str:
                 assigned += 1
     result = rebuild(None, as_of=now)
     return f"{assigned} units in {len(CLASSES)} classes, {result.entries} ledger lines"
+
+
+def load_circular(users: dict[str, User], now: datetime) -> str:
+    """The section chief numbers last month's 信息采用情况通报 on the last working day the office
+    was open (not after `now`), so the rankings page lists a numbered circular and its .docx
+    prints the 文号. The month is the one before that day's, always complete. Re-running returns
+    the circular already numbered."""
+    clock = DemoClock.at(now)
+    issued_on = clock.last_open_moment(now).date()
+    month_end = issued_on.replace(day=1) - timedelta(days=1)
+    circular = issue_circular(
+        users["kezhang"], CircularKind.ADOPTION, month_end.year, str(month_end.month), issued_on
+    )
+    return f"{circular.doc_number} ({month_end.year}-{month_end.month:02d})"
