@@ -137,6 +137,7 @@ def new_incident(request: AuthedRequest) -> HttpResponse:
             level=data.get("level") or "",
             subtype=data.get("subtype") or "",
             sensitive=bool(data.get("sensitive")),
+            category_code=data.get("category_code") or "",
         )
         try:
             call = form.call() if isinstance(form, PhoneInitialForm) else None
