@@ -129,10 +129,12 @@ class InitialCore(ContentFields):
         return data
 
 
-def category_code_choices() -> list[Any]:
-    """The active GB/T 35561 codes grouped under their class, for a <select> with optgroups."""
+def category_code_choices(category: str = "") -> list[Any]:
+    """The active GB/T 35561 codes grouped under their class, for a <select> with optgroups
+    (only `category`'s when given)."""
     groups: dict[str, list[tuple[str, str]]] = {value: [] for value in Category.values}
-    for row in CategoryCode.objects.filter(is_active=True).order_by("code"):
+    rows = CategoryCode.objects.filter(is_active=True).order_by("code")
+    for row in rows.filter(category=category) if category else rows:
         groups[row.category].append((row.code, f"{row.code} {row.name}"))
     return [
         ("", _("Not yet known")),
@@ -271,6 +273,23 @@ class PhoneFollowupForm(CallFields, FollowupForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class CategoryCodeForm(Form):
+    """An incident's code set or corrected later: only its own category's codes are offered."""
+
+    category_code = forms.ChoiceField(
+        label=_("Category code (GB/T 35561)"),
+        error_messages={
+            "required": _("Choose a code from the list."),
+            "invalid_choice": _("Choose a code from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, category: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = category_code_choices(category)
+        self.fields["category_code"].choices = choices  # type: ignore[attr-defined]
 
 
 class LevelForm(Form):

@@ -171,3 +171,58 @@ def test_an_incident_without_a_code_says_so(client_of, duty_officer, officer_a):
     incident = open_by_phone(duty_officer, officer_a.unit, timezone.now() - minutes(5))
     page = client_of(duty_officer).get(reverse("emergencies:detail", args=[incident.pk]))
     assert "暂未确定" in page.content.decode()
+
+
+# --- set or corrected later, by the section ----------------------------------------------------
+
+
+def code_url(incident) -> str:
+    return reverse("emergencies:category_code", args=[incident.pk])
+
+
+def test_the_section_sets_the_code_later_audited(client_of, editor, duty_officer, officer_a):
+    incident = open_by_phone(duty_officer, officer_a.unit, timezone.now() - minutes(5))
+    page = client_of(editor).get(reverse("emergencies:detail", args=[incident.pk]))
+    form = page.content.decode()
+    assert 'value="22000"' in form and 'value="11000"' not in form  # its own class only
+    response = client_of(editor).post(code_url(incident), {"category_code": "22000"})
+    assert response.status_code == 302
+    incident.refresh_from_db()
+    assert incident.category_code.code == "22000"
+    entry = AuditEntry.objects.get(action="incident_code_set")
+    assert entry.data == {"old": "", "new": "22000"}
+
+
+@pytest.mark.parametrize(
+    ("code", "message"),
+    [
+        ("11000", "请从列表中选择代码"),  # another class's code is not even offered
+        ("", "请从列表中选择代码"),
+        ("22000x", "请从列表中选择代码"),
+    ],
+)
+def test_a_wrong_later_code_is_refused_and_nothing_changes(
+    client_of, editor, duty_officer, officer_a, code, message
+):
+    incident = open_by_phone(duty_officer, officer_a.unit, timezone.now() - minutes(5))
+    client = client_of(editor)
+    response = client.post(code_url(incident), {"category_code": code}, follow=True)
+    assert message in response.content.decode()
+    incident.refresh_from_db()
+    assert incident.category_code is None
+    assert not AuditEntry.objects.filter(action="incident_code_set").exists()
+
+
+def test_the_action_refuses_another_class_and_the_same_code(editor, duty_officer, officer_a):
+    from emergencies import actions_grading
+
+    incident = open_by_phone(duty_officer, officer_a.unit, timezone.now(), category_code="22000")
+    with translation.override("zh-hans"):
+        with pytest.raises(actions.ActionError, match="属于自然灾害，不属于事故灾难"):
+            actions_grading.do_set_category_code(editor, incident.pk, "11000")
+        with pytest.raises(actions.ActionError, match="已是这个分类代码"):
+            actions_grading.do_set_category_code(editor, incident.pk, "22000")
+        with pytest.raises(actions.ActionError, match="只有信息科"):
+            actions_grading.do_set_category_code(officer_a, incident.pk, "21000")
+    incident.refresh_from_db()
+    assert incident.category_code.code == "22000"
