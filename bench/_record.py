@@ -12,10 +12,10 @@ import re
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 from bench._common import RESULTS_DIR, ROOT, Result, log
 from bench._provenance import (
+    Load,
     Provenance,
     allow_dirty,
     drift,
@@ -66,7 +66,7 @@ def when(started: datetime) -> str:
 
 
 def write_result(
-    name: str, result: Result, prov: Provenance, started: datetime, before: Any = None
+    name: str, result: Result, prov: Provenance, started: datetime, before: Load | None = None
 ) -> Provenance:
     """bench/results/<name>.json and <name>.md for one benchmark just run. `before`: the load
     average just before this benchmark (default: the run's)."""
