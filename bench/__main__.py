@@ -5,6 +5,10 @@ order (or only the ones named on the command line). Each run writes the benchmar
 bench/results/<name>.json and its report section to bench/results/<name>.md; docs/BENCHMARKS.md
 is then assembled from every benchmark's latest section, so running one benchmark keeps the
 others' sections (each section says when and on which commit it was measured).
+
+All of it is written by bench._record, stamped with bench._provenance: the run refuses a tree
+with uncommitted changes unless BENCH_ALLOW_DIRTY=1 (then everything says "uncommitted"), names
+the commit it started from, and records the load average before and after on how many CPUs.
 """
 
 import importlib
@@ -14,13 +18,13 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
-from pathlib import Path
 from types import ModuleType
 
 import bench
-from bench._common import RESULTS_DIR, ROOT, Result, log, machine, machine_busy_cores, write_json
-
-REPORT = ROOT / "docs" / "BENCHMARKS.md"
+from bench import _record as record
+from bench._common import Result, log, machine, machine_busy_cores
+from bench._provenance import Load, Provenance, busy_words, read_load
+from bench._record import section_file
 
 
 def discover() -> list[ModuleType]:
@@ -34,17 +38,6 @@ def discover() -> list[ModuleType]:
     return modules
 
 
-def section_file(name: str) -> Path:
-    return RESULTS_DIR / f"{name}.md"
-
-
-def save_section(name: str, result: Result, started: datetime, code: str) -> None:
-    header = f"_Measured {started.strftime('%Y-%m-%d %H:%M %Z').strip()}, code {code}._"
-    status = "met" if result.ok else "**not met**"
-    text = f"## {result.title}\n\nTargets: {status}. {header}\n\n{result.markdown.rstrip()}\n"
-    section_file(name).write_text(text, encoding="utf-8")
-
-
 def report(
     modules: list[ModuleType],
     ran: list[Result],
@@ -53,6 +46,8 @@ def report(
     took: float,
     background: float,
     facts: dict[str, str],
+    prov: Provenance,
+    load_after: Load,
 ) -> str:
     lines = [
         "# Benchmarks",
@@ -68,6 +63,14 @@ def report(
         "",
     ]
     lines += [f"- {key}: {value}" for key, value in facts.items()]
+    code = f"- Code: {prov.tree.commit or 'unknown'} (the commit the run started from)"
+    if prov.uncommitted:
+        changed = ", ".join(prov.tree.changed[:10]) or "—"
+        code += f", **with uncommitted changes** (BENCH_ALLOW_DIRTY=1): {changed}"
+    lines.append(code)
+    lines += [f"- Note: {note}" for note in prov.notes]
+    lines.append(f"- Load average before the run: {busy_words(prov.load_before)}")
+    lines.append(f"- Load average after the run: {busy_words(load_after)}")
     lines.append(
         f"- Background load just before the run: {background:.2f} cores busy"
         + (" — **the machine was not quiet**" if background > 0.2 else "")
@@ -98,9 +101,17 @@ def main(argv: list[str]) -> int:
         modules = [m for m in every if m.__name__.rsplit(".", 1)[1] in wanted]
     started = datetime.now().astimezone()
     t0 = time.monotonic()
+    try:
+        prov = record.start(started)
+    except record.Refused as refused:
+        print(f"make bench refuses to write results: {refused}", file=sys.stderr)
+        return 3
     facts = machine()
     background = machine_busy_cores()
-    log(f"code {facts['Code']}; background load before the run: {background:.2f} cores busy")
+    log(
+        f"code {prov.tree.short}{' (uncommitted)' if prov.uncommitted else ''}; load average"
+        f" {busy_words(prov.load_before)}; background {background:.2f} cores busy"
+    )
     if background > 0.2:
         log("warning: the machine is not quiet; figures will understate what it can do")
     results: list[Result] = []
@@ -109,23 +120,29 @@ def main(argv: list[str]) -> int:
         name = module.__name__.rsplit(".", 1)[1]
         log(f"=== {name} ===")
         run: Callable[[], Result] = module.run
+        before = read_load()
         try:
             result = run()
         except Exception:
             traceback.print_exc()
             failed.append(name)
             continue
-        path = write_json(result.name, result.figures)
-        save_section(name, result, started, facts["Code"])
-        log(f"{name}: wrote {path.relative_to(ROOT)} and {section_file(name).relative_to(ROOT)}")
+        try:
+            prov = record.write_result(result.name, result, prov, started, before)
+        except record.Refused as refused:
+            print(f"make bench refuses to write {name}'s results: {refused}", file=sys.stderr)
+            return 3
         for key, value in result.figures.items():
             log(f"  {key} = {value}")
         log(f"{name}: targets {'met' if result.ok else 'NOT met'}")
         results.append(result)
-    REPORT.parent.mkdir(parents=True, exist_ok=True)
-    text = report(every, results, failed, started, time.monotonic() - t0, background, facts)
-    REPORT.write_text(text, encoding="utf-8")
-    log(f"wrote {REPORT.relative_to(ROOT)}")
+    took = time.monotonic() - t0
+    text = report(every, results, failed, started, took, background, facts, prov, read_load())
+    try:
+        record.write_report(text, prov)
+    except record.Refused as refused:
+        print(f"make bench refuses to write the report: {refused}", file=sys.stderr)
+        return 3
     return 1 if failed else 0
 
 

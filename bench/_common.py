@@ -1,6 +1,6 @@
-"""Shared pieces: the result type, progress output, percentiles, machine facts, JSON output."""
+"""Shared pieces: the result type, progress output, percentiles, machine facts (the results
+are written by bench._record alone)."""
 
-import json
 import math
 import os
 import platform
@@ -64,13 +64,6 @@ def rounded(value: float, digits: int = 1) -> float:
     return round(value, digits) if math.isfinite(value) else value
 
 
-def write_json(name: str, figures: Figures) -> Path:
-    RESULTS_DIR.mkdir(parents=True, exist_ok=True)
-    path = RESULTS_DIR / f"{name}.json"
-    path.write_text(json.dumps(figures, indent=2, sort_keys=False) + "\n", encoding="utf-8")
-    return path
-
-
 def _cpu_model() -> str:
     try:
         for line in Path("/proc/cpuinfo").read_text().splitlines():
@@ -102,25 +95,6 @@ def _os() -> str:
     return platform.platform()
 
 
-def code_version() -> str:
-    """The commit measured, and whether the working tree had uncommitted changes."""
-    import subprocess
-
-    def git(*args: str) -> str:
-        proc = subprocess.run(
-            ["git", *args], cwd=ROOT, capture_output=True, text=True, check=False, timeout=30
-        )
-        return proc.stdout.strip() if proc.returncode == 0 else ""
-
-    head = git("rev-parse", "--short", "HEAD")
-    if not head:
-        return "unknown (not a git checkout)"
-    # The benchmark's own outputs do not make the code measured "changed".
-    outputs = (":(exclude)bench/results", ":(exclude)docs/BENCHMARKS.md")
-    dirty = git("status", "--porcelain", "--untracked-files=no", "--", ".", *outputs)
-    return f"{head}{' with uncommitted changes' if dirty else ''}"
-
-
 def machine_busy_cores(seconds: float = 3.0) -> float:
     """How many cores the whole machine keeps busy over `seconds` (Linux /proc/stat)."""
 
@@ -147,5 +121,4 @@ def machine() -> dict[str, str]:
         "Python": platform.python_version(),
         "SQLite": sqlite3.sqlite_version,
         "Django": django.get_version(),
-        "Code": code_version(),
     }

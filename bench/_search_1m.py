@@ -1,35 +1,40 @@
-"""The search benchmark at 1,000,000 documents, run by hand (it is not part of `make bench`:
-the build alone takes about half an hour on the 2-core machine):
+"""The search benchmark at 1,000,000 documents, a `make bench-1m` target of its own (it is not
+part of `make bench`: the build alone takes about half an hour on the 2-core machine):
 
-    python -m bench._search_1m            # BENCH_SEARCH_QUERIES defaults to 30 here
+    make bench-1m            # python -m bench._search_1m; BENCH_SEARCH_QUERIES defaults to 30
 
-Writes bench/results/search_1m.json and search_1m.md; `python -m bench search` then quotes
-that section under its own, with the date it was measured.
+Writes bench/results/search_1m.json and search_1m.md through bench._record, under the same
+provenance rules as `make bench` (refused from a changed tree unless BENCH_ALLOW_DIRTY=1, the
+commit it started from, the load before and after); `python -m bench search` then quotes that
+section under its own, with the date it was measured.
 """
 
 import os
 import sys
 from datetime import datetime
 
-from bench._common import RESULTS_DIR, code_version, log, write_json
+from bench import _record as record
+from bench._common import log
 
 
 def main() -> int:
     os.environ.setdefault("BENCH_SEARCH_DOCS", "1000000")
     os.environ.setdefault("BENCH_SEARCH_QUERIES", "30")
+    started = datetime.now().astimezone()
+    try:
+        prov = record.start(started)
+    except record.Refused as refused:
+        print(f"make bench-1m refuses to write results: {refused}", file=sys.stderr)
+        return 3
     from bench import search
 
-    started = datetime.now().astimezone()
     result = search.run()
-    write_json("search_1m", result.figures)
-    header = (
-        f"_Measured {started.strftime('%Y-%m-%d %H:%M %Z').strip()}, code {code_version()},"
-        f" targets {'met' if result.ok else 'not met'} at this size._"
-    )
-    (RESULTS_DIR / "search_1m.md").write_text(
-        f"{header}\n\n{result.markdown.rstrip()}\n", encoding="utf-8"
-    )
-    log("wrote bench/results/search_1m.json and search_1m.md")
+    log(f"1M search run: targets {'met' if result.ok else 'not met'} at this size")
+    try:
+        record.write_plain_section("search_1m", record.when(started), result, prov)
+    except record.Refused as refused:
+        print(f"make bench-1m refuses to write results: {refused}", file=sys.stderr)
+        return 3
     return 0
 
 

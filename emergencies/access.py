@@ -38,7 +38,7 @@ def visible_incidents(user: User) -> QuerySet[Incident]:
 
 def get_visible_incident(user: User, pk: int) -> Incident:
     try:
-        return visible_incidents(user).get(pk=pk)
+        return visible_incidents(user).select_related("category_code").get(pk=pk)
     except Incident.DoesNotExist:
         raise Http404 from None
 

@@ -31,6 +31,7 @@ from emergencies.models import (
     CandidateKind,
     CandidateStatus,
     Category,
+    CategoryCode,
     Channel,
     ExpectKind,
     Incident,
@@ -84,6 +85,7 @@ class IncidentFacts:
     level: str = UNGRADED
     subtype: str = ""
     sensitive: bool = False
+    category_code: str = ""  # a GB/T 35561 code (CategoryCode.code); blank: not yet known
     sightings: Sequence[Sighting] = field(default_factory=tuple)
 
 
@@ -140,6 +142,27 @@ def _report_evidence(report: IncidentReport, row: ExpectedReport) -> str:
 # --- opening an incident ---------------------------------------------------------------------
 
 
+def category_code_for(category: str, code: str) -> CategoryCode | None:
+    """The GB/T 35561 code row named `code` (None for a blank code), refused when it is unknown
+    or belongs to another class than `category`."""
+    if not code:
+        return None
+    row = CategoryCode.objects.filter(code=code, is_active=True).first()
+    if row is None:
+        raise ActionError(_("Unknown category code %(code)s.") % {"code": code})
+    if rules.code_disagrees(category, row.category):
+        raise ActionError(
+            _("Code %(code)s (%(name)s) belongs to %(cls)s, not to %(category)s.")
+            % {
+                "code": row.code,
+                "name": row.name,
+                "cls": row.get_category_display(),
+                "category": Category(category).label,
+            }
+        )
+    return row
+
+
 def _check_facts(facts: IncidentFacts, now: datetime) -> None:
     if not facts.title.strip():
         raise ActionError(_("The title is required."))
@@ -149,6 +172,7 @@ def _check_facts(facts: IncidentFacts, now: datetime) -> None:
         raise ActionError(_("Choose a category."))
     if facts.category == Category.SOCIAL and facts.level:
         raise ActionError(_("Social security events are not graded by level."))
+    category_code_for(facts.category, facts.category_code)
     if facts.known_at > now + timedelta(minutes=5) or facts.occurred_at > now + timedelta(
         minutes=5
     ):
@@ -189,6 +213,7 @@ def do_open_incident(
             incident = Incident.objects.create(
                 title=facts.title.strip(),
                 category=facts.category,
+                category_code=category_code_for(facts.category, facts.category_code),
                 subtype=facts.subtype,
                 level=facts.level,
                 sensitive=facts.sensitive,
@@ -224,6 +249,7 @@ def do_open_incident(
                 f"incident:{incident.pk}",
                 {
                     "category": incident.category,
+                    "category_code": facts.category_code,
                     "level": incident.level,
                     "units": [u.code for u in facts.units],
                     "report": report.pk,

@@ -1,6 +1,6 @@
-"""Writes on how incidents are graded and timed beyond the deadline table: the level thresholds
-(per category), the sensitive-events policy, the 补报 windows, and an incident's sensitive
-flag. One transaction per call, each with its audit row."""
+"""Writes on how incidents are graded, classified and timed beyond the deadline table: the level
+thresholds (per category), the sensitive-events policy, the 补报 windows, an incident's sensitive
+flag and its GB/T 35561 code. One transaction per call, each with its audit row."""
 
 from collections.abc import Mapping
 from datetime import datetime
@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.actions import record, save_change
 from emergencies import policy, rules
-from emergencies.actions import ActionError, recompute_deadlines
+from emergencies.actions import ActionError, category_code_for, recompute_deadlines
 from emergencies.models import (
     MAX_SUPPLEMENT_DAYS,
     Incident,
@@ -195,5 +195,31 @@ def do_set_sensitive(
             "incident_sensitive_changed",
             f"incident:{incident.pk}",
             {"old": not sensitive, "new": sensitive, "reason": reason.strip()},
+        )
+    return incident
+
+
+def do_set_category_code(actor: User, incident_id: int, code: str) -> Incident:
+    """Give an incident its GB/T 35561 code, or correct it, once the section knows the type
+    (a phone report at night may not). The code must belong to the incident's category."""
+    if not actor.can(Capability.HANDLE_INCIDENTS):
+        raise ActionError(_("Only the section sets an incident's category code."))
+    if not code:
+        raise ActionError(_("Choose a code from the list."))
+    with transaction.atomic():
+        incident = (
+            Incident.objects.select_for_update().select_related("category_code").get(pk=incident_id)
+        )
+        row = category_code_for(incident.category, code)
+        old = incident.category_code.code if incident.category_code else ""
+        if row is not None and old == row.code:
+            raise ActionError(_("That is already the incident's category code."))
+        Incident.objects.filter(pk=incident.pk).update(category_code=row)
+        incident.category_code = row
+        record(
+            actor,
+            "incident_code_set",
+            f"incident:{incident.pk}",
+            {"old": old, "new": code},
         )
     return incident

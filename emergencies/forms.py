@@ -8,10 +8,11 @@ from django.utils.translation import gettext_lazy as _
 
 from deadlines.fields import EscalationStepsField, ReminderPointsField
 from emergencies import rules
-from emergencies.actions import PhoneCall, ReportContent
+from emergencies.actions import ActionError, PhoneCall, ReportContent, category_code_for
 from emergencies.models import (
     MAX_DEADLINE_MINUTES,
     Category,
+    CategoryCode,
     DeadlineRule,
     Level,
     MatchingPolicy,
@@ -128,12 +129,31 @@ class InitialCore(ContentFields):
         return data
 
 
+def category_code_choices(category: str = "") -> list[Any]:
+    """The active GB/T 35561 codes grouped under their class, for a <select> with optgroups
+    (only `category`'s when given)."""
+    groups: dict[str, list[tuple[str, str]]] = {value: [] for value in Category.values}
+    rows = CategoryCode.objects.filter(is_active=True).order_by("code")
+    for row in rows.filter(category=category) if category else rows:
+        groups[row.category].append((row.code, f"{row.code} {row.name}"))
+    return [
+        ("", _("Not yet known")),
+        *[(Category(value).label, rows) for value, rows in groups.items() if rows],
+    ]
+
+
 class IncidentFields(Form):
     title = forms.CharField(label=_("Title"), max_length=120)
     category = forms.ChoiceField(
         label=_("Category"),
         choices=[("", _("Choose…")), *Category.choices],
         error_messages={"required": _("Choose a category.")},
+    )
+    category_code = forms.ChoiceField(
+        label=_("Category code (GB/T 35561)"),
+        required=False,
+        help_text=_("The national code of the event's type; it must belong to the category."),
+        error_messages={"invalid_choice": _("Choose a code from the list.")},
     )
     subtype = forms.CharField(
         label=_("Type"),
@@ -158,6 +178,10 @@ class IncidentFields(Form):
     occurred_at = forms.DateTimeField(label=_("Occurred at"), widget=DT)
     known_at = forms.DateTimeField(label=_("Known at"), widget=DT)
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["category_code"].choices = category_code_choices()  # type: ignore[attr-defined]
+
     def clean_occurred_at(self) -> datetime | None:
         return _not_future(self.cleaned_data.get("occurred_at"))
 
@@ -168,6 +192,12 @@ class IncidentFields(Form):
         data = super().clean() or {}
         if data.get("category") == Category.SOCIAL and data.get("level"):
             self.add_error("level", _("Social security events are not graded by level."))
+        code, category = data.get("category_code"), data.get("category")
+        if code and category:
+            try:
+                category_code_for(category, code)
+            except ActionError as exc:
+                self.add_error("category_code", str(exc))
         occurred, known = data.get("occurred_at"), data.get("known_at")
         if occurred and known and occurred > known:
             self.add_error("known_at", _("It cannot have become known before it happened."))
@@ -243,6 +273,23 @@ class PhoneFollowupForm(CallFields, FollowupForm):
         super().__init__(*args, **kwargs)
         if units is not None:
             self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+
+
+class CategoryCodeForm(Form):
+    """An incident's code set or corrected later: only its own category's codes are offered."""
+
+    category_code = forms.ChoiceField(
+        label=_("Category code (GB/T 35561)"),
+        error_messages={
+            "required": _("Choose a code from the list."),
+            "invalid_choice": _("Choose a code from the list."),
+        },
+    )
+
+    def __init__(self, *args: Any, category: str = "", **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = category_code_choices(category)
+        self.fields["category_code"].choices = choices  # type: ignore[attr-defined]
 
 
 class LevelForm(Form):

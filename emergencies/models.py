@@ -4,6 +4,7 @@ late/missed candidates they produce. The deadlines they owe are the deadline eng
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -30,6 +31,12 @@ class Level(models.TextChoices):
     II = "2", _("Level II — grave")  # Ⅱ重大
     III = "3", _("Level III — major")  # Ⅲ较大
     IV = "4", _("Level IV — ordinary")  # Ⅳ一般
+
+
+def validate_category_code(value: str) -> None:
+    """A GB/T 35561 code is written in digits only."""
+    if not value.isascii() or not value.isdigit():
+        raise ValidationError(_("A category code is written in digits only."))
 
 
 UNGRADED = ""  # social-security events are not graded by level (突发事件应对法)
@@ -172,6 +179,44 @@ class SupplementWindow(models.Model):
         return f"{self.get_category_display()} {self.subtype_contains}".strip()
 
 
+class CategoryCode(models.Model):
+    """One code of GB/T 35561-2017 突发事件分类与编码: a class (自然灾害, 事故灾难, 公共卫生事件,
+    社会安全事件) or one of its sub-categories, under its parent. Reference data seeded by
+    migration 0013 (which says which rows could be checked against the standard's public
+    descriptions; `verified` records it per row), kept by the system administrator.
+
+    `category` is the class the code belongs to: a class row's own, a sub-category's its
+    parent's. An incident's category must be its code's class (rules.code_disagrees)."""
+
+    code = models.CharField(
+        _("code"), max_length=8, unique=True, validators=[validate_category_code]
+    )
+    name = models.CharField(_("name"), max_length=60)
+    category = models.CharField(_("class"), max_length=10, choices=Category.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent code"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    verified = models.BooleanField(
+        _("checked against the standard's text"),
+        default=False,
+        help_text=_("Off: the name is from the standard's public descriptions, the number not."),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("incident category code (GB/T 35561)")
+        verbose_name_plural = _("incident category codes (GB/T 35561)")
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}"
+
+
 class IncidentStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
@@ -181,6 +226,16 @@ class Incident(models.Model):
     title = models.CharField(_("title"), max_length=120)
     category = models.CharField(_("category"), max_length=10, choices=Category.choices)
     subtype = models.CharField(_("type"), max_length=40, blank=True)
+    # Optional: a phone report at 3 a.m. may not know the sub-category yet. When set, its class
+    # is the incident's category (emergencies.rules.code_disagrees).
+    category_code = models.ForeignKey(
+        CategoryCode,
+        verbose_name=_("category code (GB/T 35561)"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="incidents",
+    )
     level = models.CharField(_("level"), max_length=1, choices=Level.choices, blank=True)
     sensitive = models.BooleanField(_("sensitive"), default=False)
     place = models.CharField(_("place"), max_length=200)

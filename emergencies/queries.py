@@ -41,6 +41,7 @@ def board_rows(incidents: QuerySet[Incident]) -> QuerySet[Incident]:
         incidents.annotate(
             next_due=Min("expected__due_at", filter=_open_filter()),
         )
+        .select_related("category_code")
         .prefetch_related(
             "responsible_units",
             Prefetch("expected", queryset=open_rows.order_by("due_at"), to_attr="open_rows"),

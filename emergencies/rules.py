@@ -313,3 +313,14 @@ def propose_matches(
             out.append(MatchProposal(inc.pk, round(score, 3), tuple(reasons)))
     out.sort(key=lambda p: -p.score)
     return out[:limit]
+
+
+# --- GB/T 35561 category codes ------------------------------------------------------------------
+
+
+def code_disagrees(category: str, code_class: str | None) -> bool:
+    """True when an incident's category is not the class of the GB/T 35561 code chosen for it
+    (a code under 事故灾难 on a 自然灾害 incident). No code chosen never disagrees."""
+    if code_class is None:
+        return False
+    return category != code_class

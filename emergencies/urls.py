@@ -11,6 +11,7 @@ urlpatterns = [
     path("<int:pk>/level/", views.change_level, name="level"),
     path("<int:pk>/reapply/", views.reapply_policy, name="reapply"),
     path("<int:pk>/sensitive/", views_grading.set_sensitive, name="sensitive"),
+    path("<int:pk>/code/", views_grading.set_category_code, name="category_code"),
     path("<int:pk>/forward/", views.forward, name="forward"),
     path("<int:pk>/section-call/", views.section_call, name="section_call"),
     path("reports/<int:report_id>/sign-off/", views.sign_off, name="sign_off"),

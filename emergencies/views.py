@@ -33,6 +33,7 @@ from emergencies.access import (
     visible_incidents,
 )
 from emergencies.forms import (
+    CategoryCodeForm,
     DeadlineRuleForm,
     FollowupForm,
     ForwardForm,
@@ -137,6 +138,7 @@ def new_incident(request: AuthedRequest) -> HttpResponse:
             level=data.get("level") or "",
             subtype=data.get("subtype") or "",
             sensitive=bool(data.get("sensitive")),
+            category_code=data.get("category_code") or "",
         )
         try:
             call = form.call() if isinstance(form, PhoneInitialForm) else None
@@ -225,6 +227,12 @@ def detail(request: AuthedRequest, pk: int) -> HttpResponse:
         "no_thresholds": not thresholds,
         "on_strictest": policy.on_strictest(incident),
         "sensitive_form": SensitiveForm(initial={"sensitive": not incident.sensitive}),
+        "code_form": CategoryCodeForm(
+            initial={"category_code": getattr(incident.category_code, "code", "")},
+            category=incident.category,
+        )
+        if user.can(Capability.HANDLE_INCIDENTS)
+        else None,
     }
     return render(request, "emergencies/detail.html", context)
 

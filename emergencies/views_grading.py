@@ -1,5 +1,6 @@
 """The level thresholds and the sensitive-events rule, the 补报 windows (pages beside the deadline
-table), and an incident's sensitive mark. Views validate and render; `actions_grading` writes."""
+table), and an incident's sensitive mark and GB/T 35561 code. Views validate and render;
+`actions_grading` writes."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -11,6 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from emergencies import actions_grading
 from emergencies.access import any_access, get_visible_incident
 from emergencies.actions import ActionError
+from emergencies.forms import CategoryCodeForm
 from emergencies.forms_grading import (
     SensitiveForm,
     SensitivePolicyForm,
@@ -150,4 +152,22 @@ def set_sensitive(request: AuthedRequest, pk: int) -> HttpResponse:
             messages.error(request, str(exc))
         else:
             messages.success(request, _("Sensitive mark changed; open deadlines were recomputed."))
+    return redirect("emergencies:detail", pk=incident.pk)
+
+
+@require_POST
+def set_category_code(request: AuthedRequest, pk: int) -> HttpResponse:
+    incident = get_visible_incident(request.user, pk)
+    form = CategoryCodeForm(request.POST, category=incident.category)
+    if not form.is_valid():
+        messages.error(request, " ".join(str(e) for e in form.errors.get("category_code", [])))
+        return redirect("emergencies:detail", pk=incident.pk)
+    try:
+        actions_grading.do_set_category_code(
+            request.user, incident.pk, form.cleaned_data["category_code"]
+        )
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("Category code saved."))
     return redirect("emergencies:detail", pk=incident.pk)

@@ -96,11 +96,12 @@ class UnitAdmin(AuditedAdmin):
         "parent",
         "officer",
         "phone",
+        "region_code",
         "is_reporting",
         "is_active",
     ]
     list_filter = ["level", "kind", "is_reporting", "is_active"]
-    search_fields = ["name", "short_name", "code"]
+    search_fields = ["name", "short_name", "code", "region_code"]
     autocomplete_fields = ["parent", "officer"]
 
 

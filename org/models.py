@@ -2,6 +2,7 @@ from datetime import time, timedelta
 from functools import partial
 
 from django.contrib.auth.models import AbstractUser
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -30,6 +31,15 @@ class UnitKind(models.TextChoices):
     COUNTY = "county", _("County")
     TOWNSHIP = "township", _("Township / street")
     ENTERPRISE = "enterprise", _("State enterprise / institution")
+
+
+def validate_region_code(value: str) -> None:
+    """GB/T 2260 行政区划代码: six digits (two for the province, two for the prefecture, two for
+    the county), never all zeros."""
+    if len(value) != 6 or not value.isascii() or not value.isdigit() or value == "000000":
+        raise ValidationError(
+            _("The administrative region code (GB/T 2260) is six digits, e.g. 330106.")
+        )
 
 
 class Unit(models.Model):
@@ -62,6 +72,15 @@ class Unit(models.Model):
         related_name="+",
     )
     phone = models.CharField(_("information phone"), max_length=30, blank=True)
+    # Only for units that are a region (a district's or county's office, a city's office at the
+    # province): the code other systems and the upper level know the region by.
+    region_code = models.CharField(
+        _("administrative region code (GB/T 2260)"),
+        max_length=6,
+        blank=True,
+        validators=[validate_region_code],
+        help_text=_("Six digits; only for units that are a region (district, county, city)."),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0, validators=bounded(INT_MAX))
 

@@ -102,6 +102,28 @@ def check_network() -> None:
     assert levels == {AdoptionLevel.CITY, AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL}
 
 
+def check_codes() -> None:
+    """Every demo incident carries a GB/T 35561 code of its own class; every district and
+    county carries a region code of the demo scheme (99…: no real province), under its city's."""
+    incidents = Incident.objects.select_related("category_code__parent")
+    assert incidents.count() >= 5
+    for incident in incidents:
+        code = incident.category_code
+        assert code is not None, incident.title
+        top = code.parent or code  # the class row, read up the tree (not the row's own field)
+        assert top.parent is None and top.category == incident.category, incident.title
+    city = Unit.objects.get(code=directory.ROOT_CODE)
+    assert city.region_code == "990100"
+    regions = Unit.objects.filter(kind__in=[UnitKind.DISTRICT, UnitKind.COUNTY])
+    assert regions.count() >= 6
+    for unit in regions:
+        assert re.fullmatch(r"9901\d\d", unit.region_code), unit.code
+        assert unit.region_code != city.region_code
+    codes = [u.region_code for u in regions]
+    assert len(set(codes)) == len(codes)
+    assert not Unit.objects.filter(level=UnitLevel.TOWNSHIP).exclude(region_code="").exists()
+
+
 def check_officers() -> None:
     for unit in Unit.objects.filter(is_reporting=True).select_related("officer"):
         heads = unit.members.filter(role=Role.UNIT_HEAD)

@@ -113,6 +113,7 @@ def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -
     _pinned_clock.move_to(instant)
     first = check.seed()
     check.check_network()
+    check.check_codes()
     check.check_officers()
     check.check_items()
     check.check_accountability()

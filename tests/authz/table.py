@@ -903,6 +903,12 @@ rows(
         ("emergencies.Incident", "audit.AuditEntry"),
     ),
     _incident_act("emergencies:reapply", _empty, ("emergencies.Incident", "audit.AuditEntry")),
+    # Its GB/T 35561 code, set or corrected later, is the section's too.
+    _incident_act(
+        "emergencies:category_code",
+        lambda w: {"category_code": "22000"},
+        ("emergencies.Incident", "audit.AuditEntry"),
+    ),
     # Marking an incident sensitive is the section's, like its level (issue 14).
     _incident_act(
         "emergencies:sensitive",

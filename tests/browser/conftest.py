@@ -129,6 +129,7 @@ def seeded(transactional_db: Any) -> None:
     import_module("emergencies.migrations.0011_thresholds_per_category").seed(apps, None)
     chain = "emergencies.migrations.0011_supplementary_reports_section_phone"
     import_module(chain).seed(apps, None)
+    import_module("emergencies.migrations.0013_category_codes").seed(apps, None)
     for migration in (
         "scoring.migrations.0002_seed_rules",
         "scoring.migrations.0004_seed_penalties_classes_awards",

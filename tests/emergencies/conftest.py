@@ -69,4 +69,5 @@ def seeded(transactional_db):
     import_module("emergencies.migrations.0011_thresholds_per_category").seed(apps, None)
     chain = "emergencies.migrations.0011_supplementary_reports_section_phone"
     import_module(chain).seed(apps, None)
+    import_module("emergencies.migrations.0013_category_codes").seed(apps, None)
     import_module("org.migrations.0003_seed_calendar").seed(apps, None)

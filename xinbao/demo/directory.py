@@ -47,6 +47,7 @@ class DemoUnit:
     sort_order: int
     reporting: bool = True
     phone: str = ""
+    region_code: str = ""  # a demo GB/T 2260 code (see data/directory.toml): none is real
     officer: Who | None = None  # login "<abbr>_xxy"
     head: Who | None = None  # login "<abbr>_ld"
 
@@ -96,6 +97,7 @@ def _unit(entry: dict[str, Any]) -> DemoUnit:
         sort_order=entry["sort_order"],
         reporting=entry.get("reporting", True),
         phone=entry.get("phone", ""),
+        region_code=entry.get("region_code", ""),
         officer=_who(entry.get("officer")),
         head=_who(entry.get("head")),
     )

@@ -54,6 +54,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
             title="东湖区金桥商厦发生火灾",
             category=Category.ACCIDENT,
             subtype="火灾",
+            category_code="21000",  # a fire in a shopping centre: 商贸企业
             level=Level.II,
             place="东湖区中山路88号金桥商厦三层",
             occurred_at=fire_at,
@@ -81,6 +82,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
             title="市区遭遇短时强降雨 多处道路积水",
             category=Category.NATURAL,
             subtype="暴雨内涝",
+            category_code="11000",
             level=Level.III,
             place="西江区、东湖区低洼路段",
             occurred_at=rain_at,
@@ -118,6 +120,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
             title="G205国道临河段两车相撞",
             category=Category.ACCIDENT,
             subtype="道路交通事故",
+            category_code="22000",
             level=Level.IV,
             place="G205国道临河县段K1123处",
             occurred_at=crash_at,

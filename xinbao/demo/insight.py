@@ -152,6 +152,7 @@ def load_insight(units: dict[str, Unit], users: dict[str, User], started: dateti
                 known_at=fire.known_at + timedelta(minutes=6),
                 units=[district],
                 subtype="火灾",
+                category_code="21000",
             ),
             ReportContent(
                 summary="金桥商厦三层一服装店起火，明火蔓延至相邻商铺，商厦正在疏散顾客，暂无人员伤亡报告。",
@@ -186,6 +187,7 @@ def _merge_waterlogging(units: dict[str, Unit], users: dict[str, User]) -> int:
             known_at=rain.known_at + timedelta(minutes=15),
             units=[district],
             subtype="暴雨内涝",
+            category_code="11000",
             level=Level.IV,
         ),
         ReportContent(

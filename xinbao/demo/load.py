@@ -30,6 +30,9 @@ from xinbao.demo.directory import (
     ROLE_LABELS,
     ROOT_CODE,
     UNITS,
+    DemoPerson,
+    DemoPublication,
+    DemoUnit,
     all_people,
 )
 from xinbao.demo.items import ITEMS, ItemLoader
@@ -119,9 +122,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
     return LoadResult(loaded=True, units=len(units), people=len(users), items=len(ITEMS))
 
 
-def _create_units() -> dict[str, Unit]:
+def _create_units(specs: Sequence[DemoUnit] = UNITS) -> dict[str, Unit]:
     units: dict[str, Unit] = {}
-    for spec in UNITS:  # parents come before their children
+    for spec in specs:  # parents come before their children
         units[spec.code] = Unit.objects.create(
             code=spec.code,
             name=spec.name,
@@ -131,18 +134,21 @@ def _create_units() -> dict[str, Unit]:
             parent=units[spec.parent] if spec.parent else None,
             is_reporting=spec.reporting,
             phone=spec.phone,
+            region_code=spec.region_code,
             sort_order=spec.sort_order,
         )
     return units
 
 
-def _create_people(units: dict[str, Unit]) -> dict[str, User]:
+def _create_people(
+    units: dict[str, Unit], people: Sequence[DemoPerson] | None = None
+) -> dict[str, User]:
     users: dict[str, User] = {}
     # One Argon2 hash costs ~0.3 s; hashing the shared demo password once and giving every
     # account that hash keeps the first `make run` quick. The password is published anyway,
     # so the shared salt gives nothing away.
     password_hash: str | None = None
-    for person in all_people():
+    for person in all_people() if people is None else people:
         user = User(
             username=person.username,
             full_name=person.full_name,
@@ -182,9 +188,12 @@ def _create_summer_hours() -> None:
     )
 
 
-def _create_publications() -> dict[str, Publication]:
+def _create_publications(
+    specs: Sequence[DemoPublication] = PUBLICATIONS, compiled: str = AdoptionLevel.CITY
+) -> dict[str, Publication]:
+    """`compiled`: the level of the publications this office compiles itself."""
     publications = {}
-    for spec in PUBLICATIONS:
+    for spec in specs:
         publication, _created = Publication.objects.get_or_create(
             code=spec.code,
             defaults={
@@ -197,7 +206,7 @@ def _create_publications() -> dict[str, Publication]:
                 "issue_to": spec.issue_to,
                 "copies": spec.copies,
                 "sort_order": spec.sort_order,
-                "compiled_here": spec.level == AdoptionLevel.CITY,
+                "compiled_here": spec.level == compiled,
                 "default_secrecy": spec.default_secrecy,
             },
         )
