@@ -15,6 +15,9 @@ folded from traditional to simplified by OpenCC's t2s (the same library the prod
 folding is defined as that library's, so sharing it is sharing the definition, not the code;
 each character alone, repeated until it no longer changes), whitespace runs as one space,
 trimmed.
+
+The documents are read straight from the source records (`source_documents`), not from the
+index's own tables: the fields the index takes from each kind of source.
 """
 
 import re
@@ -86,3 +89,35 @@ def found(prepared: list[tuple[str, list[str]]], raw: str) -> set[str]:
     """The keys of the prepared documents the raw query finds."""
     required, excluded = split(raw)
     return {key for key, normal in prepared if _match(normal, required, excluded)}
+
+
+def _joined(*parts: str) -> str:
+    return "\n".join(p for p in parts if p)
+
+
+def source_documents() -> list[tuple[str, tuple[str, str]]]:
+    """Every searchable source as (key, (title, body)): items, incidents, incident reports
+    (under their incident's title), bulletin entries, criticism notices (the document number
+    heads the body). Needs Django set up."""
+    from accountability.models import CriticismNotice
+    from bulletins.models import IssueEntry
+    from emergencies.models import Incident, IncidentReport
+    from submissions.models import InfoItem
+
+    docs: list[tuple[str, tuple[str, str]]] = []
+    for pk, title, body in InfoItem.objects.values_list("pk", "title", "body").iterator():
+        docs.append((f"item:{pk}", (title, body)))
+    for pk, title, place, subtype in Incident.objects.values_list(
+        "pk", "title", "place", "subtype"
+    ):
+        docs.append((f"incident:{pk}", (title, _joined(place, subtype))))
+    for report in IncidentReport.objects.select_related("incident"):
+        body = _joined(report.summary, report.cause, report.measures, report.trend, report.on_site)
+        docs.append((f"report:{report.pk}", (report.incident.title, body)))
+    for pk, title, body in IssueEntry.objects.values_list("pk", "title", "body"):
+        docs.append((f"entry:{pk}", (title, body)))
+    for pk, title, number, body in CriticismNotice.objects.values_list(
+        "pk", "title", "doc_number", "body"
+    ):
+        docs.append((f"notice:{pk}", (title, _joined(number, body))))
+    return docs

@@ -230,3 +230,23 @@ def test_ranking_statistics_follow_every_write(officer_a):
     InfoItem.objects.filter(pk=first.pk).delete()
     check()
     assert Document.objects.aggregate(n=Sum("length"))["n"] == st.total_length - (1 + 3)
+
+
+def test_a_search_that_cannot_match_is_not_saved(editor):
+    from archive.actions import ActionError, do_save_search
+    from archive.search import Filters
+
+    with translation.override("zh-hans"), pytest.raises(ActionError, match="因此没有任何结果"):
+        do_save_search(editor, "火灾", "火灾 -火灾", Filters(), "newest", subscribed=True)
+
+
+def test_the_command_says_why_nothing_matches(sources):
+    import json
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("search", "火灾", "-火灾", "--json", stdout=out)
+    answer = json.loads(out.getvalue())
+    assert answer["total"] == 0 and answer["ids"] == [] and answer["messages"]
