@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 
 from archive import rules
 from archive.models import Document, SavedSearch, SubscriptionHit
-from archive.search import Filters, matching_ids
+from archive.search import Filters, explain, matching_ids
 from org.models import User
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
 
@@ -25,6 +25,9 @@ def do_save_search(
         rules.parse(query)
     except rules.QueryError as exc:
         raise ActionError(_(exc.message) % exc.params) from None
+    conflicts = explain(rules.parse(query))
+    if conflicts:
+        raise ActionError(conflicts[0])
     if rules.parse(query).empty and not filters.active:
         raise ActionError(_("There is nothing to save: enter words or choose filters first."))
     try:

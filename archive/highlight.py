@@ -5,7 +5,7 @@ from collections.abc import Sequence
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
-from archive.rules import Span, find_spans, map_normalised
+from archive.rules import Span, aligned, find_spans, map_normalised
 
 SNIPPET_CHARS = 110
 
@@ -24,14 +24,14 @@ def _marked(original: str, spans: Sequence[Span]) -> str:
 def _original_spans(
     text: str, terms: Sequence[str], normal: str | None = None
 ) -> tuple[str, list[Span]]:
-    if normal is not None and len(normal) == len(text):
-        # The stored normal form, character for character: no need to normalise again.
+    if normal is not None and aligned(text, normal):
+        # The stored normal form, character for character: no need to map offsets.
         return text, find_spans(normal, terms)
     mapped = map_normalised(text)
     spans = []
     for s in find_spans(mapped.normal, terms):
         start = mapped.origin[s.start]
-        end = mapped.origin[s.end - 1] + 1
+        end = mapped.ends[s.end - 1]
         spans.append(Span(start, end))
     return text, spans
 

@@ -22,6 +22,7 @@ from datetime import datetime
 
 from django.db import connection, transaction
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import Sum
 from django.utils import timezone
 
 from archive import backends, documents, rules
@@ -92,9 +93,18 @@ def _unchanged(old: Document, new: DocData) -> bool:
     )
 
 
-def apply(docs: dict[str, DocData | None], fresh: bool = False) -> list[int]:
+EMPTY_AVERAGE = 500.0  # the average length an empty index ranks against
+
+
+def apply(
+    docs: dict[str, DocData | None], fresh: bool = False, avg_length: float | None = None
+) -> list[int]:
     """Make the index hold exactly these documents (None: the source is gone). Returns the ids
-    of documents added or changed. `fresh`: the caller knows none of them is indexed yet."""
+    of documents added or changed. `fresh`: the caller knows none of them is indexed yet.
+
+    The corpus statistics (document count, total and average length) change in the same
+    transaction. New documents' ranking tiers are computed against the average including
+    them, or against `avg_length` (a rebuild's estimate of the whole corpus's average)."""
     backend = backends.current()
     st = state()
     existing = {} if fresh else {d.key: d for d in Document.objects.filter(key__in=list(docs))}
@@ -113,10 +123,14 @@ def apply(docs: dict[str, DocData | None], fresh: bool = False) -> list[int]:
     if gone:
         backend.remove([_entry(d) for d in gone])
         Document.objects.filter(id__in=[d.id for d in gone]).delete()
+    normal = [(rules.normalise(data.title), rules.normalise(data.body)) for data in new]
+    count = max(st.doc_count + len(new) - len(gone), 0)
+    total = st.total_length + sum(len(t) + len(b) for t, b in normal)
+    total = max(total - sum(d.length for d in gone), 0)
+    average = total / count if count else EMPTY_AVERAGE
     taken: set[int] = set()
     rows = []
-    for data in new:
-        title, body = rules.normalise(data.title), rules.normalise(data.body)
+    for data, (title, body) in zip(new, normal, strict=True):
         rows.append(
             Document(
                 id=_free_id(data.date, taken),
@@ -131,15 +145,16 @@ def apply(docs: dict[str, DocData | None], fresh: bool = False) -> list[int]:
                 meta=" ".join(data.meta),
                 unit_id=data.unit_id,
                 length=len(title) + len(body),
-                avg_length=st.avg_length,
+                avg_length=average if avg_length is None else avg_length,
             )
         )
     if rows:
         Document.objects.bulk_create(rows)
         backend.add([_entry(d) for d in rows])
-    delta = len(rows) - len(gone)
-    if delta:
-        IndexState.objects.filter(pk=st.pk).update(doc_count=max(st.doc_count + delta, 0))
+    if rows or gone:
+        IndexState.objects.filter(pk=st.pk).update(
+            doc_count=count, total_length=total, avg_length=average
+        )
     return [d.id for d in rows]
 
 
@@ -244,7 +259,7 @@ def _sample_average() -> float:
             if data is not None:
                 total += len(rules.normalise(data.title)) + len(rules.normalise(data.body))
                 n += 1
-    return total / n if n else 500.0
+    return total / n if n else EMPTY_AVERAGE
 
 
 def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
@@ -259,9 +274,11 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
         st = state()
         st.version = "building"
         st.doc_count = 0
+        st.total_length = 0
         st.built_at = None
-        st.avg_length = _sample_average()
+        st.avg_length = EMPTY_AVERAGE
         st.save()
+        estimate = _sample_average()
     total = sum(documents.source_count(k) for k in DocKind)
     done = 0
     if progress:
@@ -269,7 +286,7 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
     backend.bulk_mode(True)
     for kind in DocKind:
         for chunk in documents.id_batches(kind, batch):
-            done += _index_batch(kind, chunk)
+            done += _index_batch(kind, chunk, estimate)
             if progress:
                 progress(done, total)
     backend.bulk_mode(False)
@@ -277,8 +294,13 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
         if connection.vendor == "sqlite":
             backend.optimize()
         count = Document.objects.count()
+        total = Document.objects.aggregate(n=Sum("length"))["n"] or 0
         IndexState.objects.filter(pk=1).update(
-            version=rules.SCHEMA_VERSION, doc_count=count, built_at=timezone.now()
+            version=rules.SCHEMA_VERSION,
+            doc_count=count,
+            total_length=total,
+            avg_length=total / count if count else EMPTY_AVERAGE,
+            built_at=timezone.now(),
         )
         Pending.objects.filter(pk__lte=covered).delete()
     if connection.vendor == "postgresql":
@@ -289,9 +311,9 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
     return count
 
 
-def _index_batch(kind: str, ids: list[int]) -> int:
+def _index_batch(kind: str, ids: list[int], avg_length: float) -> int:
     with transaction.atomic():
-        apply(build(kind, ids))
+        apply(build(kind, ids), avg_length=avg_length)
     return len(ids)
 
 

@@ -96,11 +96,14 @@ class NewlyIndexed(models.Model):
 
 
 class IndexState(models.Model):
-    """One row: which schema the index was built with, and the corpus statistics ranking uses."""
+    """One row: which schema the index was built with, and the corpus statistics ranking uses,
+    kept current by every write to the index (`archive.index.apply`): how many documents,
+    their total normalised length, and so their average length."""
 
     version = models.CharField(max_length=60)
     avg_length = models.FloatField(default=500.0)
     doc_count = models.PositiveBigIntegerField(default=0)
+    total_length = models.PositiveBigIntegerField(default=0)
     built_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:

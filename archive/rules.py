@@ -5,10 +5,19 @@ adjacent characters (bigram) of the normalised text — Latin letters, digits an
 included. A query term of one character is its unigram; a longer term is the phrase of its
 bigrams, which matches exactly where the term occurs as a substring (adjacent bigrams overlap
 by one character). So recall equals a substring scan over the normalised text, by
-construction; tests check it against a brute-force scan.
+construction; tests check it against a separately written brute-force scan (bench/truth.py).
 
-Normalisation (both sides): NFKC (full-width digits and letters become half-width), case
-folding, and every run of whitespace becomes one space.
+Normalisation, the same function for documents and query terms, over whole strings: NFKC
+(full-width digits and letters become half-width, a letter and its combining mark become one
+character), case folding, NFKC again (folding can denormalise), traditional characters folded
+to simplified ones, and every run of whitespace becomes one space.
+
+The traditional-to-simplified folding is OpenCC's (the `opencc-py` package, the OpenCC
+project's own pure-Python release) applied character by character, to a fixed point: a
+character folds the same wherever it stands, so a term found in a text is found in its folded
+form too (OpenCC's phrase tables would fold a word differently inside a sentence than alone,
+and recall would no longer equal a substring scan). Like case folding it merges a little more
+than a person would (乾 and 干 are one character to the index); what is shown is the original.
 
 Tokens are ASCII so that the database's plain tokenizer keeps each one whole: a character is
 its code point in hex (``706b`` for 火), a bigram is two of them joined by ``g``. Tokens that
@@ -23,50 +32,121 @@ from bisect import bisect_right
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from itertools import pairwise
 
+import opencc
 from django.utils.translation import gettext_noop
 
 from xinbao.core import inputs
 
 # Bump when anything that decides the index's content changes: the tokens, the tiers, the
-# normalisation (it follows the Unicode tables of the running Python), the document builders.
-SCHEMA_VERSION = f"6/unicode-{unicodedata.unidata_version}"
+# normalisation (it follows the Unicode tables of the running Python and OpenCC's tables),
+# the document builders.
+SCHEMA_VERSION = f"7/unicode-{unicodedata.unidata_version}/opencc-{opencc.__version__}"
 
 MAX_TERMS = 12
 MAX_TERM_LENGTH = 60
 MAX_QUERY_LENGTH = inputs.MAX_QUERY_LENGTH
 
-_WS = re.compile(r"\s+")
 _SPACES = re.compile(" {2,}")
-_ASTRAL = re.compile("[\U00010000-\U0010ffff]")
+
+# Where OpenCC's traditional characters live: the CJK Unified Ideographs and their
+# extensions, and the compatibility ideographs (NFKC has already mapped those).
+_HAN = (
+    (0x3400, 0x4DC0),
+    (0x4E00, 0xA000),
+    (0xF900, 0xFB00),
+    (0x20000, 0x2A6E0),
+    (0x2A700, 0x2EBF0),
+    (0x2F800, 0x2FA20),
+    (0x30000, 0x31350),
+)
 
 
-def _char_normal(char: str) -> str:
-    """NFKC, case folded, NFKC again (folding can denormalise); whitespace is a space."""
-    if char.isspace():
-        return " "
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", char).casefold())
+@cache
+def simplified() -> dict[str, str]:
+    """Every Han character OpenCC's t2s changes, to its simplified form (followed to a fixed
+    point: 薴 → 苧 → 苎). One conversion of all of them, newline-separated so that no phrase
+    spans two (about half a second, once per process)."""
+    chars = [chr(cp) for low, high in _HAN for cp in range(low, high)]
+    converted = opencc.OpenCC("t2s").convert("\n".join(chars)).split("\n")
+    if len(converted) != len(chars):
+        raise RuntimeError("OpenCC changed the number of lines: cannot build the folding")
+    out = {c: s for c, s in zip(chars, converted, strict=True) if s != c}
+    for c, s in out.items():
+        while s in out and out[s] != s:
+            s = out[s]
+        out[c] = s
+    return out
 
 
-# Every character of the Basic Multilingual Plane, for `str.translate` (a table lookup per
-# character, about ten times faster than normalising the string). Built once, in ~50 ms.
-_BMP = {cp: _char_normal(chr(cp)) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000}
+@cache
+def _fold_table() -> dict[int, str]:
+    """For `str.translate`: whitespace becomes a space, a traditional character its
+    simplified form."""
+    table = {cp: " " for cp in range(0x10000) if chr(cp).isspace()}
+    table.update({ord(c): s for c, s in simplified().items()})
+    return table
+
+
+def _core(text: str) -> str:
+    """NFKC, case folded, NFKC again, folded (whitespace as spaces, traditional as
+    simplified) — over the whole string, so a letter and the combining mark after it meet."""
+    folded = unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return folded.translate(_fold_table())
+
+
+@cache
+def _per_char() -> dict[int, str]:
+    """Each Basic Multilingual Plane character's own normal form, for `str.translate` (a
+    table lookup per character, several times faster than NFKC over a text with full-width
+    punctuation in it)."""
+    return {cp: _core(chr(cp)) for cp in range(0x10000) if not 0xD800 <= cp < 0xE000}
+
+
+@cache
+def _interacting() -> re.Pattern[str]:
+    """Characters that can change their neighbour under NFKC: combining marks, the second
+    characters of canonical compositions (Hangul vowel and final jamo among them) — and
+    everything outside the Basic Multilingual Plane, which the per-character table leaves
+    out. A text without any of these, before or after the table, normalises character by
+    character exactly as it does whole."""
+    chars: set[int] = set()
+    for cp in range(0x10000):
+        if 0xD800 <= cp < 0xE000:
+            continue
+        c = chr(cp)
+        if unicodedata.combining(c):
+            chars.add(cp)
+        parts = unicodedata.decomposition(c).split()
+        canonical = len(parts) == 2 and not parts[0].startswith("<")
+        if canonical and unicodedata.normalize("NFC", c) == c:  # a primary composite
+            chars.add(int(parts[1], 16))
+    chars.update(range(0x1161, 0x1176))  # Hangul vowels (composed by algorithm)
+    chars.update(range(0x11A8, 0x11C3))  # Hangul final consonants
+    ranges = "".join(f"\\u{cp:04x}" for cp in sorted(chars))
+    return re.compile(f"[{ranges}\\U00010000-\\U0010ffff]")
 
 
 def normalise(text: str) -> str:
-    """Character by character NFKC and case folding (so an offset in the result maps back to
-    one character of the original), whitespace runs as one space, trimmed."""
-    if _ASTRAL.search(text):
-        text = "".join(_char_normal(c) if ord(c) > 0xFFFF else c for c in text)
-    out = text.translate(_BMP)
+    """The normal form documents are indexed in and query terms are looked up in: `_core`
+    of the whole text, whitespace runs as one space, trimmed. Computed character by
+    character where that gives the same (see `_interacting`)."""
+    out = text.translate(_per_char())
+    odd = _interacting()
+    if odd.search(text) or odd.search(out):
+        out = _core(text)
     if "  " in out:
         out = _SPACES.sub(" ", out)
     return out.strip()
 
 
-def _pieces(text: str) -> list[str]:
-    return [_BMP[ord(c)] if ord(c) <= 0xFFFF else _char_normal(c) for c in text]
+def aligned(text: str, normal: str) -> bool:
+    """Whether `normal` is `text`'s normal form character for character (same offsets)."""
+    if len(text) != len(normal) or text.translate(_per_char()) != normal:
+        return False
+    return not _interacting().search(text) and not _interacting().search(normal)
 
 
 class _Hex(dict[str, str]):
@@ -114,6 +194,11 @@ class QueryError(ValueError):
         self.params = params
 
 
+OPENING_QUOTES = '"＂“「『'
+CLOSING_QUOTES = '"＂”」』'
+MINUS = "-－"
+
+
 @dataclass(frozen=True)
 class Query:
     """A parsed query: every positive term must occur, no excluded term may."""
@@ -125,36 +210,73 @@ class Query:
     def empty(self) -> bool:
         return not self.terms and not self.excluded
 
+    def conflicts(self) -> list[tuple[str, str]]:
+        """(required term, excluded term) pairs that leave nothing to find: every document
+        containing the term contains the excluded one (the same term, or a part of it)."""
+        return [(t, x) for t in self.terms for x in self.excluded if x in t]
+
+    @property
+    def impossible(self) -> bool:
+        return bool(self.conflicts())
+
     def text(self) -> str:
         def show(term: str) -> str:
-            return f'"{term}"' if " " in term else term
+            plain = " " not in term and term[0] not in OPENING_QUOTES + MINUS
+            return term if plain else f'"{term}"'
 
         return " ".join([show(t) for t in self.terms] + [f"-{show(t)}" for t in self.excluded])
 
 
-_QUOTES = str.maketrans({"“": '"', "”": '"', "「": '"', "」": '"', "＂": '"'})
-_PART = re.compile(r'(-?)"([^"]*)"?|(\S+)')
+def split(raw: str) -> list[tuple[bool, str]]:
+    """The query's parts as (excluded, text), not yet normalised. Parts are separated by
+    whitespace; a part wrapped in a pair of quotes (" “” 「」 『』 ＂) is a phrase, spaces and
+    all — the closing quote is the first one followed by whitespace or the end. Quotes
+    anywhere else are part of the text (推进“两学一做”学习 is one term, quotes included). A
+    leading minus excludes the part."""
+    parts: list[tuple[bool, str]] = []
+    i, n = 0, len(raw)
+    while i < n:
+        if raw[i].isspace():
+            i += 1
+            continue
+        start = i
+        negative = raw[i] in MINUS and i + 1 < n and not raw[i + 1].isspace()
+        at = i + 1 if negative else i
+        if raw[at] in OPENING_QUOTES:
+            close = next(
+                (
+                    k
+                    for k in range(at + 1, n)
+                    if raw[k] in CLOSING_QUOTES and (k + 1 == n or raw[k + 1].isspace())
+                ),
+                None,
+            )
+            if close is not None:
+                parts.append((negative, raw[at + 1 : close]))
+                i = close + 1
+                continue
+        end = start
+        while end < n and not raw[end].isspace():
+            end += 1
+        parts.append((negative, raw[at:end]))
+        i = end
+    return parts
 
 
 def parse(raw: str) -> Query:
     """Terms separated by spaces are ANDed; "a quoted phrase" is one term, spaces and all;
-    a leading minus excludes a term or a phrase. Duplicates collapse."""
+    a leading minus excludes a term or a phrase (see `split`). Duplicates collapse. A term
+    both required and excluded stays in both: the query then finds nothing, and says why
+    (`Query.conflicts`)."""
     if len(raw) > MAX_QUERY_LENGTH:
         raise QueryError(
             gettext_noop("The query is too long (at most %(n)s characters)."), n=MAX_QUERY_LENGTH
         )
-    raw = unicodedata.normalize("NFKC", raw.translate(_QUOTES))
     terms: dict[str, None] = {}
     excluded: dict[str, None] = {}
-    for match in _PART.finditer(raw):
-        minus, quoted, bare = match.group(1), match.group(2), match.group(3)
-        if quoted is not None:
-            negative, text = bool(minus), quoted
-        else:
-            negative = bare.startswith("-") and len(bare) > 1
-            text = bare[1:] if negative else bare
+    for negative, text in split(raw):
         term = normalise(text)
-        if not term or term == "-":
+        if not term or (term in MINUS and not negative):
             continue
         if len(term) > MAX_TERM_LENGTH:
             raise QueryError(
@@ -164,21 +286,7 @@ def parse(raw: str) -> Query:
         (excluded if negative else terms).setdefault(term, None)
     if len(terms) + len(excluded) > MAX_TERMS:
         raise QueryError(gettext_noop("Too many search terms (at most %(n)s)."), n=MAX_TERMS)
-    return Query(tuple(terms), tuple(t for t in excluded if t not in terms))
-
-
-def contains(text: str, query: Query) -> bool:
-    """The brute-force definition of a match over one field's normalised text."""
-    return all(t in text for t in query.terms) and not any(t in text for t in query.excluded)
-
-
-def matches(fields: Sequence[str], query: Query) -> bool:
-    """A document matches when every term occurs in one of its fields (title, body) and no
-    excluded term occurs in any. A term never spans two fields."""
-    normed = [normalise(f) for f in fields]
-    return all(any(t in f for f in normed) for t in query.terms) and not any(
-        t in f for t in query.excluded for f in normed
-    )
+    return Query(tuple(terms), tuple(excluded))
 
 
 # --- Ranking ---------------------------------------------------------------------------------
@@ -325,29 +433,49 @@ class Span:
 
 @dataclass
 class Mapped:
-    """A text normalised character by character, with each normalised offset's original
-    offset, so that matches found in the normalised text can be marked in the original."""
+    """A normalised text with, for each of its offsets, the original characters it came from
+    (`origin[i]` to `ends[i]`), so that matches found in the normal form can be marked in the
+    original."""
 
     original: str
     normal: str
     origin: list[int] = field(default_factory=list)
+    ends: list[int] = field(default_factory=list)
+
+
+def _units(text: str) -> list[tuple[int, str]]:
+    """The text cut where normalising the pieces one by one gives the same as normalising it
+    whole: a character with the combining marks after it, joined with its neighbour where
+    the two compose (Hangul jamo, a few Indic vowel signs). (offset, piece) pairs."""
+    units: list[tuple[int, str]] = []
+    for i, c in enumerate(text):
+        if units and unicodedata.combining(c):
+            start, piece = units[-1]
+            units[-1] = (start, piece + c)
+        else:
+            units.append((i, c))
+    merged: list[tuple[int, str]] = []
+    for start, piece in units:
+        if merged:
+            at, previous = merged[-1]
+            if _core(previous + piece) != _core(previous) + _core(piece):
+                merged[-1] = (at, previous + piece)
+                continue
+        merged.append((start, piece))
+    return merged
 
 
 def map_normalised(text: str) -> Mapped:
-    """The normalised text with each of its offsets' original offset."""
-    quick = None if _ASTRAL.search(text) else text.translate(_BMP)
-    if (
-        quick is not None
-        and len(quick) == len(text)
-        and "  " not in quick
-        and quick == quick.strip()
-    ):
-        return Mapped(text, quick, list(range(len(text))))  # the usual case
+    """The normalised text with each of its offsets' original characters."""
+    quick = text.translate(_per_char())
+    if aligned(text, quick) and "  " not in quick and quick == quick.strip():
+        return Mapped(text, quick, list(range(len(text))), list(range(1, len(text) + 1)))
     out: list[str] = []
     origin: list[int] = []
+    ends: list[int] = []
     space = True  # drops leading whitespace and collapses runs
-    for i, piece in enumerate(_pieces(text)):
-        for c in piece:
+    for start, piece in _units(text):
+        for c in _core(piece):
             if c == " ":
                 if space:
                     continue
@@ -355,11 +483,13 @@ def map_normalised(text: str) -> Mapped:
             else:
                 space = False
             out.append(c)
-            origin.append(i)
+            origin.append(start)
+            ends.append(start + len(piece))
     while out and out[-1] == " ":
         out.pop()
         origin.pop()
-    return Mapped(text, "".join(out), origin)
+        ends.pop()
+    return Mapped(text, "".join(out), origin, ends)
 
 
 def find_spans(normal: str, terms: Iterable[str]) -> list[Span]:

@@ -21,6 +21,7 @@ from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
+from django.utils.translation import gettext as _
 
 from archive import backends, documents, highlight, index, rules
 from archive.backends import Plan
@@ -138,6 +139,27 @@ def _query(query: str | rules.Query) -> rules.Query:
     return query if isinstance(query, rules.Query) else rules.parse(query)
 
 
+def explain(query: rules.Query) -> list[str]:
+    """Why a query can find nothing, in the active language: a term excluded and required at
+    once (or excluded in part: every document with 火灾 has 火)."""
+    out = []
+    for term, excluded in query.conflicts():
+        if term == excluded:
+            out.append(
+                _("“%(term)s” is both required and excluded, so nothing can match.")
+                % {"term": term}
+            )
+        else:
+            out.append(
+                _(
+                    "Every document containing “%(term)s” contains the excluded “%(excluded)s”,"
+                    " so nothing can match."
+                )
+                % {"term": term, "excluded": excluded}
+            )
+    return out
+
+
 def plan_for(grants: Grants, query: rules.Query, filters: Filters, **extra: Any) -> Plan:
     low, high = filters.id_range()
     return Plan(
@@ -208,6 +230,8 @@ class Result:
     has_next: bool
     plan: Plan
     incomplete: bool = False  # the index is being rebuilt
+    # Why the query finds nothing whatever the data (translated, for the page and the API).
+    messages: list[str] = field(default_factory=list)
 
     @cached_property
     def total(self) -> int:
@@ -397,7 +421,8 @@ def search(
     plan = plan_for(grants, parsed, filters)
     offset = (page - 1) * per_page
     scores: dict[int, float] = {}
-    if grants.none:
+    nothing = grants.none or parsed.impossible
+    if nothing:
         ids: list[int] = []
     elif sort == SortOrder.RELEVANCE and parsed.terms:
         top = ranked(plan, parsed, offset + per_page + 1)
@@ -417,27 +442,30 @@ def search(
         has_next=has_next,
         plan=plan,
         incomplete=not complete,
+        messages=explain(parsed),
     )
-    if grants.none:
+    if nothing:
         result.total = 0
     return result
 
 
 def count(who: Who, query: str | rules.Query, filters: Filters | None = None) -> int:
     grants = _grants(who)
-    if grants.none:
+    parsed = _query(query)
+    if grants.none or parsed.impossible:
         return 0
     index.ensure_fresh()
-    return backends.current().count(plan_for(grants, _query(query), filters or Filters()))
+    return backends.current().count(plan_for(grants, parsed, filters or Filters()))
 
 
 def matching_ids(who: Who, query: str | rules.Query, filters: Filters | None = None) -> list[int]:
     """Every matching Document id, newest first (for analyses over a result set)."""
     grants = _grants(who)
-    if grants.none:
+    parsed = _query(query)
+    if grants.none or parsed.impossible:
         return []
     index.ensure_fresh()
-    return backends.current().ids(plan_for(grants, _query(query), filters or Filters()))
+    return backends.current().ids(plan_for(grants, parsed, filters or Filters()))
 
 
 # --- Facets ----------------------------------------------------------------------------------
@@ -456,12 +484,11 @@ def facets(who: Who, query: str | rules.Query, filters: Filters | None = None) -
     filters = filters or Filters()
     grants = _grants(who)
     out = Facets(counts={name: Counter() for name, _p in Filters.FACETS})
-    if grants.none:
+    parsed = _query(query)
+    if grants.none or parsed.impossible:
         return out
     index.ensure_fresh()
-    base = plan_for(
-        grants, _query(query), Filters(date_from=filters.date_from, date_to=filters.date_to)
-    )
+    base = plan_for(grants, parsed, Filters(date_from=filters.date_from, date_to=filters.date_to))
     chosen = [
         (name, prefix, {prefix + str(v) for v in getattr(filters, name)})
         for name, prefix in Filters.FACETS

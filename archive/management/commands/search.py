@@ -77,8 +77,13 @@ class Command(BaseCommand):
             raise CommandError(exc.message % exc.params) from None
         keys = [h.doc.key for h in result.hits]
         if options["json"]:
-            self.stdout.write(json.dumps({"total": result.total, "ids": keys}, ensure_ascii=False))
+            out = {"total": result.total, "ids": keys}
+            if result.messages:
+                out["messages"] = result.messages
+            self.stdout.write(json.dumps(out, ensure_ascii=False))
             return
+        for message in result.messages:
+            self.stderr.write(message)
         self.stdout.write(f"{result.total} match(es); showing {len(keys)}, {result.sort}")
         for hit in result.hits:
             when = timezone.localtime(hit.doc.date).strftime("%Y-%m-%d")
