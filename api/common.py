@@ -1,0 +1,83 @@
+"""What every router's schemas share: the project's input rules (xinbao.core.inputs) as pydantic
+types, one page of a list, and the refusal of a person without the capability an operation
+needs."""
+
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Annotated, Any, TypeVar
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from org.models import User
+from xinbao.core.inputs import EARLIEST_DATE, INT_MAX, date_in_range, latest_date, xml_safe
+
+T = TypeVar("T")
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def _range_message() -> str:
+    return _("Enter a date between %(low)s and %(high)s.") % {
+        "low": EARLIEST_DATE.isoformat(),
+        "high": latest_date().isoformat(),
+    }
+
+
+def _moment(value: datetime) -> datetime:
+    """An aware moment; a time without an offset is Beijing time, as the pages read it."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    if not date_in_range(value):
+        raise ValueError(_range_message())
+    return value
+
+
+def _day(value: date) -> date:
+    if not date_in_range(value):
+        raise ValueError(_range_message())
+    return value
+
+
+# Text as any form field cleans it: without what XML cannot carry.
+Text = Annotated[str, AfterValidator(xml_safe)]
+Moment = Annotated[datetime, AfterValidator(_moment)]
+Day = Annotated[date, AfterValidator(_day)]
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=INT_MAX, description="Page number, from 1.")
+    page_size: int = Field(
+        PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, at most {MAX_PAGE_SIZE}."
+    )
+
+
+def page_of(rows: QuerySet[Any], paging: Paging) -> tuple[int, Sequence[Any]]:
+    """The total and the rows of the asked page (past the end: none)."""
+    total = rows.count()
+    start = (paging.page - 1) * paging.page_size
+    return total, list(rows[start : start + paging.page_size]) if start < total else []
+
+
+def user_of(request: HttpRequest) -> User:
+    """The person the request acts as (the token's owner, or the session's)."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+def need(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
