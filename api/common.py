@@ -2,6 +2,7 @@
 types, one page of a list, and the refusal of a person without the capability an operation
 needs."""
 
+import uuid
 from collections.abc import Sequence
 from datetime import date, datetime
 from typing import Annotated, Any, TypeVar
@@ -14,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Schema
 from pydantic import AfterValidator
 
+from api.errors import Refusal
 from org.models import User
 from xinbao.core.inputs import EARLIEST_DATE, INT_MAX, date_in_range, latest_date, xml_safe
 
@@ -72,6 +74,21 @@ def user_of(request: HttpRequest) -> User:
     user = request.auth  # type: ignore[attr-defined]
     assert isinstance(user, User)
     return user
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(request: HttpRequest) -> uuid.UUID | None:
+    """The client's key for a create (a UUID): sent again, the create makes nothing and answers
+    with what was made the first time — as a page's form token does (xinbao.core.once)."""
+    raw = request.headers.get(IDEMPOTENCY_HEADER)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        raise Refusal(422, "invalid", _("The Idempotency-Key header must be a UUID.")) from None
 
 
 def need(allowed: bool) -> None:

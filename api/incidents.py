@@ -18,6 +18,7 @@ from api.common import (
     Moment,
     Paging,
     Text,
+    idempotency_key,
     local_day_start,
     need,
     page_of,
@@ -268,7 +269,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Inc
 
 @router.post(
     "/incidents",
-    response={201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut},
     url_name="incidents",
     summary="Report a new incident (首报)",
 )
@@ -298,7 +299,13 @@ def open_incident(request: HttpRequest, data: IncidentIn) -> Status[IncidentOut]
         sensitive=data.sensitive,
     )
     call = data.call.call() if data.call else None
-    report = actions.do_open_incident(user, facts, data.report.content(), call)
+    try:
+        report = actions.do_open_incident(
+            user, facts, data.report.content(), call, token=idempotency_key(request)
+        )
+    except actions.AlreadySaved as done:
+        assert isinstance(done.obj, IncidentReport)
+        return Status(200, _full(request, done.obj.incident_id))
     return Status(201, _full(request, report.incident_id))
 
 
@@ -312,7 +319,7 @@ def read_incident(request: HttpRequest, incident_id: Id) -> IncidentOut:
 
 @router.post(
     "/incidents/{incident_id}/reports",
-    response={201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut},
     url_name="incident_reports",
     summary="Add a report (续报, 终报, 补报)",
 )
@@ -327,14 +334,18 @@ def add_report(request: HttpRequest, incident_id: Id, data: ChainReportIn) -> St
         raise ActionError(_("Give the call and the unit that called."))
     if not by_phone and data.call is not None:
         raise ActionError(_("Only the duty office or the section logs phone reports."))
-    actions.do_add_report(
-        user,
-        incident.pk,
-        data.kind,
-        data.content(),
-        unit=_unit(data.unit_id),
-        call=data.call.call() if data.call else None,
-    )
+    try:
+        actions.do_add_report(
+            user,
+            incident.pk,
+            data.kind,
+            data.content(),
+            unit=_unit(data.unit_id),
+            call=data.call.call() if data.call else None,
+            token=idempotency_key(request),
+        )
+    except actions.AlreadySaved:
+        return Status(200, _full(request, incident.pk))
     return Status(201, _full(request, incident.pk))
 
 
@@ -434,7 +445,10 @@ def list_sightings(request: HttpRequest, filters: Query[SightingFilters]) -> Sig
 
 
 @router.post(
-    "/sightings", response={201: SightingOut}, url_name="sightings", summary="Record a sighting"
+    "/sightings",
+    response={200: SightingOut, 201: SightingOut},
+    url_name="sightings",
+    summary="Record a sighting",
 )
 def record_sighting(request: HttpRequest, data: SightingIn) -> Status[SightingOut]:
     """Another channel saw an event (其他渠道信息). Named with a unit, that unit's reporting
@@ -443,17 +457,22 @@ def record_sighting(request: HttpRequest, data: SightingIn) -> Status[SightingOu
     user = user_of(request)
     need(may_log_sightings(user))
     incident = get_visible_incident(user, data.incident_id) if data.incident_id else None
-    sighting = actions_sightings.do_record_sighting(
-        user,
-        source_kind=data.source_kind,
-        source=data.source,
-        seen_at=data.seen_at,
-        text=data.text,
-        place=data.place,
-        category=data.category,
-        unit=_unit(data.unit_id),
-        incident=incident,
-    )
+    try:
+        sighting = actions_sightings.do_record_sighting(
+            user,
+            source_kind=data.source_kind,
+            source=data.source,
+            seen_at=data.seen_at,
+            text=data.text,
+            place=data.place,
+            category=data.category,
+            unit=_unit(data.unit_id),
+            incident=incident,
+            token=idempotency_key(request),
+        )
+    except actions.AlreadySaved as done:
+        assert isinstance(done.obj, Sighting)
+        return Status(200, _sighting(done.obj))
     sighting.refresh_from_db()
     return Status(201, _sighting(sighting))
 

@@ -8,7 +8,17 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
-from api.common import Day, Id, Paging, Text, local_day_start, need, page_of, user_of
+from api.common import (
+    Day,
+    Id,
+    Paging,
+    Text,
+    idempotency_key,
+    local_day_start,
+    need,
+    page_of,
+    user_of,
+)
 from org.models import Unit, User
 from org.roles import Capability
 from org.secrecy import Secrecy
@@ -224,13 +234,21 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> ItemPage:
     )
 
 
-@router.post("/items", response={201: ItemOut}, url_name="items", summary="Write an item")
+@router.post(
+    "/items", response={200: ItemOut, 201: ItemOut}, url_name="items", summary="Write an item"
+)
 def create_item(request: HttpRequest, data: NewItemIn) -> Status[ItemOut]:
     """A new item of the caller's unit: a draft, or sent straight for sign-off (`submit`).
-    Only a unit's information officer writes items."""
+    Only a unit's information officer writes items. With an `Idempotency-Key` header (a UUID)
+    sent again, nothing new is made: 200 with the item made the first time."""
     user = user_of(request)
     need(user.can(Capability.WRITE_ITEMS) and user.unit_id is not None)
-    item = actions.do_create_item(user, _content(data), submit=data.submit)
+    try:
+        item = actions.do_create_item(
+            user, _content(data), submit=data.submit, token=idempotency_key(request)
+        )
+    except actions.AlreadySaved as done:
+        return Status(200, _full(request, done.obj.pk))
     return Status(201, _full(request, item.pk))
 
 

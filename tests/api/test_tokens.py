@@ -131,7 +131,10 @@ def test_a_read_token_reads_and_never_writes(api_as, officer_a):
     before = AuditEntry.objects.count()
     response = reader.post("/items", {"title": "标题", "body": "正文", "kind": "news"})
     assert response.status_code == 403
-    assert error_of(response) == {"code": "read_only_token", "message": "该令牌只能读取，不能写入。"}
+    assert error_of(response) == {
+        "code": "read_only_token",
+        "message": "该令牌只能读取，不能写入。",
+    }
     assert AuditEntry.objects.count() == before
 
 
@@ -157,9 +160,7 @@ def test_a_token_acts_with_its_owners_role(api_as, leader, officer_a):
 
 
 def test_the_token_form_refuses_a_blank_name(client_of, officer_a):
-    response = client_of(officer_a).post(
-        reverse("apitokens:list"), {"name": "  ", "scope": "read"}
-    )
+    response = client_of(officer_a).post(reverse("apitokens:list"), {"name": "  ", "scope": "read"})
     assert response.status_code == 200
     assert not SECRET.search(response.content.decode())
     assert not ApiToken.objects.exists()
