@@ -310,20 +310,20 @@ def open_incident(request: HttpRequest, data: IncidentIn) -> Status[IncidentOut]
 
 
 @router.get(
-    "/incidents/{incident_id}", response=IncidentOut, url_name="incident", summary="Read one"
+    "/incidents/{int:incident_id}", response=IncidentOut, url_name="incident", summary="Read one"
 )
-def read_incident(request: HttpRequest, incident_id: Id) -> IncidentOut:
+def read_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     """The incident with its whole report chain; 404 for one the caller may not see."""
     return _full(request, incident_id)
 
 
 @router.post(
-    "/incidents/{incident_id}/reports",
+    "/incidents/{int:incident_id}/reports",
     response={200: IncidentOut, 201: IncidentOut},
     url_name="incident_reports",
     summary="Add a report (续报, 终报, 补报)",
 )
-def add_report(request: HttpRequest, incident_id: Id, data: ChainReportIn) -> Status[IncidentOut]:
+def add_report(request: HttpRequest, incident_id: int, data: ChainReportIn) -> Status[IncidentOut]:
     """A responsible unit's officer reports in writing; the duty office or the section logs a
     unit's call (`call`, `unit_id`)."""
     user = user_of(request)
@@ -350,12 +350,12 @@ def add_report(request: HttpRequest, incident_id: Id, data: ChainReportIn) -> St
 
 
 @router.post(
-    "/incident-reports/{report_id}/sign-off",
+    "/incident-reports/{int:report_id}/sign-off",
     response=IncidentOut,
     url_name="report_sign_off",
     summary="Sign a written report off",
 )
-def sign_off_report(request: HttpRequest, report_id: Id) -> IncidentOut:
+def sign_off_report(request: HttpRequest, report_id: int) -> IncidentOut:
     """The unit head signs the unit's written report off; the office receives it then."""
     user = user_of(request)
     report = get_object_or_404(IncidentReport, pk=report_id)
@@ -478,8 +478,8 @@ def record_sighting(request: HttpRequest, data: SightingIn) -> Status[SightingOu
 
 
 @router.get(
-    "/sightings/{sighting_id}", response=SightingOut, url_name="sighting", summary="Read one"
+    "/sightings/{int:sighting_id}", response=SightingOut, url_name="sighting", summary="Read one"
 )
-def read_sighting(request: HttpRequest, sighting_id: Id) -> SightingOut:
+def read_sighting(request: HttpRequest, sighting_id: int) -> SightingOut:
     need(may_log_sightings(user_of(request)))
     return _sighting(get_object_or_404(Sighting, pk=sighting_id))

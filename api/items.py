@@ -252,17 +252,20 @@ def create_item(request: HttpRequest, data: NewItemIn) -> Status[ItemOut]:
     return Status(201, _full(request, item.pk))
 
 
-@router.get("/items/{item_id}", response=ItemOut, url_name="item", summary="Read an item")
-def read_item(request: HttpRequest, item_id: Id) -> ItemOut:
+@router.get("/items/{int:item_id}", response=ItemOut, url_name="item", summary="Read an item")
+def read_item(request: HttpRequest, item_id: int) -> ItemOut:
     """One item with its history and what the caller may do to it. 404 for an item the caller
     may not see, exactly as for one that does not exist."""
     return _full(request, item_id)
 
 
 @router.put(
-    "/items/{item_id}", response=ItemOut, url_name="item", summary="Revise a draft or returned item"
+    "/items/{int:item_id}",
+    response=ItemOut,
+    url_name="item",
+    summary="Revise a draft or returned item",
 )
-def revise_item(request: HttpRequest, item_id: Id, data: ItemIn) -> ItemOut:
+def revise_item(request: HttpRequest, item_id: int, data: ItemIn) -> ItemOut:
     """The unit's officer rewrites its own draft or returned item (a new revision)."""
     user = user_of(request)
     item = get_visible_item(user, item_id)
@@ -278,9 +281,9 @@ def _may_take(user: User, item: InfoItem, action: Action) -> None:
 
 
 @router.post(
-    "/items/{item_id}/edit", response=ItemOut, url_name="item_edit", summary="Edit (section)"
+    "/items/{int:item_id}/edit", response=ItemOut, url_name="item_edit", summary="Edit (section)"
 )
-def edit_item(request: HttpRequest, item_id: Id, data: SectionEditIn) -> ItemOut:
+def edit_item(request: HttpRequest, item_id: int, data: SectionEditIn) -> ItemOut:
     """An editor's edit: a new section revision; the unit's original is kept."""
     user = user_of(request)
     item = get_visible_item(user, item_id)
@@ -290,9 +293,9 @@ def edit_item(request: HttpRequest, item_id: Id, data: SectionEditIn) -> ItemOut
 
 
 @router.post(
-    "/items/{item_id}/{step}", response=ItemOut, url_name="item_step", summary="Change state"
+    "/items/{int:item_id}/{step}", response=ItemOut, url_name="item_step", summary="Change state"
 )
-def take_step(request: HttpRequest, item_id: Id, step: StepChoice, data: StepIn) -> ItemOut:
+def take_step(request: HttpRequest, item_id: int, step: StepChoice, data: StepIn) -> ItemOut:
     """A state change, by the same rules as the item page's buttons: `submit`, `withdraw`
     (officer); `sign_off`, `refuse` (unit head, a reason to refuse); `start_review`, `return`
     (a reason), `file`, `verify` (the section, with `verdict`)."""
