@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.urls import URLPattern, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_safe
 
 from api.errors import error_body
 from api.service import api
@@ -62,11 +63,17 @@ def unknown(request: HttpRequest, rest: str = "") -> HttpResponse:
 
 unknown.login_required = False  # type: ignore[attr-defined]
 
+# ninja's own views (the schema, the docs page) answer any method; they only read.
+READ_ONLY = {"openapi-json", "openapi-view"}
+
 patterns, _app_name, _namespace = api.urls
 for pattern in patterns:
     # Django's LoginRequiredMiddleware skips views marked like this (`login_not_required`).
     assert isinstance(pattern, URLPattern)
-    pattern.callback = _in_one_shape(pattern.callback)
+    view = pattern.callback
+    if pattern.name in READ_ONLY:
+        view = require_safe(view)
+    pattern.callback = _in_one_shape(view)
 
 app_name = "api"
 urlpatterns = [*patterns, re_path(r"^(?P<rest>.*)$", unknown, name="unknown")]
