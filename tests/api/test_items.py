@@ -155,15 +155,13 @@ def test_above_the_secrecy_ceiling_is_refused_with_the_rule(api_as, officer_a):
 def many(officer_a, officer_b, head_a, _pinned_clock):
     """Items of two units in several states, changed on different days."""
     made = []
-    for days, (officer, state, title) in enumerate(
-        [
-            (officer_a, ItemState.DRAFT, "甲区防汛草稿"),
-            (officer_a, ItemState.SUBMITTED, "甲区防汛报送"),
-            (officer_a, ItemState.AWAITING_SIGNOFF, "甲区安全待审"),
-            (officer_b, ItemState.SUBMITTED, "乙县防汛报送"),
-            (officer_b, ItemState.DRAFT, "乙县草稿"),
-            (officer_a, ItemState.SUBMITTED, "甲区交通报送"),
-        ]
+    for officer, state, title in (
+        (officer_a, ItemState.DRAFT, "甲区防汛草稿"),
+        (officer_a, ItemState.SUBMITTED, "甲区防汛报送"),
+        (officer_a, ItemState.AWAITING_SIGNOFF, "甲区安全待审"),
+        (officer_b, ItemState.SUBMITTED, "乙县防汛报送"),
+        (officer_b, ItemState.DRAFT, "乙县草稿"),
+        (officer_a, ItemState.SUBMITTED, "甲区交通报送"),
     ):
         made.append(
             make_item(officer, state, head=head_a if officer == officer_a else None, title=title)
