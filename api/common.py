@@ -55,6 +55,20 @@ Id = Annotated[int, Field(ge=1, le=INT_MAX)]
 Count = Annotated[int, Field(ge=0, le=INT_MAX)]
 
 
+class ErrorDetail(Schema):
+    code: str = Field(..., description="Stable, for programs: invalid, not_found, refused, …")
+    message: str = Field(..., description="For people, in their language (Chinese).")
+    detail: Any = Field(None, description="A validation error's fields, when there are any.")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# What any operation may answer besides its result (api/errors.py makes them).
+ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in (401, 403, 404, 409, 422, 429)}
+
+
 class Paging(Schema):
     page: int = Field(1, ge=1, le=INT_MAX, description="Page number, from 1.")
     page_size: int = Field(

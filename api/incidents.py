@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from api.common import (
+    ERRORS,
     Count,
     Day,
     Id,
@@ -242,7 +243,12 @@ def _unit(unit_id: int | None) -> Unit | None:
     return unit
 
 
-@router.get("/incidents", response=IncidentPage, url_name="incidents", summary="List incidents")
+@router.get(
+    "/incidents",
+    response={200: IncidentPage, **ERRORS},
+    url_name="incidents",
+    summary="List incidents",
+)
 def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> IncidentPage:
     """The incidents the caller may see (the board's), newest clock first."""
     rows = visible_incidents(user_of(request)).prefetch_related("responsible_units")
@@ -269,7 +275,7 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Inc
 
 @router.post(
     "/incidents",
-    response={200: IncidentOut, 201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut, **ERRORS},
     url_name="incidents",
     summary="Report a new incident (首报)",
 )
@@ -310,7 +316,10 @@ def open_incident(request: HttpRequest, data: IncidentIn) -> Status[IncidentOut]
 
 
 @router.get(
-    "/incidents/{int:incident_id}", response=IncidentOut, url_name="incident", summary="Read one"
+    "/incidents/{int:incident_id}",
+    response={200: IncidentOut, **ERRORS},
+    url_name="incident",
+    summary="Read one",
 )
 def read_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
     """The incident with its whole report chain; 404 for one the caller may not see."""
@@ -319,7 +328,7 @@ def read_incident(request: HttpRequest, incident_id: int) -> IncidentOut:
 
 @router.post(
     "/incidents/{int:incident_id}/reports",
-    response={200: IncidentOut, 201: IncidentOut},
+    response={200: IncidentOut, 201: IncidentOut, **ERRORS},
     url_name="incident_reports",
     summary="Add a report (续报, 终报, 补报)",
 )
@@ -351,7 +360,7 @@ def add_report(request: HttpRequest, incident_id: int, data: ChainReportIn) -> S
 
 @router.post(
     "/incident-reports/{int:report_id}/sign-off",
-    response=IncidentOut,
+    response={200: IncidentOut, **ERRORS},
     url_name="report_sign_off",
     summary="Sign a written report off",
 )
@@ -428,7 +437,12 @@ def _sighting(s: Sighting) -> SightingOut:
     )
 
 
-@router.get("/sightings", response=SightingPage, url_name="sightings", summary="List sightings")
+@router.get(
+    "/sightings",
+    response={200: SightingPage, **ERRORS},
+    url_name="sightings",
+    summary="List sightings",
+)
 def list_sightings(request: HttpRequest, filters: Query[SightingFilters]) -> SightingPage:
     """What other channels saw, newest first: the duty office's and the section's."""
     need(may_log_sightings(user_of(request)))
@@ -446,7 +460,7 @@ def list_sightings(request: HttpRequest, filters: Query[SightingFilters]) -> Sig
 
 @router.post(
     "/sightings",
-    response={200: SightingOut, 201: SightingOut},
+    response={200: SightingOut, 201: SightingOut, **ERRORS},
     url_name="sightings",
     summary="Record a sighting",
 )
@@ -478,7 +492,10 @@ def record_sighting(request: HttpRequest, data: SightingIn) -> Status[SightingOu
 
 
 @router.get(
-    "/sightings/{int:sighting_id}", response=SightingOut, url_name="sighting", summary="Read one"
+    "/sightings/{int:sighting_id}",
+    response={200: SightingOut, **ERRORS},
+    url_name="sighting",
+    summary="Read one",
 )
 def read_sighting(request: HttpRequest, sighting_id: int) -> SightingOut:
     need(may_log_sightings(user_of(request)))

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from api.common import (
+    ERRORS,
     Day,
     Id,
     Paging,
@@ -209,7 +210,7 @@ def _content(data: ItemIn) -> actions.ItemContent:
     )
 
 
-@router.get("/items", response=ItemPage, url_name="items", summary="List items")
+@router.get("/items", response={200: ItemPage, **ERRORS}, url_name="items", summary="List items")
 def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> ItemPage:
     """The items the caller may see (as on the item list page), newest change first."""
     rows = visible_items(user_of(request)).select_related("unit")
@@ -235,7 +236,10 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> ItemPage:
 
 
 @router.post(
-    "/items", response={200: ItemOut, 201: ItemOut}, url_name="items", summary="Write an item"
+    "/items",
+    response={200: ItemOut, 201: ItemOut, **ERRORS},
+    url_name="items",
+    summary="Write an item",
 )
 def create_item(request: HttpRequest, data: NewItemIn) -> Status[ItemOut]:
     """A new item of the caller's unit: a draft, or sent straight for sign-off (`submit`).
@@ -252,7 +256,12 @@ def create_item(request: HttpRequest, data: NewItemIn) -> Status[ItemOut]:
     return Status(201, _full(request, item.pk))
 
 
-@router.get("/items/{int:item_id}", response=ItemOut, url_name="item", summary="Read an item")
+@router.get(
+    "/items/{int:item_id}",
+    response={200: ItemOut, **ERRORS},
+    url_name="item",
+    summary="Read an item",
+)
 def read_item(request: HttpRequest, item_id: int) -> ItemOut:
     """One item with its history and what the caller may do to it. 404 for an item the caller
     may not see, exactly as for one that does not exist."""
@@ -261,7 +270,7 @@ def read_item(request: HttpRequest, item_id: int) -> ItemOut:
 
 @router.put(
     "/items/{int:item_id}",
-    response=ItemOut,
+    response={200: ItemOut, **ERRORS},
     url_name="item",
     summary="Revise a draft or returned item",
 )
@@ -281,7 +290,10 @@ def _may_take(user: User, item: InfoItem, action: Action) -> None:
 
 
 @router.post(
-    "/items/{int:item_id}/edit", response=ItemOut, url_name="item_edit", summary="Edit (section)"
+    "/items/{int:item_id}/edit",
+    response={200: ItemOut, **ERRORS},
+    url_name="item_edit",
+    summary="Edit (section)",
 )
 def edit_item(request: HttpRequest, item_id: int, data: SectionEditIn) -> ItemOut:
     """An editor's edit: a new section revision; the unit's original is kept."""
@@ -293,7 +305,10 @@ def edit_item(request: HttpRequest, item_id: int, data: SectionEditIn) -> ItemOu
 
 
 @router.post(
-    "/items/{int:item_id}/{step}", response=ItemOut, url_name="item_step", summary="Change state"
+    "/items/{int:item_id}/{step}",
+    response={200: ItemOut, **ERRORS},
+    url_name="item_step",
+    summary="Change state",
 )
 def take_step(request: HttpRequest, item_id: int, step: StepChoice, data: StepIn) -> ItemOut:
     """A state change, by the same rules as the item page's buttons: `submit`, `withdraw`

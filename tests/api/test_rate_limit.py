@@ -2,12 +2,15 @@
 signed-in person in the database, answered 429 with Retry-After."""
 
 import math
+from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 
 import pytest
+from django.db import connection
 from django.urls import reverse
 from django.utils import timezone
 
+from api.actions import admit
 from api.models import ApiPolicy
 from audit.models import AuditEntry
 
@@ -100,3 +103,25 @@ def test_a_signed_in_person_is_held_to_it_too(client_of, system_admin, officer_a
     start_of_a_minute(_pinned_clock)
     browser = client_of(officer_a)
     assert [browser.get("/api/items").status_code for _ in range(3)] == [200, 200, 429]
+
+
+@pytest.mark.skipif(
+    connection.vendor != "postgresql",
+    reason="needs concurrent writers (the test run's in-memory SQLite locks tables instead)",
+)
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_clients_never_get_past_the_limit_together(_pinned_clock):
+    """Eight threads, each on its own database connection (as separate web processes would
+    be), race for one client's minute: exactly the limit gets through."""
+    start_of_a_minute(_pinned_clock)
+    limit, now = 25, timezone.now()
+
+    def burst(_n: int) -> int:
+        try:
+            return sum(admit("token:race", now, limit) is None for _ in range(10))
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        admitted = sum(pool.map(burst, range(8)))
+    assert admitted == limit
