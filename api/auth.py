@@ -23,7 +23,7 @@ from org.models import User
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 
-def _hold_to_limit(request: HttpRequest, client: str) -> None:
+def _hold_to_limit(client: str) -> None:
     wait = actions.admit(client, timezone.now())
     if wait is not None:
         raise Refusal(
@@ -60,7 +60,7 @@ class TokenAuth(HttpBearer):
             raise AuthenticationError
         if request.method not in SAFE_METHODS and not rules.may_write(row.scope):
             raise Refusal(403, "read_only_token", _("This token may only read."))
-        _hold_to_limit(request, f"token:{row.pk}")
+        _hold_to_limit(f"token:{row.pk}")
         actions.touch(row, now)
         request.user = row.owner
         request.api_token = row  # type: ignore[attr-defined]
@@ -79,7 +79,7 @@ class Session(SessionAuth):
         user = request.user
         if not (isinstance(user, User) and user.is_active):
             return None
-        _hold_to_limit(request, f"user:{user.pk}")
+        _hold_to_limit(f"user:{user.pk}")
         return user
 
 

@@ -3,9 +3,9 @@ types, one page of a list, and the refusal of a person without the capability an
 needs."""
 
 import uuid
-from collections.abc import Sequence
-from datetime import date, datetime
-from typing import Annotated, Any, TypeVar
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
@@ -18,8 +18,6 @@ from pydantic import AfterValidator
 from api.errors import Refusal
 from org.models import User
 from xinbao.core.inputs import EARLIEST_DATE, INT_MAX, date_in_range, latest_date, xml_safe
-
-T = TypeVar("T")
 
 PAGE_SIZE = 25
 MAX_PAGE_SIZE = 100
@@ -76,11 +74,29 @@ class Paging(Schema):
     )
 
 
-def page_of(rows: QuerySet[Any], paging: Paging) -> tuple[int, Sequence[Any]]:
-    """The total and the rows of the asked page (past the end: none)."""
+def paged(rows: QuerySet[Any], paging: Paging, out: Callable[[Any], Schema]) -> dict[str, Any]:
+    """One page of `rows` (already ordered) as a list answer: the total over all pages, the
+    page asked for and its rows through `out` (past the end: none)."""
     total = rows.count()
     start = (paging.page - 1) * paging.page_size
-    return total, list(rows[start : start + paging.page_size]) if start < total else []
+    page = list(rows[start : start + paging.page_size]) if start < total else []
+    return {
+        "count": total,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "results": [out(row) for row in page],
+    }
+
+
+def within_days(
+    rows: QuerySet[Any], field: str, first: date | None, last: date | None
+) -> QuerySet[Any]:
+    """Rows whose `field` falls on or after the local day `first` and on or before `last`."""
+    if first is not None:
+        rows = rows.filter(**{f"{field}__gte": local_day_start(first)})
+    if last is not None:
+        rows = rows.filter(**{f"{field}__lt": local_day_start(last + timedelta(days=1))})
+    return rows
 
 
 def user_of(request: HttpRequest) -> User:

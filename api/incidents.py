@@ -2,9 +2,9 @@
 what other channels saw (sightings: a 12345 hotline, a 舆情 monitor). The same actions as the
 pages (`emergencies.actions*`), so the same deadlines, candidates, audit rows and notices."""
 
-from datetime import datetime, timedelta
+from datetime import datetime
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -20,10 +20,10 @@ from api.common import (
     Paging,
     Text,
     idempotency_key,
-    local_day_start,
     need,
-    page_of,
+    paged,
     user_of,
+    within_days,
 )
 from emergencies import actions, actions_sightings, labels
 from emergencies.access import (
@@ -249,7 +249,7 @@ def _unit(unit_id: int | None) -> Unit | None:
     url_name="incidents",
     summary="List incidents",
 )
-def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> IncidentPage:
+def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> dict[str, Any]:
     """The incidents the caller may see (the board's), newest clock first."""
     rows = visible_incidents(user_of(request)).prefetch_related("responsible_units")
     if filters.status:
@@ -258,19 +258,10 @@ def list_incidents(request: HttpRequest, filters: Query[IncidentFilters]) -> Inc
         rows = rows.filter(category=filters.category)
     if filters.unit:
         rows = rows.filter(responsible_units=filters.unit)
-    if filters.from_day:
-        rows = rows.filter(clock_start__gte=local_day_start(filters.from_day))
-    if filters.to_day:
-        rows = rows.filter(clock_start__lt=local_day_start(filters.to_day + timedelta(days=1)))
     if filters.q.strip():
         rows = rows.filter(title__contains=filters.q.strip())
-    total, page = page_of(rows.order_by("-clock_start", "-pk"), filters)
-    return IncidentPage(
-        count=total,
-        page=filters.page,
-        page_size=filters.page_size,
-        results=[_summary(i) for i in page],
-    )
+    rows = within_days(rows, "clock_start", filters.from_day, filters.to_day)
+    return paged(rows.order_by("-clock_start", "-pk"), filters, _summary)
 
 
 @router.post(
@@ -443,19 +434,13 @@ def _sighting(s: Sighting) -> SightingOut:
     url_name="sightings",
     summary="List sightings",
 )
-def list_sightings(request: HttpRequest, filters: Query[SightingFilters]) -> SightingPage:
+def list_sightings(request: HttpRequest, filters: Query[SightingFilters]) -> dict[str, Any]:
     """What other channels saw, newest first: the duty office's and the section's."""
     need(may_log_sightings(user_of(request)))
     rows = Sighting.objects.all()
     if filters.status:
         rows = rows.filter(status=filters.status)
-    total, page = page_of(rows.order_by("-seen_at", "-pk"), filters)
-    return SightingPage(
-        count=total,
-        page=filters.page,
-        page_size=filters.page_size,
-        results=[_sighting(s) for s in page],
-    )
+    return paged(rows.order_by("-seen_at", "-pk"), filters, _sighting)
 
 
 @router.post(

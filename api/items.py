@@ -1,8 +1,8 @@
 """Routine information (信息) through the API: the same actions as the pages
 (`submissions.actions`), so the same rules, history, audit rows and notifications."""
 
-from datetime import date, datetime, timedelta
-from typing import Literal
+from datetime import date, datetime
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
@@ -15,10 +15,10 @@ from api.common import (
     Paging,
     Text,
     idempotency_key,
-    local_day_start,
     need,
-    page_of,
+    paged,
     user_of,
+    within_days,
 )
 from org.models import Unit, User
 from org.roles import Capability
@@ -211,7 +211,7 @@ def _content(data: ItemIn) -> actions.ItemContent:
 
 
 @router.get("/items", response={200: ItemPage, **ERRORS}, url_name="items", summary="List items")
-def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> ItemPage:
+def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> dict[str, Any]:
     """The items the caller may see (as on the item list page), newest change first."""
     rows = visible_items(user_of(request)).select_related("unit")
     if filters.state:
@@ -220,19 +220,10 @@ def list_items(request: HttpRequest, filters: Query[ItemFilters]) -> ItemPage:
         rows = rows.filter(kind=filters.kind)
     if filters.unit:
         rows = rows.filter(unit_id=filters.unit)
-    if filters.updated_from:
-        rows = rows.filter(updated_at__gte=local_day_start(filters.updated_from))
-    if filters.updated_to:
-        rows = rows.filter(updated_at__lt=local_day_start(filters.updated_to + timedelta(days=1)))
     if filters.q.strip():
         rows = rows.filter(title__contains=filters.q.strip())
-    total, page = page_of(rows.order_by("-updated_at", "-pk"), filters)
-    return ItemPage(
-        count=total,
-        page=filters.page,
-        page_size=filters.page_size,
-        results=[_summary(item) for item in page],
-    )
+    rows = within_days(rows, "updated_at", filters.updated_from, filters.updated_to)
+    return paged(rows.order_by("-updated_at", "-pk"), filters, _summary)
 
 
 @router.post(
@@ -278,12 +269,12 @@ def revise_item(request: HttpRequest, item_id: int, data: ItemIn) -> ItemOut:
     """The unit's officer rewrites its own draft or returned item (a new revision)."""
     user = user_of(request)
     item = get_visible_item(user, item_id)
-    _may_take(user, item, Action.REVISE)
+    _may_take(user, Action.REVISE)
     actions.do_revise(user, item.pk, _content(data))
     return _full(request, item.pk)
 
 
-def _may_take(user: User, item: InfoItem, action: Action) -> None:
+def _may_take(user: User, action: Action) -> None:
     """403 for a person whose role never takes this step; the state and the unit are the
     action's to judge (409 with its message)."""
     need(user.can(rules.TRANSITIONS[action].capability))
@@ -299,7 +290,7 @@ def edit_item(request: HttpRequest, item_id: int, data: SectionEditIn) -> ItemOu
     """An editor's edit: a new section revision; the unit's original is kept."""
     user = user_of(request)
     item = get_visible_item(user, item_id)
-    _may_take(user, item, Action.EDIT)
+    _may_take(user, Action.EDIT)
     actions.do_edit(user, item.pk, data.title, data.body, data.comment, secrecy=data.secrecy)
     return _full(request, item.pk)
 
@@ -317,7 +308,7 @@ def take_step(request: HttpRequest, item_id: int, step: StepChoice, data: StepIn
     user = user_of(request)
     item = get_visible_item(user, item_id)
     action = Action(step)
-    _may_take(user, item, action)
+    _may_take(user, action)
     if action == Action.VERIFY:
         if data.verdict is None:
             raise ActionError(_("Choose verified or disputed."))

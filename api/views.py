@@ -48,7 +48,7 @@ def tokens(request: AuthedRequest) -> HttpResponse:
         )
         for token in ApiToken.objects.filter(owner=user)
     ]
-    response = render(
+    return render(
         request,
         "api/tokens.html",
         {
@@ -59,7 +59,6 @@ def tokens(request: AuthedRequest) -> HttpResponse:
             "may_set_limit": user.can(Capability.MANAGE_ORG),
         },
     )
-    return response
 
 
 @require_POST
