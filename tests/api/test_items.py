@@ -221,3 +221,12 @@ def test_paging(api_as, officer_a, many):
     assert {p["count"] for p in pages} == {len(mine)}
     assert officer.get("/items", page_size=2, page=99).json()["results"] == []
     assert officer.get("/items", page_size=101).status_code == 422
+
+
+def test_the_api_mark_stays_with_the_api_request(client_of, api_as, officer_a):
+    """The channel an API request opened for the audit log ends with it: the next write on a
+    page is recorded as the pages' own."""
+    api_as(officer_a).post("/items", NEW)
+    client_of(officer_a).post(reverse("submissions:create"), NEW)
+    created = AuditEntry.objects.filter(action="item_created").order_by("seq")
+    assert [e.data.get("via", {}).get("channel") for e in created] == ["api", None]
