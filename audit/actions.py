@@ -1,6 +1,8 @@
 """The one place audit entries are written."""
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import time
 from typing import Any
 
@@ -30,6 +32,23 @@ def lock_chain() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
 
 
+# The channel the writes of this request came through, when it is not the pages (the API, with
+# the token used): every entry recorded meanwhile carries it as `via`.
+_VIA: ContextVar[dict[str, Any] | None] = ContextVar("audit_via", default=None)
+
+
+@contextmanager
+def via(channel: str) -> Iterator[dict[str, Any]]:
+    """Mark the entries recorded inside as written through `channel`; the facts yielded can be
+    completed later in the request (e.g. which token authenticated it)."""
+    facts: dict[str, Any] = {"channel": channel}
+    reset = _VIA.set(facts)
+    try:
+        yield facts
+    finally:
+        _VIA.reset(reset)
+
+
 def record(
     actor: object,
     action: str,
@@ -38,6 +57,9 @@ def record(
 ) -> AuditEntry:
     """Append an entry to the chain. Joins the caller's transaction if there is one."""
     data = data or {}
+    channel = _VIA.get()
+    if channel is not None:
+        data = {**data, "via": dict(channel)}
     user = actor if isinstance(actor, User) else None
     actor_name = user.get_username() if user is not None else ""
     with transaction.atomic():

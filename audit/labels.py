@@ -154,6 +154,9 @@ ACTIONS: dict[str, Promise] = {
     "backup_restored": _("Backup restored"),
     "egress_allowed": _("Outbound destination allowed"),
     "egress_removed": _("Outbound destination removed"),
+    "api_token_created": _("API token created"),
+    "api_token_revoked": _("API token revoked"),
+    "api_rate_limit_changed": _("API rate limit changed"),
 }
 
 DETAIL_KEYS: dict[str, Promise] = {
@@ -232,6 +235,12 @@ DETAIL_KEYS: dict[str, Promise] = {
     "strictest_when_sensitive": _("sensitive events on the strictest deadlines"),
     "days": _("days"),
     "reason": _("reason"),
+    "via": _("written through"),
+    "token": _("API token no."),
+    "prefix": _("token prefix"),
+    "scope": _("scope"),
+    "expires_at": _("expires at"),
+    "requests_per_minute": _("requests per minute"),
 }
 
 

@@ -155,7 +155,13 @@ MENU = {
         "bulletins:instructions",
         "emergencies:board",
     },
-    "system_admin": {"org:units", "admin:index", "org:calendar", "notify:egress"},
+    "system_admin": {
+        "org:units",
+        "admin:index",
+        "org:calendar",
+        "notify:egress",
+        "apitokens:rate_limit",
+    },
     "security_admin": {"org:security", "org:proposals"},
     "audit_admin": {"audit:log"},
 }

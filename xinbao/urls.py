@@ -33,6 +33,7 @@ urlpatterns = [
     path("accounts/two-factor/setup/", twofactor_views.setup, name="two_factor_setup"),
     path("accounts/two-factor/codes/", twofactor_views.renew_codes, name="two_factor_codes"),
     path("accounts/two-factor/off/", twofactor_views.turn_off, name="two_factor_off"),
+    path("accounts/api-tokens/", include("api.urls_pages")),
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),

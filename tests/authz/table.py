@@ -87,6 +87,9 @@ class Row:
     public: bool = False  # anonymous may too (health, login, language)
     setup: Callable[[World, str], None] | None = None  # before the request, for that persona
     htmx: bool = False
+    # An API operation (`/api/…`): a JSON body, 401 rather than the login page for nobody
+    # signed in, and asked again with the persona's read and write tokens (test_matrix).
+    api: bool = False
 
     @property
     def key(self) -> str:
@@ -96,7 +99,7 @@ class Row:
     def expected(self, persona: str) -> int:
         """The status `persona` should get."""
         if persona == "anonymous" and not self.public:
-            return 302
+            return 401 if self.api else 302
         if (self.key, persona) in CODE_DISAGREES:
             return CODE_DISAGREES[self.key, persona]
         if persona in self.allowed:
@@ -1704,6 +1707,261 @@ rows(
         ok=302,
         writes=("submissions.InfoItem",),
         otherwise=hidden_except(SEES_SUBMITTED),
+    ),
+)
+
+
+# --- the API (/api/…) and its tokens --------------------------------------------------------
+# The API answers as the pages do, by the same roles (README: "Permissions are the UI's"): who
+# may not know an object exists gets 404; who sees it but whose role never takes the step gets
+# 403; a step the role takes but the object's state or unit refuses is 409 with the reason.
+# Nobody signed in gets 401. tests/authz/test_matrix.py asks each row again with the persona's
+# read token (every write refused, 403) and write token (as the session).
+
+API_ITEM = {"title": "甲区部署汛期隐患排查", "kind": "news", "body": BODY}
+
+
+def _api_call(w: World) -> dict[str, Any]:
+    return {
+        "caller": "张三",
+        "caller_phone": "13800000000",
+        "called_at": local_now(w, -timedelta(minutes=3)),
+    }
+
+
+def _api_incident(w: World, call: bool) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "title": "某地仓库火灾",
+        "category": "accident",
+        "level": "3",
+        "place": "某地仓库",
+        "occurred_at": local_now(w, -timedelta(minutes=10)),
+        "known_at": local_now(w, -timedelta(minutes=5)),
+        "report": {"summary": "某地仓库起火，明火已扑灭。", "deaths": 0},
+    }
+    if call:
+        data |= {"call": _api_call(w), "unit_id": w.unit_a.pk}
+    return data
+
+
+def _api_step(
+    variant: str,
+    item: str,
+    allowed: frozenset[str],
+    seeing: frozenset[str],
+    data: dict[str, Any] | None = None,
+) -> Row:
+    """POST /api/items/<id>/<step> on the world's item in a state."""
+    return Row(
+        "api:item_step",
+        "POST",
+        allowed,
+        args=lambda w: [getattr(w, item).pk, variant],
+        data=lambda w: data or {},
+        writes=("submissions.InfoItem", "submissions.ItemEvent", "audit.AuditEntry"),
+        otherwise=hidden_except(seeing),
+        variant=variant,
+        api=True,
+    )
+
+
+rows(
+    # The documentation is public, as the API's shape is no secret; each operation still asks.
+    Row("api:openapi-json", "GET", EVERYONE, public=True, api=True, shows=lambda w: "/api/items"),
+    Row("api:openapi-view", "GET", EVERYONE, public=True, api=True),
+    # /api/ itself and any address the API does not have: 404 in the error shape, any method.
+    *(
+        Row(name, method, NOBODY, args=args, public=True, api=True, refused=404)
+        for name, args in (("api:api-root", _none), ("api:unknown", lambda w: ["nope"]))
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    ),
+    # Items: everyone lists what they may read (administrators: nothing).
+    Row("api:items", "GET", SIGNED_IN, api=True),
+    Row(
+        "api:items",
+        "POST",
+        OFFICERS,
+        data=lambda w: API_ITEM,
+        ok=201,
+        writes=("submissions.InfoItem", "audit.AuditEntry"),
+        api=True,
+    ),
+    Row(
+        "api:item",
+        "GET",
+        SEES_DRAFT,
+        args=lambda w: [w.draft.pk],
+        refused=404,
+        variant="draft",
+        api=True,
+        shows=lambda w: w.draft.title,
+    ),
+    Row(
+        "api:item",
+        "GET",
+        SEES_SUBMITTED,
+        args=lambda w: [w.submitted.pk],
+        refused=404,
+        variant="submitted",
+        api=True,
+        shows=lambda w: w.submitted.title,
+    ),
+    # The unit's officer revises a returned item; the others who see it never revise.
+    Row(
+        "api:item",
+        "PUT",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.returned.pk],
+        data=lambda w: {**API_ITEM, "title": "甲区退回信息（修改）"},
+        writes=("submissions.InfoItem", "submissions.ItemRevision", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_SUBMITTED),
+        api=True,
+    ),
+    _api_step("submit", "draft", frozenset({"officer_a"}), SEES_DRAFT),
+    _api_step("withdraw", "awaiting", frozenset({"officer_a"}), SEES_AWAITING),
+    _api_step("sign_off", "awaiting", frozenset({"head_a"}), SEES_AWAITING, {"comment": "同意"}),
+    _api_step("start_review", "submitted", EDITORS, SEES_SUBMITTED),
+    _api_step("return", "under_review", EDITORS, SEES_SUBMITTED, {"comment": "请核实"}),
+    _api_step("verify", "under_review", EDITORS, SEES_SUBMITTED, {"verdict": "verified"}),
+    Row(
+        "api:item_edit",
+        "POST",
+        EDITORS,
+        args=lambda w: [w.under_review.pk],
+        data=lambda w: {"title": "审核后标题", "body": BODY, "comment": "压缩"},
+        writes=("submissions.InfoItem", "submissions.ItemRevision", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_SUBMITTED),
+        api=True,
+    ),
+    # Incidents: the board's watchers see all; a unit's officer and head see their unit's.
+    Row("api:incidents", "GET", SIGNED_IN, api=True),
+    # "information officer: … writes the unit's emergency reports" — in writing, for the
+    # officer's own unit; the duty office and the section take reports by phone instead and
+    # are told to give the call (409). Nobody else opens incidents.
+    Row(
+        "api:incidents",
+        "POST",
+        OFFICERS,
+        data=lambda w: _api_incident(w, call=False),
+        ok=201,
+        writes=("emergencies.Incident", "emergencies.IncidentReport", "audit.AuditEntry"),
+        otherwise={409: CALL_TAKERS},
+        variant="written",
+        api=True,
+    ),
+    Row(
+        "api:incidents",
+        "POST",
+        CALL_TAKERS,
+        data=lambda w: _api_incident(w, call=True),
+        ok=201,
+        writes=("emergencies.Incident", "emergencies.IncidentReport", "audit.AuditEntry"),
+        otherwise={409: OFFICERS},
+        variant="phone",
+        api=True,
+    ),
+    Row(
+        "api:incident",
+        "GET",
+        SEES_INCIDENT,
+        args=lambda w: [w.incident.pk],
+        refused=404,
+        api=True,
+        shows=lambda w: w.incident.title,
+    ),
+    Row(
+        "api:incident_reports",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.incident.pk],
+        data=lambda w: {"kind": "followup", "summary": "伤者已送医。"},
+        ok=201,
+        writes=("emergencies.IncidentReport", "audit.AuditEntry"),
+        otherwise={409: CALL_TAKERS, 404: SIGNED_IN - SEES_INCIDENT},
+        variant="written",
+        api=True,
+    ),
+    Row(
+        "api:incident_reports",
+        "POST",
+        CALL_TAKERS,
+        args=lambda w: [w.incident.pk],
+        data=lambda w: {
+            "kind": "followup",
+            "summary": "伤者已送医。",
+            "call": _api_call(w),
+            "unit_id": w.unit_a.pk,
+        },
+        ok=201,
+        writes=("emergencies.IncidentReport", "audit.AuditEntry"),
+        otherwise={409: frozenset({"officer_a"}), 404: SIGNED_IN - SEES_INCIDENT},
+        variant="phone",
+        api=True,
+    ),
+    Row(
+        "api:report_sign_off",
+        "POST",
+        frozenset({"head_a"}),
+        args=lambda w: [w.awaiting_report.pk],
+        writes=("emergencies.IncidentReport", "audit.AuditEntry"),
+        otherwise=hidden_except(SEES_INCIDENT),
+        api=True,
+    ),
+    # "logs … other-channel sightings": the duty office and the section.
+    Row("api:sightings", "GET", CALL_TAKERS, api=True),
+    Row(
+        "api:sightings",
+        "POST",
+        CALL_TAKERS,
+        data=lambda w: {
+            "source_kind": "hotline",
+            "source": "12345 市民热线",
+            "seen_at": local_now(w, -timedelta(minutes=5)),
+            "text": "市民反映某地仓库冒黑烟。",
+            "category": "accident",
+            "unit_id": w.unit_a.pk,
+        },
+        ok=201,
+        writes=("emergencies.Sighting", "audit.AuditEntry"),
+        api=True,
+    ),
+    Row(
+        "api:sighting",
+        "GET",
+        CALL_TAKERS,
+        args=lambda w: [w.sighting.pk],
+        api=True,
+        shows=lambda w: w.sighting.source,
+    ),
+    # Everyone keeps their own tokens (a token is never wider than its owner, so nobody needs
+    # to be kept from having one); only the owner revokes one.
+    Row("apitokens:list", "GET", SIGNED_IN),
+    Row(
+        "apitokens:list",
+        "POST",
+        SIGNED_IN,
+        data=lambda w: {"name": "测试令牌", "scope": "read", "expires": "30"},
+        writes=("audit.AuditEntry",),
+        shows=lambda w: "xb_",
+    ),
+    Row(
+        "apitokens:revoke",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.token.pk],
+        ok=302,
+        refused=302,
+        writes=("audit.AuditEntry",),
+    ),
+    # "system administrator: users and configuration": the API's rate limit is configuration.
+    Row("apitokens:rate_limit", "GET", frozenset({"system_admin"})),
+    Row(
+        "apitokens:rate_limit",
+        "POST",
+        frozenset({"system_admin"}),
+        data=lambda w: {"requests_per_minute": "60"},
+        ok=302,
+        writes=("api.ApiPolicy", "audit.AuditEntry"),
     ),
 )
 

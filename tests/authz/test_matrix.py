@@ -6,11 +6,13 @@ refused and the database is left exactly as it was.
 """
 
 import hashlib
+import json
 from collections.abc import Iterator
 
 import pytest
 from django.apps import apps
 from django.contrib.messages import get_messages
+from django.core.serializers.json import DjangoJSONEncoder
 from django.db import connection
 from django.forms import BaseForm
 from django.test import Client
@@ -62,8 +64,9 @@ def test_every_url_is_in_the_table():
 
 # --- the database fingerprint -----------------------------------------------------------------
 
-# Sessions change on every signed-in request (the idle timer), by design.
-UNWATCHED = {"sessions.Session"}
+# Sessions change on every signed-in request (the idle timer), by design; so do the API's
+# request counters (the rate limit) and a token's last-used time.
+UNWATCHED = {"sessions.Session", "api.RequestCount", "api.ApiToken"}
 
 
 def fingerprint() -> dict[str, str]:
@@ -89,10 +92,23 @@ def changed(before: dict[str, str], after: dict[str, str]) -> set[str]:
 # --- the matrix -------------------------------------------------------------------------------
 
 
-def send(client: Client, method: str, url: str, data: dict, htmx: bool = False):
+def send(
+    client: Client,
+    method: str,
+    url: str,
+    data: dict,
+    htmx: bool = False,
+    api: bool = False,
+    token: str | None = None,
+):
     headers = {"HX-Request": "true"} if htmx else {}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
     if method == "GET":
         return client.get(url, data, headers=headers)
+    if api:  # the API takes JSON
+        body = json.dumps(data, cls=DjangoJSONEncoder)
+        return client.generic(method, url, body, "application/json", headers=headers)
     if method == "POST":
         return client.post(url, data, headers=headers)
     return client.generic(method, url, headers=headers)
@@ -124,7 +140,7 @@ def test_the_matrix(key: str, persona: str, cast: Cast):
         if persona != "anonymous":  # a new password ends the session it was made in
             client.force_login(world.people[persona])
     before = fingerprint()
-    response = send(client, row.method, url, data, row.htmx)
+    response = send(client, row.method, url, data, row.htmx, row.api)
     after = fingerprint()
     expected = row.expected(persona)
     assert response.status_code == expected, (
@@ -141,6 +157,46 @@ def test_the_matrix(key: str, persona: str, cast: Cast):
             assert row.shows(world) in response.content.decode()
     else:
         assert changed(before, after) == set(), f"{persona} {key}: refused but wrote"
+
+
+# --- the API with tokens ---------------------------------------------------------------------
+
+# Every API operation that asks who is calling, with each persona's read and write token (no
+# session): a write token answers as the session does; a read token reads as the session does
+# and refuses every write (403), writing nothing.
+TOKEN_CASES = [
+    (row.key, persona, scope)
+    for row in ROWS
+    if row.api and not row.public
+    for persona in PERSONAS
+    if persona != "anonymous"
+    for scope in ("read", "write")
+]
+
+
+@pytest.mark.parametrize(("key", "persona", "scope"), TOKEN_CASES)
+def test_the_api_with_tokens(key: str, persona: str, scope: str, cast: Cast):
+    from api.actions import do_create_token
+
+    row = BY_KEY[key]
+    world = World(cast)
+    url = reverse(row.name, args=row.args(world))
+    data = row.data(world)
+    token = do_create_token(world.people[persona], "matrix", scope).plain
+    before = fingerprint()
+    response = send(Client(), row.method, url, data, api=True, token=token)
+    after = fingerprint()
+    writes = row.method != "GET"
+    expected = 403 if writes and scope == "read" else row.expected(persona)
+    assert response.status_code == expected, (
+        f"{persona} ({scope} token) {row.method} {url}: {response.status_code}, expected "
+        f"{expected}: {response.content[:300]!r}"
+    )
+    if expected == row.ok and row.may(persona) and writes:
+        missing = set(row.writes) - changed(before, after)
+        assert not missing, f"{persona} {key}: nothing written to {sorted(missing)}"
+    elif expected != row.ok or not row.may(persona):
+        assert changed(before, after) == set(), f"{persona} ({scope}) {key}: refused but wrote"
 
 
 # --- methods a view does not accept -----------------------------------------------------------

@@ -415,6 +415,15 @@ class World:
 
         return do_merge_incidents(self.editor, self.other_incident.pk, self.incident.pk).duplicate
 
+    # --- the API ------------------------------------------------------------------------------
+
+    @cached_property
+    def token(self) -> Any:
+        """Officer A's write token."""
+        from api.actions import do_create_token
+
+        return do_create_token(self.officer_a, "甲区脚本", "write").token
+
     # --- org ----------------------------------------------------------------------------------
 
     @cached_property

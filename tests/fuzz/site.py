@@ -13,7 +13,9 @@ from django.urls import URLPattern, URLResolver, get_resolver, resolve
 from django.urls.exceptions import Resolver404
 
 # Paths the walk never follows: Django's own admin is not ours to fuzz, static files are files.
-NOT_OURS = ("/admin/", "/static/", "/media/")
+# The API (/api/…) is JSON, not pages: its inputs are fuzzed against its own schema
+# (tests/api/test_errors.py, and schemathesis).
+NOT_OURS = ("/admin/", "/static/", "/media/", "/api/")
 
 
 @dataclass(frozen=True)

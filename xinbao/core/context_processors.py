@@ -69,6 +69,7 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user.can(Capability.MANAGE_ORG):
         links.append(NavLink(_("Administration"), reverse("admin:index"), "admin"))
         links.append(NavLink(_("Outbound addresses"), reverse("notify:egress"), "egress"))
+        links.append(NavLink(_("API rate limit"), reverse("apitokens:rate_limit"), "api"))
     if user.can(Capability.MANAGE_CALENDAR):
         links.append(NavLink(_("Working calendar"), reverse("org:calendar"), "calendar"))
     if user.can(Capability.MANAGE_SECURITY):

@@ -1,0 +1,130 @@
+"""What every router's schemas share: the project's input rules (xinbao.core.inputs) as pydantic
+types, one page of a list, and the refusal of a person without the capability an operation
+needs."""
+
+import uuid
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from typing import Annotated, Any
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import Field, Schema
+from pydantic import AfterValidator
+
+from api.errors import Refusal
+from org.models import User
+from xinbao.core.inputs import EARLIEST_DATE, INT_MAX, date_in_range, latest_date, xml_safe
+
+PAGE_SIZE = 25
+MAX_PAGE_SIZE = 100
+
+
+def _range_message() -> str:
+    return _("Enter a date between %(low)s and %(high)s.") % {
+        "low": EARLIEST_DATE.isoformat(),
+        "high": latest_date().isoformat(),
+    }
+
+
+def _moment(value: datetime) -> datetime:
+    """An aware moment; a time without an offset is Beijing time, as the pages read it."""
+    if timezone.is_naive(value):
+        value = timezone.make_aware(value, timezone.get_default_timezone())
+    if not date_in_range(value):
+        raise ValueError(_range_message())
+    return value
+
+
+def _day(value: date) -> date:
+    if not date_in_range(value):
+        raise ValueError(_range_message())
+    return value
+
+
+# Text as any form field cleans it: without what XML cannot carry.
+Text = Annotated[str, AfterValidator(xml_safe)]
+Moment = Annotated[datetime, AfterValidator(_moment)]
+Day = Annotated[date, AfterValidator(_day)]
+Id = Annotated[int, Field(ge=1, le=INT_MAX)]
+Count = Annotated[int, Field(ge=0, le=INT_MAX)]
+
+
+class ErrorDetail(Schema):
+    code: str = Field(..., description="Stable, for programs: invalid, not_found, refused, …")
+    message: str = Field(..., description="For people, in their language (Chinese).")
+    detail: Any = Field(None, description="A validation error's fields, when there are any.")
+
+
+class ErrorOut(Schema):
+    error: ErrorDetail
+
+
+# What any operation may answer besides its result (api/errors.py makes them).
+ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in (401, 403, 404, 409, 422, 429)}
+
+
+class Paging(Schema):
+    page: int = Field(1, ge=1, le=INT_MAX, description="Page number, from 1.")
+    page_size: int = Field(
+        PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, at most {MAX_PAGE_SIZE}."
+    )
+
+
+def paged(rows: QuerySet[Any], paging: Paging, out: Callable[[Any], Schema]) -> dict[str, Any]:
+    """One page of `rows` (already ordered) as a list answer: the total over all pages, the
+    page asked for and its rows through `out` (past the end: none)."""
+    total = rows.count()
+    start = (paging.page - 1) * paging.page_size
+    page = list(rows[start : start + paging.page_size]) if start < total else []
+    return {
+        "count": total,
+        "page": paging.page,
+        "page_size": paging.page_size,
+        "results": [out(row) for row in page],
+    }
+
+
+def within_days(
+    rows: QuerySet[Any], field: str, first: date | None, last: date | None
+) -> QuerySet[Any]:
+    """Rows whose `field` falls on or after the local day `first` and on or before `last`."""
+    if first is not None:
+        rows = rows.filter(**{f"{field}__gte": local_day_start(first)})
+    if last is not None:
+        rows = rows.filter(**{f"{field}__lt": local_day_start(last + timedelta(days=1))})
+    return rows
+
+
+def user_of(request: HttpRequest) -> User:
+    """The person the request acts as (the token's owner, or the session's)."""
+    user = request.auth  # type: ignore[attr-defined]
+    assert isinstance(user, User)
+    return user
+
+
+IDEMPOTENCY_HEADER = "Idempotency-Key"
+
+
+def idempotency_key(request: HttpRequest) -> uuid.UUID | None:
+    """The client's key for a create (a UUID): sent again, the create makes nothing and answers
+    with what was made the first time — as a page's form token does (xinbao.core.once)."""
+    raw = request.headers.get(IDEMPOTENCY_HEADER)
+    if raw is None:
+        return None
+    try:
+        return uuid.UUID(raw.strip())
+    except ValueError:
+        raise Refusal(422, "invalid", _("The Idempotency-Key header must be a UUID.")) from None
+
+
+def need(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied
+
+
+def local_day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, datetime.min.time()))
