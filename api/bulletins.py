@@ -7,6 +7,7 @@ Reading through the API leaves no read receipt: a receipt records a person openi
 on its page."""
 
 from datetime import date, datetime
+from typing import Any
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest
@@ -18,6 +19,7 @@ from api.common import GUARDED, ErrorOut, ObjectId, PageMeta, PageParams, actor,
 from bulletins import queries
 from bulletins.models import Issue, IssueEntry, Publication
 from org.models import User
+from org.office import office_name
 from org.roles import Capability
 from xinbao.core.inputs import INT_MAX
 
@@ -39,8 +41,12 @@ class PublicationOut(Schema):
     issuer: str = Field(description="The issuing office (编印单位) as printed.")
 
     @staticmethod
-    def resolve_issuer(obj: Publication) -> str:
-        return obj.issuer_name
+    def resolve_issuer(obj: Publication, context: dict[str, Any]) -> str:
+        # The office's name is read once per request, not once per issue in a list.
+        request = context["request"]
+        if not hasattr(request, "office_name"):
+            request.office_name = office_name()
+        return obj.printed_issuer(request.office_name)
 
 
 class IssueOut(Schema):
