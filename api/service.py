@@ -1,5 +1,6 @@
 """The one NinjaAPI instance, its error shape and its routers."""
 
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 
 from api import errors
@@ -16,6 +17,8 @@ api = NinjaAPI(
     auth=AUTH,
     urls_namespace="api",
     docs_url="/docs",
+    # The docs and the schema answer GET and HEAD only, like every page.
+    docs_decorator=require_safe,
     openapi_url="/openapi.json",
 )
 errors.install(api)
