@@ -14,9 +14,12 @@ from django.test import Client
 
 ROOT = Path(__file__).resolve().parent.parent
 
-# Links never followed: leaving the session, and files rather than pages (their names and
-# contents are the export helper's; a download is recognised by its answer as well).
-SKIP = re.compile(r"^/(static|media)/|/logout/|/export|/download|\.(docx|pdf|csv|xlsx|zip|json)$")
+# Links never followed: leaving the session, files rather than pages (their names and
+# contents are the export helper's; a download is recognised by its answer as well), and the
+# API (its documentation is swagger-ui's, for programmers, drawn by script from the schema).
+SKIP = re.compile(
+    r"^/(static|media|api)/|/logout/|/export|/download|\.(docx|pdf|csv|xlsx|zip|json)$"
+)
 # A crawl visits at most this many pages per persona and this many of one shape of address
 # (digits stand for any id), so the test stays quick while every kind of page is read.
 MAX_PAGES = 90
