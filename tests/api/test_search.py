@@ -3,6 +3,8 @@ a unit sees its own items, editors every item that left a unit, leaders what was
 same query syntax, paging and highlighted snippets."""
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from submissions.models import ItemState
 from tests.api.conftest import error_of
@@ -104,3 +106,21 @@ def test_bad_parameters_are_refused_in_chinese(params, where, says, client_of, e
     assert error["detail"][0]["loc"] == ["query", where]
     if says:
         assert error["detail"][0]["msg"] == says
+
+
+def test_a_page_of_hits_costs_the_same_queries_for_more_hits(
+    client_of, editor, officer_a, head_a, flood_items
+):
+    client = client_of(editor)
+    client.get("/api/search", {"q": "防汛"})
+
+    def counted() -> int:
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get("/api/search", {"q": "防汛"}).status_code == 200
+        return len(queries)
+
+    before = counted()
+    for n in range(4):
+        make_item(officer_a, ItemState.SUBMITTED, head=head_a, title=f"防汛续{n}")
+    client.get("/api/search", {"q": "防汛"})  # the index catches up with the new items
+    assert counted() == before
