@@ -2,6 +2,7 @@
 
 from typing import Any
 
+from django.views.decorators.http import require_safe
 from ninja import NinjaAPI
 from ninja.renderers import JSONRenderer
 
@@ -31,6 +32,8 @@ api = NinjaAPI(
     renderer=Renderer(),
     urls_namespace="api",
     docs_url="/docs",
+    # The docs and the schema answer GET and HEAD only, like every page.
+    docs_decorator=require_safe,
     openapi_url="/openapi.json",
 )
 errors.install(api)

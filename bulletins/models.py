@@ -75,7 +75,11 @@ class Publication(models.Model):
     @property
     def issuer_name(self) -> str:
         """The 编印单位 as printed: the publication's own, else the office's full name."""
-        return self.issuer.strip() or office_name()
+        return self.printed_issuer(office_name())
+
+    def printed_issuer(self, office: str) -> str:
+        """`issuer_name`, given the office's full name (read once for a list of many)."""
+        return self.issuer.strip() or office
 
 
 class IssueState(models.TextChoices):

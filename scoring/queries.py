@@ -7,13 +7,16 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, DecimalField, Q, QuerySet, Sum, Value
+from django.http import Http404
 from django.utils import timezone
 
 from accountability.models import ViolationKind
 from accountability.queries import disqualified_unit_ids
 from bulletins.models import AdoptionLevel
-from org.models import Unit
+from org.models import Unit, User
+from org.roles import Capability
 from scoring import ranking
 from scoring.models import AwardTier, RuleKind, ScoreEntry, ScoreRule, ScoreTotal, UnitClass
 from xinbao.core.inputs import parse_int
@@ -51,6 +54,34 @@ class Period:
 
     def querystring(self) -> str:
         return f"year={self.year}&period={self.key}"
+
+
+# --- who reads which ranking and scorecard ---------------------------------------------------
+
+
+def office_reader(user: User) -> bool:
+    """The office's readers see the rankings and every unit's scorecard."""
+    return user.can(Capability.READ_RANKINGS)
+
+
+def unit_people(user: User) -> bool:
+    """A unit's officer and head see their own unit's scorecard."""
+    return user.unit_id is not None and user.can(Capability.READ_OWN_POINTS)
+
+
+def scorecard_unit(user: User, pk: int) -> Unit:
+    """The unit whose scorecard `user` asks for: any unit for the office's readers; a unit's
+    own people their own unit, and any other id is "not found" to them, existing or not;
+    anyone else may not read scorecards at all."""
+    if office_reader(user):
+        found = Unit.objects.filter(pk=pk).first()
+    elif unit_people(user):
+        found = Unit.objects.filter(pk=pk).first() if user.unit_id == pk else None
+    else:
+        raise PermissionDenied
+    if found is None:
+        raise Http404
+    return found
 
 
 def period_of(params: Any) -> Period:

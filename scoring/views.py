@@ -3,23 +3,21 @@ writes. The point table and the classes are in `views_policy`."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from org.http import AuthedRequest
-from org.models import Unit, User
+from org.models import Unit
 from org.roles import Capability
 from scoring import actions, circular_docs, exports, live, queries, scorecard
 from scoring.models import Circular, CircularKind, ClassAssignment
 from xinbao.core.downloads import download
 
-
-def office_reader(user: User) -> bool:
-    return user.can(Capability.READ_RANKINGS)
+office_reader = queries.office_reader
 
 
 def require_reader(request: AuthedRequest) -> None:
@@ -27,21 +25,8 @@ def require_reader(request: AuthedRequest) -> None:
         raise PermissionDenied
 
 
-def _unit_people(user: User) -> bool:
-    return user.unit_id is not None and user.can(Capability.READ_OWN_POINTS)
-
-
 def _visible_unit(request: AuthedRequest, pk: int) -> Unit:
-    """The office's readers see every unit's scorecard; a unit's officer and head see their
-    own unit's, and any other id is "not found" to them, existing or not."""
-    user = request.user
-    if office_reader(user):
-        return get_object_or_404(Unit, pk=pk)
-    if _unit_people(user):
-        if user.unit_id != pk:
-            raise Http404
-        return get_object_or_404(Unit, pk=pk)
-    raise PermissionDenied
+    return queries.scorecard_unit(request.user, pk)
 
 
 def periods() -> list[tuple[str, str]]:

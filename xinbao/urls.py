@@ -48,3 +48,6 @@ urlpatterns = [
     path("api/", include("api.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Django's "not found" page, except under /api/, which answers in the API's JSON error shape.
+handler404 = "api.not_found.not_found"

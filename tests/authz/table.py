@@ -1971,3 +1971,67 @@ rows(
 # "system administrator: units, accounts and publications (`/admin/`)". The security
 # administrator's lock-outs are on its own page (org:security), not in the admin.
 ADMIN_SITE = frozenset({"system_admin"})
+
+
+# --- the API, read side (issue 15) ----------------------------------------------------------------
+# The same people as the pages, by the same README lines; rows for the API's writes are kept in
+# their own block. Nobody signed in gets 401 (no login page for programs), so every row is
+# "public" with anonymous refused. Answers are JSON: `shows` looks for ids, not Chinese text.
+API_NOBODY = {401: frozenset({"anonymous"})}
+# Everyone a publication may list as its reader: the units' people, the section, the duty
+# office, the leaders. Listing answers them all (an empty list for a reader of none); an issue
+# they do not read is "not found".
+BULLETIN_RECEIVERS = SIGNED_IN - ADMINS
+
+
+def _api(name: str, method: str, allowed: frozenset[str], **fields: Any) -> Row:
+    otherwise = {**API_NOBODY, **fields.pop("otherwise", {})}
+    return Row(f"api:{name}", method, allowed, public=True, otherwise=otherwise, **fields)
+
+
+rows(
+    # The interactive docs and the schema are public (they describe, they hold no data).
+    Row("api:openapi-view", "GET", EVERYONE, public=True),
+    Row("api:openapi-json", "GET", EVERYONE, public=True, shows=lambda w: "/api/issues"),
+    # /api/ itself names no operation, whatever the method.
+    *(
+        Row("api:api-root", method, NOBODY, public=True, refused=404)
+        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
+    ),
+    _api("publications", "GET", BULLETIN_RECEIVERS),
+    _api("bulletin_issues", "GET", BULLETIN_RECEIVERS),
+    _api(
+        "bulletin_issue",
+        "GET",
+        READS_BULLETINS,
+        args=lambda w: [w.published_issue.pk],
+        shows=lambda w: f'"item_id": {w.submitted.pk}',
+        otherwise={404: BULLETIN_RECEIVERS - READS_BULLETINS},
+    ),
+    _api("search", "GET", SEARCHERS, data=lambda w: {"q": "防汛"}),
+    _api("rankings", "GET", READS_POINTS, shows=lambda w: '"classes"'),
+    _api(
+        "scorecard",
+        "GET",
+        READS_POINTS | UNIT_A,
+        args=lambda w: [w.unit_a.pk],
+        shows=lambda w: f'"unit_id": {w.unit_a.pk}',
+        otherwise={404: frozenset({"officer_b"})},
+    ),
+    _api("notifications", "GET", SIGNED_IN, shows=lambda w: '"unread"'),
+    _api(
+        "notification_read",
+        "POST",
+        frozenset({"officer_a"}),
+        args=lambda w: [w.notification.pk],
+        refused=404,
+        writes=("notify.Notification",),
+    ),
+    _api(
+        "notifications_read_all",
+        "POST",
+        SIGNED_IN,
+        setup=_unread_for,
+        writes=("notify.Notification",),
+    ),
+)

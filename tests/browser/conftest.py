@@ -12,11 +12,12 @@ import re
 import shutil
 from collections.abc import Callable, Iterator
 from datetime import datetime, timedelta
-from importlib import import_module
 from pathlib import Path
 from typing import Any
 
 import pytest
+
+from tests.seeds import reseed
 
 # Playwright's sync API runs an asyncio event loop in the test thread; Django refuses ORM calls
 # from a thread with a running loop unless told that this is deliberate.
@@ -122,22 +123,7 @@ def seeded(transactional_db: Any) -> None:
     Live-server tests are transactional: each ends by flushing every table, so the next one
     would start without the calendar (every page then warns that the year is missing) or the
     deadline table. The seed functions skip what is already there."""
-    from django.apps import apps
-
-    import_module("org.migrations.0003_seed_calendar").seed(apps, None)
-    import_module("emergencies.migrations.0002_seed_policy").seed(apps, None)
-    import_module("emergencies.migrations.0011_thresholds_per_category").seed(apps, None)
-    chain = "emergencies.migrations.0011_supplementary_reports_section_phone"
-    import_module(chain).seed(apps, None)
-    import_module("emergencies.migrations.0013_category_codes").seed(apps, None)
-    for migration in (
-        "scoring.migrations.0002_seed_rules",
-        "scoring.migrations.0004_seed_penalties_classes_awards",
-        "accountability.migrations.0002_seed_rule",
-        "accountability.migrations.0004_seed_notice_policy_and_candidates",
-        "insight.migrations.0001_initial",
-    ):
-        import_module(migration).seed(apps, None)
+    reseed()
 
 
 @pytest.fixture
