@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class FederationConfig(AppConfig):
     name = "federation"
     verbose_name = _("Federation")
+
+    def ready(self) -> None:
+        from emergencies.signals import incident_forwarded, report_received
+        from federation import outbox
+
+        # The outbox rows are written by these receivers inside the action's own transaction.
+        incident_forwarded.connect(outbox.on_incident_forwarded, dispatch_uid="federation-fwd")
+        report_received.connect(outbox.on_report_received, dispatch_uid="federation-report")
