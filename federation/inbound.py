@@ -3,6 +3,7 @@ person's report goes through (so the same rules, deadlines and audit apply), exa
 idempotency key. The view (`federation.views.inbox`) only turns outcomes into HTTP answers."""
 
 import json
+import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -35,6 +36,8 @@ from federation.models import (
 )
 from xinbao.core.errors import ActionError
 
+log = logging.getLogger(__name__)
+
 SCHEMA_VERSION = 1
 MAX_BODY_BYTES = 1024 * 1024
 
@@ -48,9 +51,18 @@ class Outcome:
 def refuse(
     reason: RefusalReason, status: int, now: datetime, office: str, addr: str, detail: str = ""
 ) -> Outcome:
-    Refusal.objects.create(
-        at=now, reason=reason, office_code=office[:60], remote_addr=addr[:60], detail=detail[:300]
-    )
+    """Answer a refusal and log it. A request without the federation's headers is not worth a
+    row (anyone can send one, and would fill the table): it goes to the process log only."""
+    if reason == RefusalReason.MALFORMED and not office:
+        log.warning("federation: unsigned request from %s refused", addr)
+    else:
+        Refusal.objects.create(
+            at=now,
+            reason=reason,
+            office_code=office[:60],
+            remote_addr=addr[:60],
+            detail=detail[:300],
+        )
     message = {
         RefusalReason.MALFORMED: _("The request is not signed as federation requests must be."),
         RefusalReason.UNKNOWN_LINK: _("No active link for this office."),

@@ -288,9 +288,10 @@ def send_one(pk: int, now: datetime, policy: FederationPolicy) -> int:
     try:
         ack = post(msg.link, msg, now, float(policy.timeout_seconds))
     except SendError as exc:
-        failed(msg, str(exc), timezone.now(), policy)
+        failed(msg, str(exc), max(now, timezone.now()), policy)
         return 1
-    acknowledged(msg, ack, now, timezone.now())
+    # The answer came after the send: never earlier than the `now` the step was given.
+    acknowledged(msg, ack, now, max(now, timezone.now()))
     return 1
 
 

@@ -4,7 +4,6 @@ system administrator) and the signed inbox other instances post to. Views valida
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,10 +24,16 @@ from federation.models import (
 )
 from org.guards import guarded
 from org.http import AuthedRequest
+from org.models import User
 from org.roles import Capability
 from xinbao.core.errors import ActionError
 
 PAGE = 100
+
+
+def keeps_links(user: User, **url_kwargs: object) -> bool:
+    """The system administrator keeps the links and their secrets."""
+    return user.can(Capability.MANAGE_ORG)
 
 
 @csrf_exempt
@@ -67,11 +72,6 @@ def messages_page(request: AuthedRequest) -> HttpResponse:
     )
 
 
-def _require_admin(request: AuthedRequest) -> None:
-    if not request.user.can(Capability.MANAGE_ORG):
-        raise PermissionDenied
-
-
 def _links_page(
     request: AuthedRequest,
     form: LinkForm | None = None,
@@ -102,7 +102,7 @@ def _links_page(
 
 
 @require_http_methods(["GET", "POST"])
-@guarded(lambda user: user.can(Capability.MANAGE_ORG))
+@guarded(keeps_links)
 def links(request: AuthedRequest) -> HttpResponse:
     if request.method != "POST":
         return _links_page(request)
@@ -129,7 +129,7 @@ def links(request: AuthedRequest) -> HttpResponse:
 
 
 @require_POST
-@guarded(lambda user: user.can(Capability.MANAGE_ORG))
+@guarded(keeps_links)
 def rotate(request: AuthedRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(Link, pk=pk)
     form = RotateForm(request.POST, prefix=f"r{link.pk}")
@@ -154,7 +154,7 @@ def rotate(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@guarded(lambda user: user.can(Capability.MANAGE_ORG))
+@guarded(keeps_links)
 def edit(request: AuthedRequest, pk: int) -> HttpResponse:
     link = get_object_or_404(Link, pk=pk)
     form = LinkEditForm(request.POST, prefix=f"l{link.pk}")
@@ -169,7 +169,7 @@ def edit(request: AuthedRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
-@guarded(lambda user: user.can(Capability.MANAGE_ORG))
+@guarded(keeps_links)
 def policy(request: AuthedRequest) -> HttpResponse:
     form = PolicyForm(request.POST, instance=FederationPolicy.current())
     if not form.is_valid():

@@ -1683,3 +1683,73 @@ rows(
 # "system administrator: units, accounts and publications (`/admin/`)". The security
 # administrator's lock-outs are on its own page (org:security), not in the admin.
 ADMIN_SITE = frozenset({"system_admin"})
+
+
+# --- federation between levels ------------------------------------------------------------------
+# "forwards upward": the section watches what its forwardings became; the system administrator
+# ("units, accounts, settings") keeps the links to the other levels' systems and their secrets.
+FEDERATION_ADMIN = frozenset({"system_admin"})
+
+
+def _new_link(world: World) -> dict[str, Any]:
+    return {
+        "direction": "up",
+        "name": "省委办公厅",
+        "base_url": "https://xinbao.province.example.gov.cn",
+        "office_code": "city-x",
+        "secret": "",
+    }
+
+
+rows(
+    Row("federation:messages", "GET", EDITORS | FEDERATION_ADMIN),
+    Row(
+        "federation:links",
+        "GET",
+        FEDERATION_ADMIN,
+        setup=lambda w, persona: setattr(w, "shown_link", w.fed_link),
+        shows=lambda w: w.fed_link.name,
+    ),
+    Row(
+        "federation:links",
+        "POST",
+        FEDERATION_ADMIN,
+        data=_new_link,
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:rotate",
+        "POST",
+        FEDERATION_ADMIN,
+        args=lambda w: [w.fed_link.pk],
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:edit",
+        "POST",
+        FEDERATION_ADMIN,
+        args=lambda w: [w.fed_link.pk],
+        data=lambda w: {
+            f"l{w.fed_link.pk}-base_url": "https://other.example.gov.cn",
+            f"l{w.fed_link.pk}-is_active": "on",
+        },
+        ok=302,
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:policy",
+        "POST",
+        FEDERATION_ADMIN,
+        data=lambda w: {
+            "replay_window_seconds": 120,
+            "retry_base_seconds": 3,
+            "retry_max_seconds": 600,
+            "timeout_seconds": 10,
+            "rotation_grace_hours": 48,
+        },
+        ok=302,
+        writes=("federation.FederationPolicy", "audit.AuditEntry"),
+    ),
+    # Other systems post here; the signature is the authentication, so a session opens nothing.
+    Row("federation:inbox", "POST", NOBODY, public=True, refused=401),
+)
