@@ -128,6 +128,7 @@ def test_an_unreachable_upper_office_is_retried_with_backoff(
     assert (message.status, message.attempts) == (OutboundStatus.FAILING, 1)
     assert message.last_error
     assert outbox.send_due(PINNED + minutes(11)) == 0  # not due again yet
+    assert message.sent_at is not None
     waited = (message.next_attempt_at - message.sent_at).total_seconds()
     assert waited >= policy.retry_base_seconds
 
