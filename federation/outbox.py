@@ -166,7 +166,9 @@ PENDING = (OutboundStatus.QUEUED, OutboundStatus.FAILING, OutboundStatus.SENDING
 
 def due_ids(now: datetime, limit: int = BATCH) -> list[int]:
     return list(
-        OutboundMessage.objects.filter(status__in=PENDING, next_attempt_at__lte=now)
+        OutboundMessage.objects.filter(
+            status__in=PENDING, next_attempt_at__lte=now, link__is_active=True
+        )
         .order_by("pk")
         .values_list("pk", flat=True)[:limit]
     )
