@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from audit.actions import record, save_change
 from federation import signing
 from federation.models import Direction, FederationPolicy, Link
-from org.models import Unit, User
+from org.models import Unit, User, hub_unit
 from org.roles import Capability, Role
 from xinbao.core.errors import ActionError
 
@@ -89,6 +89,9 @@ def do_create_link(actor: User, spec: LinkSpec) -> tuple[Link, str]:
         if spec.direction == Direction.DOWN and spec.unit is not None:
             link.filer = _service_user(link.office_code, spec.unit, Role.OFFICER, "filer")
             link.signer = _service_user(link.office_code, spec.unit, Role.UNIT_HEAD, "signer")
+        hub = hub_unit()
+        if spec.direction == Direction.UP and hub is not None:
+            link.signer = _service_user(link.office_code, hub, Role.CHIEF, "recorder")
         link.save()
         record(
             actor,

@@ -5,7 +5,7 @@ idempotency key. The view (`federation.views.inbox`) only turns outcomes into HT
 import json
 import logging
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -13,6 +13,8 @@ from django.db import IntegrityError, transaction
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from accountability.actions import do_record_upper_violation
+from accountability.actions_notices import ProvinceNotice, do_record_province_notice
 from audit.actions import record
 from emergencies.actions import (
     IncidentFacts,
@@ -21,10 +23,10 @@ from emergencies.actions import (
     do_open_incident,
     do_sign_off_report,
 )
-from emergencies.models import Category, Level, ReportKind
+from emergencies.models import Category, Incident, Level, ReportKind
 from federation import signing
 from federation.models import (
-    Direction,
+    ARRIVES_ON,
     FederationPolicy,
     InboundMessage,
     Link,
@@ -34,6 +36,7 @@ from federation.models import (
     RefusalReason,
     RemoteIncident,
 )
+from org.models import Unit, hub_unit
 from xinbao.core.errors import ActionError
 
 log = logging.getLogger(__name__)
@@ -89,17 +92,14 @@ def receive(
     body: bytes,
     now: datetime,
     remote_addr: str,
-    direction: str = Direction.DOWN,
 ) -> Outcome:
-    """Verify and file one request. `direction`: the kind of link a message to this inbox
-    arrives on (messages upward arrive on the upper side's DOWN links)."""
+    """Verify and file one request. Messages upward arrive on this instance's DOWN links,
+    messages downward on its UP link (`ARRIVES_ON`)."""
     signed = signing.parse_headers(headers)
     office = str(headers.get(signing.OFFICE_HEADER, ""))
     if signed is None or len(body) > MAX_BODY_BYTES:
         return refuse(RefusalReason.MALFORMED, 401, now, office, remote_addr)
-    link = Link.objects.filter(
-        direction=direction, office_code=signed.office, is_active=True
-    ).first()
+    link = Link.objects.filter(office_code=signed.office, is_active=True).order_by("pk").first()
     if link is None:
         return refuse(RefusalReason.UNKNOWN_LINK, 401, now, office, remote_addr)
     policy = FederationPolicy.current()
@@ -130,6 +130,7 @@ def receive(
         or message.get("v") != SCHEMA_VERSION
         or message.get("key") != signed.key
         or message.get("kind") not in MessageKind.values
+        or ARRIVES_ON[message["kind"]] != link.direction
     ):
         return refuse(RefusalReason.BAD_BODY, 400, now, office, remote_addr, "schema")
     seen = InboundMessage.objects.filter(link=link, key=signed.key).first()
@@ -224,6 +225,8 @@ def file_message(link: Link, message: dict[str, Any], now: datetime) -> str:
     kind = message["kind"]
     if kind == MessageKind.INCIDENT_FORWARD:
         return _file_forward(link, message, now)
+    if kind == MessageKind.NOTICE_ISSUED:
+        return _file_notice(link, message, now)
     return _file_report(link, message, now)
 
 
@@ -293,6 +296,60 @@ def _file_report(link: Link, message: dict[str, Any], now: datetime) -> str:
     do_sign_off_report(signer, filed.pk, now)
     _audit(filer, link, message, f"incident:{known.incident_id}")
     return f"incident:{known.incident_id}"
+
+
+def _file_notice(link: Link, message: dict[str, Any], now: datetime) -> str:
+    """The upper office's criticism notice: each violation it names is recorded as confirmed
+    against the units responsible for the incident it is about (the lower office itself when
+    the incident did not come from here), then the notice as a provincial notice naming them —
+    so the ledger and the eligibility rule take it like one typed in by the chief."""
+    recorder = link.signer
+    office = hub_unit()
+    if recorder is None or office is None:
+        raise ActionError(_("This link has no account to record notices with."))
+    notice = message["notice"]
+    violations = []
+    units: dict[int, Unit] = {}
+    evidence = _("Named in the upper office's notice %(doc)s (federation message %(key)s).") % {
+        "doc": _text(notice["doc_number"], 60),
+        "key": message["key"],
+    }
+    for entry in message["violations"]:
+        incident = None
+        if entry.get("incident") is not None:
+            incident = Incident.objects.filter(pk=int(entry["incident"])).first()
+        named = list(incident.responsible_units.all()) if incident is not None else [office]
+        for unit in named:
+            units[unit.pk] = unit
+            violations.append(
+                do_record_upper_violation(
+                    recorder,
+                    unit,
+                    str(entry["kind"]),
+                    date.fromisoformat(str(entry["occurred_on"])),
+                    evidence,
+                    incident=incident,
+                    summary=_text(entry.get("summary"), 200),
+                    serious=bool(entry.get("serious")),
+                    important=bool(entry.get("important", True)),
+                    now=now,
+                )
+            )
+    recorded = do_record_province_notice(
+        recorder,
+        ProvinceNotice(
+            doc_number=_text(notice["doc_number"], 60),
+            issued_on=date.fromisoformat(str(notice["issued_on"])),
+            title=_text(notice["title"], 200),
+            body=str(notice["body"]),
+            issuing_office=_text(notice["issuing_office"], 100),
+            units=list(units.values()),
+            violation_ids=[v.pk for v in violations],
+        ),
+        now=now,
+    )
+    _audit(recorder, link, message, f"notice:{recorded.pk}")
+    return f"notice:{recorded.pk}"
 
 
 def _audit(actor: Any, link: Link, message: dict[str, Any], target: str) -> None:

@@ -41,8 +41,9 @@ class Link(models.Model):
         on_delete=models.PROTECT,
         related_name="+",
     )
-    # On a DOWN link, the accounts that file the lower office's reports through the same
-    # actions as a person would (an officer writes, the unit head signs off). They cannot log
+    # The accounts that file what arrives through the same actions as a person would: on a
+    # DOWN link an officer writes and the unit head signs off the lower office's reports; on the
+    # UP link a section chief records the upper office's notices (`signer`). They cannot log
     # in: their passwords are unusable.
     filer = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -105,6 +106,16 @@ class FederationPolicy(SingletonPolicy):
 class MessageKind(models.TextChoices):
     INCIDENT_FORWARD = "incident.forward", _("Incident forwarded")
     INCIDENT_REPORT = "incident.report", _("Later report of a forwarded incident")
+    NOTICE_ISSUED = "notice.issued", _("Criticism notice of the upper office")
+
+
+# Which kind of link a message travels on, seen from its receiver: messages upward arrive on
+# the upper instance's DOWN links, messages downward on the lower instance's UP link.
+ARRIVES_ON = {
+    MessageKind.INCIDENT_FORWARD: "down",
+    MessageKind.INCIDENT_REPORT: "down",
+    MessageKind.NOTICE_ISSUED: "up",
+}
 
 
 class OutboundStatus(models.TextChoices):

@@ -147,6 +147,44 @@ def on_report_received(sender: object, report: IncidentReport, now: datetime, **
     _enqueue(link, MessageKind.INCIDENT_REPORT, f"incident:{report.incident_id}", payload, now)
 
 
+def on_notice_issued(sender: object, notice: Any, **kw: Any) -> None:
+    """The upper office issued a criticism notice: each lower office whose unit it names gets
+    it, with the violations of that unit (and the lower office's own incident ids, where the
+    incident came from it), to land in its ledger and eligibility."""
+    from federation.models import RemoteIncident
+
+    now = notice.issued_at or timezone.now()
+    by_unit: dict[int, list[Any]] = {}
+    for violation in notice.violations.select_related("unit"):
+        by_unit.setdefault(violation.unit_id, []).append(violation)
+    links = Link.objects.filter(direction=Direction.DOWN, is_active=True, unit_id__in=list(by_unit))
+    for link in links:
+        remote = dict(
+            RemoteIncident.objects.filter(link=link).values_list("incident_id", "remote_id")
+        )
+        payload = {
+            "notice": {
+                "doc_number": notice.doc_number,
+                "issued_on": notice.issued_on.isoformat(),
+                "title": notice.title,
+                "body": notice.body,
+                "issuing_office": notice.issuing_office,
+            },
+            "violations": [
+                {
+                    "kind": v.kind,
+                    "serious": v.serious,
+                    "important": v.important,
+                    "occurred_on": v.occurred_on.isoformat(),
+                    "summary": v.summary or (v.incident.title if v.incident_id else ""),
+                    "incident": remote.get(v.incident_id),
+                }
+                for v in by_unit[link.unit_id or 0]
+            ],
+        }
+        _enqueue(link, MessageKind.NOTICE_ISSUED, f"notice:{notice.pk}", payload, now)
+
+
 # --- sending ---------------------------------------------------------------------------------
 
 

@@ -57,6 +57,7 @@ print(json.dumps({"ok": True}))
 PROVINCE_SETUP = """
 import json
 from federation.actions import LinkSpec, do_create_link
+from notify.models import EgressRule
 from org.models import Unit, User
 
 # This instance's own office is its hub; the city's office is one of its reporting units.
@@ -67,6 +68,10 @@ city = Unit.objects.create(code="city-t", name="T市委办公室", level="city",
 admin = User(username="t-admin", full_name="t-admin", role="system_admin")
 admin.set_unusable_password()
 admin.save()
+chief = User(username="p-chief", full_name="p-chief", role="chief", unit=hub)
+chief.set_unusable_password()
+chief.save()
+EgressRule.objects.create(entry="127.0.0.1")  # messages down to the city
 do_create_link(admin, LinkSpec(direction="down", name="T市", base_url="URL",
                                office_code="city-t", unit=city, secret="SECRET"))
 print(json.dumps({"city_unit": city.pk}))
@@ -104,6 +109,39 @@ report = do_add_report(officer, {incident}, "followup",
                        ReportContent(summary="续报：明火已扑灭，死亡人数升至4人。", deaths=4))
 do_sign_off_report(head, report.pk)
 print(json.dumps({{"report": report.pk}}))
+"""
+
+NOTICE = """
+import json
+from django.utils import timezone
+from accountability.actions import Decision, Entry, do_decide, do_enter_violation
+from accountability.actions_notices import do_draft_notice, do_issue_notice
+from emergencies.models import Incident
+from org.models import Unit, User
+
+chief = User.objects.get(username="p-chief")
+city = Unit.objects.get(code="city-t")
+incident = Incident.objects.get(title="T市某商场火灾")
+today = timezone.localdate()
+violation = do_enter_violation(chief, Entry(
+    unit=city, kind="false", evidence="首报死亡人数与核实不符。", occurred_on=today,
+    incident=incident, serious=True))
+do_decide(chief, violation.pk, Decision(decision="confirm", serious=True))
+notice = do_draft_notice(chief, [violation.pk])
+notice = do_issue_notice(chief, notice.pk, today)
+print(json.dumps({"notice": notice.doc_number, "year": today.year}))
+"""
+
+CITY_VERDICT = """
+import json
+from accountability.queries import eligibility
+from org.models import Unit
+
+from django.utils import timezone
+
+fire = Unit.objects.get(code="t-fire")
+verdict = eligibility(timezone.localdate().year, [fire.pk])[fire.pk]
+print(json.dumps({"eligible": verdict.eligible, "provincial": verdict.provincial}))
 """
 
 
@@ -413,3 +451,47 @@ def test_a_replayed_a_wrongly_signed_and_a_stale_request_are_refused_and_logged(
     assert len(_province_chain(province, TITLE)) == before + 1
     reasons = [r for (r,) in province.rows("SELECT reason FROM federation_refusal ORDER BY id")]
     assert reasons[-3:] == ["replay", "bad_signature", "stale"]
+
+
+def test_the_provinces_notice_naming_the_city_lands_in_the_city_units_ledger_and_eligibility(
+    pair: tuple[Instance, Instance],
+) -> None:
+    city, province = pair
+    assert city.shell(CITY_VERDICT) == {"eligible": True, "provincial": 0}
+    issued = province.shell(NOTICE)
+
+    def arrived() -> bool:
+        return bool(
+            city.rows("SELECT 1 FROM federation_inboundmessage WHERE kind = 'notice.issued'")
+        )
+
+    try:
+        wait_for("the province's notice in the city", arrived)
+    except AssertionError:
+        sent = province.rows("SELECT status, attempts, last_error FROM federation_outboundmessage")
+        raise AssertionError(f"province outbox: {sent}") from None
+    notices = city.rows(
+        "SELECT issuer, doc_number FROM accountability_criticismnotice WHERE issuer = 'province'"
+    )
+    assert notices == [("province", issued["notice"])]
+    # The violation lands on the unit responsible for the incident in the city, not the office.
+    violations = city.rows(
+        "SELECT u.code, v.kind, v.status, v.serious FROM accountability_violation v"
+        " JOIN org_unit u ON v.unit_id = u.id WHERE v.status = 'confirmed'"
+    )
+    assert violations == [("t-fire", "false", "confirmed", 1)]
+    after = city.shell(CITY_VERDICT)
+    assert after == {"eligible": False, "provincial": 1}
+
+    def penalised() -> bool:
+        rows = city.rows(
+            "SELECT e.points FROM scoring_scoreentry e JOIN org_unit u ON e.unit_id = u.id"
+            " WHERE u.code = 't-fire' AND e.source_kind = 'violation'"
+        )
+        return bool(rows) and float(rows[0][0]) < 0
+
+    wait_for("the penalty in the city's ledger", penalised)
+    traced = city.rows(
+        "SELECT count(*) FROM audit_auditentry WHERE action = 'federation_message_filed'"
+    )
+    assert traced == [(1,)]
