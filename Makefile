@@ -7,7 +7,7 @@ PORT ?= 8000
 HASH := $(shell sha1sum pyproject.toml | cut -c1-10)
 STAMP := $(VENV)/.installed-$(HASH)
 
-.PHONY: run test lint typecheck pytest bench bench-1m messages venv clean
+.PHONY: run pair test lint typecheck pytest bench bench-1m messages venv clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -26,6 +26,29 @@ run: venv
 	@echo "  xinbao (信报) is running at http://127.0.0.1:$(PORT)/   (Ctrl-C stops it)"
 	@echo
 	PORT=$(PORT) exec $(BIN)/python manage.py serve
+
+# The demo pair (issue 15): the demo city on PORT (8000) and its province on PAIR_PORT (8001),
+# each with its own database under var/, both workers, linked both ways with one shared secret.
+PAIR_PORT ?= 8001
+PAIR_CITY := XINBAO_VAR_DIR=$(CURDIR)/var/pair-city
+PAIR_PROVINCE := XINBAO_VAR_DIR=$(CURDIR)/var/pair-province
+pair: venv
+	$(PAIR_CITY) $(BIN)/python manage.py migrate --noinput -v0
+	$(PAIR_CITY) $(BIN)/python manage.py reindex --if-needed
+	$(PAIR_CITY) $(BIN)/python manage.py seed_demo
+	$(PAIR_CITY) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PAIR_PROVINCE) $(BIN)/python manage.py migrate --noinput -v0
+	$(PAIR_PROVINCE) $(BIN)/python manage.py collectstatic --noinput -v0
+	$(PAIR_CITY) $(BIN)/python manage.py demo_pair --side city --peer http://127.0.0.1:$(PAIR_PORT) --secret-file var/pair-secret
+	$(PAIR_PROVINCE) $(BIN)/python manage.py demo_pair --side province --peer http://127.0.0.1:$(PORT) --secret-file var/pair-secret
+	@echo
+	@echo "  city:     http://127.0.0.1:$(PORT)/   (the demo city's logins)"
+	@echo "  province: http://127.0.0.1:$(PAIR_PORT)/   (sheng_bianji / sheng_kezhang / sheng_admin, the demo password)"
+	@echo "  Forward an incident in the city (突发事件 → 上报); it appears on the province's board."
+	@echo
+	$(PAIR_PROVINCE) PORT=$(PAIR_PORT) $(BIN)/python manage.py serve & province=$$!; \
+	$(PAIR_CITY) PORT=$(PORT) $(BIN)/python manage.py serve; \
+	kill $$province 2>/dev/null; wait
 
 lint: venv
 	$(BIN)/ruff check .

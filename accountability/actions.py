@@ -154,6 +154,53 @@ def do_enter_violation(
     return create_once(Violation, "entered_by", actor.pk, token, write)
 
 
+def do_record_upper_violation(
+    actor: User,
+    unit: Unit,
+    kind: str,
+    occurred_on: date,
+    evidence: str,
+    incident: Incident | None = None,
+    summary: str = "",
+    serious: bool = False,
+    important: bool = True,
+    now: datetime | None = None,
+) -> Violation:
+    """A violation the upper office confirmed and named in its criticism notice, received from
+    its system (federation): recorded here as confirmed, as the upper office decided it, so the
+    provincial notice that names it counts for eligibility and points like a typed-in one."""
+    now = now or timezone.now()
+    if not access.may_decide(actor):
+        raise ActionError(_("Only the section chief confirms or waives violations."))
+    if kind not in ViolationKind.values:
+        raise ActionError(_("Unknown violation kind."))
+    if not evidence.strip():
+        raise ActionError(_("The evidence is required."))
+    with transaction.atomic():
+        violation = Violation.objects.create(
+            unit=unit,
+            kind=kind,
+            status=ViolationStatus.CONFIRMED,
+            incident=incident,
+            summary=summary.strip()[:200],
+            occurred_on=occurred_on,
+            serious=serious,
+            important=important,
+            evidence=evidence.strip(),
+            entered_by=actor,
+            decided_by=actor,
+            decided_at=now,
+            decision_reason=evidence.strip()[:1000],
+        )
+        record(
+            actor,
+            "violation_recorded_from_upper",
+            f"violation:{violation.pk}",
+            {"unit": unit.code, "kind": kind, "serious": serious, "important": important},
+        )
+    return violation
+
+
 def do_file_explanation(
     actor: User, violation_id: int, text: str, token: UUID | None = None
 ) -> Explanation:

@@ -22,6 +22,7 @@ from accountability.models import (
     Violation,
     ViolationStatus,
 )
+from accountability.signals import notice_issued
 from audit.actions import record
 from notify.actions import Message, dispatch
 from notify.models import Severity
@@ -228,6 +229,7 @@ def do_issue_notice(
             f"notice:{notice.pk}",
             {"doc_number": notice.doc_number, "violations": sorted(ids)},
         )
+        notice_issued.send(sender=CriticismNotice, notice=notice)
     return notice
 
 

@@ -43,7 +43,11 @@ from emergencies.models import (
     SightingStatus,
     ViolationCandidate,
 )
-from emergencies.signals import candidates_superseded, incident_text_written
+from emergencies.signals import (
+    candidates_superseded,
+    incident_text_written,
+    report_received,
+)
 from org.models import Unit, User
 from org.roles import Capability
 from xinbao.core.errors import ActionError as ActionError  # re-exported for callers
@@ -393,6 +397,7 @@ def _on_received(report: IncidentReport, now: datetime) -> None:
     incident = report.incident
     at = report.received_at or now
     announce.received(report, at)
+    report_received.send(sender=IncidentReport, report=report, now=now)
     rule = policy.rule_for(incident)
     upward.owe_upward(incident, rule, now)
     if report.kind == ReportKind.SUPPLEMENTARY:

@@ -24,6 +24,7 @@ from emergencies.models import (
     LevelChange,
     ReportState,
 )
+from emergencies.signals import incident_forwarded
 from org.models import Unit, User
 from org.roles import Capability
 
@@ -103,14 +104,46 @@ def do_forward(
         forwarding = Forwarding.objects.create(
             incident=incident, to_unit=to_unit, text=text.strip(), forwarded_by=actor
         )
-        for row in incident.expected.filter(kind=ExpectKind.FORWARD, status=ExpectStatus.OPEN):
-            evidence = _("Forwarded to %(to)s at %(at)s.") % {
-                "to": to_unit.name,
-                "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
-            }
-            meet_expected(row, None, now, evidence)
-        record(actor, "incident_forwarded", f"incident:{incident.pk}", {"to": to_unit.code})
+        answers = incident_forwarded.send(sender=Forwarding, forwarding=forwarding, now=now)
+        awaits_ack = any(bool(answer) for _receiver, answer in answers)
+        if not awaits_ack:
+            for row in incident.expected.filter(kind=ExpectKind.FORWARD, status=ExpectStatus.OPEN):
+                evidence = _("Forwarded to %(to)s at %(at)s.") % {
+                    "to": to_unit.name,
+                    "at": timezone.localtime(now).strftime("%Y-%m-%d %H:%M"),
+                }
+                meet_expected(row, None, now, evidence)
+        record(
+            actor,
+            "incident_forwarded",
+            f"incident:{incident.pk}",
+            {"to": to_unit.code, "forwarding": forwarding.pk, "awaits_ack": awaits_ack},
+        )
     return forwarding
+
+
+def do_acknowledge_forwarding(forwarding_id: int, acked_at: datetime, evidence: str) -> int:
+    """The upper office's system acknowledged a forwarding: the forwarding deadline is met at
+    that moment (late if after its due time). Called by federation in the transaction that
+    records the acknowledgement; the first acknowledgement counts. Returns the rows met."""
+    with transaction.atomic():
+        forwarding = Forwarding.objects.select_for_update().get(pk=forwarding_id)
+        if forwarding.acknowledged_at is not None:
+            return 0
+        Forwarding.objects.filter(pk=forwarding.pk).update(acknowledged_at=acked_at)
+        met = 0
+        rows = forwarding.incident.expected.filter(
+            kind=ExpectKind.FORWARD, status=ExpectStatus.OPEN
+        )
+        for row in list(rows):
+            met += meet_expected(row, None, acked_at, evidence)
+        record(
+            None,
+            "incident_forward_acknowledged",
+            f"incident:{forwarding.incident_id}",
+            {"forwarding": forwarding.pk, "at": acked_at.isoformat(), "met": met},
+        )
+    return met
 
 
 # --- the deadline table ----------------------------------------------------------------------

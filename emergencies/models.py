@@ -502,6 +502,9 @@ class Forwarding(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     forwarded_at = models.DateTimeField(_("forwarded at"), auto_now_add=True)
+    # When the forwarding travels to the upper office's own system (federation): the moment
+    # that system acknowledged receipt, which is when the forwarding deadline is met.
+    acknowledged_at = models.DateTimeField(_("acknowledged by the upper office at"), null=True)
 
     class Meta:
         ordering = ["forwarded_at"]

@@ -327,7 +327,8 @@ def check_sensitive_and_circular(client: Client) -> None:
     assert sensitive.level == Level.IV  # graded ordinary: the mark, not the level, makes it strict
     written = ExpectedReport.objects.get(incident=sensitive, kind=ExpectKind.WRITTEN)
     assert written.due_at - written.window_start == timedelta(minutes=35)
-    assert written.status == ExpectStatus.MET and written.met_at <= written.due_at
+    assert written.status == ExpectStatus.MET
+    assert written.met_at is not None and written.met_at <= written.due_at
     assert not ViolationCandidate.objects.filter(incident=sensitive).exists()
     page = client.get(reverse("emergencies:detail", args=[sensitive.pk])).content.decode()
     assert "敏感事件：按最严格时限" in page
@@ -340,7 +341,7 @@ def check_sensitive_and_circular(client: Client) -> None:
     assert circular.doc_number in board
     docx = client.get(
         reverse("scoring:adoption_docx"),
-        {"year": circular.year, "kind": "month", "number": circular.period},
+        {"year": str(circular.year), "kind": "month", "number": str(circular.period)},
     )
     text = "".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
     assert circular.doc_number in text

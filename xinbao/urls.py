@@ -46,6 +46,7 @@ urlpatterns = [
     path("archive/insight/", include("insight.urls")),
     path("archive/", include("archive.urls")),
     path("api/", include("api.urls")),
+    path("federation/", include("federation.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -1977,7 +1977,6 @@ ADMIN_SITE = frozenset({"system_admin"})
 # The same people as the pages, by the same README lines; rows for the API's writes are kept in
 # their own block. Nobody signed in gets 401 (no login page for programs), so every row is
 # "public" with anonymous refused. Answers are JSON: `shows` looks for ids, not Chinese text.
-API_NOBODY = {401: frozenset({"anonymous"})}
 # Everyone a publication may list as its reader: the units' people, the section, the duty
 # office, the leaders. Listing answers them all (an empty list for a reader of none); an issue
 # they do not read is "not found".
@@ -1985,19 +1984,11 @@ BULLETIN_RECEIVERS = SIGNED_IN - ADMINS
 
 
 def _api(name: str, method: str, allowed: frozenset[str], **fields: Any) -> Row:
-    otherwise = {**API_NOBODY, **fields.pop("otherwise", {})}
-    return Row(f"api:{name}", method, allowed, public=True, otherwise=otherwise, **fields)
+    otherwise = fields.pop("otherwise", {})
+    return Row(f"api:{name}", method, allowed, api=True, otherwise=otherwise, **fields)
 
 
 rows(
-    # The interactive docs and the schema are public (they describe, they hold no data).
-    Row("api:openapi-view", "GET", EVERYONE, public=True),
-    Row("api:openapi-json", "GET", EVERYONE, public=True, shows=lambda w: "/api/issues"),
-    # /api/ itself names no operation, whatever the method.
-    *(
-        Row("api:api-root", method, NOBODY, public=True, refused=404)
-        for method in ("GET", "POST", "PUT", "PATCH", "DELETE")
-    ),
     _api("publications", "GET", BULLETIN_RECEIVERS),
     _api("bulletin_issues", "GET", BULLETIN_RECEIVERS),
     _api(
@@ -2034,4 +2025,73 @@ rows(
         setup=_unread_for,
         writes=("notify.Notification",),
     ),
+)
+
+# --- federation between levels ------------------------------------------------------------------
+# "forwards upward": the section watches what its forwardings became; the system administrator
+# ("units, accounts, settings") keeps the links to the other levels' systems and their secrets.
+FEDERATION_ADMIN = frozenset({"system_admin"})
+
+
+def _new_link(world: World) -> dict[str, Any]:
+    return {
+        "direction": "up",
+        "name": "省委办公厅",
+        "base_url": "https://xinbao.province.example.gov.cn",
+        "office_code": "city-x",
+        "secret": "",
+    }
+
+
+rows(
+    Row("federation:messages", "GET", EDITORS | FEDERATION_ADMIN),
+    Row(
+        "federation:links",
+        "GET",
+        FEDERATION_ADMIN,
+        setup=lambda w, persona: setattr(w, "shown_link", w.fed_link),
+        shows=lambda w: w.fed_link.name,
+    ),
+    Row(
+        "federation:links",
+        "POST",
+        FEDERATION_ADMIN,
+        data=_new_link,
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:rotate",
+        "POST",
+        FEDERATION_ADMIN,
+        args=lambda w: [w.fed_link.pk],
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:edit",
+        "POST",
+        FEDERATION_ADMIN,
+        args=lambda w: [w.fed_link.pk],
+        data=lambda w: {
+            f"l{w.fed_link.pk}-base_url": "https://other.example.gov.cn",
+            f"l{w.fed_link.pk}-is_active": "on",
+        },
+        ok=302,
+        writes=("federation.Link", "audit.AuditEntry"),
+    ),
+    Row(
+        "federation:policy",
+        "POST",
+        FEDERATION_ADMIN,
+        data=lambda w: {
+            "replay_window_seconds": 120,
+            "retry_base_seconds": 3,
+            "retry_max_seconds": 600,
+            "timeout_seconds": 10,
+            "rotation_grace_hours": 48,
+        },
+        ok=302,
+        writes=("federation.FederationPolicy", "audit.AuditEntry"),
+    ),
+    # Other systems post here; the signature is the authentication, so a session opens nothing.
+    Row("federation:inbox", "POST", NOBODY, public=True, refused=401),
 )

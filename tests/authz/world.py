@@ -454,6 +454,23 @@ class World:
         return do_allow_egress(self.system_admin, "10.20.0.0/16", "短信网关")
 
     @cached_property
+    def fed_link(self) -> Any:
+        """A link to a lower office's system (the city's district), kept by the system admin."""
+        from federation.actions import LinkSpec, do_create_link
+
+        link, _secret = do_create_link(
+            self.system_admin,
+            LinkSpec(
+                direction="down",
+                name="甲区信息系统",
+                base_url="https://xinbao.district.example.gov.cn",
+                office_code="district-a",
+                unit=self.unit_b,
+            ),
+        )
+        return link
+
+    @cached_property
     def office_hours_period(self) -> Any:
         """A summer period of office hours (夏季作息)."""
         from datetime import time

@@ -27,7 +27,7 @@ def posted(**days_by_subtype: int | str) -> dict[str, str]:
     data = {}
     for w in SupplementWindow.objects.all():
         key = w.subtype_contains or "default"
-        value = w.days
+        value: int | str = w.days
         if w.category == Category.ACCIDENT and key in days_by_subtype:
             value = days_by_subtype[key]
         data[f"w{w.pk}-days"] = str(value)

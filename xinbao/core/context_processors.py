@@ -10,6 +10,7 @@ from archive.visibility import can_search
 from bulletins.queries import reads_bulletins
 from bulletins.queries_editorial import instruction_seat, solicitation_seat
 from emergencies.access import any_access
+from federation.access import sees_federation
 from notify.queries import inbox_label
 from org.models import User
 from org.roles import Capability
@@ -62,6 +63,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Violations"), reverse("accountability:queue"), "accountability"))
     elif accountability_access.is_unit_person(user):
         links.append(NavLink(_("Our violations"), reverse("accountability:mine"), "accountability"))
+    if sees_federation(user):
+        links.append(NavLink(_("Federation"), reverse("federation:messages"), "federation"))
     if user.can(Capability.VIEW_NETWORK):
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
     if user.can(Capability.MANAGE_DUTY):

@@ -1,0 +1,7 @@
+from tests.emergencies.conftest import (  # noqa: F401  the office as the deadline engine sees it
+    hub,
+    office,
+    other_duty_officer,
+    province,
+    secretary_general,
+)
