@@ -78,6 +78,9 @@ def _messages() -> dict[str, str]:
 def field_message(error: dict[str, Any]) -> str:
     """One field's problem in the reader's language; our own validators' messages (already
     translated) as they are."""
+    if "type" not in error and "msg" in error:
+        # Raised by our own operations (a date range the wrong way round), already translated.
+        return str(error["msg"])
     kind = error.get("type", "")
     context = error.get("ctx") or {}
     if kind == "value_error" and "error" in context:

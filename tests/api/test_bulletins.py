@@ -75,7 +75,7 @@ def test_nobody_signed_in_gets_401(client, bulletin_world):
     answer = client.get("/api/issues")
     assert answer.status_code == 401
     assert error_of(answer)["code"] == "unauthenticated"
-    assert error_of(answer)["message"] == "请先登录，或提供有效的接口令牌。"
+    assert error_of(answer)["message"] == "请登录，或提供有效的接口令牌。"
 
 
 def test_issues_come_in_pages(client_of, leader, bulletin_world):
