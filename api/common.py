@@ -142,8 +142,8 @@ ObjectId = Annotated[int, Path(ge=1, le=INT_MAX, description="The object's id.")
 
 # The `response={...}` of an operation documents every status it can answer; these are the
 # refusals every authenticated operation shares. 401: not signed in and no valid token; 422: a
-# parameter that does not parse.
-REFUSALS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut}
+# parameter that does not parse; 429: over the rate limit (`ApiPolicy`).
+REFUSALS: dict[int, Any] = {401: ErrorOut, 422: ErrorOut, 429: ErrorOut}
 # Operations behind a capability add 403 (the caller's role may not use them).
 GUARDED: dict[int, Any] = {**REFUSALS, 403: ErrorOut}
 

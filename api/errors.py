@@ -146,4 +146,11 @@ def install(api: NinjaAPI) -> None:
 
     @api.exception_handler(HttpError)
     def http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+        if exc.status_code == 400:
+            # django-ninja's "Cannot parse request body": a body that is not JSON is invalid
+            # input like any other (422, documented on every operation), said in Chinese.
+            return _answer(api, request, 422, "invalid", _("The request body is not valid JSON."))
+        if exc.status_code == 403:
+            # django-ninja's "CSRF check Failed": a signed-in browser's write without the token.
+            return _answer(api, request, 403, "forbidden", _("You may not do this."))
         return _answer(api, request, exc.status_code, "error", str(exc))

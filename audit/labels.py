@@ -157,6 +157,17 @@ ACTIONS: dict[str, Promise] = {
     "api_token_created": _("API token created"),
     "api_token_revoked": _("API token revoked"),
     "api_rate_limit_changed": _("API rate limit changed"),
+    # GB/T 35561 codes and federation between levels (issue 15)
+    "categorycode_created": _("Incident category code added"),
+    "categorycode_changed": _("Incident category code changed"),
+    "incident_code_set": _("Incident category code set"),
+    "incident_forward_acknowledged": _("Forwarding acknowledged by the upper office"),
+    "federation_link_created": _("Federation link created"),
+    "federation_link_changed": _("Federation link changed"),
+    "federation_secret_rotated": _("Federation secret rotated"),
+    "federation_policy_changed": _("Federation policy changed"),
+    "federation_message_filed": _("Message from another level filed"),
+    "violation_recorded_from_upper": _("Violation recorded from an upper office's notice"),
 }
 
 DETAIL_KEYS: dict[str, Promise] = {

@@ -8,10 +8,7 @@ UPDATE open → met, so the worker and a late report can never both win), schedu
 expected next, and records a late candidate when it came after its deadline.
 """
 
-from collections.abc import Sequence
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from decimal import Decimal
 from typing import Any
 from uuid import UUID
 
@@ -26,8 +23,10 @@ from deadlines.models import ExpectedReport, ExpectStatus
 from deadlines.rules import minutes_late
 from emergencies import actions_upward as upward
 from emergencies import announce, numbering, policy, rules, supplement
+from emergencies.facts import IncidentFacts as IncidentFacts  # re-exported for callers
+from emergencies.facts import PhoneCall as PhoneCall
+from emergencies.facts import ReportContent as ReportContent
 from emergencies.models import (
-    UNGRADED,
     CandidateKind,
     CandidateStatus,
     Category,
@@ -54,44 +53,6 @@ from xinbao.core.errors import ActionError as ActionError  # re-exported for cal
 from xinbao.core.once import AlreadySaved as AlreadySaved  # re-exported for views
 from xinbao.core.once import create_once
 from xinbao.core.signals import derived_fields
-
-
-@dataclass(frozen=True)
-class ReportContent:
-    summary: str
-    deaths: int | None = None
-    serious_injuries: int | None = None
-    injuries: int | None = None
-    missing: int | None = None
-    direct_loss: Decimal | None = None
-    cause: str = ""
-    measures: str = ""
-    trend: str = ""
-    on_site: str = ""
-    contact: str = ""
-
-
-@dataclass(frozen=True)
-class PhoneCall:
-    caller: str
-    caller_phone: str
-    called_at: datetime
-
-
-@dataclass(frozen=True)
-class IncidentFacts:
-    title: str
-    category: str
-    place: str
-    occurred_at: datetime
-    known_at: datetime
-    units: Sequence[Unit]
-    level: str = UNGRADED
-    subtype: str = ""
-    sensitive: bool = False
-    category_code: str = ""  # a GB/T 35561 code (CategoryCode.code); blank: not yet known
-    sightings: Sequence[Sighting] = field(default_factory=tuple)
-
 
 # --- helpers ---------------------------------------------------------------------------------
 

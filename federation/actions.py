@@ -14,7 +14,7 @@ from audit.actions import record, save_change
 from federation import signing
 from federation.models import Direction, FederationPolicy, Link
 from org.models import Unit, User, hub_unit
-from org.roles import Capability, Role
+from org.roles import LINK_FILER_ROLE, LINK_RECORDER_ROLE, LINK_SIGNER_ROLE, Capability
 from xinbao.core.errors import ActionError
 
 MIN_SECRET = 32
@@ -87,11 +87,11 @@ def do_create_link(actor: User, spec: LinkSpec) -> tuple[Link, str]:
             secret=secret,
         )
         if spec.direction == Direction.DOWN and spec.unit is not None:
-            link.filer = _service_user(link.office_code, spec.unit, Role.OFFICER, "filer")
-            link.signer = _service_user(link.office_code, spec.unit, Role.UNIT_HEAD, "signer")
+            link.filer = _service_user(link.office_code, spec.unit, LINK_FILER_ROLE, "filer")
+            link.signer = _service_user(link.office_code, spec.unit, LINK_SIGNER_ROLE, "signer")
         hub = hub_unit()
         if spec.direction == Direction.UP and hub is not None:
-            link.signer = _service_user(link.office_code, hub, Role.CHIEF, "recorder")
+            link.signer = _service_user(link.office_code, hub, LINK_RECORDER_ROLE, "recorder")
         link.save()
         record(
             actor,

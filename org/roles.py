@@ -196,6 +196,13 @@ DUTY_DESK = Role.DUTY_OFFICER
 # Who reads a publication that names no readers of its own.
 DEFAULT_READERS = (Role.LEADER,)
 
+# The accounts a federation link acts through (`federation.actions`): a lower office's reports
+# are written by an officer and signed off by a unit head of the Unit that stands for it; the
+# upper office's notices are recorded at the hub by a section chief. None of them can log in.
+LINK_FILER_ROLE = Role.OFFICER
+LINK_SIGNER_ROLE = Role.UNIT_HEAD
+LINK_RECORDER_ROLE = Role.CHIEF
+
 # Who must use a second factor as seeded (等保 level 3: the administrators, and those who decide);
 # the security policy holds the list in force. The three administrators cannot be taken off it.
 ADMINISTRATORS = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)

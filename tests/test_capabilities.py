@@ -128,6 +128,8 @@ SECTION_MENU = {
     "emergencies:board",
     "accountability:queue",
     "org:units",
+    # "forwards upward": what the forwardings to the upper level's system became
+    "federation:messages",
 }
 UNIT_MENU = {
     ITEMS,
@@ -161,6 +163,8 @@ MENU = {
         "org:calendar",
         "notify:egress",
         "apitokens:rate_limit",
+        # "units, accounts, settings": the links to the other levels' systems
+        "federation:messages",
     },
     "security_admin": {"org:security", "org:proposals"},
     "audit_admin": {"audit:log"},

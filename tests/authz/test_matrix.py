@@ -182,6 +182,8 @@ def test_the_api_with_tokens(key: str, persona: str, scope: str, cast: Cast):
     world = World(cast)
     url = reverse(row.name, args=row.args(world))
     data = row.data(world)
+    if row.setup:
+        row.setup(world, persona)
     token = do_create_token(world.people[persona], "matrix", scope).plain
     before = fingerprint()
     response = send(Client(), row.method, url, data, api=True, token=token)

@@ -61,6 +61,18 @@ KNOWN_OPEN: dict[str, str] = {}
 # the demo has such an object. A pattern missed and not listed here fails the test, so a new
 # page cannot slip by unfuzzed.
 NOT_LINKED: dict[str, str] = {
+    "federation:inbox": (
+        "the upper instance's inbox for signed messages from other systems, not a page; "
+        "tests/federation/test_inbound.py posts good and bad messages, the authz matrix too"
+    ),
+    "federation:edit": (
+        "a link's edit button: the demo city alone has no link (`make pair` adds one); "
+        "the authz matrix posts it"
+    ),
+    "federation:rotate": (
+        "a link's secret rotation: the demo city alone has no link (`make pair` adds one); "
+        "tests/federation/test_outbox.py rotates a secret, the authz matrix posts it"
+    ),
     "apitokens:revoke": (
         "a token's revoke button: the demo city makes no API tokens (a published demo secret "
         "would be a working key); tests/api/test_tokens.py and the authz matrix post it"

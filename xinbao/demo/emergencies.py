@@ -163,6 +163,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
             title="南岭区实验小学部分学生午餐后出现呕吐腹痛症状",
             category=Category.HEALTH,
             subtype="疑似食物中毒",
+            category_code="33000",  # 食品安全和职业危害
             level=Level.IV,
             place="南岭区实验小学（桃园路16号）",
             occurred_at=meal_at,
