@@ -208,7 +208,11 @@ def do_set_category_code(actor: User, incident_id: int, code: str) -> Incident:
         raise ActionError(_("Choose a code from the list."))
     with transaction.atomic():
         incident = (
-            Incident.objects.select_for_update().select_related("category_code").get(pk=incident_id)
+            # Lock the incident's row only: PostgreSQL refuses FOR UPDATE on the nullable side of
+            # the outer join to its (optional) code.
+            Incident.objects.select_for_update(of=("self",))
+            .select_related("category_code")
+            .get(pk=incident_id)
         )
         row = category_code_for(incident.category, code)
         old = incident.category_code.code if incident.category_code else ""
