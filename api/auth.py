@@ -18,6 +18,8 @@ from ninja.security import HttpBearer, SessionAuth
 from api import actions, rules
 from api.errors import Refusal
 from api.models import ApiToken
+from org import twofactor
+from org.middleware import change_required
 from org.models import User
 
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -79,6 +81,17 @@ class Session(SessionAuth):
         user = request.user
         if not (isinstance(user, User) and user.is_active):
             return None
+        # What the pages would send the person to do first, the API refuses (never a redirect).
+        if request.session.get(twofactor.PENDING) and not user.is_verified():  # type: ignore[attr-defined]
+            raise Refusal(
+                401,
+                "second_factor_required",
+                _("Give the second step of your login (the code) on the site first."),
+            )
+        if change_required(request):
+            raise Refusal(
+                401, "password_change_required", _("Change your password on the site first.")
+            )
         _hold_to_limit(f"user:{user.pk}")
         return user
 

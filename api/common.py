@@ -19,9 +19,6 @@ from api.errors import Refusal
 from org.models import User
 from xinbao.core.inputs import EARLIEST_DATE, INT_MAX, date_in_range, latest_date, xml_safe
 
-PAGE_SIZE = 25
-MAX_PAGE_SIZE = 100
-
 
 def _range_message() -> str:
     return _("Enter a date between %(low)s and %(high)s.") % {
@@ -65,27 +62,6 @@ class ErrorOut(Schema):
 
 # What any operation may answer besides its result (api/errors.py makes them).
 ERRORS: dict[int, type[Schema]] = {status: ErrorOut for status in (401, 403, 404, 409, 422, 429)}
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1, le=INT_MAX, description="Page number, from 1.")
-    page_size: int = Field(
-        PAGE_SIZE, ge=1, le=MAX_PAGE_SIZE, description=f"Rows a page, at most {MAX_PAGE_SIZE}."
-    )
-
-
-def paged(rows: QuerySet[Any], paging: Paging, out: Callable[[Any], Schema]) -> dict[str, Any]:
-    """One page of `rows` (already ordered) as a list answer: the total over all pages, the
-    page asked for and its rows through `out` (past the end: none)."""
-    total = rows.count()
-    start = (paging.page - 1) * paging.page_size
-    page = list(rows[start : start + paging.page_size]) if start < total else []
-    return {
-        "count": total,
-        "page": paging.page,
-        "page_size": paging.page_size,
-        "results": [out(row) for row in page],
-    }
 
 
 def within_days(
@@ -168,7 +144,8 @@ class PageParams(Schema):
 
 
 def page_of(rows: QuerySet[M], paging: PageParams) -> dict[str, Any]:
-    """One page of a query: two queries (the count and the page's rows)."""
+    """One page of a query (already ordered): two queries, the count and the page's rows; past
+    the end, none. Every list of the API pages this one way."""
     count = rows.count()
     start = (paging.page - 1) * paging.per_page
     results = list(rows[start : start + paging.per_page]) if start < count else []
@@ -179,6 +156,13 @@ def page_of(rows: QuerySet[M], paging: PageParams) -> dict[str, Any]:
         "has_next": start + paging.per_page < count,
         "results": results,
     }
+
+
+def paged(rows: QuerySet[M], paging: PageParams, out: Callable[[M], Schema]) -> dict[str, Any]:
+    """`page_of`, each row through `out`."""
+    page = page_of(rows, paging)
+    page["results"] = [out(row) for row in page["results"]]
+    return page
 
 
 class PageMeta(Schema):

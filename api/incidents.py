@@ -17,7 +17,8 @@ from api.common import (
     Day,
     Id,
     Moment,
-    Paging,
+    PageMeta,
+    PageParams,
     Text,
     idempotency_key,
     need,
@@ -165,14 +166,11 @@ class IncidentOut(IncidentSummary):
     reports: list[ReportOut] = Field(..., description="The chain, oldest first.")
 
 
-class IncidentPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class IncidentPage(PageMeta):
     results: list[IncidentSummary]
 
 
-class IncidentFilters(Paging):
+class IncidentFilters(PageParams):
     status: Literal["open", "closed"] | None = None
     category: CategoryChoice | None = None
     unit: Id | None = Field(None, description="Only incidents this unit answers for.")
@@ -401,14 +399,11 @@ class SightingOut(Schema):
     recorded_at: datetime
 
 
-class SightingPage(Schema):
-    count: int
-    page: int
-    page_size: int
+class SightingPage(PageMeta):
     results: list[SightingOut]
 
 
-class SightingFilters(Paging):
+class SightingFilters(PageParams):
     status: Literal["unmatched", "matched", "dismissed"] | None = None
 
 

@@ -12,7 +12,8 @@ from api.common import (
     ERRORS,
     Day,
     Id,
-    Paging,
+    PageMeta,
+    PageParams,
     Text,
     idempotency_key,
     need,
@@ -132,14 +133,11 @@ class ItemOut(ItemSummary):
     events: list[EventOut] = Field(..., description="Its history, oldest first.")
 
 
-class ItemPage(Schema):
-    count: int = Field(..., description="Items matching the filters, on all pages.")
-    page: int
-    page_size: int
+class ItemPage(PageMeta):
     results: list[ItemSummary]
 
 
-class ItemFilters(Paging):
+class ItemFilters(PageParams):
     state: StateChoice | None = Field(None, description="Only items in this state.")
     kind: KindChoice | None = None
     unit: Id | None = Field(None, description="Only items of this unit (the lead unit).")

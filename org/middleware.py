@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest, HttpResponse
@@ -51,7 +52,11 @@ class PasswordChangeRequiredMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        if change_required(request) and request.path_info not in {reverse(name) for name in _OPEN}:
+        if (
+            change_required(request)
+            and request.path_info not in {reverse(name) for name in _OPEN}
+            and not request.path_info.startswith(settings.API_PATH_PREFIX)
+        ):
             if request.headers.get("HX-Request"):  # a fragment: send the whole page there
                 response = HttpResponse(status=204)
                 response["HX-Redirect"] = reverse("password_change")

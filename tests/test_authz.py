@@ -282,7 +282,7 @@ def test_api_reads_answer_as_the_rules_say(persona, personas, items):
     client = api_client(user)
     got = {key: client.get(f"/api/items/{item.pk}").status_code for key, item in items.items()}
     assert got == {key: 200 if may_view(user, item) else 404 for key, item in items.items()}
-    listed = client.get("/api/items", {"page_size": 100}).json()["results"]
+    listed = client.get("/api/items", {"per_page": 100}).json()["results"]
     assert {row["id"] for row in listed} == set(visible_items(user).values_list("pk", flat=True))
 
 

@@ -181,6 +181,9 @@ AXES_CLIENT_IP_CALLABLE = "org.security.client_ip"
 OTP_TOTP_ISSUER = "信报"  # the name the authenticator app shows beside the code
 
 LOGIN_URL = "login"
+# The API (api/) answers in JSON: the page middlewares leave this path to its own
+# authentication, which refuses what they would redirect (api/auth.py).
+API_PATH_PREFIX = "/api/"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_HTTPONLY = True

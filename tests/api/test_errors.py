@@ -193,7 +193,7 @@ def test_no_sighting_payload_gets_a_500(api_as, duty_officer, payload):
         updated_to=MOMENTS,
         q=HOSTILE_TEXT,
         page=NUMBERS,
-        page_size=NUMBERS,
+        per_page=NUMBERS,
     )
 )
 def test_no_list_filter_gets_a_500(api_as, editor, query):

@@ -208,7 +208,7 @@ def test_the_list_filters_as_a_plain_filter_says(api_as, editor, officer_a, many
 
 
 def test_the_officer_lists_their_units_items_drafts_included(api_as, officer_a, many):
-    got = api_as(officer_a).get("/items", page_size=100).json()
+    got = api_as(officer_a).get("/items", per_page=100).json()
     mine = [r for r in many if r.unit_id == officer_a.unit_id]
     assert [r["id"] for r in got["results"]] == expected(mine)
 
@@ -216,11 +216,11 @@ def test_the_officer_lists_their_units_items_drafts_included(api_as, officer_a, 
 def test_paging(api_as, officer_a, many):
     mine = expected([r for r in many if r.unit_id == officer_a.unit_id])
     officer = api_as(officer_a)
-    pages = [officer.get("/items", page_size=2, page=n).json() for n in (1, 2, 3)]
+    pages = [officer.get("/items", per_page=2, page=n).json() for n in (1, 2, 3)]
     assert [r["id"] for p in pages for r in p["results"]] == mine
     assert {p["count"] for p in pages} == {len(mine)}
-    assert officer.get("/items", page_size=2, page=99).json()["results"] == []
-    assert officer.get("/items", page_size=101).status_code == 422
+    assert officer.get("/items", per_page=2, page=99).json()["results"] == []
+    assert officer.get("/items", per_page=101).status_code == 422
 
 
 def test_the_api_mark_stays_with_the_api_request(client_of, api_as, officer_a):

@@ -1,5 +1,6 @@
 from collections.abc import Callable
 
+from django.conf import settings
 from django.contrib.auth import logout
 from django.contrib.auth.middleware import LoginRequiredMiddleware as _DjangoLoginRequired
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +15,13 @@ from org.sessions import LAST_SEEN, is_background
 
 # Re-exported so settings name one module for both session rules.
 LoginRequiredMiddleware = _DjangoLoginRequired
+
+
+def is_api(request: HttpRequest) -> bool:
+    """A request to the API, which answers in JSON and is never redirected to a page: its own
+    authentication refuses a session that owes a step (`api.auth`)."""
+    return request.path_info.startswith(settings.API_PATH_PREFIX)
+
 
 # Refresh the stored timestamp at most this often, so a busy session is not rewritten
 # on every request.
@@ -37,6 +45,8 @@ class IdleTimeoutMiddleware:
             limit = SecurityPolicy.current().idle_timeout.total_seconds()
             if last is not None and now - float(last) > limit:
                 logout(request)
+                if is_api(request):  # now signed out: the API answers 401 itself
+                    return self.get_response(request)
                 # To htmx (the board's polling), FragmentMiddleware sends the whole window.
                 response = redirect("login")
                 response["Location"] += "?timeout=1"
@@ -69,7 +79,7 @@ class SecondFactorMiddleware:
         ):
             if self._open is None:
                 self._open = frozenset(reverse(name) for name in _SECOND_STEP_OPEN)
-            if request.path_info not in self._open:
+            if request.path_info not in self._open and not is_api(request):
                 wanted = request.get_full_path() if request.method == "GET" else "/"
                 target = f"{reverse('two_factor_verify')}?{urlencode({'next': wanted})}"
                 return redirect(target)  # to htmx, as HX-Redirect (FragmentMiddleware)
