@@ -52,6 +52,7 @@ def _service_user(link_code: str, unit: Unit, role: str, suffix: str) -> User:
         full_name=str(_("Federation: %(unit)s") % {"unit": unit.name})[:50],
         unit=unit,
         role=role,
+        is_service=True,
     )
     user.set_unusable_password()
     user.save()

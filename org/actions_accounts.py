@@ -94,6 +94,17 @@ def _propose(
     return proposal
 
 
+def _not_a_link_account(user: User) -> None:
+    if user.is_service:
+        raise ActionError(
+            _(
+                "%(name)s is a federation link's own account: nobody logs in as it. It is kept "
+                "with its link (级联 → 链接与密钥)."
+            )
+            % {"name": user}
+        )
+
+
 def do_create_account(actor: User, values: dict[str, Any]) -> tuple[User, AccountProposal]:
     """A new account, inactive, with no role and no password, and the proposal that gives it
     its role: it can log in only after the security administrator approves, and then sets its
@@ -130,6 +141,7 @@ def do_change_account(
     _require(actor, Capability.MANAGE_ORG)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
+        _not_a_link_account(user)
         before = account_values(user)
         wanted = {f: v for f, v in values.items() if f in ACCOUNT_FIELDS}
         now, proposed = split_change(before, wanted)
@@ -255,6 +267,7 @@ def do_request_password_reset(actor: User, user_id: int, base_url: str) -> Passw
     _require(actor, Capability.MANAGE_ORG)
     with transaction.atomic():
         user = User.objects.select_for_update().get(pk=user_id)
+        _not_a_link_account(user)
         if not user.is_active:
             raise ActionError(_("%(name)s is deactivated: nothing to reset.") % {"name": user})
         link = _issue_link(user, LinkPurpose.RESET, actor, base_url)

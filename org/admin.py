@@ -196,6 +196,8 @@ class UserAdmin(AuditedAdmin, DjangoUserAdmin[User]):
     def password_state(self, obj: User) -> str:
         if obj.pk is None:
             return ""
+        if obj.is_service:
+            return gettext("A federation link's own account: nobody logs in as it")
         if obj.must_change_password and not obj.has_usable_password():
             return gettext("Reset: waiting for the person to use the mailed link")
         if not obj.has_usable_password():

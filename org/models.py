@@ -117,6 +117,10 @@ class User(AbstractUser):
     # them to the password change until they choose one (org/middleware.py).
     must_change_password = models.BooleanField(_("must change password"), default=False)
     password_changed_at = models.DateTimeField(_("password changed at"), null=True, blank=True)
+    # An account a federation link made for itself (its filer, signer or recorder): it acts
+    # only through signed messages, traced to each one. Nobody logs in as it, resets its
+    # password or changes it; the link's own pages keep it (federation/actions.py).
+    is_service = models.BooleanField(_("link account"), default=False, editable=False)
 
     REQUIRED_FIELDS = ["email", "full_name", "role"]
 

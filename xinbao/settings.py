@@ -155,7 +155,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "org.backends.AccountBackend",
 ]
 # Lock-out thresholds are policy: they live in org.SecurityPolicy and are read per attempt.
 AXES_FAILURE_LIMIT = "org.security.failure_limit"
