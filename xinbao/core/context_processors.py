@@ -82,4 +82,11 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if user.can(Capability.READ_AUDIT):
         links.append(NavLink(_("Audit log"), reverse("audit:log"), "audit"))
     links.append(NavLink(_("Channels"), reverse("notify:channels"), "channels"))
-    return {"nav_links": links}
+    return {"nav_links": links, "nav_active": active_url(request.path, [n.url for n in links])}
+
+
+def active_url(path: str, urls: list[str]) -> str | None:
+    """The menu entry a page belongs to: the longest entry that is the page or a folder above
+    it ("/" only for itself)."""
+    inside = [u for u in urls if path == u or (u.endswith("/") and u != "/" and path.startswith(u))]
+    return max(inside, key=len, default=None)
