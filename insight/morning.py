@@ -230,7 +230,7 @@ def waiting_instructions(user: User, now: datetime) -> list[InstructionLine]:
     )
     lines = []
     for instruction in instructions[:LINES_SHOWN]:
-        tasks: list[FollowUpTask] = instruction.open_tasks  # type: ignore[attr-defined]
+        tasks: list[FollowUpTask] = instruction.open_tasks
         lines.append(InstructionLine(instruction, tasks, sum(t.due_at < now for t in tasks)))
     return lines
 

@@ -71,7 +71,7 @@ def test_open_incidents_most_urgent_first_with_their_next_deadline(incidents, le
 
 
 def test_units_overdue_name_the_report_and_lead_to_the_incident(incidents, leader, client_of):
-    grave, minor = incidents
+    grave, _minor = incidents
     html = section(page(client_of, leader), "overdue")
     assert "甲区委办公室" in html and "甲区化工厂火灾" in html
     assert reverse("emergencies:detail", args=[grave.pk]) in html

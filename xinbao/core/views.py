@@ -47,9 +47,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role starts where its work is: the administrators on their own pages, the duty
-    office on the emergency board, a city leader on the morning view (态势), everyone else on the items
-    page, which shows an officer the unit's items, a unit head what awaits sign-off and the
-    section (editors, the chief, the secretary-general) the queue with the office's counts."""
+    office on the emergency board, a city leader on the morning view (态势), everyone else on
+    the items page, which shows an officer the unit's items, a unit head what awaits sign-off
+    and the section (editors, the chief, the secretary-general) the queue with the office's
+    counts."""
     return redirect(landing(request.user))
 
 
