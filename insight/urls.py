@@ -1,5 +1,5 @@
-"""The archive's analysis: early signs, typical cases, the 全广新准 report, the policy, and the
-merge and typical-case buttons of item and incident pages."""
+"""The archive's analysis: the morning view (态势), early signs, typical cases, the 全广新准
+report, the policy, and the merge and typical-case buttons of item and incident pages."""
 
 from django.urls import path
 
@@ -8,6 +8,7 @@ from insight import views
 app_name = "insight"
 
 urlpatterns = [
+    path("morning/", views.morning, name="morning"),
     path("trends/", views.trends, name="trends"),
     path("typical/", views.typical, name="typical"),
     path("report/", views.report, name="report"),

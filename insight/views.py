@@ -20,6 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from emergencies.access import get_visible_incident
 from insight import actions, rules
 from insight import export as insight_export
+from insight import morning as insight_morning
 from insight import queries as insight_queries
 from insight import report as insight_report
 from insight import trends as insight_trends
@@ -45,6 +46,18 @@ def may_read_analysis(request: AuthedRequest) -> bool:
 def _need_reader(request: AuthedRequest) -> None:
     if not may_read_analysis(request):
         raise PermissionDenied
+
+
+# --- The morning view (态势) -------------------------------------------------------------------
+
+
+@require_safe
+def morning(request: AuthedRequest) -> HttpResponse:
+    """One screen for the morning: what stands today, each line a link to the thing itself."""
+    if not request.user.can(Capability.READ_SITUATION):
+        raise PermissionDenied
+    view = insight_morning.morning(request.user)
+    return render(request, "insight/morning.html", insight_morning.context(view))
 
 
 # --- Early signs -----------------------------------------------------------------------------

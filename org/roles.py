@@ -53,6 +53,7 @@ class Capability(StrEnum):
     WATCH_EMERGENCIES = "watch_emergencies"  # the board and every incident
     READ_DELIVERY_LOG = "read_delivery_log"  # every delivery, to see which channels are broken
     READ_VIOLATIONS = "read_violations"  # every violation, notice and unit's eligibility
+    READ_SITUATION = "read_situation"  # the morning view (态势): one screen of what stands today
     # --- the information section's daily work ---
     REVIEW = "review"  # screen, edit, verify, adopt, return, file items; compile bulletins
     LOG_CALLS = "log_calls"  # phone reports taken on a unit's behalf; other-channel sightings
@@ -115,6 +116,7 @@ _SECTION = frozenset(
 
 # The section chief: everything an editor does, the decisions and the policy (README).
 _CHIEF = _SECTION | {
+    C.READ_SITUATION,
     C.MANAGE_DUTY,
     C.SIGN_OFF_BULLETINS,
     C.EDIT_DEADLINES,
@@ -158,6 +160,7 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.READ_ANALYSIS,
             C.WATCH_EMERGENCIES,
             C.WRITE_INSTRUCTIONS,
+            C.READ_SITUATION,
         }
     ),
     Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ORG, C.VIEW_NETWORK, C.MANAGE_CALENDAR}),

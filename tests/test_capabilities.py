@@ -118,6 +118,8 @@ def test_no_code_outside_the_table_lists_or_compares_roles():
 
 # What the README gives each role, as the menu's pages (written out, not computed).
 ITEMS, BULLETINS, ARCHIVE = "submissions:list", "bulletins:home", "archive:search"
+# "reads dashboards": the morning view (态势) of leaders, the chief and the secretary-general.
+MORNING = "insight:morning"
 SECTION_MENU = {
     ITEMS,
     BULLETINS,
@@ -146,10 +148,11 @@ MENU = {
     "officer_b": UNIT_MENU | {"submissions:create"},
     "head_b": UNIT_MENU,
     "editor": SECTION_MENU,
-    "chief": SECTION_MENU | {"org:duty"},
-    "secretary_general": SECTION_MENU | {"org:duty"},
+    "chief": SECTION_MENU | {"org:duty", MORNING},
+    "secretary_general": SECTION_MENU | {"org:duty", MORNING},
     "duty_officer": {ITEMS, ARCHIVE, "emergencies:board", "org:units", "org:duty"},
     "leader": {
+        MORNING,
         ITEMS,
         BULLETINS,
         "scoring:board",

@@ -10,7 +10,7 @@ LANDING = {
     "editor": "submissions:home",  # the review queue
     "chief": "submissions:home",  # the office's counts and the queue
     "duty_officer": "emergencies:board",
-    "leader": "bulletins:home",
+    "leader": "insight:morning",  # the morning view (态势): what stands today
     "system_admin": "org:units",
     "security_admin": "org:security",
     "audit_admin": "audit:log",
@@ -38,5 +38,6 @@ def test_the_head_sees_what_awaits_sign_off_and_the_editor_the_queue(
     assert reverse("submissions:create") in officer_page
     leader_page = client_of(leader).get("/", follow=True).content.decode()
     assert 'id="published"' in leader_page and 'id="adopted"' in leader_page
+    assert 'id="incidents"' in leader_page and 'id="overdue"' in leader_page
     duty_page = client_of(duty_officer).get("/", follow=True).content.decode()
     assert 'id="board"' in duty_page

@@ -1666,6 +1666,9 @@ rows(
         otherwise={403: ADMINS},
     ),
     Row("insight:trends", "GET", READS_ANALYSIS),
+    # "reads dashboards": the city leader, the section chief and the secretary-general open the
+    # morning view (态势); an editor, the duty office and a unit's people do not.
+    Row("insight:morning", "GET", CHIEFS | {"leader"}),
     Row("insight:typical", "GET", READS_ANALYSIS),
     Row("insight:report", "GET", READS_ANALYSIS),
     Row("insight:report_xlsx", "GET", READS_ANALYSIS),

@@ -1,7 +1,8 @@
 """One item's whole journey, clicked through in a real browser by the people who handle it.
 
 The officer writes and submits it, the unit head signs it off, the editor takes it, edits it and
-adopts it, and the city leader finds it on the home page. Assertions are on the Chinese text a
+adopts it, and the city leader finds it on the bulletins page (one tap from the morning view
+the leader lands on). Assertions are on the Chinese text a
 user reads; the database is checked only at the end.
 """
 
@@ -141,8 +142,11 @@ def test_item_from_officer_to_leader(
     shoot(page, "2-editor-adopted")
     log_out(page)
 
-    # The leader sees it among the latest adopted information.
+    # The leader lands on the morning view and finds it among the latest adopted information
+    # on the bulletins page (the morning view lists yesterday's adoptions).
     log_in(page, leader)
+    expect(page.get_by_role("heading", name="态势", exact=True)).to_be_visible()
+    page.get_by_role("navigation", name="主菜单").get_by_role("link", name="刊物").click()
     latest = section(page, "最新采用信息")
     expect(latest.get_by_role("link", name=EDITED_TITLE)).to_be_visible()
     expect(latest).to_contain_text("每日要情")

@@ -30,6 +30,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
     if not isinstance(user, User):
         return {"nav_links": []}
     links = [NavLink(_("Home"), reverse("home"), "home")]
+    if user.can(Capability.READ_SITUATION):
+        links.append(NavLink(_("Morning view"), reverse("insight:morning"), "morning"))
     links.append(NavLink(inbox_label(user), reverse("notify:inbox"), "inbox"))
     if user.can(Capability.WRITE_ITEMS):
         links.append(NavLink(_("Our items"), reverse("submissions:list"), "items"))

@@ -47,9 +47,10 @@ def favicon(request: HttpRequest) -> HttpResponse:
 @require_safe
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role starts where its work is: the administrators on their own pages, the duty
-    office on the emergency board, a city leader on the bulletins, everyone else on the items
-    page, which shows an officer the unit's items, a unit head what awaits sign-off and the
-    section (editors, the chief, the secretary-general) the queue with the office's counts."""
+    office on the emergency board, a city leader on the morning view (态势), everyone else on
+    the items page, which shows an officer the unit's items, a unit head what awaits sign-off
+    and the section (editors, the chief, the secretary-general) the queue with the office's
+    counts."""
     return redirect(landing(request.user))
 
 
@@ -64,6 +65,8 @@ def landing(user: User) -> str:
     duty_office = user.can(Capability.STAND_DUTY) and not user.can(Capability.REVIEW)
     if duty_office and user.can(Capability.WATCH_EMERGENCIES):
         return "emergencies:board"  # the duty office: watches, takes calls, does not edit
+    if user.can(Capability.READ_SITUATION) and not user.can(Capability.READ_SUBMITTED):
+        return "insight:morning"  # a leader starts the day on what stands today
     if user.can(Capability.READ_BULLETINS) and not user.can(Capability.READ_SUBMITTED):
-        return "bulletins:home"  # a leader reads the office's bulletins
+        return "bulletins:home"  # a reader of the office's bulletins
     return "submissions:home"
