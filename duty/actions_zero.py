@@ -110,7 +110,9 @@ def file_report(
         if row is None:
             schedule.expect_day(period, today, now)
             row = schedule.open_row(period, user.unit.pk, today)
-        if row is not None and deadlines.meet(row, now, met_by_id=report.pk):
+        # met_by_id names an incident report (accountability reads it as one): a zero report
+        # is found by its unit and day instead.
+        if row is not None and deadlines.meet(row, now):
             _late_candidate(row, report)
         record(
             user,

@@ -21,7 +21,7 @@ from xinbao.core.errors import ActionError
 from xinbao.core.inputs import parse_id
 
 
-def _keeps_duty(user: User) -> bool:
+def _keeps_duty(user: User, pk: int | None = None) -> bool:
     return access.keeps_duty(user)
 
 
