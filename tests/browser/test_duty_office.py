@@ -9,22 +9,13 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from duty import actions_zero
-from org.models import DutyShift, Unit, UnitKind, User
+from org.models import DutyShift, UnitKind
 from org.roles import Role
-from tests.browser.login import expect_logged_in, sign_in
+from tests.browser.test_emergency_journey import _person, log_in, log_out
 from tests.clock import TODAY, local
 from tests.factories import make_unit
 
 pytestmark = pytest.mark.browser
-
-PASSWORD = "Xinbao-browser-Pw7!"
-
-
-def _person(role: str, unit: Unit, username: str, full_name: str) -> User:
-    user = User(username=username, full_name=full_name, role=role, unit=unit)
-    user.set_password(PASSWORD)
-    user.save()
-    return user
 
 
 @pytest.fixture
@@ -54,15 +45,6 @@ def office(seeded: None) -> dict[str, Any]:
         now=local(TODAY, "00:10"),
     )
     return {**people, "brigade": brigade, "water": water}
-
-
-def log_in(page: Page, user: User) -> None:
-    sign_in(page, user, PASSWORD)
-    expect_logged_in(page, user)
-
-
-def log_out(page: Page) -> None:
-    page.get_by_role("button", name="退出").click()
 
 
 def test_a_missed_zero_report_and_a_signed_handover(
