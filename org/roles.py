@@ -65,6 +65,8 @@ class Capability(StrEnum):
     # --- the section chief's decisions and policy ---
     SIGN_OFF_BULLETINS = "sign_off_bulletins"  # sign off an issue, or return it to the editors
     EDIT_DEADLINES = "edit_deadlines"  # the emergency deadline table and escalation steps
+    # the zero-report periods; confirming a handover in place of an absent incoming officer
+    HEAD_DUTY_OFFICE = "head_duty_office"
     EDIT_EDITORIAL_POLICY = "edit_editorial_policy"  # feedback window, reminder fractions
     EDIT_ANALYSIS_POLICY = "edit_analysis_policy"  # duplicate and early-sign thresholds
     EDIT_POINT_TABLE = "edit_point_table"  # point table, unit classes, awards; ledger rebuild
@@ -120,6 +122,7 @@ _CHIEF = _SECTION | {
     C.MANAGE_DUTY,
     C.SIGN_OFF_BULLETINS,
     C.EDIT_DEADLINES,
+    C.HEAD_DUTY_OFFICE,
     C.EDIT_EDITORIAL_POLICY,
     C.EDIT_ANALYSIS_POLICY,
     C.EDIT_POINT_TABLE,

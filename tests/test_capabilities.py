@@ -79,6 +79,7 @@ def test_the_secretary_general_does_everything_a_chief_does():
         Capability.EDIT_DEADLINES,
         Capability.EDIT_EDITORIAL_POLICY,
         Capability.REINSTATE_UNITS,
+        Capability.HEAD_DUTY_OFFICE,
     ],
 )
 def test_the_chiefs_decisions_are_not_an_editors(capability):
@@ -132,6 +133,8 @@ SECTION_MENU = {
     "org:units",
     # "forwards upward": what the forwardings to the upper level's system became
     "federation:messages",
+    # the duty office's log, handovers and zero reports: the section stands duty too
+    "duty:log",
 }
 UNIT_MENU = {
     ITEMS,
@@ -150,7 +153,7 @@ MENU = {
     "editor": SECTION_MENU,
     "chief": SECTION_MENU | {"org:duty", MORNING},
     "secretary_general": SECTION_MENU | {"org:duty", MORNING},
-    "duty_officer": {ITEMS, ARCHIVE, "emergencies:board", "org:units", "org:duty"},
+    "duty_officer": {ITEMS, ARCHIVE, "emergencies:board", "org:units", "org:duty", "duty:log"},
     "leader": {
         MORNING,
         ITEMS,

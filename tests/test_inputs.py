@@ -26,6 +26,7 @@ APPS = (
     "archive",
     "audit",
     "bulletins",
+    "duty",
     "emergencies",
     "notify",
     "org",

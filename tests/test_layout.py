@@ -14,6 +14,7 @@ APPS = [
     "emergencies",
     "bulletins",
     "accountability",
+    "duty",
     "archive",
     "insight",
     "scoring",

@@ -43,6 +43,7 @@ urlpatterns = [
     path("bulletins/", include("bulletins.urls")),
     path("scoring/", include("scoring.urls")),
     path("accountability/", include("accountability.urls")),
+    path("duty/", include("duty.urls")),
     path("archive/insight/", include("insight.urls")),
     path("archive/", include("archive.urls")),
     path("api/", include("api.urls")),

@@ -41,6 +41,8 @@ BOARD = EDITORS | {"duty_officer", "leader"}
 # editors take reports in office hours).
 CALL_TAKERS = EDITORS | {"duty_officer"}
 ADMINS = frozenset({"system_admin", "security_admin", "audit_admin"})
+# "stands duty": the duty officer and the section's people, who are on the roster too.
+DUTY_KEEPERS = EDITORS | {"duty_officer"}
 NOBODY: frozenset[str] = frozenset()
 # Must use two-step verification (issue 12: 等保 level 3).
 TWO_STEP = ADMINS | {"chief", "secretary_general"}
@@ -143,6 +145,17 @@ def form_data(form: forms.BaseForm, /, **changes: Any) -> dict[str, Any]:
         data[key] = [str(v) for v in value] if isinstance(value, list | tuple) else str(value)
     data.update(changes)
     return data
+
+
+def _on_duty_now(world: World, persona: str) -> None:
+    """The persona's own shift, running: there is something for them to hand over."""
+    if persona in world.people:
+        from org.models import DutyShift
+
+        start = world.now - timedelta(hours=7)
+        DutyShift.objects.create(
+            person=world.people[persona], starts_at=start, ends_at=start + timedelta(hours=8)
+        )
 
 
 def local_now(world: World, delta: timedelta = timedelta()) -> str:
@@ -598,6 +611,84 @@ rows(
         data=lambda w: {"target": (w.shift.starts_at + timedelta(days=7)).date().isoformat()},
         ok=302,
         writes=("org.DutyShift",),
+    ),
+    # The duty office (issue 17): whoever stands duty — the duty officers, and the section,
+    # whose editors are on the roster too — keeps the log, hands over and watches the zero
+    # reports; a unit's officer files the unit's zero report; the chief sets the periods.
+    Row("duty:log", "GET", DUTY_KEEPERS),
+    Row(
+        "duty:entry_add",
+        "POST",
+        DUTY_KEEPERS,
+        data=lambda w: {
+            "shift": w.running_shift.pk,
+            "at": local_now(w, timedelta(minutes=-10)),
+            "kind": "call_in",
+            "caller": "张三",
+            "phone": "0571-88886666",
+            "summary": "询问节日值班安排。",
+        },
+        ok=302,
+        writes=("duty.LogEntry", "audit.AuditEntry"),
+    ),
+    Row("duty:handovers", "GET", DUTY_KEEPERS),
+    Row(
+        "duty:handover_start",
+        "POST",
+        DUTY_KEEPERS,
+        data=lambda w: {"matters": "待续报：甲区火情。"},
+        ok=302,
+        writes=("duty.Handover", "audit.AuditEntry"),
+        setup=_on_duty_now,
+    ),
+    Row("duty:handover", "GET", DUTY_KEEPERS, args=lambda w: [w.handover.pk]),
+    Row(
+        "duty:handover_sign",
+        "POST",
+        DUTY_KEEPERS,
+        args=lambda w: [w.handover.pk],
+        ok=302,
+        writes=("duty.Handover", "audit.AuditEntry"),
+    ),
+    Row("duty:zero", "GET", DUTY_KEEPERS | OFFICERS),
+    Row(
+        "duty:zero_file",
+        "POST",
+        OFFICERS,
+        data=lambda w: {"has_matters": "0", "period": w.zero_period.pk},
+        ok=302,
+        writes=("duty.ZeroReport", "audit.AuditEntry"),
+    ),
+    Row("duty:periods", "GET", CHIEFS),
+    Row(
+        "duty:periods",
+        "POST",
+        CHIEFS,
+        data=lambda w: {
+            "name": "重大活动期间",
+            "starts_on": (timezone.localdate(w.now) + timedelta(days=400)).isoformat(),
+            "ends_on": (timezone.localdate(w.now) + timedelta(days=402)).isoformat(),
+            "due_time": "09:00",
+            "reminder_minutes": "60",
+        },
+        ok=302,
+        writes=("duty.ZeroPeriod", "audit.AuditEntry"),
+    ),
+    Row("duty:period", "GET", CHIEFS, args=lambda w: [w.zero_period.pk]),
+    Row(
+        "duty:period",
+        "POST",
+        CHIEFS,
+        args=lambda w: [w.zero_period.pk],
+        data=lambda w: {
+            "name": "敏感时期（延长）",
+            "starts_on": w.zero_period.starts_on.isoformat(),
+            "ends_on": (w.zero_period.ends_on + timedelta(days=2)).isoformat(),
+            "due_time": "10:00",
+            "reminder_minutes": "30",
+        },
+        ok=302,
+        writes=("duty.ZeroPeriod", "audit.AuditEntry"),
     ),
     # "audit administrator: reads the hash-chained audit log and verifies it"
     Row("audit:log", "GET", frozenset({"audit_admin"})),

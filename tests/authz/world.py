@@ -434,6 +434,41 @@ class World:
         )
 
     @cached_property
+    def running_shift(self) -> DutyShift:
+        """The duty officer's shift, running since an hour ago."""
+        start = self.now - timedelta(hours=1)
+        return DutyShift.objects.create(
+            person=self.duty_officer, starts_at=start, ends_at=start + timedelta(hours=8)
+        )
+
+    @cached_property
+    def handover(self) -> Any:
+        """Another duty officer's shift, ended half an hour ago and handed over; everyone who
+        stands duty is on the incoming shift, so any of them may sign."""
+        from duty import actions as duty_actions
+
+        outgoing = make_user(Role.DUTY_OFFICER, self.section, username="night_officer")
+        end = self.now - timedelta(minutes=30)
+        DutyShift.objects.create(person=outgoing, starts_at=end - timedelta(hours=8), ends_at=end)
+        for name in ("duty_officer", "editor", "chief", "secretary_general"):
+            DutyShift.objects.create(
+                person=self.people[name], starts_at=end, ends_at=end + timedelta(hours=8)
+            )
+        return duty_actions.start_handover(outgoing, "夜间无异常。", now=self.now)
+
+    @cached_property
+    def zero_period(self) -> Any:
+        """A zero-report period covering today, owed by units A and B."""
+        from duty.models import ZeroPeriod
+
+        today = timezone.localdate(self.now)
+        period = ZeroPeriod.objects.create(
+            name="敏感时期", starts_on=today - timedelta(days=1), ends_on=today + timedelta(days=1)
+        )
+        period.units.set([self.unit_a, self.unit_b])
+        return period
+
+    @cached_property
     def future_holiday(self) -> OfficialDay:
         """A holiday in a year the calendar does not know yet (元旦), with one day of each of the
         other six holidays, so that the year can be published."""

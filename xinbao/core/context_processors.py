@@ -9,6 +9,8 @@ from accountability import access as accountability_access
 from archive.visibility import can_search
 from bulletins.queries import reads_bulletins
 from bulletins.queries_editorial import instruction_seat, solicitation_seat
+from duty import access as duty_access
+from duty import queries as duty_queries
 from emergencies.access import any_access
 from federation.access import sees_federation
 from notify.queries import inbox_label
@@ -71,6 +73,8 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
     if user.can(Capability.MANAGE_DUTY):
         links.append(NavLink(_("Duty roster"), reverse("org:duty"), "duty"))
+    if duty_access.keeps_duty(user):
+        links.append(NavLink(_("Duty office"), reverse("duty:log"), "duty_office"))
     if user.can(Capability.MANAGE_ORG):
         links.append(NavLink(_("Administration"), reverse("admin:index"), "admin"))
         links.append(NavLink(_("Outbound addresses"), reverse("notify:egress"), "egress"))
@@ -92,3 +96,18 @@ def active_url(path: str, urls: list[str]) -> str | None:
     it ("/" only for itself)."""
     inside = [u for u in urls if path == u or (u.endswith("/") and u != "/" and path.startswith(u))]
     return max(inside, key=len, default=None)
+
+
+def zero_report(request: HttpRequest) -> dict[str, object]:
+    """On a unit officer's home page during a zero-report period: today's report, owed or filed
+    (asked on that page only, so no other page pays for it)."""
+    user = request.user
+    match = request.resolver_match
+    if not isinstance(user, User) or match is None or match.view_name != "submissions:home":
+        return {}
+    if not duty_access.files_zero_reports(user):
+        return {}
+    owed = duty_queries.owed_today(user)
+    if owed is None:
+        return {}
+    return {"zero_period": owed[0], "zero_filed": owed[1]}

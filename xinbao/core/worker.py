@@ -43,6 +43,7 @@ class Worker:
         from archive.subscriptions import announce_new
         from audit.scheduled import run_due as audit_checkpoint
         from deadlines.engine import run_pass
+        from duty.schedule import ensure_due as expect_zero_reports
         from federation.outbox import send_due
         from notify.worker import process_deliveries
         from scoring.live import catch_up
@@ -52,6 +53,8 @@ class Worker:
         # Once a day the audit log is archived by retention, verified and checkpointed.
         # The points ledger counts the adoptions, instructions, violations and policy edits
         # queued since the last round (the rankings are live within a round).
+        # The zero reports of today and tomorrow become expected reports before the engine runs.
+        expect_zero_reports()
         steps = run_pass() + drain() + announce_new() + audit_checkpoint() + catch_up()
         # Federation messages to the other level leave from their outbox, retried with backoff.
         sent = process_deliveries() + send_due()
