@@ -24,9 +24,9 @@ from federation.models import InboundMessage, OutboundMessage, RemoteItem
 from org.models import UnitKind, UnitLevel
 from submissions.models import InfoItem, ItemState
 from tests.factories import make_item, make_publication, make_unit
+from tests.federation.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
-SECRET = "item-messages-shared-secret-0123456789abcdef"
 
 
 def _post(client: Client, office: str, message: dict[str, Any]):
@@ -169,22 +169,6 @@ def test_an_adoption_of_an_item_never_forwarded_is_refused(
 # --- the province's side ---------------------------------------------------------------------
 
 
-@pytest.fixture
-def down(system_admin, section):
-    city = make_unit(
-        "丙市委办公室", code="city-c", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.CITY
-    )
-    spec = LinkSpec(
-        direction="down",
-        name="丙市",
-        base_url="https://xinbao.city-c.example.gov.cn",
-        office_code="city-c",
-        unit=city,
-        secret=SECRET,
-    )
-    return do_create_link(system_admin, spec)[0]
-
-
 def _forwarded(remote_id: int = 41, kind: str = "problem") -> dict[str, Any]:
     item = {
         "id": remote_id,
@@ -200,19 +184,19 @@ def _forwarded(remote_id: int = 41, kind: str = "problem") -> dict[str, Any]:
     return _message("item.forward", "city-c", item=item, forwarded_at=item["submitted_at"])
 
 
-def test_a_forwarded_item_is_filed_as_the_link_units_signed_off_item(client: Client, down) -> None:
+def test_a_forwarded_item_is_filed_as_the_link_units_signed_off_item(client: Client, link) -> None:
     message = _forwarded()
     answer = _post(client, "city-c", message)
     assert answer.status_code == 200, answer.content
     (item,) = InfoItem.objects.all()
     assert (item.unit_id, item.state, item.author_id) == (
-        down.unit_id,
+        link.unit_id,
         ItemState.SUBMITTED,
-        down.filer_id,
+        link.filer_id,
     )
     assert item.submitted_at is not None and item.title == message["item"]["title"]
     assert answer.json()["filed_as"] == f"item:{item.pk}"
-    assert RemoteItem.objects.get(link=down).remote_id == 41
+    assert RemoteItem.objects.get(link=link).remote_id == 41
     signed = AuditEntry.objects.filter(target=f"item:{item.pk}").values_list("action", flat=True)
     assert "federation_message_filed" in signed
     # Forwarded again under a new key: the item is already here.
@@ -221,14 +205,14 @@ def test_a_forwarded_item_is_filed_as_the_link_units_signed_off_item(client: Cli
     assert InfoItem.objects.count() == 1
 
 
-def test_an_item_of_an_unknown_kind_is_refused_as_not_filed(client: Client, down) -> None:
+def test_an_item_of_an_unknown_kind_is_refused_as_not_filed(client: Client, link) -> None:
     answer = _post(client, "city-c", _forwarded(kind="rumour"))
     assert answer.status_code == 422 and answer.json()["code"] == "not_filed"
     assert not InfoItem.objects.exists() and not RemoteItem.objects.exists()
 
 
 def test_publishing_an_issue_and_instructing_send_the_city_its_own_item(
-    client: Client, down, editor, chief, leader
+    client: Client, link, editor, chief, leader
 ) -> None:
     _post(client, "city-c", _forwarded(remote_id=41))
     item = InfoItem.objects.get()
@@ -246,7 +230,7 @@ def test_publishing_an_issue_and_instructing_send_the_city_its_own_item(
     adopted, instructed = OutboundMessage.objects.order_by("pk")
     assert (adopted.kind, adopted.link_id, adopted.body["item"]) == (
         "item.adopted",
-        down.pk,
+        link.pk,
         {"id": 41},
     )
     assert adopted.body["adoption"] == {
@@ -261,7 +245,7 @@ def test_publishing_an_issue_and_instructing_send_the_city_its_own_item(
     assert instructed.body["instruction"]["level"] == "province"
 
 
-def test_an_item_written_here_sends_nothing_down(down, officer_a, editor, chief) -> None:
+def test_an_item_written_here_sends_nothing_down(link, officer_a, editor, chief) -> None:
     item = make_item(officer_a, ItemState.ADOPTED, editor=editor)
     assert Adoption.objects.filter(item=item).exists()
     assert not OutboundMessage.objects.exists()
