@@ -174,6 +174,8 @@ ACTIONS: dict[str, Promise] = {
     "federation_policy_changed": _("Federation policy changed"),
     "federation_message_filed": _("Message from another level filed"),
     "violation_recorded_from_upper": _("Violation recorded from an upper office's notice"),
+    "adoption_recorded_from_upper": _("Adoption recorded from the upper office's system"),
+    "instruction_recorded_from_upper": _("Instruction recorded from the upper office's system"),
 }
 
 DETAIL_KEYS: dict[str, Promise] = {

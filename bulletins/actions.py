@@ -31,6 +31,7 @@ from bulletins.models import (
     Solicitation,
     TaskStatus,
 )
+from bulletins.signals import instruction_recorded
 from deadlines import actions as deadlines
 from emergencies import rules as deadline_rules
 from notify.actions import Message, dispatch
@@ -421,6 +422,7 @@ def do_record_instruction(
                 people,
             )
             record(actor, "instruction_recorded", f"item:{item.pk}", {"level": instruction.level})
+            instruction_recorded.send(sender=Instruction, instruction=instruction)
         return instruction
 
     return create_once(Instruction, "recorded_by", actor.pk, token, write)

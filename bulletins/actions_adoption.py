@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy
 from audit.actions import record
 from bulletins import rules
 from bulletins.models import Adoption, Issue, IssueState, Publication
+from bulletins.signals import adoption_recorded, item_forwarded
 from org.models import Unit, User
 from org.roles import Capability
 from submissions import actions as submissions
@@ -154,20 +155,22 @@ def do_adopt(
                 "upper_issue": adoption.upper_issue_label or None,
             },
         )
+        adoption_recorded.send(sender=Adoption, adoption=adoption)
     return adoption
 
 
 def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
-    """Mark an item as sent up to the provincial (or central) office (上报)."""
+    """Mark an item as sent up to the provincial (or central) office (上报). With a link to the
+    upper office's own system, the item travels there too (federation, in this transaction)."""
     if not actor.can(Capability.REVIEW):
         raise ActionError(_("Your role cannot do this."))
     with transaction.atomic():
         item = InfoItem.objects.select_for_update().get(pk=item_id)
         if item.submitted_at is None:
             raise ActionError(_("Only an item that reached the section can be forwarded."))
-        InfoItem.objects.filter(pk=item.pk).update(
-            forwarded_at=timezone.now(), forwarded_to=to_unit
-        )
+        now = timezone.now()
+        InfoItem.objects.filter(pk=item.pk).update(forwarded_at=now, forwarded_to=to_unit)
         item.refresh_from_db()
         record(actor, "item_forwarded", f"item:{item.pk}", {"to": to_unit.code})
+        item_forwarded.send(sender=InfoItem, item=item, now=now)
     return item

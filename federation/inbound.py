@@ -24,7 +24,7 @@ from emergencies.actions import (
     do_sign_off_report,
 )
 from emergencies.models import Category, Incident, Level, ReportKind
-from federation import signing
+from federation import items, signing
 from federation.models import (
     ARRIVES_ON,
     FederationPolicy,
@@ -223,6 +223,8 @@ def _actors(link: Link) -> tuple[Any, Any]:
 
 def file_message(link: Link, message: dict[str, Any], now: datetime) -> str:
     kind = message["kind"]
+    if kind in items.FILERS:
+        return items.FILERS[kind](link, message, now)
     if kind == MessageKind.INCIDENT_FORWARD:
         return _file_forward(link, message, now)
     if kind == MessageKind.NOTICE_ISSUED:

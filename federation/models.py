@@ -107,6 +107,9 @@ class MessageKind(models.TextChoices):
     INCIDENT_FORWARD = "incident.forward", _("Incident forwarded")
     INCIDENT_REPORT = "incident.report", _("Later report of a forwarded incident")
     NOTICE_ISSUED = "notice.issued", _("Criticism notice of the upper office")
+    ITEM_FORWARD = "item.forward", _("Item forwarded")
+    ITEM_ADOPTED = "item.adopted", _("Adoption of a forwarded item")
+    ITEM_INSTRUCTED = "item.instructed", _("Instruction on a forwarded item")
 
 
 # Which kind of link a message travels on, seen from its receiver: messages upward arrive on
@@ -115,6 +118,9 @@ ARRIVES_ON = {
     MessageKind.INCIDENT_FORWARD: "down",
     MessageKind.INCIDENT_REPORT: "down",
     MessageKind.NOTICE_ISSUED: "up",
+    MessageKind.ITEM_FORWARD: "down",
+    MessageKind.ITEM_ADOPTED: "up",
+    MessageKind.ITEM_INSTRUCTED: "up",
 }
 
 
@@ -205,6 +211,23 @@ class RemoteIncident(models.Model):
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["link", "remote_id"], name="remote_incident_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.link_id}:{self.remote_id}"
+
+
+class RemoteItem(models.Model):
+    """On the upper side: which local item a lower office's forwarded item was filed as; its
+    adoptions and instructions here are sent down naming the lower office's own item id."""
+
+    link = models.ForeignKey(Link, on_delete=models.PROTECT, related_name="+")
+    remote_id = models.PositiveBigIntegerField(validators=bounded(INT_MAX))
+    item = models.OneToOneField("submissions.InfoItem", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["link", "remote_id"], name="remote_item_once")
         ]
 
     def __str__(self) -> str:

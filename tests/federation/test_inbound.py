@@ -16,29 +16,10 @@ from django.utils import timezone
 
 from audit.models import AuditEntry
 from emergencies.models import IncidentReport, ReportState
-from federation.actions import LinkSpec, do_create_link
 from federation.models import InboundMessage, Refusal
-from org.models import UnitKind, UnitLevel
-from tests.factories import make_unit
+from tests.federation.conftest import SECRET
 
 pytestmark = pytest.mark.django_db
-SECRET = "in-process-shared-secret-0123456789abcdef"
-
-
-@pytest.fixture
-def link(system_admin):
-    city = make_unit(
-        "丙市委办公室", code="city-c", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.CITY
-    )
-    spec = LinkSpec(
-        direction="down",
-        name="丙市",
-        base_url="https://xinbao.city-c.example.gov.cn",
-        office_code="city-c",
-        unit=city,
-        secret=SECRET,
-    )
-    return do_create_link(system_admin, spec)[0]
 
 
 def _post(client: Client, message: dict[str, Any], secret: str = SECRET, **over: Any):

@@ -144,6 +144,54 @@ verdict = eligibility(timezone.localdate().year, [fire.pk])[fire.pk]
 print(json.dumps({"eligible": verdict.eligible, "provincial": verdict.provincial}))
 """
 
+ITEM_TITLE = "T市某区出现农民工集中讨薪苗头"
+
+# The city registers the province's publication (as its system administrator would), and its
+# section forwards a fire brigade's item upward from the item's page action.
+FORWARD_ITEM = """
+import json
+from bulletins.actions import do_forward_item
+from bulletins.models import Publication
+from org.models import User, provincial_office
+from submissions.actions import ItemContent, do_create_item, do_transition
+from submissions.rules import Action
+
+Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="province")
+officer, head, chief = (User.objects.get(username=n) for n in ("t-officer", "t-head", "t-chief"))
+item = do_create_item(officer, ItemContent(title="TITLE", kind="problem",
+                      body="某区多名农民工反映工程款拖欠，区里已成立专班处置。"), submit=True)
+do_transition(head, item.pk, Action.SIGN_OFF)
+do_forward_item(chief, item.pk, provincial_office())
+print(json.dumps({"item": item.pk}))
+""".replace("TITLE", ITEM_TITLE)
+
+# The province publishes an issue of its own daily holding the item, and its leader instructs.
+ADOPT_AND_INSTRUCT = """
+import json
+from django.utils import timezone
+from bulletins import actions
+from bulletins.models import Publication
+from org.models import Unit, User
+from submissions.models import InfoItem
+
+chief = User.objects.get(username="p-chief")
+leader = User(username="p-leader", full_name="王副省长", role="leader")
+leader.set_unusable_password()
+leader.save()
+item = InfoItem.objects.get(title="TITLE")
+daily = Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="city",
+                                   compiled_here=True)
+today = timezone.localdate()
+issue = actions.do_create_issue(chief, daily, today)
+actions.do_add_entries(chief, issue.pk, [item.pk])
+actions.do_submit_issue(chief, issue.pk)
+actions.do_sign_off_issue(chief, issue.pk)
+issue = actions.do_publish(chief, issue.pk)
+actions.do_record_instruction(leader, item.pk, "请省人社厅督办，确保春节前结清。", today)
+item.refresh_from_db()
+print(json.dumps({"unit": item.unit.code, "state": item.state, "issue": issue.label}))
+""".replace("TITLE", ITEM_TITLE)
+
 
 def _free_port() -> int:
     with closing(socket.socket()) as s:
@@ -495,3 +543,69 @@ def test_the_provinces_notice_naming_the_city_lands_in_the_city_units_ledger_and
         "SELECT count(*) FROM audit_auditentry WHERE action = 'federation_message_filed'"
     )
     assert traced == [(1,)]
+
+
+def _points(city: Instance, unit: str) -> float:
+    (total,) = city.rows(
+        "SELECT coalesce(sum(e.points), 0) FROM scoring_scoreentry e JOIN org_unit u"
+        " ON e.unit_id = u.id WHERE u.code = ?",
+        unit,
+    )[0]
+    return float(total)
+
+
+def test_a_forwarded_item_adopted_and_instructed_in_the_province_earns_the_city_unit_points(
+    pair: tuple[Instance, Instance],
+) -> None:
+    city, province = pair
+    # What the city's point table says a forwarded item earns: its configured rows, read here.
+    ((adoption, multiplier),) = city.rows(
+        "SELECT points, forwarded_multiplier FROM scoring_scorerule WHERE kind = 'adoption'"
+        " AND level = 'province' AND publication_id IS NULL AND active"
+    )
+    ((instruction,),) = city.rows(
+        "SELECT points FROM scoring_scorerule WHERE kind = 'instruction' AND level = 'province'"
+        " AND active"
+    )
+    expected = float(adoption) * float(multiplier) + float(instruction)
+    before = _points(city, "t-fire")
+    item = city.shell(FORWARD_ITEM)["item"]
+
+    def forwarded() -> bool:
+        return bool(
+            city.rows(
+                "SELECT 1 FROM federation_outboundmessage WHERE subject = ? AND status = 'acked'",
+                f"item:{item}",
+            )
+        )
+
+    wait_for("the province's acknowledgement of the item", forwarded)
+    filed = province.shell(ADOPT_AND_INSTRUCT)
+    # Filed there as the city office's item, through its own screening and bulletin.
+    assert (filed["unit"], filed["state"]) == ("city-t", "adopted")
+
+    def recorded() -> bool:
+        kinds = city.rows(
+            "SELECT kind FROM federation_inboundmessage WHERE kind LIKE 'item.%' ORDER BY id"
+        )
+        return kinds == [("item.adopted",), ("item.instructed",)]
+
+    try:
+        wait_for("the province's adoption and instruction in the city", recorded)
+    except AssertionError:
+        sent = province.rows("SELECT kind, status, last_error FROM federation_outboundmessage")
+        raise AssertionError(f"province outbox: {sent}") from None
+    adoptions = city.rows(
+        "SELECT a.level, p.code, a.upper_issue_number FROM submissions_adoption a"
+        " JOIN bulletins_publication p ON a.publication_id = p.id WHERE a.item_id = ?",
+        item,
+    )
+    assert adoptions == [("province", "t-sheng", filed["issue"])]
+    instructions = city.rows(
+        "SELECT level, leader_name FROM bulletins_instruction WHERE item_id = ?", item
+    )
+    assert instructions == [("province", "王副省长")]
+    wait_for(
+        "the province's adoption and instruction in the city's ledger",
+        lambda: abs(_points(city, "t-fire") - before - expected) < 0.005,
+    )
