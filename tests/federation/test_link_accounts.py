@@ -32,6 +32,7 @@ def link_accounts(system_admin) -> list[User]:
         secret="",
     )
     link = do_create_link(system_admin, spec)[0]
+    assert link.filer is not None and link.signer is not None
     return [link.filer, link.signer]
 
 
