@@ -5,3 +5,4 @@ from tests.emergencies.conftest import (  # noqa: F401  the office as the deadli
     province,
     secretary_general,
 )
+from tests.browser.conftest import browser  # noqa: F401  Chromium, for the pair's browser test
