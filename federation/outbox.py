@@ -95,7 +95,7 @@ def incident_body(incident: Incident) -> dict[str, Any]:
     (GB/T 2260, of the reporting unit) are optional fields of schema v 1: null when not known,
     ignored by a receiver that does not know them."""
     reporting = incident.responsible_units.order_by("pk").first()
-    code = incident.category_code.code if incident.category_code_id else None
+    code = incident.category_code.code if incident.category_code is not None else None
     return {
         "id": incident.pk,
         "title": incident.title,

@@ -81,9 +81,7 @@ def chain_reports(raw: object) -> list[ChainReport]:
 def incident_federation(incident: Incident, user: User) -> IncidentFederation:
     state = IncidentFederation()
     if sees_federation(user):
-        for msg in OutboundMessage.objects.filter(subject=f"incident:{incident.pk}").order_by(
-            "pk"
-        ):
+        for msg in OutboundMessage.objects.filter(subject=f"incident:{incident.pk}").order_by("pk"):
             if msg.status != OutboundStatus.ACKED:
                 state.undelivered.append(msg)
             elif msg.kind == MessageKind.INCIDENT_FORWARD and state.acked_forward is None:

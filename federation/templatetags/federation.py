@@ -1,6 +1,6 @@
 """The federation's box on an incident's page (emergencies may not import federation):
 
-    {% load federation %}{% federation_panel incident %}
+{% load federation %}{% federation_panel incident %}
 """
 
 from typing import Any

@@ -1,3 +1,4 @@
+from tests.browser.conftest import browser  # noqa: F401  Chromium, for the pair's browser test
 from tests.emergencies.conftest import (  # noqa: F401  the office as the deadline engine sees it
     hub,
     office,
@@ -5,4 +6,3 @@ from tests.emergencies.conftest import (  # noqa: F401  the office as the deadli
     province,
     secretary_general,
 )
-from tests.browser.conftest import browser  # noqa: F401  Chromium, for the pair's browser test

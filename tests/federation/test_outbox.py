@@ -145,7 +145,8 @@ def _refuse(message: OutboundMessage, at) -> None:
     """What the worker records when the province's inbox answers 422 not_filed."""
     claimed = outbox.claim(message.pk, at, minutes(1))
     assert claimed is not None
-    error = outbox.SendError("HTTP 422: 消息无法登记。（此链接没有可登记报告的单位。）", 422, "not_filed")
+    said = "HTTP 422: 消息无法登记。（此链接没有可登记报告的单位。）"
+    error = outbox.SendError(said, 422, "not_filed")
     outbox.refused(claimed, error, at)
 
 
@@ -221,7 +222,8 @@ def test_the_forward_carries_the_gbt_codes(office, province, hub, system_admin) 
     add_written(
         office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, PINNED + minutes(5)
     )
-    actions_level.do_forward(office["chief"], incident.pk, province, "文本", now=PINNED + minutes(9))
+    at = PINNED + minutes(9)
+    actions_level.do_forward(office["chief"], incident.pk, province, "文本", now=at)
     body = OutboundMessage.objects.get().body
     assert body["v"] == 1
     assert body["incident"]["category_code"] == code.code
