@@ -173,6 +173,8 @@ ACTIONS: dict[str, Promise] = {
     "federation_secret_rotated": _("Federation secret rotated"),
     "federation_policy_changed": _("Federation policy changed"),
     "federation_message_filed": _("Message from another level filed"),
+    "federation_message_refused": _("Message refused by the other level's system"),
+    "federation_message_resent": _("Refused message sent again"),
     "violation_recorded_from_upper": _("Violation recorded from an upper office's notice"),
     "adoption_recorded_from_upper": _("Adoption recorded from the upper office's system"),
     "instruction_recorded_from_upper": _("Instruction recorded from the upper office's system"),

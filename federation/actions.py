@@ -12,7 +12,13 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record, save_change
 from federation import signing
-from federation.models import Direction, FederationPolicy, Link
+from federation.models import (
+    Direction,
+    FederationPolicy,
+    Link,
+    OutboundMessage,
+    OutboundStatus,
+)
 from org.models import Unit, User, hub_unit
 from org.roles import LINK_FILER_ROLE, LINK_RECORDER_ROLE, LINK_SIGNER_ROLE, Capability
 from xinbao.core.errors import ActionError
@@ -168,3 +174,51 @@ def do_save_policy(actor: User, values: dict[str, Any]) -> bool:
             {k: values[k] for k in POLICY_FIELDS},
             target="federation-policy",
         )
+
+
+def may_resend(user: User) -> bool:
+    """The section chief (and above) or the system administrator decides that a refused
+    message goes again, once its cause is fixed."""
+    return user.can(Capability.RESEND_REFUSED) or user.can(Capability.MANAGE_ORG)
+
+
+def do_resend(actor: User, message_id: int, now: datetime | None = None) -> OutboundMessage:
+    """Send a refused message again (the same body and idempotency key: the receiver never
+    filed it), after its cause was fixed. The refusal stays in the audit log."""
+    if not may_resend(actor):
+        raise ActionError(_("Only the section chief or the system administrator sends it again."))
+    now = now or timezone.now()
+    with transaction.atomic():
+        msg = OutboundMessage.objects.select_for_update().filter(pk=message_id).first()
+        if msg is None or msg.status != OutboundStatus.REFUSED:
+            raise ActionError(_("Only a refused message can be sent again."))
+        record(
+            actor,
+            "federation_message_resent",
+            f"outbound:{msg.pk}",
+            {
+                "message": msg.key,
+                "kind": msg.kind,
+                "subject": msg.subject,
+                "refusal": msg.refusal_code,
+                "error": msg.last_error,
+                "attempts": msg.attempts,
+            },
+        )
+        msg.status = OutboundStatus.QUEUED
+        msg.attempts = 0
+        msg.next_attempt_at = now
+        msg.refusal_code = ""
+        msg.refused_at = None
+        msg.last_error = ""
+        msg.save(
+            update_fields=[
+                "status",
+                "attempts",
+                "next_attempt_at",
+                "refusal_code",
+                "refused_at",
+                "last_error",
+            ]
+        )
+    return msg

@@ -19,6 +19,7 @@ from audit.actions import record
 from emergencies.actions import (
     IncidentFacts,
     ReportContent,
+    category_code_for,
     do_add_report,
     do_open_incident,
     do_sign_off_report,
@@ -266,6 +267,7 @@ def _file_forward(link: Link, message: dict[str, Any], now: datetime) -> str:
         level=level,
         subtype=_text(remote.get("subtype"), 40),
         sensitive=bool(remote.get("sensitive")),
+        category_code=_known_code(category, remote.get("category_code")),
     )
     content = _content(str(message["text"]), message.get("figures") or {}, latest)
     report = do_open_incident(filer, facts, content, now=now)
@@ -273,6 +275,17 @@ def _file_forward(link: Link, message: dict[str, Any], now: datetime) -> str:
     RemoteIncident.objects.create(link=link, remote_id=remote_id, incident_id=report.incident_id)
     _audit(filer, link, message, f"incident:{report.incident_id}")
     return f"incident:{report.incident_id}"
+
+
+def _known_code(category: str, raw: object) -> str:
+    """The sender's GB/T 35561 code when this instance's own code table has it (active, of the
+    incident's class); otherwise none — an unknown code is not the message's fault."""
+    if not isinstance(raw, str) or not raw:
+        return ""
+    try:
+        return raw if category_code_for(category, raw) is not None else ""
+    except ActionError:
+        return ""
 
 
 UPPER_KIND: dict[str, str] = {

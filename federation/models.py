@@ -129,6 +129,9 @@ class OutboundStatus(models.TextChoices):
     SENDING = "sending", _("Sending")
     ACKED = "acked", _("Acknowledged")
     FAILING = "failing", _("Failing, will retry")
+    # The receiver read the message and will never file it as it is (400 bad_body, 422
+    # not_filed): no more attempts until someone sends it again after fixing the cause.
+    REFUSED = "refused", _("Refused by the receiver")
 
 
 class OutboundMessage(models.Model):
@@ -149,6 +152,9 @@ class OutboundMessage(models.Model):
     attempts = models.PositiveIntegerField(_("attempts"), default=0)
     next_attempt_at = models.DateTimeField(_("next attempt"), db_index=True)
     last_error = models.CharField(_("last error"), max_length=500, blank=True)
+    # A permanent refusal: the receiver's code (`bad_body`, `not_filed`) and when it came.
+    refusal_code = models.CharField(_("refusal code"), max_length=20, blank=True)
+    refused_at = models.DateTimeField(_("refused at"), null=True, blank=True)
     created_at = models.DateTimeField(_("queued at"))
     sent_at = models.DateTimeField(_("last sent at"), null=True, blank=True)
     acked_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)

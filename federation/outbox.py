@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
+from audit.actions import record
 from emergencies.actions_level import do_acknowledge_forwarding
 from emergencies.models import Forwarding, Incident, IncidentReport
 from federation import signing
@@ -30,6 +31,7 @@ from federation.models import (
     OutboundStatus,
 )
 from notify.transports import connect
+from org.models import Unit, hub_unit
 
 log = logging.getLogger(__name__)
 
@@ -77,11 +79,29 @@ def report_body(report: IncidentReport) -> dict[str, Any]:
     }
 
 
+def region_code(unit: Unit | None) -> str | None:
+    """The GB/T 2260 code of the region a unit reports for: its own (a district's, a city's) or
+    that of the nearest unit above it that has one (a department reports for its city)."""
+    seen = 0
+    while unit is not None and seen < 20:
+        if unit.region_code:
+            return unit.region_code
+        unit, seen = unit.parent, seen + 1
+    return None
+
+
 def incident_body(incident: Incident) -> dict[str, Any]:
+    """The incident's facts as they travel. `category_code` (GB/T 35561) and `region_code`
+    (GB/T 2260, of the reporting unit) are optional fields of schema v 1: null when not known,
+    ignored by a receiver that does not know them."""
+    reporting = incident.responsible_units.order_by("pk").first()
+    code = incident.category_code.code if incident.category_code is not None else None
     return {
         "id": incident.pk,
         "title": incident.title,
         "category": incident.category,
+        "category_code": code,
+        "region_code": region_code(reporting) or region_code(hub_unit()),
         "subtype": incident.subtype,
         "level": incident.level,
         "sensitive": incident.sensitive,
@@ -189,7 +209,12 @@ def on_notice_issued(sender: object, notice: Any, **kw: Any) -> None:
 
 
 class SendError(Exception):
-    pass
+    """No acknowledgement. `status` and `code` are the receiver's answer when there was one
+    (`signing.is_permanent` tells a refusal to stop at from one to retry)."""
+
+    def __init__(self, error: str, status: int = 0, code: object = None) -> None:
+        super().__init__(error)
+        self.status, self.code = status, code
 
 
 def _claimable() -> QuerySet[OutboundMessage]:
@@ -276,10 +301,13 @@ def post(link: Link, msg: OutboundMessage, now: datetime, timeout: float) -> dic
     except (UnicodeDecodeError, ValueError):
         data = None
     if status != 200 or not isinstance(data, dict) or data.get("ack") != msg.key:
-        detail = (
-            data.get("error") if isinstance(data, dict) else answer[:200].decode("utf-8", "replace")
-        )
-        raise SendError(f"HTTP {status}: {detail}")
+        if isinstance(data, dict):
+            said, code = str(data.get("error") or ""), data.get("code")
+            if data.get("detail"):
+                said += f"（{str(data['detail'])[:300]}）"
+        else:
+            said, code = answer[:200].decode("utf-8", "replace"), None
+        raise SendError(f"HTTP {status}: {said}", status=status, code=code)
     return data
 
 
@@ -320,6 +348,32 @@ def failed(msg: OutboundMessage, error: str, now: datetime, policy: FederationPo
     )
 
 
+def refused(msg: OutboundMessage, error: SendError, now: datetime) -> None:
+    """The receiver read the message and will not file it: no more attempts. The messages after
+    it on its subject wait behind it, as behind a failing one, until the section sends it again
+    (`actions.do_resend`); a refused forwarding leaves the forwarding deadline open."""
+    with transaction.atomic():
+        done = OutboundMessage.objects.filter(pk=msg.pk, status=OutboundStatus.SENDING).update(
+            status=OutboundStatus.REFUSED,
+            last_error=str(error)[:500],
+            refusal_code=str(error.code)[:20],
+            refused_at=now,
+        )
+        if done:
+            record(
+                None,
+                "federation_message_refused",
+                f"outbound:{msg.pk}",
+                {
+                    "message": msg.key,
+                    "kind": msg.kind,
+                    "subject": msg.subject,
+                    "code": str(error.code),
+                    "error": str(error)[:500],
+                },
+            )
+
+
 def send_one(pk: int, now: datetime, policy: FederationPolicy) -> int:
     lease = timedelta(seconds=policy.timeout_seconds * 2 + 5)
     msg = claim(pk, now, lease)
@@ -328,7 +382,10 @@ def send_one(pk: int, now: datetime, policy: FederationPolicy) -> int:
     try:
         ack = post(msg.link, msg, now, float(policy.timeout_seconds))
     except SendError as exc:
-        failed(msg, str(exc), max(now, timezone.now()), policy)
+        if signing.is_permanent(exc.status, exc.code):
+            refused(msg, exc, max(now, timezone.now()))
+        else:
+            failed(msg, str(exc), max(now, timezone.now()), policy)
         return 1
     # The answer came after the send: never earlier than the `now` the step was given.
     acknowledged(msg, ack, now, max(now, timezone.now()))

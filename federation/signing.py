@@ -131,3 +131,17 @@ def backoff_seconds(attempts: int, base: int, ceiling: int) -> int:
         return 0
     pause: int = base * 2 ** min(attempts - 1, 30)
     return min(ceiling, pause)
+
+
+# The receiver's refusals that sending the same message again cannot change: it read the
+# message and will not file it as it is. Everything else — 401 (a stale clock, or a secret being
+# rotated: `bad_signature` until both sides hold the new one), 409 (a nonce clash), 5xx, no
+# answer — may pass on a later attempt.
+PERMANENT = {400: "bad_body", 422: "not_filed"}
+
+
+def is_permanent(status: int, code: object) -> bool:
+    """Whether an answer is a permanent refusal. Only an inbox's own refusal counts (its JSON
+    names the code): a 400 page from something in front of it (a proxy, a host name the other
+    side does not serve) means the message was never read, and is retried like a 5xx."""
+    return status in PERMANENT and PERMANENT[status] == code

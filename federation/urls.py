@@ -10,4 +10,5 @@ urlpatterns = [
     path("links/<int:pk>/rotate/", views.rotate, name="rotate"),
     path("links/<int:pk>/edit/", views.edit, name="edit"),
     path("policy/", views.policy, name="policy"),
+    path("outbound/<int:pk>/resend/", views.resend, name="resend"),
 ]

@@ -68,8 +68,27 @@ def messages_page(request: AuthedRequest) -> HttpResponse:
             "inbound": InboundMessage.objects.select_related("link").order_by("-pk")[:PAGE],
             "refusals": Refusal.objects.order_by("-at", "-pk")[:PAGE],
             "admin": request.user.can(Capability.MANAGE_ORG),
+            "may_resend": actions.may_resend(request.user),
         },
     )
+
+
+def may_resend(user: User, **url_kwargs: object) -> bool:
+    return actions.may_resend(user)
+
+
+@require_POST
+@guarded(may_resend)
+def resend(request: AuthedRequest, pk: int) -> HttpResponse:
+    """Send a refused message again, after fixing what the receiver refused it for."""
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    try:
+        actions.do_resend(request.user, message.pk)
+    except ActionError as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The message is queued to be sent again."))
+    return redirect("federation:messages")
 
 
 def _links_page(

@@ -74,6 +74,7 @@ class Capability(StrEnum):
     ISSUE_NOTICES = "issue_notices"  # compile and issue criticism notices; record the province's
     EDIT_ELIGIBILITY_RULE = "edit_eligibility_rule"  # when a unit loses its award eligibility
     REINSTATE_UNITS = "reinstate_units"  # a recorded decision restoring a unit's eligibility
+    RESEND_REFUSED = "resend_refused"  # send again a message the other level's system refused
     # --- the three administrators (三员分立) ---
     MANAGE_ORG = "manage_org"  # units, accounts, roles, publications (`/admin/`)
     MANAGE_CALENDAR = "manage_calendar"  # official calendar and office hours
@@ -130,6 +131,7 @@ _CHIEF = _SECTION | {
     C.ISSUE_NOTICES,
     C.EDIT_ELIGIBILITY_RULE,
     C.REINSTATE_UNITS,
+    C.RESEND_REFUSED,
 }
 
 CAPABILITIES: dict[str, frozenset[Capability]] = {

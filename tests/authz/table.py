@@ -2139,6 +2139,16 @@ def _new_link(world: World) -> dict[str, Any]:
 
 rows(
     Row("federation:messages", "GET", EDITORS | FEDERATION_ADMIN),
+    # "the section chief decides": a refused message goes again only by the chief's (or the
+    # system administrator's) decision, audited.
+    Row(
+        "federation:resend",
+        "POST",
+        CHIEFS | FEDERATION_ADMIN,
+        args=lambda w: [w.fed_refused.pk],
+        ok=302,
+        writes=("federation.OutboundMessage", "audit.AuditEntry"),
+    ),
     Row(
         "federation:links",
         "GET",

@@ -506,6 +506,26 @@ class World:
         return link
 
     @cached_property
+    def fed_refused(self) -> Any:
+        """A message down that link, refused by the other system (422, not filed)."""
+        from federation.models import OutboundMessage
+
+        return OutboundMessage.objects.create(
+            link=self.fed_link,
+            kind="notice.issued",
+            key="refused0123456789abcdef0123456789",
+            subject="notice:1",
+            body={"v": 1, "kind": "notice.issued"},
+            status="refused",
+            attempts=1,
+            refusal_code="not_filed",
+            last_error="HTTP 422: 消息无法登记。",
+            next_attempt_at=self.now,
+            created_at=self.now,
+            refused_at=self.now,
+        )
+
+    @cached_property
     def office_hours_period(self) -> Any:
         """A summer period of office hours (夏季作息)."""
         from datetime import time

@@ -136,3 +136,23 @@ def test_an_unsigned_request_is_refused_without_a_row(client: Client, link) -> N
     answer = client.post("/federation/inbox/", b"{}", content_type="application/json")
     assert answer.status_code == 401 and answer.json()["error"]
     assert not Refusal.objects.exists()
+
+
+def test_a_known_category_code_is_taken_an_unknown_one_ignored(client: Client, link) -> None:
+    from emergencies.models import CategoryCode
+    from federation.models import RemoteIncident
+
+    known = CategoryCode.objects.filter(category="accident", is_active=True).first()
+    assert known is not None
+    message = _forward(remote_id=11)
+    message["incident"] |= {"category_code": known.code, "region_code": "330100"}
+    assert _post(client, message).status_code == 200
+    unknown = _forward(remote_id=12)
+    unknown["incident"] |= {"category_code": "99999", "region_code": "330100"}
+    assert _post(client, unknown).status_code == 200  # filed all the same
+    codes = {
+        r.remote_id: (r.incident.category_code.code if r.incident.category_code else None)
+        for r in RemoteIncident.objects.select_related("incident__category_code")
+    }
+    assert codes == {11: known.code, 12: None}
+    assert not Refusal.objects.exists()

@@ -139,3 +139,92 @@ def test_the_section_sees_the_outbox(client: Client, office, province, system_ad
     client.force_login(office["editor"])
     page = client.get(reverse("federation:messages")).content.decode()
     assert incident.title in page and "排队中" in page
+
+
+def _refuse(message: OutboundMessage, at) -> None:
+    """What the worker records when the province's inbox answers 422 not_filed."""
+    claimed = outbox.claim(message.pk, at, minutes(1))
+    assert claimed is not None
+    said = "HTTP 422: 消息无法登记。（此链接没有可登记报告的单位。）"
+    error = outbox.SendError(said, 422, "not_filed")
+    outbox.refused(claimed, error, at)
+
+
+def test_a_refused_forwarding_stops_holds_its_followups_and_the_pages_say_so(
+    client: Client, office, province, system_admin
+) -> None:
+    _link(system_admin)
+    incident = _forwarded_fire(office, province)
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.FOLLOWUP, PINNED + minutes(30)
+    )
+    forward, follow = OutboundMessage.objects.order_by("pk")
+    _refuse(forward, PINNED + minutes(31))
+    forward.refresh_from_db()
+    assert (forward.status, forward.refusal_code) == (OutboundStatus.REFUSED, "not_filed")
+    # No more attempts, however long one waits; the follow-up waits behind the refusal.
+    assert outbox.send_due(PINNED + minutes(600)) == 0
+    follow.refresh_from_db()
+    assert (follow.status, follow.attempts) == (OutboundStatus.QUEUED, 0)
+    assert row(incident, ExpectKind.FORWARD).status == ExpectStatus.OPEN
+    refused = AuditEntry.objects.get(action="federation_message_refused")
+    assert refused.data["code"] == "not_filed" and refused.data["message"] == forward.key
+
+    client.force_login(office["editor"])
+    page = client.get(reverse("federation:messages")).content.decode()
+    assert "对方拒收" in page and "此链接没有可登记报告的单位" in page
+    assert "上级单位并未收到此次上报" in page
+    assert "重新发送（" not in page  # the editor sees it; the chief decides
+    detail = client.get(reverse("emergencies:detail", args=[incident.pk])).content.decode()
+    assert "上级系统拒收了此次上报" in detail and "上报时限仍未完成" in detail
+    assert client.post(reverse("federation:resend", args=[forward.pk])).status_code == 403
+
+
+def test_the_chief_sends_a_refused_message_again_after_fixing_it_audited(
+    client: Client, office, province, system_admin
+) -> None:
+    _link(system_admin)
+    _forwarded_fire(office, province)
+    forward = OutboundMessage.objects.get()
+    _refuse(forward, PINNED + minutes(11))
+    client.force_login(office["chief"])
+    assert "重新发送（" in client.get(reverse("federation:messages")).content.decode()
+    answer = client.post(reverse("federation:resend", args=[forward.pk]))
+    assert answer.status_code == 302
+    forward.refresh_from_db()
+    assert (forward.status, forward.attempts, forward.refusal_code) == (
+        OutboundStatus.QUEUED,
+        0,
+        "",
+    )
+    resent = AuditEntry.objects.get(action="federation_message_resent")
+    assert resent.actor_id == office["chief"].pk
+    assert resent.data["refusal"] == "not_filed" and "此链接没有" in resent.data["error"]
+    # Only a refused message goes again: a second press changes nothing.
+    client.post(reverse("federation:resend", args=[forward.pk]))
+    assert AuditEntry.objects.filter(action="federation_message_resent").count() == 1
+
+
+def test_the_forward_carries_the_gbt_codes(office, province, hub, system_admin) -> None:
+    from emergencies.actions_grading import do_set_category_code
+    from emergencies.models import CategoryCode
+    from org.models import Unit
+
+    _link(system_admin)
+    incident = open_by_phone(office["duty"], office["officer_a"].unit, PINNED, level="2")
+    code = CategoryCode.objects.filter(category="accident", is_active=True).first()
+    assert code is not None
+    do_set_category_code(office["chief"], incident.pk, code.code)
+    # The reporting unit is a department without a region code of its own: it reports for the
+    # office's region.
+    assert not office["officer_a"].unit.region_code
+    Unit.objects.filter(pk=hub.pk).update(region_code="330100")
+    add_written(
+        office["officer_a"], office["head_a"], incident, ReportKind.INITIAL, PINNED + minutes(5)
+    )
+    at = PINNED + minutes(9)
+    actions_level.do_forward(office["chief"], incident.pk, province, "文本", now=at)
+    body = OutboundMessage.objects.get().body
+    assert body["v"] == 1
+    assert body["incident"]["category_code"] == code.code
+    assert body["incident"]["region_code"] == "330100"

@@ -24,6 +24,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "pair-test-shared-secret-0123456789abcdef"
+EDITOR_PASSWORD = "Xinbao-pair-Pw7!"
 pytestmark = [pytest.mark.wallclock]
 
 CITY_SETUP = """
@@ -71,6 +72,9 @@ admin.save()
 chief = User(username="p-chief", full_name="p-chief", role="chief", unit=hub)
 chief.set_unusable_password()
 chief.save()
+editor = User(username="p-editor", full_name="省厅编辑", role="editor", unit=hub)
+editor.set_password("EDITOR_PASSWORD")
+editor.save()
 EgressRule.objects.create(entry="127.0.0.1")  # messages down to the city
 do_create_link(admin, LinkSpec(direction="down", name="T市", base_url="URL",
                                office_code="city-t", unit=city, secret="SECRET"))
@@ -234,6 +238,16 @@ class Instance:
         result: dict[str, Any] = json.loads(done.stdout.strip().splitlines()[-1])
         return result
 
+    def manage(self, *args: str) -> None:
+        done = subprocess.run(
+            [sys.executable, "manage.py", *args],
+            cwd=ROOT,
+            env=self.env,
+            capture_output=True,
+            text=True,
+        )
+        assert done.returncode == 0, done.stderr[-3000:]
+
     def start_web(self) -> None:
         gunicorn = Path(sys.executable).parent / "gunicorn"
         self.web = subprocess.Popen(
@@ -307,7 +321,9 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Instance, I
         CITY_SETUP.replace("URL", f"http://127.0.0.1:{province.port}").replace("SECRET", SECRET)
     )
     province.shell(
-        PROVINCE_SETUP.replace("URL", f"http://127.0.0.1:{city.port}").replace("SECRET", SECRET)
+        PROVINCE_SETUP.replace("URL", f"http://127.0.0.1:{city.port}")
+        .replace("SECRET", SECRET)
+        .replace("EDITOR_PASSWORD", EDITOR_PASSWORD)
     )
     try:
         for instance in (province, city):
@@ -377,6 +393,7 @@ def send(port: int, body: bytes, headers: dict[str, str]) -> tuple[int, dict[str
 
 
 TITLE = "T市某商场火灾"
+VIEWPORT = {"width": 1280, "height": 900}
 
 
 def test_a_forwarded_fire_reaches_the_province_with_its_chain_and_the_ack_meets_the_deadline(
@@ -424,6 +441,45 @@ def test_a_forwarded_fire_reaches_the_province_with_its_chain_and_the_ack_meets_
         "SELECT count(*) FROM audit_auditentry WHERE action = 'federation_message_filed'"
     )
     assert audit == [(1,)]
+
+
+@pytest.mark.browser
+def test_the_provinces_editor_opens_the_forwarded_fire_and_reads_the_citys_chain(
+    pair: tuple[Instance, Instance], browser: Any
+) -> None:
+    """In Chromium, on the province's own instance: the board shows the fire the city
+    forwarded; its page lists the city's reports as the forwarding carried them."""
+    from playwright.sync_api import expect
+
+    _city, province = pair
+    # Pages (unlike the inbox) need the collected static files, as `make pair` collects them.
+    province.manage("collectstatic", "--noinput", "-v0")
+    province.stop_web()
+    province.start_web()
+    context = browser.new_context(
+        locale="zh-CN", base_url=f"http://127.0.0.1:{province.port}", viewport=VIEWPORT
+    )
+    try:
+        page = context.new_page()
+        page.goto("/accounts/login/")
+        page.get_by_label("用户名").fill("p-editor")
+        page.get_by_label("密码").fill(EDITOR_PASSWORD)
+        page.get_by_role("button", name="登录").click()
+        expect(page.locator("header .who-name")).to_have_text("省厅编辑")
+        page.goto("/emergencies/")
+        page.get_by_role("link", name=TITLE).first.click()
+        expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
+        chain = page.locator("#forwarded-chain")
+        expect(chain.get_by_role("heading")).to_have_text("T市上报的报告链")
+        (report,) = chain.locator("li.fed-report").all()
+        expect(report).to_contain_text("书面首报")
+        expect(report).to_contain_text("T市消防救援支队")
+        expect(report).to_contain_text("某商场三楼起火，消防已到场。")
+        expect(report).to_contain_text("死亡：3")
+        expect(report).to_contain_text("重伤：12")
+        expect(report).to_contain_text("疏散群众")
+    finally:
+        context.close()
 
 
 def test_a_follow_up_sent_while_the_province_is_down_arrives_once_after_it_returns(
@@ -609,3 +665,67 @@ def test_a_forwarded_item_adopted_and_instructed_in_the_province_earns_the_city_
         "the province's adoption and instruction in the city's ledger",
         lambda: abs(_points(city, "t-fire") - before - expected) < 0.005,
     )
+
+
+BLAST = "T市某化工厂爆炸"
+
+FORWARD_BLAST = FORWARD.replace("T市某商场火灾", BLAST).replace("T市某商场", "T市某化工厂")
+
+RESEND = """
+import json
+from federation.actions import do_resend
+from federation.models import OutboundMessage
+from org.models import User
+
+chief = User.objects.get(username="t-chief")
+refused = OutboundMessage.objects.get(status="refused")
+do_resend(chief, refused.pk)
+print(json.dumps({"resent": refused.pk}))
+"""
+
+
+def test_a_refused_forwarding_is_not_retried_and_goes_again_when_the_chief_resends_it(
+    pair: tuple[Instance, Instance],
+) -> None:
+    city, province = pair
+    # The province's link has lost the unit it files the city's reports as: its inbox reads the
+    # forwarding and refuses to file it (422 not_filed).
+    (unit_id,) = province.rows("SELECT unit_id FROM federation_link")[0]
+    with closing(sqlite3.connect(province.db, timeout=10)) as conn:
+        conn.execute("UPDATE federation_link SET unit_id = NULL")
+        conn.commit()
+    incident = city.shell(FORWARD_BLAST)["incident"]
+    city.shell(FOLLOW_UP.format(incident=incident))
+
+    def messages() -> list[tuple[Any, ...]]:
+        return city.rows(
+            "SELECT kind, status, attempts, refusal_code, last_error"
+            " FROM federation_outboundmessage WHERE subject = ? ORDER BY id",
+            f"incident:{incident}",
+        )
+
+    wait_for("the refusal", lambda: messages()[0][1] == "refused")
+    time.sleep(2)  # several worker passes: none sends the refused message or the one behind it
+    (forward, follow) = messages()
+    assert forward[1:4] == ("refused", 1, "not_filed") and "无法登记" in forward[4]
+    assert follow[1:3] == ("queued", 0)
+    opened = city.rows(
+        "SELECT status FROM emergencies_expectedreport WHERE kind = 'forward' AND subject_id = ?",
+        incident,
+    )
+    assert opened == [("open",)]  # the province did not get it: the deadline runs on
+    assert _province_chain(province, BLAST) == []
+
+    with closing(sqlite3.connect(province.db, timeout=10)) as conn:  # fixed at the province
+        conn.execute("UPDATE federation_link SET unit_id = ?", (unit_id,))
+        conn.commit()
+    city.shell(RESEND)
+    wait_for("both acknowledgements", lambda: _acked(city, incident) == 2)
+    assert [(r[0], r[1]) for r in _province_chain(province, BLAST)] == [
+        ("initial", 0),
+        ("followup", 1),
+    ]
+    actions = city.rows(
+        "SELECT action FROM audit_auditentry WHERE action LIKE 'federation_message_re%' ORDER BY id"
+    )
+    assert actions == [("federation_message_refused",), ("federation_message_resent",)]

@@ -90,3 +90,15 @@ def test_headers_round_trip_and_malformed_ones_are_none() -> None:
 
 def test_backoff_doubles_up_to_the_ceiling() -> None:
     assert [signing.backoff_seconds(n, 2, 30) for n in range(7)] == [0, 2, 4, 8, 16, 30, 30]
+
+
+def test_only_the_inboxs_own_400_and_422_are_permanent() -> None:
+    # The receiver read the message and will not file it as it is: stop.
+    assert signing.is_permanent(400, "bad_body")
+    assert signing.is_permanent(422, "not_filed")
+    # A secret being rotated, a stale clock, a nonce clash, a server error: try again later.
+    for status, code in ((401, "bad_signature"), (401, "stale"), (409, "replay"), (500, None)):
+        assert not signing.is_permanent(status, code)
+    # A 400 page from something in front of the inbox never read the message.
+    assert not signing.is_permanent(400, None)
+    assert not signing.is_permanent(0, None)  # no answer at all
