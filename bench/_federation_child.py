@@ -1,11 +1,19 @@
-"""Inside Django, against the demo city of the federation benchmark: forward incidents one at a
-time at random moments, each in its own transactions (the phone report, then the forwarding),
-and say when each forwarding committed (wall clock, seconds since the epoch)."""
+"""Inside Django, against the demo city of the federation benchmark.
+
+`forward`: forward incidents one at a time at random moments, each in its own transactions (the
+phone report, then the forwarding), and say when each forwarding committed (wall clock, seconds
+since the epoch).
+
+`api_clients`: set up the API submission load — the system administrator raises the API's rate
+limit (ApiPolicy) to `rate_limit` requests a minute, and each officer with a unit makes a
+personal read-and-write token, both through the API app's actions (audited as in production).
+Says each officer's username and token."""
 
 import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from datetime import timedelta
 
 import django
@@ -14,10 +22,12 @@ django.setup()
 
 from django.utils import timezone  # noqa: E402
 
+from api.actions import do_create_token, do_set_rate_limit  # noqa: E402
+from api.models import TokenScope  # noqa: E402
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent, do_open_incident  # noqa: E402
 from emergencies.actions_level import do_forward  # noqa: E402
 from org.models import Unit, UnitKind, User, provincial_office  # noqa: E402
-from org.roles import Role  # noqa: E402
+from org.roles import Capability, Role  # noqa: E402
 
 
 def forward(events: int, seed: int) -> dict[str, object]:
@@ -52,6 +62,25 @@ def forward(events: int, seed: int) -> dict[str, object]:
     return {"events": done}
 
 
+def api_clients(rate_limit: int) -> dict[str, object]:
+    active = User.objects.filter(is_active=True).order_by("username")
+    admin = next(u for u in active if u.can(Capability.MANAGE_ORG))
+    do_set_rate_limit(admin, rate_limit)
+    officers = [u for u in active if u.unit_id is not None and u.can(Capability.WRITE_ITEMS)]
+    clients = [
+        {
+            "username": u.get_username(),
+            "token": do_create_token(u, "bench", TokenScope.WRITE).plain,
+        }
+        for u in officers
+    ]
+    return {"clients": clients}
+
+
 if __name__ == "__main__":
-    args = json.loads(sys.argv[2])
-    print(json.dumps(forward(**args), ensure_ascii=False))
+    command, args = sys.argv[1], json.loads(sys.argv[2])
+    commands: dict[str, Callable[..., dict[str, object]]] = {
+        "forward": forward,
+        "api_clients": api_clients,
+    }
+    print(json.dumps(commands[command](**args), ensure_ascii=False))

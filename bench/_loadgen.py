@@ -3,11 +3,16 @@
 It runs in a process of its own (never in the process that starts the server) so its GIL does
 not serialise with the server's. Protocol, one JSON document per line:
 
-    stdin  <- {"port": 8000, "mode": "submit" | "livez", "users": [[name, password] | null, ...],
+    stdin  <- {"port": 8000, "mode": "submit" | "api" | "livez",
+               "users": [[name, password] | [api token] | null, ...],
                "warmup": 3.0, "seconds": 30.0}
     stdout -> {"ready": true}                      after every client is connected (and logged in)
     stdin  <- go
     stdout -> {"ok": ..., "latencies_ms": [...], "errors": ..., "acknowledged_ids": [...], ...}
+
+Modes: `submit` POSTs the "new item" form as a logged-in officer's browser does; `api` POSTs the
+same item, created and sent for sign-off, to `/api/items` with the officer's personal API token
+(`Authorization: Bearer`); `livez` GETs the trivial liveness view.
 
 One thread per client; each client is one persistent HTTP/1.1 keep-alive connection
 (http.client). Requests completing inside [go + warmup, go + warmup + seconds] count for
@@ -112,6 +117,7 @@ class Client:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=120)
         self.cookies: dict[str, str] = {}
         self.keep_cookies: tuple[str, ...] = KEEP_COOKIES
+        self.bearer = ""  # a personal API token, for the `api` mode
 
     def reconnect(self) -> None:
         self.conn.close()
@@ -125,6 +131,8 @@ class Client:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         if content_type:
             headers["Content-Type"] = content_type
+        if self.bearer:
+            headers["Authorization"] = f"Bearer {self.bearer}"
         self.conn.request(method, path, body=body, headers=headers)
         response = self.conn.getresponse()
         data = response.read()
@@ -199,6 +207,22 @@ def drive(
                 status, location, data = client.request("GET", "/livez")
                 if status != 200 or data != b"ok":
                     error = f"HTTP {status}"
+            elif mode == "api":
+                fields = item_fields(n)
+                payload = {
+                    "title": fields["title"],
+                    "kind": fields["kind"],
+                    "body": fields["body"],
+                    "tags": fields["tags"].split("，"),
+                    "submit": True,
+                }
+                status, location, data = client.request(
+                    "POST", "/api/items", json.dumps(payload).encode(), "application/json"
+                )
+                if status == 201:
+                    ack = int(json.loads(data)["id"])
+                else:
+                    error = f"HTTP {status}: {data[:200]!r}"
             else:
                 fields = item_fields(n)
                 fields["submit"] = "1"
@@ -210,7 +234,7 @@ def drive(
                     ack = int(match[1])
                 else:
                     error = f"HTTP {status} -> {location!r}: {data[:200]!r}"
-        except (OSError, http.client.HTTPException) as exc:
+        except (OSError, http.client.HTTPException, ValueError, KeyError) as exc:
             error = f"{type(exc).__name__}: {exc}"
             client.reconnect()
         elapsed_ms = (time.perf_counter() - t0) * 1000.0
@@ -245,7 +269,7 @@ class LoadResult:
 def run_load(
     port: int,
     mode: str,
-    users: list[tuple[str, str] | None],
+    users: list[tuple[str, ...] | None],
     warmup: float,
     seconds: float,
     processes: int,
@@ -330,7 +354,10 @@ def main() -> None:
     users: list[list[str] | None] = config["users"]
     clients = [Client(port) for _ in users]
     for client, user in zip(clients, users, strict=True):
-        if user is not None:
+        if user is not None and mode == "api":
+            client.bearer = user[0]
+            client.conn.connect()
+        elif user is not None:
             client.login(user[0], user[1])
         else:
             client.conn.connect()
