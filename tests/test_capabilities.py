@@ -139,6 +139,7 @@ UNIT_MENU = {
     "bulletins:solicitations",
     "emergencies:board",
     "accountability:mine",
+    "own_roster",
 }
 MENU = {
     "officer_a": UNIT_MENU | {"submissions:create"},
@@ -186,6 +187,8 @@ def everyone(personas, secretary_general):
 def url_of(name, user):
     if name == "own_points":
         return reverse("scoring:unit", args=[user.unit_id])
+    if name == "own_roster":
+        return reverse("roster:unit", args=[user.unit_id])
     return reverse(name)
 
 
