@@ -24,7 +24,7 @@ class PeopleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
 class AppointForm(Form):
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     person = PersonChoice(
-        label=_("Person"),
+        label=_("Person in the post"),
         queryset=User.objects.none(),
         required=False,
         empty_label=_("— nobody (end the post) —"),
@@ -45,7 +45,7 @@ class AppointForm(Form):
 
 
 class LeaveForm(Form):
-    person = PersonChoice(label=_("Person"), queryset=User.objects.none())
+    person = PersonChoice(label=_("Person on leave"), queryset=User.objects.none())
     first_day = forms.DateField(
         label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
     )
