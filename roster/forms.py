@@ -21,7 +21,19 @@ class PeopleChoice(forms.ModelMultipleChoiceField):  # type: ignore[type-arg]  #
         return f"{user.full_name or user.get_username()} {unit}".strip()
 
 
-class AppointForm(Form):
+class _UnitPersonForm(Form):
+    """A form whose `person` is chosen among the unit's people."""
+
+    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        field = self.fields["person"]
+        assert isinstance(field, PersonChoice)
+        field.queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
+            "full_name", "pk"
+        )
+
+
+class AppointForm(_UnitPersonForm):
     post = forms.ChoiceField(label=_("Post"), choices=Post.choices)
     person = PersonChoice(
         label=_("Person in the post"),
@@ -35,30 +47,14 @@ class AppointForm(Form):
     phone = forms.CharField(label=_("Contact phone"), max_length=30, required=False)
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
 
-    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["person"]
-        assert isinstance(field, PersonChoice)
-        field.queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
-            "full_name", "pk"
-        )
 
-
-class LeaveForm(Form):
+class LeaveForm(_UnitPersonForm):
     person = PersonChoice(label=_("Person on leave"), queryset=User.objects.none())
     first_day = forms.DateField(
         label=_("First day"), widget=forms.DateInput(attrs={"type": "date"})
     )
     last_day = forms.DateField(label=_("Last day"), widget=forms.DateInput(attrs={"type": "date"}))
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
-
-    def __init__(self, *args: Any, people: list[User], **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        field = self.fields["person"]
-        assert isinstance(field, PersonChoice)
-        field.queryset = User.objects.filter(pk__in=[p.pk for p in people]).order_by(
-            "full_name", "pk"
-        )
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
