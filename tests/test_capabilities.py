@@ -21,7 +21,14 @@ ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 # Stated here, not read from the code: the only capabilities that touch no reported content
 # (no item, incident, bulletin, violation, point or search hit), and whose role does each.
 ADMINISTRATION = {
-    Role.SYSTEM_ADMIN: {Capability.MANAGE_ORG, Capability.MANAGE_CALENDAR, Capability.VIEW_NETWORK},
+    # "units, accounts, settings": a unit's officers and backups are part of the unit directory
+    # (the section chief, who keeps the network alive, names them too).
+    Role.SYSTEM_ADMIN: {
+        Capability.MANAGE_ORG,
+        Capability.MANAGE_CALENDAR,
+        Capability.VIEW_NETWORK,
+        Capability.MANAGE_ROSTER,
+    },
     Role.SECURITY_ADMIN: {Capability.MANAGE_SECURITY, Capability.APPROVE_ACCOUNTS},
     Role.AUDIT_ADMIN: {Capability.READ_AUDIT},
 }
