@@ -178,6 +178,15 @@ ACTIONS: dict[str, Promise] = {
     "violation_recorded_from_upper": _("Violation recorded from an upper office's notice"),
     "adoption_recorded_from_upper": _("Adoption recorded from the upper office's system"),
     "instruction_recorded_from_upper": _("Instruction recorded from the upper office's system"),
+    # the network's people (issue 17)
+    "roster_appointed": _("Officer appointed to a unit's post"),
+    "roster_post_vacated": _("Unit's post left vacant"),
+    "roster_appointment_changed": _("Appointment's details changed"),
+    "roster_leave_marked": _("Leave recorded"),
+    "roster_leave_cancelled": _("Leave cancelled"),
+    "roster_training_recorded": _("Training session recorded"),
+    "roster_policy_changed": _("Turnover threshold changed"),
+    "network_health_exported": _("Network health exported"),
 }
 
 DETAIL_KEYS: dict[str, Promise] = {
@@ -249,6 +258,13 @@ DETAIL_KEYS: dict[str, Promise] = {
     "old_first_break": _("old chain's first break"),
     "filters": _("filters"),
     "rows": _("rows"),
+    "post": _("post"),
+    "person": _("person"),
+    "employment": _("full- or part-time"),
+    "first_day": _("first day"),
+    "last_day": _("last day"),
+    "attendees": _("attendees"),
+    "sort": _("sorted by"),
     "deaths": _("deaths (including missing)"),
     "serious_injuries": _("seriously injured"),
     "loss_10k_yuan": _("direct loss (10k yuan)"),

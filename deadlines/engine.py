@@ -27,6 +27,7 @@ from notify.models import Severity
 from org.duty import desk_people, on_duty
 from org.models import Unit, User
 from org.roles import DUTY_DESK, SECTION_DESK, UNIT_STAFF
+from roster.queries import reminder_people
 
 log = logging.getLogger(__name__)
 
@@ -123,10 +124,14 @@ def _once_per_pass(key: tuple[str, object], compute: Callable[[], list[User]]) -
     return memo[key]
 
 
-def _unit_people(unit: Unit) -> list[User]:
+def _unit_people(unit: Unit, now: datetime) -> list[User]:
+    """The unit's staff, less whoever is on leave; the backup stands in for a main officer on
+    leave (the roster's rule)."""
     return _once_per_pass(
         ("unit", unit.pk),
-        lambda: list(User.objects.filter(unit=unit, role__in=UNIT_STAFF, is_active=True)),
+        lambda: reminder_people(
+            unit, list(User.objects.filter(unit=unit, role__in=UNIT_STAFF, is_active=True)), now
+        ),
     )
 
 
@@ -151,7 +156,7 @@ def recipients(
     """Reminders go to whoever owes the report; the breach also to the desk that is on now
     (section in office hours, duty office outside them); escalations up the chain by role."""
     owes_office = kind.office_owes
-    owners = _section() if owes_office else _unit_people(row.unit)
+    owners = _section() if owes_office else _unit_people(row.unit, now)
     owner_units = [] if owes_office else [row.unit]
     if step.kind == rules.REMINDER:
         return _dedupe(owners), owner_units

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_noop
 from audit.actions import record, save_change
 from emergencies.access import visible_incidents
 from emergencies.models import Incident
-from insight import rules
+from insight import health, rules
 from insight.models import InsightPolicy
 from insight.queries import (
     IN_SECTION,
@@ -363,3 +363,13 @@ def do_update_policy(actor: User, values: dict[str, Any]) -> bool:
         policy = InsightPolicy.locked()
         after = {k: values.get(k, getattr(policy, k)) for k in POLICY_FIELDS}
         return save_change(actor, "archive_policy_changed", policy, after, "archive_policy")
+
+
+def export_network_health(
+    actor: User, built: health.Health, rows: list[health.Row], sort: str
+) -> bytes:
+    """The network health rows as a workbook; recorded as `network_health_exported` (the
+    officers' names and phones leave the system)."""
+    content = health.workbook(built, rows)
+    record(actor, "network_health_exported", "", {"sort": sort, "rows": len(rows)})
+    return content

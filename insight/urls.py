@@ -3,7 +3,7 @@ report, the policy, and the merge and typical-case buttons of item and incident 
 
 from django.urls import path
 
-from insight import views
+from insight import views, views_network
 
 app_name = "insight"
 
@@ -14,6 +14,8 @@ urlpatterns = [
     path("report/", views.report, name="report"),
     path("report.xlsx", views.report_xlsx, name="report_xlsx"),
     path("policy/", views.policy, name="policy"),
+    path("network/", views_network.network, name="network"),
+    path("network.xlsx", views_network.network_xlsx, name="network_xlsx"),
     path("items/<int:pk>/merge/", views.merge, {"page": views.ITEM_PAGE}, name="merge_item"),
     path("items/<int:pk>/unmerge/", views.unmerge, {"page": views.ITEM_PAGE}, name="unmerge_item"),
     path("items/<int:pk>/typical/", views.mark_typical, name="mark_typical"),

@@ -104,6 +104,11 @@ class UnitAdmin(AuditedAdmin):
     search_fields = ["name", "short_name", "code", "region_code"]
     autocomplete_fields = ["parent", "officer"]
 
+    def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
+        # Once the unit exists its officer changes on the roster page, which keeps the history.
+        fields = list(super().get_readonly_fields(request, obj))
+        return [*fields, "officer"] if obj is not None else fields
+
 
 class NewAccountForm(inputs.ModelForm):
     """A new account: who and where, and the role proposed for it. No password: the person

@@ -41,6 +41,7 @@ class Capability(StrEnum):
     ANSWER_FOR_UNIT = "answer_for_unit"  # the unit's feedback on instructions, its answers
     ANSWER_VIOLATIONS = "answer_violations"  # see one's unit's violations and notices; explain
     READ_OWN_POINTS = "read_own_points"  # one's own unit's points and scorecard
+    READ_OWN_ROSTER = "read_own_roster"  # one's own unit's officers, backups and their history
     # --- reading ---
     READ_SUBMITTED = "read_submitted"  # read every item that has left its unit
     READ_ADOPTED = "read_adopted"  # read adopted items (leaders)
@@ -61,6 +62,7 @@ class Capability(StrEnum):
     ENTER_VIOLATIONS = "enter_violations"  # enter false and concealed reports with evidence
     STAND_DUTY = "stand_duty"  # be put on the duty roster (receives reports in one's shift)
     MANAGE_DUTY = "manage_duty"  # the duty roster
+    MANAGE_ROSTER = "manage_roster"  # units' officers and backups, leave, training sessions
     WRITE_INSTRUCTIONS = "write_instructions"  # a leader's own instructions (批示) in xinbao
     # --- the section chief's decisions and policy ---
     SIGN_OFF_BULLETINS = "sign_off_bulletins"  # sign off an issue, or return it to the editors
@@ -93,6 +95,7 @@ _UNIT = frozenset(
         C.ANSWER_FOR_UNIT,
         C.ANSWER_VIOLATIONS,
         C.READ_OWN_POINTS,
+        C.READ_OWN_ROSTER,
     }
 )
 
@@ -121,6 +124,7 @@ _SECTION = frozenset(
 _CHIEF = _SECTION | {
     C.READ_SITUATION,
     C.MANAGE_DUTY,
+    C.MANAGE_ROSTER,
     C.SIGN_OFF_BULLETINS,
     C.EDIT_DEADLINES,
     C.HEAD_DUTY_OFFICE,
@@ -168,7 +172,10 @@ CAPABILITIES: dict[str, frozenset[Capability]] = {
             C.READ_SITUATION,
         }
     ),
-    Role.SYSTEM_ADMIN: frozenset({C.MANAGE_ORG, C.VIEW_NETWORK, C.MANAGE_CALENDAR}),
+    # Units and accounts are his: who answers for a unit too (the chief keeps the network alive).
+    Role.SYSTEM_ADMIN: frozenset(
+        {C.MANAGE_ORG, C.VIEW_NETWORK, C.MANAGE_CALENDAR, C.MANAGE_ROSTER}
+    ),
     Role.SECURITY_ADMIN: frozenset({C.MANAGE_SECURITY, C.APPROVE_ACCOUNTS}),
     Role.AUDIT_ADMIN: frozenset({C.READ_AUDIT}),
 }

@@ -21,7 +21,14 @@ ADMIN_ROLES = (Role.SYSTEM_ADMIN, Role.SECURITY_ADMIN, Role.AUDIT_ADMIN)
 # Stated here, not read from the code: the only capabilities that touch no reported content
 # (no item, incident, bulletin, violation, point or search hit), and whose role does each.
 ADMINISTRATION = {
-    Role.SYSTEM_ADMIN: {Capability.MANAGE_ORG, Capability.MANAGE_CALENDAR, Capability.VIEW_NETWORK},
+    # "units, accounts, settings": a unit's officers and backups are part of the unit directory
+    # (the section chief, who keeps the network alive, names them too).
+    Role.SYSTEM_ADMIN: {
+        Capability.MANAGE_ORG,
+        Capability.MANAGE_CALENDAR,
+        Capability.VIEW_NETWORK,
+        Capability.MANAGE_ROSTER,
+    },
     Role.SECURITY_ADMIN: {Capability.MANAGE_SECURITY, Capability.APPROVE_ACCOUNTS},
     Role.AUDIT_ADMIN: {Capability.READ_AUDIT},
 }
@@ -144,6 +151,7 @@ UNIT_MENU = {
     "bulletins:solicitations",
     "emergencies:board",
     "accountability:mine",
+    "own_roster",
 }
 MENU = {
     "officer_a": UNIT_MENU | {"submissions:create"},
@@ -192,6 +200,8 @@ def everyone(personas, secretary_general):
 def url_of(name, user):
     if name == "own_points":
         return reverse("scoring:unit", args=[user.unit_id])
+    if name == "own_roster":
+        return reverse("roster:unit", args=[user.unit_id])
     return reverse(name)
 
 
@@ -226,6 +236,8 @@ def test_every_menu_entry_opens_and_every_other_entry_is_refused(persona, everyo
     for name in offered | MENU[persona]:
         if name == "own_points" and (user.unit_id is None or "scoring:board" in MENU[persona]):
             continue  # the rankings entry leads to every unit's scorecard, one's own included
+        if name == "own_roster" and (user.unit_id is None or "org:units" in MENU[persona]):
+            continue  # the network entry leads to every unit's roster, one's own included
         url = url_of(name, user)
         answers[name] = (url in shown, client.get(url).status_code)
     wrong = {

@@ -50,6 +50,8 @@ ALLOWED = frozenset(
 )
 # Road numbers and kilometre stakes, as the demo's incidents give their place (G205国道 K1123处).
 ALLOWED_SHAPES = re.compile(r"[GSXYZ]\d{1,4}|K\d+(\+\d+)?")
+# A unit's backups, as offices name them (A角、B角, A/B角: the AB角 rule of a post's stand-in).
+BACKUP_POSTS = re.compile(r"[AB](?:/B)?角")
 # A placeholder a person types as shown ({title}, {"phone", "text"}) is not a word.
 PLACEHOLDER = re.compile(r"\{[^{}\n]*\}")
 LATIN = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.\-]*")
@@ -85,6 +87,8 @@ def problems(text: str, codes: bool) -> list[str]:
     for m in LATIN.finditer(text):
         word = m.group().strip(".-")
         if not re.search("[A-Za-z]", word) or word in ALLOWED or ALLOWED_SHAPES.fullmatch(word):
+            continue
+        if BACKUP_POSTS.match(text, m.start()) or BACKUP_POSTS.match(text, m.start() - 2):
             continue
         if codes or word in WORDS:
             found.append(f"Latin «{word}» in …{_context(text, m.start(), m.end())}…")

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "xinbao.core",
     "audit",
     "org",
+    "roster",
     "bulletins",
     "scoring",
     "submissions",

@@ -37,6 +37,7 @@ urlpatterns = [
     path("i18n/setlang/", login_not_required(require_POST(set_language)), name="set_language"),
     path("items/", include("submissions.urls")),
     path("org/", include("org.urls")),
+    path("roster/", include("roster.urls")),
     path("audit/", include("audit.urls")),
     path("notify/", include("notify.urls")),
     path("emergencies/", include("emergencies.urls")),

@@ -2199,3 +2199,85 @@ rows(
     # Other systems post here; the signature is the authentication, so a session opens nothing.
     Row("federation:inbox", "POST", NOBODY, public=True, refused=401),
 )
+
+
+# --- the network's people: roster, leave, training, network health (issue 17) ----------------
+
+# "the section chief keeps the network of officers alive"; the system administrator keeps the
+# unit directory, so he may name who answers for a unit too.
+MANAGES_ROSTER = CHIEFS | {"system_admin"}
+# Who sees the network page sees every unit's roster and the network's health.
+SEES_NETWORK = EDITORS | {"duty_officer", "system_admin"}
+
+
+def _leave_data(world: World) -> dict[str, Any]:
+    day = timezone.localdate()
+    return {
+        "person": world.officer_a.pk,
+        "first_day": day.isoformat(),
+        "last_day": day.isoformat(),
+        "note": "病假",
+    }
+
+
+def _training_data(world: World) -> dict[str, Any]:
+    return {
+        "held_on": timezone.localdate().isoformat(),
+        "topic": "信息写作",
+        "organiser": "信息科",
+        "attendees": [world.officer_a.pk],
+    }
+
+
+rows(
+    # A unit's roster: everyone who sees the network, and the unit's own people; any other
+    # unit's people are not told the unit's roster exists.
+    Row("roster:unit", "GET", SEES_NETWORK | UNIT_A, args=lambda w: [w.unit_a.pk], refused=404),
+    Row(
+        "roster:appoint",
+        "POST",
+        MANAGES_ROSTER,
+        args=lambda w: [w.unit_a.pk],
+        data=lambda w: {"post": "a", "person": w.head_a.pk, "employment": "part"},
+        ok=302,
+        writes=("roster.Appointment", "audit.AuditEntry"),
+    ),
+    Row(
+        "roster:leave",
+        "POST",
+        MANAGES_ROSTER,
+        args=lambda w: [w.unit_a.pk],
+        data=_leave_data,
+        ok=302,
+        writes=("roster.Leave", "audit.AuditEntry"),
+    ),
+    Row(
+        "roster:cancel_leave",
+        "POST",
+        MANAGES_ROSTER,
+        args=lambda w: [w.roster_leave.pk],
+        ok=302,
+        writes=("roster.Leave", "audit.AuditEntry"),
+    ),
+    Row("roster:training", "GET", SEES_NETWORK),
+    Row(
+        "roster:training",
+        "POST",
+        MANAGES_ROSTER,
+        data=_training_data,
+        ok=302,
+        writes=("roster.TrainingSession", "audit.AuditEntry"),
+    ),
+    Row("roster:policy", "GET", SEES_NETWORK),
+    Row(
+        "roster:policy",
+        "POST",
+        CHIEFS,
+        data=lambda w: {"turnover_threshold": "3"},
+        ok=302,
+        writes=("roster.RosterPolicy", "audit.AuditEntry"),
+    ),
+    # The network's health: what the network page shows, grown into one row per unit.
+    Row("insight:network", "GET", SEES_NETWORK),
+    Row("insight:network_xlsx", "GET", SEES_NETWORK),
+)

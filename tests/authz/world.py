@@ -545,6 +545,16 @@ class World:
             0
         ]
 
+    @cached_property
+    def roster_leave(self) -> Any:
+        """Unit A's officer's leave for the coming week, marked by the chief."""
+        from roster import actions as roster_actions
+
+        day = timezone.localdate()
+        return roster_actions.mark_leave(
+            self.chief, self.officer_a, day, day + timedelta(days=6), "年假"
+        )
+
 
 def open_in_writing_followup(world: World, incident: Incident) -> IncidentReport:
     """Unit A's written initial report of a phoned-in incident."""

@@ -71,6 +71,10 @@ def navigation(request: HttpRequest) -> dict[str, object]:
         links.append(NavLink(_("Federation"), reverse("federation:messages"), "federation"))
     if user.can(Capability.VIEW_NETWORK):
         links.append(NavLink(_("Network"), reverse("org:units"), "units"))
+    elif user.unit_id and user.can(Capability.READ_OWN_ROSTER):
+        links.append(
+            NavLink(_("Our roster"), reverse("roster:unit", args=[user.unit_id]), "roster")
+        )
     if user.can(Capability.MANAGE_DUTY):
         links.append(NavLink(_("Duty roster"), reverse("org:duty"), "duty"))
     if duty_access.keeps_duty(user):

@@ -1,0 +1,152 @@
+"""Reading the roster: a unit's posts and history, who is on leave, who gets a unit's reminders,
+and what each officer produced in their period (told by the apps that own items and reports)."""
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from django.db.models import Q
+from django.utils import timezone
+
+from org.models import Unit, User
+from org.roles import Capability
+from roster import rules
+from roster.models import Appointment, Leave, Post, TrainingSession
+
+BACKUP_ORDER = (Post.A, Post.B)
+
+# Given a unit's id, a person's id and a period (start, end; None = open): what they wrote.
+OutputSource = Callable[[int, int, datetime | None, datetime | None], rules.Output]
+
+_output_source: OutputSource | None = None
+
+
+def register_output(source: OutputSource) -> None:
+    """The app that owns items and reports (insight) tells the roster how to count them."""
+    global _output_source
+    _output_source = source
+
+
+def may_read(user: User, unit: Unit) -> bool:
+    """The network's overseers read every roster; a unit's own people read their unit's."""
+    if user.can(Capability.VIEW_NETWORK) or user.can(Capability.MANAGE_ROSTER):
+        return True
+    return user.can(Capability.READ_OWN_ROSTER) and user.unit_id == unit.pk
+
+
+def away_on(day: date, people: Sequence[int]) -> frozenset[int]:
+    """Of `people` (user ids), those on leave on `day`."""
+    rows = Leave.objects.filter(
+        person_id__in=people, cancelled=False, first_day__lte=day, last_day__gte=day
+    ).values_list("person_id", flat=True)
+    return frozenset(rows)
+
+
+def current_backups(unit: Unit) -> list[int]:
+    """The unit's current backups' user ids, A角 first."""
+    rows = dict(
+        Appointment.objects.filter(
+            unit=unit, ended_at__isnull=True, post__in=BACKUP_ORDER
+        ).values_list("post", "person_id")
+    )
+    return [rows[p] for p in BACKUP_ORDER if p in rows]
+
+
+def reminder_people(unit: Unit, staff: Sequence[User], now: datetime) -> list[User]:
+    """Who gets the unit's reminders at `now`: `staff` (the unit's people) except who is on
+    leave and the backups standing by; while the main officer is on leave, the first backup who
+    is not (`rules.reminder_people`)."""
+    backups = current_backups(unit)
+    main = unit.officer_id
+    everyone = [u.pk for u in staff] + backups + ([main] if main else [])
+    away = away_on(timezone.localdate(now), everyone)
+    if not away and not backups:
+        return list(staff)
+    signers = frozenset(u.pk for u in staff if u.can(Capability.SIGN_OFF))
+    chosen = rules.reminder_people([u.pk for u in staff], main, backups, away, signers)
+    known = {u.pk: u for u in staff}
+    missing = [pk for pk in chosen if pk not in known]
+    known.update(User.objects.filter(pk__in=missing, is_active=True).in_bulk())
+    return [known[pk] for pk in chosen if pk in known]
+
+
+@dataclass
+class Line:
+    """One appointment on the roster page, with what the person produced in it."""
+
+    appointment: Appointment
+    output: rules.Output | None
+    on_leave: bool = False
+    trainings: list[TrainingSession] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class UnitRoster:
+    unit: Unit
+    current: list[Line]
+    history: list[Line]
+    leaves: list[Leave]
+
+
+def unit_roster(unit: Unit, now: datetime) -> UnitRoster:
+    rows = list(
+        Appointment.objects.filter(unit=unit)
+        .select_related("person")
+        .order_by("post", "-ended_at", "-started_at", "-pk")
+    )
+    if unit.officer is not None and not any(
+        a.post == Post.MAIN and a.ended_at is None for a in rows
+    ):
+        # Named outside the roster (before it was kept): shown as held since before it.
+        rows.append(Appointment(unit=unit, person=unit.officer, post=Post.MAIN))
+    people = sorted({a.person_id for a in rows})
+    away = away_on(timezone.localdate(now), people)
+    trained: dict[int, list[TrainingSession]] = {}
+    for session in TrainingSession.objects.filter(attendees__in=people).prefetch_related(
+        "attendees"
+    ):
+        for person in session.attendees.all():
+            if person.pk in people and session not in trained.setdefault(person.pk, []):
+                trained[person.pk].append(session)
+
+    def line(a: Appointment) -> Line:
+        output = (
+            _output_source(unit.pk, a.person_id, a.started_at, a.ended_at)
+            if _output_source is not None
+            else None
+        )
+        return Line(a, output, a.person_id in away, trained.get(a.person_id, []))
+
+    order = {Post.MAIN: 0, Post.A: 1, Post.B: 2}
+    current = sorted(
+        (line(a) for a in rows if a.ended_at is None), key=lambda x: order[Post(x.appointment.post)]
+    )
+    history = sorted(
+        (line(a) for a in rows if a.ended_at is not None),
+        key=lambda x: x.appointment.ended_at or now,
+        reverse=True,
+    )
+    leaves = list(
+        Leave.objects.filter(person_id__in=people, cancelled=False)
+        .select_related("person")
+        .order_by("-first_day")[:50]
+    )
+    return UnitRoster(unit, current, history, leaves)
+
+
+def unit_people(unit: Unit) -> list[User]:
+    """Who may be put in one of the unit's posts: its active people."""
+    return list(User.objects.filter(unit=unit, is_active=True).order_by("full_name", "pk"))
+
+
+def roster_people() -> list[User]:
+    """Everyone who holds or held a post: who may be listed as a training's attendee."""
+    return list(
+        User.objects.filter(
+            Q(appointments__isnull=False)
+            | Q(pk__in=Unit.objects.filter(officer__isnull=False).values("officer_id"))
+        )
+        .filter(is_active=True)
+        .distinct()
+        .order_by("unit__sort_order", "full_name", "pk")
+    )
