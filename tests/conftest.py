@@ -12,8 +12,10 @@ from collections.abc import Iterator
 
 import pytest
 import time_machine
+from django.conf import settings as django_settings
 from django.http import HttpRequest
 from django.test import Client
+from django.utils import translation
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -63,6 +65,16 @@ def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Trave
         return
     with time_machine.travel(PINNED, tick=True) as traveller:
         yield traveller
+
+
+@pytest.fixture(autouse=True)
+def _default_language() -> Iterator[None]:
+    """Each test starts in the site's default language (Chinese). A request in English leaves
+    English active in its thread, so without this an action's message read outside a request
+    would depend on which test ran before."""
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture(autouse=True)
