@@ -25,10 +25,21 @@ from archive import rules
 FTS = "archive_fts"
 VOCAB = "archive_fts_vocab"
 DOCS = "archive_document"
+META_INDEX = "archive_document_meta"  # SQLite: (id, meta), see migration 0004
 
 
 # (row id, normalised title, normalised body, meta tokens, average length for the tiers)
 Entry = tuple[int, str, str, list[str], float]
+Year = tuple[int, int]  # (the first document id of a year, the year)
+MetaGroup = tuple[str, int, int]  # (meta tokens, year, how many documents)
+
+
+def _year_case(years: Sequence[Year]) -> tuple[str, list[int]]:
+    """An SQL expression giving a document's year from its id (`years`: newest first)."""
+    if not years:
+        return "0", []
+    whens = " ".join(["WHEN id >= %s THEN %s"] * len(years))
+    return f"CASE {whens} ELSE 0 END", [x for pair in years for x in pair]
 
 
 @dataclass(frozen=True)
@@ -175,6 +186,19 @@ class SqliteIndex:
             )
             return list(cursor.fetchall())
 
+    def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
+        """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
+        where, params = self._where(plan)
+        case, case_params = _year_case(years)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT meta, {case}, count(*) FROM {DOCS} INDEXED BY {META_INDEX}"
+                f" WHERE id IN (SELECT rowid FROM {FTS}"
+                f" WHERE {where} ORDER BY rowid DESC LIMIT %s) GROUP BY 1, 2",
+                [*case_params, *params, limit],
+            )
+            return [(m, int(y), int(n)) for m, y, n in cursor.fetchall()]
+
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
         if not tokens:
             return {}
@@ -293,6 +317,18 @@ class PostgresIndex:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, meta FROM {DOCS} WHERE {where} ORDER BY id DESC", params)
             return list(cursor.fetchall())
+
+    def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
+        """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
+        where, params = self._where(plan)
+        case, case_params = _year_case(years)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT meta, year, count(*) FROM (SELECT meta, {case} AS year FROM {DOCS}"
+                f" WHERE {where} ORDER BY id DESC LIMIT %s) newest GROUP BY 1, 2",
+                [*case_params, *params, limit],
+            )
+            return [(m, int(y), int(n)) for m, y, n in cursor.fetchall()]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
         out = {}

@@ -18,6 +18,7 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import connection
+from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -471,16 +472,37 @@ def matching_ids(who: Who, query: str | rules.Query, filters: Filters | None = N
 # --- Facets ----------------------------------------------------------------------------------
 
 
+# Facet counts read each match's meta tokens: exact up to this many matches (the newest);
+# beyond it they are counted over the newest this many and shown as lower bounds ("≥ n").
+FACET_EXACT = 10_000
+
+
 @dataclass
 class Facets:
     total: int = 0
     counts: dict[str, Counter[str]] = field(default_factory=dict)  # facet name -> value -> n
     years: Counter[int] = field(default_factory=Counter)
+    exact: bool = True  # False: counted over the newest FACET_EXACT matches (lower bounds)
 
 
-def facets(who: Who, query: str | rules.Query, filters: Filters | None = None) -> Facets:
+def _years() -> list[backends.Year]:
+    """Each year the index spans, newest first, with the first document id it holds."""
+    span = Document.objects.aggregate(low=Min("id"), high=Max("id"))
+    if span["low"] is None:
+        return []
+    first, last = index.moment_of(span["low"]).year, index.moment_of(span["high"]).year
+    return [
+        (index.id_floor(timezone.make_aware(datetime(year, 1, 1))), year)
+        for year in range(last, first - 1, -1)
+    ]
+
+
+def facets(
+    who: Who, query: str | rules.Query, filters: Filters | None = None, limit: int = FACET_EXACT
+) -> Facets:
     """Counts per facet value over the matches. Each facet is counted with every other
-    filter applied but not its own, so the other values of a facet stay visible."""
+    filter applied but not its own, so the other values of a facet stay visible. Over more
+    than `limit` matches, the newest `limit` are counted and `exact` is False."""
     filters = filters or Filters()
     grants = _grants(who)
     out = Facets(counts={name: Counter() for name, _p in Filters.FACETS})
@@ -493,10 +515,17 @@ def facets(who: Who, query: str | rules.Query, filters: Filters | None = None) -
         (name, prefix, {prefix + str(v) for v in getattr(filters, name)})
         for name, prefix in Filters.FACETS
     ]
-    rows = backends.current().metas(base)
-    # Documents share facet and grant tokens by the thousand: count each distinct set once.
+    backend = backends.current()
+    # Documents share facet and grant tokens by the thousand: the database counts each
+    # distinct set (and year) once.
+    groups = backend.meta_groups(base, _years(), limit)
+    per_meta: Counter[str] = Counter()
+    for meta, _year, n in groups:
+        per_meta[meta] += n
+    if sum(per_meta.values()) >= limit:
+        out.exact = backend.count(base) <= limit
     passing: set[str] = set()
-    for meta, n in Counter(meta for _id, meta in rows).items():
+    for meta, n in per_meta.items():
         tokens = meta.split()
         failed = [name for name, _p, want in chosen if want and not want.intersection(tokens)]
         if len(failed) > 1:
@@ -511,13 +540,7 @@ def facets(who: Who, query: str | rules.Query, filters: Filters | None = None) -
         if not failed:
             passing.add(meta)
             out.total += n
-    tz = timezone.get_current_timezone()
-    year, floor = 0, 0
-    for doc_id, meta in rows:  # newest first
-        if meta not in passing:
-            continue
-        if doc_id < floor or not year:
-            year = datetime.fromtimestamp(doc_id // index.SLOTS, tz=tz).year
-            floor = index.id_floor(timezone.make_aware(datetime(year, 1, 1)))
-        out.years[year] += 1
+    for meta, year, n in groups:
+        if meta in passing:
+            out.years[year] += n
     return out

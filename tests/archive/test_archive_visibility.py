@@ -188,6 +188,26 @@ def test_units_and_kinds_filter_with_counts(world, editor, officer_a):
     assert again.total == len(narrowed)
 
 
+def test_facet_counts_over_many_matches_are_lower_bounds(world, editor):
+    """Past the counting limit the newest matches are counted and the counts say so."""
+    from archive.search import facets
+
+    newest = matching_ids(editor, WORD)
+    assert len(newest) >= 2
+    whole = facets(editor, WORD)
+    assert whole.exact
+    limit = len(newest) - 1
+    capped = facets(editor, WORD, limit=limit)
+    assert not capped.exact
+    assert capped.total == limit
+    assert sum(capped.counts["kinds"].values()) == limit  # each document has one kind
+    assert sum(capped.years.values()) == limit
+    for name, values in capped.counts.items():
+        for value, n in values.items():
+            assert n <= whole.counts[name][value]
+    assert facets(editor, WORD, limit=len(newest)).exact
+
+
 def test_date_range_filter(world, editor):
     today = timezone.localdate()
     inside = matching_ids(editor, WORD, Filters(date_from=today - timedelta(days=1), date_to=today))
