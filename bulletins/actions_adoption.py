@@ -159,18 +159,32 @@ def do_adopt(
     return adoption
 
 
-def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> InfoItem:
-    """Mark an item as sent up to the provincial (or central) office (上报). With a link to the
-    upper office's own system, the item travels there too (federation, in this transaction)."""
+@dataclass(frozen=True)
+class Forwarded:
+    item: InfoItem
+    # Sent to the upper office's own system (a federation link took it, in the same
+    # transaction), not only marked: its adoption and instructions there come back by themselves.
+    travels: bool
+
+
+def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> Forwarded:
+    """Mark an item as sent up to the provincial (or central) office (上报), once. With a link
+    to the upper office's own system, the item travels there too (federation, in this
+    transaction)."""
     if not actor.can(Capability.REVIEW):
         raise ActionError(_("Your role cannot do this."))
     with transaction.atomic():
         item = InfoItem.objects.select_for_update().get(pk=item_id)
         if item.submitted_at is None:
             raise ActionError(_("Only an item that reached the section can be forwarded."))
+        if item.forwarded_at is not None:
+            raise ActionError(
+                _("This item was already forwarded upward on %(day)s.")
+                % {"day": timezone.localtime(item.forwarded_at).strftime("%Y-%m-%d %H:%M")}
+            )
         now = timezone.now()
         InfoItem.objects.filter(pk=item.pk).update(forwarded_at=now, forwarded_to=to_unit)
         item.refresh_from_db()
         record(actor, "item_forwarded", f"item:{item.pk}", {"to": to_unit.code})
-        item_forwarded.send(sender=InfoItem, item=item, now=now)
-    return item
+        answers = item_forwarded.send(sender=InfoItem, item=item, now=now)
+    return Forwarded(item, any(answer is True for _receiver, answer in answers))

@@ -418,15 +418,20 @@ def forward_item(request: AuthedRequest, pk: int) -> HttpResponse:
         messages.error(request, _("There is no provincial office in the unit directory."))
     else:
         try:
-            actions.do_forward_item(request.user, item.pk, to_unit)
+            done = actions.do_forward_item(request.user, item.pk, to_unit)
         except actions.ActionError as exc:
             messages.error(request, str(exc))
         else:
-            messages.success(
-                request,
-                _("Marked as forwarded to %(unit)s. Record its adoption there when it comes.")
-                % {"unit": to_unit.name},
-            )
+            if done.travels:
+                said = _(
+                    "Sent to %(unit)s's system (级联): its receipt, adoption and instructions "
+                    "there come back by themselves."
+                )
+            else:
+                said = _(
+                    "Marked as forwarded to %(unit)s. Record its adoption there when it comes."
+                )
+            messages.success(request, said % {"unit": to_unit.name})
     return redirect("submissions:detail", pk=item.pk)
 
 

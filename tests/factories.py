@@ -141,7 +141,7 @@ def forward(editor: User, item: InfoItem) -> InfoItem:
     province = provincial_office() or make_unit(
         "省委办公厅", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.PROVINCE, is_reporting=False
     )
-    return do_forward_item(editor, item.pk, province)
+    return do_forward_item(editor, item.pk, province).item
 
 
 def adopt(editor: User, item: InfoItem, publication: Publication, day, note: str = "") -> Adoption:

@@ -68,28 +68,33 @@ def submitted(officer_a, editor):
     return make_item(officer_a, ItemState.UNDER_REVIEW, editor=editor)
 
 
-def _forward_from_the_page(client: Client, editor, item: InfoItem) -> None:
+def _forward_from_the_page(client: Client, editor, item: InfoItem) -> str:
+    """Press 上报 on the item's page; the page it comes back to."""
     make_unit("省委办公厅", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.PROVINCE)
     client.force_login(editor)
     page = client.get(reverse("submissions:detail", args=[item.pk])).content.decode()
     assert reverse("bulletins:forward_item", args=[item.pk]) in page
-    answer = client.post(reverse("bulletins:forward_item", args=[item.pk]))
-    assert answer.status_code == 302
+    answer = client.post(reverse("bulletins:forward_item", args=[item.pk]), follow=True)
+    assert answer.redirect_chain[-1][1] == 302
+    return answer.content.decode()
 
 
 def test_without_a_link_forwarding_an_item_only_records_its_date(
     client: Client, editor, submitted
 ) -> None:
-    _forward_from_the_page(client, editor, submitted)
+    page = _forward_from_the_page(client, editor, submitted)
     item = InfoItem.objects.get(pk=submitted.pk)
     assert timezone.localdate(item.forwarded_at) == timezone.localdate()
     assert not OutboundMessage.objects.exists()
+    assert "已标记为上报省委办公厅。采用后请在此登记。" in page
 
 
 def test_with_a_link_forwarding_an_item_queues_it_for_the_province(
     client: Client, editor, submitted, up
 ) -> None:
-    _forward_from_the_page(client, editor, submitted)
+    page = _forward_from_the_page(client, editor, submitted)
+    # The section is told it travels, and that nothing needs typing in when it is adopted there.
+    assert "已发送至省委办公厅的系统（级联）" in page
     (message,) = OutboundMessage.objects.all()
     assert (message.kind, message.subject, message.link_id) == (
         "item.forward",
@@ -103,6 +108,19 @@ def test_with_a_link_forwarding_an_item_queues_it_for_the_province(
         submitted.body,
     )
     assert AuditEntry.objects.filter(action="item_forwarded", target=f"item:{submitted.pk}")
+
+
+def test_an_item_is_forwarded_once(client: Client, editor, submitted, up) -> None:
+    _forward_from_the_page(client, editor, submitted)
+    first = InfoItem.objects.get(pk=submitted.pk).forwarded_at
+    # The button is gone from the page; a second press (another tab, a replayed form) is refused.
+    page = client.get(reverse("submissions:detail", args=[submitted.pk])).content.decode()
+    assert reverse("bulletins:forward_item", args=[submitted.pk]) not in page
+    again = client.post(reverse("bulletins:forward_item", args=[submitted.pk]), follow=True)
+    assert "上报，不能重复上报。" in again.content.decode()
+    assert InfoItem.objects.get(pk=submitted.pk).forwarded_at == first
+    assert OutboundMessage.objects.count() == 1
+    assert AuditEntry.objects.filter(action="item_forwarded").count() == 1
 
 
 def _adopted(item_id: int, **over: Any) -> dict[str, Any]:
