@@ -187,4 +187,4 @@ def do_forward_item(actor: User, item_id: int, to_unit: Unit) -> Forwarded:
         item.refresh_from_db()
         record(actor, "item_forwarded", f"item:{item.pk}", {"to": to_unit.code})
         answers = item_forwarded.send(sender=InfoItem, item=item, now=now)
-    return Forwarded(item, any(answer is True for _receiver, answer in answers))
+    return Forwarded(item, any(bool(answer) for _receiver, answer in answers))
