@@ -22,6 +22,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from bulletins.models import AdoptionLevel
 from org.models import SecurityPolicy, UnitKind, UnitLevel
 from org.roles import Role
+from tests.chromium import browser, pytest_terminal_summary  # noqa: F401  once for the run
 from tests.clock import PINNED
 from tests.factories import PERSONAS, make_publication, make_unit, make_user
 

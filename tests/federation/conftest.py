@@ -2,7 +2,6 @@ import pytest
 
 from federation.actions import LinkSpec, do_create_link
 from org.models import UnitKind, UnitLevel
-from tests.browser.conftest import browser  # noqa: F401  Chromium, for the pair's browser test
 from tests.emergencies.conftest import (  # noqa: F401  the office as the deadline engine sees it
     hub,
     office,

@@ -73,6 +73,15 @@ NOT_LINKED: dict[str, str] = {
         "a link's secret rotation: the demo city alone has no link (`make pair` adds one); "
         "tests/federation/test_outbox.py rotates a secret, the authz matrix posts it"
     ),
+    "federation:resend": (
+        "the resend button of a message the other level refused: the demo city alone has no "
+        "link (`make pair` adds one); tests/federation/test_outbox.py and test_pair.py refuse "
+        "and resend, the authz matrix posts it"
+    ),
+    "roster:cancel_leave": (
+        "the cancel button of a recorded leave: the demo records none (its officers are at "
+        "work); tests/roster/test_roster.py and the authz matrix post it"
+    ),
     "apitokens:revoke": (
         "a token's revoke button: the demo city makes no API tokens (a published demo secret "
         "would be a working key); tests/api/test_tokens.py and the authz matrix post it"
