@@ -374,3 +374,16 @@ def check_duty(client: Client) -> None:
     assert ZeroReport.objects.filter(has_matters=True).exclude(text="").exists()
     assert LogEntry.objects.filter(at__lte=now).exists()
     assert Handover.objects.filter(signed_at__isnull=False, signed_at__lte=now).exists()
+    # The worker's first pass after `make run` breaches only the days nobody filed.
+    from deadlines import engine
+    from deadlines.models import DeadlineFlip
+    from deadlines.rules import BREACH
+
+    engine.run_pass(now)
+    breached = set(
+        DeadlineFlip.objects.filter(expected__kind=KIND, kind=BREACH).values_list(
+            "expected__unit_id", "expected__sequence"
+        )
+    )
+    filed = {(r.unit_id, (r.day - period.starts_on).days) for r in ZeroReport.objects.all()}
+    assert breached and not breached & filed
