@@ -27,7 +27,7 @@ from notify.models import Severity
 from org.duty import desk_people, on_duty
 from org.models import Unit, User
 from org.roles import DUTY_DESK, SECTION_DESK, UNIT_STAFF
-from roster.queries import reminder_people
+from roster.queries import contact_person, reminder_people
 
 log = logging.getLogger(__name__)
 
@@ -185,7 +185,7 @@ def message(
     due = timezone.localtime(row.due_at).strftime("%m-%d %H:%M")
     what = kind.what(row)
     context = {"unit": row.unit.name, "what": what, "subject": subject, "due": due}
-    contact = _contact(row.unit)
+    contact = _contact(row.unit, now)
     if step.kind == rules.REMINDER:
         left = max(0, int((row.due_at - now).total_seconds() // 60))
         title = _("[Reminder] %(unit)s: %(what)s due %(due)s") % context
@@ -223,12 +223,13 @@ def message(
     return Message(title=title, body=body, url=url, severity=severity, key=f"flip:{flip.pk}")
 
 
-def _contact(unit: Unit) -> str:
-    """Whom to ring to chase the report: the unit's information phone and its named officer."""
+def _contact(unit: Unit, now: datetime) -> str:
+    """Whom to ring to chase the report: the unit's information phone and its named officer,
+    or the backup standing in while the officer is on leave."""
     parts = []
     if unit.phone:
         parts.append(unit.phone)
-    officer = unit.officer
+    officer = contact_person(unit, now)
     if officer is not None and officer.phone:
         parts.append(f"{officer.full_name} {officer.phone}")
     return _("Contact: %(who)s") % {"who": "；".join(parts)} if parts else ""

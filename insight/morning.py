@@ -14,6 +14,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from django.db.models import Prefetch
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -21,6 +22,9 @@ from bulletins.models import Adoption, FollowUpTask, Instruction, Issue, IssueEn
 from bulletins.queries import published_for
 from bulletins.queries_editorial import instructions_of_leader
 from deadlines.models import ExpectedReport, ExpectStatus
+from duty import access as duty_access
+from duty import queries as duty_queries
+from duty import rules as duty_rules
 from emergencies import queries as emergency_queries
 from emergencies.access import may_handle_candidates, visible_incidents
 from emergencies.models import CandidateStatus, Incident, IncidentStatus, ViolationCandidate
@@ -77,9 +81,10 @@ class AdoptedLine:
 class OverdueLine:
     unit: Unit
     what: str
-    incident: Incident
+    incident: Incident | None  # None: a zero report
     due_words: str
     candidate: bool = False  # a late/missed candidate awaiting the section's decision
+    url: str = ""  # a zero report's line: the duty grid, for those who may open it
 
 
 @dataclass
@@ -210,7 +215,28 @@ def overdue(user: User, now: datetime, today: date) -> tuple[list[OverdueLine], 
                 True,
             )
         )
-    return lines, show_candidates
+    return lines + zero_overdue(user, now, today), show_candidates
+
+
+def zero_overdue(user: User, now: datetime, today: date) -> list[OverdueLine]:
+    """Today's zero reports missed or filed late (duty.queries.grid); linked to the duty grid
+    for those who keep duty, shown without a link to the others."""
+    day = duty_queries.grid(today, now)
+    if day.period is None or day.due is None:
+        return []
+    url = reverse("duty:zero") if duty_access.keeps_duty(user) else ""
+    lines = []
+    for row in day.rows:
+        if row.standing == duty_rules.Standing.MISSED:
+            when = _("was due %(when)s") % {"when": moment_words(day.due, today)}
+        elif row.standing == duty_rules.Standing.LATE and row.report is not None:
+            when = _("filed late, %(when)s") % {"when": moment_words(row.report.filed_at, today)}
+        else:
+            continue
+        lines.append(
+            OverdueLine(row.unit, f"{_('Zero report')} · {day.period.name}", None, when, url=url)
+        )
+    return lines
 
 
 def waiting_instructions(user: User, now: datetime) -> list[InstructionLine]:

@@ -70,6 +70,21 @@ def reminder_people(unit: Unit, staff: Sequence[User], now: datetime) -> list[Us
     return [known[pk] for pk in chosen if pk in known]
 
 
+def contact_person(unit: Unit, now: datetime) -> User | None:
+    """Whom to name as the unit's contact at `now`: its main officer, or while they are on
+    leave the backup who stands in (the reminders' rule, `rules.reminder_people`); None if the
+    officer is away and no backup is at work."""
+    main = unit.officer_id
+    if main is None:
+        return None
+    backups = current_backups(unit)
+    away = away_on(timezone.localdate(now), [main, *backups])
+    if main not in away:
+        return unit.officer
+    acting = rules.reminder_people([], main, backups, away)
+    return User.objects.filter(pk__in=acting, is_active=True).first()
+
+
 @dataclass
 class Line:
     """One appointment on the roster page, with what the person produced in it."""

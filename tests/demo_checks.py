@@ -201,7 +201,8 @@ def check_accountability() -> None:
     reinstatement = Reinstatement.objects.get(unit_id=yjj, year=story_year)
     assert reinstatement.revoked_at is not None
     assert reinstatement.decided_at < reinstatement.revoked_at <= timezone.now()
-    waiting = Violation.objects.get(status=ViolationStatus.PENDING)
+    # The story's pending violation; the duty office's late zero reports wait beside it.
+    waiting = Violation.objects.get(status=ViolationStatus.PENDING, incident__isnull=False)
     assert waiting.unit == units["jc-qsx"] and waiting.explanations.exists()
     issued = CriticismNotice.objects.exclude(status=NoticeStatus.DRAFT)
     issuers = sorted(issued.values_list("issuer", "doc_number"))
@@ -345,3 +346,44 @@ def check_sensitive_and_circular(client: Client) -> None:
     )
     text = "".join(p.text for p in Document(BytesIO(docx.content)).paragraphs)
     assert circular.doc_number in text
+
+
+def check_duty(client: Client) -> None:
+    """The duty office: the zero-report grid of the latest day whose due time is an hour past
+    shows on-time, late and missed units; every filed day's deadline row is met (the worker has
+    nothing to breach for it); the last shift's log has lines and its handover was signed."""
+    from duty import rules
+    from duty.models import Handover, LogEntry, ZeroPeriod, ZeroReport
+    from duty.queries import grid
+    from duty.schedule import KIND
+
+    now = timezone.now()
+    period = ZeroPeriod.objects.get(name="重要时段零报告（演示）")
+    day = timezone.localdate(now)
+    if now < rules.due_at(day, period.due_time) + timedelta(hours=1):
+        day -= timedelta(days=1)
+    shown = grid(day, now)
+    assert (shown.on_time > 0, shown.late > 0, shown.missed > 0) == (True, True, True), day
+    page = client.get(reverse("duty:zero"), {"day": day.isoformat()}).content.decode()
+    assert "zero-late" in page and "zero-missed" in page and "zero-on_time" in page
+    for report in ZeroReport.objects.all():
+        row = ExpectedReport.objects.get(
+            kind=KIND, unit=report.unit, sequence=(report.day - period.starts_on).days
+        )
+        assert row.status == ExpectStatus.MET and row.met_at == report.filed_at
+    assert ZeroReport.objects.filter(has_matters=True).exclude(text="").exists()
+    assert LogEntry.objects.filter(at__lte=now).exists()
+    assert Handover.objects.filter(signed_at__isnull=False, signed_at__lte=now).exists()
+    # The worker's first pass after `make run` breaches only the days nobody filed.
+    from deadlines import engine
+    from deadlines.models import DeadlineFlip
+    from deadlines.rules import BREACH
+
+    engine.run_pass(now)
+    breached = set(
+        DeadlineFlip.objects.filter(expected__kind=KIND, kind=BREACH).values_list(
+            "expected__unit_id", "expected__sequence"
+        )
+    )
+    filed = {(r.unit_id, (r.day - period.starts_on).days) for r in ZeroReport.objects.all()}
+    assert breached and not breached & filed

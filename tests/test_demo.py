@@ -126,6 +126,7 @@ def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -
     check.check_scoring(clients["kezhang"])
     check.check_sensitive_and_circular(clients["kezhang"])
     check.check_pages(clients)
+    check.check_duty(clients["zhiban"])
 
     # A second run adds nothing, and both print the logins.
     before = check.counts()

@@ -49,3 +49,33 @@ def test_a_cancelled_leave_hands_nothing_over(backed_up):
 
     roster.cancel_leave(backed_up["chief"], Leave.objects.get())
     assert reminder_told(backed_up, shanghai(LAST_SUNDAY, "02:00")) == {"officer_a", "head_a"}
+
+
+def contact_line(office, at) -> str:
+    """The reminder's last line: whom the duty office rings to chase the report."""
+    from notify.models import Notification
+
+    incident = open_by_phone(office["duty"], office["officer_a"].unit, at)
+    assert engine.run_pass(at + HALF) == 1
+    flip = last_flip(row(incident))
+    body = Notification.objects.filter(key=f"flip:{flip.pk}").first().body
+    return body.splitlines()[-1]
+
+
+@pytest.fixture
+def phones(backed_up):
+    from org.models import User
+
+    User.objects.filter(username="officer_a").update(phone="13900000001", full_name="主信息员")
+    User.objects.filter(username="deputy_a").update(phone="13900000002", full_name="A角")
+    return backed_up
+
+
+def test_during_the_leave_the_reminder_names_the_backup_as_contact(phones):
+    line = contact_line(phones, shanghai(LAST_SUNDAY, "02:00"))
+    assert "A角 13900000002" in line and "13900000001" not in line
+
+
+def test_after_the_leave_the_contact_is_the_main_officer_again(phones):
+    line = contact_line(phones, shanghai(TODAY, "02:00"))
+    assert "主信息员 13900000001" in line and "13900000002" not in line

@@ -229,3 +229,37 @@ def test_the_page_keeps_a_fixed_number_of_queries(
     do_record_instruction(leader, adopted["internal"].pk, "请核实。", TODAY, now=PINNED)
     assert count() == before
     assert before <= 40
+
+
+# --- zero reports among the units overdue -----------------------------------------------------
+
+
+@pytest.fixture
+def zero_day(chief, officer_a, unit_a, unit_b):
+    """A zero-report period covering the pinned day, due 09:00: unit A filed at 10:00 (late),
+    unit B has filed nothing (missed)."""
+    from datetime import time
+
+    from duty import actions_zero
+
+    actions_zero.save_period(
+        chief,
+        actions_zero.PeriodData("国庆假期零报告", TODAY, TODAY, time(9, 0), 60),
+        now=local(YESTERDAY, "18:00"),
+    )
+    actions_zero.file_report(officer_a, False, "", now=local(TODAY, "10:00"))
+
+
+def test_units_overdue_include_todays_missed_and_late_zero_reports(
+    zero_day, leader, chief, client_of
+):
+    html = section(page(client_of, leader), "overdue")
+    lines = re.findall(r'<li class="urg-overdue zero-line">.*?</li>', html, re.S)
+    assert len([x for x in lines if "乙县委办公室" in x and "时限 今日 09:00" in x]) == 1
+    assert len([x for x in lines if "甲区委办公室" in x and "迟报，今日 10:00报送" in x]) == 1
+    assert all("国庆假期零报告" in x for x in lines)
+    # The leader may not open the duty grid: the lines carry no link there.
+    assert reverse("duty:zero") not in html
+    # The section chief, who keeps duty, may: each line leads to the grid.
+    duty_html = section(page(client_of, chief), "overdue")
+    assert duty_html.count(f'href="{reverse("duty:zero")}"') == len(lines)

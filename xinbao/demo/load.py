@@ -91,6 +91,9 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
 
         emergencies = load_emergencies(units, users, now)
         progress(f"Duty shifts and incidents: {emergencies}")
+        from xinbao.demo.duty import load_duty
+
+        progress(f"Duty office: {load_duty(units, users, now)}")
         from xinbao.demo.bulletins import load_bulletins
 
         progress(f"Bulletins: {load_bulletins(users, publications, now)}")
