@@ -78,6 +78,16 @@ NOT_LINKED: dict[str, str] = {
         "link (`make pair` adds one); tests/federation/test_outbox.py and test_pair.py refuse "
         "and resend, the authz matrix posts it"
     ),
+    "duty:handover_sign": (
+        "the incoming officer's sign button of a handover still waiting: the demo's handover is "
+        "signed (one left waiting would be signed by the first visitor); "
+        "tests/browser/test_duty_office.py signs one, the authz matrix posts it"
+    ),
+    "duty:zero_file": (
+        "the zero-report form on an officer's home page, shown while the unit owes today's "
+        "report: the walk's officers' units have filed today; tests/duty and the authz matrix "
+        "post it"
+    ),
     "roster:cancel_leave": (
         "the cancel button of a recorded leave: the demo records none (its officers are at "
         "work); tests/roster/test_roster.py and the authz matrix post it"
