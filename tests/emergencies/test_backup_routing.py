@@ -58,8 +58,9 @@ def contact_line(office, at) -> str:
     incident = open_by_phone(office["duty"], office["officer_a"].unit, at)
     assert engine.run_pass(at + HALF) == 1
     flip = last_flip(row(incident))
-    body = Notification.objects.filter(key=f"flip:{flip.pk}").first().body
-    return body.splitlines()[-1]
+    sent = Notification.objects.filter(key=f"flip:{flip.pk}").first()
+    assert sent is not None, "the reminder was not sent"
+    return sent.body.splitlines()[-1]
 
 
 @pytest.fixture
