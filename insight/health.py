@@ -1,6 +1,7 @@
 """The network's health (稳定信息工作机构及队伍): one row per reporting unit — its named officer
 and backup, last submission, adoptions this year, the share of its emergency reports in on time,
-whether its officer was trained, how often the officer changed this year — and the whole
+which of its officers (main and backups) were ever trained, how often the main officer changed
+in the last twelve months — and the whole
 network's coverage month by month. The network page (`org:units`) shows the holes; this page is
 the chief's view of how alive each unit's team is.
 
@@ -45,13 +46,23 @@ class Row:
     adoptions: int
     reports_due: int
     reports_on_time: int
-    trained: bool
-    changes: int
+    team: list[User]  # the current officers, main first, then A角 and B角
+    untrained: list[User]  # of them, those who never attended a training session
+    changes: int  # main-officer changes in the twelve months up to now
     unstable: bool
 
     @property
     def on_time(self) -> float | None:
         return roster_rules.share(self.reports_on_time, self.reports_due)
+
+    @property
+    def trained(self) -> int:
+        """How many of the unit's current officers were trained at least once."""
+        return len(self.team) - len(self.untrained)
+
+    @property
+    def trained_share(self) -> float | None:
+        return roster_rules.share(self.trained, len(self.team))
 
 
 @dataclass(frozen=True)
@@ -82,15 +93,16 @@ def build(now: datetime | None = None) -> Health:
     network = reporting_units_status(now)
     ids = [s.unit.pk for s in network.units]
     threshold = RosterPolicy.current().turnover_threshold
-    backups: dict[int, User] = {}
+    backups: dict[int, list[User]] = {}
     for a in (
         Appointment.objects.filter(
             unit_id__in=ids, ended_at__isnull=True, post__in=[Post.A, Post.B]
         )
         .select_related("person")
-        .order_by("-post")  # B first, so A overwrites it
+        .order_by("post")  # A角 before B角
     ):
-        backups[a.unit_id] = a.person
+        if a.person.is_active:
+            backups.setdefault(a.unit_id, []).append(a.person)
     adoptions = dict(
         Adoption.objects.filter(item__unit_id__in=ids, recorded_at__gte=since, recorded_at__lt=now)
         .order_by()
@@ -115,28 +127,32 @@ def build(now: datetime | None = None) -> Health:
     trained = set(
         TrainingSession.objects.filter(held_on__lte=today).values_list("attendees", flat=True)
     )
+    window = roster_rules.turnover_window_start(now)
     ends: dict[int, list[datetime | None]] = {}
     for unit_id, end in Appointment.objects.filter(
-        unit_id__in=ids, post=Post.MAIN, ended_at__gte=since
+        unit_id__in=ids, post=Post.MAIN, ended_at__gte=window
     ).values_list("unit_id", "ended_at"):
-        ends.setdefault(unit_id, []).append(timezone.localtime(end))
+        ends.setdefault(unit_id, []).append(end)
     rows = []
     for s in network.units:
         u = s.unit
         officer = u.officer if s.has_officer else None
-        changes = roster_rules.changes_in_year(ends.get(u.pk, []), year)
+        changes = roster_rules.changes_between(ends.get(u.pk, []), window, now)
         reports_due, on_time = due.get(u.pk, (0, 0))
+        team = [p for p in [officer, *backups.get(u.pk, [])] if p is not None]
+        team = list({p.pk: p for p in team}.values())  # one person in two posts counts once
         rows.append(
             Row(
                 unit=u,
                 officer=officer,
-                backup=backups.get(u.pk),
+                backup=next(iter(backups.get(u.pk, [])), None),
                 last_submission=s.last_activity,
                 silent=s.silent,
                 adoptions=adoptions.get(u.pk, 0),
                 reports_due=reports_due,
                 reports_on_time=on_time,
-                trained=officer is not None and officer.pk in trained,
+                team=team,
+                untrained=[p for p in team if p.pk not in trained],
                 changes=changes,
                 unstable=roster_rules.unstable(changes, threshold),
             )
@@ -198,7 +214,7 @@ _KEYS: dict[str, Callable[[Row], Any]] = {
     "last": lambda r: r.last_submission,
     "adoptions": lambda r: r.adoptions,
     "on_time": lambda r: r.on_time,
-    "trained": lambda r: r.trained,
+    "trained": lambda r: r.trained_share,
     "changes": lambda r: r.changes,
 }
 SORTS = tuple(_KEYS)
@@ -259,8 +275,9 @@ def workbook(health: Health, rows: list[Row] | None = None) -> bytes:
             _("Adoptions this year"),
             _("Emergency reports due"),
             _("On time"),
-            _("Officer trained"),
-            _("Officer changes this year"),
+            _("Officers trained"),
+            _("Never trained"),
+            _("Officer changes in the last 12 months"),
             _("Above the threshold"),
         ],
         first=True,
@@ -277,7 +294,8 @@ def workbook(health: Health, rows: list[Row] | None = None) -> bytes:
                 r.adoptions,
                 r.reports_due,
                 r.on_time,
-                yes if r.trained else no,
+                f"{r.trained}/{len(r.team)}",
+                "、".join(p.full_name or p.username for p in r.untrained),
                 r.changes,
                 yes if r.unstable else no,
             ],

@@ -58,7 +58,8 @@ def network(request: AuthedRequest) -> HttpResponse:
             "chart": _chart(built),
             "manages": request.user.can(Capability.MANAGE_ROSTER),
             "unstable": sum(1 for r in built.rows if r.unstable),
-            "untrained": sum(1 for r in built.rows if not r.trained),
+            "untrained": sum(1 for r in built.rows if r.untrained),
+            "untrained_people": sum(len(r.untrained) for r in built.rows),
         },
     )
 

@@ -15,6 +15,8 @@ from django.db import models, transaction
 from django.db.models import QuerySet
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_static.models import StaticDevice
@@ -102,12 +104,31 @@ class UnitAdmin(AuditedAdmin):
     ]
     list_filter = ["level", "kind", "is_reporting", "is_active"]
     search_fields = ["name", "short_name", "code", "region_code"]
-    autocomplete_fields = ["parent", "officer"]
+    autocomplete_fields = ["parent"]
 
+    # A unit's officer is named and changed on the roster page only, which keeps the history
+    # (who held the post when, and what they wrote then): one source of truth. The change form
+    # shows the officer read-only, with the way to the roster.
     def get_readonly_fields(self, request: Any, obj: Any = None) -> Any:
-        # Once the unit exists its officer changes on the roster page, which keeps the history.
         fields = list(super().get_readonly_fields(request, obj))
-        return [*fields, "officer"] if obj is not None else fields
+        return [*fields, "officer_on_roster"] if obj is not None else fields
+
+    def get_exclude(self, request: Any, obj: Any = None) -> Any:
+        # A new unit too: its officer is named on its roster once it exists.
+        return [*(super().get_exclude(request, obj) or []), "officer"]
+
+    @admin.display(description=_("named information officer"))
+    def officer_on_roster(self, obj: Unit) -> str:
+        name = obj.officer.full_name or obj.officer.username if obj.officer else "—"
+        return format_html(
+            '{} <div class="help">{} <a href="{}">{}</a></div>',
+            name,
+            gettext(
+                "Changed on the unit's roster page only, which keeps who held the post and when."
+            ),
+            reverse("roster:unit", args=[obj.pk]),
+            gettext("Open the roster"),
+        )
 
 
 class NewAccountForm(inputs.ModelForm):

@@ -14,7 +14,7 @@ from datetime import datetime
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from org.models import Unit
+from org.models import Unit, hub_unit
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,16 @@ class Network:
 
 
 def reporting_units_status(now: datetime | None = None) -> Network:
-    """Every active reporting unit with its last report and whether it is a hole."""
+    """Every active reporting unit with its last report and whether it is a hole. The municipal
+    office itself (`hub_unit`) is where the network reports, not one of its units, whatever its
+    `is_reporting` says."""
     if _activity_source is None:
         raise ImproperlyConfigured("No app registered the units' activity (org.network).")
+    hub = hub_unit()
+    # The office is where the units report, not one of them: never a hole.
+    others = Unit.objects.exclude(pk=hub.pk) if hub is not None else Unit.objects.all()
     units = list(
-        Unit.objects.filter(is_reporting=True, is_active=True)
+        others.filter(is_reporting=True, is_active=True)
         .select_related("parent", "officer")
         .order_by("sort_order", "code")
     )

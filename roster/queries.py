@@ -4,11 +4,12 @@ and what each officer produced in their period (told by the apps that own items 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from decimal import Decimal
 
 from django.db.models import Q
 from django.utils import timezone
 
-from org.models import Unit, User
+from org.models import Unit, User, hub_unit
 from org.roles import Capability
 from roster import rules
 from roster.models import Appointment, Leave, Post, TrainingSession
@@ -20,6 +21,11 @@ OutputSource = Callable[[int, int, datetime | None, datetime | None], rules.Outp
 
 _output_source: OutputSource | None = None
 
+# The same question for the points the unit earned from what the person wrote (the ledger's).
+PointsSource = Callable[[int, int, datetime | None, datetime | None], Decimal]
+
+_points_source: PointsSource | None = None
+
 
 def register_output(source: OutputSource) -> None:
     """The app that owns items and reports (insight) tells the roster how to count them."""
@@ -27,11 +33,26 @@ def register_output(source: OutputSource) -> None:
     _output_source = source
 
 
+def register_points(source: PointsSource) -> None:
+    """The app that keeps the points ledger (scoring) tells the roster how to sum a person's."""
+    global _points_source
+    _points_source = source
+
+
 def may_read(user: User, unit: Unit) -> bool:
     """The network's overseers read every roster; a unit's own people read their unit's."""
     if user.can(Capability.VIEW_NETWORK) or user.can(Capability.MANAGE_ROSTER):
         return True
     return user.can(Capability.READ_OWN_ROSTER) and user.unit_id == unit.pk
+
+
+def in_network(unit: Unit) -> bool:
+    """Whether the unit is one the office expects information from, so that nobody named for it
+    is a hole: an active reporting unit other than the municipal office itself (`hub_unit`)."""
+    if not (unit.is_reporting and unit.is_active):
+        return False
+    hub = hub_unit()
+    return hub is None or hub.pk != unit.pk
 
 
 def away_on(day: date, people: Sequence[int]) -> frozenset[int]:
@@ -93,6 +114,7 @@ class Line:
     output: rules.Output | None
     on_leave: bool = False
     trainings: list[TrainingSession] = field(default_factory=list)
+    points: Decimal | None = None
 
 
 @dataclass(frozen=True)
@@ -130,7 +152,12 @@ def unit_roster(unit: Unit, now: datetime) -> UnitRoster:
             if _output_source is not None
             else None
         )
-        return Line(a, output, a.person_id in away, trained.get(a.person_id, []))
+        points = (
+            _points_source(unit.pk, a.person_id, a.started_at, a.ended_at)
+            if _points_source is not None
+            else None
+        )
+        return Line(a, output, a.person_id in away, trained.get(a.person_id, []), points)
 
     order = {Post.MAIN: 0, Post.A: 1, Post.B: 2}
     current = sorted(

@@ -3,7 +3,7 @@ how often a unit's main officer changed, and what one officer produced in their 
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 
 def on_leave(day: date, leaves: Iterable[tuple[date, date]]) -> bool:
@@ -33,10 +33,16 @@ def reminder_people(
     return people or list(staff)
 
 
-def changes_in_year(ends: Iterable[datetime | None], year: int) -> int:
-    """How many times a unit's main officer changed in `year`: the main appointments that
-    ended in it (an officer replaced, or removed without a successor)."""
-    return sum(1 for end in ends if end is not None and end.year == year)
+def turnover_window_start(now: datetime) -> datetime:
+    """Where the turnover count starts: twelve months (365 days) before `now`. A rolling year,
+    so a unit that changed its officer three times in the autumn is not stable on 1 January."""
+    return now - timedelta(days=365)
+
+
+def changes_between(ends: Iterable[datetime | None], start: datetime, now: datetime) -> int:
+    """How many times a unit's main officer changed from `start` up to `now`: the main
+    appointments that ended then (an officer replaced, or removed without a successor)."""
+    return sum(1 for end in ends if end is not None and start <= end <= now)
 
 
 def unstable(changes: int, threshold: int) -> bool:

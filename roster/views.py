@@ -38,7 +38,9 @@ def _page(
 ) -> HttpResponse:
     manages = request.user.can(Capability.MANAGE_ROSTER)
     people = queries.unit_people(unit)
-    roster = queries.unit_roster(unit, timezone.now())
+    now = timezone.now()
+    roster = queries.unit_roster(unit, now)
+    contact = queries.contact_person(unit, now)
     return render(
         request,
         "roster/unit.html",
@@ -47,6 +49,9 @@ def _page(
             "roster": roster,
             "manages": manages,
             "sees_network": request.user.can(Capability.VIEW_NETWORK),
+            "in_network": queries.in_network(unit),
+            "contact": contact,
+            "standing_in": contact is not None and contact.pk != unit.officer_id,
             "appoint_form": appoint_form or AppointForm(people=people),
             "leave_form": leave_form or LeaveForm(people=people),
         },

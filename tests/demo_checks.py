@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from django.core.management import call_command
 from django.db.models import Model
+from django.template.defaultfilters import floatformat
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -38,10 +39,12 @@ from insight.queries import incident_panel, item_panel, typical_cases
 from insight.rules import week_monday
 from insight.trends import weekly_trends
 from notify.models import Channel, Delivery, DeliveryAttempt, DeliveryStatus, EgressRule
-from org.models import Unit, UnitKind, UnitLevel, User
+from org.models import Unit, UnitKind, UnitLevel, User, hub_unit
 from org.network import reporting_units_status
 from org.roles import Role
-from scoring.models import Circular, CircularKind, ClassAssignment
+from roster.models import Appointment, Leave, Post
+from roster.queries import contact_person, reminder_people
+from scoring.models import Circular, CircularKind, ClassAssignment, ScoreEntry, SourceKind
 from submissions.models import (
     Attachment,
     EventKind,
@@ -55,6 +58,7 @@ from submissions.models import (
 )
 from tests.scoring.scoring_helpers import ledger_rows
 from xinbao.demo import directory
+from xinbao.demo import roster as demo_roster
 from xinbao.demo.accountability import load_accountability
 from xinbao.demo.insight import MARKER, load_insight
 from xinbao.demo.scoring import load_scoring
@@ -177,7 +181,7 @@ def check_items() -> None:
 def check_logins(output: str) -> None:
     assert directory.DEMO_PASSWORD in output
     assert "manage.py demo_code <username>" in output
-    for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld"):
+    for username in ("bianji1", "kezhang", "zhiban", "lingdao", "gaj_xxy", "gaj_ld", "wjw_he"):
         assert username in output
     assert User.objects.get(username="gaj_xxy").check_password(directory.DEMO_PASSWORD)
 
@@ -387,3 +391,74 @@ def check_duty(client: Client) -> None:
     )
     filed = {(r.unit_id, (r.day - period.starts_on).days) for r in ZeroReport.objects.all()}
     assert breached and not breached & filed
+
+
+def _row(page: str, marker: str) -> str:
+    """The table row of `page` holding `marker` (a name, or data-unit="…")."""
+    rows = [r for r in re.findall(r"<tr[^>]*>.*?</tr>", page, flags=re.S) if marker in r]
+    assert len(rows) == 1, (marker, len(rows))
+    return rows[0]
+
+
+def check_roster(client: Client) -> None:
+    """What the section chief sees of the network's people: a backup standing in today for an
+    officer on leave (roster page, contact line, who gets the reminders), the officer change
+    with the former officer's items and points kept on her history line, and the network
+    health page's trained counts, never-trained people and the unit above the threshold."""
+    now = timezone.now()
+    units = {u.code: u for u in Unit.objects.select_related("officer")}
+    people = {u.username: u for u in User.objects.filter(unit__isnull=False)}
+    assert Appointment.objects.filter(started_at__isnull=True).count() == 0  # all have a date
+    assert AuditEntry.objects.filter(action="roster_appointed").count() >= 30
+
+    # 市卫生健康委: its officer is on leave today; its A角 stands in and gets the reminders.
+    health_bureau = units["jc-wjw"]
+    away, backup = people[demo_roster.ON_LEAVE], people[demo_roster.STANDING_IN]
+    assert health_bureau.officer == away
+    assert contact_person(health_bureau, now) == backup
+    staff = list(User.objects.filter(unit=health_bureau, is_active=True))
+    reminded = reminder_people(health_bureau, staff, now)
+    assert backup in reminded and away not in reminded
+    page = client.get(reverse("roster:unit", args=[health_bureau.pk])).content.decode()
+    contact = re.search(r'<p class="contact-line" id="contact-today">(.*?)</p>', page, re.S)
+    assert contact is not None and backup.full_name in contact.group(1)
+    assert f"代{away.full_name}" in contact.group(1)
+    assert "请假" in _row(page, f"<strong>{away.full_name}</strong>")
+    leave = Leave.objects.get(person=away, cancelled=False)
+    assert reverse("roster:cancel_leave", args=[leave.pk]) in page
+
+    # 市信访局 changed its officer within the year: the history line keeps her items and points.
+    bureau = units[demo_roster.CHANGED_UNIT]
+    former = people[demo_roster.FORMER_OFFICER]
+    assert bureau.officer is not None and bureau.officer != former
+    ended = Appointment.objects.get(unit=bureau, post=Post.MAIN, person=former)
+    assert ended.ended_at is not None and now - ended.ended_at < timedelta(days=365)
+    page = client.get(reverse("roster:unit", args=[bureau.pk])).content.decode()
+    history = page[page.index('id="history-posts"') :]
+    line = _row(history, f"<strong>{former.full_name}</strong>")
+    theirs = InfoItem.objects.filter(unit=bureau, author=former, adoptions__isnull=False)
+    assert theirs.exists()
+    assert f"采用 {theirs.distinct().count()} 条" in line
+    ledger = ScoreEntry.objects.filter(
+        unit=bureau,
+        source_kind=SourceKind.ADOPTION,
+        source_id__in=Adoption.objects.filter(item__in=theirs).values("pk"),
+    )
+    points = sum(e.points for e in ledger)
+    assert points > 0
+    assert f'<td class="points">{floatformat(points, "-2")}</td>' in line
+
+    # Network health: trained counts every current officer, names who never was; the
+    # revolving unit is above the threshold; the hub is nobody's hole.
+    page = client.get(reverse("insight:network")).content.decode()
+    for code in demo_roster.NEVER_TRAINED_UNITS:
+        row = _row(page, f'data-unit="{code}"')
+        assert "0/1" in row and "未参加培训" in row, code
+    emergency = _row(page, 'data-unit="jc-yjj"')
+    assert "2/3" in emergency and people["yjj_ma"].full_name in emergency
+    revolving = _row(page, f'data-unit="{demo_roster.REVOLVING_UNIT}"')
+    assert '<td>3 <span class="tag warn">不稳定</span></td>' in revolving
+    hub = hub_unit()
+    assert hub is not None and f'data-unit="{hub.code}"' not in page
+    page = client.get(reverse("roster:unit", args=[hub.pk])).content.decode()
+    assert "空白点" not in page and 'id="not-in-network"' in page

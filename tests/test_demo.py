@@ -127,6 +127,7 @@ def test_the_demo_at(instant: datetime, _pinned_clock: time_machine.Traveller) -
     check.check_sensitive_and_circular(clients["kezhang"])
     check.check_pages(clients)
     check.check_duty(clients["zhiban"])
+    check.check_roster(clients["kezhang"])
 
     # A second run adds nothing, and both print the logins.
     before = check.counts()

@@ -88,10 +88,6 @@ NOT_LINKED: dict[str, str] = {
         "report: the walk's officers' units have filed today; tests/duty and the authz matrix "
         "post it"
     ),
-    "roster:cancel_leave": (
-        "the cancel button of a recorded leave: the demo records none (its officers are at "
-        "work); tests/roster/test_roster.py and the authz matrix post it"
-    ),
     "apitokens:revoke": (
         "a token's revoke button: the demo city makes no API tokens (a published demo secret "
         "would be a working key); tests/api/test_tokens.py and the authz matrix post it"

@@ -27,7 +27,7 @@ from tests.factories import make_item, make_user
 @pytest.fixture
 def network(chief, editor, officer_a, head_a, officer_b, unit_a, unit_b):
     """Unit A: trained officer, backup A, one adopted item, 2 of 3 emergency reports on time.
-    Unit B: its officer changed twice this year and vacant now, never trained."""
+    Unit B: its officer changed twice in the last twelve months and vacant now."""
     roster.appoint(chief, unit_a, Post.A, head_a)
     roster.record_training(chief, TODAY - timedelta(days=30), "信息写作", "信息科", [officer_a])
     make_item(officer_a, ItemState.ADOPTED, head=head_a, editor=editor)
@@ -62,7 +62,9 @@ def test_one_row_per_unit_with_what_the_chief_needs(network):
     assert a.last_submission is not None and b.last_submission is None
     assert (a.adoptions, b.adoptions) == (1, 0)
     assert (a.reports_on_time, a.reports_due, b.on_time) == (2, 3, None)
-    assert (a.trained, b.trained) == (True, False)
+    # trained counts the current officers, main and backups: A's backup never was
+    assert (a.trained, len(a.team), a.untrained) == (1, 2, [network["backup_a"]])
+    assert (b.trained, b.team) == (0, [])
     assert (a.changes, b.changes) == (0, 2)
     assert not b.unstable  # 2 is not more than the seeded threshold of 2
 

@@ -45,9 +45,19 @@ def moment(month: int, day: int = 1) -> datetime:
     return datetime(YEAR, month, day, 10, tzinfo=SHANGHAI)
 
 
-def test_changes_count_the_main_appointments_ended_in_the_year():
-    ends = [moment(3), moment(7), datetime(YEAR - 1, 12, 30, tzinfo=SHANGHAI), None]
-    assert rules.changes_in_year(ends, YEAR) == 2
+def test_changes_count_the_main_appointments_ended_in_the_last_twelve_months():
+    now = moment(1, 2)  # early in January: last autumn's changes still count
+    start = rules.turnover_window_start(now)
+    assert start == now - timedelta(days=365)
+    ends = [
+        datetime(YEAR - 1, 10, 1, tzinfo=SHANGHAI),
+        datetime(YEAR - 1, 12, 30, tzinfo=SHANGHAI),
+        now,  # ended this very moment: counts
+        now - timedelta(days=366),  # over a year ago: not any more
+        now + timedelta(minutes=1),  # not yet
+        None,
+    ]
+    assert rules.changes_between(ends, start, now) == 3
 
 
 def test_a_unit_is_unstable_only_above_the_threshold():

@@ -122,6 +122,10 @@ _DATA = read_data("directory")
 UNITS: tuple[DemoUnit, ...] = tuple(_unit(entry) for entry in _DATA["unit"])
 OFFICE_PEOPLE: tuple[DemoPerson, ...] = tuple(_person(entry) for entry in _DATA["person"])
 PUBLICATIONS: tuple[DemoPublication, ...] = tuple(_publication(e) for e in _DATA["publication"])
+# The units' other people: backups on the roster, a former officer (all information officers).
+STAFF: tuple[DemoPerson, ...] = tuple(
+    _person({**entry, "role": Role.OFFICER}) for entry in _DATA["staff"]
+)
 
 # The deliberate holes in the network, for the README and the tests.
 UNITS_WITHOUT_OFFICER = frozenset({"jc-sjj", "jc-lwx"})
@@ -145,4 +149,4 @@ def unit_people() -> list[DemoPerson]:
 
 
 def all_people() -> list[DemoPerson]:
-    return [*OFFICE_PEOPLE, *unit_people()]
+    return [*OFFICE_PEOPLE, *unit_people(), *STAFF]

@@ -133,6 +133,7 @@ class DemoItem:
     joint: tuple[str, ...] = ()
     occurred: int | None = None  # days between the event and the writing; None: no date
     editor: str = ""  # default reviewer; empty: bianji1 and bianji2 in turn
+    author: str = ""  # who wrote it (a username of the unit); empty: the unit's officer
 
 
 # --- Reading the data file --------------------------------------------------------------------
@@ -196,6 +197,7 @@ def _item(entry: dict[str, Any]) -> DemoItem:
         joint=tuple(entry.get("joint", ())),
         occurred=entry.get("occurred"),
         editor=entry.get("editor", ""),
+        author=entry.get("author", ""),
     )
 
 
@@ -254,7 +256,7 @@ class ItemLoader:
 
     def load(self, spec: DemoItem, seed: int) -> InfoItem:
         unit = self.units[spec.unit]
-        officer = unit.officer
+        officer = self.users[spec.author] if spec.author else unit.officer
         if officer is None:
             raise ValueError(f"{spec.unit} has no officer to write “{spec.title}”")
         editor = self.users[spec.editor or ("bianji1" if seed % 2 else "bianji2")]

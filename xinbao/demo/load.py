@@ -29,6 +29,7 @@ from xinbao.demo.directory import (
     PUBLICATIONS,
     ROLE_LABELS,
     ROOT_CODE,
+    STAFF,
     UNITS,
     DemoPerson,
     DemoPublication,
@@ -72,8 +73,11 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
         clock = DemoClock.at(now)
         units = _create_units()
         progress(f"Units: {len(units)}")
-        users = _create_people(units)
+        users = _create_people(units, name_officers=False)
         progress(f"People: {len(users)}")
+        from xinbao.demo.roster import load_posts, load_roster
+
+        progress(f"Roster: {load_posts(units, users, clock)}")
         from xinbao.demo.twofactor import seed_authenticators
 
         progress(f"Demo authenticators: {len(seed_authenticators(users))}")
@@ -109,6 +113,7 @@ def load_demo(progress: Progress = print, now: datetime | None = None) -> LoadRe
         from xinbao.demo.scoring import load_circular
 
         progress(f"Numbered circular: {load_circular(users, now)}")
+        progress(f"Roster's training and leave: {load_roster(users, clock)}")
         from xinbao.demo.archive import load_archive
 
         progress(f"Information database: {load_archive(users)}")
@@ -144,8 +149,10 @@ def _create_units(specs: Sequence[DemoUnit] = UNITS) -> dict[str, Unit]:
 
 
 def _create_people(
-    units: dict[str, Unit], people: Sequence[DemoPerson] | None = None
+    units: dict[str, Unit], people: Sequence[DemoPerson] | None = None, name_officers: bool = True
 ) -> dict[str, User]:
+    """`name_officers`: make each officer their unit's named officer directly (the province's
+    directory); the city's are appointed on the roster instead (`xinbao.demo.roster`)."""
     users: dict[str, User] = {}
     # One Argon2 hash costs ~0.3 s; hashing the shared demo password once and giving every
     # account that hash keeps the first `make run` quick. The password is published anyway,
@@ -167,7 +174,7 @@ def _create_people(
             user.password = password_hash
         user.save()
         users[person.username] = user
-        if person.role == Role.OFFICER and person.unit:
+        if name_officers and person.role == Role.OFFICER and person.unit:
             Unit.objects.filter(pk=units[person.unit].pk).update(officer=user)
             units[person.unit].officer = user
     return users
@@ -283,4 +290,12 @@ def format_logins() -> str:
         ("unit", f"officer ({ROLE_LABELS[Role.OFFICER]})", f"head ({ROLE_LABELS[Role.UNIT_HEAD]})"),
         units,
     )
+    staff = [
+        (u.username, u.unit.display_name if u.unit else "—", u.full_name)
+        for p in STAFF
+        if (u := users.get(p.username)) is not None
+    ]
+    if staff:
+        lines += ["", "  The units' backups and a former officer (see each unit's roster)"]
+        lines += _table(("username", "unit", "name"), staff)
     return "\n".join(lines)
