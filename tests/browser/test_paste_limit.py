@@ -1,0 +1,59 @@
+"""Pasting a long text from Word into a box with a limit: the browser keeps only what fits
+(maxlength) and would say nothing; the page says how much was left out. A text that fits is
+kept as pasted, with its full-width punctuation, odd spaces and emoji."""
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from duty.models import Handover
+from org.models import DutyShift, UnitKind
+from org.roles import Role
+from tests.browser.test_emergency_journey import _person, log_in
+from tests.clock import PINNED
+from tests.factories import make_unit
+
+pytestmark = pytest.mark.browser
+
+WORD = "来电：“城东水管爆裂”，\u00a0已告知水务\u3000值班室；‘请续报’！\n第二行🚒\u200b完"
+
+
+@pytest.fixture
+def on_duty(seeded: None) -> Any:
+    section = make_unit(
+        "市委办公室信息科", code="section", kind=UnitKind.SECTION, is_reporting=False
+    )
+    person = _person(Role.DUTY_OFFICER, section, "zhaohf", "赵海峰")
+    DutyShift.objects.create(
+        person=person, starts_at=PINNED - timedelta(hours=2), ends_at=PINNED + timedelta(hours=6)
+    )
+    return person
+
+
+def _paste(page: Page, selector: str, text: str) -> None:
+    """A real paste (Ctrl+V) of `text` from the clipboard into the box."""
+    page.evaluate("text => navigator.clipboard.writeText(text)", text)
+    page.locator(selector).focus()
+    page.keyboard.press("Control+V")
+
+
+def test_a_paste_longer_than_the_box_says_what_was_left_out(new_page: Any, on_duty: Any) -> None:
+    page = new_page(
+        viewport={"width": 1280, "height": 900}, permissions=["clipboard-read", "clipboard-write"]
+    )
+    log_in(page, on_duty)
+    page.goto("/duty/handovers/")
+    _paste(page, "#id_matters", "交接事项" * 5000)  # 20,000 characters into a box of 3,000
+    expect(page.locator("#id_matters")).to_have_value(("交接事项" * 5000)[:3000])
+    expect(page.locator(".paste-cut")).to_have_text(
+        "粘贴的内容超出本栏上限（最多 3000 个字）：末尾 17000 个字没有粘贴进来。请删减后重新粘贴。"
+    )
+    # Emptied and pasted again with what fits: the warning goes, the text is kept as pasted.
+    page.locator("#id_matters").fill("")
+    _paste(page, "#id_matters", WORD)
+    expect(page.locator(".paste-cut")).to_have_count(0)
+    page.get_by_role("button", name="发起交接班").click()
+    expect(page.locator("#matters")).to_contain_text("已告知水务\u3000值班室")
+    assert Handover.objects.get().matters.replace("\r\n", "\n") == WORD
