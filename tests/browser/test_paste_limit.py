@@ -57,3 +57,29 @@ def test_a_paste_longer_than_the_box_says_what_was_left_out(new_page: Any, on_du
     page.get_by_role("button", name="发起交接班").click()
     expect(page.locator("#matters")).to_contain_text("已告知水务\u3000值班室")
     assert Handover.objects.get().matters.replace("\r\n", "\n") == WORD
+
+
+def test_the_log_reads_on_a_phone(new_page: Any, on_duty: Any) -> None:
+    """Seven columns on 390 pixels left the summary a character wide: on a phone the phone
+    number goes under the caller and the writer under the summary."""
+    from duty import actions
+    from duty.models import EntryKind
+
+    shift = DutyShift.objects.get(person=on_duty)
+    entry = actions.Entry(
+        at=PINNED - timedelta(minutes=30),
+        kind=EntryKind.CALL_IN,
+        summary="通报：未来12小时有中到大雨，局地暴雨，已转告各区县值班室。",
+        caller="市气象台值班员",
+        phone="83221121",
+    )
+    actions.add_entry(on_duty, shift, entry, now=PINNED)
+    page = new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+    log_in(page, on_duty)
+    page.goto("/duty/")
+    row = page.locator("#log tbody tr").first
+    expect(row).to_contain_text("记录人：赵海峰")
+    expect(row.locator("td").nth(2)).to_contain_text("83221121")
+    expect(page.locator("#log th", has_text="电话")).to_be_hidden()
+    summary = row.locator("td").nth(5).bounding_box()
+    assert summary is not None and summary["width"] >= 100
