@@ -83,3 +83,21 @@ def test_the_log_reads_on_a_phone(new_page: Any, on_duty: Any) -> None:
     expect(page.locator("#log th", has_text="电话")).to_be_hidden()
     summary = row.locator("td").nth(5).bounding_box()
     assert summary is not None and summary["width"] >= 100
+
+
+def test_the_handovers_signatures_read_as_names_not_figures(new_page: Any, on_duty: Any) -> None:
+    """The two signatures were laid out as the big figures of a statistics box: each name and
+    time broke over three lines of 1.3rem bold, on screen and in print."""
+    from duty import actions
+
+    handover = actions.start_handover(on_duty, "甲区火情待续报。", now=PINNED)
+    page = new_page(viewport={"width": 1366, "height": 768})
+    log_in(page, on_duty)
+    page.goto(f"/duty/handovers/{handover.pk}/")
+    page.emulate_media(media="print")
+    first = page.locator("#signatures dd").first
+    expect(first).to_contain_text("赵海峰")
+    box = first.bounding_box()
+    size = first.evaluate("el => parseFloat(getComputedStyle(el).fontSize)")
+    assert box is not None and box["height"] < 2 * size * 1.8  # one line (two at most)
+    assert size <= 17
