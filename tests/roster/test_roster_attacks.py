@@ -88,3 +88,9 @@ def test_post_only_urls_refuse_get_and_csrf_less_posts(chief, officer_a, unit_a,
     strict.force_login(chief)
     assert strict.post(f"/roster/leave/{leave.pk}/cancel/").status_code == 403
     assert not Leave.objects.get(pk=leave.pk).cancelled
+
+
+def test_the_roster_names_its_history_as_earlier_holders(client_of, officer_a, unit_a):
+    """It said 处理记录 (an item's handling record), which a unit's officer misreads."""
+    page = client_of(officer_a).get(f"/roster/unit/{unit_a.pk}/").content.decode()
+    assert "<h2>历任人员</h2>" in page and "处理记录" not in page
