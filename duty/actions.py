@@ -43,6 +43,14 @@ def add_entry(user: User, shift: DutyShift, entry: Entry, now: datetime | None =
         raise ActionError(_("This shift has not begun: nothing can be logged in it yet."))
     if entry.at > now:
         raise ActionError(_("The time of the entry is in the future."))
+    if not rules.in_shift(entry.at, shift.starts_at, shift.ends_at):
+        raise ActionError(
+            _("The time of the entry lies outside this shift (%(start)s – %(end)s).")
+            % {
+                "start": timezone.localtime(shift.starts_at).strftime("%m-%d %H:%M"),
+                "end": timezone.localtime(shift.ends_at).strftime("%m-%d %H:%M"),
+            }
+        )
     with transaction.atomic():
         row = LogEntry.objects.create(
             shift=shift,

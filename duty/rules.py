@@ -14,6 +14,12 @@ LOCAL = ZoneInfo("Asia/Shanghai")
 HANDOVER_GRACE = timedelta(hours=6)
 
 
+def in_shift(at: datetime, starts_at: datetime, ends_at: datetime) -> bool:
+    """Whether a log entry's time lies in its shift, both ends included: a line of another
+    shift (or of a mistyped year) does not belong in this shift's log."""
+    return starts_at <= at <= ends_at
+
+
 def in_period(day: date, starts_on: date, ends_on: date) -> bool:
     return starts_on <= day <= ends_on
 

@@ -59,7 +59,9 @@ def log(request: AuthedRequest) -> HttpResponse:
         shift = get_object_or_404(DutyShift.objects.select_related("person"), pk=pk)
     else:
         shift = queries.shift_of(request.user, now)
-    initial = {"at": timezone.localtime(now).replace(second=0, microsecond=0, tzinfo=None)}
+    # An entry's time lies in its shift: a past shift's form starts at the shift's end.
+    at = min(now, shift.ends_at) if shift else now
+    initial = {"at": timezone.localtime(at).replace(second=0, microsecond=0, tzinfo=None)}
     return _log_page(request, shift, EntryForm(initial=initial))
 
 
@@ -90,35 +92,38 @@ def add_entry(request: AuthedRequest) -> HttpResponse:
     return _log_page(request, shift, form)
 
 
+def _handovers_page(request: AuthedRequest, form: HandoverForm) -> HttpResponse:
+    rows = Handover.objects.select_related("outgoing", "incoming", "outgoing_shift")[:100]
+    context = {
+        "handovers": rows,
+        "form": form,
+        "shift": queries.shift_of(request.user, timezone.now()),
+    }
+    return render(request, "duty/handovers.html", context, status=400 if form.errors else 200)
+
+
 @require_safe
 @guarded(_keeps_duty)
 def handovers(request: AuthedRequest) -> HttpResponse:
-    rows = Handover.objects.select_related("outgoing", "incoming", "outgoing_shift")[:100]
-    return render(
-        request,
-        "duty/handovers.html",
-        {
-            "handovers": rows,
-            "form": HandoverForm(),
-            "shift": queries.shift_of(request.user, timezone.now()),
-        },
-    )
+    return _handovers_page(request, HandoverForm())
 
 
 @require_POST
 @guarded(_keeps_duty)
 def start_handover(request: AuthedRequest) -> HttpResponse:
+    """A refused handover is shown again with what was typed (a redirect would lose it)."""
     form = HandoverForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("The matters to hand over are too long."))
-        return redirect("duty:handovers")
-    try:
-        handover = actions.start_handover(request.user, form.cleaned_data["matters"])
-    except ActionError as exc:
-        messages.error(request, str(exc))
-        return redirect("duty:handovers")
-    messages.success(request, _("Handover started: the incoming duty officer signs it here."))
-    return redirect("duty:handover", pk=handover.pk)
+    if form.is_valid():
+        try:
+            handover = actions.start_handover(request.user, form.cleaned_data["matters"])
+        except ActionError as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(
+                request, _("Handover started: the incoming duty officer signs it here.")
+            )
+            return redirect("duty:handover", pk=handover.pk)
+    return _handovers_page(request, form)
 
 
 @require_safe

@@ -3,9 +3,10 @@ from django.utils.translation import gettext_lazy as _
 
 from federation.models import Direction, FederationPolicy
 from org.models import Unit
+from xinbao.core.inputs import Form, ModelForm
 
 
-class LinkForm(forms.Form):
+class LinkForm(Form):
     direction = forms.ChoiceField(label=_("direction"), choices=Direction.choices)
     name = forms.CharField(label=_("name"), max_length=100)
     base_url = forms.URLField(
@@ -34,7 +35,7 @@ class LinkForm(forms.Form):
     )
 
 
-class RotateForm(forms.Form):
+class RotateForm(Form):
     secret = forms.CharField(
         label=_("new shared secret"),
         max_length=200,
@@ -44,14 +45,14 @@ class RotateForm(forms.Form):
     )
 
 
-class LinkEditForm(forms.Form):
+class LinkEditForm(Form):
     base_url = forms.URLField(
         label=_("the other instance's address"), max_length=300, assume_scheme="https"
     )
     is_active = forms.BooleanField(label=_("active"), required=False)
 
 
-class PolicyForm(forms.ModelForm[FederationPolicy]):
+class PolicyForm(ModelForm):
     class Meta:
         model = FederationPolicy
         fields = [

@@ -117,6 +117,7 @@ def _links_page(
             "policy_form": policy_form or PolicyForm(instance=FederationPolicy.current()),
             "shown_secret": shown_secret,
         },
+        status=400 if (form and form.errors) or (policy_form and policy_form.errors) else 200,
     )
 
 

@@ -16,7 +16,12 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from org.models import Unit
+from xinbao.core.inputs import bounded
 from xinbao.core.policy import SingletonPolicy
+
+# A main officer changed more than monthly is unstable whatever the threshold: a higher one
+# would flag nothing (and a PostgreSQL smallint stops at 32767 anyway).
+MAX_TURNOVER_THRESHOLD = 12
 
 
 class Post(models.TextChoices):
@@ -129,6 +134,7 @@ class RosterPolicy(SingletonPolicy):
     turnover_threshold = models.PositiveSmallIntegerField(
         _("officer changes a year before a unit is flagged"),
         default=2,
+        validators=bounded(MAX_TURNOVER_THRESHOLD),
         help_text=_(
             "A unit whose main officer changed more than this many times in a year is flagged."
         ),

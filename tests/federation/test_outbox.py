@@ -77,7 +77,7 @@ def test_a_rotation_keeps_the_old_secret_for_the_grace_period(system_admin) -> N
 def test_a_short_typed_secret_is_refused_and_nothing_is_saved(client: Client, system_admin) -> None:
     client.force_login(system_admin)
     answer = _post_link(client, "short")
-    assert answer.status_code == 200 and "共享密钥至少为" in answer.content.decode()
+    assert answer.status_code == 400 and "共享密钥至少为" in answer.content.decode()
     assert not Link.objects.exists()
 
 
