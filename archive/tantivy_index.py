@@ -106,7 +106,8 @@ class TantivyIndex:
             _state.update(path=self.path, index=found)
             if new and fill:
                 self.sync()
-        return _state["index"]
+        found_index: tantivy.Index = _state["index"]
+        return found_index
 
     def _searcher(self) -> tantivy.Searcher:
         idx = self._index()
@@ -188,7 +189,9 @@ class TantivyIndex:
                 return term("u", grams[0])
             if len(grams) == 1:
                 return any_of([term(f, grams[0]) for f in TEXT_FIELDS])
-            return any_of([tantivy.Query.phrase_query(schema, f, grams) for f in TEXT_FIELDS])
+            return any_of(
+                [tantivy.Query.phrase_query(schema, f, list[Any](grams)) for f in TEXT_FIELDS]
+            )
 
         musts = [text(t) for t in plan.terms]
         musts += [any_of([term("m", _fold(x)) for x in group]) for group in plan.groups]
@@ -219,7 +222,8 @@ class TantivyIndex:
         return tantivy.Query.boolean_query(clauses)
 
     def _count(self, searcher: tantivy.Searcher, query: tantivy.Query) -> int:
-        return int(searcher.search(query, 1, count=True).count)
+        found: Any = searcher.search(query, 1, count=True)  # `count` is missing from the stub
+        return int(found.count)
 
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         searcher = self._searcher()

@@ -12,6 +12,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from archive import backends, index, tantivy_index
 from archive.backends import Plan
@@ -23,6 +24,10 @@ from tests.archive.test_archive_consistency import ROOT, Child, assert_index_equ
 from tests.factories import make_item
 
 EVERYONE = Grants.everything()
+# The embedded deployment's index: PostgreSQL keeps its own (backends.PostgresIndex).
+pytestmark = pytest.mark.skipif(
+    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"], reason="SQLite only"
+)
 
 
 @pytest.fixture
