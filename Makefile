@@ -61,6 +61,8 @@ typecheck: venv
 pytest: venv
 	XINBAO_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	XINBAO_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
+	# The archive suite again on the optional tantivy index (recall and consistency included).
+	XINBAO_TESTING=1 XINBAO_SEARCH_INDEX=tantivy $(BIN)/pytest -q tests/archive
 
 test: lint typecheck pytest
 

@@ -1,6 +1,7 @@
 """Where the index lives: SQLite FTS5 (the embedded default) or PostgreSQL (tsvector + GIN).
 
-Both answer the same questions about the same tokens, so they return the same documents:
+Both (and on SQLite optionally a tantivy index beside the database, `archive.tantivy_index`)
+answer the same questions about the same tokens, so they return the same documents:
 
 - SQLite: a contentless FTS5 table whose row id is `Document.id`; a term is an FTS5 phrase of
   its bigrams (or its unigram) within the title or the body columns — exact by construction.
@@ -16,11 +17,15 @@ tier below which no term may fall.
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, Union
 
+from django.conf import settings
 from django.db import connection
 
 from archive import rules
+
+if TYPE_CHECKING:
+    from archive.tantivy_index import TantivyIndex
 
 FTS = "archive_fts"
 VOCAB = "archive_fts_vocab"
@@ -133,6 +138,10 @@ class SqliteIndex:
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
+
+    def sync(self, force: bool = False) -> int:
+        """Nothing lags: the index is written in the drain's transaction."""
+        return 0
 
     # --- reads -------------------------------------------------------------------------------
     def _where(self, plan: Plan) -> tuple[str, list[Any]]:
@@ -255,6 +264,10 @@ class PostgresIndex:
     def bulk_mode(self, on: bool) -> None:
         """Nothing to tune."""
 
+    def sync(self, force: bool = False) -> int:
+        """Nothing lags: the tokens are written in the drain's transaction."""
+        return 0
+
     def optimize(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(
@@ -342,10 +355,14 @@ class PostgresIndex:
         return out
 
 
-Index = SqliteIndex | PostgresIndex
+Index = Union[SqliteIndex, PostgresIndex, "TantivyIndex"]
 
 
 def current() -> Index:
     if connection.vendor == "postgresql":
         return PostgresIndex()
+    if settings.SEARCH_INDEX == "tantivy":
+        from archive.tantivy_index import TantivyIndex
+
+        return TantivyIndex()
     return SqliteIndex()

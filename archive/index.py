@@ -11,6 +11,10 @@ The drain writes nothing but the index: what it added or changed is recorded as 
 rows in the same transaction, and the worker announces those to saved-search subscribers
 (`archive.subscriptions.announce_new`), so a reader's request never sends notifications.
 
+With a tantivy index (`archive.tantivy_index`) the drain's transaction records which
+documents the index lacks, and `drain()` applies them after the commit (`sync`); `ensure_fresh`
+also syncs what a process that died after its commit left behind.
+
 A document's id is its date in seconds times 64 plus a free slot, so the index's row order is
 date order and "newest first" never sorts.
 """
@@ -208,6 +212,13 @@ def _record_new(doc_ids: Sequence[int]) -> None:
 def drain(limit: int = 2000, progress: Progress | None = None) -> int:
     """Bring the index up to date with the outbox (at most `limit` rows per transaction).
     Returns how many outbox rows were handled."""
+    handled = _drain_outbox(limit, progress)
+    # After the commit: a tantivy index beside the database catches up (a no-op elsewhere).
+    backends.current().sync()
+    return handled
+
+
+def _drain_outbox(limit: int, progress: Progress | None) -> int:
     handled = 0
     total = Pending.objects.count() if progress else 0
     while True:
@@ -235,8 +246,8 @@ def ensure_fresh() -> bool:
     whether the index is complete (False while a rebuild runs)."""
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT version, EXISTS (SELECT 1 FROM archive_pending) FROM archive_indexstate"
-            " WHERE id = 1"
+            "SELECT version, EXISTS (SELECT 1 FROM archive_pending)"
+            " OR EXISTS (SELECT 1 FROM archive_unsynced) FROM archive_indexstate WHERE id = 1"
         )
         row = cursor.fetchone()
     if row is None or row[1]:
@@ -284,12 +295,15 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
     if progress:
         progress(0, total)
     backend.bulk_mode(True)
-    for kind in DocKind:
-        for chunk in documents.id_batches(kind, batch):
-            done += _index_batch(kind, chunk, estimate)
-            if progress:
-                progress(done, total)
-    backend.bulk_mode(False)
+    try:
+        for kind in DocKind:
+            for chunk in documents.id_batches(kind, batch):
+                done += _index_batch(kind, chunk, estimate)
+                if progress:
+                    progress(done, total)
+    finally:
+        backend.bulk_mode(False)
+    backend.sync(force=True)  # tantivy: the index from the document table, before it counts
     with transaction.atomic():
         if connection.vendor == "sqlite":
             backend.optimize()
@@ -303,6 +317,7 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
             built_at=timezone.now(),
         )
         Pending.objects.filter(pk__lte=covered).delete()
+    backend.sync()  # tantivy: what other processes drained meanwhile
     if connection.vendor == "postgresql":
         backend.optimize()
     elif not connection.in_atomic_block:

@@ -110,6 +110,20 @@ class IndexState(models.Model):
         return self.version
 
 
+class Unsynced(models.Model):
+    """A document whose entries in the tantivy index may lag its `Document` row (written in
+    the transaction that changed the row, deleted once the index has been committed; see
+    `archive.tantivy_index`). `doc_id` FULL (-1): the whole index is to be rebuilt from the
+    document table."""
+
+    FULL = -1
+
+    doc_id = models.BigIntegerField()
+
+    def __str__(self) -> str:
+        return str(self.doc_id)
+
+
 class SortOrder(models.TextChoices):
     NEWEST = "newest", _("Newest first")
     RELEVANCE = "relevance", _("Most relevant first")

@@ -2,7 +2,9 @@
 
     python -m bench._search_child load N          # N generated items, as historical records
     python -m bench._search_child reindex         # manage.py reindex, timed; index size
-    python -m bench._search_child measure PER_CLASS   # function-level timings, recall, references
+    python -m bench._search_child measure PER_CLASS [noref]  # function timings, recall, references
+
+XINBAO_SEARCH_INDEX=tantivy in the environment measures the product's tantivy index instead.
 
 Each prints one JSON object on the last line of stdout.
 """
@@ -72,22 +74,35 @@ def load(count: int) -> dict[str, Any]:
     return {"loaded": count, "load_s": round(time.perf_counter() - started, 1)}
 
 
-def index_size_mb() -> float:
-    """The documents table and the full-text structures: on SQLite the table, its indexes and
-    the FTS5 tables (dbstat); on PostgreSQL the table with its TOAST, tsvector and indexes."""
+def index_sizes() -> dict[str, float]:
+    """MB of the documents table and of the full-text structures. SQLite: the table with its
+    indexes, and the FTS5 tables (dbstat) or, with XINBAO_SEARCH_INDEX=tantivy, the tantivy
+    directory; PostgreSQL: the table with its TOAST, tsvector and indexes (all in `table_mb`)."""
+    from django.conf import settings
     from django.db import connection
 
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_total_relation_size('archive_document')")
             (size,) = cursor.fetchone()
-            return round((size or 0) / 1e6, 1)
-        cursor.execute(
-            "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'archive_fts%' OR name LIKE"
-            " 'archive_document%' OR name LIKE 'sqlite_autoindex_archive_document%'"
-        )
-        (size,) = cursor.fetchone()
-    return round((size or 0) / 1e6, 1)
+            table, engine = float(size or 0), 0.0
+        else:
+            cursor.execute(
+                "SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'archive_document%' OR name LIKE"
+                " 'sqlite_autoindex_archive_document%'"
+            )
+            table = float(cursor.fetchone()[0] or 0)
+            cursor.execute("SELECT sum(pgsize) FROM dbstat WHERE name LIKE 'archive_fts%'")
+            engine = float(cursor.fetchone()[0] or 0)
+            if settings.SEARCH_INDEX == "tantivy":
+                from archive.tantivy_index import TantivyIndex
+
+                engine = float(TantivyIndex().size_bytes())
+    return {
+        "index_mb": round((table + engine) / 1e6, 1),
+        "table_mb": round(table / 1e6, 1),
+        "engine_mb": round(engine / 1e6, 1),
+    }
 
 
 def reindex() -> dict[str, Any]:
@@ -98,11 +113,7 @@ def reindex() -> dict[str, Any]:
     took = time.perf_counter() - started
     from archive.models import Document
 
-    return {
-        "build_s": round(took, 1),
-        "index_mb": index_size_mb(),
-        "docs": Document.objects.count(),
-    }
+    return {"build_s": round(took, 1), **index_sizes(), "docs": Document.objects.count()}
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, Any]:
@@ -122,7 +133,8 @@ def _pcts(values: list[float]) -> dict[str, float]:
     }
 
 
-def measure(per_class: int) -> dict[str, Any]:
+def measure(per_class: int, reference: bool = True) -> dict[str, Any]:
+    """`reference`: also build and time the tantivy reference (not the product's index)."""
     from archive import index, rules
     from archive.models import Document, SortOrder
     from archive.search import count, facets, matching_ids, search
@@ -142,7 +154,7 @@ def measure(per_class: int) -> dict[str, Any]:
         search(editor, warm, sort=SortOrder.RELEVANCE)
 
     # The index's own rows, for the tantivy reference only (the same normalised text).
-    rows = list(Document.objects.order_by("-id").values_list("id", "title", "body"))
+    rows = Document.objects.order_by("-id").values_list("id", "title", "body") if reference else []
     corpus = [(i, rules.normalise(t), rules.normalise(b)) for i, t, b in rows]
     # The brute-force reference: every source record in memory, normalised by the separately
     # written truth (bench/truth.py), scanned for substrings. Index ids are told by their key.
@@ -188,7 +200,8 @@ def measure(per_class: int) -> dict[str, Any]:
         }
         print(f"{cls}: {report['classes'][cls]}", file=sys.stderr, flush=True)
     report["facets"] = _pcts(facet_ms)
-    report["tantivy"] = tantivy_reference(corpus, qs)
+    if reference:
+        report["tantivy"] = tantivy_reference(corpus, qs)
     report["queries"] = qs
     return report
 
@@ -289,7 +302,7 @@ def main(argv: list[str]) -> None:
     elif command == "reindex":
         out = reindex()
     elif command == "measure":
-        out = measure(int(argv[1]))
+        out = measure(int(argv[1]), reference=argv[2:] != ["noref"])
     else:
         raise SystemExit(f"unknown command {command}")
     print(json.dumps(out, ensure_ascii=False))

@@ -129,6 +129,11 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xinbao.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+# The archive's full-text index on SQLite: FTS5 inside the database (the default) or a tantivy
+# index beside it, kept equal to the database by archive.tantivy_index (PostgreSQL always uses
+# its own tsvector index). Switching either way takes `manage.py reindex`.
+SEARCH_INDEX = env.choice("XINBAO_SEARCH_INDEX", "fts5", ["fts5", "tantivy"])
+SEARCH_INDEX_DIR = env.path("XINBAO_SEARCH_INDEX_DIR", VAR_DIR / "search-index")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend plus a fair queue for writers (see xinbao/sqlite_queue).
     DATABASES["default"]["ENGINE"] = "xinbao.sqlite_queue"

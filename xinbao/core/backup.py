@@ -6,7 +6,8 @@ A backup is a directory named for the instant it was taken (`xinbao-backup-20260
     database.sqlite3     SQLite: a copy made through the online backup API
     database.pgdump      PostgreSQL: `pg_dump --format=custom` of the configured database
     var/...              every file under VAR_DIR except the database and what is rebuilt
-                         (collected static files, the SQLite write-queue lock file)
+                         (collected static files, the SQLite write-queue lock file, the
+                         tantivy search index)
     media/...            every file under MEDIA_ROOT (attachments)
 
 The database is snapshotted first and the files copied after it: an attachment is on disk
@@ -73,7 +74,9 @@ class Instance:
             database=connections["default"].settings_dict,
             var_dir=Path(settings.VAR_DIR),
             media_root=Path(settings.MEDIA_ROOT),
-            skip=(Path(settings.STATIC_ROOT),),
+            # The tantivy search index is derived from the database: a restored instance
+            # rebuilds it from the document table on first use.
+            skip=(Path(settings.STATIC_ROOT), Path(settings.SEARCH_INDEX_DIR)),
         )
 
     @property

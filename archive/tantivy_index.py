@@ -1,0 +1,343 @@
+"""The archive's full-text index in tantivy, for the embedded (SQLite) deployment.
+
+Chosen by `XINBAO_SEARCH_INDEX=tantivy`; the index lives in `SEARCH_INDEX_DIR` (under the var
+dir) and is created on first use. It holds the same tokens as the FTS5 table and answers the
+same `Plan`, so it returns exactly the same documents:
+
+- `t2`, `b2`: the title's and the body's bigrams in order, with positions — a term of two or
+  more characters is a phrase of its bigrams within one of them (FTS5's `{t2 b2} : "…"`);
+- `u`: the distinct characters (a one-character term), `m`: the meta tokens (facets, grants,
+  `xall`) and the ranking tier tokens — presence only;
+- `id`: `Document.id` as an indexed fast i64: newest first orders by it, date filters are
+  ranges on it, `Plan.ids` a term set.
+
+Document frequencies are counted by queries (tantivy's own term statistics still count
+deleted documents until a merge drops them); facet counts read the meta tokens of the matched
+ids from the document table, as on FTS5.
+
+Consistency with the database. The `Document` table is the index's source; the tantivy index
+is derived data that may lag it but never loses a change:
+
+1. The drain's transaction writes the `Document` rows and, for every document it adds or
+   removes, an `Unsynced(doc_id)` row — both or neither are committed.
+2. After the commit, `sync()` takes tantivy's writer lock (one writer across processes; a
+   process that finds it busy waits and retries — the lock is a file lock the kernel releases
+   when its holder dies), THEN reads the `Unsynced` rows and the current `Document` rows for
+   their ids, deletes those ids from the index and adds the documents that exist, and commits.
+   Reading after taking the lock makes every commit at least as new as the one before.
+3. Only then are the `Unsynced` rows it read deleted (by primary key up to the last it read:
+   rows written meanwhile stay for the next sync).
+
+A crash before 1 commits leaves the outbox rows (the drain is redone); between 1 and 2's commit,
+the `Unsynced` rows (the next sync applies them); between 2 and 3, rows already applied (applying
+them again is idempotent: delete by id, then add). Every search calls `archive.index.
+ensure_fresh()`, which drains the outbox and syncs when either has rows, so a reader finds
+what was committed even when the writing process died before its own sync. Readers reload the
+searcher before each question (tantivy checks its meta file: microseconds).
+
+A rebuild (`manage.py reindex`) and a new, empty index directory leave an `Unsynced(FULL)`
+row: the next sync empties the index and adds every document of the table. While a rebuild
+runs (`IndexState.version == "building"`) other processes do not sync (their rows wait); the
+rebuild writes the document rows without index entries, then rebuilds the index from the
+table in one writer session before it declares the index complete.
+
+Switching between FTS5 and tantivy (either way) takes `manage.py reindex`: the inactive index
+is not kept up to date.
+"""
+
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+import tantivy
+from django.conf import settings
+from django.db import connection, transaction
+
+from archive import rules
+from archive.backends import DOCS, Entry, MetaGroup, Plan, SqliteIndex, Year, rules_everything
+from archive.models import Document, IndexState, Unsynced
+
+TEXT_FIELDS = ("t2", "b2")
+ALL_FIELDS = ("t2", "b2", "u", "m")
+LOCK_WAIT_S = 120.0  # a full rebuild of a million documents holds the lock for minutes
+SMALL_HEAP = 20_000_000
+BULK_HEAP = 400_000_000
+READ_CHUNK = 2000
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+_state: dict[str, Any] = {"path": None, "index": None, "bulk": False}
+
+
+def _schema() -> tantivy.Schema:
+    builder = tantivy.SchemaBuilder()
+    for name in TEXT_FIELDS:
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
+    for name in ("u", "m"):
+        builder.add_text_field(name, tokenizer_name="whitespace", index_option="basic")
+    builder.add_integer_field("id", indexed=True, fast=True)
+    return builder.build()
+
+
+def _fold(token: str) -> str:
+    """FTS5's ascii tokenizer folds ASCII letters: a filter token matches in any case there."""
+    return token.translate(_ASCII_LOWER)
+
+
+class TantivyIndex:
+    vendor = "sqlite"
+
+    def __init__(self) -> None:
+        self.path = Path(settings.SEARCH_INDEX_DIR)
+
+    # --- the index directory -----------------------------------------------------------------
+    def _index(self, fill: bool = True) -> tantivy.Index:
+        """The open index; a new directory is created and learns every document of the table
+        (at once, or with `fill` False at the caller's sync)."""
+        if _state["path"] != self.path:
+            self.path.mkdir(parents=True, exist_ok=True)
+            new = not tantivy.Index.exists(str(self.path))
+            if new:
+                found = tantivy.Index(_schema(), path=str(self.path))
+                Unsynced.objects.create(doc_id=Unsynced.FULL)
+            else:
+                found = tantivy.Index.open(str(self.path))
+            _state.update(path=self.path, index=found)
+            if new and fill:
+                self.sync()
+        found_index: tantivy.Index = _state["index"]
+        return found_index
+
+    def _searcher(self) -> tantivy.Searcher:
+        idx = self._index()
+        idx.reload()  # another process may have committed
+        return idx.searcher()
+
+    # --- writes: recorded in the database transaction, applied by sync() ----------------------
+    def reset(self) -> None:
+        """Empty the document table; the index follows at the next sync."""
+        with connection.cursor() as cursor:
+            cursor.execute(f"DELETE FROM {DOCS}")
+        Unsynced.objects.all().delete()
+        Unsynced.objects.create(doc_id=Unsynced.FULL)
+
+    def _record(self, rows: Sequence[Entry]) -> None:
+        if not _state["bulk"] and rows:
+            Unsynced.objects.bulk_create([Unsynced(doc_id=r[0]) for r in rows], batch_size=2000)
+
+    def add(self, rows: Sequence[Entry]) -> None:
+        self._record(rows)
+
+    def remove(self, rows: Sequence[Entry]) -> None:
+        self._record(rows)
+
+    def bulk_mode(self, on: bool) -> None:
+        """A rebuild writes no Unsynced row per document: its FULL row covers them all."""
+        _state["bulk"] = on
+
+    def optimize(self) -> None:
+        """tantivy merges segments itself."""
+
+    def sync(self, force: bool = False) -> int:
+        """Apply the recorded changes to the index (see the module docstring). `force`: also
+        while a rebuild runs (the rebuild's own call). Returns how many documents it wrote."""
+        if not Unsynced.objects.exists():
+            return 0
+        if not force and IndexState.objects.filter(pk=1, version="building").exists():
+            return 0
+        idx = self._index(fill=False)
+        full = Unsynced.objects.filter(doc_id=Unsynced.FULL).exists()
+        writer = _writer(idx, BULK_HEAP if full else SMALL_HEAP, 2 if full else 1)
+        try:
+            rows = list(Unsynced.objects.order_by("pk").values_list("pk", "doc_id"))
+            if not rows:
+                writer.rollback()
+                return 0
+            written = _apply(idx.schema, writer, rows)
+            writer.commit()
+            writer.wait_merging_threads()  # releases the lock
+        except BaseException:
+            del writer
+            raise
+        del writer
+        idx.reload()
+        _forget(rows[-1][0])
+        return written
+
+    # --- reads -------------------------------------------------------------------------------
+    def _query(self, plan: Plan, schema: tantivy.Schema) -> tantivy.Query:
+        def term(field: str, token: str) -> tantivy.Query:
+            return tantivy.Query.term_query(schema, field, token)
+
+        def any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+            if not queries:
+                return tantivy.Query.empty_query()
+            if len(queries) == 1:
+                return queries[0]
+            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
+
+        def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
+            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
+
+        def tier(j: int, gram: str) -> tantivy.Query:
+            return term("m", rules.tier_token(j, gram))
+
+        def text(t: str) -> tantivy.Query:
+            grams = rules.term_grams(t)
+            if len(t) == 1:
+                return term("u", grams[0])
+            if len(grams) == 1:
+                return any_of([term(f, grams[0]) for f in TEXT_FIELDS])
+            return any_of(
+                [tantivy.Query.phrase_query(schema, f, list[Any](grams)) for f in TEXT_FIELDS]
+            )
+
+        musts = [text(t) for t in plan.terms]
+        musts += [any_of([term("m", _fold(x)) for x in group]) for group in plan.groups]
+        if plan.tier:
+            tiers = []
+            strong = range(plan.tier, len(rules.TIERS))
+            for t in plan.terms if plan.tier_terms is None else plan.tier_terms:
+                grams = dict.fromkeys(rules.term_grams(t))
+                per_gram = [any_of([tier(j, g) for j in strong]) for g in grams]
+                tiers.append(all_of(per_gram))
+            musts.append(any_of(tiers))
+        if not musts:
+            musts.append(term("m", rules_everything()))
+        clauses = [(tantivy.Occur.Must, q) for q in musts]
+        clauses += [(tantivy.Occur.MustNot, text(t)) for t in plan.excluded]
+        if plan.id_min is not None or plan.id_max is not None:
+            span = tantivy.Query.range_query(
+                schema, "id", tantivy.FieldType.Integer, plan.id_min, plan.id_max
+            )
+            clauses.append((tantivy.Occur.Must, span))
+        if plan.ids is not None:
+            among = (
+                tantivy.Query.term_set_query(schema, "id", list(plan.ids))
+                if plan.ids
+                else tantivy.Query.empty_query()
+            )
+            clauses.append((tantivy.Occur.Must, among))
+        return tantivy.Query.boolean_query(clauses)
+
+    def _count(self, searcher: tantivy.Searcher, query: tantivy.Query) -> int:
+        found: Any = searcher.search(query, 1, count=True)  # `count` is missing from the stub
+        return int(found.count)
+
+    def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
+        searcher = self._searcher()
+        query = self._query(plan, self._index().schema)
+        if limit is None:
+            limit = self._count(searcher, query) - offset
+        if limit <= 0:
+            return []
+        found = searcher.search(
+            query, limit, count=False, order_by_field="id", offset=offset, order=tantivy.Order.Desc
+        )
+        return [int(key) for key, _address in found.hits]
+
+    def count(self, plan: Plan) -> int:
+        return self._count(self._searcher(), self._query(plan, self._index().schema))
+
+    def metas(self, plan: Plan) -> list[tuple[int, str]]:
+        """Every match's id and meta tokens, newest first."""
+        ids = self.ids(plan)
+        found = dict(_metas(ids))
+        return [(i, found[i]) for i in ids if i in found]
+
+    def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
+        """The newest `limit` matches counted by (meta tokens, year)."""
+        counts: Counter[tuple[str, int]] = Counter()
+        for i, meta in _metas(self.ids(plan, limit=limit)):
+            counts[(meta, next((y for first, y in years if i >= first), 0))] += 1
+        return [(m, y, n) for (m, y), n in counts.items()]
+
+    def df(self, tokens: Sequence[str]) -> dict[str, int]:
+        """Documents holding each token in any field (FTS5's vocabulary 'row' counts)."""
+        searcher = self._searcher()
+        schema = self._index().schema
+        out = {}
+        for token in tokens:
+            query = tantivy.Query.boolean_query(
+                [
+                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, f, token))
+                    for f in ALL_FIELDS
+                ]
+            )
+            out[token] = self._count(searcher, query)
+        return out
+
+    def size_bytes(self) -> int:
+        return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+
+
+def _forget(last_pk: int) -> None:
+    """The recorded changes up to `last_pk` are in the committed index."""
+    with transaction.atomic():
+        Unsynced.objects.filter(pk__lte=last_pk).delete()
+
+
+def _metas(ids: Sequence[int]) -> Iterator[tuple[int, str]]:
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        yield from Document.objects.filter(id__in=chunk).values_list("id", "meta")
+
+
+def _writer(idx: tantivy.Index, heap: int, threads: int) -> tantivy.IndexWriter:
+    """tantivy's writer, waiting while another process holds its lock."""
+    give_up = time.monotonic() + LOCK_WAIT_S
+    pause = 0.01
+    while True:
+        try:
+            return idx.writer(heap, threads)
+        except ValueError as error:
+            if "LockBusy" not in str(error) or time.monotonic() > give_up:
+                raise
+        time.sleep(pause)
+        pause = min(pause * 2, 0.5)
+
+
+def _documents(ids: Iterable[int] | None) -> Iterator[Entry]:
+    """The current rows of these documents (None: of all), as index entries."""
+    from archive.index import split_norm
+
+    fields = ("id", "norm", "meta", "avg_length")
+    if ids is None:
+        rows: Iterable[tuple[int, str, str, float]] = (
+            Document.objects.order_by("id").values_list(*fields).iterator(chunk_size=READ_CHUNK)
+        )
+    else:
+        wanted = sorted(set(ids))
+        rows = (
+            row
+            for start in range(0, len(wanted), 500)
+            for row in Document.objects.filter(id__in=wanted[start : start + 500]).values_list(
+                *fields
+            )
+        )
+    for rid, norm, meta, avg in rows:
+        title, body = split_norm(norm)
+        yield rid, title, body, meta.split(), avg
+
+
+def _apply(schema: tantivy.Schema, writer: tantivy.IndexWriter, rows: list[tuple[int, int]]) -> int:
+    """Replace the index entries of the recorded documents by their current rows."""
+    full = any(doc_id == Unsynced.FULL for _pk, doc_id in rows)
+    if full:
+        writer.delete_all_documents()
+        entries = _documents(None)
+    else:
+        ids = sorted({doc_id for _pk, doc_id in rows})
+        for start in range(0, len(ids), 1000):
+            chunk = ids[start : start + 1000]
+            writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, "id", chunk))
+        entries = _documents(ids)
+    written = 0
+    for entry in entries:
+        rid, t2, b2, u, m = SqliteIndex._columns(entry)
+        doc = tantivy.Document(t2=t2, b2=b2, u=u, m=_fold(m))
+        doc.add_integer("id", rid)
+        writer.add_document(doc)
+        written += 1
+    return written

@@ -1,0 +1,140 @@
+"""The tantivy index (XINBAO_SEARCH_INDEX=tantivy) never loses a committed change: a process
+that dies after the database committed the documents but before tantivy committed the index —
+or after tantivy committed but before the record of what it lacked was cleared — leaves a state
+the next search repairs, with each document indexed once.
+
+These tests switch to tantivy themselves (with a directory of their own), whatever backend the
+rest of the run uses; `XINBAO_SEARCH_INDEX=tantivy pytest tests/archive` runs the whole archive
+suite, recall and consistency included, against tantivy."""
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from archive import backends, index, tantivy_index
+from archive.backends import Plan
+from archive.models import Document, Unsynced
+from archive.search import matching_ids
+from archive.visibility import Grants
+from submissions.models import InfoItem
+from tests.archive.test_archive_consistency import ROOT, Child, assert_index_equals_data
+from tests.factories import make_item
+
+EVERYONE = Grants.everything()
+# The embedded deployment's index: PostgreSQL keeps its own (backends.PostgresIndex).
+pytestmark = pytest.mark.skipif(
+    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"], reason="SQLite only"
+)
+
+
+@pytest.fixture
+def tantivy_backend(settings, tmp_path: Path, db) -> None:
+    settings.SEARCH_INDEX = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+
+
+def keys(query: str) -> set[str]:
+    ids = matching_ids(EVERYONE, query)
+    return set(Document.objects.filter(id__in=ids).values_list("key", flat=True))
+
+
+def in_index(doc_id: int) -> int:
+    """How many entries the tantivy index holds for this document (no drain, no sync)."""
+    return tantivy_index.TantivyIndex().count(Plan(ids=(doc_id,)))
+
+
+def test_tantivy_is_the_backend_when_chosen(tantivy_backend):
+    assert isinstance(backends.current(), tantivy_index.TantivyIndex)
+
+
+def test_dying_between_the_database_commit_and_the_index_commit(
+    tantivy_backend, officer_a, monkeypatch
+):
+    make_item(officer_a, title="早已索引的稿件")
+    assert keys("早已索引") and not Unsynced.objects.exists()
+    item = make_item(officer_a, title="提交之后索引之前")
+
+    def die(*args):
+        raise RuntimeError("killed after the database commit, before tantivy's")
+
+    monkeypatch.setattr(tantivy_index, "_apply", die)
+    with pytest.raises(RuntimeError):
+        index.drain()
+    monkeypatch.undo()
+    doc = Document.objects.get(key=f"item:{item.pk}")  # the database has it
+    assert Unsynced.objects.filter(doc_id=doc.id).exists()  # and knows the index lacks it
+    assert in_index(doc.id) == 0
+    assert keys("索引之前") == {f"item:{item.pk}"}  # the next search repairs the index
+    assert in_index(doc.id) == 1 and not Unsynced.objects.exists()
+    assert_index_equals_data()
+
+
+def test_dying_after_the_index_commit_applies_it_again_once(
+    tantivy_backend, officer_a, monkeypatch
+):
+    item = make_item(officer_a, title="索引提交之后被杀")
+    index.drain()
+    InfoItem.objects.filter(pk=item.pk).update(title="改名之后再同步")
+
+    def die(last_pk):
+        raise RuntimeError("killed after tantivy's commit, before the record was cleared")
+
+    monkeypatch.setattr(tantivy_index, "_forget", die)
+    with pytest.raises(RuntimeError):
+        index.drain()
+    monkeypatch.undo()
+    assert Unsynced.objects.exists()
+    assert keys("改名之后") == {f"item:{item.pk}"}
+    assert keys("索引提交之后") == set()
+    new = Document.objects.get(key=f"item:{item.pk}")
+    assert in_index(new.id) == 1 and not Unsynced.objects.exists()
+    assert_index_equals_data()
+
+
+KILLED_MID_SYNC = """
+import os, signal
+from archive import index, tantivy_index
+from org.models import User
+from submissions import actions
+
+real = tantivy_index._apply
+
+def apply_then_die(*args):
+    real(*args)
+    os.kill(os.getpid(), signal.SIGKILL)  # documents committed; tantivy's commit never comes
+
+tantivy_index._apply = apply_then_die
+officer = User.objects.get(pk={officer})
+actions.do_create_item(
+    officer, actions.ItemContent(title="进程在索引提交前被杀", body="数据库已提交。", kind="news")
+)
+index.drain()
+"""
+
+
+@pytest.mark.wallclock  # a real process: its clock cannot be pinned
+@pytest.mark.django_db(transaction=True)
+def test_a_process_sigkilled_before_the_index_commit(settings, tmp_path, officer_a):
+    settings.SEARCH_INDEX = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "search-index"
+    make_item(officer_a, title="被杀之前的稿件")
+    index.drain()
+    child = Child(tmp_path)
+    child.hand_over()
+    done = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", KILLED_MID_SYNC.format(officer=officer_a.pk)],
+        cwd=ROOT,
+        env=child.env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == -9, done.stderr.decode()[-2000:]
+    child.take_back()
+    doc = Document.objects.get(title="进程在索引提交前被杀")
+    assert Unsynced.objects.filter(doc_id=doc.id).exists() and in_index(doc.id) == 0
+    assert keys("索引提交前被杀") == {doc.key}
+    assert in_index(doc.id) == 1
+    assert_index_equals_data()
