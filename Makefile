@@ -38,12 +38,14 @@ pair: venv
 	$(PAIR_CITY) $(BIN)/python manage.py seed_demo
 	$(PAIR_CITY) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PAIR_PROVINCE) $(BIN)/python manage.py migrate --noinput -v0
+	$(PAIR_PROVINCE) $(BIN)/python manage.py seed_demo --level province
 	$(PAIR_PROVINCE) $(BIN)/python manage.py collectstatic --noinput -v0
 	$(PAIR_CITY) $(BIN)/python manage.py demo_pair --side city --peer http://127.0.0.1:$(PAIR_PORT) --secret-file var/pair-secret
 	$(PAIR_PROVINCE) $(BIN)/python manage.py demo_pair --side province --peer http://127.0.0.1:$(PORT) --secret-file var/pair-secret
 	@echo
 	@echo "  city:     http://127.0.0.1:$(PORT)/   (the demo city's logins)"
-	@echo "  province: http://127.0.0.1:$(PAIR_PORT)/   (sheng_bianji / sheng_kezhang / sheng_admin, the demo password)"
+	@echo "  province: http://127.0.0.1:$(PAIR_PORT)/   (sheng_bianji editor / sheng_chuzhang chief / sheng_zhiban duty /"
+	@echo "            sheng_sysadmin system admin, 江城市 jc_xxy / jc_ld; the demo password; all listed above)"
 	@echo "  Forward an incident in the city (突发事件 → 上报); it appears on the province's board."
 	@echo
 	$(PAIR_PROVINCE) PORT=$(PAIR_PORT) $(BIN)/python manage.py serve & province=$$!; \

@@ -16,7 +16,7 @@ from accountability.models import (
     ViolationStatus,
 )
 from emergencies.models import Incident, IncidentReport
-from org.models import Unit, provincial_office
+from org.models import Unit, upper_office
 from submissions.models import InfoItem
 from xinbao.core.inputs import Form, ModelForm, parse_id
 from xinbao.core.once import OnceForm
@@ -237,7 +237,7 @@ class ProvinceNoticeForm(Form):
             .select_related("unit", "incident", "item")
             .order_by("unit__sort_order", "-occurred_on")
         )
-        province = provincial_office()
+        province = upper_office()
         if province is not None and not self.is_bound:
             self.initial.setdefault("issuing_office", province.name)
 

@@ -26,7 +26,7 @@ from api.actions import do_create_token, do_set_rate_limit  # noqa: E402
 from api.models import TokenScope  # noqa: E402
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent, do_open_incident  # noqa: E402
 from emergencies.actions_level import do_forward  # noqa: E402
-from org.models import Unit, UnitKind, User, provincial_office  # noqa: E402
+from org.models import Unit, UnitKind, User, upper_office  # noqa: E402
 from org.roles import Capability, Role  # noqa: E402
 
 
@@ -35,7 +35,7 @@ def forward(events: int, seed: int) -> dict[str, object]:
     duty = User.objects.filter(role=Role.DUTY_OFFICER, is_active=True).order_by("pk").first()
     chief = User.objects.filter(role=Role.CHIEF, is_active=True).order_by("pk").first()
     unit = Unit.objects.filter(kind=UnitKind.DEPARTMENT, is_reporting=True).order_by("pk").first()
-    province = provincial_office()
+    province = upper_office()
     assert duty and chief and unit and province
     done = []
     for i in range(events):

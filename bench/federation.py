@@ -73,8 +73,9 @@ def run() -> Result:
         manage(city_dir, "migrate", "--noinput", "-v0")
         manage(city_dir, "collectstatic", "--noinput", "-v0")  # the pages: the login's form
         shutil.copytree(city_dir, province_dir)
-        log("seed_demo (the city)")
+        log("seed_demo (the city; the province)")
         manage(city_dir, "seed_demo")
+        manage(province_dir, "seed_demo", "--level", "province")
         city, province = Server(city_dir), Server(province_dir)
         secret = str(base / "pair-secret")
         manage(

@@ -16,7 +16,6 @@ from bulletins.actions_adoption import do_adopt as do_adopt
 from bulletins.actions_adoption import do_forward_item as do_forward_item
 from bulletins.deadline_kinds import EditorialKind, editorial_rule
 from bulletins.models import (
-    AdoptionLevel,
     EditorialPolicy,
     FollowUpTask,
     Instruction,
@@ -30,6 +29,7 @@ from bulletins.models import (
     ReadReceipt,
     Solicitation,
     TaskStatus,
+    own_level,
 )
 from bulletins.signals import instruction_recorded
 from deadlines import actions as deadlines
@@ -352,14 +352,15 @@ def do_record_instruction(
     item_id: int,
     text: str,
     instructed_on: date,
-    level: str = AdoptionLevel.CITY,
+    level: str = "",
     leader_name: str = "",
     entry_id: int | None = None,
     now: datetime | None = None,
     token: UUID | None = None,
 ) -> Instruction:
     """A leader writes an instruction in xinbao, or an editor records one received on paper.
-    Every source unit of the item owes feedback by the policy's deadline."""
+    Every source unit of the item owes feedback by the policy's deadline. A leader writing here
+    is one of this office's, at its own level; `level` blank: the same."""
     now = now or timezone.now()
     is_leader = actor.can(Capability.WRITE_INSTRUCTIONS)
     if not is_leader:
@@ -368,6 +369,8 @@ def do_record_instruction(
         raise ActionError(_("The instruction text is required."))
     if instructed_on > timezone.localdate(now):
         raise ActionError(_("The date cannot be in the future."))
+
+    own = own_level()
 
     def write() -> Instruction:
         with transaction.atomic():
@@ -385,7 +388,7 @@ def do_record_instruction(
                 entry_id=entry_id,
                 leader=actor if is_leader else None,
                 leader_name=actor.full_name if is_leader else leader_name.strip(),
-                level=AdoptionLevel.CITY if is_leader else level,
+                level=own if is_leader or not level else level,
                 text=text.strip(),
                 instructed_on=instructed_on,
                 recorded_by=actor,

@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from audit.actions import record
 from bulletins import rules
-from bulletins.models import Adoption, Issue, IssueState, Publication
+from bulletins.models import Adoption, Issue, IssueState, Publication, own_level
 from bulletins.signals import adoption_recorded, item_forwarded
 from org.models import Unit, User
 from org.roles import Capability
@@ -88,6 +88,7 @@ def refusal_for(
             upper_issue_date=upper_on,
             by_hand=issue is None,
             in_pending_issue=issue is None and in_pending_issue(item.pk, publication),
+            own_level=own_level(),
         )
     )
 

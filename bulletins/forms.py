@@ -7,7 +7,14 @@ from django.utils.translation import gettext_lazy as _
 
 from bulletins import rules
 from bulletins.actions_adoption import REFUSALS, UpperIssue, refusal_for
-from bulletins.models import Adoption, AdoptionLevel, IssueEntry, IssueState, Publication
+from bulletins.models import (
+    Adoption,
+    AdoptionLevel,
+    IssueEntry,
+    IssueState,
+    Publication,
+    own_level,
+)
 from submissions.models import InfoItem
 from submissions.rules import Action as ItemAction
 from xinbao.core.inputs import Form, ModelForm
@@ -63,9 +70,9 @@ class ReturnIssueForm(Form):
 class AdoptForm(Form):
     """Record an adoption by hand. Nothing is preselected: the editor names the publication.
 
-    The city's own publications come first, then the province's and the centre's, grouped by
+    The office's own publications come first, then those of the levels above, grouped by
     level; a publication that adopted the item already, or whose issue being compiled holds it,
-    is not offered. Provincial and central ones are offered only for an item forwarded upward
+    is not offered. Upper ones are offered only for an item forwarded upward
     (`bulletins.rules.offered_levels`), and need the number and date of their issue."""
 
     publication = forms.ModelChoiceField(
@@ -98,8 +105,9 @@ class AdoptForm(Form):
         super().__init__(*args, **kwargs)
         self.item = item
         self.forwarded = item.forwarded_at is not None
+        self.own_level = own_level()
         field = self.fields["publication"]
-        levels = rules.offered_levels(self.forwarded)
+        levels = rules.offered_levels(self.forwarded, self.own_level)
         used = Adoption.objects.filter(item_id=item.pk).values("publication_id")
         pending = IssueEntry.objects.filter(item_id=item.pk).exclude(
             issue__state=IssueState.PUBLISHED
@@ -135,7 +143,7 @@ class AdoptForm(Form):
         publication: Publication | None = data.get("publication")
         if publication is None or "adopted_on" not in data:
             return data
-        if not rules.is_upper(publication.level):
+        if not rules.is_upper(publication.level, self.own_level):
             # Left over from a provincial choice the editor changed: a city adoption has none.
             data["upper_issue_number"], data["upper_issue_date"] = "", None
         refusal = refusal_for(

@@ -8,7 +8,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from bulletins.models import AdoptionLevel, EditorialPolicy
+from bulletins.models import AdoptionLevel, EditorialPolicy, own_level
 from deadlines.fields import ReminderPointsField
 from org.duty import working_days_due
 from org.models import Unit, UnitKind
@@ -49,11 +49,14 @@ class RecordedInstructionForm(InstructionForm):
         max_length=60,
         error_messages={"required": _("Name the leader who gave the instruction.")},
     )
-    level = forms.ChoiceField(
-        label=_("Level"), choices=AdoptionLevel.choices, initial=AdoptionLevel.CITY
-    )
+    level = forms.ChoiceField(label=_("Level"), choices=AdoptionLevel.choices)
 
     field_order = ["leader_name", "level", "text", "instructed_on"]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        # This office's own leaders first: a city's office's, a province's.
+        kwargs.setdefault("initial", {}).setdefault("level", own_level())
+        super().__init__(*args, **kwargs)
 
 
 class FeedbackForm(Form):

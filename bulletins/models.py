@@ -4,7 +4,8 @@ from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from org.office import office_name
+from bulletins.rules import level_of_office
+from org.office import office_level, office_name
 from org.secrecy import Secrecy, secrecy_field
 from xinbao.core.inputs import INT_MAX, MAX_BODY_LENGTH, SMALLINT_MAX, bounded, check_date
 from xinbao.core.once import token_constraint, token_field
@@ -17,6 +18,12 @@ class AdoptionLevel(models.TextChoices):
     CITY = "city", _("City")
     PROVINCE = "province", _("Province")
     CENTRAL = "central", _("Central")
+
+
+def own_level() -> str:
+    """This instance's own level (本级): the level of its own publications and leaders, from its
+    office's (a city's office: CITY; a province's: PROVINCE). Above it is "adopted above"."""
+    return level_of_office(office_level())
 
 
 class Publication(models.Model):

@@ -42,13 +42,22 @@ def urgency(due_at: datetime, now: datetime) -> str:
 
 
 # --- adoptions --------------------------------------------------------------------------------
-# Who may record which adoption (采用) of an item. A publication above the city (the province's,
-# the centre's) can only have used an item the section sent up to it (上报): an upper adoption of
-# an item never forwarded is impossible, and would credit its unit with points it did not earn.
-# It is recorded with the upper publication's issue, as the office registers it (期号 and date).
+# Who may record which adoption (采用) of an item. A publication above this instance's own level
+# (for a city's office: the province's and the centre's; for a province's: the centre's) can only
+# have used an item the section sent up to it (上报): an upper adoption of an item never forwarded
+# is impossible, and would credit its unit with points it did not earn. It is recorded with the
+# upper publication's issue, as the office registers it (期号 and date).
 
-# The order levels are offered in: the city's own publications first.
+# The order levels are offered in, from the lowest: an office's own publications first.
 LEVEL_ORDER = ("city", "province", "central")
+
+
+def level_of_office(unit_level: str) -> str:
+    """The level of an office's own publications and leaders (本级), from the level of its unit
+    (org.models.UnitLevel): a city's office compiles at the city's, a province's at the
+    province's, the centre's at the centre's. An office below a city counts as the city, the
+    lowest level a publication has."""
+    return unit_level if unit_level in LEVEL_ORDER else LEVEL_ORDER[0]
 
 
 def level_rank(level: str) -> int:
@@ -56,9 +65,10 @@ def level_rank(level: str) -> int:
     return LEVEL_ORDER.index(level) if level in LEVEL_ORDER else len(LEVEL_ORDER)
 
 
-def is_upper(level: str) -> bool:
-    """A publication above the city: the province's or the centre's."""
-    return level_rank(level) > 0
+def is_upper(level: str, own: str = LEVEL_ORDER[0]) -> bool:
+    """A publication (or leader) above this office's own level `own`: for a city's office the
+    province's or the centre's, for a province's the centre's."""
+    return level_rank(level) > level_rank(own)
 
 
 class AdoptionRefusal(StrEnum):
@@ -82,6 +92,7 @@ class AdoptionRequest:
     upper_issue_date: date | None = None
     by_hand: bool = True  # False: from publishing an issue compiled here
     in_pending_issue: bool = False  # an unpublished issue of this publication holds the item
+    own_level: str = LEVEL_ORDER[0]  # this instance's own level (`level_of_office`)
 
 
 def adoption_refusal(request: AdoptionRequest) -> AdoptionRefusal | None:
@@ -92,7 +103,7 @@ def adoption_refusal(request: AdoptionRequest) -> AdoptionRefusal | None:
     # adoption is recorded once it has happened.
     if r.by_hand and any(d > r.today for d in dates):
         return AdoptionRefusal.IN_FUTURE
-    if not is_upper(r.level):
+    if not is_upper(r.level, r.own_level):
         if r.upper_issue_number.strip() or r.upper_issue_date is not None:
             return AdoptionRefusal.UPPER_ISSUE_ON_CITY
         if r.by_hand and r.in_pending_issue:
@@ -107,6 +118,13 @@ def adoption_refusal(request: AdoptionRequest) -> AdoptionRefusal | None:
     return None
 
 
-def offered_levels(forwarded: bool) -> tuple[str, ...]:
-    """The levels whose publications the adoption form offers for an item."""
-    return LEVEL_ORDER if forwarded else LEVEL_ORDER[:1]
+def levels_above(own: str) -> tuple[str, ...]:
+    """The publication levels above this office's own: adoptions there were forwarded (上报)."""
+    return tuple(level for level in LEVEL_ORDER if is_upper(level, own))
+
+
+def offered_levels(forwarded: bool, own: str = LEVEL_ORDER[0]) -> tuple[str, ...]:
+    """The levels whose publications the adoption form offers for an item: this office's own,
+    and the levels above it once the item was forwarded upward."""
+    at_or_above = tuple(level for level in LEVEL_ORDER if level_rank(level) >= level_rank(own))
+    return at_or_above if forwarded else at_or_above[:1]

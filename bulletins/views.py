@@ -20,7 +20,7 @@ from bulletins.models import Issue, IssueEntry, IssueState, Publication
 from bulletins.queries_editorial import Seat, instruction_seat
 from org.forms_secrecy import SecrecyForm
 from org.http import AuthedRequest
-from org.models import provincial_office
+from org.models import upper_office
 from org.roles import Capability
 from submissions import rules as item_rules
 from submissions import views as item_views
@@ -413,7 +413,7 @@ def forward_item(request: AuthedRequest, pk: int) -> HttpResponse:
     """Mark an item as sent up to the provincial office (上报)."""
     item = get_visible_item(request.user, pk)
     _need(request, Capability.REVIEW)
-    to_unit = provincial_office()
+    to_unit = upper_office()
     if to_unit is None:
         messages.error(request, _("There is no provincial office in the unit directory."))
     else:

@@ -104,7 +104,7 @@ def instruct(request: AuthedRequest, pk: int) -> HttpResponse:
                 item.pk,
                 data["text"],
                 data["instructed_on"],
-                level=data.get("level") or AdoptionLevel.CITY,
+                level=data.get("level") or "",
                 leader_name=data.get("leader_name") or "",
                 entry_id=entry.pk if entry else None,
                 token=form.token,

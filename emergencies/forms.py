@@ -19,7 +19,7 @@ from emergencies.models import (
     ReportKind,
     SourceKind,
 )
-from org.models import Unit, UnitLevel
+from org.models import Unit, upper_units
 from org.roles import Capability, roles_with
 from xinbao.core.inputs import INT_MAX, Form, ModelForm
 from xinbao.core.once import OnceForm
@@ -303,13 +303,17 @@ class LevelForm(Form):
 
 class ForwardForm(Form):
     to_unit = forms.ModelChoiceField(
-        label=_("Forward to"),
-        queryset=Unit.objects.filter(level__in=[UnitLevel.PROVINCE, UnitLevel.CENTRAL]),
-        empty_label=None,
+        label=_("Forward to"), queryset=Unit.objects.none(), empty_label=None
     )
     text = forms.CharField(
         label=_("Text to forward"), widget=forms.Textarea(attrs={"rows": 10}), max_length=20000
     )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # The units above this office's level: a city's forwards to the province or the
+        # centre, a province's to the centre.
+        self.fields["to_unit"].queryset = upper_units()  # type: ignore[attr-defined]
 
 
 class SightingForm(OnceForm):

@@ -63,7 +63,7 @@ from emergencies.models import (
 from org.duty import route, years_without_calendar
 from org.guards import guarded
 from org.http import AuthedRequest
-from org.models import provincial_office
+from org.models import upper_office
 from org.roles import Capability
 from xinbao.core.inputs import INT_MAX, parse_id, parse_int
 from xinbao.core.once import ALREADY_SAVED
@@ -255,7 +255,7 @@ def _forward_form(
             lines.append(f"{label}{_(': ')}{picture[field]}")
     if picture["measures"]:
         lines.append(f"{_('Measures taken')}{_(': ')}{picture['measures']}")
-    province = provincial_office()
+    province = upper_office()
     return ForwardForm(
         initial={"text": "\n".join(lines), "to_unit": province.pk if province else None}
     )

@@ -15,8 +15,8 @@ from django.utils.translation import gettext as _
 
 from audit.actions import record
 from bulletins.actions import UpperIssue, do_adopt, do_record_instruction
-from bulletins.models import Adoption, AdoptionLevel, Instruction, Publication
-from bulletins.rules import is_upper
+from bulletins.models import Adoption, AdoptionLevel, Instruction, Publication, own_level
+from bulletins.rules import is_upper, levels_above
 from federation.models import (
     Direction,
     Link,
@@ -35,11 +35,11 @@ from xinbao.core.errors import ActionError
 # --- sending ---------------------------------------------------------------------------------
 
 
-def counted_level(level: str) -> str:
-    """The level at which the lower office counts what the upper office did: the upper office's
-    own publications and leaders (stored there as its own level, city or province) are the
-    province's to the office below; the centre's stay the centre's."""
-    return AdoptionLevel.CENTRAL if level == AdoptionLevel.CENTRAL else AdoptionLevel.PROVINCE
+def counted_level(level: str, own: str) -> str:
+    """The level at which the office below counts what this office (`own`: its own level) did:
+    its own publications and leaders count at this office's level (a province's at the
+    province's); the centre's stay the centre's."""
+    return AdoptionLevel.CENTRAL if level == AdoptionLevel.CENTRAL else own
 
 
 def on_item_forwarded(sender: object, item: InfoItem, now: datetime, **kw: Any) -> bool:
@@ -89,7 +89,7 @@ def on_adoption_recorded(sender: object, adoption: Adoption, **kw: Any) -> None:
         "item": {"id": remote.remote_id},
         "adoption": {
             "publication": {"code": publication.code, "name": publication.name},
-            "level": counted_level(adoption.level),
+            "level": counted_level(adoption.level, own_level()),
             "issue": number or publication.name,
             "issue_date": (on or adoption.adopted_on).isoformat(),
             "adopted_on": adoption.adopted_on.isoformat(),
@@ -116,7 +116,7 @@ def on_instruction_recorded(sender: object, instruction: Instruction, **kw: Any)
         "instruction": {
             "text": instruction.text,
             "leader": instruction.leader_name,
-            "level": counted_level(instruction.level),
+            "level": counted_level(instruction.level, own_level()),
             "instructed_on": instruction.instructed_on.isoformat(),
         },
     }
@@ -192,27 +192,32 @@ def _forwarded_item(link: Link, message: dict[str, Any]) -> tuple[Any, int]:
 
 
 def _level(raw: object) -> str:
+    """The level an adoption or instruction from the upper office is recorded at: one above this
+    office's own (a city's: the province's or the centre's; a province's: the centre's)."""
     level = str(raw)
-    if level not in (AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL):
+    if level not in levels_above(own_level()):
         raise ActionError(_("Unknown level: %(l)s") % {"l": level})
     return level
 
 
 def _publication(named: dict[str, Any], level: str) -> Publication:
     """The upper office's publication as this office knows it: by its code, else by its name
-    among the active publications of that level, else the only one of that level."""
-    by_code = Publication.objects.filter(code=_text(named.get("code"), 40)).first()
-    if by_code is not None and is_upper(by_code.level):
+    among the active publications of that level. One it does not know is refused (422, 对方拒收,
+    for good: retrying cannot help): guessing would credit the wrong publication's points."""
+    code = _text(named.get("code"), 40)
+    by_code = Publication.objects.filter(code=code).first()
+    if by_code is not None and is_upper(by_code.level, own_level()):
         return by_code
-    of_level = list(Publication.objects.filter(level=level, is_active=True).order_by("pk"))
-    by_name = [p for p in of_level if p.name == named.get("name")]
-    if by_name:
-        return by_name[0]
-    if len(of_level) == 1:
-        return of_level[0]
+    by_name = Publication.objects.filter(level=level, is_active=True, name=named.get("name"))
+    found = by_name.order_by("pk").first()
+    if found is not None:
+        return found
     raise ActionError(
-        _("No publication of the upper office here matches %(name)s.")
-        % {"name": _text(named.get("name"), 60)}
+        _(
+            "This system does not know the upper publication %(name)s (code %(code)s): the "
+            "adoption is not recorded. The system administrator adds it under that code."
+        )
+        % {"name": _text(named.get("name"), 60), "code": code}
     )
 
 

@@ -99,10 +99,11 @@ class UnitAdmin(AuditedAdmin):
         "officer",
         "phone",
         "region_code",
+        "is_hub",
         "is_reporting",
         "is_active",
     ]
-    list_filter = ["level", "kind", "is_reporting", "is_active"]
+    list_filter = ["level", "kind", "is_hub", "is_reporting", "is_active"]
     search_fields = ["name", "short_name", "code", "region_code"]
     autocomplete_fields = ["parent"]
 

@@ -81,6 +81,16 @@ class Unit(models.Model):
         validators=[validate_region_code],
         help_text=_("Six digits; only for units that are a region (district, county, city)."),
     )
+    # The office this instance belongs to (a city's 市委办公室, a province's 省委办公厅): every
+    # other unit reports to it, its level is this instance's own level (分级部署). One unit at
+    # most; `hub_unit()`.
+    is_hub = models.BooleanField(
+        _("this instance's office"),
+        default=False,
+        help_text=_(
+            "The office this system belongs to, to which every other unit reports. Only one."
+        ),
+    )
     is_active = models.BooleanField(_("active"), default=True)
     sort_order = models.PositiveIntegerField(_("order"), default=0, validators=bounded(INT_MAX))
 
@@ -88,6 +98,16 @@ class Unit(models.Model):
         ordering = ["sort_order", "code"]
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["is_hub"],
+                condition=models.Q(is_hub=True),
+                name="one_hub_unit",
+                violation_error_message=_(
+                    "Another unit is already marked as this instance's office; unmark it first."
+                ),
+            )
+        ]
 
     def __str__(self) -> str:
         return self.name
@@ -453,8 +473,30 @@ class DutyShift(models.Model):
         return f"{self.person} {self.starts_at:%Y-%m-%d %H:%M}"
 
 
+# Levels from the top; the office above the hub is one step up (分级部署).
+LEVELS_DOWN = (
+    UnitLevel.CENTRAL,
+    UnitLevel.PROVINCE,
+    UnitLevel.CITY,
+    UnitLevel.COUNTY,
+    UnitLevel.TOWNSHIP,
+)
+
+
+def levels_above(level: str) -> tuple[str, ...]:
+    """The levels above `level`, nearest first: above a city, the province then the centre."""
+    if level not in LEVELS_DOWN:
+        return ()
+    return tuple(reversed(LEVELS_DOWN[: LEVELS_DOWN.index(level)]))
+
+
 def hub_unit() -> Unit | None:
-    """The municipal office every unit reports to: the city-level Party office of the tree."""
+    """The office this instance belongs to, every other unit reports to: the unit marked
+    `is_hub`. A directory where none is marked yet (one made before the mark existed, a test's
+    few units) falls back to the first active city-level Party office, as before."""
+    marked = Unit.objects.filter(is_hub=True).first()
+    if marked is not None:
+        return marked
     return (
         Unit.objects.filter(level=UnitLevel.CITY, kind=UnitKind.PARTY_OFFICE, is_active=True)
         .order_by("sort_order", "pk")
@@ -462,12 +504,30 @@ def hub_unit() -> Unit | None:
     )
 
 
-def provincial_office() -> Unit | None:
-    """Where the municipal office forwards upward (上报)."""
+def upper_office() -> Unit | None:
+    """Where this office forwards upward (上报): the hub's parent if it is at a higher level,
+    else the first active Party office one level above the hub's (a city's: the province's; a
+    province's: the centre's). None at the top, or when the directory has no such unit."""
     hub = hub_unit()
-    if hub is not None and hub.parent is not None and hub.parent.level == UnitLevel.PROVINCE:
+    level = hub.level if hub is not None else UnitLevel.CITY
+    above = levels_above(level)
+    if hub is not None and hub.parent is not None and hub.parent.level in above:
         return hub.parent
-    return Unit.objects.filter(level=UnitLevel.PROVINCE, is_active=True).order_by("pk").first()
+    if not above:
+        return None
+    return (
+        Unit.objects.filter(level=above[0], kind=UnitKind.PARTY_OFFICE, is_active=True)
+        .order_by("sort_order", "pk")
+        .first()
+    )
+
+
+def upper_units() -> "models.QuerySet[Unit]":
+    """The active units above this office's level, where its reports go upward (上报): for a
+    city's office the province's and the centre's, for a province's the centre's."""
+    hub = hub_unit()
+    above = levels_above(hub.level if hub is not None else UnitLevel.CITY)
+    return Unit.objects.filter(level__in=above, is_active=True)
 
 
 class SecrecyPolicy(SingletonPolicy):

@@ -4,7 +4,7 @@ A bulletin's 编印单位 and a criticism notice's 发文机关 both print it, s
 differently (江城市委办公室 on one, 中共江城市委办公室 on the other). The system administrator
 edits it with the unit (`/admin/`), audited like every change there."""
 
-from org.models import hub_unit
+from org.models import UnitLevel, hub_unit
 
 
 def office_name() -> str:
@@ -12,3 +12,10 @@ def office_name() -> str:
     has its city-level Party office."""
     hub = hub_unit()
     return hub.name if hub is not None else ""
+
+
+def office_level() -> str:
+    """The level of the office this instance belongs to (org.models.UnitLevel): a city's, a
+    province's; a city's before the directory has its office, as the system was first built."""
+    hub = hub_unit()
+    return hub.level if hub is not None else UnitLevel.CITY

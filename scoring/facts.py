@@ -15,7 +15,7 @@ from django.utils import timezone
 
 from accountability.models import CriticismNotice, Violation
 from bulletins.deadline_kinds import EditorialKind
-from bulletins.models import Adoption, FollowUpTask, Instruction, upper_issue_label
+from bulletins.models import Adoption, FollowUpTask, Instruction, own_level, upper_issue_label
 from deadlines.models import ExpectedReport, ExpectStatus
 from scoring import rules
 from scoring.models import ClassAssignment, ScoreRule
@@ -186,6 +186,7 @@ def load_facts(year: int | None, only: Collection[int] | None = None) -> rules.F
 
     local = timezone.localtime
     return rules.Facts(
+        own_level=own_level(),
         adoptions=[
             rules.AdoptionFact(
                 id=pk,

@@ -178,8 +178,8 @@ def preview(
         after=after,
         lines=line_changes(before, after),
         units=unit_changes(
-            ranking.standings_from_lines(before, current, infos, disqualified),
-            ranking.standings_from_lines(after, proposed, infos, disqualified),
+            ranking.standings_from_lines(before, current, infos, disqualified, facts.own_level),
+            ranking.standings_from_lines(after, proposed, infos, disqualified, facts.own_level),
             order,
             tiers,
             {c.pk: c.award_floor for c in classes},

@@ -14,7 +14,8 @@ from django.utils import timezone
 
 from accountability.models import ViolationKind
 from accountability.queries import disqualified_unit_ids
-from bulletins.models import AdoptionLevel
+from bulletins.models import AdoptionLevel, own_level
+from bulletins.rules import levels_above
 from org.models import Unit, User
 from org.roles import Capability
 from scoring import ranking
@@ -22,7 +23,6 @@ from scoring.models import AwardTier, RuleKind, ScoreEntry, ScoreRule, ScoreTota
 from xinbao.core.inputs import parse_int
 
 QUARTERS = {"q1": (1, 2, 3), "q2": (4, 5, 6), "q3": (7, 8, 9), "q4": (10, 11, 12)}
-UPPER_LEVELS = (AdoptionLevel.PROVINCE, AdoptionLevel.CENTRAL)
 
 
 @dataclass(frozen=True)
@@ -136,7 +136,7 @@ class RuleIds:
     """Rule ids the ranking aggregates by: comparing integers is cheaper than joining or
     comparing the source's text on every one of a million rows."""
 
-    upper: list[int]  # adoptions by provincial and central publications
+    upper: list[int]  # adoptions above this office's own level (a city's: province, centre)
     adoption: list[int]
     violation: list[int]
     zeroing: list[int]
@@ -144,10 +144,9 @@ class RuleIds:
 
 def rule_ids() -> RuleIds:
     rows = list(ScoreRule.objects.values_list("pk", "kind", "level"))
+    above = levels_above(own_level())
     return RuleIds(
-        upper=[
-            pk for pk, kind, level in rows if kind == RuleKind.ADOPTION and level in UPPER_LEVELS
-        ],
+        upper=[pk for pk, kind, level in rows if kind == RuleKind.ADOPTION and level in above],
         adoption=[pk for pk, kind, _ in rows if kind == RuleKind.ADOPTION],
         violation=[pk for pk, kind, _ in rows if kind == RuleKind.VIOLATION],
         zeroing=[pk for pk, kind, _ in rows if kind == RuleKind.ZEROING],

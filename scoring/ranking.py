@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import NamedTuple
 
-from bulletins.models import AdoptionLevel
+from bulletins.rules import levels_above
 from scoring import rules
 from scoring.models import RuleKind, SourceKind
 
@@ -153,14 +153,14 @@ def standings_from_lines(
     rule_list: Iterable[rules.Rule],
     units: Iterable[UnitInfo],
     disqualified: frozenset[int] | set[int] = frozenset(),
+    own_level: str = "city",
 ) -> list[Standing]:
     """Standings computed from ledger lines in memory (the preview); the same figures
     `scoring.queries.standings` reads from the stored ledger."""
     by_code = {r.code: r for r in rule_list}
+    above = levels_above(own_level)
     upper = {
-        code
-        for code, r in by_code.items()
-        if r.kind == RuleKind.ADOPTION and r.level != AdoptionLevel.CITY
+        code for code, r in by_code.items() if r.kind == RuleKind.ADOPTION and r.level in above
     }
     zeroing = {code for code, r in by_code.items() if r.kind == RuleKind.ZEROING}
     total: dict[int, Decimal] = defaultdict(Decimal)

@@ -40,7 +40,7 @@ from decimal import ROUND_DOWN, Decimal
 from zoneinfo import ZoneInfo
 
 from accountability.models import Issuer, NoticeStatus, ViolationStatus
-from bulletins.models import AdoptionLevel
+from bulletins.rules import is_upper
 from scoring.models import RuleKind, SourceKind
 
 BASE = ""  # a violation rule's issuer when no notice names the violation
@@ -146,6 +146,9 @@ class Facts:
     violations: Sequence[ViolationFact] = ()
     quotas: Sequence[QuotaFact] = ()
     counts: Sequence[MonthCount] = ()
+    # This instance's own level (bulletins.rules.level_of_office): adoptions above it were
+    # forwarded upward (上报) and weigh the forwarded multiplier.
+    own_level: str = "city"
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,14 +200,18 @@ def split(total: Decimal, units: Sequence[int]) -> list[tuple[int, Decimal]]:
     return [(unit, lead if i == 0 else share) for i, unit in enumerate(distinct)]
 
 
-def adoption_lines(adoptions: Iterable[AdoptionFact], book: RuleBook) -> list[Line]:
+def adoption_lines(
+    adoptions: Iterable[AdoptionFact], book: RuleBook, own_level: str = "city"
+) -> list[Line]:
+    """Each adoption's points, split between the item's units; one above this office's own
+    level (`own_level`) of a forwarded item weighs the forwarded multiplier."""
     lines = []
     for fact in adoptions:
         rule = book.adoption(fact.publication_id, fact.level)
         if rule is None:
             continue
         points = rule.points
-        if fact.forwarded and fact.level != AdoptionLevel.CITY:
+        if fact.forwarded and is_upper(fact.level, own_level):
             points = (points * rule.forwarded_multiplier).quantize(CENT)
         for unit, share in split(points, fact.units):
             lines.append(
@@ -467,7 +474,7 @@ def ledger_lines(
     stable order."""
     book = RuleBook.of(rules)
     lines = [
-        *adoption_lines(facts.adoptions, book),
+        *adoption_lines(facts.adoptions, book, facts.own_level),
         *instruction_lines(facts.instructions, book),
         *task_lines(facts.tasks, book, as_of),
         *solicitation_lines(facts.solicited, book, as_of),

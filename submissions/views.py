@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from org.http import AuthedRequest
-from org.models import provincial_office
+from org.models import upper_office
 from org.roles import Capability
 from submissions import actions, diff, export, rules
 from submissions.forms import (
@@ -320,7 +320,7 @@ def detail_page(
         else None,
         "attachments": item.attachments.all(),
         # Forwarding upward (上报) is the section's call, once the item has reached it.
-        "forward_to": provincial_office()
+        "forward_to": upper_office()
         if user.can(Capability.REVIEW) and item.submitted_at and not item.forwarded_at
         else None,
     }

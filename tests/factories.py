@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bulletins.actions import UpperIssue, do_adopt, do_forward_item
 from bulletins.models import Adoption, AdoptionLevel, Publication
-from org.models import Unit, UnitKind, UnitLevel, User, provincial_office
+from org.models import Unit, UnitKind, UnitLevel, User, upper_office
 from org.roles import Role
 from submissions import actions
 from submissions.models import InfoItem, ItemKind, ItemState
@@ -138,7 +138,7 @@ def _fresh(item: InfoItem) -> InfoItem:
 
 def forward(editor: User, item: InfoItem) -> InfoItem:
     """The section sends the item up to the provincial office (上报), as the item page does."""
-    province = provincial_office() or make_unit(
+    province = upper_office() or make_unit(
         "省委办公厅", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.PROVINCE, is_reporting=False
     )
     return do_forward_item(editor, item.pk, province).item

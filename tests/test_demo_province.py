@@ -3,14 +3,16 @@ province pair — loaded once, its fifteen cities with demo region codes, 江城
 own instance names it, and never mixed into the city's database."""
 
 from io import StringIO
+from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Model
 from django.test import Client
 
-from bulletins.models import Publication
-from org.models import Unit, UnitKind, UnitLevel, User
+from bulletins.models import AdoptionLevel, Publication, own_level
+from federation.models import Link
+from org.models import Unit, UnitKind, UnitLevel, User, hub_unit, upper_office
 from org.roles import Role
 from tests.factories import make_unit
 from xinbao.demo import directory
@@ -102,3 +104,42 @@ def test_the_city_is_refused_in_the_provinces_database():
     with pytest.raises(CommandError, match="demo province"):
         seed()
     assert counts() == before
+
+
+def test_the_demo_province_is_a_province_instance():
+    seed("--level", "province")
+    office, upper = hub_unit(), upper_office()
+    assert office is not None and office.code == "sheng-bgt"
+    assert upper is not None and upper.name == "中共中央办公厅"
+    assert own_level() == AdoptionLevel.PROVINCE
+
+
+def pair_province(tmp_path: Path) -> str:
+    out = StringIO()
+    call_command(
+        "demo_pair",
+        "--side",
+        "province",
+        "--peer",
+        "http://127.0.0.1:8000",
+        "--secret-file",
+        str(tmp_path / "pair-secret"),
+        stdout=out,
+    )
+    return out.getvalue()
+
+
+def test_the_pair_links_the_demo_province_down_to_jiangcheng(tmp_path):
+    with pytest.raises(CommandError, match="seed_demo --level province"):
+        pair_province(tmp_path)
+    assert not Link.objects.exists()
+    seed("--level", "province")
+    units = Unit.objects.count()
+    people = User.objects.filter(is_service=False).count()
+    assert "中共江城市委办公室" in pair_province(tmp_path)
+    pair_province(tmp_path)  # again: nothing more
+    # The demo province's own units and people: the pair adds only the link down to 江城市.
+    assert Unit.objects.count() == units
+    assert User.objects.filter(is_service=False).count() == people
+    (link,) = Link.objects.all()
+    assert (link.direction, link.office_code, link.unit.code) == ("down", "jc-swb", "jc-swb")

@@ -61,7 +61,7 @@ def test_an_unforwarded_item_is_offered_the_citys_publications_none_chosen(
     # Only the city's own publications, and nothing chosen for the chief.
     assert options(page) == ["— 请选择采用的刊物 —", "市级：每日要情", "市级：信息专报"]
     expect(select).to_have_value("")
-    expect(page.get_by_text("上报后方可选择省级和中央刊物")).to_be_visible()
+    expect(page.get_by_text("上报后方可选择上级刊物")).to_be_visible()
     expect(page.locator("input[name='adopt-upper_issue_number']")).to_have_count(0)
 
     # Forwarded upward, the province's and the centre's are offered after the city's.

@@ -130,7 +130,7 @@ def test_an_unforwarded_item_is_offered_the_citys_publications_none_chosen(
     )
     assert not re.search(r'<option value="\d+" selected', select)
     page = page_of(client_of(editor), item)
-    assert "上报后方可选择省级和中央刊物" in page
+    assert "上报后方可选择上级刊物" in page
     assert 'name="adopt-upper_issue_number"' not in page
 
 

@@ -223,7 +223,7 @@ def test_a_call_recorded_after_the_minutes_is_late_but_no_candidate(client, offi
     client.force_login(office["chief"])
     page = client.get(f"/emergencies/{incident.pk}/").content.decode()
     deadlines = page[page.index('id="deadlines"') : page.index('id="chain"')]
-    assert "向省委电话报告" in deadlines and "迟报" in deadlines
+    assert "向上级电话报告" in deadlines and "迟报" in deadlines
 
 
 def test_the_call_is_refused_without_a_name_and_nothing_is_written(office):

@@ -19,7 +19,6 @@ from django.utils import timezone
 from audit.models import AuditEntry
 from bulletins import actions as bulletin_actions
 from bulletins.models import Adoption, AdoptionLevel, FollowUpTask, Instruction
-from federation.actions import LinkSpec, do_create_link
 from federation.models import InboundMessage, OutboundMessage, RemoteItem
 from org.models import UnitKind, UnitLevel
 from submissions.models import InfoItem, ItemState
@@ -49,18 +48,6 @@ def _message(kind: str, office: str, **payload: Any) -> dict[str, Any]:
 
 
 # --- the city's side -------------------------------------------------------------------------
-
-
-@pytest.fixture
-def up(system_admin, section):
-    spec = LinkSpec(
-        direction="up",
-        name="省委办公厅",
-        base_url="https://xinbao.province.example.gov.cn",
-        office_code="city-x",
-        secret=SECRET,
-    )
-    return do_create_link(system_admin, spec)[0]
 
 
 @pytest.fixture
@@ -230,12 +217,12 @@ def test_an_item_of_an_unknown_kind_is_refused_as_not_filed(client: Client, link
 
 
 def test_publishing_an_issue_and_instructing_send_the_city_its_own_item(
-    client: Client, link, editor, chief, leader
+    client: Client, province_instance, link, editor, chief, leader
 ) -> None:
     _post(client, "city-c", _forwarded(remote_id=41))
     item = InfoItem.objects.get()
     daily = make_publication(
-        AdoptionLevel.CITY, code="sheng-mrhb", name="省委办公厅每日汇报", compiled_here=True
+        AdoptionLevel.PROVINCE, code="sheng-mrhb", name="省委办公厅每日汇报", compiled_here=True
     )
     today = timezone.localdate()
     issue = bulletin_actions.do_create_issue(editor, daily, today)

@@ -61,9 +61,12 @@ from federation.actions import LinkSpec, do_create_link
 from notify.models import EgressRule
 from org.models import Unit, User
 
-# This instance's own office is its hub; the city's office is one of its reporting units.
-hub = Unit.objects.create(code="t-prov", name="T省委办公厅信息处", level="city",
-                          kind="party_office", is_reporting=False, sort_order=0)
+# The province's instance, as the demo province is: its own office (level province, under the
+# centre's) is marked as its hub; the city's office is one of its reporting units.
+top = Unit.objects.create(code="t-zy", name="T中央办公厅", level="central", kind="party_office",
+                          is_reporting=False)
+hub = Unit.objects.create(code="t-prov", name="T省委办公厅", level="province",
+                          kind="party_office", parent=top, is_reporting=False, is_hub=True)
 city = Unit.objects.create(code="city-t", name="T市委办公室", level="city", kind="party_office",
                            parent=hub, sort_order=10)
 admin = User(username="t-admin", full_name="t-admin", role="system_admin")
@@ -87,7 +90,7 @@ from datetime import timedelta
 from django.utils import timezone
 from emergencies.actions import IncidentFacts, ReportContent, do_open_incident, do_sign_off_report
 from emergencies.actions_level import do_forward
-from org.models import Unit, User, provincial_office
+from org.models import Unit, User, upper_office
 
 now = timezone.now()
 officer, head, chief = (User.objects.get(username=n) for n in ("t-officer", "t-head", "t-chief"))
@@ -98,7 +101,7 @@ facts = IncidentFacts(title="T市某商场火灾", category="accident", subtype=
 report = do_open_incident(officer, facts, ReportContent(
     summary="某商场三楼起火，消防已到场。", deaths=3, serious_injuries=12, measures="疏散群众"))
 do_sign_off_report(head, report.pk)
-fwd = do_forward(chief, report.incident_id, provincial_office(),
+fwd = do_forward(chief, report.incident_id, upper_office(),
                  "T市某商场发生火灾，已造成3人死亡、12人重伤，现场正在处置。")
 print(json.dumps({"incident": report.incident_id, "forwarding": fwd.pk}))
 """
@@ -156,7 +159,7 @@ FORWARD_ITEM = """
 import json
 from bulletins.actions import do_forward_item
 from bulletins.models import Publication
-from org.models import User, provincial_office
+from org.models import User, upper_office
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.rules import Action
 
@@ -165,7 +168,7 @@ officer, head, chief = (User.objects.get(username=n) for n in ("t-officer", "t-h
 item = do_create_item(officer, ItemContent(title="TITLE", kind="problem",
                       body="某区多名农民工反映工程款拖欠，区里已成立专班处置。"), submit=True)
 do_transition(head, item.pk, Action.SIGN_OFF)
-do_forward_item(chief, item.pk, provincial_office())
+do_forward_item(chief, item.pk, upper_office())
 print(json.dumps({"item": item.pk}))
 """.replace("TITLE", ITEM_TITLE)
 
@@ -183,7 +186,7 @@ leader = User(username="p-leader", full_name="王副省长", role="leader")
 leader.set_unusable_password()
 leader.save()
 item = InfoItem.objects.get(title="TITLE")
-daily = Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="city",
+daily = Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="province",
                                    compiled_here=True)
 today = timezone.localdate()
 issue = actions.do_create_issue(chief, daily, today)

@@ -44,7 +44,7 @@ from emergencies.models import (
     SourceKind,
     ViolationCandidate,
 )
-from org.models import Unit, User, provincial_office
+from org.models import Unit, User, upper_office
 
 # The story runs over this many days before its end (see `_story_end`).
 STORY_DAYS = 36
@@ -146,7 +146,7 @@ def _forward_and_close(
         "电话报告事件基本情况。",
         now=upward + timedelta(minutes=5),
     )
-    province = provincial_office()
+    province = upper_office()
     if province is not None:
         do_forward(
             users["bianji1"],

@@ -48,6 +48,7 @@ class DemoUnit:
     reporting: bool = True
     phone: str = ""
     region_code: str = ""  # a demo GB/T 2260 code (see data/directory.toml): none is real
+    hub: bool = False  # the office this instance belongs to (Unit.is_hub)
     officer: Who | None = None  # login "<abbr>_xxy"
     head: Who | None = None  # login "<abbr>_ld"
 
@@ -98,6 +99,7 @@ def _unit(entry: dict[str, Any]) -> DemoUnit:
         reporting=entry.get("reporting", True),
         phone=entry.get("phone", ""),
         region_code=entry.get("region_code", ""),
+        hub=entry.get("hub", False),
         officer=_who(entry.get("officer")),
         head=_who(entry.get("head")),
     )

@@ -9,7 +9,7 @@ from django.utils import timezone
 from emergencies import actions, actions_level, actions_sightings, actions_upward
 from emergencies.actions import IncidentFacts, PhoneCall, ReportContent
 from emergencies.models import Category, Level, ReportKind, SourceKind
-from org.models import DutyShift, Unit, User, provincial_office
+from org.models import DutyShift, Unit, User, upper_office
 
 
 def _local(day_offset: int, hour: int, minute: int, now: datetime) -> datetime:
@@ -207,7 +207,7 @@ def load_emergencies(units: dict[str, Unit], users: dict[str, User], now: dateti
         "电话报告学生疑似食物中毒、已送医观察的情况。",
         now=meal_at + timedelta(minutes=21),
     )
-    province = provincial_office()
+    province = upper_office()
     if province is not None:
         actions_level.do_forward(
             users["bianji1"],

@@ -13,7 +13,7 @@ from django.utils import timezone
 from bulletins.actions import UpperIssue, do_adopt, do_forward_item
 from bulletins.models import Adoption, AdoptionLevel, Publication
 from notify.models import Notification
-from org.models import Unit, User, provincial_office
+from org.models import Unit, User, upper_office
 from org.roles import Role
 from submissions.actions import (
     ItemContent,
@@ -323,7 +323,7 @@ class ItemLoader:
             case Dispute(note=note):
                 do_verify(editor, pk, Verification.DISPUTED, note)
             case Forward():
-                province = provincial_office()
+                province = upper_office()
                 if province is None:
                     raise ValueError(f"“{spec.title}” is forwarded, but there is no province")
                 do_forward_item(editor, pk, province)

@@ -144,6 +144,7 @@ def _create_units(specs: Sequence[DemoUnit] = UNITS) -> dict[str, Unit]:
             phone=spec.phone,
             region_code=spec.region_code,
             sort_order=spec.sort_order,
+            is_hub=spec.hub,
         )
     return units
 

@@ -4,9 +4,9 @@
     manage.py demo_pair --side province --peer http://127.0.0.1:8000 --secret-file var/pair-secret
 
 The city side needs the demo city (`seed_demo`) and adds its link up to the province. The
-province side adds the province's own office, the demo city's office as one of its reporting
-units, a few people (the demo password) and the link down to the city. Both sides share the
-secret in `--secret-file` (made on first use). Re-running changes nothing.
+province side needs the demo province (`seed_demo --level province`: 省委办公厅 under 中共中央
+办公厅, 江城市 among its reporting units, its people) and adds the link down to the city. Both
+sides share the secret in `--secret-file` (made on first use). Re-running changes nothing.
 """
 
 import secrets
@@ -22,16 +22,10 @@ from federation.actions import LinkSpec, do_create_link
 from federation.models import Direction, Link
 from notify.actions import do_allow_egress
 from notify.models import EgressRule
-from org.models import Unit, UnitKind, UnitLevel, User
+from org.models import Unit, User
 from org.roles import Role
-from xinbao.demo.directory import DEMO_PASSWORD, ROOT_CODE
-
-PROVINCE_OFFICE = "sheng-xxc"
-PROVINCE_PEOPLE = (
-    ("sheng_admin", "省厅系统管理员", Role.SYSTEM_ADMIN),
-    ("sheng_bianji", "省厅信息处编辑", Role.EDITOR),
-    ("sheng_kezhang", "省厅信息处处长", Role.CHIEF),
-)
+from xinbao.demo.directory import ROOT_CODE
+from xinbao.demo.province import CITY_IN_BOTH, province_present
 
 
 def _secret(path: Path) -> str:
@@ -83,47 +77,25 @@ class Command(BaseCommand):
         self.stdout.write(f"city: linked up to {peer} as {ROOT_CODE}")
 
     def _province(self, peer: str, secret: str) -> None:
-        # The instance's own office is its hub; the city's office reports to it.
-        office, _new = Unit.objects.get_or_create(
-            code=PROVINCE_OFFICE,
-            defaults={
-                "name": "省委办公厅信息处",
-                "level": UnitLevel.CITY,
-                "kind": UnitKind.PARTY_OFFICE,
-                "is_reporting": False,
-                "sort_order": 0,
-            },
+        # The demo province (seed_demo --level province) holds the office, its people and 江城市
+        # as a reporting unit; only the link down to the city is added here.
+        city = Unit.objects.filter(code=CITY_IN_BOTH).first()
+        admin = (
+            User.objects.filter(role=Role.SYSTEM_ADMIN, is_active=True, is_service=False)
+            .order_by("pk")
+            .first()
         )
-        city, _new = Unit.objects.get_or_create(
-            code=ROOT_CODE,
-            defaults={
-                "name": "中共江城市委办公室",
-                "level": UnitLevel.CITY,
-                "kind": UnitKind.PARTY_OFFICE,
-                "parent": office,
-                "sort_order": 10,
-            },
-        )
-        for username, full_name, role in PROVINCE_PEOPLE:
-            if not User.objects.filter(username=username).exists():
-                user = User(
-                    username=username,
-                    full_name=full_name,
-                    role=role,
-                    unit=None if role == Role.SYSTEM_ADMIN else office,
-                )
-                user.set_password(DEMO_PASSWORD)
-                user.save()
-        admin = User.objects.get(username="sheng_admin")
+        if not province_present() or city is None or admin is None:
+            raise CommandError("Load the demo province first: manage.py seed_demo --level province")
         _allow(admin, peer)
-        if not Link.objects.filter(direction=Direction.DOWN, office_code=ROOT_CODE).exists():
+        if not Link.objects.filter(direction=Direction.DOWN, office_code=CITY_IN_BOTH).exists():
             do_create_link(
                 admin,
                 LinkSpec(
                     direction=Direction.DOWN,
                     name=city.name,
                     base_url=peer,
-                    office_code=ROOT_CODE,
+                    office_code=CITY_IN_BOTH,
                     unit=city,
                     secret=secret,
                 ),
