@@ -382,7 +382,15 @@ def tier_tokens(title: str, body: str, avg_length: float) -> list[str]:
     return index_tokens(title, body, avg_length)[3]
 
 
+@cache
+def _overlaps_itself(term: str) -> bool:
+    """Whether two occurrences of the term can overlap (it begins the way it ends: 哈哈, ABA)."""
+    return any(term[:k] == term[-k:] for k in range(1, len(term)))
+
+
 def count_overlapping(text: str, term: str) -> int:
+    if not _overlaps_itself(term):
+        return text.count(term)  # the same count, in C
     n, start = 0, text.find(term)
     while start >= 0:
         n += 1
@@ -474,8 +482,16 @@ def map_normalised(text: str) -> Mapped:
     origin: list[int] = []
     ends: list[int] = []
     space = True  # drops leading whitespace and collapses runs
-    for start, piece in _units(text):
-        for c in _core(piece):
+    odd = _interacting()
+    if odd.search(text) or odd.search(quick):
+        pieces = [(start, piece, _core(piece)) for start, piece in _units(text)]
+    else:
+        # No character can change its neighbour: each one normalises alone, as `quick` did
+        # (a "……" or a "㈠" grows, so the offsets still have to be mapped).
+        table = _per_char()
+        pieces = [(i, c, table.get(ord(c), c)) for i, c in enumerate(text)]
+    for start, piece, normal in pieces:
+        for c in normal:
             if c == " ":
                 if space:
                     continue

@@ -45,6 +45,7 @@ Switching between FTS5 and tantivy (either way) takes `manage.py reindex`: the i
 is not kept up to date.
 """
 
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
@@ -103,16 +104,27 @@ class TantivyIndex:
                 Unsynced.objects.create(doc_id=Unsynced.FULL)
             else:
                 found = tantivy.Index.open(str(self.path))
-            _state.update(path=self.path, index=found)
+            _state.update(path=self.path, index=found, searcher=None, seen=None)
             if new and fill:
                 self.sync()
         found_index: tantivy.Index = _state["index"]
         return found_index
 
     def _searcher(self) -> tantivy.Searcher:
+        """A searcher over the last commit, this process's or another's. Every commit
+        replaces meta.json, so the index is reloaded only when that file is a new one."""
         idx = self._index()
-        idx.reload()  # another process may have committed
-        return idx.searcher()
+        try:
+            st = os.stat(self.path / "meta.json")
+            seen: tuple[int, int, int] | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except FileNotFoundError:
+            seen = None
+        searcher = _state.get("searcher")
+        if searcher is None or seen is None or _state.get("seen") != seen:
+            idx.reload()
+            searcher = idx.searcher()
+            _state.update(searcher=searcher, seen=seen)
+        return searcher
 
     # --- writes: recorded in the database transaction, applied by sync() ----------------------
     def reset(self) -> None:
