@@ -34,8 +34,14 @@ class Entry:
     incident: Incident | None = None
 
 
+def log_closed(shift: DutyShift) -> bool:
+    """Whether the handover of `shift` has been signed by both officers: its log is closed."""
+    return Handover.objects.filter(outgoing_shift=shift, signed_at__isnull=False).exists()
+
+
 def add_entry(user: User, shift: DutyShift, entry: Entry, now: datetime | None = None) -> LogEntry:
-    """A line in `shift`'s log, by someone who stands duty, for a shift that has begun."""
+    """A line in `shift`'s log, by someone who stands duty, for a shift that has begun and has
+    not been handed over (signed by both officers)."""
     if not access.keeps_duty(user):
         raise PermissionDenied
     now = now or timezone.now()
@@ -52,6 +58,13 @@ def add_entry(user: User, shift: DutyShift, entry: Entry, now: datetime | None =
             }
         )
     with transaction.atomic():
+        # The shift's row serialises this line with the handover's signature (which locks it
+        # too): once both officers have signed, the log is closed.
+        DutyShift.objects.select_for_update().get(pk=shift.pk)
+        if log_closed(shift):
+            raise ActionError(
+                _("This shift has been handed over: its log can no longer be changed.")
+            )
         row = LogEntry.objects.create(
             shift=shift,
             at=entry.at,
@@ -164,6 +177,8 @@ def sign_handover(user: User, pk: int, now: datetime | None = None) -> Handover:
     now = now or timezone.now()
     with transaction.atomic():
         handover = Handover.objects.select_for_update().select_related("outgoing_shift").get(pk=pk)
+        # Closes the shift's log: a line being added meanwhile holds (or waits for) this lock.
+        DutyShift.objects.select_for_update().get(pk=handover.outgoing_shift_id)
         refusal = rules.sign_refusal(
             user.pk,
             handover.outgoing_id,

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -32,6 +32,19 @@ class PeriodData:
     units: Sequence[Unit] = ()
 
 
+# Key of the PostgreSQL advisory lock that serialises saves of zero-report periods ("zero").
+_PERIODS_LOCK = 0x7A65726F
+
+
+def _serialise_periods() -> None:
+    """Inside the transaction: wait until no other save of a period is running. There is no
+    parent row to lock (a new period overlaps rows that do not exist yet), so on PostgreSQL a
+    transaction-scoped advisory lock; SQLite's BEGIN IMMEDIATE already serialises writers."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_PERIODS_LOCK])
+
+
 def save_period(
     user: User, data: PeriodData, period: ZeroPeriod | None = None, now: datetime | None = None
 ) -> ZeroPeriod:
@@ -41,16 +54,19 @@ def save_period(
     now = now or timezone.now()
     if data.ends_on < data.starts_on:
         raise ActionError(_("The period ends before it begins."))
-    others = ZeroPeriod.objects.all()
-    if period is not None:
-        others = others.exclude(pk=period.pk)
-    other = others.filter(starts_on__lte=data.ends_on, ends_on__gte=data.starts_on).first()
-    if other is not None:
-        raise ActionError(
-            _("The period overlaps “%(name)s” (%(start)s – %(end)s).")
-            % {"name": other.name, "start": other.starts_on, "end": other.ends_on}
-        )
     with transaction.atomic():
+        # The overlap check and the write in one transaction, serialised with every other
+        # period's save: two chiefs adding overlapping periods at once cannot both pass.
+        _serialise_periods()
+        others = ZeroPeriod.objects.all()
+        if period is not None:
+            others = others.exclude(pk=period.pk)
+        other = others.filter(starts_on__lte=data.ends_on, ends_on__gte=data.starts_on).first()
+        if other is not None:
+            raise ActionError(
+                _("The period overlaps “%(name)s” (%(start)s – %(end)s).")
+                % {"name": other.name, "start": other.starts_on, "end": other.ends_on}
+            )
         created = period is None
         if period is None:
             period = ZeroPeriod()

@@ -109,3 +109,32 @@ def sign_refusal(
     if signer_id not in incoming_ids and not heads_duty_office:
         return Refusal.NOT_INCOMING
     return None
+
+
+# What a handover lists of the reports due: the overdue ones and those due in the next shift's
+# window, at most HANDOVER_DUE_SHOWN; the rest are counted ("N more, see the system").
+NEXT_SHIFT_WINDOW = timedelta(hours=24)
+HANDOVER_DUE_SHOWN = 15
+
+
+@dataclass(frozen=True)
+class DueSplit:
+    shown: list[dict[str, object]]
+    rest: list[dict[str, object]]
+
+
+def next_shift_due(
+    carried: Sequence[dict[str, object]], started_at: datetime, limit: int = HANDOVER_DUE_SHOWN
+) -> DueSplit:
+    """Split a handover's carried reports due (each with "due", local "YYYY-MM-DD HH:MM", and
+    "overdue"; in due order) into what the next shift must act on and the rest."""
+    until = started_at + NEXT_SHIFT_WINDOW
+    soon = [
+        c
+        for c in carried
+        if c.get("overdue")
+        or datetime.strptime(str(c["due"]), "%Y-%m-%d %H:%M").replace(tzinfo=LOCAL) <= until
+    ]
+    shown = soon[:limit]
+    listed = {id(c) for c in shown}
+    return DueSplit(shown, [c for c in carried if id(c) not in listed])

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
-from duty import access, actions, actions_zero, queries
+from duty import access, actions, actions_zero, queries, rules
 from duty.forms import EntryForm, HandoverForm, PeriodForm, ZeroReportForm
 from duty.models import Handover, ZeroPeriod
 from org.guards import guarded
@@ -39,12 +39,15 @@ def _files_zero(user: User) -> bool:
 
 def _log_page(request: AuthedRequest, shift: DutyShift | None, form: EntryForm) -> HttpResponse:
     now = timezone.now()
+    handover = Handover.objects.filter(outgoing_shift=shift).first() if shift else None
     context = {
         "shift": shift,
         "lines": queries.log_lines(shift) if shift else [],
         "shifts": queries.recent_shifts(now),
         "form": form,
-        "handover": Handover.objects.filter(outgoing_shift=shift).first() if shift else None,
+        "handover": handover,
+        # Signed by both officers: the log is closed, no form to add to it.
+        "closed": handover is not None and handover.signed_at is not None,
     }
     return render(request, "duty/log.html", context, status=400 if form.errors else 200)
 
@@ -132,11 +135,16 @@ def handover(request: AuthedRequest, pk: int) -> HttpResponse:
     row = get_object_or_404(
         Handover.objects.select_related("outgoing", "incoming", "outgoing_shift"), pk=pk
     )
+    due = rules.next_shift_due(
+        [c for c in row.carried if c.get("kind") == "deadline"], row.started_at
+    )
     context = {
         "handover": row,
         "incoming_people": actions.incoming_people(row),
         "incidents": [c for c in row.carried if c.get("kind") == "incident"],
-        "deadlines": [c for c in row.carried if c.get("kind") == "deadline"],
+        "deadlines": due.shown,
+        "later": due.rest,
+        "window_hours": int(rules.NEXT_SHIFT_WINDOW.total_seconds() // 3600),
     }
     return render(request, "duty/handover.html", context)
 

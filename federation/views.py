@@ -22,6 +22,7 @@ from federation.models import (
     OutboundStatus,
     Refusal,
 )
+from federation.wording import explain
 from org.guards import guarded
 from org.http import AuthedRequest
 from org.models import User
@@ -63,10 +64,12 @@ def messages_page(request: AuthedRequest) -> HttpResponse:
         request,
         "federation/messages.html",
         {
-            "outbound": outbound,
+            "outbound": [(m, explain(m.refusal_code) if m.refusal_code else "") for m in outbound],
             "counts": [(OutboundStatus(s).label, n) for s, n in counts.items()],
             "inbound": InboundMessage.objects.select_related("link").order_by("-pk")[:PAGE],
-            "refusals": Refusal.objects.order_by("-at", "-pk")[:PAGE],
+            "refusals": [
+                (r, explain(r.reason)) for r in Refusal.objects.order_by("-at", "-pk")[:PAGE]
+            ],
             "admin": request.user.can(Capability.MANAGE_ORG),
             "may_resend": actions.may_resend(request.user),
         },

@@ -36,9 +36,17 @@ def error_of(response):
     return body["error"]
 
 
-def test_it_reaches_the_token_page_from_the_account_menu(client_of, officer_a):
-    page = client_of(officer_a).get(reverse("home"), follow=True).content.decode()
-    assert reverse("apitokens:list") in page
+def test_it_reaches_the_token_page_from_the_account_menu(client_of, officer_a, leader):
+    """Not on every page's header (a leader's phone menu stays short): behind one's own name,
+    on the account page with the password and two-step verification."""
+    for who in (officer_a, leader):
+        client = client_of(who)
+        page = client.get(reverse("home"), follow=True).content.decode()
+        assert reverse("apitokens:list") not in page
+        assert f'class="who-name" href="{reverse("two_factor")}"' in page
+        account = client.get(reverse("two_factor")).content.decode()
+        assert f'href="{reverse("apitokens:list")}">接口令牌</a>' in account
+        assert reverse("password_change") in account
 
 
 def test_the_lifecycle_make_use_revoke(client_of, officer_a):

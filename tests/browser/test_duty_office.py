@@ -2,13 +2,17 @@
 the other stays silent and shows as missed on the duty grid after the due time; the night
 duty officer hands over and the day duty officer signs to take over."""
 
+import re
+import shutil
+import subprocess
 from datetime import time, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
-from duty import actions_zero
+from duty import actions, actions_zero, schedule
 from org.models import DutyShift, UnitKind
 from org.roles import Role
 from tests.browser.test_emergency_journey import _person, log_in, log_out
@@ -88,3 +92,34 @@ def test_a_missed_zero_report_and_a_signed_handover(
     expect(page.locator("tr[data-unit='市水务局']")).to_contain_text("未报")
     expect(page.locator("tr[data-unit='市消防救援支队']")).to_contain_text("按时")
     expect(page.locator("#count-missed")).to_contain_text("1")
+
+
+def test_a_handover_with_fifty_reports_due_prints_on_at_most_two_pages(
+    page: Page, office: dict[str, Any], simulated_clock: Any, tmp_path: Path
+) -> None:
+    """What the demo's handover carries: some fifty reports due. The printout lists the overdue
+    ones and those due in the next 24 hours (at most 15) and counts the rest."""
+    for n in range(23):  # with the brigade and the water bureau: 25 units × today and tomorrow
+        make_unit(f"市第{n + 1}委办局", code=f"dept-{n}", kind=UnitKind.DEPARTMENT)
+    schedule.ensure_due(local(TODAY, "00:20"))
+    handover = actions.start_handover(
+        office["night"], "市水务局今晨未报零报告，请跟进。\n" * 3, now=local(TODAY, "08:35")
+    )
+    assert len(handover.carried) == 50
+    actions.sign_handover(office["day"], handover.pk, now=local(TODAY, "08:36"))
+    simulated_clock.set(local(TODAY, "08:40"))
+    log_in(page, office["day"])
+    page.goto(f"/duty/handovers/{handover.pk}/")
+    expect(page.locator("#due-soon tr")).to_have_count(15)
+    expect(page.locator("#due-later summary")).to_have_text("另有35项，见系统。")
+    pdf = tmp_path / "handover.pdf"
+    page.pdf(path=str(pdf), format="A4")
+    if shutil.which("pdfinfo") is None:
+        pytest.skip("pdfinfo is not installed: the PDF was made but not counted")
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True, check=True)
+    pages = int(re.search(r"^Pages:\s+(\d+)", info.stdout, re.M).group(1))  # type: ignore[union-attr]
+    assert pages <= 2
+    printed = subprocess.run(
+        ["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "另有35项，见系统" in printed and "孙丽" in printed

@@ -146,3 +146,20 @@ def test_a_handover_is_signed_as_oneself_whatever_the_post_says(
 @pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31", "2026-02-30", "x" * 500])
 def test_the_zero_grid_survives_any_day(duty_officer, client_of, day):
     assert client_of(duty_officer).get("/duty/zero/", {"day": day}).status_code == 200
+
+
+def test_a_handed_over_shift_shows_no_form_and_refuses_a_crafted_entry(
+    shift, duty_officer, chief, client_of
+):
+    from duty import actions
+
+    handover = actions.start_handover(duty_officer, "", now=PINNED)
+    actions.sign_handover(chief, handover.pk, now=PINNED)
+    client = client_of(duty_officer)
+    page = client.get(f"/duty/?shift={shift.pk}").content.decode()
+    assert 'id="add-entry"' not in page and "本班次已交接，日志不可再修改" in page
+    response = client.post("/duty/entries/", _entry(shift))
+    assert response.status_code == 400
+    assert "本班次已交接，日志不可再修改" in response.content.decode()
+    assert not LogEntry.objects.exists()
+    assert not AuditEntry.objects.filter(action="duty_log_entry_added").exists()

@@ -118,3 +118,20 @@ def test_a_handover_needs_a_shift_and_is_started_once(night, duty_officer, relie
     with pytest.raises(ActionError, match="已经发起"):
         actions.start_handover(duty_officer, "", now=NOW)
     assert Handover.objects.count() == 1
+
+
+def test_once_both_officers_signed_the_log_of_the_shift_is_closed(
+    night, day_shift, duty_officer, relief
+):
+    def line(summary: str) -> actions.Entry:
+        return actions.Entry(at=NOW - timedelta(hours=1), kind=EntryKind.OTHER, summary=summary)
+
+    handover = actions.start_handover(duty_officer, "", now=NOW)
+    # Started, not yet signed: the outgoing officer may still add what they forgot.
+    actions.add_entry(duty_officer, night, line("补充：城东停水已恢复。"), now=NOW)
+    actions.sign_handover(relief, handover.pk, now=NOW)
+    for who in (duty_officer, relief):
+        with pytest.raises(ActionError, match="本班次已交接，日志不可再修改"):
+            actions.add_entry(who, night, line("交接后补写"), now=NOW)
+    assert [e.summary for e in LogEntry.objects.all()] == ["补充：城东停水已恢复。"]
+    assert AuditEntry.objects.filter(action="duty_log_entry_added").count() == 1

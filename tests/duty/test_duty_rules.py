@@ -68,3 +68,23 @@ def test_periods_overlap_when_they_share_a_day():
     a = (TODAY, TODAY + timedelta(days=2))
     assert rules.overlaps(a, (TODAY + timedelta(days=2), TODAY + timedelta(days=5)))
     assert not rules.overlaps(a, (TODAY + timedelta(days=3), TODAY + timedelta(days=5)))
+
+
+def test_a_handover_lists_the_overdue_and_the_next_24_hours_and_counts_the_rest():
+    started = local(TODAY, "08:35")
+
+    def due(day: date, clock: str, overdue: bool = False) -> dict[str, object]:
+        return {"due": f"{day.isoformat()} {clock}", "overdue": overdue}
+
+    tomorrow = TODAY + timedelta(days=1)
+    carried = [
+        due(TODAY - timedelta(days=1), "09:00", overdue=True),
+        due(TODAY, "09:00"),
+        due(tomorrow, "08:35"),  # 24 hours on: still the next shift's
+        due(tomorrow, "09:00"),
+        due(TODAY + timedelta(days=4), "09:00"),
+    ]
+    split = rules.next_shift_due(carried, started)
+    assert split.shown == carried[:3] and split.rest == carried[3:]
+    capped = rules.next_shift_due(carried, started, limit=2)
+    assert capped.shown == carried[:2] and len(capped.rest) == 3

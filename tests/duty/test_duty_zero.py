@@ -143,3 +143,26 @@ def test_only_the_chief_sets_periods(editor, duty_officer):
         with pytest.raises(PermissionDenied):
             actions_zero.save_period(person, data)
     assert not ZeroPeriod.objects.exists()
+
+
+def test_the_overlap_check_runs_inside_the_writes_transaction(period, chief):
+    """Two chiefs saving overlapping periods at once cannot both pass the check: it reads the
+    periods inside the transaction that writes (serialised: SQLite's BEGIN IMMEDIATE, an
+    advisory lock on PostgreSQL), never before it."""
+    from django.db import connection
+
+    outer = len(connection.atomic_blocks)
+    depths: list[int] = []
+
+    def watch(execute, sql, params, many, context):
+        if sql.lstrip().upper().startswith("SELECT") and '"duty_zeroperiod"."ends_on" >=' in sql:
+            depths.append(len(connection.atomic_blocks))
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(watch), pytest.raises(ActionError, match="重叠"):
+        actions_zero.save_period(
+            chief,
+            actions_zero.PeriodData("另一时段", TODAY, TODAY, time(9), 60),
+        )
+    assert depths and all(depth > outer for depth in depths)
+    assert ZeroPeriod.objects.count() == 1

@@ -70,3 +70,38 @@ def test_the_link_pages_refuse_get_csrf_less_posts_and_strangers(system_admin, e
     strict.force_login(system_admin)
     assert strict.post("/federation/links/", _new_link()).status_code == 403
     assert not Link.objects.exists()
+
+
+def test_every_box_of_the_link_forms_has_a_visible_label(system_admin, client_of):
+    """Each input, select and textarea is named by a <label for=…> on the page (the per-link
+    address and secret boxes included), not by its placeholder or its neighbour's text."""
+    import re
+
+    client = client_of(system_admin)
+    assert client.post("/federation/links/", _new_link()).status_code == 200
+    page = client.get("/federation/links/").content.decode()
+    labelled = set(re.findall(r'<label for="([^"]+)"', page))
+    boxes = re.findall(r"<(?:input|select|textarea)\b([^>]*)>", page)
+    ids = [
+        found.group(1)
+        for attrs in boxes
+        if 'type="hidden"' not in attrs
+        and 'type="checkbox"' not in attrs  # in its <label>
+        and (found := re.search(r'id="([^"]+)"', attrs))
+    ]
+    unnamed = [box for box in ids if box not in labelled]
+    assert not unnamed
+    assert re.search(r'<label for="id_l\d+-base_url">', page)
+    assert re.search(r'<label for="id_r\d+-secret">', page)
+
+
+def test_refusals_are_said_in_words_with_the_code_kept_small(system_admin, client_of):
+    from django.utils import timezone
+
+    from federation.models import Refusal, RefusalReason
+
+    Refusal.objects.create(at=timezone.now(), reason=RefusalReason.BAD_SIGNATURE, office_code="x")
+    page = client_of(system_admin).get("/federation/").content.decode()
+    assert "双方系统的共享密钥不一致" in page
+    assert "<code" in page and "bad_signature" in page
+    assert "幂等键" not in page and "消息编号" in page
