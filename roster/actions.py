@@ -85,9 +85,32 @@ def appoint(
 
 
 def mark_leave(actor: User, person: User, first: date, last: date, note: str = "") -> Leave:
+    """Record `person`'s leave from `first` to `last`, both days included. Refused when it
+    overlaps a leave of theirs already recorded (and not cancelled): the person's row is locked
+    first, so two requests for the same person cannot both find no overlap."""
     if last < first:
         raise ActionError(_("The leave's last day cannot be before its first day."))
     with transaction.atomic():
+        User.objects.select_for_update().get(pk=person.pk)
+        clash = (
+            Leave.objects.filter(
+                person=person, cancelled=False, first_day__lte=last, last_day__gte=first
+            )
+            .order_by("first_day")
+            .first()
+        )
+        if clash is not None:
+            raise ActionError(
+                _(
+                    "%(person)s already has leave from %(first)s to %(last)s, which overlaps "
+                    "these days."
+                )
+                % {
+                    "person": person.full_name or person.get_username(),
+                    "first": clash.first_day.isoformat(),
+                    "last": clash.last_day.isoformat(),
+                }
+            )
         leave = Leave.objects.create(person=person, first_day=first, last_day=last, note=note)
         record(
             actor,

@@ -16,13 +16,16 @@ from roster.models import Appointment, Leave, Post, TrainingSession
 
 BACKUP_ORDER = (Post.A, Post.B)
 
-# Given a unit's id, a person's id and a period (start, end; None = open): what they wrote.
-OutputSource = Callable[[int, int, datetime | None, datetime | None], rules.Output]
+# Given a unit's id: what its people wrote for it (items and emergency reports), by author and
+# moment; the roster's lines count theirs (`rules.output_of`). One call per page, whatever the
+# number of lines.
+OutputSource = Callable[[int], list[rules.Written]]
 
 _output_source: OutputSource | None = None
 
-# The same question for the points the unit earned from what the person wrote (the ledger's).
-PointsSource = Callable[[int, int, datetime | None, datetime | None], Decimal]
+# Given a unit: the ledger points it earned from what its people wrote, traced to the person
+# (`rules.credited` gives each line its share).
+PointsSource = Callable[[Unit], list[rules.Credit]]
 
 _points_source: PointsSource | None = None
 
@@ -34,7 +37,7 @@ def register_output(source: OutputSource) -> None:
 
 
 def register_points(source: PointsSource) -> None:
-    """The app that keeps the points ledger (scoring) tells the roster how to sum a person's."""
+    """The app that keeps the points ledger (scoring) tells the roster how to trace a unit's."""
     global _points_source
     _points_source = source
 
@@ -106,6 +109,20 @@ def contact_person(unit: Unit, now: datetime) -> User | None:
     return User.objects.filter(pk__in=acting, is_active=True).first()
 
 
+def main_history(unit: Unit) -> list[tuple[int, datetime | None, datetime | None]]:
+    """Who held the unit's main officer's post, and when: (person id, start, end) per
+    appointment; an officer named outside the roster counts as holding it since before the
+    roster. `rules.holder_at` tells who held it at a moment."""
+    rows: list[tuple[int, datetime | None, datetime | None]] = list(
+        Appointment.objects.filter(unit_id=unit.pk, post=Post.MAIN).values_list(
+            "person_id", "started_at", "ended_at"
+        )
+    )
+    if unit.officer_id is not None and not any(end is None for _, _, end in rows):
+        rows.append((unit.officer_id, None, None))
+    return rows
+
+
 @dataclass
 class Line:
     """One appointment on the roster page, with what the person produced in it."""
@@ -123,6 +140,13 @@ class UnitRoster:
     current: list[Line]
     history: list[Line]
     leaves: list[Leave]
+    # The unit's points no person answers for: a joint item's share while the unit had no
+    # officer, a missed emergency report (nobody wrote it). None: the ledger is not asked.
+    unattributed: list[rules.Credit] | None = None
+
+    @property
+    def unattributed_points(self) -> Decimal:
+        return sum((c.points for c in self.unattributed or ()), Decimal(0))
 
 
 def unit_roster(unit: Unit, now: datetime) -> UnitRoster:
@@ -146,18 +170,18 @@ def unit_roster(unit: Unit, now: datetime) -> UnitRoster:
             if person.pk in people and session not in trained.setdefault(person.pk, []):
                 trained[person.pk].append(session)
 
+    written = _output_source(unit.pk) if _output_source is not None else None
+    credits = _points_source(unit) if _points_source is not None else None
+
     def line(a: Appointment) -> Line:
-        output = (
-            _output_source(unit.pk, a.person_id, a.started_at, a.ended_at)
-            if _output_source is not None
-            else None
+        period = rules.Period(a.person_id, a.post == Post.MAIN, a.started_at, a.ended_at)
+        return Line(
+            a,
+            rules.output_of(written, period) if written is not None else None,
+            a.person_id in away,
+            trained.get(a.person_id, []),
+            rules.credited(credits, period) if credits is not None else None,
         )
-        points = (
-            _points_source(unit.pk, a.person_id, a.started_at, a.ended_at)
-            if _points_source is not None
-            else None
-        )
-        return Line(a, output, a.person_id in away, trained.get(a.person_id, []), points)
 
     order = {Post.MAIN: 0, Post.A: 1, Post.B: 2}
     current = sorted(
@@ -173,7 +197,8 @@ def unit_roster(unit: Unit, now: datetime) -> UnitRoster:
         .select_related("person")
         .order_by("-first_day")[:50]
     )
-    return UnitRoster(unit, current, history, leaves)
+    unattributed = [c for c in credits if c.person_id is None] if credits is not None else None
+    return UnitRoster(unit, current, history, leaves, unattributed)
 
 
 def unit_people(unit: Unit) -> list[User]:

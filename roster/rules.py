@@ -1,9 +1,11 @@
 """The roster's rules, as pure functions: who gets a unit's reminders while someone is on leave,
-how often a unit's main officer changed, and what one officer produced in their period."""
+how often a unit's main officer changed, who held a post at a moment, and what one officer
+produced (and the points it earned) in their period."""
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 
 
 def on_leave(day: date, leaves: Iterable[tuple[date, date]]) -> bool:
@@ -65,6 +67,82 @@ class Output:
     items: int
     adopted: int
     reports: int
+
+
+@dataclass(frozen=True)
+class Period:
+    """One roster line: a person in a post (`main`: the main officer's) from `start` (None:
+    since before the roster) up to `end` (None: still current)."""
+
+    person_id: int
+    main: bool
+    start: datetime | None
+    end: datetime | None
+
+
+@dataclass(frozen=True)
+class Written:
+    """Something a person wrote for a unit at `moment`: an item (`adopted` or not) or an
+    emergency report."""
+
+    person_id: int
+    moment: datetime
+    report: bool = False
+    adopted: bool = False
+
+
+def output_of(written: Iterable[Written], period: Period) -> Output:
+    """What the line's person wrote in its period."""
+    mine = [
+        w
+        for w in written
+        if w.person_id == period.person_id and within(w.moment, period.start, period.end)
+    ]
+    return Output(
+        items=sum(1 for w in mine if not w.report),
+        adopted=sum(1 for w in mine if not w.report and w.adopted),
+        reports=sum(1 for w in mine if w.report),
+    )
+
+
+@dataclass(frozen=True)
+class Credit:
+    """Ledger points of a unit traced to a person: who wrote the item or report (`person_id`;
+    None: nobody answers for them) and when (`moment`). `main`: they go to whoever held the
+    main officer's post then (a joint item's share for a partner unit), not to another of the
+    person's posts."""
+
+    person_id: int | None
+    moment: datetime | None
+    points: Decimal
+    main: bool = False
+    label: str = ""
+
+
+def credited(credits: Iterable[Credit], period: Period) -> Decimal:
+    """The points the line's person earned the unit in its period."""
+    return sum(
+        (
+            c.points
+            for c in credits
+            if c.person_id == period.person_id
+            and within(c.moment, period.start, period.end)
+            and (period.main or not c.main)
+        ),
+        Decimal(0),
+    )
+
+
+def holder_at(
+    periods: Iterable[tuple[int, datetime | None, datetime | None]], moment: datetime
+) -> int | None:
+    """Who held a post at `moment`, of its (person, start, end) periods: the one covering it,
+    the latest started when several do (a holder named before the roster yields to a recorded
+    one); None when the post was empty."""
+    covering = [(start, person) for person, start, end in periods if within(moment, start, end)]
+    if not covering:
+        return None
+    return max(covering, key=lambda c: (c[0] is not None, c[0] or moment))[1]
 
 
 def share(part: int, whole: int) -> float | None:

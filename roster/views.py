@@ -97,9 +97,13 @@ def leave(request: AuthedRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return _page(request, target, leave_form=form, status=400)
     data = form.cleaned_data
-    actions.mark_leave(
-        request.user, data["person"], data["first_day"], data["last_day"], data["note"]
-    )
+    try:
+        actions.mark_leave(
+            request.user, data["person"], data["first_day"], data["last_day"], data["note"]
+        )
+    except actions.ActionError as error:
+        form.add_error(None, str(error))
+        return _page(request, target, leave_form=form, status=400)
     messages.success(request, _("The leave was recorded."))
     return redirect("roster:unit", pk=target.pk)
 

@@ -29,8 +29,8 @@ class ScoringConfig(AppConfig):
         # rename, rebuild or (going back) remove.
         pre_migrate.connect(_before_migrate, sender=self, dispatch_uid="scoring_triggers_off")
         post_migrate.connect(_after_migrate, sender=self, dispatch_uid="scoring_triggers")
-        # The roster's lines show the points each person's items earned the unit.
+        # The roster's lines show the points each person's items and reports earned the unit.
         from roster.queries import register_points
-        from scoring.attribution import person_points
+        from scoring.attribution import unit_credits
 
-        register_points(person_points)
+        register_points(unit_credits)

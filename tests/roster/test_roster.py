@@ -11,7 +11,7 @@ from django.urls import reverse
 from audit.models import AuditEntry
 from org.models import Unit
 from org.roles import Role
-from roster import actions
+from roster import actions, rules
 from roster.models import Appointment, Employment, Leave, Post, RosterPolicy, TrainingSession
 from submissions.models import ItemState
 from tests.clock import TODAY
@@ -119,10 +119,12 @@ def test_output_is_counted_by_author_and_period_not_by_who_holds_the_post(
     make_item(successor, ItemState.SUBMITTED, head=head_a)
     from insight.health import output
 
-    periods = {
-        a.person_id: output(unit_a.pk, a.person_id, a.started_at, a.ended_at)
-        for a in Appointment.objects.filter(unit=unit_a)
-    }
+    written = output(unit_a.pk)
+
+    periods = {}
+    for a in Appointment.objects.filter(unit=unit_a):
+        period = rules.Period(a.person_id, True, a.started_at, a.ended_at)
+        periods[a.person_id] = rules.output_of(written, period)
     assert (periods[officer_a.pk].items, periods[officer_a.pk].adopted) == (2, 1)
     assert (periods[successor.pk].items, periods[successor.pk].adopted) == (1, 0)
     page = client_of(chief).get(reverse("roster:unit", args=[unit_a.pk])).content.decode()

@@ -18,10 +18,10 @@ from insight import health
 from org.models import Unit, UnitKind, hub_unit
 from org.network import reporting_units_status
 from org.roles import Role
-from roster import actions, queries
+from roster import actions, queries, rules
 from roster.models import Post
 from scoring.actions import rebuild
-from scoring.attribution import person_points
+from scoring.attribution import unit_credits
 from scoring.models import RuleKind, ScoreRule
 from submissions.models import ItemState
 from tests.clock import TODAY
@@ -152,11 +152,15 @@ def test_points_stay_with_the_author_not_the_unit_or_the_post(
 ):
     make_item(officer_b, ItemState.ADOPTED, head=head_b, editor=editor, publication=city_daily)
     rebuild(as_of=timezone.now())
-    assert person_points(unit_a.pk, officer_a.pk, None, None) == city_points(2)
-    assert person_points(unit_a.pk, handed_over.pk, None, None) == 0
-    assert person_points(unit_b.pk, officer_a.pk, None, None) == 0
+
+    def person_points(unit, person, start=None) -> Decimal:
+        return rules.credited(unit_credits(unit), rules.Period(person.pk, True, start, None))
+
+    assert person_points(unit_a, officer_a) == city_points(2)
+    assert person_points(unit_a, handed_over) == 0
+    assert person_points(unit_b, officer_a) == 0
     later = timezone.now() + timedelta(days=1)
-    assert person_points(unit_a.pk, officer_a.pk, later, None) == 0  # written before the period
+    assert person_points(unit_a, officer_a, later) == 0  # written before the period
 
 
 # --- the admin's unit form ---------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The roster's rules as pure functions, against answers written out by hand."""
 
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from roster import rules
 from tests.clock import SHANGHAI, TODAY, YEAR
@@ -86,3 +87,24 @@ def test_a_month_is_covered_when_a_period_holds_its_last_moment():
 def test_a_share_of_nothing_is_unknown():
     assert rules.share(1, 4) == 0.25
     assert rules.share(0, 0) is None
+
+
+def test_who_held_the_post_at_a_moment_a_recorded_holder_before_one_named_before_the_roster():
+    t = datetime(YEAR, 3, 1, 9, tzinfo=SHANGHAI)
+    periods = [(A, t, t + timedelta(days=10)), (MAIN, None, None)]
+    assert rules.holder_at(periods, t - timedelta(seconds=1)) == MAIN
+    assert rules.holder_at(periods, t) == A
+    assert rules.holder_at(periods, t + timedelta(days=10)) == MAIN
+    assert rules.holder_at([(A, t, t + timedelta(days=10))], t + timedelta(days=10)) is None
+
+
+def test_a_credit_held_as_main_officer_goes_only_to_the_main_posts_line():
+    t = datetime(YEAR, 3, 1, 9, tzinfo=SHANGHAI)
+    credits = [
+        rules.Credit(A, t, Decimal("2.50"), main=True),
+        rules.Credit(A, t, Decimal(4)),
+        rules.Credit(None, t, Decimal(7)),
+    ]
+    assert rules.credited(credits, rules.Period(A, True, None, None)) == Decimal("6.50")
+    assert rules.credited(credits, rules.Period(A, False, None, None)) == Decimal(4)
+    assert rules.credited(credits, rules.Period(A, True, t + timedelta(seconds=1), None)) == 0
