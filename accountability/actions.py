@@ -168,7 +168,7 @@ def do_record_upper_violation(
 ) -> Violation:
     """A violation the upper office confirmed and named in its criticism notice, received from
     its system (federation): recorded here as confirmed, as the upper office decided it, so the
-    provincial notice that names it counts for eligibility and points like a typed-in one."""
+    upper-level notice that names it counts for eligibility and points like a typed-in one."""
     now = now or timezone.now()
     if not access.may_decide(actor):
         raise ActionError(_("Only the section chief confirms or waives violations."))

@@ -1,6 +1,6 @@
-"""Every write of criticism notices: a city notice is drafted from confirmed violations,
+"""Every write of criticism notices: an own notice is drafted from confirmed violations,
 edited while a draft, and takes its number (〔year〕N号) when it is issued, under a lock on the
-year's counter; a provincial notice is recorded with its own number. Each write is one
+year's counter; an upper-level notice is recorded with its own number. Each write is one
 transaction with its audit row, and an issued notice goes to the units it names.
 """
 
@@ -39,7 +39,7 @@ def _need_issuer(actor: User) -> None:
 def _city_violations(
     violation_ids: Sequence[int], notice: CriticismNotice | None
 ) -> list[Violation]:
-    """Confirmed violations no other city notice names, locked, in the order a notice lists
+    """Confirmed violations no other own notice names, locked, in the order a notice lists
     them."""
     ids = set(violation_ids)
     if not ids:
@@ -53,12 +53,14 @@ def _city_violations(
     if len(rows) != len(ids):
         raise ActionError(_("A notice names confirmed violations only."))
     elsewhere = CriticismNotice.violations.through.objects.filter(
-        violation_id__in=ids, criticismnotice__issuer=Issuer.CITY
+        violation_id__in=ids, criticismnotice__issuer=Issuer.OWN
     )
     if notice is not None:
         elsewhere = elsewhere.exclude(criticismnotice_id=notice.pk)
     if elsewhere.exists():
-        raise ActionError(_("Some of these violations are already in another city notice."))
+        raise ActionError(
+            _("Some of these violations are already in another of this office's notices.")
+        )
     return rows
 
 
@@ -72,14 +74,14 @@ def _lock_notice(notice_id: int) -> CriticismNotice:
 def do_draft_notice(
     actor: User, violation_ids: Sequence[int], send_to_all: bool = False, today: date | None = None
 ) -> CriticismNotice:
-    """A draft city notice naming the chosen confirmed violations, its text prefilled."""
+    """A draft own notice naming the chosen confirmed violations, its text prefilled."""
     _need_issuer(actor)
     today = today or timezone.localdate()
     with transaction.atomic():
         violations = _city_violations(violation_ids, None)
         policy = NoticePolicy.current()
         notice = CriticismNotice.objects.create(
-            issuer=Issuer.CITY,
+            issuer=Issuer.OWN,
             year=today.year,
             title=drafting.title(violations),
             body=drafting.body(violations),
@@ -128,14 +130,14 @@ def _draft_facts(notice: CriticismNotice, violation_ids: Iterable[int]) -> dict[
 
 
 def do_edit_notice(actor: User, notice_id: int, text: NoticeText) -> CriticismNotice:
-    """Edit a draft city notice: its text, its recipients and the violations it names. The
+    """Edit a draft own notice: its text, its recipients and the violations it names. The
     before and after go into the audit log; an edit that changes nothing writes nothing."""
     _need_issuer(actor)
     _check_text(text)
     with transaction.atomic():
         notice = _lock_notice(notice_id)
-        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
-            raise ActionError(_("Only a draft city notice can be edited."))
+        if notice.issuer != Issuer.OWN or notice.status != NoticeStatus.DRAFT:
+            raise ActionError(_("Only a draft of this office's own notice can be edited."))
         violations = _city_violations(text.violation_ids, notice)
         before = _draft_facts(notice, notice.violations.values_list("pk", flat=True))
         notice.title = text.title.strip()
@@ -181,7 +183,7 @@ def do_discard_notice(actor: User, notice_id: int) -> None:
 
 
 def next_number(year: int) -> int:
-    """Take the next number of the year's city notices. Called inside the issuing transaction,
+    """Take the next number of the year's own notices. Called inside the issuing transaction,
     so two notices issued at once get consecutive numbers."""
     return take_next(NoticeCounter, "last", year=year)
 
@@ -196,8 +198,8 @@ def do_issue_notice(
         raise ActionError(_("The date cannot be in the future."))
     with transaction.atomic():
         notice = _lock_notice(notice_id)
-        if notice.issuer != Issuer.CITY or notice.status != NoticeStatus.DRAFT:
-            raise ActionError(_("Only a draft city notice can be issued."))
+        if notice.issuer != Issuer.OWN or notice.status != NoticeStatus.DRAFT:
+            raise ActionError(_("Only a draft of this office's own notice can be issued."))
         ids = list(notice.violations.values_list("pk", flat=True))
         if not ids:
             raise ActionError(_("Choose the confirmed violations the notice names."))
@@ -248,7 +250,7 @@ class ProvinceNotice:
 def do_record_province_notice(
     actor: User, entry: ProvinceNotice, now: datetime | None = None
 ) -> CriticismNotice:
-    """A notice received from the provincial office, with its own number and date, linked to
+    """A notice received from the office above, with its own number and date, linked to
     the confirmed violations of the units it names."""
     _need_issuer(actor)
     now = now or timezone.now()
@@ -264,8 +266,8 @@ def do_record_province_notice(
         raise ActionError(_("The date cannot be in the future."))
     unit_ids = {u.pk for u in entry.units}
     with transaction.atomic():
-        if CriticismNotice.objects.filter(issuer=Issuer.PROVINCE, doc_number=doc_number).exists():
-            raise ActionError(_("A provincial notice with this number is already recorded."))
+        if CriticismNotice.objects.filter(issuer=Issuer.UPPER, doc_number=doc_number).exists():
+            raise ActionError(_("An upper-level notice with this number is already recorded."))
         violations = list(
             Violation.objects.filter(pk__in=set(entry.violation_ids)).select_related("unit")
         )
@@ -276,7 +278,7 @@ def do_record_province_notice(
                 _("The notice can name only confirmed violations of the units it names.")
             )
         notice = CriticismNotice.objects.create(
-            issuer=Issuer.PROVINCE,
+            issuer=Issuer.UPPER,
             status=NoticeStatus.ISSUED,
             year=entry.issued_on.year,
             doc_number=doc_number,

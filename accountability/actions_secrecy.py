@@ -1,4 +1,4 @@
-"""A criticism notice's 密级: set on a city notice while it is a draft, or on a provincial
+"""A criticism notice's 密级: set on an own notice while it is a draft, or on an upper-level
 notice as recorded from the paper."""
 
 from django.db import transaction
@@ -13,8 +13,8 @@ from xinbao.core.errors import ActionError
 
 
 def may_mark(notice: CriticismNotice) -> bool:
-    """An issued city notice keeps the mark it was issued with."""
-    return notice.issuer == Issuer.PROVINCE or notice.status == NoticeStatus.DRAFT
+    """An issued own notice keeps the mark it was issued with."""
+    return notice.issuer == Issuer.UPPER or notice.status == NoticeStatus.DRAFT
 
 
 def do_set_notice_secrecy(actor: User, notice_id: int, level: str) -> CriticismNotice:

@@ -1,4 +1,4 @@
-"""The first draft of a city notice, written from the violations it names. The chief edits it
+"""The first draft of an own notice, written from the violations it names. The chief edits it
 before issuing; the sentences follow the active language (Chinese in the office)."""
 
 from collections.abc import Sequence

@@ -270,8 +270,8 @@ class RuleForm(ModelForm):
             "important_only",
         ]
         help_texts = {
-            "provincial_notices": _("0: provincial notices never disqualify."),
-            "municipal_notices": _("0: municipal notices never disqualify."),
+            "provincial_notices": _("0: upper-level notices never disqualify."),
+            "municipal_notices": _("0: the office's own notices never disqualify."),
         }
 
 

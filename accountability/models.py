@@ -169,8 +169,12 @@ class Explanation(models.Model):
 
 
 class Issuer(models.TextChoices):
-    CITY = "city", _("Municipal office")  # 市委办公室
-    PROVINCE = "province", _("Provincial office")  # 省委办公厅
+    """Whose notice: this office's own (本级通报) or the level above's (上级通报). The values are
+    those of the system's first, city-level deployment; their meaning is relative to the
+    instance (accountability.issuers names the two offices)."""
+
+    OWN = "city", _("Own-level notice")  # 本级通报
+    UPPER = "province", _("Upper-level notice")  # 上级通报
 
 
 class NoticeStatus(models.TextChoices):
@@ -179,8 +183,8 @@ class NoticeStatus(models.TextChoices):
 
 
 class CriticismNotice(models.Model):
-    """A criticism notice (通报批评). The city's own are numbered 〔year〕N号 from a counter when
-    issued; the province's are recorded with the number and date printed on them."""
+    """A criticism notice (通报批评). The office's own are numbered 〔year〕N号 from a counter
+    when issued; the upper level's are recorded with the number and date printed on them."""
 
     issuer = models.CharField(_("issued by"), max_length=10, choices=Issuer.choices)
     status = models.CharField(
@@ -193,7 +197,7 @@ class CriticismNotice(models.Model):
     body = models.TextField(_("text"), max_length=20_000)
     issued_on = models.DateField(_("date"), null=True, blank=True, validators=[check_date])
     # The office whose red header and signature the notice carries (发文机关), and its main
-    # recipients (主送机关): copied from the notice policy when a city notice is drafted.
+    # recipients (主送机关): copied from the notice policy when an own notice is drafted.
     issuing_office = models.CharField(_("issuing authority"), max_length=60)
     recipients = models.CharField(_("main recipients"), max_length=200, blank=True)
     # The organs the notice is copied to (抄送机关), printed in its 版记: “抄送：…。”.
@@ -206,8 +210,8 @@ class CriticismNotice(models.Model):
     violations = models.ManyToManyField(
         Violation, verbose_name=_("violations"), related_name="notices", blank=True
     )
-    # The units the notice criticises by name: for a city notice the units of its violations;
-    # a provincial notice is recorded with the units printed on it.
+    # The units the notice criticises by name: for an own notice the units of its violations;
+    # an upper-level notice is recorded with the units printed on it.
     units = models.ManyToManyField(
         Unit, verbose_name=_("units named"), related_name="criticism_notices", blank=True
     )
@@ -240,7 +244,7 @@ class CriticismNotice(models.Model):
 
 
 class NoticePolicy(SingletonPolicy):
-    """How the city's notices are headed and numbered. One row, seeded; the chief edits it."""
+    """How the office's own notices are headed and numbered. One row, seeded; the chief edits it."""
 
     doc_prefix = models.CharField(
         _("document number prefix"),
@@ -283,7 +287,7 @@ DEFAULT_NOTICE_POLICY = {
 
 
 class NoticeCounter(models.Model):
-    """The last number given to a city notice in a year; locked while the next one is taken."""
+    """The last number given to an own notice in a year; locked while the next one is taken."""
 
     year = models.PositiveSmallIntegerField(unique=True)
     last = models.PositiveIntegerField(default=0)
@@ -294,14 +298,16 @@ class NoticeCounter(models.Model):
 
 class EligibilityRule(SingletonPolicy):
     """When a unit loses its eligibility for the year's excellence award. One row, seeded with
-    the founding document's rule: ≥ 1 provincial or ≥ 2 municipal notices naming the unit for
-    late, missed or false reporting of important emergency information (serious cases)."""
+    the founding document's rule: ≥ 1 upper-level or ≥ 2 own notices naming the unit for
+    late, missed or false reporting of important emergency information (serious cases). The
+    columns keep the names of the first, city-level deployment: `provincial_notices` counts
+    upper-level notices, `municipal_notices` the office's own."""
 
     provincial_notices = models.PositiveSmallIntegerField(
-        _("provincial notices that disqualify"), default=1, validators=bounded(SMALLINT_MAX)
+        _("upper-level notices that disqualify"), default=1, validators=bounded(SMALLINT_MAX)
     )
     municipal_notices = models.PositiveSmallIntegerField(
-        _("municipal notices that disqualify"), default=2, validators=bounded(SMALLINT_MAX)
+        _("own-level notices that disqualify"), default=2, validators=bounded(SMALLINT_MAX)
     )
     kinds = models.JSONField(
         _("violation kinds that count"),
@@ -321,7 +327,7 @@ class EligibilityRule(SingletonPolicy):
         verbose_name_plural = _("eligibility rules")
 
     def __str__(self) -> str:
-        return f"province ≥ {self.provincial_notices}, city ≥ {self.municipal_notices}"
+        return f"upper ≥ {self.provincial_notices}, own ≥ {self.municipal_notices}"
 
     @classmethod
     def seed(cls) -> dict[str, Any]:

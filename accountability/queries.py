@@ -138,7 +138,7 @@ def eligibility_table(year: int) -> list[EligibilityRow]:
         key=lambda r: (
             r.verdict.eligible,
             not r.verdict.reinstated,
-            -(r.verdict.provincial + r.verdict.municipal),
+            -(r.verdict.upper + r.verdict.own),
             r.unit.sort_order,
             r.unit.code,
         )
@@ -215,9 +215,9 @@ def status_counts(violations: QuerySet[Violation]) -> dict[str, int]:
 
 
 def compilable(year: int | None = None) -> QuerySet[Violation]:
-    """Confirmed violations no city notice has taken up yet (a draft holds its violations)."""
+    """Confirmed violations no own notice has taken up yet (a draft holds its violations)."""
     rows = Violation.objects.filter(status=ViolationStatus.CONFIRMED).exclude(
-        notices__issuer=Issuer.CITY
+        notices__issuer=Issuer.OWN
     )
     if year:
         rows = rows.filter(occurred_on__year=year)

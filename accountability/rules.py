@@ -3,11 +3,11 @@ no database, no clock.
 
 A unit loses its eligibility for a year's excellence award when enough *issued* notices of that
 calendar year name it for a qualifying violation (DESIGN §2.5): by default one from the
-provincial office or two from the municipal office, for late, missed or false reporting of
-important emergency information, serious cases. The rule counts notices, not violations: a
-notice naming three qualifying violations of one unit counts once for that unit. A threshold of
-0 means that issuer never disqualifies. A live reinstatement restores eligibility, and the
-verdict says so.
+office above (上级通报) or two of the office's own (本级通报), for late, missed or false
+reporting of important emergency information, serious cases. The rule counts notices, not
+violations: a notice naming three qualifying violations of one unit counts once for that unit.
+A threshold of 0 means that issuer never disqualifies. A live reinstatement restores
+eligibility, and the verdict says so.
 """
 
 from collections.abc import Iterable
@@ -18,8 +18,8 @@ from accountability.models import Issuer, NoticeStatus, ViolationKind, Violation
 
 @dataclass(frozen=True)
 class Rule:
-    provincial_notices: int  # this many provincial notices disqualify; 0: never
-    municipal_notices: int  # this many municipal notices disqualify; 0: never
+    provincial_notices: int  # this many upper-level notices disqualify; 0: never
+    municipal_notices: int  # this many own notices disqualify; 0: never
     kinds: frozenset[str]
     serious_only: bool
     important_only: bool
@@ -53,8 +53,8 @@ class Verdict:
     eligible: bool
     disqualified_by_rule: bool  # what the notices alone decide
     reinstated: bool  # disqualified by the rule, eligible again by a recorded decision
-    provincial: int  # counting provincial notices
-    municipal: int  # counting municipal notices
+    upper: int  # counting upper-level notices (上级通报)
+    own: int  # counting own notices (本级通报)
     notice_ids: tuple[int, ...]  # the counting notices, in id order
 
 
@@ -86,19 +86,17 @@ def verdict(year: int, notices: Iterable[NoticeFact], rule: Rule, reinstated: bo
     counting = sorted(
         {n.id: n for n in notices if counts(n, year, rule)}.values(), key=lambda n: n.id
     )
-    provincial = sum(1 for n in counting if n.issuer == Issuer.PROVINCE)
-    municipal = sum(1 for n in counting if n.issuer == Issuer.CITY)
-    disqualified = reaches(provincial, rule.provincial_notices) or reaches(
-        municipal, rule.municipal_notices
-    )
+    upper = sum(1 for n in counting if n.issuer == Issuer.UPPER)
+    own = sum(1 for n in counting if n.issuer == Issuer.OWN)
+    disqualified = reaches(upper, rule.provincial_notices) or reaches(own, rule.municipal_notices)
     restored = disqualified and reinstated
     return Verdict(
         year=year,
         eligible=not disqualified or restored,
         disqualified_by_rule=disqualified,
         reinstated=restored,
-        provincial=provincial,
-        municipal=municipal,
+        upper=upper,
+        own=own,
         notice_ids=tuple(n.id for n in counting),
     )
 

@@ -25,6 +25,7 @@ from accountability.forms import (
     ReasonForm,
     RuleForm,
 )
+from accountability.issuers import issuer_names
 from accountability.models import (
     CriticismNotice,
     EligibilityRule,
@@ -92,7 +93,7 @@ def notices(request: AuthedRequest) -> HttpResponse:
 
 
 def _choices(notice: CriticismNotice | None, year: int | None = None) -> Any:
-    """Violations a city notice may name: untaken confirmed ones, and its own."""
+    """Violations an own notice may name: untaken confirmed ones, and its own."""
     free = queries.compilable(year)
     if notice is None:
         return free
@@ -134,7 +135,7 @@ def notice(request: AuthedRequest, pk: int) -> HttpResponse:
     user = request.user
     item = get_visible_notice(request, pk)
     editable = (
-        access.may_issue(user) and item.issuer == Issuer.CITY and item.status == NoticeStatus.DRAFT
+        access.may_issue(user) and item.issuer == Issuer.OWN and item.status == NoticeStatus.DRAFT
     )
     context: dict[str, Any] = {
         "notice": item,
@@ -275,7 +276,7 @@ def record_province_notice(request: AuthedRequest) -> HttpResponse:
         except actions.ActionError as exc:
             form.add_error(None, str(exc))
         else:
-            messages.success(request, _("Provincial notice recorded and sent to the units."))
+            messages.success(request, _("Upper-level notice recorded and sent to the units."))
             return redirect("accountability:notice", pk=item.pk)
     return render(request, "accountability/province_notice.html", {"form": form})
 
@@ -308,7 +309,7 @@ def eligibility_table(request: AuthedRequest) -> HttpResponse:
 def _rule_context() -> dict[str, Any]:
     rule = EligibilityRule.current()
     kinds = [str(label) for value, label in ViolationKind.choices if value in rule.kinds]
-    return {"rule": rule, "rule_kinds": kinds}
+    return {"rule": rule, "rule_kinds": kinds, "issuers": issuer_names()}
 
 
 def _visible_unit(request: AuthedRequest, unit_pk: int) -> Unit:
@@ -394,7 +395,7 @@ def revoke(request: AuthedRequest, pk: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def policy(request: AuthedRequest) -> HttpResponse:
-    """The eligibility rule and how city notices are headed: the section reads, the chief
+    """The eligibility rule and how own notices are headed: the section reads, the chief
     edits; every change is audited with its before and after."""
     user = request.user
     if not access.is_section(user):

@@ -115,7 +115,7 @@ ACTIONS: dict[str, Promise] = {
     "notice_edited": _("Criticism notice edited"),
     "notice_discarded": _("Criticism notice discarded"),
     "notice_issued": _("Criticism notice issued"),
-    "province_notice_recorded": _("Provincial notice recorded"),
+    "province_notice_recorded": _("Upper-level notice recorded"),
     "notice_policy_changed": _("Notice policy changed"),
     "eligibility_rule_changed": _("Eligibility rule changed"),
     "unit_reinstated": _("Unit reinstated"),

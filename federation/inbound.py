@@ -316,7 +316,7 @@ def _file_report(link: Link, message: dict[str, Any], now: datetime) -> str:
 def _file_notice(link: Link, message: dict[str, Any], now: datetime) -> str:
     """The upper office's criticism notice: each violation it names is recorded as confirmed
     against the units responsible for the incident it is about (the lower office itself when
-    the incident did not come from here), then the notice as a provincial notice naming them —
+    the incident did not come from here), then the notice as an upper-level notice naming them —
     so the ledger and the eligibility rule take it like one typed in by the chief."""
     recorder = link.signer
     office = hub_unit()

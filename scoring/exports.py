@@ -26,6 +26,7 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from accountability.issuers import issuer_names
 from accountability.models import CriticismNotice, NoticePolicy
 from accountability.queries import eligibility
 from org.models import Unit
@@ -358,14 +359,17 @@ def _disqualified(year: int) -> list[tuple[str, str]]:
     names = dict(Unit.objects.filter(pk__in=verdicts).values_list("pk", "name"))
     notice_ids = {n for v in verdicts.values() for n in v.notice_ids}
     notices = {n.pk: str(n) for n in CriticismNotice.objects.filter(pk__in=notice_ids)}
+    issuers = issuer_names()
     result = []
     for uid, verdict in sorted(verdicts.items(), key=lambda kv: names.get(kv[0], "")):
         why = _(
-            "named in %(p)s provincial and %(m)s municipal criticism notice(s) in the year: "
+            "named in %(p)s criticism notice(s) of %(upper)s and %(m)s of %(own)s in the year: "
             "%(notices)s"
         ) % {
-            "p": verdict.provincial,
-            "m": verdict.municipal,
+            "p": verdict.upper,
+            "upper": issuers.upper,
+            "m": verdict.own,
+            "own": issuers.own,
             "notices": "、".join(notices.get(n, f"#{n}") for n in verdict.notice_ids),
         }
         result.append((names.get(uid, str(uid)), why))

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accountability.models import ViolationKind
+from accountability.models import Issuer, ViolationKind
 from bulletins.models import AdoptionLevel, Publication
 from org.models import Unit
 from xinbao.core.inputs import SMALLINT_MAX, bounded, check_date
@@ -63,7 +63,8 @@ class ScoreRule(models.Model):
         related_name="+",
     )
     # Violation rules: the kind they punish; `level` is then the issuer of the most senior
-    # issued notice naming the violation (city or province), blank for "confirmed, in no notice".
+    # issued notice naming the violation (an Issuer: own or upper-level), blank for "confirmed, in
+    # no notice".
     violation_kind = models.CharField(
         _("violation kind"), max_length=10, choices=ViolationKind.choices, blank=True
     )
@@ -95,6 +96,9 @@ class ScoreRule(models.Model):
             parts.append(str(self.get_violation_kind_display()))
         if self.kind == RuleKind.VIOLATION and not self.level:
             parts.append(gettext("named in no notice"))
+        elif self.kind == RuleKind.VIOLATION and self.level in Issuer.values:
+            # A violation rule's level is the issuer of a notice (本级/上级), not a publication's.
+            parts.append(str(Issuer(self.level).label))
         elif self.level:
             parts.append(str(self.get_level_display()))
         if self.publication_id is not None and self.publication is not None:

@@ -8,8 +8,9 @@ Known simplification: a solicitation answered after its deadline counts as answe
 penalty); only one never answered by `as_of` is a miss.
 
 Violations. A confirmed violation costs the points of the most severe applicable rule for its
-kind: the base rule ("confirmed, named in no notice") always applies, the city's when an
-*issued* city notice names it, the province's when an issued provincial notice does. One
+kind: the base rule ("confirmed, named in no notice") always applies, the own-level one when an
+*issued* notice of this office names it, the upper-level one when an issued notice of the
+office above does. One
 penalty per violation, however many notices name it. Pending, waived and withdrawn violations
 cost nothing. The line is dated the violation's date (the day the report was due).
 
@@ -279,11 +280,11 @@ def solicitation_lines(
     ]
 
 
-ISSUER_RANK = {BASE: 0, Issuer.CITY: 1, Issuer.PROVINCE: 2}
+ISSUER_RANK = {BASE: 0, Issuer.OWN: 1, Issuer.UPPER: 2}
 
 
 def violation_rule(fact: ViolationFact, book: RuleBook) -> Rule | None:
-    """The most severe applicable rule: base always, city or province if an issued notice of
+    """The most severe applicable rule: base always, own or upper-level if an issued notice of
     that issuer names the violation. None when the violation costs nothing."""
     if fact.status != ViolationStatus.CONFIRMED:
         return None

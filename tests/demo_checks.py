@@ -210,7 +210,7 @@ def check_accountability() -> None:
     assert waiting.unit == units["jc-qsx"] and waiting.explanations.exists()
     issued = CriticismNotice.objects.exclude(status=NoticeStatus.DRAFT)
     issuers = sorted(issued.values_list("issuer", "doc_number"))
-    assert [i for i, _ in issuers] == [Issuer.CITY, Issuer.PROVINCE]
+    assert [i for i, _ in issuers] == [Issuer.OWN, Issuer.UPPER]
     assert issuers[0][1].startswith(f"江委办通〔{story_year}〕")
     # A draft the chief has not issued yet, naming a confirmed late report.
     draft = CriticismNotice.objects.get(status=NoticeStatus.DRAFT)

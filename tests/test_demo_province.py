@@ -114,6 +114,16 @@ def test_the_demo_province_is_a_province_instance():
     assert own_level() == AdoptionLevel.PROVINCE
 
 
+def test_the_demo_provinces_eligibility_rule_names_it_and_the_centre():
+    seed("--level", "province")
+    office = hub_unit()
+    assert office is not None
+    client = Client()
+    client.force_login(User.objects.get(username="sheng_bianji"))
+    page = client.get("/accountability/eligibility/").content.decode()
+    assert f"规则：年度内被中共中央办公厅通报1次或被{office.name}通报2次的" in page
+
+
 def pair_province(tmp_path: Path) -> str:
     out = StringIO()
     call_command(

@@ -1,4 +1,5 @@
-"""The typical point table of DESIGN §4, as editable data."""
+"""The typical point table of DESIGN §4, as editable data. The notes name publication levels,
+not offices: an instance of any level seeds the same table (0012 rewrote the first wording)."""
 
 from decimal import Decimal
 
@@ -6,8 +7,8 @@ from django.db import migrations
 
 # code, kind, level, points, forwarded multiplier, note
 RULES = [
-    ("adoption-city", "adoption", "city", "4", "1", "市委每日要情采用"),
-    ("adoption-province", "adoption", "province", "20", "2", "省委办公厅采用；上报件×2"),
+    ("adoption-city", "adoption", "city", "4", "1", "市级刊物采用"),
+    ("adoption-province", "adoption", "province", "20", "2", "省级刊物采用；上报件×2"),
     ("adoption-central", "adoption", "central", "50", "5", "中办采用；上报件×5"),
     ("instruction-city", "instruction", "city", "10", "1", "市领导批示，同级不累计"),
     ("instruction-province", "instruction", "province", "30", "1", "省领导批示，同级不累计"),

@@ -5,9 +5,10 @@ from decimal import Decimal
 
 from django.db import migrations
 
-# Violation penalties: (violation kind, issuer) → points. DESIGN §4 gives the provincial
-# figures (late −100, missed or concealed −200, false −50…−100, here −100); the city's and
-# the base ("confirmed, named in no notice") rows are our choice: half and a fifth of them.
+# Violation penalties: (violation kind, issuer) → points. DESIGN §4 gives the upper level's
+# figures (late −100, missed or concealed −200, false −50…−100, here −100); the own level's and
+# the base ("confirmed, named in no notice") rows are our choice: half and a fifth of them. The
+# issuer is relative (accountability.issuers): "province" is the office above, "city" this one.
 PENALTIES = {
     "late": ("迟报", "-100", "-50", "-20"),
     "missed": ("漏报", "-200", "-100", "-40"),
@@ -15,9 +16,9 @@ PENALTIES = {
     "false": ("误报", "-100", "-50", "-20"),
 }
 ISSUERS = (
-    ("province", "省委办公厅通报"),
-    ("city", "市委办公室通报（自定：省级标准的一半）"),
-    ("", "已确认、未通报（自定：省级标准的五分之一）"),
+    ("province", "上级通报"),
+    ("city", "本级通报（自定：上级标准的一半）"),
+    ("", "已确认、未通报（自定：上级标准的五分之一）"),
 )
 # code, kind, points, threshold, note
 OTHERS = [

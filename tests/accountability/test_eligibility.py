@@ -30,7 +30,7 @@ def test_every_reporting_unit_gets_a_verdict(chief, unit_a, unit_b, section):
 def test_one_provincial_notice_disqualifies(chief, unit_a, unit_b):
     notice = province_notice(chief, [confirmed(chief, unit_a)])
     verdict = queries.eligibility(YEAR)[unit_a.pk]
-    assert (verdict.eligible, verdict.provincial, verdict.notice_ids) == (False, 1, (notice.pk,))
+    assert (verdict.eligible, verdict.upper, verdict.notice_ids) == (False, 1, (notice.pk,))
     assert queries.disqualified_unit_ids(YEAR) == {unit_a.pk}
     assert queries.eligibility(YEAR)[unit_b.pk].eligible
 
@@ -40,7 +40,7 @@ def test_two_municipal_notices_disqualify_one_does_not(chief, unit_a):
     assert queries.eligibility(YEAR, [unit_a.pk])[unit_a.pk].eligible
     second = city_notice(chief, [confirmed(chief, unit_a)])
     verdict = queries.eligibility(YEAR, [unit_a.pk])[unit_a.pk]
-    assert (verdict.eligible, verdict.municipal, verdict.notice_ids) == (
+    assert (verdict.eligible, verdict.own, verdict.notice_ids) == (
         False,
         2,
         (first.pk, second.pk),
@@ -50,7 +50,7 @@ def test_two_municipal_notices_disqualify_one_does_not(chief, unit_a):
 def test_a_notice_naming_two_violations_of_a_unit_counts_once(chief, unit_a):
     city_notice(chief, [confirmed(chief, unit_a), confirmed(chief, unit_a, ViolationKind.MISSED)])
     verdict = queries.eligibility(YEAR, [unit_a.pk])[unit_a.pk]
-    assert (verdict.municipal, verdict.eligible) == (1, True)
+    assert (verdict.own, verdict.eligible) == (1, True)
 
 
 def test_only_serious_cases_count_by_default(chief, unit_a):

@@ -35,7 +35,7 @@ def notices(provincial: int, municipal: int, kind: str, serious: bool, year: int
     ids = itertools.count(1)
     return [
         NoticeFact(next(ids), issuer, year, NoticeStatus.ISSUED, (violation,))
-        for issuer, n in ((Issuer.PROVINCE, provincial), (Issuer.CITY, municipal))
+        for issuer, n in ((Issuer.UPPER, provincial), (Issuer.OWN, municipal))
         for _ in range(n)
     ]
 
@@ -53,8 +53,8 @@ def test_the_table(provincial, municipal, serious, kind):
     assert v.eligible is not expected_out
     assert v.disqualified_by_rule is expected_out
     assert v.reinstated is False
-    assert (v.provincial, v.municipal) == ((provincial, municipal) if qualifies else (0, 0))
-    assert len(v.notice_ids) == v.provincial + v.municipal
+    assert (v.upper, v.own) == ((provincial, municipal) if qualifies else (0, 0))
+    assert len(v.notice_ids) == v.upper + v.own
 
 
 def test_the_table_covers_every_combination():
@@ -75,27 +75,27 @@ def test_a_reinstatement_of_a_unit_the_rule_spares_changes_nothing():
 def test_a_notice_of_the_previous_year_does_not_count():
     last_year = notices(1, 2, "late", True, year=YEAR - 1)
     v = verdict(YEAR, last_year, RULE, reinstated=False)
-    assert (v.eligible, v.provincial, v.municipal, v.notice_ids) == (True, 0, 0, ())
+    assert (v.eligible, v.upper, v.own, v.notice_ids) == (True, 0, 0, ())
 
 
 def test_several_qualifying_violations_in_one_notice_count_once():
     three = tuple(NamedViolation(k, True, True) for k in ("late", "missed", "false"))
     v = verdict(
-        YEAR, [NoticeFact(7, Issuer.CITY, YEAR, NoticeStatus.ISSUED, three)], RULE, reinstated=False
+        YEAR, [NoticeFact(7, Issuer.OWN, YEAR, NoticeStatus.ISSUED, three)], RULE, reinstated=False
     )
-    assert (v.municipal, v.notice_ids, v.eligible) == (1, (7,), True)
+    assert (v.own, v.notice_ids, v.eligible) == (1, (7,), True)
 
 
 def test_one_qualifying_violation_is_enough_for_a_notice_to_count():
     mixed = (NamedViolation("concealed", True, True), NamedViolation("late", True, True))
-    facts = [NoticeFact(n, Issuer.CITY, YEAR, NoticeStatus.ISSUED, mixed) for n in (3, 4)]
+    facts = [NoticeFact(n, Issuer.OWN, YEAR, NoticeStatus.ISSUED, mixed) for n in (3, 4)]
     v = verdict(YEAR, facts, RULE, reinstated=False)
-    assert (v.eligible, v.municipal, v.notice_ids) == (False, 2, (3, 4))
+    assert (v.eligible, v.own, v.notice_ids) == (False, 2, (3, 4))
 
 
 def test_draft_notices_do_not_count():
     draft = NoticeFact(
-        1, Issuer.PROVINCE, YEAR, NoticeStatus.DRAFT, (NamedViolation("late", True, True),)
+        1, Issuer.UPPER, YEAR, NoticeStatus.DRAFT, (NamedViolation("late", True, True),)
     )
     assert verdict(YEAR, [draft], RULE, reinstated=False).eligible
 
@@ -104,17 +104,17 @@ def test_only_important_information_counts_under_the_default_rule():
     minor = NamedViolation("late", serious=True, important=False)
     v = verdict(
         YEAR,
-        [NoticeFact(1, Issuer.PROVINCE, YEAR, NoticeStatus.ISSUED, (minor,))],
+        [NoticeFact(1, Issuer.UPPER, YEAR, NoticeStatus.ISSUED, (minor,))],
         RULE,
         reinstated=False,
     )
-    assert v.eligible and v.provincial == 0
+    assert v.eligible and v.upper == 0
 
 
 def test_the_rule_is_data_kinds_seriousness_and_importance():
     lenient = Rule(1, 2, frozenset({"concealed"}), serious_only=False, important_only=False)
     minor = NamedViolation("concealed", serious=False, important=False)
-    facts = [NoticeFact(1, Issuer.PROVINCE, YEAR, NoticeStatus.ISSUED, (minor,))]
+    facts = [NoticeFact(1, Issuer.UPPER, YEAR, NoticeStatus.ISSUED, (minor,))]
     assert not verdict(YEAR, facts, lenient, reinstated=False).eligible
     assert verdict(YEAR, facts, RULE, reinstated=False).eligible
 
@@ -124,7 +124,7 @@ def test_a_threshold_of_zero_means_that_issuer_never_disqualifies(provincial, mu
     off = Rule(0, 0, RULE.kinds, serious_only=True, important_only=True)
     v = verdict(YEAR, notices(provincial, municipal, "late", True), off, reinstated=False)
     assert v.eligible and not v.disqualified_by_rule
-    assert (v.provincial, v.municipal) == (provincial, municipal)
+    assert (v.upper, v.own) == (provincial, municipal)
 
 
 def test_three_municipal_notices_disqualify_under_a_stricter_count_of_three_only():

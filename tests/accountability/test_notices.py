@@ -54,7 +54,7 @@ def test_the_draft_is_written_from_the_violations(chief, unit_a, unit_b):
     draft = notice_actions.do_draft_notice(chief, [late.pk, false.pk], today=DAY)
     assert (draft.status, draft.issuer, draft.number, draft.doc_number) == (
         NoticeStatus.DRAFT,
-        Issuer.CITY,
+        Issuer.OWN,
         None,
         "",
     )
@@ -76,7 +76,7 @@ def test_only_confirmed_violations_go_into_a_notice(chief, unit_a):
 def test_a_violation_goes_into_one_city_notice_only(chief, unit_a):
     violation = confirmed(chief, unit_a)
     notice_actions.do_draft_notice(chief, [violation.pk])
-    with pytest.raises(actions.ActionError, match="already in another city notice"):
+    with pytest.raises(actions.ActionError, match="already in another of this office"):
         notice_actions.do_draft_notice(chief, [violation.pk])
 
 
@@ -239,7 +239,7 @@ def test_a_provincial_notice_is_recorded_with_its_own_number_and_date(chief, uni
     violation = confirmed(chief, unit_a)
     notice = province_notice(chief, [violation], on=date(YEAR, 11, 20))
     assert (notice.issuer, notice.status, notice.doc_number, notice.issued_on, notice.year) == (
-        Issuer.PROVINCE,
+        Issuer.UPPER,
         NoticeStatus.ISSUED,
         f"省委办通〔{YEAR}〕5号",
         date(YEAR, 11, 20),

@@ -334,7 +334,21 @@ def test_a_unit_sees_its_verdict_and_the_notices_behind_it(client_of, chief, off
     )
     page = html(client.get(f"/accountability/eligibility/{unit_a.pk}/?year={YEAR}"))
     assert notice.doc_number in page and "仓库火灾" in page
+    assert "计入的通报：上级1次，本级0次。" in page and "上级通报 · " in page
     assert "/reinstate/" not in page
+
+
+def test_the_rule_names_this_office_and_the_office_above(client_of, chief, hub, province):
+    """Level-neutral: the names are the directory's (the hub's, the office one level up), on a
+    province's instance as on a city's."""
+    page = html(client_of(chief).get(f"/accountability/eligibility/?year={YEAR}"))
+    assert f"规则：年度内被{province.name}通报1次或被{hub.name}通报2次的，取消评先资格" in page
+    assert "<th>上级通报</th><th>本级通报</th>" in page
+
+
+def test_without_an_office_above_the_rule_says_the_upper_level(client_of, chief):
+    page = html(client_of(chief).get(f"/accountability/eligibility/?year={YEAR}"))
+    assert "被上级办公厅（室）通报1次或被市委办公室通报2次" in page
 
 
 def test_another_units_eligibility_is_not_found(client_of, officer_b, unit_a):

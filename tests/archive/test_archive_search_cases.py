@@ -124,7 +124,7 @@ def sources(officer_a, editor, chief, city_daily):
         credit="甲",
     )
     notice = CriticismNotice.objects.create(
-        issuer=Issuer.CITY,
+        issuer=Issuer.OWN,
         status=NoticeStatus.ISSUED,
         year=YEAR,
         title="關於信息遲報的通報",

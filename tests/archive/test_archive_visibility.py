@@ -106,7 +106,7 @@ def world(officer_a, head_a, officer_b, head_b, editor, chief, city_daily, leade
         (NoticeStatus.ISSUED, True, []),
     ):
         notice = CriticismNotice.objects.create(
-            issuer=Issuer.CITY,
+            issuer=Issuer.OWN,
             status=status,
             year=YEAR,
             title=f"关于{WORD}信息迟报的通报",

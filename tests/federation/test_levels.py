@@ -10,6 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from accountability.issuers import issuer_names
 from bulletins.actions import UpperIssue, do_adopt, do_record_instruction
 from bulletins.forms import AdoptForm
 from bulletins.models import Adoption, AdoptionLevel, Instruction, own_level
@@ -49,6 +50,25 @@ def test_a_city_instance_forwards_to_its_province_and_may_reach_the_centre(hub, 
     assert own_level() == AdoptionLevel.CITY
     choices = set(ForwardForm().fields["to_unit"].queryset)  # type: ignore[attr-defined]
     assert choices == {province, central}
+
+
+def test_a_province_instances_notices_are_its_own_and_the_centres(province_instance) -> None:
+    names = issuer_names()
+    assert (names.own, names.upper) == ("省委办公厅", "中共中央办公厅")
+
+
+def test_a_county_instances_notices_are_its_own_and_its_citys(section) -> None:
+    """A county's office as the hub: the notices from above are its city's office's. (Its
+    publications and leaders still count at the city's level: publication levels have no
+    county.)"""
+    city = section.parent
+    county = make_unit(
+        "中共某县委办公室", code="xian", kind=UnitKind.PARTY_OFFICE, level=UnitLevel.COUNTY
+    )
+    Unit.objects.filter(pk=county.pk).update(is_hub=True, parent=city)
+    assert upper_office() == city
+    names = issuer_names()
+    assert (names.own, names.upper) == ("中共某县委办公室", city.name)
 
 
 def test_the_marked_hub_wins_over_the_old_rule(section, province) -> None:

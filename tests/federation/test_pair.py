@@ -1,7 +1,10 @@
 """Two real instances on loopback: a city and its province, each with its own SQLite database,
-its own web server (gunicorn) and its own worker. The city's actions run through its actions
-layer (`manage.py shell`); everything between the two travels over HTTP as signed messages.
-What each side holds is read straight from its database file."""
+its own web server (gunicorn) and its own worker. The province is the demo province exactly as
+`make pair` sets it up (`seed_demo --level province`, then `demo_pair --side province`): its
+office 省委办公厅 is the hub, 江城市's office (jc-swb) one of its reporting units, its people
+the demo's. The city's actions run through its actions layer (`manage.py shell`); everything
+between the two travels over HTTP as signed messages. What each side holds is read straight
+from its database file."""
 
 import hashlib
 import hmac
@@ -22,9 +25,16 @@ from typing import Any
 
 import pytest
 
+from xinbao.demo.directory import DEMO_PASSWORD
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 SECRET = "pair-test-shared-secret-0123456789abcdef"
-EDITOR_PASSWORD = "Xinbao-pair-Pw7!"
+# The demo province's (xinbao/demo/data/province.toml): 江城市's office, the same code in both
+# instances; the chief and an editor of its 信息处, and its own daily.
+OFFICE_CODE = "jc-swb"
+PROVINCE_CHIEF = "sheng_chuzhang"
+PROVINCE_EDITOR, EDITOR_NAME = "sheng_bianji", "司马婧"
+PROVINCE_DAILY = "sheng-mrhb"
 pytestmark = [pytest.mark.wallclock]
 
 CITY_SETUP = """
@@ -51,37 +61,8 @@ person("t-chief", "chief", hub)
 admin = person("t-admin", "system_admin", None)
 EgressRule.objects.create(entry="127.0.0.1")
 do_create_link(admin, LinkSpec(direction="up", name="T省委办公厅", base_url="URL",
-                               office_code="city-t", secret="SECRET"))
+                               office_code="OFFICE_CODE", secret="SECRET"))
 print(json.dumps({"ok": True}))
-"""
-
-PROVINCE_SETUP = """
-import json
-from federation.actions import LinkSpec, do_create_link
-from notify.models import EgressRule
-from org.models import Unit, User
-
-# The province's instance, as the demo province is: its own office (level province, under the
-# centre's) is marked as its hub; the city's office is one of its reporting units.
-top = Unit.objects.create(code="t-zy", name="T中央办公厅", level="central", kind="party_office",
-                          is_reporting=False)
-hub = Unit.objects.create(code="t-prov", name="T省委办公厅", level="province",
-                          kind="party_office", parent=top, is_reporting=False, is_hub=True)
-city = Unit.objects.create(code="city-t", name="T市委办公室", level="city", kind="party_office",
-                           parent=hub, sort_order=10)
-admin = User(username="t-admin", full_name="t-admin", role="system_admin")
-admin.set_unusable_password()
-admin.save()
-chief = User(username="p-chief", full_name="p-chief", role="chief", unit=hub)
-chief.set_unusable_password()
-chief.save()
-editor = User(username="p-editor", full_name="省厅编辑", role="editor", unit=hub)
-editor.set_password("EDITOR_PASSWORD")
-editor.save()
-EgressRule.objects.create(entry="127.0.0.1")  # messages down to the city
-do_create_link(admin, LinkSpec(direction="down", name="T市", base_url="URL",
-                               office_code="city-t", unit=city, secret="SECRET"))
-print(json.dumps({"city_unit": city.pk}))
 """
 
 FORWARD = """
@@ -126,8 +107,8 @@ from accountability.actions_notices import do_draft_notice, do_issue_notice
 from emergencies.models import Incident
 from org.models import Unit, User
 
-chief = User.objects.get(username="p-chief")
-city = Unit.objects.get(code="city-t")
+chief = User.objects.get(username="PROVINCE_CHIEF")
+city = Unit.objects.get(code="OFFICE_CODE")
 incident = Incident.objects.get(title="T市某商场火灾")
 today = timezone.localdate()
 violation = do_enter_violation(chief, Entry(
@@ -148,7 +129,7 @@ from django.utils import timezone
 
 fire = Unit.objects.get(code="t-fire")
 verdict = eligibility(timezone.localdate().year, [fire.pk])[fire.pk]
-print(json.dumps({"eligible": verdict.eligible, "provincial": verdict.provincial}))
+print(json.dumps({"eligible": verdict.eligible, "provincial": verdict.upper}))
 """
 
 ITEM_TITLE = "T市某区出现农民工集中讨薪苗头"
@@ -163,14 +144,14 @@ from org.models import User, upper_office
 from submissions.actions import ItemContent, do_create_item, do_transition
 from submissions.rules import Action
 
-Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="province")
+Publication.objects.create(code="DAILY", name="省委办公厅每日汇报", level="province")
 officer, head, chief = (User.objects.get(username=n) for n in ("t-officer", "t-head", "t-chief"))
 item = do_create_item(officer, ItemContent(title="TITLE", kind="problem",
                       body="某区多名农民工反映工程款拖欠，区里已成立专班处置。"), submit=True)
 do_transition(head, item.pk, Action.SIGN_OFF)
 do_forward_item(chief, item.pk, upper_office())
 print(json.dumps({"item": item.pk}))
-""".replace("TITLE", ITEM_TITLE)
+""".replace("TITLE", ITEM_TITLE).replace("DAILY", PROVINCE_DAILY)
 
 # The province publishes an issue of its own daily holding the item, and its leader instructs.
 ADOPT_AND_INSTRUCT = """
@@ -181,13 +162,12 @@ from bulletins.models import Publication
 from org.models import Unit, User
 from submissions.models import InfoItem
 
-chief = User.objects.get(username="p-chief")
+chief = User.objects.get(username="PROVINCE_CHIEF")
 leader = User(username="p-leader", full_name="王副省长", role="leader")
 leader.set_unusable_password()
 leader.save()
 item = InfoItem.objects.get(title="TITLE")
-daily = Publication.objects.create(code="t-sheng", name="T省委办公厅每日汇报", level="province",
-                                   compiled_here=True)
+daily = Publication.objects.get(code="DAILY", compiled_here=True)
 today = timezone.localdate()
 issue = actions.do_create_issue(chief, daily, today)
 actions.do_add_entries(chief, issue.pk, [item.pk])
@@ -197,7 +177,7 @@ issue = actions.do_publish(chief, issue.pk)
 actions.do_record_instruction(leader, item.pk, "请省人社厅督办，确保春节前结清。", today)
 item.refresh_from_db()
 print(json.dumps({"unit": item.unit.code, "state": item.state, "issue": issue.label}))
-""".replace("TITLE", ITEM_TITLE)
+""".replace("TITLE", ITEM_TITLE).replace("DAILY", PROVINCE_DAILY)
 
 
 def _free_port() -> int:
@@ -321,12 +301,17 @@ def pair(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Instance, I
     # One migration run for both: the province starts from a copy of the empty database.
     shutil.copytree(city.var, province.var)
     city.shell(
-        CITY_SETUP.replace("URL", f"http://127.0.0.1:{province.port}").replace("SECRET", SECRET)
-    )
-    province.shell(
-        PROVINCE_SETUP.replace("URL", f"http://127.0.0.1:{city.port}")
+        CITY_SETUP.replace("URL", f"http://127.0.0.1:{province.port}")
         .replace("SECRET", SECRET)
-        .replace("EDITOR_PASSWORD", EDITOR_PASSWORD)
+        .replace("OFFICE_CODE", OFFICE_CODE)
+    )
+    # The province side as `make pair` makes it.
+    secret_file = base / "pair-secret"
+    secret_file.write_text(SECRET + "\n", encoding="utf-8")
+    province.manage("seed_demo", "--level", "province")
+    peer = f"http://127.0.0.1:{city.port}"
+    province.manage(
+        "demo_pair", "--side=province", f"--peer={peer}", f"--secret-file={secret_file}"
     )
     try:
         for instance in (province, city):
@@ -375,7 +360,7 @@ def post_signed(
     )
     headers = {
         "Content-Type": "application/json",
-        "X-Xinbao-Office": "city-t",
+        "X-Xinbao-Office": OFFICE_CODE,
         "X-Xinbao-Timestamp": str(ts),
         "X-Xinbao-Nonce": nonce,
         "X-Xinbao-Signature": hmac.new(
@@ -413,7 +398,7 @@ def test_a_forwarded_fire_reaches_the_province_with_its_chain_and_the_ack_meets_
     assert (kind, state, unit, level, category) == (
         "initial",
         "received",
-        "city-t",
+        OFFICE_CODE,
         "2",
         "accident",
     )
@@ -426,7 +411,8 @@ def test_a_forwarded_fire_reaches_the_province_with_its_chain_and_the_ack_meets_
     # The province's own deadlines now run for the city's unit on this incident.
     owed = province.rows(
         "SELECT e.kind, e.status FROM emergencies_expectedreport e JOIN org_unit u"
-        " ON e.unit_id = u.id WHERE u.code = 'city-t' AND e.kind = 'written'"
+        " ON e.unit_id = u.id WHERE u.code = ? AND e.kind = 'written'",
+        OFFICE_CODE,
     )
     assert owed == [("written", "met")]
     # The forwarding deadline was met at the acknowledgement, after the button was pressed.
@@ -465,15 +451,15 @@ def test_the_provinces_editor_opens_the_forwarded_fire_and_reads_the_citys_chain
     try:
         page = context.new_page()
         page.goto("/accounts/login/")
-        page.get_by_label("用户名").fill("p-editor")
-        page.get_by_label("密码").fill(EDITOR_PASSWORD)
+        page.get_by_label("用户名").fill(PROVINCE_EDITOR)
+        page.get_by_label("密码").fill(DEMO_PASSWORD)
         page.get_by_role("button", name="登录").click()
-        expect(page.locator("header .who-name")).to_have_text("省厅编辑")
+        expect(page.locator("header .who-name")).to_have_text(EDITOR_NAME)
         page.goto("/emergencies/")
         page.get_by_role("link", name=TITLE).first.click()
         expect(page.get_by_role("heading", name=TITLE, level=1)).to_be_visible()
         chain = page.locator("#forwarded-chain")
-        expect(chain.get_by_role("heading")).to_have_text("T市上报的报告链")
+        expect(chain.get_by_role("heading")).to_have_text("中共江城市委办公室上报的报告链")
         (report,) = chain.locator("li.fed-report").all()
         expect(report).to_contain_text("书面首报")
         expect(report).to_contain_text("T市消防救援支队")
@@ -538,7 +524,7 @@ def test_a_replayed_a_wrongly_signed_and_a_stale_request_are_refused_and_logged(
         "v": 1,
         "kind": "incident.report",
         "key": uuid.uuid4().hex,
-        "sent_by": "city-t",
+        "sent_by": OFFICE_CODE,
         "incident": {"id": incident},
         "report": {"kind": "followup", "summary": "续报：现场清理完毕。", "deaths": 4},
     }
@@ -565,7 +551,9 @@ def test_the_provinces_notice_naming_the_city_lands_in_the_city_units_ledger_and
 ) -> None:
     city, province = pair
     assert city.shell(CITY_VERDICT) == {"eligible": True, "provincial": 0}
-    issued = province.shell(NOTICE)
+    issued = province.shell(
+        NOTICE.replace("PROVINCE_CHIEF", PROVINCE_CHIEF).replace("OFFICE_CODE", OFFICE_CODE)
+    )
 
     def arrived() -> bool:
         return bool(
@@ -639,9 +627,9 @@ def test_a_forwarded_item_adopted_and_instructed_in_the_province_earns_the_city_
         )
 
     wait_for("the province's acknowledgement of the item", forwarded)
-    filed = province.shell(ADOPT_AND_INSTRUCT)
+    filed = province.shell(ADOPT_AND_INSTRUCT.replace("PROVINCE_CHIEF", PROVINCE_CHIEF))
     # Filed there as the city office's item, through its own screening and bulletin.
-    assert (filed["unit"], filed["state"]) == ("city-t", "adopted")
+    assert (filed["unit"], filed["state"]) == (OFFICE_CODE, "adopted")
 
     def recorded() -> bool:
         kinds = city.rows(
@@ -659,7 +647,7 @@ def test_a_forwarded_item_adopted_and_instructed_in_the_province_earns_the_city_
         " JOIN bulletins_publication p ON a.publication_id = p.id WHERE a.item_id = ?",
         item,
     )
-    assert adoptions == [("province", "t-sheng", filed["issue"])]
+    assert adoptions == [("province", PROVINCE_DAILY, filed["issue"])]
     instructions = city.rows(
         "SELECT level, leader_name FROM bulletins_instruction WHERE item_id = ?", item
     )

@@ -104,6 +104,8 @@ def test_the_annual_evaluation_summary(client_of, chief, year):
     ]
     assert second.rows[1].cells[1].text == "丙县委办公室"
     assert f"省委办通〔{YEAR}〕9号" in text  # why A is disqualified
+    # By whom, as the directory names the office and the one above it.
+    assert "甲区委办公室：本年度被省委办公厅通报1次、被市委办公室通报0次：" in text
     assert "甲区委办公室" in text
     # The signature over the date in Arabic numerals, then the imprint (版记).
     lines = [p.text for p in doc.paragraphs]
