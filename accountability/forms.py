@@ -203,7 +203,7 @@ class ProvinceNoticeForm(Form):
     doc_number = forms.CharField(
         label=_("Document number"),
         max_length=60,
-        help_text=_("As printed on the notice, e.g. 省委办通〔2026〕5号."),
+        help_text=_("As printed on the notice, e.g. 省委办通〔年份〕5号."),
     )
     issued_on = forms.DateField(label=_("Date issued"), widget=DATE, validators=[_not_future])
     issuing_office = forms.CharField(label=_("Issuing authority"), max_length=60)

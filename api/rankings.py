@@ -49,7 +49,7 @@ class PlaceOut(Schema):
     unit_id: int
     unit_name: str
     total: str = Field(description="Points in the period.")
-    upper_points: str = Field(description="Of those, from provincial and central adoptions.")
+    upper_points: str = Field(description="Of those, from upper-level adoptions.")
     adoptions: int = Field(description="Adoptions in the period.")
     violations: int = Field(description="Confirmed violations in the period.")
     zeroed: bool = Field(description="The unit's year is zeroed.")

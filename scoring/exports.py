@@ -65,7 +65,7 @@ LEFT = Alignment(horizontal="left", vertical="center", wrap_text=True)
 
 def tie_rule() -> str:
     return _(
-        "Ties are broken by more points from provincial and central adoptions, then more "
+        "Ties are broken by more points from upper-level adoptions, then more "
         "adoptions, then fewer confirmed violations, then the units' order in the directory."
     )
 
@@ -207,7 +207,7 @@ def rankings_xlsx(
         _("Unit"),
         _("Class"),
         _("Points"),
-        _("Points from provincial and central adoptions"),
+        _("Points from upper-level adoptions"),
         _("Adopted items"),
         _("Confirmed violations"),
         _("Award"),

@@ -1,7 +1,7 @@
 """Rankings and awards as pure functions over plain data: no database, no clock.
 
 A ranking orders the units of one class by their points in a period. Ties are broken, in this
-order, by (1) more points from provincial and central adoptions, (2) more adoptions, (3) fewer
+order, by (1) more points from upper-level adoptions, (2) more adoptions, (3) fewer
 confirmed violations, (4) the units' order in the directory — so no two units ever share a
 place. `tie_key` is that rule; the ranking page states it.
 
@@ -35,7 +35,7 @@ class Standing(NamedTuple):
     order: tuple[int, str] = (0, "")  # the directory's order: sort order, then code
     class_id: int | None = None
     total: Decimal = ZERO
-    upper_points: Decimal = ZERO  # from provincial and central adoptions
+    upper_points: Decimal = ZERO  # from adoptions above this instance's level
     adoptions: int = 0
     violations: int = 0
     zeroed: bool = False
