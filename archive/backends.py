@@ -7,8 +7,9 @@ answer the same questions about the same tokens, so they return the same documen
   its bigrams (or its unigram) within the title or the body columns — exact by construction.
   Newest first walks the row ids downwards and stops after one page.
 - PostgreSQL: the document row carries a `tsvector` of its distinct tokens (GIN-indexed) and
-  the normalised text; the tokens find candidates and `strpos` on the text decides, so a term
-  matches exactly where it occurs as a substring, as on SQLite.
+  the normalised text. A term of one or two characters is a single token, exact by itself; a
+  longer one's bigrams find candidates and `strpos` on the text decides, so a term matches
+  exactly where it occurs as a substring, as on SQLite.
 
 `Plan` is the backend-neutral form of a search: terms, excluded terms, groups of tokens of
 which at least one must be present (grants, filters), a row id range, and optionally a ranking
@@ -224,6 +225,11 @@ def rules_everything() -> str:
     return EVERYTHING
 
 
+# Sent before and after a statement in the same batch (see `PostgresIndex._fetch`).
+_BITMAP_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
+_PLANNER_DEFAULTS = "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
+
+
 class PostgresIndex:
     vendor = "postgresql"
 
@@ -269,16 +275,24 @@ class PostgresIndex:
         return 0
 
     def optimize(self) -> None:
+        """After a rebuild: the GIN index's pending list merged into its tree (every search
+        otherwise scans it whole), the planner's statistics, and — outside a transaction —
+        the dead row versions of the rebuild's writes gone and the visibility map set, so
+        counts and id scans need not visit the rows."""
         with connection.cursor() as cursor:
+            cursor.execute("SELECT gin_clean_pending_list('archive_document_tokens')")
             cursor.execute(
-                f"ANALYZE {DOCS}"
-            )  # statistics for the planner; VACUUM cannot run in a transaction
+                f"{'ANALYZE' if connection.in_atomic_block else 'VACUUM ANALYZE'} {DOCS}"
+            )
 
     @staticmethod
     def _lexeme(token: str) -> str:
         return f"'{token}'"
 
     def _where(self, plan: Plan) -> tuple[str, list[Any]]:
+        """A term of one or two characters is one token, present exactly where the term
+        occurs: the tsquery alone decides (included or excluded). A longer term's bigrams
+        carry no positions here, so `strpos` on the text decides among their documents."""
         ands: list[str] = []
         for term in plan.terms:
             ands += [self._lexeme(g) for g in dict.fromkeys(rules.term_grams(term))]
@@ -289,12 +303,20 @@ class PostgresIndex:
             ands.append("(" + " | ".join(tiers) + ")")
         if not ands:
             ands.append(self._lexeme(rules_everything()))
+        long_excluded = []
+        for term in plan.excluded:
+            grams = rules.term_grams(term)
+            if len(grams) == 1:
+                ands.append("!" + self._lexeme(grams[0]))
+            else:
+                long_excluded.append(term)
         sql = "tokens @@ %s::tsquery"
         params: list[Any] = [" & ".join(ands)]
         for term in plan.terms:
-            sql += " AND strpos(norm, %s) > 0"
-            params.append(term)
-        for term in plan.excluded:
+            if len(rules.term_grams(term)) > 1:
+                sql += " AND strpos(norm, %s) > 0"
+                params.append(term)
+        for term in long_excluded:
             sql += " AND strpos(norm, %s) = 0"
             params.append(term)
         if plan.id_min is not None:
@@ -308,51 +330,65 @@ class PostgresIndex:
             params.append(list(plan.ids))
         return sql, params
 
+    @staticmethod
+    def _fetch(sql: str, params: list[Any], bitmap: bool) -> list[tuple[Any, ...]]:
+        """`bitmap`: a read over every match is made from the GIN index's bitmap. The planner
+        prices testing a row's tsvector as if it were at hand, when it is kilobytes stored
+        out of line: for a query most rows match (a common character, and the grants) it
+        would scan the table and decompress every row's tokens — seconds — where the bitmap
+        reads only the rows' short columns. The settings hold for this statement only: sent
+        with it as one transaction-local batch (one round trip), then set back."""
+        if bitmap:
+            sql = f"{_BITMAP_ONLY} {sql}; {_PLANNER_DEFAULTS}"
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            while cursor.description is None and cursor.nextset():
+                pass  # past the SET statements' empty results
+            return list(cursor.fetchall())
+
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
+        """With a limit the planner may walk the primary key down and stop after a page."""
         where, params = self._where(plan)
         sql = f"SELECT id FROM {DOCS} WHERE {where} ORDER BY id DESC"
         if limit is not None:
             sql += " LIMIT %s OFFSET %s"
             params += [limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [r[0] for r in cursor.fetchall()]
+        return [r[0] for r in self._fetch(sql, params, bitmap=limit is None)]
 
     def count(self, plan: Plan) -> int:
         where, params = self._where(plan)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {DOCS} WHERE {where}", params)
-            return int(cursor.fetchone()[0])
+        return int(self._fetch(f"SELECT count(*) FROM {DOCS} WHERE {where}", params, True)[0][0])
 
     def metas(self, plan: Plan) -> list[tuple[int, str]]:
         """Every match's id and meta tokens, newest first."""
         where, params = self._where(plan)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT id, meta FROM {DOCS} WHERE {where} ORDER BY id DESC", params)
-            return list(cursor.fetchall())
+        sql = f"SELECT id, meta FROM {DOCS} WHERE {where} ORDER BY id DESC"
+        return [(i, m) for i, m in self._fetch(sql, params, True)]
 
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
         """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
         where, params = self._where(plan)
         case, case_params = _year_case(years)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT meta, year, count(*) FROM (SELECT meta, {case} AS year FROM {DOCS}"
-                f" WHERE {where} ORDER BY id DESC LIMIT %s) newest GROUP BY 1, 2",
-                [*case_params, *params, limit],
-            )
-            return [(m, int(y), int(n)) for m, y, n in cursor.fetchall()]
+        rows = self._fetch(
+            f"SELECT meta, year, count(*) FROM (SELECT meta, {case} AS year FROM {DOCS}"
+            f" WHERE {where} ORDER BY id DESC LIMIT %s) newest GROUP BY 1, 2",
+            [*case_params, *params, limit],
+            True,
+        )
+        return [(m, int(y), int(n)) for m, y, n in rows]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
-        out = {}
-        with connection.cursor() as cursor:
-            for token in tokens:
-                cursor.execute(
-                    f"SELECT count(*) FROM {DOCS} WHERE tokens @@ %s::tsquery",
-                    [self._lexeme(token)],
-                )
-                out[token] = int(cursor.fetchone()[0])
-        return out
+        """Every token's document count in one round trip (each one a count over its GIN
+        posting list)."""
+        if not tokens:
+            return {}
+        rows = self._fetch(
+            f"SELECT q, (SELECT count(*) FROM {DOCS} WHERE tokens @@ q)"
+            " FROM unnest(%s::tsquery[]) WITH ORDINALITY AS t(q, n) ORDER BY n",
+            [[self._lexeme(t) for t in tokens]],
+            True,
+        )
+        return {t: int(n) for t, (_q, n) in zip(tokens, rows, strict=True)}
 
 
 Index = Union[SqliteIndex, PostgresIndex, "TantivyIndex"]
