@@ -185,17 +185,6 @@ class SqliteIndex:
             cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {where}", params)
             return int(cursor.fetchone()[0])
 
-    def metas(self, plan: Plan) -> list[tuple[int, str]]:
-        """Every match's id and meta tokens, newest first."""
-        where, params = self._where(plan)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT id, meta FROM {DOCS} WHERE id IN (SELECT rowid FROM {FTS} WHERE {where})"
-                " ORDER BY id DESC",
-                params,
-            )
-            return list(cursor.fetchall())
-
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
         """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
         where, params = self._where(plan)
@@ -358,12 +347,6 @@ class PostgresIndex:
     def count(self, plan: Plan) -> int:
         where, params = self._where(plan)
         return int(self._fetch(f"SELECT count(*) FROM {DOCS} WHERE {where}", params, True)[0][0])
-
-    def metas(self, plan: Plan) -> list[tuple[int, str]]:
-        """Every match's id and meta tokens, newest first."""
-        where, params = self._where(plan)
-        sql = f"SELECT id, meta FROM {DOCS} WHERE {where} ORDER BY id DESC"
-        return [(i, m) for i, m in self._fetch(sql, params, True)]
 
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
         """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""

@@ -4,6 +4,7 @@ A wrong value stops the process with a message naming the variable, so a typo in
 deployment never turns into a silently different configuration.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -70,7 +71,17 @@ def secret_key(name: str, fallback_file: Path) -> str:
         return raw
     fallback_file.parent.mkdir(parents=True, exist_ok=True)
     if not fallback_file.exists():
-        fd = os.open(fallback_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(50))
+        # Written whole under a name of this process's, then linked into place: processes
+        # starting together (web workers, a test run per database) all read the one key.
+        draft = fallback_file.with_name(f".{fallback_file.name}.{os.getpid()}")
+        fd = os.open(draft, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_urlsafe(50))
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(draft, fallback_file)
+        finally:
+            draft.unlink()
     return fallback_file.read_text().strip()

@@ -138,3 +138,16 @@ def test_a_process_sigkilled_before_the_index_commit(settings, tmp_path, officer
     assert keys("索引提交前被杀") == {doc.key}
     assert in_index(doc.id) == 1
     assert_index_equals_data()
+
+
+def test_an_index_of_an_older_schema_is_rebuilt_with_the_current_one(tantivy_backend, officer_a):
+    """An upgrade that changes the index's fields: the index on disk was built without them
+    (no schema file, as before version 2). The first search replaces it and finds everything."""
+    item = make_item(officer_a, title="升级之前的稿件")
+    assert keys("升级之前") == {f"item:{item.pk}"}
+    path = Path(django_settings.SEARCH_INDEX_DIR)
+    (path / tantivy_index.SCHEMA_FILE).unlink()
+    tantivy_index._state.update(path=None, index=None, searcher=None)  # a restarted process
+    assert keys("升级之前") == {f"item:{item.pk}"}
+    assert (path / tantivy_index.SCHEMA_FILE).read_text().strip() == tantivy_index.SCHEMA_VERSION
+    assert in_index(Document.objects.get(key=f"item:{item.pk}").id) == 1
