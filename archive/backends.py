@@ -279,7 +279,14 @@ class PostgresIndex:
         return f"'{token}'"
 
     def _where(self, plan: Plan) -> tuple[str, list[Any]]:
-        """A term of one or two characters is one token, present exactly where the term
+        index_part, index_params, text_part, text_params = self._conditions(plan)
+        return f"{index_part}{text_part}", [*index_params, *text_params]
+
+    def _conditions(self, plan: Plan) -> tuple[str, list[Any], str, list[Any]]:
+        """The plan's condition in two parts: what the GIN index and the row's short columns
+        decide, and ` AND strpos(…)` tests that read the normalised text (empty when none).
+
+        A term of one or two characters is one token, present exactly where the term
         occurs: the tsquery alone decides (included or excluded). A longer term's bigrams
         carry no positions here, so `strpos` on the text decides among their documents."""
         ands: list[str] = []
@@ -301,13 +308,6 @@ class PostgresIndex:
                 long_excluded.append(term)
         sql = "tokens @@ %s::tsquery"
         params: list[Any] = [" & ".join(ands)]
-        for term in plan.terms:
-            if len(rules.term_grams(term)) > 1:
-                sql += " AND strpos(norm, %s) > 0"
-                params.append(term)
-        for term in long_excluded:
-            sql += " AND strpos(norm, %s) = 0"
-            params.append(term)
         if plan.id_min is not None:
             sql += " AND id >= %s"
             params.append(plan.id_min)
@@ -317,7 +317,15 @@ class PostgresIndex:
         if plan.ids is not None:
             sql += " AND id = ANY(%s)"
             params.append(list(plan.ids))
-        return sql, params
+        text, text_params = "", []
+        for term in plan.terms:
+            if len(rules.term_grams(term)) > 1:
+                text += " AND strpos(norm, %s) > 0"
+                text_params.append(term)
+        for term in long_excluded:
+            text += " AND strpos(norm, %s) = 0"
+            text_params.append(term)
+        return sql, params, text, text_params
 
     @staticmethod
     def _fetch(sql: str, params: list[Any], bitmap: bool) -> list[tuple[Any, ...]]:
@@ -336,13 +344,23 @@ class PostgresIndex:
             return list(cursor.fetchall())
 
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
-        """With a limit the planner may walk the primary key down and stop after a page."""
-        where, params = self._where(plan)
-        sql = f"SELECT id FROM {DOCS} WHERE {where} ORDER BY id DESC"
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        return [r[0] for r in self._fetch(sql, params, bitmap=limit is None)]
+        """With a limit the planner may walk the primary key down and stop after a page.
+        A page whose terms need `strpos` reads the candidates newest first in a subquery the
+        planner may not flatten, and tests the text only of those it pulls until the page is
+        full: its bigrams' estimate is far too low (they are not independent), so it would
+        otherwise test every candidate's text before sorting (14 → 5 ms for 十五大 at 20k)."""
+        index_part, params, text_part, text_params = self._conditions(plan)
+        if limit is None:
+            sql = f"SELECT id FROM {DOCS} WHERE {index_part}{text_part} ORDER BY id DESC"
+            return [r[0] for r in self._fetch(sql, [*params, *text_params], bitmap=True)]
+        if text_part:
+            sql = (
+                f"SELECT id FROM (SELECT id, norm FROM {DOCS} WHERE {index_part}"
+                f" ORDER BY id DESC OFFSET 0) candidates WHERE TRUE{text_part} LIMIT %s OFFSET %s"
+            )
+        else:
+            sql = f"SELECT id FROM {DOCS} WHERE {index_part} ORDER BY id DESC LIMIT %s OFFSET %s"
+        return [r[0] for r in self._fetch(sql, [*params, *text_params, limit, offset], False)]
 
     def count(self, plan: Plan) -> int:
         where, params = self._where(plan)

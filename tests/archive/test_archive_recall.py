@@ -68,16 +68,30 @@ def test_a_term_does_not_span_title_and_body(officer_a, corpus):
     assert found("甲 乙")
 
 
+def newest_keys(corpus, raw):
+    found_keys = brute(corpus, raw)
+    chosen = (i for i in corpus if f"item:{i.pk}" in found_keys)
+    return [f"item:{i.pk}" for i in sorted(chosen, key=lambda i: i.submitted_at, reverse=True)]
+
+
 def test_newest_first_follows_the_date(corpus):
     result = search(EVERYONE, "工作", per_page=30)
     dates = [h.doc.date for h in result.hits]
     assert dates == sorted(dates, reverse=True)
-    expected = sorted(
-        (i for i in corpus if f"item:{i.pk}" in brute(corpus, "工作")),
-        key=lambda i: i.submitted_at,
-        reverse=True,
-    )
-    assert [h.doc.key for h in result.hits] == [f"item:{i.pk}" for i in expected[:30]]
+    assert [h.doc.key for h in result.hits] == newest_keys(corpus, "工作")[:30]
+
+
+def test_newest_first_pages_hold_exactly_the_newest_matches(corpus):
+    """Terms whose bigrams must be confirmed in the text (three characters and more, long
+    exclusions): each page of ten holds the next ten matches by date, none skipped."""
+    cases = [*sample_terms(corpus, 3, 6), *sample_terms(corpus, 4, 4), "安全生产", "会议 -部署"]
+    cases += ["工作 -安全生产", "隐患排查 -“火灾”"]
+    for raw in cases:
+        expected = newest_keys(corpus, raw)
+        for page in (1, 2):
+            result = search(EVERYONE, raw, per_page=10, page=page)
+            assert [h.doc.key for h in result.hits] == expected[(page - 1) * 10 : page * 10], raw
+            assert result.has_next == (len(expected) > page * 10), raw
 
 
 RANKED = ["工作", "火灾", "会", "安全生产", "会议 工作", "报告 -通报", "城南区 排查"]
