@@ -136,3 +136,42 @@ def test_the_in_memory_test_database_needs_no_queue():
     connection = connections["default"]
     connection.ensure_connection()
     assert connection.vendor != "sqlite" or connection._queue_path() is None
+
+
+def test_a_write_outside_a_transaction_queues_instead_of_failing_as_locked(tmp_path):
+    """A single autocommit statement (a `save()` of one row: the login's `last_login`) behind
+    a transaction that outlasts SQLite's busy timeout waits its turn in the queue; in the busy
+    handler it would fail with "database is locked"."""
+    db = tmp_path / "q.sqlite3"
+    first = wrapper(db)
+    with first.cursor() as c:
+        c.execute("CREATE TABLE t (n INTEGER)")
+    first.set_autocommit(True)
+    first._start_transaction_under_autocommit()
+    first.cursor().execute("INSERT INTO t VALUES (1)")
+    failures = []
+
+    def write_alone():
+        second = wrapper(db)
+        second.settings_dict["OPTIONS"]["timeout"] = 0.2
+        second.close()
+        second.connect()  # busy timeout 0.2 s: the first transaction lasts longer
+        try:
+            assert second.get_autocommit()
+            second.cursor().execute("INSERT INTO t VALUES (2)")
+        except Exception as error:
+            failures.append(error)
+        finally:
+            second.close()
+
+    t = threading.Thread(target=write_alone)
+    t.start()
+    wait_until(lambda: waiting_on_queue(db) == 1)  # it waits in the queue, not the busy loop
+    time.sleep(0.5)  # longer than its busy timeout
+    first.commit()
+    t.join(timeout=10)
+    assert failures == []
+    with first.cursor() as c:
+        c.execute("SELECT n FROM t ORDER BY n")
+        assert [r[0] for r in c.fetchall()] == [1, 2]
+    first.close()
