@@ -18,9 +18,11 @@ same `Plan`, so it returns exactly the same documents:
 Document frequencies are counted by queries (tantivy's own term statistics still count
 deleted documents until a merge drops them).
 
-The schema's version is written beside the index (`SCHEMA_FILE`). An index built with another
-schema is replaced by an empty one that learns every document at the next sync, as a new
-directory does; `manage.py reindex` after an upgrade does the same in one step.
+An index built with another schema (read from its own meta.json, which tantivy writes
+atomically with the index) is replaced by an empty one that learns every document at the next
+sync, as a new directory does; `manage.py reindex` after an upgrade does the same in one step.
+Processes open or create the index one at a time (a file lock in the directory), so none can
+take another's index, new or half-replaced, for an old one.
 
 Consistency with the database. The `Document` table is the index's source; the tantivy index
 is derived data that may lag it but never loses a change:
@@ -52,6 +54,8 @@ Switching between FTS5 and tantivy (either way) takes `manage.py reindex`: the i
 is not kept up to date.
 """
 
+import fcntl
+import json
 import os
 import time
 from collections.abc import Iterable, Iterator, Sequence
@@ -68,8 +72,16 @@ from archive.models import Document, IndexState, Unsynced
 
 TEXT_FIELDS = ("t2", "b2")
 ALL_FIELDS = ("t2", "b2", "u", "m")
-SCHEMA_VERSION = "2"  # 2: the fast `g` column for facet counts
-SCHEMA_FILE = "xinbao-schema"
+# The text fields: name, tokenizer, what is recorded, fast (a column). `id` is an indexed fast
+# i64. Version 1 had no `g` (facet counts read the document rows).
+TEXT_SCHEMA = (
+    ("t2", "whitespace", "position", False),
+    ("b2", "whitespace", "position", False),
+    ("u", "whitespace", "basic", False),
+    ("m", "whitespace", "basic", False),
+    ("g", "raw", "basic", True),
+)
+OPEN_LOCK = ".xinbao-open.lock"
 LOCK_WAIT_S = 120.0  # a full rebuild of a million documents holds the lock for minutes
 SMALL_HEAP = 20_000_000
 BULK_HEAP = 400_000_000
@@ -82,27 +94,51 @@ _state: dict[str, Any] = {"path": None, "index": None, "bulk": False}
 
 def _schema() -> tantivy.Schema:
     builder = tantivy.SchemaBuilder()
-    for name in TEXT_FIELDS:
-        builder.add_text_field(name, tokenizer_name="whitespace", index_option="position")
-    for name in ("u", "m"):
-        builder.add_text_field(name, tokenizer_name="whitespace", index_option="basic")
-    builder.add_text_field("g", tokenizer_name="raw", index_option="basic", fast=True)
+    for name, tokenizer, record, fast in TEXT_SCHEMA:
+        builder.add_text_field(name, tokenizer_name=tokenizer, index_option=record, fast=fast)
     builder.add_integer_field("id", indexed=True, fast=True)
     return builder.build()
 
 
 def _current_schema(path: Path) -> bool:
+    """Whether the index in `path` has exactly this schema, by its own meta.json."""
     try:
-        return (path / SCHEMA_FILE).read_text().strip() == SCHEMA_VERSION
+        fields = json.loads((path / "meta.json").read_text(encoding="utf-8"))["schema"]
+        text = [
+            (f["name"], f["options"]["indexing"]["tokenizer"], f["options"]["indexing"]["record"])
+            for f in fields
+            if f["type"] == "text"
+        ]
+        fast = [f["options"]["fast"] for f in fields if f["type"] == "text"]
+        ints = [
+            (f["name"], f["options"]["indexed"], f["options"]["fast"])
+            for f in fields
+            if f["type"] == "i64"
+        ]
     except FileNotFoundError:
         return False
+    except (ValueError, KeyError, TypeError):  # not a meta.json this code can read: rebuild
+        return False
+    others = len(fields) - len(text) - len(ints)
+    wanted = [(name, tokenizer, record) for name, tokenizer, record, _fast in TEXT_SCHEMA]
+    columns = [f for _name, _tokenizer, _record, f in TEXT_SCHEMA]
+    return (text, fast, ints, others) == (wanted, columns, [("id", True, True)], 0)
 
 
-def _clear(path: Path) -> None:
-    """Remove an index of an older schema (its files only: the directory may be a mount)."""
-    for child in path.iterdir():
-        if child.is_file():
-            child.unlink()
+def _open_or_create(path: Path) -> tuple[tantivy.Index, bool]:
+    """The index in `path`, created (and any index of another schema removed) when it has
+    none of this schema; True when created. One process at a time decides and creates."""
+    path.mkdir(parents=True, exist_ok=True)
+    with open(path / OPEN_LOCK, "a") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file closes, or its process dies
+        if tantivy.Index.exists(str(path)) and _current_schema(path):
+            return tantivy.Index.open(str(path)), False
+        for child in path.iterdir():  # its files only: the directory may be a mount
+            if child.is_file() and child.name != OPEN_LOCK:
+                child.unlink()
+        created = tantivy.Index(_schema(), path=str(path))
+        Unsynced.objects.create(doc_id=Unsynced.FULL)
+        return created, True
 
 
 def _fold(token: str) -> str:
@@ -121,15 +157,7 @@ class TantivyIndex:
         """The open index; a new directory is created and learns every document of the table
         (at once, or with `fill` False at the caller's sync)."""
         if _state["path"] != self.path:
-            self.path.mkdir(parents=True, exist_ok=True)
-            new = not tantivy.Index.exists(str(self.path)) or not _current_schema(self.path)
-            if new:
-                _clear(self.path)
-                found = tantivy.Index(_schema(), path=str(self.path))
-                (self.path / SCHEMA_FILE).write_text(SCHEMA_VERSION + "\n")
-                Unsynced.objects.create(doc_id=Unsynced.FULL)
-            else:
-                found = tantivy.Index.open(str(self.path))
+            found, new = _open_or_create(self.path)
             _state.update(path=self.path, index=found, searcher=None, seen=None)
             if new and fill:
                 self.sync()

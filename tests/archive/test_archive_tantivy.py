@@ -9,9 +9,11 @@ suite, recall and consistency included, against tantivy."""
 
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
+import tantivy
 from django.conf import settings as django_settings
 
 from archive import backends, index, tantivy_index
@@ -141,13 +143,89 @@ def test_a_process_sigkilled_before_the_index_commit(settings, tmp_path, officer
 
 
 def test_an_index_of_an_older_schema_is_rebuilt_with_the_current_one(tantivy_backend, officer_a):
-    """An upgrade that changes the index's fields: the index on disk was built without them
-    (no schema file, as before version 2). The first search replaces it and finds everything."""
+    """An upgrade that changes the index's fields: the index on disk was built by version 1,
+    without the facet column `g`. The first search replaces it and finds everything."""
     item = make_item(officer_a, title="升级之前的稿件")
     assert keys("升级之前") == {f"item:{item.pk}"}
     path = Path(django_settings.SEARCH_INDEX_DIR)
-    (path / tantivy_index.SCHEMA_FILE).unlink()
     tantivy_index._state.update(path=None, index=None, searcher=None)  # a restarted process
+    for child in path.iterdir():
+        if child.is_file():
+            child.unlink()
+    builder = tantivy.SchemaBuilder()
+    for name in ("t2", "b2", "u", "m"):
+        builder.add_text_field(name, tokenizer_name="whitespace")
+    builder.add_integer_field("id", indexed=True, fast=True)
+    tantivy.Index(builder.build(), path=str(path))
+    assert '"g"' not in (path / "meta.json").read_text()
     assert keys("升级之前") == {f"item:{item.pk}"}
-    assert (path / tantivy_index.SCHEMA_FILE).read_text().strip() == tantivy_index.SCHEMA_VERSION
+    assert '"g"' in (path / "meta.json").read_text()
     assert in_index(Document.objects.get(key=f"item:{item.pk}").id) == 1
+
+
+OPEN_AT_ONCE = """
+import os, time
+from pathlib import Path
+from django.conf import settings
+from archive import tantivy_index
+
+base = Path(os.environ["OPEN_BASE"])
+for round_ in range(int(os.environ["OPEN_ROUNDS"])):
+    settings.SEARCH_INDEX_DIR = base / f"index-{round_}"
+    tantivy_index._state.update(path=None, index=None, searcher=None)
+    (base / f"ready-{round_}-{os.getpid()}").touch()
+    while not (base / f"go-{round_}").exists():
+        time.sleep(0.0005)
+    _found, created = tantivy_index._open_or_create(Path(settings.SEARCH_INDEX_DIR))
+    print("round", round_, "created" if created else "opened", flush=True)
+"""
+
+
+@pytest.mark.wallclock  # real processes: their clocks cannot be pinned
+@pytest.mark.django_db(transaction=True)
+def test_processes_opening_a_new_index_directory_at_once_create_it_once(
+    settings, tmp_path, officer_a
+):
+    """Workers and web processes starting together on a new install: one creates the index,
+    the others open it; none takes the new index for an old one and deletes it."""
+    settings.SEARCH_INDEX = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "unused"
+    item = make_item(officer_a, title="同时启动的进程")
+    before = Unsynced.objects.filter(doc_id=Unsynced.FULL).count()
+    child = Child(tmp_path)
+    child.hand_over()
+    procs, rounds = 5, 4
+    running = [
+        subprocess.Popen(
+            [sys.executable, "manage.py", "shell", "-c", OPEN_AT_ONCE],
+            cwd=ROOT,
+            env={**child.env, "OPEN_BASE": str(tmp_path), "OPEN_ROUNDS": str(rounds)},
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(procs)
+    ]
+    deadline = time.monotonic() + 120
+    for round_ in range(rounds):
+        while len(list(tmp_path.glob(f"ready-{round_}-*"))) < procs:
+            if time.monotonic() > deadline or any(p.poll() is not None for p in running):
+                break  # a process died or hangs: its stderr is shown below
+            time.sleep(0.01)
+        (tmp_path / f"go-{round_}").touch()
+    outputs = [p.communicate(timeout=120) for p in running]
+    assert all(p.returncode == 0 for p in running), [err[-2000:] for _out, err in outputs]
+    said = [
+        line.split()[1:] for out, _err in outputs for line in out.splitlines() if "round" in line
+    ]
+    for round_ in range(rounds):
+        created = [word for number, word in said if number == str(round_)]
+        assert sorted(created) == ["created"] + ["opened"] * (procs - 1)
+        path = tmp_path / f"index-{round_}"
+        assert tantivy_index._current_schema(path)
+        assert tantivy.Index.open(str(path)).searcher().num_docs == 0
+    child.take_back()
+    assert Unsynced.objects.filter(doc_id=Unsynced.FULL).count() == before + rounds
+    settings.SEARCH_INDEX_DIR = tmp_path / "index-0"
+    tantivy_index._state.update(path=None, index=None, searcher=None)
+    assert keys("同时启动") == {f"item:{item.pk}"}
