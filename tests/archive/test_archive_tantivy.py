@@ -206,14 +206,19 @@ def test_processes_opening_a_new_index_directory_at_once_create_it_once(
         )
         for _ in range(procs)
     ]
-    deadline = time.monotonic() + 120
-    for round_ in range(rounds):
-        while len(list(tmp_path.glob(f"ready-{round_}-*"))) < procs:
-            if time.monotonic() > deadline or any(p.poll() is not None for p in running):
-                break  # a process died or hangs: its stderr is shown below
-            time.sleep(0.01)
-        (tmp_path / f"go-{round_}").touch()
-    outputs = [p.communicate(timeout=120) for p in running]
+    try:
+        deadline = time.monotonic() + 120
+        for round_ in range(rounds):
+            while len(list(tmp_path.glob(f"ready-{round_}-*"))) < procs:
+                if time.monotonic() > deadline or any(p.poll() is not None for p in running):
+                    break  # a process died or hangs: its stderr is shown below
+                time.sleep(0.01)
+            (tmp_path / f"go-{round_}").touch()
+        outputs = [p.communicate(timeout=120) for p in running]
+    finally:
+        for p in running:
+            if p.poll() is None:  # a failed wait leaves none behind
+                p.kill()
     assert all(p.returncode == 0 for p in running), [err[-2000:] for _out, err in outputs]
     said = [
         line.split()[1:] for out, _err in outputs for line in out.splitlines() if "round" in line
