@@ -142,11 +142,15 @@ def normalise(text: str) -> str:
     return out.strip()
 
 
-def aligned(text: str, normal: str) -> bool:
-    """Whether `normal` is `text`'s normal form character for character (same offsets)."""
-    if len(text) != len(normal) or text.translate(_per_char()) != normal:
+def aligned(text: str, normal: str, reach: int | None = None) -> bool:
+    """Whether `normal` is `text`'s normal form character for character (same offsets); with
+    `reach`, over their first `reach` characters only (both of the same length, neither with a
+    character that changes its neighbour)."""
+    if len(text) != len(normal) or _interacting().search(text) or _interacting().search(normal):
         return False
-    return not _interacting().search(text) and not _interacting().search(normal)
+    if reach is None or reach >= len(text):
+        return text.translate(_per_char()) == normal
+    return text[:reach].translate(_per_char()) == normal[:reach]
 
 
 class _Hex(dict[str, str]):

@@ -82,6 +82,10 @@ TEXT_SCHEMA = (
     ("g", "raw", "basic", True),
 )
 OPEN_LOCK = ".xinbao-open.lock"
+# Newest first in an index of at least WINDOWS_FROM documents: the newest 1/256 of the id
+# range first, then 1/32, then 1/4, then all of it.
+WINDOWS_FROM = 100_000
+WINDOWS = (256, 32, 4)
 LOCK_WAIT_S = 120.0  # a full rebuild of a million documents holds the lock for minutes
 SMALL_HEAP = 20_000_000
 BULK_HEAP = 400_000_000
@@ -293,15 +297,33 @@ class TantivyIndex:
 
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         searcher = self._searcher()
-        query = self._query(plan, self._index().schema)
+        schema = self._index().schema
+        query = self._query(plan, schema)
         if limit is None:
             limit = self._count(searcher, query) - offset
         if limit <= 0:
             return []
-        found = searcher.search(
-            query, limit, count=False, order_by_field="id", offset=offset, order=tantivy.Order.Desc
-        )
-        return [int(key) for key, _address in found.hits]
+        # Newest first is a sort of every match by id. A large index tries the newest part of
+        # the id range first: a window holding a full page holds the page (every match
+        # outside it is older than every one inside).
+        for low in self._windows(plan, searcher):
+            page = _newest(searcher, _from_id(schema, query, low), limit, offset)
+            if len(page) == limit:
+                return page
+        return _newest(searcher, query, limit, offset)
+
+    def _windows(self, plan: Plan, searcher: tantivy.Searcher) -> list[int]:
+        """The lower ids of the windows to try, newest first (none for a small index)."""
+        if searcher.num_docs < WINDOWS_FROM:
+            return []
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DOCS}")
+            low, high = cursor.fetchone()
+        if low is None:
+            return []
+        low = max(low, plan.id_min or low)
+        high = min(high, plan.id_max if plan.id_max is not None else high)
+        return [high - (high - low) // part for part in WINDOWS if high - low > part]
 
     def count(self, plan: Plan) -> int:
         return self._count(self._searcher(), self._query(plan, self._index().schema))
@@ -313,16 +335,9 @@ class TantivyIndex:
         schema = self._index().schema
         query = self._query(plan, schema)
         # The newest `limit` matches are those from the `limit`-th newest one's id up.
-        last = searcher.search(
-            query, 1, count=False, order_by_field="id", offset=limit - 1, order=tantivy.Order.Desc
-        ).hits
+        last = self.ids(plan, 1, limit - 1)
         if last:
-            floor = tantivy.Query.range_query(
-                schema, "id", tantivy.FieldType.Integer, int(last[0][0]), None
-            )
-            query = tantivy.Query.boolean_query(
-                [(tantivy.Occur.Must, query), (tantivy.Occur.Must, floor)]
-            )
+            query = _from_id(schema, query, last[0])
         # `years` is newest first: a year runs from its first id to the next year's first.
         ranges: list[dict[str, Any]] = []
         upper: int | None = None
@@ -369,6 +384,19 @@ def _forget(last_pk: int) -> None:
     """The recorded changes up to `last_pk` are in the committed index."""
     with transaction.atomic():
         Unsynced.objects.filter(pk__lte=last_pk).delete()
+
+
+def _from_id(schema: tantivy.Schema, query: tantivy.Query, low: int) -> tantivy.Query:
+    """The query's matches with an id of at least `low`."""
+    floor = tantivy.Query.range_query(schema, "id", tantivy.FieldType.Integer, low, None)
+    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, floor)])
+
+
+def _newest(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int) -> list[int]:
+    found = searcher.search(
+        query, limit, count=False, order_by_field="id", offset=offset, order=tantivy.Order.Desc
+    )
+    return [int(key) for key, _address in found.hits]
 
 
 def _writer(idx: tantivy.Index, heap: int, threads: int) -> tantivy.IndexWriter:

@@ -18,6 +18,7 @@ import time
 import traceback
 from collections.abc import Callable
 from datetime import datetime
+from pathlib import Path
 from types import ModuleType
 
 import bench
@@ -81,12 +82,32 @@ def report(
         title = getattr(module, "TITLE", name)
         path = section_file(name)
         if name in failed:
-            lines += [f"## {title}", "", "**Failed to run** — see the output of `make bench`.", ""]
+            lines += failed_section(title, path, started)
         elif path.exists():
             lines += [path.read_text(encoding="utf-8").rstrip(), ""]
         else:
             lines += [f"## {title}", "", "Not run yet.", ""]
     return "\n".join(lines)
+
+
+def failed_section(title: str, path: Path, started: datetime) -> list[str]:
+    """A benchmark that failed in this run: said so, above its last measured figures (which
+    keep their own date and commit), so a failure never erases what was known."""
+    failure = (
+        f"**Failed to run on {started.strftime('%Y-%m-%d %H:%M %Z').strip()}** — see the"
+        " output of `make bench`."
+    )
+    if not path.exists():
+        return [f"## {title}", "", failure, ""]
+    heading, _nl, last = path.read_text(encoding="utf-8").rstrip().partition("\n")
+    return [
+        heading,
+        "",
+        failure + " The figures below are the last ones measured, not re-measured now.",
+        "",
+        last.strip("\n"),
+        "",
+    ]
 
 
 def main(argv: list[str]) -> int:

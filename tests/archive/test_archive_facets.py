@@ -9,6 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
+from archive import tantivy_index
 from archive.search import Filters, facets
 from archive.visibility import Grants
 from submissions.models import InfoItem, ItemKind, ItemState
@@ -78,7 +79,12 @@ def test_facet_counts_equal_the_source_records(years_corpus, officer_a):
         assert told(narrowed) == expected(years_corpus, keys, officer_a.unit_id), word
 
 
-def test_capped_facet_counts_are_the_newest_matches(years_corpus):
+@pytest.mark.parametrize("windows", [False, True])
+def test_capped_facet_counts_are_the_newest_matches(years_corpus, windows, monkeypatch):
+    """`windows`: the tantivy index looks for the newest matches in the newest part of the
+    id range first, as it does in a large index (no effect on the other indexes)."""
+    if windows:
+        monkeypatch.setattr(tantivy_index, "WINDOWS_FROM", 0)
     keys = Truth().found("安")
     assert len(keys) > 40
     newest = sorted(keys, key=lambda k: years_corpus[int(k.split(":")[1])].submitted_at)[-40:]

@@ -2,12 +2,13 @@
 characters they came from, also where normalising changes a text's length ("……" becomes
 six dots, "㈠" three characters, a letter and its combining mark one)."""
 
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 
 from archive.highlight import highlight, snippet
 from archive.rules import count_overlapping, map_normalised
+from archive.rules import normalise as stored_normal_form
 from tests.archive.truth import normalise
 
 # Characters that change length, merge or vanish under normalisation, beside ordinary ones.
@@ -69,4 +70,27 @@ def test_occurrences_are_counted_overlapping_as_the_index_counts_them(text, term
     # Ranking counts every start position: "哈哈" occurs twice in "哈哈哈".
     assert count_overlapping(text, term) == sum(
         text.startswith(term, i) for i in range(len(text) + 1)
+    )
+
+
+@hypothesis_settings(max_examples=400, deadline=None, derandomize=True)
+@given(
+    st.lists(st.sampled_from([*PIECES, "火灾", "发生火灾", "哈", "哈哈"]), max_size=80),
+    st.lists(st.text(alphabet="火灾发生哈", min_size=1, max_size=4), min_size=1, max_size=4),
+    st.integers(min_value=4, max_value=40),
+)
+# A longer term crossing the window's end takes the characters of a shorter one inside it.
+@example(list("哈aaaaa火灾发xxxx"), ["哈", "火灾发", "火灾"], 8)
+# ... and through a chain: the longest (past the end) beats the middle one, freeing the shortest.
+@example(list("火aaaaaa灾发生哈哈哈"), ["火", "灾", "灾发生", "生哈哈哈"], 8)
+def test_a_snippet_read_from_the_stored_normal_form_equals_one_mapped_from_the_text(
+    pieces, terms, width
+):
+    """A result page passes each body's stored normal form, and the window is then read from
+    it up to the window's end only. Overlapping terms (a longer one wins its characters),
+    texts whose normal form shifts offsets and windows anywhere in the text mark exactly what
+    the snippet computed from the text alone marks."""
+    text = "".join(pieces)
+    assert str(snippet(text, terms, stored_normal_form(text), width)) == str(
+        snippet(text, terms, width=width)
     )

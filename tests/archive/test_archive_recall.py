@@ -6,10 +6,13 @@ BM25 order over all matches, computed here from the formula."""
 import math
 
 import pytest
+from django.conf import settings as django_settings
+from django.utils import timezone
 
 from archive import search as search_module
+from archive import tantivy_index
 from archive.models import Document, SortOrder
-from archive.search import matching_ids, search
+from archive.search import Filters, matching_ids, search
 from archive.visibility import Grants
 from tests.archive.corpus import sample_terms
 from tests.archive.truth import Truth, split
@@ -92,6 +95,38 @@ def test_newest_first_pages_hold_exactly_the_newest_matches(corpus):
             result = search(EVERYONE, raw, per_page=10, page=page)
             assert [h.doc.key for h in result.hits] == expected[(page - 1) * 10 : page * 10], raw
             assert result.has_next == (len(expected) > page * 10), raw
+
+
+@pytest.mark.skipif(
+    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"], reason="tantivy: SQLite only"
+)
+def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
+    corpus, settings, tmp_path, monkeypatch
+):
+    """The tantivy index answers newest first from the newest part of the id range when that
+    part holds a full page (at every size here): frequent and rare terms, pages deep enough
+    to need a wider window, and a date range, each the next matches by date."""
+    settings.SEARCH_INDEX = "tantivy"
+    settings.SEARCH_INDEX_DIR = tmp_path / "windows"
+    monkeypatch.setattr(tantivy_index, "WINDOWS_FROM", 0)
+    cases = ["工作", "会", "安全生产", "会议 -部署", *sample_terms(corpus, 2, 4)]
+    cases += sample_terms(corpus, 3, 4)
+    for raw in cases:
+        expected = newest_keys(corpus, raw)
+        for page in (1, 2, 4):
+            result = search(EVERYONE, raw, per_page=5, page=page)
+            assert [h.doc.key for h in result.hits] == expected[(page - 1) * 5 : page * 5], raw
+            assert result.has_next == (len(expected) > page * 5), raw
+    dates = sorted(i.submitted_at for i in corpus)
+    middle = Filters(date_from=dates[len(dates) // 4].date(), date_to=dates[len(dates) // 2].date())
+    inside = [
+        f"item:{i.pk}"
+        for i in sorted(corpus, key=lambda i: i.submitted_at, reverse=True)
+        if middle.date_from <= timezone.localdate(i.submitted_at) <= middle.date_to
+        and f"item:{i.pk}" in brute(corpus, "工作")
+    ]
+    result = search(EVERYONE, "工作", middle, per_page=5)
+    assert [h.doc.key for h in result.hits] == inside[:5]
 
 
 RANKED = ["工作", "火灾", "会", "安全生产", "会议 工作", "报告 -通报", "城南区 排查"]

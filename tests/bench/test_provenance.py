@@ -263,3 +263,21 @@ def test_no_other_bench_module_writes_the_results_or_the_report():
             if WRITES.search(line) and OUTPUT_NAMES.search(line):
                 offenders.append(f"{path.name}:{n}: {line.strip()}")
     assert offenders == []
+
+
+def test_a_failed_benchmark_keeps_its_last_figures_in_the_report(tmp_path):
+    from datetime import UTC, datetime
+
+    from bench.__main__ import failed_section
+
+    when = datetime(2031, 5, 6, 7, 8, tzinfo=UTC)
+    last = tmp_path / "search.md"
+    last.write_text(
+        "## Search\n\nTargets: met. _Measured 2031-05-01, code abc._\n\n| p95 | 3 ms |\n"
+    )
+    kept = "\n".join(failed_section("Search", last, when))
+    assert kept.startswith("## Search\n\n**Failed to run on 2031-05-06 07:08 UTC**")
+    assert "_Measured 2031-05-01, code abc._" in kept and "| p95 | 3 ms |" in kept
+    assert kept.count("## Search") == 1
+    never = "\n".join(failed_section("Search", tmp_path / "none.md", when))
+    assert "Failed to run" in never and "last ones measured" not in never
