@@ -82,9 +82,10 @@ TEXT_SCHEMA = (
     ("g", "raw", "basic", True),
 )
 OPEN_LOCK = ".xinbao-open.lock"
-# Newest first in an index of at least WINDOWS_FROM documents: the newest 1/256 of the id
-# range first, then 1/32, then 1/4, then all of it.
-WINDOWS_FROM = 100_000
+# A newest-first page in an index of at least WINDOWS_FROM documents: the newest 1/256 of the
+# id range first, then 1/32, then 1/4, then all of it. Measured: at 1,000,000 documents the ids
+# of a page took 2.6 instead of 8.2 ms (p95, worst class); at 100,000 the page was slower.
+WINDOWS_FROM = 1_000_000
 WINDOWS = (256, 32, 4)
 LOCK_WAIT_S = 120.0  # a full rebuild of a million documents holds the lock for minutes
 SMALL_HEAP = 20_000_000
@@ -299,14 +300,15 @@ class TantivyIndex:
         searcher = self._searcher()
         schema = self._index().schema
         query = self._query(plan, schema)
+        # Newest first is a sort of every match by id. For a page, a large index tries the
+        # newest part of the id range first: a window holding the whole page holds the page
+        # (every match outside it is older than every one inside). Not for every match.
+        windows = [] if limit is None else self._windows(plan, searcher)
         if limit is None:
             limit = self._count(searcher, query) - offset
         if limit <= 0:
             return []
-        # Newest first is a sort of every match by id. A large index tries the newest part of
-        # the id range first: a window holding a full page holds the page (every match
-        # outside it is older than every one inside).
-        for low in self._windows(plan, searcher):
+        for low in windows:
             page = _newest(searcher, _from_id(schema, query, low), limit, offset)
             if len(page) == limit:
                 return page
