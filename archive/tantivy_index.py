@@ -110,11 +110,10 @@ def _current_schema(path: Path) -> bool:
     try:
         fields = json.loads((path / "meta.json").read_text(encoding="utf-8"))["schema"]
         text = [
-            (f["name"], f["options"]["indexing"]["tokenizer"], f["options"]["indexing"]["record"])
+            (f["name"], o["indexing"]["tokenizer"], o["indexing"]["record"], o["fast"])
             for f in fields
-            if f["type"] == "text"
+            if f["type"] == "text" and (o := f["options"])
         ]
-        fast = [f["options"]["fast"] for f in fields if f["type"] == "text"]
         ints = [
             (f["name"], f["options"]["indexed"], f["options"]["fast"])
             for f in fields
@@ -125,9 +124,7 @@ def _current_schema(path: Path) -> bool:
     except (ValueError, KeyError, TypeError):  # not a meta.json this code can read: rebuild
         return False
     others = len(fields) - len(text) - len(ints)
-    wanted = [(name, tokenizer, record) for name, tokenizer, record, _fast in TEXT_SCHEMA]
-    columns = [f for _name, _tokenizer, _record, f in TEXT_SCHEMA]
-    return (text, fast, ints, others) == (wanted, columns, [("id", True, True)], 0)
+    return (text, ints, others) == (list(TEXT_SCHEMA), [("id", True, True)], 0)
 
 
 def _open_or_create(path: Path) -> tuple[tantivy.Index, bool]:
