@@ -59,19 +59,43 @@ def state() -> IndexState:
     return found
 
 
-def _free_id(moment: datetime, taken: set[int]) -> int:
-    base = id_floor(moment)
-    while True:
-        with connection.cursor() as cursor:
+def _taken(seconds: Iterable[int]) -> set[int]:
+    """The ids documents hold in these seconds (each given by its first id), in one query per
+    200 seconds."""
+    wanted = sorted(set(seconds))
+    found: set[int] = set()
+    with connection.cursor() as cursor:
+        for start in range(0, len(wanted), 200):
+            chunk = wanted[start : start + 200]
+            where = " OR ".join(["(id >= %s AND id < %s)"] * len(chunk))
             cursor.execute(
-                "SELECT id FROM archive_document WHERE id >= %s AND id < %s", [base, base + SLOTS]
+                f"SELECT id FROM archive_document WHERE {where}",
+                [x for base in chunk for x in (base, base + SLOTS)],
             )
-            used = {r[0] for r in cursor.fetchall()}
-        for candidate in range(base, base + SLOTS):
-            if candidate not in used and candidate not in taken:
-                taken.add(candidate)
-                return candidate
-        base += SLOTS  # 64 documents in one second: the next second holds the rest
+            found.update(r[0] for r in cursor.fetchall())
+    return found
+
+
+def _free_ids(moments: Sequence[datetime]) -> list[int]:
+    """A free id for each moment, in order: the first of its second's slots that no document
+    holds and no earlier moment of the list took (64 documents in one second: the next second
+    holds the rest)."""
+    seconds = {id_floor(m) for m in moments}
+    used = _taken(seconds)
+    out = []
+    for moment in moments:
+        base = id_floor(moment)
+        while True:
+            free = next((c for c in range(base, base + SLOTS) if c not in used), None)
+            if free is not None:
+                break
+            base += SLOTS
+            if base not in seconds:
+                seconds.add(base)
+                used |= _taken([base])
+        used.add(free)
+        out.append(free)
+    return out
 
 
 def _entry(doc: Document) -> backends.Entry:
@@ -132,12 +156,12 @@ def apply(
     total = st.total_length + sum(len(t) + len(b) for t, b in normal)
     total = max(total - sum(d.length for d in gone), 0)
     average = total / count if count else EMPTY_AVERAGE
-    taken: set[int] = set()
     rows = []
-    for data, (title, body) in zip(new, normal, strict=True):
+    ids = _free_ids([data.date for data in new])
+    for data, (title, body), doc_id in zip(new, normal, ids, strict=True):
         rows.append(
             Document(
-                id=_free_id(data.date, taken),
+                id=doc_id,
                 key=data.key,
                 kind=data.kind,
                 source_id=data.source_id,

@@ -163,10 +163,12 @@ def explain(query: rules.Query) -> list[str]:
 
 def plan_for(grants: Grants, query: rules.Query, filters: Filters, **extra: Any) -> Plan:
     low, high = filters.id_range()
+    granted = tuple(sorted(grants.tokens))
     return Plan(
         terms=query.terms,
         excluded=query.excluded,
-        groups=(tuple(sorted(grants.tokens)), *filters.groups()),
+        groups=filters.groups() if grants.broad else (granted, *filters.groups()),
+        broad=granted if grants.broad else None,
         id_min=low,
         id_max=high,
         **extra,

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from contextlib import closing
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -63,22 +64,43 @@ def test_queryset_update_is_seen(officer_a):
     assert keys("水库巡查") == set()
 
 
-def test_bulk_create_and_delete_are_seen(officer_a):
-    made = InfoItem.objects.bulk_create(
+def bulk_items(officer, titles, **fields):
+    """Routine items written by `bulk_create`, past the model's save and signals."""
+    return InfoItem.objects.bulk_create(
         [
-            InfoItem(
-                unit=officer_a.unit,
-                author=officer_a,
-                kind="news",
-                title=f"批量导入{i}号",
-                body="正文",
-            )
-            for i in range(3)
+            InfoItem(unit=officer.unit, author=officer, kind="news", title=t, body="正文", **fields)
+            for t in titles
         ]
     )
+
+
+def test_bulk_create_and_delete_are_seen(officer_a):
+    made = bulk_items(officer_a, [f"批量导入{i}号" for i in range(3)])
     assert keys("批量导入") == {f"item:{i.pk}" for i in made}
     InfoItem.objects.filter(pk=made[0].pk).delete()
     assert keys("批量导入") == {f"item:{i.pk}" for i in made[1:]}
+
+
+def test_more_documents_of_one_second_than_it_has_slots_each_get_their_own_id(officer_a):
+    """A document's id is its second times 64 plus a free slot: 70 items of one second fill
+    its slots and go on into the next second, and a later batch of that second still finds
+    free ids; every one is found, newest first by date."""
+    moment = datetime(2024, 5, 6, 7, 8, 9, tzinfo=UTC)
+
+    def items(first, n):
+        titles = [f"同秒报送{i}号" for i in range(first, first + n)]
+        return bulk_items(officer_a, titles, submitted_at=moment, state=ItemState.FILED)
+
+    made = items(0, 70)
+    assert keys("同秒报送") == {f"item:{i.pk}" for i in made}
+    made += items(70, 5)
+    index.drain()
+    ids = list(Document.objects.filter(key__startswith="item:").values_list("id", flat=True))
+    assert len(ids) == len(set(ids)) == 75
+    second = int(moment.timestamp())
+    assert sorted({i // index.SLOTS for i in ids}) == [second, second + 1]
+    assert keys("同秒报送") == {f"item:{i.pk}" for i in made}
+    assert_index_equals_data()
 
 
 def test_tags_and_adoption_are_seen(officer_a, head_a, editor, city_daily, leader):

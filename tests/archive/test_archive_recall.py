@@ -6,11 +6,11 @@ BM25 order over all matches, computed here from the formula."""
 import math
 
 import pytest
-from django.conf import settings as django_settings
+from django.db import connection
 from django.utils import timezone
 
+from archive import backends, tantivy_index
 from archive import search as search_module
-from archive import tantivy_index
 from archive.models import Document, SortOrder
 from archive.search import Filters, matching_ids, search
 from archive.visibility import Grants
@@ -97,18 +97,21 @@ def test_newest_first_pages_hold_exactly_the_newest_matches(corpus):
             assert result.has_next == (len(expected) > page * 10), raw
 
 
-@pytest.mark.skipif(
-    "sqlite" not in django_settings.DATABASES["default"]["ENGINE"], reason="tantivy: SQLite only"
-)
+@pytest.mark.parametrize("rows", [7, 60])
 def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
-    corpus, settings, tmp_path, monkeypatch
+    corpus, settings, tmp_path, monkeypatch, rows
 ):
-    """The tantivy index answers newest first from the newest part of the id range when that
-    part holds a full page (at every size here): frequent and rare terms, pages deep enough
-    to need a wider window, and a date range, each the next matches by date."""
-    settings.SEARCH_INDEX = "tantivy"
-    settings.SEARCH_INDEX_DIR = tmp_path / "windows"
-    monkeypatch.setattr(tantivy_index, "WINDOWS_FROM", 0)
+    """A newest-first page is looked for among the newest documents first: on SQLite by the
+    tantivy index (the newest 1/4`rows` then 1/`rows` of the id range), on PostgreSQL among
+    the newest `rows` documents. Frequent and rare terms, pages deep enough to need more than
+    the window, and a date range: each page the next matches by date."""
+    if connection.vendor == "sqlite":
+        settings.SEARCH_INDEX = "tantivy"
+        settings.SEARCH_INDEX_DIR = tmp_path / "windows"
+        monkeypatch.setattr(tantivy_index, "WINDOWS_FROM", 0)
+        monkeypatch.setattr(tantivy_index, "WINDOWS", (rows * 4, rows))  # shares of the range
+    else:
+        monkeypatch.setattr(backends, "WINDOW_ROWS", rows)
     cases = ["工作", "会", "安全生产", "会议 -部署", *sample_terms(corpus, 2, 4)]
     cases += sample_terms(corpus, 3, 4)
     for raw in cases:
