@@ -9,7 +9,11 @@ answer the same questions about the same tokens, so they return the same documen
 - PostgreSQL: the document row carries a `tsvector` of its distinct tokens (GIN-indexed) and
   the normalised text. A term of one or two characters is a single token, exact by itself; a
   longer one's bigrams find candidates and `strpos` on the text decides, so a term matches
-  exactly where it occurs as a substring, as on SQLite.
+  exactly where it occurs as a substring, as on SQLite. The GIN index answers with every
+  match at once, which must then be read from the table to be sorted by id: a newest-first
+  page of short terms is therefore looked for among the newest documents first (the index's
+  bitmap met with the primary key's range). A rebuild writes the tokens without the GIN
+  index and makes it once at the end.
 
 `Plan` is the backend-neutral form of a search: terms, excluded terms, groups of tokens of
 which at least one must be present (grants, filters), a row id range, and optionally a ranking
@@ -58,13 +62,6 @@ class Plan:
     ids: tuple[int, ...] | None = None  # only among these documents
     tier: int = 0  # > 0: some term at this ranking tier or above
     tier_terms: tuple[str, ...] | None = None  # the terms that count for `tier` (None: all)
-    # The reader's grants when most documents carry one of them (the section's): a group like
-    # the others, which PostgreSQL tests on the rows it reads instead of meeting its tokens'
-    # long posting lists in the GIN index (3 of 7 ms for 新华社 at 100,000 documents).
-    broad: tuple[str, ...] | None = None
-
-    def all_groups(self) -> tuple[tuple[str, ...], ...]:
-        return self.groups if self.broad is None else (*self.groups, self.broad)
 
 
 def _quote(token: str) -> str:
@@ -166,7 +163,7 @@ class SqliteIndex:
     # --- reads -------------------------------------------------------------------------------
     def _where(self, plan: Plan) -> tuple[str, list[Any]]:
         parts = [_fts_term(t) for t in plan.terms]
-        parts += ["(" + " OR ".join(_quote(x) for x in group) + ")" for group in plan.all_groups()]
+        parts += ["(" + " OR ".join(_quote(x) for x in group) + ")" for group in plan.groups]
         if plan.tier:
             tiers = [_tier_any(t, plan.tier, _quote, " OR ", " AND ") for t in _tier_terms(plan)]
             parts.append("(" + " OR ".join(tiers) + ")")
@@ -228,10 +225,12 @@ def rules_everything() -> str:
     return EVERYTHING
 
 
-# PostgreSQL: a newest-first page (up to WINDOW_PAGE results deep) is looked for first among
-# the newest WINDOW_ROWS documents. Measured at 100,000 documents (30 queries per class, p95):
-# the worst class 21–27 ms without, 10.5–11 ms with 2,000 rows; 256 then 4,096 rows was
-# better for common characters and worse for three- and four-character terms (14–15 ms).
+# PostgreSQL: a newest-first page (up to WINDOW_PAGE results deep) of terms of one or two
+# characters is looked for first among the newest WINDOW_ROWS documents. Measured at 100,000
+# documents (30 queries per class, p95): one-character terms 17.5 → 7.4–10 ms, two 19.3 →
+# 7.8–11 ms. Not for longer terms: their bigrams' joint frequency is far below the planner's
+# product of theirs, so it does not meet the index's bitmap with the key's range, and a window
+# only added a second search (p50 6.6 → 9.4 ms).
 WINDOW_ROWS = 2000
 WINDOW_PAGE = 100
 
@@ -349,9 +348,6 @@ class PostgresIndex:
                 long_excluded.append(term)
         sql = "tokens @@ %s::tsquery"
         params: list[Any] = [" & ".join(ands)]
-        if plan.broad is not None:
-            sql += " AND string_to_array(meta, ' ') && %s::text[]"
-            params.append(list(plan.broad))
         span, span_params = _id_range(plan, "id")
         sql += span
         params += span_params
@@ -387,18 +383,24 @@ class PostgresIndex:
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         """Every match newest first, or one page of them.
 
-        A page is looked for first among the newest `WINDOW_ROWS` documents: the GIN index's
-        bitmap is met with the primary key's range, so only the matches in the window are
-        read from the table to be sorted, not every match (a common character: 10 → 3 ms at
-        100,000 documents). A window that holds the whole page holds the page (every match
-        outside it is older); otherwise the whole search follows."""
-        if limit is not None and limit + offset <= WINDOW_PAGE:
+        A page of one- and two-character terms is looked for first among the newest
+        `WINDOW_ROWS` documents: the GIN index's bitmap is met with the primary key's range,
+        so only the matches in the window are read from the table to be sorted, not every
+        match (a common character: 10 → 3 ms at 100,000 documents). A window that holds the
+        whole page holds the page (every match outside it is older); otherwise the whole
+        search follows."""
+        if limit is not None and limit + offset <= WINDOW_PAGE and not self._needs_text(plan):
             floor = self._window_floor(plan, WINDOW_ROWS)
             if floor is not None:
                 page = self._ids(replace(plan, id_min=floor), limit, offset)
                 if len(page) == limit:
                     return page
         return self._ids(plan, limit, offset)
+
+    @staticmethod
+    def _needs_text(plan: Plan) -> bool:
+        """Whether a term of the plan is decided by `strpos` (several bigrams)."""
+        return any(len(rules.term_grams(t)) > 1 for t in plan.terms)
 
     def _window_floor(self, plan: Plan, rows: int) -> int | None:
         """The lowest id of the newest `rows` documents in the plan's id range, or None when

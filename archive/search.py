@@ -163,12 +163,10 @@ def explain(query: rules.Query) -> list[str]:
 
 def plan_for(grants: Grants, query: rules.Query, filters: Filters, **extra: Any) -> Plan:
     low, high = filters.id_range()
-    granted = tuple(sorted(grants.tokens))
     return Plan(
         terms=query.terms,
         excluded=query.excluded,
-        groups=filters.groups() if grants.broad else (granted, *filters.groups()),
-        broad=granted if grants.broad else None,
+        groups=(tuple(sorted(grants.tokens)), *filters.groups()),
         id_min=low,
         id_max=high,
         **extra,
@@ -333,7 +331,19 @@ def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float
         kth = sorted(scores.values(), reverse=True)[wanted - 1]
         return kth >= rules.bound(tier, weights, strong)
 
-    few = backend.ids(plan, limit=SCORE_ALL + 1)
+    matched: list[int] = []
+
+    def every_match() -> list[int]:
+        """Every match, newest first, fetched once."""
+        if not matched:
+            matched.extend(backend.ids(plan))
+        return matched
+
+    # Several terms need every match below (one term only a first page of them).
+    if len(weights) > 1:
+        few = every_match()[: SCORE_ALL + 1]
+    else:
+        few = backend.ids(plan, limit=SCORE_ALL + 1)
     if len(few) <= SCORE_ALL:  # a small result set: scoring it all is cheaper than tiers
         score(few)
         return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:wanted]
@@ -354,7 +364,7 @@ def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float
         rarest = [min(rules.term_grams(t), key=lambda g: (df[g], g)) for t in strong]
         # The band's short posting lists are read alone and met with the result set, fetched
         # once: cheaper than making the index intersect them with every term and grant.
-        matches = set(backend.ids(plan))
+        matches = set(every_match())
         while True:
             band = tuple(rules.tier_token(tier, g) for g in rarest)
             banded = Plan(groups=(band,), id_min=plan.id_min, id_max=plan.id_max)
@@ -370,7 +380,7 @@ def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float
         # Below the lowest tier every term's impact is under TIERS[1], so it occurs fewer than
         # k1 * (1 - b + b * L / avgL) times: in all but very long documents, exactly once —
         # and then the length alone gives the exact score, without reading the text.
-        rest = [i for i in backend.ids(plan) if i not in scores]
+        rest = [i for i in every_match() if i not in scores]
         unread = []
         for i, (length, avg) in _lengths(rest).items():
             once = rules.impact(1, length, avg)

@@ -262,7 +262,7 @@ class TantivyIndex:
             )
 
         musts = [text(t) for t in plan.terms]
-        musts += [any_of([term("m", _fold(x)) for x in group]) for group in plan.all_groups()]
+        musts += [any_of([term("m", _fold(x)) for x in group]) for group in plan.groups]
         if plan.tier:
             tiers = []
             strong = range(plan.tier, len(rules.TIERS))

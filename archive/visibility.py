@@ -45,12 +45,6 @@ class Grants:
     def none(self) -> bool:
         return not self.tokens
 
-    @property
-    def broad(self) -> bool:
-        """Whether most documents are this reader's: every submitted routine item (the bulk
-        of an archive) or everything."""
-        return bool(self.tokens & {ITEM_SUBMITTED, EVERYTHING})
-
     @classmethod
     def everything(cls) -> "Grants":
         """The operator's view of the command line: every document."""
