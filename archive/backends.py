@@ -41,7 +41,8 @@ META_INDEX = "archive_document_meta"  # SQLite: (id, meta), see migration 0004
 # (row id, normalised title, normalised body, meta tokens, average length for the tiers)
 Entry = tuple[int, str, str, list[str], float]
 Year = tuple[int, int]  # (the first document id of a year, the year)
-MetaGroup = tuple[str, int, int]  # (meta tokens, year, how many documents)
+# (meta tokens, year, how many documents, the lowest id among them)
+MetaGroup = tuple[str, int, int, int]
 
 
 def _year_case(years: Sequence[Year]) -> tuple[str, list[int]]:
@@ -202,12 +203,12 @@ class SqliteIndex:
         case, case_params = _year_case(years)
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT meta, {case}, count(*) FROM {DOCS} INDEXED BY {META_INDEX}"
+                f"SELECT meta, {case}, count(*), min(id) FROM {DOCS} INDEXED BY {META_INDEX}"
                 f" WHERE id IN (SELECT rowid FROM {FTS}"
                 f" WHERE {where} ORDER BY rowid DESC LIMIT %s) GROUP BY 1, 2",
                 [*case_params, *params, limit],
             )
-            return [(m, int(y), int(n)) for m, y, n in cursor.fetchall()]
+            return [(m, int(y), int(n), int(low)) for m, y, n, low in cursor.fetchall()]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
         if not tokens:
@@ -225,14 +226,23 @@ def rules_everything() -> str:
     return EVERYTHING
 
 
-# PostgreSQL: a newest-first page (up to WINDOW_PAGE results deep) of terms of one or two
-# characters is looked for first among the newest WINDOW_ROWS documents. Measured at 100,000
-# documents (30 queries per class, p95): one-character terms 17.5 → 7.4–10 ms, two 19.3 →
-# 7.8–11 ms. Not for longer terms: their bigrams' joint frequency is far below the planner's
-# product of theirs, so it does not meet the index's bitmap with the key's range, and a window
-# only added a second search (p50 6.6 → 9.4 ms).
+# PostgreSQL: a newest-first page (up to WINDOW_PAGE results deep) is looked for first among
+# the newest WINDOW_ROWS documents or a little more: the whole time buckets (2**20 seconds,
+# about 12 days) from the one holding the WINDOW_ROWS-th newest document up. Every document's
+# tsvector holds its bucket's token, so the window is a condition the GIN index decides, and
+# only the window's matches are read from the table: no plan depends on the planner pricing a
+# walk down the primary key that reads each row's tokens (kilobytes, stored out of line). A
+# window spanning more than WINDOW_BUCKETS buckets (a quiet archive) is not tried.
 WINDOW_ROWS = 2000
 WINDOW_PAGE = 100
+WINDOW_BUCKETS = 48
+BUCKET_SHIFT = 26  # ids are seconds × 64 (`archive.index`): 2**26 ids are 2**20 seconds
+
+
+def bucket_token(doc_id: int) -> str:
+    """The token of the time bucket a document's id falls in."""
+    return f"w{doc_id >> BUCKET_SHIFT}"
+
 
 # Sent before and after a statement in the same batch (see `PostgresIndex._fetch`).
 _BITMAP_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
@@ -271,7 +281,7 @@ class PostgresIndex:
             return
         ids, words = [], []
         for rid, title, body, meta, avg in rows:
-            distinct: set[str] = set(meta)
+            distinct: set[str] = {*meta, bucket_token(rid)}
             for tokens in rules.index_tokens(title, body, avg):
                 distinct.update(tokens)
             ids.append(rid)
@@ -388,20 +398,15 @@ class PostgresIndex:
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         """Every match newest first, or one page of them.
 
-        A page of one- and two-character terms is looked for first among the newest
-        `WINDOW_ROWS` documents: the GIN index's bitmap is met with the primary key's range,
-        so only the matches in the window are read from the table to be sorted, not every
-        match (a common character: 10 → 3 ms at 100,000 documents). A window that holds the
-        whole page holds the page (every match outside it is older); otherwise the whole
-        search follows."""
-        if (
-            limit is not None
-            and limit + offset <= WINDOW_PAGE
-            and not any(map(self._by_text, plan.terms))
-        ):
-            floor = self._window_floor(plan, WINDOW_ROWS)
-            if floor is not None:
-                page = self._ids(replace(plan, id_min=floor), limit, offset)
+        A page is looked for first in the window of the newest documents (see `WINDOW_ROWS`):
+        a window that holds the whole page holds the page (every match outside it is older);
+        otherwise the whole search follows. Both read the GIN index's bitmap: a common
+        character's page 10 → 3 ms at 100,000 documents, a rare four-character term's 19 → 3
+        ms against the walk down the primary key the planner chose for its window."""
+        if limit is not None and limit + offset <= WINDOW_PAGE:
+            window = self._window(plan)
+            if window is not None:
+                page = self._ids(window, limit, offset)
                 if len(page) == limit:
                     return page
         return self._ids(plan, limit, offset)
@@ -411,24 +416,32 @@ class PostgresIndex:
         """Whether the term is decided by `strpos` on the text (several bigrams)."""
         return len(rules.term_grams(term)) > 1
 
-    def _window_floor(self, plan: Plan, rows: int) -> int | None:
-        """The lowest id of the newest `rows` documents in the plan's id range, or None when
-        the range holds fewer."""
+    def _window(self, plan: Plan) -> Plan | None:
+        """The plan narrowed to the buckets from the one holding the `WINDOW_ROWS`-th newest
+        document in its id range up to the newest; None when the range holds fewer documents
+        or the window would span more than `WINDOW_BUCKETS` buckets."""
         span, params = _id_range(plan, "id")
+        newest = f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC"
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC OFFSET %s LIMIT 1",
-                [*params, rows],
+                f"SELECT ({newest} LIMIT 1), ({newest} OFFSET %s LIMIT 1)",
+                [*params, *params, WINDOW_ROWS],
             )
-            found = cursor.fetchone()
-        return None if found is None else int(found[0])
+            top, floor = cursor.fetchone()
+        if floor is None:
+            return None
+        first, last = floor >> BUCKET_SHIFT, top >> BUCKET_SHIFT
+        if last - first >= WINDOW_BUCKETS:
+            return None
+        buckets = tuple(f"w{b}" for b in range(first, last + 1))
+        return replace(plan, groups=(*plan.groups, buckets))
 
     def _ids(self, plan: Plan, limit: int | None, offset: int) -> list[int]:
-        """With a limit the planner may walk the primary key down and stop after a page.
-        A page whose terms need `strpos` reads the candidates newest first in a subquery the
-        planner may not flatten, and tests the text only of those it pulls until the page is
-        full: its bigrams' estimate is far too low (they are not independent), so it would
-        otherwise test every candidate's text before sorting (14 → 5 ms for 十五大 at 20k)."""
+        """From the GIN index's bitmap (see `_fetch`). A page whose terms need `strpos`
+        reads the candidates newest first in a subquery the planner may not flatten, and
+        tests the text only of those it pulls until the page is full: its bigrams' estimate
+        is far too low (they are not independent), so it would otherwise test every
+        candidate's text before sorting (14 → 5 ms for 十五大 at 20k)."""
         index_part, params, text_part, text_params = self._conditions(plan)
         if limit is None:
             sql = f"SELECT id FROM {DOCS} WHERE {index_part}{text_part} ORDER BY id DESC"
@@ -440,23 +453,33 @@ class PostgresIndex:
             )
         else:
             sql = f"SELECT id FROM {DOCS} WHERE {index_part} ORDER BY id DESC LIMIT %s OFFSET %s"
-        return [r[0] for r in self._fetch(sql, [*params, *text_params, limit, offset], False)]
+        return [r[0] for r in self._fetch(sql, [*params, *text_params, limit, offset], True)]
 
     def count(self, plan: Plan) -> int:
         where, params = self._where(plan)
         return int(self._fetch(f"SELECT count(*) FROM {DOCS} WHERE {where}", params, True)[0][0])
 
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
-        """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
-        where, params = self._where(plan)
+        """The newest `limit` matches counted by (meta tokens, year), in one grouped query.
+
+        Terms that need `strpos` test the text of the candidates newest first, only until
+        `limit` have passed (as `_ids` does), not of every candidate: the text is stored out
+        of line, about 6 µs a row to fetch (新华社, 37,000 candidates: 228 → 71 ms)."""
+        index_part, params, text_part, text_params = self._conditions(plan)
         case, case_params = _year_case(years)
+        if text_part:
+            newest = (
+                f"SELECT id, meta FROM (SELECT id, meta, norm FROM {DOCS} WHERE {index_part}"
+                f" ORDER BY id DESC OFFSET 0) candidates WHERE TRUE{text_part} LIMIT %s"
+            )
+        else:
+            newest = f"SELECT id, meta FROM {DOCS} WHERE {index_part} ORDER BY id DESC LIMIT %s"
         rows = self._fetch(
-            f"SELECT meta, year, count(*) FROM (SELECT meta, {case} AS year FROM {DOCS}"
-            f" WHERE {where} ORDER BY id DESC LIMIT %s) newest GROUP BY 1, 2",
-            [*case_params, *params, limit],
+            f"SELECT meta, {case}, count(*), min(id) FROM ({newest}) newest GROUP BY 1, 2",
+            [*case_params, *params, *text_params, limit],
             True,
         )
-        return [(m, int(y), int(n)) for m, y, n in rows]
+        return [(m, int(y), int(n), int(low)) for m, y, n, low in rows]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
         """Every token's document count in one round trip (each one a count over its GIN

@@ -532,10 +532,13 @@ def facets(
     # distinct set (and year) once.
     groups = backend.meta_groups(base, _years(), limit)
     per_meta: Counter[str] = Counter()
-    for meta, _year, n in groups:
+    for meta, _year, n, _oldest in groups:
         per_meta[meta] += n
     if sum(per_meta.values()) >= limit:
-        out.exact = backend.count(base) <= limit
+        # Exact when no match is older than the oldest counted: one page of one id, not a
+        # count of every match (新华社 at 100,000 on PostgreSQL: 207 → 2 ms).
+        oldest = min(g[3] for g in groups)
+        out.exact = not backend.ids(replace(base, id_max=oldest - 1), 1)
     passing: set[str] = set()
     for meta, n in per_meta.items():
         tokens = meta.split()
@@ -552,7 +555,7 @@ def facets(
         if not failed:
             passing.add(meta)
             out.total += n
-    for meta, year, n in groups:
+    for meta, year, n, _oldest in groups:
         if meta in passing:
             out.years[year] += n
     return out

@@ -329,7 +329,8 @@ class TantivyIndex:
 
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
         """The newest `limit` matches counted by (meta tokens, year): a terms aggregation over
-        the `g` column with a range aggregation on `id` under it, in tantivy."""
+        the `g` column with a range aggregation on `id` under it (and the lowest id in each
+        range), in tantivy."""
         searcher = self._searcher()
         schema = self._index().schema
         query = self._query(plan, schema)
@@ -347,14 +348,19 @@ class TantivyIndex:
         spec = {
             "g": {
                 "terms": {"field": "g", "size": GROUPS_MAX, "segment_size": GROUPS_MAX},
-                "aggs": {"y": {"range": {"field": "id", "ranges": ranges}}},
+                "aggs": {
+                    "y": {
+                        "range": {"field": "id", "ranges": ranges},
+                        "aggs": {"low": {"min": {"field": "id"}}},
+                    }
+                },
             }
         }
         found = searcher.aggregate(query, spec)["g"]
         if found.get("sum_other_doc_count"):
             raise RuntimeError("more distinct facet sets than GROUPS_MAX")
         return [
-            (bucket["key"], int(span["key"]), int(span["doc_count"]))
+            (bucket["key"], int(span["key"]), int(span["doc_count"]), int(span["low"]["value"]))
             for bucket in found["buckets"]
             for span in bucket["y"]["buckets"]
             if span["doc_count"]

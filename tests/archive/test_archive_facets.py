@@ -91,3 +91,18 @@ def test_capped_facet_counts_are_the_newest_matches(years_corpus, windows, monke
     capped = facets(EVERYONE, "安", limit=40)
     assert not capped.exact
     assert told(capped) == expected(years_corpus, newest)
+
+
+@pytest.mark.parametrize("word", ["安", "“防汛”", "安全 -火灾"])
+def test_counts_capped_at_exactly_every_match_are_exact(years_corpus, word):
+    """A cap equal to the number of matches counts them all and says so; one fewer leaves
+    out the oldest match and says the counts are not exact."""
+    keys = Truth().found(word)
+    assert len(keys) > 2, word
+    whole = facets(EVERYONE, word, limit=len(keys))
+    assert whole.exact, word
+    assert told(whole) == expected(years_corpus, keys), word
+    oldest_left_out = sorted(keys, key=lambda k: years_corpus[int(k.split(":")[1])].submitted_at)
+    short = facets(EVERYONE, word, limit=len(keys) - 1)
+    assert not short.exact, word
+    assert told(short) == expected(years_corpus, oldest_left_out[1:]), word

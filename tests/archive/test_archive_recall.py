@@ -9,7 +9,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from archive import backends, tantivy_index
+from archive import backends, index, tantivy_index
 from archive import search as search_module
 from archive.models import Document, SortOrder
 from archive.search import Filters, matching_ids, search
@@ -97,14 +97,16 @@ def test_newest_first_pages_hold_exactly_the_newest_matches(corpus):
             assert result.has_next == (len(expected) > page * 10), raw
 
 
-@pytest.mark.parametrize("rows", [7, 60])
+@pytest.mark.parametrize("rows, shift", [(7, 26), (60, 22), (60, 20)])
 def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
-    corpus, settings, tmp_path, monkeypatch, rows
+    corpus, settings, tmp_path, monkeypatch, rows, shift
 ):
     """A newest-first page is looked for among the newest documents first: on SQLite by the
     tantivy index (the newest 1/4`rows` then 1/`rows` of the id range), on PostgreSQL among
-    the newest `rows` documents. Frequent and rare terms, pages deep enough to need more than
-    the window, and a date range: each page the next matches by date."""
+    the time buckets holding the newest `rows` documents (the corpus spans 70 days: buckets of
+    12 days, 18 hours, and 4.5 hours, too many for a window). Frequent and rare terms, pages
+    deep enough to need more than the window, and a date range: each page the next matches
+    by date."""
     if connection.vendor == "sqlite":
         settings.SEARCH_INDEX = "tantivy"
         settings.SEARCH_INDEX_DIR = tmp_path / "windows"
@@ -112,6 +114,7 @@ def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
         monkeypatch.setattr(tantivy_index, "WINDOWS", (rows * 4, rows))  # shares of the range
     else:
         monkeypatch.setattr(backends, "WINDOW_ROWS", rows)
+        monkeypatch.setattr(backends, "BUCKET_SHIFT", shift)
     cases = ["工作", "会", "安全生产", "会议 -部署", *sample_terms(corpus, 2, 4)]
     cases += sample_terms(corpus, 3, 4)
     for raw in cases:
@@ -130,6 +133,24 @@ def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
     ]
     result = search(EVERYONE, "工作", middle, per_page=5)
     assert [h.doc.key for h in result.hits] == inside[:5]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's time buckets")
+def test_documents_indexed_before_time_buckets_are_still_found_newest_first(corpus, monkeypatch):
+    """Documents indexed before their tokens held their time bucket's (until the next
+    rebuild after migration 0006): windows find none of them, and the whole search answers."""
+    monkeypatch.setattr(backends, "WINDOW_ROWS", 7)
+    index.ensure_fresh()
+    buckets = "ARRAY(SELECT lexeme FROM unnest(tokens) WHERE lexeme LIKE 'w%%')"
+    with connection.cursor() as cursor:
+        cursor.execute(f"UPDATE {backends.DOCS} SET tokens = ts_delete(tokens, {buckets})")
+        assert cursor.rowcount == len(corpus)
+        cursor.execute(f"SELECT count(*) FROM {backends.DOCS} WHERE cardinality({buckets}) > 0")
+        assert cursor.fetchone()[0] == 0
+    for raw in ["工作", "会", "安全生产", "会议 -部署"]:
+        expected = newest_keys(corpus, raw)
+        result = search(EVERYONE, raw, per_page=5)
+        assert [h.doc.key for h in result.hits] == expected[:5], raw
 
 
 RANKED = ["工作", "火灾", "会", "安全生产", "会议 工作", "报告 -通报", "城南区 排查"]
