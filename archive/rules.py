@@ -106,6 +106,14 @@ def _per_char() -> dict[int, str]:
 
 
 @cache
+def _resized() -> re.Pattern[str]:
+    """Characters of the Basic Multilingual Plane whose normal form is not one character
+    ("…" → "...", "㈠" → "(一)")."""
+    sized = [cp for cp, normal in _per_char().items() if len(normal) != 1]
+    return re.compile("[" + "".join(re.escape(chr(cp)) for cp in sized) + "]")
+
+
+@cache
 def _interacting() -> re.Pattern[str]:
     """Characters that can change their neighbour under NFKC: combining marks, the second
     characters of canonical compositions (Hangul vowel and final jamo among them) — and
@@ -482,12 +490,26 @@ def map_normalised(text: str) -> Mapped:
     quick = text.translate(_per_char())
     if aligned(text, quick) and "  " not in quick and quick == quick.strip():
         return Mapped(text, quick, list(range(len(text))), list(range(1, len(text) + 1)))
+    odd = _interacting()
+    simple = not (odd.search(text) or odd.search(quick))
+    if simple and "  " not in quick and quick == quick.strip():
+        # Each character normalises alone and no whitespace is dropped: the normal form is
+        # `quick`, each character's piece of it as long as the table says ("……" grows).
+        table = _per_char()
+        origin: list[int] = []
+        last = 0
+        for found in _resized().finditer(text):
+            at = found.start()
+            origin.extend(range(last, at))
+            origin.extend([at] * len(table[ord(text[at])]))
+            last = at + 1
+        origin.extend(range(last, len(text)))
+        return Mapped(text, quick, origin, [i + 1 for i in origin])
     out: list[str] = []
-    origin: list[int] = []
+    origin = []
     ends: list[int] = []
     space = True  # drops leading whitespace and collapses runs
-    odd = _interacting()
-    if odd.search(text) or odd.search(quick):
+    if not simple:
         pieces = [(start, piece, _core(piece)) for start, piece in _units(text)]
     else:
         # No character can change its neighbour: each one normalises alone, as `quick` did
