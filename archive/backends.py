@@ -20,6 +20,8 @@ which at least one must be present (grants, filters), a row id range, and option
 tier below which no term may fall.
 """
 
+import math
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Union
@@ -226,19 +228,28 @@ def rules_everything() -> str:
     return EVERYTHING
 
 
-# PostgreSQL: a newest-first page is looked for first among the newest
-# WINDOW_ROWS documents or a little more: the whole time buckets (2**20 seconds, about 12 days)
-# from the one holding the WINDOW_ROWS-th newest document up. Every document's tsvector holds
-# its bucket's token, so the window is a condition the GIN index decides, and only the
-# window's matches are read from the table: no plan depends on the planner pricing a walk down
-# the primary key that reads each row's tokens (kilobytes, stored out of line). A window
-# spanning more than WINDOW_BUCKETS buckets (a quiet archive) is not tried.
-WINDOW_ROWS = 2000
-# Deeper than this, terms that need `strpos` go straight to the whole search: ranking asks for
-# up to 301 matches to learn whether a term has more than 300, and a window rarely holds that
-# many of a longer term, so it only added `strpos` over the window's candidates (ranked p50
-# for three characters 20 → 35 ms). Pages of shorter terms are looked for in the window at
-# any depth.
+# PostgreSQL: a newest-first page is looked for first among the newest WINDOW_ROWS[0]
+# documents, then the newest WINDOW_ROWS[1], or a little more: the whole time buckets
+# (2**20 seconds, about 12 days) from the one holding the n-th newest document up. Every
+# document's tsvector holds its bucket's token, so the window is a condition the GIN index
+# decides, and only the window's matches are read from the table: no plan depends on the
+# planner pricing a walk down the primary key that reads each row's tokens (kilobytes, stored
+# out of line). A window spanning more than WINDOW_BUCKETS buckets (a quiet archive) is not
+# tried. Each match in a window costs a visit to its row (about 3 µs): the narrow window
+# serves common terms (的 at 100,000 documents: 2,237 matches among the newest 2,000
+# documents, 6.9 ms; 227 among the newest 200, 0.8 ms), the wide one the rarer.
+WINDOW_ROWS = (200, 2000)
+# The narrow window is tried only for a page its matches are expected to fill twice over
+# (from the planner's statistics, `PostgresIndex._shares`): for a rare term it only adds a
+# query (about 0.8 ms).
+NARROW_MARGIN = 2
+SHARES_TTL = 600.0  # seconds a process keeps the statistics it read
+# In a window, a group of meta tokens held by at least this share of documents (a reader's
+# grants, most often) is tested on each match's row (its short `meta` column) rather than by
+# the GIN index: a token on nearly every document is a posting list as long as the table,
+# which the index walks for every query (about 0.6 ms at 100,000 documents, growing with
+# them), while a window's matches are a few hundred rows read anyway.
+BROAD_SHARE = 0.5
 WINDOW_DEEP = 100
 WINDOW_BUCKETS = 48
 BUCKET_SHIFT = 26  # ids are seconds × 64 (`archive.index`): 2**26 ids are 2**20 seconds
@@ -346,17 +357,27 @@ class PostgresIndex:
         index_part, index_params, text_part, text_params = self._conditions(plan)
         return f"{index_part}{text_part}", [*index_params, *text_params]
 
-    def _conditions(self, plan: Plan) -> tuple[str, list[Any], str, list[Any]]:
+    def _conditions(
+        self, plan: Plan, on_rows: bool = False
+    ) -> tuple[str, list[Any], str, list[Any]]:
         """The plan's condition in two parts: what the GIN index and the row's short columns
         decide, and ` AND strpos(…)` tests that read the normalised text (empty when none).
 
         A term of one or two characters is one token, present exactly where the term
         occurs: the tsquery alone decides (included or excluded). A longer term's bigrams
-        carry no positions here, so `strpos` on the text decides among their documents."""
+        carry no positions here, so `strpos` on the text decides among their documents.
+        `on_rows` (a window's matches): broad groups of meta tokens are tested on the row's
+        `meta` column instead (see `BROAD_SHARE`)."""
         ands: list[str] = []
         for term in plan.terms:
             ands += [self._lexeme(g) for g in dict.fromkeys(rules.term_grams(term))]
+        row_sql, row_params = "", []
         for group in plan.groups:
+            if on_rows and self._broad(group):
+                tests = " OR ".join(["strpos(' ' || meta || ' ', %s) > 0"] * len(group))
+                row_sql += f" AND ({tests})"
+                row_params += [f" {token} " for token in group]
+                continue
             ands.append("(" + " | ".join(self._lexeme(x) for x in group) + ")")
         if plan.tier:
             tiers = [_tier_any(t, plan.tier, self._lexeme, " | ", " & ") for t in _tier_terms(plan)]
@@ -378,6 +399,8 @@ class PostgresIndex:
         if plan.ids is not None:
             sql += " AND id = ANY(%s)"
             params.append(list(plan.ids))
+        sql += row_sql
+        params += row_params
         text, text_params = "", []
         for term in plan.terms:
             if self._by_text(term):
@@ -407,17 +430,19 @@ class PostgresIndex:
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         """Every match newest first, or one page of them.
 
-        A page is looked for first in the window of the newest documents (see `WINDOW_ROWS`):
-        a window that holds the whole page holds the page (every match outside it is older);
-        otherwise the whole search follows. Both read the GIN index's bitmap. Measured at
-        100,000 documents: a rare four-character term's first page 19 → 3 ms against the walk
-        down the primary key the planner chose for a window of the key's range; the 10th page
-        of 的 30 → 7 ms against the whole search."""
+        A page is looked for first in the windows of the newest documents (see
+        `WINDOW_ROWS`), narrow then wide: a window that holds the whole page holds the page
+        (every match outside it is older); otherwise the whole search follows. All read the
+        GIN index's bitmap. Measured at 100,000 documents: a rare four-character term's first
+        page 19 → 3 ms against the walk down the primary key the planner chose for a window of
+        the key's range; the 10th page of 的 30 → 7 ms against the whole search."""
         deep = limit is not None and limit + offset > WINDOW_DEEP
         if limit is not None and not (deep and any(map(self._by_text, plan.terms))):
-            window = self._window(plan)
-            if window is not None:
-                page = self._ids(window, limit, offset)
+            windows = self._windows(plan, limit + offset)
+            if len(windows) == len(WINDOW_ROWS) and not self._common(plan, limit + offset):
+                windows = windows[1:]
+            for window in windows:
+                page = self._ids(window, limit, offset, on_rows=True)
                 if len(page) == limit:
                     return page
         return self._ids(plan, limit, offset)
@@ -427,33 +452,86 @@ class PostgresIndex:
         """Whether the term is decided by `strpos` on the text (several bigrams)."""
         return len(rules.term_grams(term)) > 1
 
-    def _window(self, plan: Plan) -> Plan | None:
-        """The plan narrowed to the buckets from the one holding the `WINDOW_ROWS`-th newest
-        document in its id range up to the newest; None when the range holds fewer documents
-        or the window would span more than `WINDOW_BUCKETS` buckets."""
-        span, params = _id_range(plan, "id")
-        newest = f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC"
+    def _broad(self, group: tuple[str, ...]) -> bool:
+        from archive.documents import is_meta
+
+        shares = self._shares()
+        held = sum(shares.get(token, 0.0) for token in group)
+        return held >= BROAD_SHARE and all(map(is_meta, group))
+
+    def _common(self, plan: Plan, reach: int) -> bool:
+        """Whether the narrow window's documents are expected to hold `reach` matches
+        `NARROW_MARGIN` times over: each term as frequent as its rarest token, each group as
+        its tokens together, independently. A token the statistics do not list counts as
+        absent, so the narrow window is tried only for common terms."""
+        shares = self._shares()
+        expected = float(WINDOW_ROWS[0])
+        for term in plan.terms:
+            expected *= min(shares.get(g, 0.0) for g in rules.term_grams(term))
+        for group in plan.groups:
+            expected *= min(1.0, sum(shares.get(t, 0.0) for t in group))
+        return expected >= NARROW_MARGIN * reach
+
+    _shares_read: tuple[float, dict[str, float]] = (-math.inf, {})
+
+    @classmethod
+    def _shares(cls) -> dict[str, float]:
+        """The share of documents holding each of the most common tokens: the planner's
+        statistics of the tokens column (`ANALYZE` keeps a tsvector column's most common
+        elements, here every token in more than about 14% of documents), read once per process
+        every `SHARES_TTL` seconds. Only where a page is looked for first depends on it."""
+        at, shares = cls._shares_read
+        if time.monotonic() - at < SHARES_TTL:
+            return shares
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT ({newest} LIMIT 1), ({newest} OFFSET %s LIMIT 1)",
-                [*params, *params, WINDOW_ROWS],
+                "SELECT most_common_elems::text::text[], most_common_elem_freqs FROM pg_stats"
+                " WHERE schemaname = current_schema() AND tablename = %s AND attname = 'tokens'",
+                [DOCS],
             )
-            top, floor = cursor.fetchone()
-        if floor is None:
-            return None
-        first, last = floor >> BUCKET_SHIFT, top >> BUCKET_SHIFT
-        if last - first >= WINDOW_BUCKETS:
-            return None
-        buckets = tuple(_bucket(b) for b in range(first, last + 1))
-        return replace(plan, groups=(*plan.groups, buckets))
+            row = cursor.fetchone()
+        # The frequencies end with three summary figures after the elements' own.
+        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        PostgresIndex._shares_read = (time.monotonic(), shares)
+        return shares
 
-    def _ids(self, plan: Plan, limit: int | None, offset: int) -> list[int]:
+    def _windows(self, plan: Plan, reach: int) -> list[Plan]:
+        """The plan narrowed to each window, narrow first (one query for all): the buckets
+        from the one holding the n-th newest document in its id range up to the newest. A
+        window is left out when the range holds fewer documents, when it holds fewer than
+        `reach` (the page cannot be in it), when it would span more than `WINDOW_BUCKETS`
+        buckets, or when it is the same as the narrower one."""
+        span, params = _id_range(plan, "id")
+        newest = f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC"
+        floors = " ".join(f", ({newest} OFFSET %s LIMIT 1)" for _rows in WINDOW_ROWS)
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT ({newest} LIMIT 1){floors}",
+                [*params, *(x for rows in WINDOW_ROWS for x in (*params, rows))],
+            )
+            top, *floors_found = cursor.fetchone()
+        out: list[Plan] = []
+        last = top >> BUCKET_SHIFT if top is not None else 0
+        seen: tuple[str, ...] = ()
+        for rows, floor in zip(WINDOW_ROWS, floors_found, strict=True):
+            if floor is None or rows < reach:
+                continue
+            first = floor >> BUCKET_SHIFT
+            if last - first >= WINDOW_BUCKETS:
+                break
+            buckets = tuple(_bucket(b) for b in range(first, last + 1))
+            if buckets != seen:
+                out.append(replace(plan, groups=(*plan.groups, buckets)))
+            seen = buckets
+        return out
+
+    def _ids(self, plan: Plan, limit: int | None, offset: int, on_rows: bool = False) -> list[int]:
         """From the GIN index's bitmap (see `_fetch`). A page whose terms need `strpos`
         reads the candidates newest first in a subquery the planner may not flatten, and
         tests the text only of those it pulls until the page is full: its bigrams' estimate
         is far too low (they are not independent), so it would otherwise test every
         candidate's text before sorting (14 → 5 ms for 十五大 at 20k)."""
-        index_part, params, text_part, text_params = self._conditions(plan)
+        index_part, params, text_part, text_params = self._conditions(plan, on_rows)
         if limit is None:
             sql = f"SELECT id FROM {DOCS} WHERE {index_part}{text_part} ORDER BY id DESC"
             return [r[0] for r in self._fetch(sql, [*params, *text_params], bitmap=True)]

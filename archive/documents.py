@@ -47,6 +47,12 @@ class DocData:
         return f"{self.kind}:{self.source_id}"
 
 
+def is_meta(token: str) -> bool:
+    """Whether a token is one of a document's meta tokens, which `Document.meta` also keeps:
+    the operator's everything, a facet value or a grant."""
+    return token == v.EVERYTHING or token.startswith((*FACET_PREFIXES, v.GRANT))
+
+
 def _code(value: str) -> str:
     return "".join(c for c in value.lower() if c.isalnum())
 

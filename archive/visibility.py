@@ -20,6 +20,7 @@ from org.roles import Capability
 
 # Document side -------------------------------------------------------------------------------
 
+GRANT = "g"  # every grant token begins so
 ITEM_OWN = "gia"  # + unit: the unit's officers see every item of their unit, drafts too
 ITEM_UNIT = "gin"  # + unit: a unit's people see its (and its joint) items once out of draft
 ITEM_SUBMITTED = "gis"  # every item that has left its unit: the section, the duty office

@@ -97,24 +97,39 @@ def test_newest_first_pages_hold_exactly_the_newest_matches(corpus):
             assert result.has_next == (len(expected) > page * 10), raw
 
 
+class _EveryTokenOnEveryDocument(dict[str, float]):
+    """Planner statistics claiming every token is on every document."""
+
+    def get(self, key, default=None):
+        return 1.0
+
+
+@pytest.mark.parametrize("statistics", ["none", "every token common"])
 @pytest.mark.parametrize("rows, shift", [(7, 26), (60, 22), (60, 20)])
 def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
-    corpus, settings, tmp_path, monkeypatch, rows, shift
+    corpus, settings, tmp_path, monkeypatch, rows, shift, statistics
 ):
     """A newest-first page is looked for among the newest documents first: on SQLite by the
     tantivy index (the newest 1/4`rows` then 1/`rows` of the id range), on PostgreSQL among
-    the time buckets holding the newest `rows` documents (the corpus spans 70 days: buckets of
-    12 days, 18 hours, and 4.5 hours, too many for a window). Frequent and rare terms, pages
-    deep enough to need more than the window, and a date range: each page the next matches
-    by date."""
+    the time buckets holding the newest `rows` // 4 then `rows` documents (the corpus spans 70
+    days: buckets of 12 days, 18 hours, and 4.5 hours, too many for a window). PostgreSQL
+    tries the narrow window only for terms its statistics call common, and tests groups of
+    tokens they call broad (the reader's grants here) on the rows: without statistics,
+    neither; claiming every token common, both, whatever the truth. Frequent and rare terms,
+    pages deep enough to need more than the window, and a date range: each page the next
+    matches by date."""
     if connection.vendor == "sqlite":
+        if statistics != "none":
+            pytest.skip("PostgreSQL's statistics")
         settings.SEARCH_INDEX = "tantivy"
         settings.SEARCH_INDEX_DIR = tmp_path / "windows"
         monkeypatch.setattr(tantivy_index, "WINDOWS_FROM", 0)
         monkeypatch.setattr(tantivy_index, "WINDOWS", (rows * 4, rows))  # shares of the range
     else:
-        monkeypatch.setattr(backends, "WINDOW_ROWS", rows)
+        monkeypatch.setattr(backends, "WINDOW_ROWS", (rows // 4, rows))
         monkeypatch.setattr(backends, "BUCKET_SHIFT", shift)
+        shares = {} if statistics == "none" else _EveryTokenOnEveryDocument()
+        monkeypatch.setattr(backends.PostgresIndex, "_shares_read", (math.inf, shares))
     cases = ["工作", "会", "安全生产", "会议 -部署", *sample_terms(corpus, 2, 4)]
     cases += sample_terms(corpus, 3, 4)
     for raw in cases:
@@ -139,7 +154,7 @@ def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
 def test_documents_indexed_before_time_buckets_are_still_found_newest_first(corpus, monkeypatch):
     """Documents indexed before their tokens held their time bucket's (until the next
     rebuild after migration 0006): windows find none of them, and the whole search answers."""
-    monkeypatch.setattr(backends, "WINDOW_ROWS", 7)
+    monkeypatch.setattr(backends, "WINDOW_ROWS", (2, 7))
     index.ensure_fresh()
     buckets = "ARRAY(SELECT lexeme FROM unnest(tokens) WHERE lexeme LIKE 'w%%')"
     with connection.cursor() as cursor:

@@ -250,3 +250,29 @@ def test_the_command_says_why_nothing_matches(sources):
     call_command("search", "火灾", "-火灾", "--json", stdout=out)
     answer = json.loads(out.getvalue())
     assert answer["total"] == 0 and answer["ids"] == [] and answer["messages"]
+
+
+def test_a_result_carries_its_documents_date_unit_and_text(corpus):
+    """A result page reads its documents in one query of its own: each hit holds what the
+    document table holds (read back here through the ORM), its date aware of the time zone
+    (SQLite hands back naive datetimes), and its unit."""
+    result = search(EVERYONE, "工作", per_page=20)
+    assert result.hits
+    for hit in result.hits:
+        stored = Document.objects.select_related("unit").get(pk=hit.doc.pk)
+        fields = ("key", "kind", "source_id", "parent_id", "date", "unit_id", "title", "body")
+        assert [getattr(hit.doc, f) for f in fields] == [getattr(stored, f) for f in fields]
+        assert timezone.is_aware(hit.doc.date)
+        assert hit.doc.unit == stored.unit
+        assert hit.doc.unit.display_name == stored.unit.display_name
+
+
+def test_a_document_whose_unit_is_gone_keeps_its_unit_id(corpus):
+    """A unit's row may be gone (documents hold its id without a constraint): the hit shows
+    no unit and keeps the id it was indexed with."""
+    newest = search(EVERYONE, "工作", per_page=1).hits[0].doc
+    Document.objects.filter(pk=newest.pk).update(unit_id=987654)
+    [hit] = search(EVERYONE, "工作", per_page=1).hits
+    assert hit.doc.pk == newest.pk
+    assert hit.doc.unit is None
+    assert hit.doc.unit_id == 987654

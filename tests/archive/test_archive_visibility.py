@@ -1,13 +1,16 @@
 """Search results are filtered by the source apps' own visibility rules: for every persona,
 what the archive finds of each kind is exactly what that app lets the persona open."""
 
+import math
 from datetime import date, timedelta
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
 from accountability.access import visible_notices
 from accountability.models import CriticismNotice, Issuer, NoticeStatus
+from archive import backends
 from archive.models import Document
 from archive.search import Filters, matching_ids, search
 from bulletins.models import Issue, IssueEntry, IssueState
@@ -137,6 +140,38 @@ def test_each_persona_finds_exactly_what_it_may_open(world, personas):
         assert keys(user, "report") == {f"report:{i}" for i in reports}, name
         assert keys(user, "entry") == {f"entry:{i}" for i in entries}, name
         assert keys(user, "notice") == {f"notice:{i}" for i in notices}, name
+
+
+class _EveryTokenOnEveryDocument(dict):
+    def get(self, key, default=None):
+        return 1.0
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's statistics")
+def test_grants_tested_on_the_rows_of_a_window_show_each_persona_what_it_may_open(
+    world, personas, monkeypatch
+):
+    """PostgreSQL tests a reader's grants on the rows of a window's matches when its
+    statistics call them broad: claiming every token on every document, each persona's pages
+    of items, newest first through windows of a few documents, are exactly the items the
+    submissions app lets it open, in date order."""
+    monkeypatch.setattr(backends, "WINDOW_ROWS", (2, 6))
+    monkeypatch.setattr(
+        backends.PostgresIndex, "_shares_read", (math.inf, _EveryTokenOnEveryDocument())
+    )
+    for name in PERSONAS:
+        user = personas[name]
+        allowed = {f"item:{pk}" for pk in visible_items(user).values_list("pk", flat=True)}
+        shown: list[Document] = []
+        page = 1
+        while True:
+            result = search(user, WORD, Filters(kinds=("item",)), page=page, per_page=3)
+            shown += [h.doc for h in result.hits]
+            if not result.has_next:
+                break
+            page += 1
+        assert {d.key for d in shown} == allowed, name
+        assert [d.id for d in shown] == sorted((d.id for d in shown), reverse=True), name
 
 
 def test_an_officer_sees_own_drafts_and_not_another_units(world, officer_a, officer_b):
