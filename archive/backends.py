@@ -239,9 +239,11 @@ def rules_everything() -> str:
 # serves common terms (的 at 100,000 documents: 2,237 matches among the newest 2,000
 # documents, 6.9 ms; 227 among the newest 200, 0.8 ms), the wide one the rarer.
 WINDOW_ROWS = (200, 2000)
-# The narrow window is tried only for a page its matches are expected to fill twice over
-# (from the planner's statistics, `PostgresIndex._shares`): for a rare term it only adds a
-# query (about 0.8 ms).
+# Which windows a page tries follows from the planner's statistics (`PostgresIndex._shares`):
+# the narrow one only for a page its matches are expected to fill twice over, and none when
+# the matches expected in the wide one (a token the statistics do not list counted at half the
+# least share they list) are fewer than the page. A window a page cannot fill only adds a
+# query (0.8–3 ms at 100,000 documents) before the whole search.
 NARROW_MARGIN = 2
 SHARES_TTL = 600.0  # seconds a process keeps the statistics it read
 # In a window, a group of meta tokens held by at least this share of documents (a reader's
@@ -267,6 +269,16 @@ def _bucket(number: int) -> str:
 # Sent before and after a statement in the same batch (see `PostgresIndex._fetch`).
 _BITMAP_ONLY = "SET LOCAL enable_seqscan = off; SET LOCAL enable_indexscan = off;"
 _PLANNER_DEFAULTS = "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_indexscan TO DEFAULT"
+
+
+@dataclass(frozen=True)
+class Shares:
+    """The planner's statistics of the tokens: the share of documents holding each of the
+    most common, and the least of those shares (every other token is on fewer documents);
+    None: no statistics."""
+
+    known: dict[str, float]
+    floor: float | None
 
 
 GIN_SQL = f"CREATE INDEX IF NOT EXISTS archive_document_tokens ON {DOCS} USING gin (tokens)"
@@ -438,8 +450,9 @@ class PostgresIndex:
         the key's range; the 10th page of 的 30 → 7 ms against the whole search."""
         deep = limit is not None and limit + offset > WINDOW_DEEP
         if limit is not None and not (deep and any(map(self._by_text, plan.terms))):
-            windows = self._windows(plan, limit + offset)
-            if len(windows) == len(WINDOW_ROWS) and not self._common(plan, limit + offset):
+            narrow, wide = self._windows_worth_trying(plan, limit + offset)
+            windows = self._windows(plan, limit + offset) if wide else []
+            if len(windows) == len(WINDOW_ROWS) and not narrow:
                 windows = windows[1:]
             for window in windows:
                 page = self._ids(window, limit, offset, on_rows=True)
@@ -455,31 +468,37 @@ class PostgresIndex:
     def _broad(self, group: tuple[str, ...]) -> bool:
         from archive.documents import is_meta
 
-        shares = self._shares()
-        held = sum(shares.get(token, 0.0) for token in group)
+        held = sum(self._shares().known.get(token, 0.0) for token in group)
         return held >= BROAD_SHARE and all(map(is_meta, group))
 
-    def _common(self, plan: Plan, reach: int) -> bool:
-        """Whether the narrow window's documents are expected to hold `reach` matches
-        `NARROW_MARGIN` times over: each term as frequent as its rarest token, each group as
-        its tokens together, independently. A token the statistics do not list counts as
-        absent, so the narrow window is tried only for common terms."""
-        shares = self._shares()
-        expected = float(WINDOW_ROWS[0])
+    def _expected(self, plan: Plan, rows: int, unlisted: float) -> float:
+        """How many of `rows` documents are expected to match: each term as frequent as its
+        rarest token, each group as its tokens together, independently; a token the
+        statistics do not list counted at `unlisted`."""
+        known = self._shares().known
+        expected = float(rows)
         for term in plan.terms:
-            expected *= min(shares.get(g, 0.0) for g in rules.term_grams(term))
+            expected *= min(known.get(g, unlisted) for g in rules.term_grams(term))
         for group in plan.groups:
-            expected *= min(1.0, sum(shares.get(t, 0.0) for t in group))
-        return expected >= NARROW_MARGIN * reach
+            expected *= min(1.0, sum(known.get(t, unlisted) for t in group))
+        return expected
 
-    _shares_read: tuple[float, dict[str, float]] = (-math.inf, {})
+    def _windows_worth_trying(self, plan: Plan, reach: int) -> tuple[bool, bool]:
+        """(the narrow window, the wide one): whether each is expected to hold the page. Without
+        statistics (a new or never analysed table), the wide one only, as before them."""
+        floor = self._shares().floor
+        narrow = self._expected(plan, WINDOW_ROWS[0], 0.0) >= NARROW_MARGIN * reach
+        wide = floor is None or self._expected(plan, WINDOW_ROWS[-1], floor / 2) >= reach
+        return narrow, wide or narrow
+
+    _shares_read: tuple[float, "Shares"] = (-math.inf, Shares({}, None))
 
     @classmethod
-    def _shares(cls) -> dict[str, float]:
+    def _shares(cls) -> Shares:
         """The share of documents holding each of the most common tokens: the planner's
-        statistics of the tokens column (`ANALYZE` keeps a tsvector column's most common
-        elements, here every token in more than about 14% of documents), read once per process
-        every `SHARES_TTL` seconds. Only where a page is looked for first depends on it."""
+        statistics of the tokens column (`ANALYZE` keeps a tsvector column's 10,000 most
+        common elements: migration 0007), read once per process every `SHARES_TTL` seconds.
+        Only where a page is looked for first depends on it."""
         at, shares = cls._shares_read
         if time.monotonic() - at < SHARES_TTL:
             return shares
@@ -490,8 +509,12 @@ class PostgresIndex:
                 [DOCS],
             )
             row = cursor.fetchone()
-        # The frequencies end with three summary figures after the elements' own.
-        shares = dict(zip(row[0], row[1], strict=False)) if row and row[0] else {}
+        shares = Shares({}, None)
+        if row and row[0]:
+            elements, freqs = row
+            # After the elements' own shares: the least of them, the greatest, and the share
+            # of rows without any element.
+            shares = Shares(dict(zip(elements, freqs, strict=False)), freqs[len(elements)])
         PostgresIndex._shares_read = (time.monotonic(), shares)
         return shares
 

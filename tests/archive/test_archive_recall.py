@@ -104,7 +104,7 @@ class _EveryTokenOnEveryDocument(dict[str, float]):
         return 1.0
 
 
-@pytest.mark.parametrize("statistics", ["none", "every token common"])
+@pytest.mark.parametrize("statistics", ["none", "every token common", "every token rare"])
 @pytest.mark.parametrize("rows, shift", [(7, 26), (60, 22), (60, 20)])
 def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
     corpus, settings, tmp_path, monkeypatch, rows, shift, statistics
@@ -113,9 +113,11 @@ def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
     tantivy index (the newest 1/4`rows` then 1/`rows` of the id range), on PostgreSQL among
     the time buckets holding the newest `rows` // 4 then `rows` documents (the corpus spans 70
     days: buckets of 12 days, 18 hours, and 4.5 hours, too many for a window). PostgreSQL
-    tries the narrow window only for terms its statistics call common, and tests groups of
-    tokens they call broad (the reader's grants here) on the rows: without statistics,
-    neither; claiming every token common, both, whatever the truth. Frequent and rare terms,
+    tries the narrow window only for terms its statistics call common, no window for terms
+    they call rare, and tests groups of tokens they call broad (the reader's grants here) on
+    the rows: without statistics, the wide window only; claiming every token common, both
+    windows and the rows; claiming every token rare, the whole search — whatever the truth.
+    Frequent and rare terms,
     pages deep enough to need more than the window, and a date range: each page the next
     matches by date."""
     if connection.vendor == "sqlite":
@@ -128,7 +130,11 @@ def test_newest_first_in_windows_of_ids_holds_exactly_the_newest_matches(
     else:
         monkeypatch.setattr(backends, "WINDOW_ROWS", (rows // 4, rows))
         monkeypatch.setattr(backends, "BUCKET_SHIFT", shift)
-        shares = {} if statistics == "none" else _EveryTokenOnEveryDocument()
+        shares = {
+            "none": backends.Shares({}, None),
+            "every token common": backends.Shares(_EveryTokenOnEveryDocument(), 1.0),
+            "every token rare": backends.Shares({}, 1e-9),
+        }[statistics]
         monkeypatch.setattr(backends.PostgresIndex, "_shares_read", (math.inf, shares))
     cases = ["工作", "会", "安全生产", "会议 -部署", *sample_terms(corpus, 2, 4)]
     cases += sample_terms(corpus, 3, 4)

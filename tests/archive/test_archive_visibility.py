@@ -156,9 +156,8 @@ def test_grants_tested_on_the_rows_of_a_window_show_each_persona_what_it_may_ope
     of items, newest first through windows of a few documents, are exactly the items the
     submissions app lets it open, in date order."""
     monkeypatch.setattr(backends, "WINDOW_ROWS", (2, 6))
-    monkeypatch.setattr(
-        backends.PostgresIndex, "_shares_read", (math.inf, _EveryTokenOnEveryDocument())
-    )
+    shares = backends.Shares(_EveryTokenOnEveryDocument(), 1.0)
+    monkeypatch.setattr(backends.PostgresIndex, "_shares_read", (math.inf, shares))
     for name in PERSONAS:
         user = personas[name]
         allowed = {f"item:{pk}" for pk in visible_items(user).values_list("pk", flat=True)}
