@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any
 
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accountability.models import CriticismNotice, NoticeStatus
@@ -253,20 +255,34 @@ SOURCES: dict[str, Any] = {
 }
 
 
+# Each kind's sources in the order of their documents' dates (as `build_*` gives them; nearly,
+# where a date falls back on another column), so that a rebuild writes documents of
+# neighbouring ids together. On PostgreSQL a newest-first window then reads its matches from a
+# few table pages rather than one page each (sources entered out of date order, as an imported
+# archive is, left the rows in no order at all: the ids' correlation with the table's order was
+# 0.00 at 100,000 documents).
+DATE_ORDER: dict[str, tuple[Any, ...]] = {
+    DocKind.ITEM: (Coalesce("submitted_at", "created_at"),),
+    DocKind.INCIDENT: ("occurred_at",),
+    DocKind.REPORT: (Coalesce("received_at", "created_at"),),
+    DocKind.ENTRY: (F("issue__published_at").asc(nulls_last=True), "issue__issue_date"),
+    DocKind.NOTICE: (
+        F("issued_at").asc(nulls_last=True),
+        F("issued_on").asc(nulls_last=True),
+        "created_at",
+    ),
+}
+
+
 def id_batches(kind: str, size: int) -> Iterator[list[int]]:
-    """Every source id of a kind, in batches, each read by its own short query: a cursor held
-    open across the rebuild's commits would pin SQLite's write-ahead log, which then grows by
-    everything the rebuild writes."""
+    """Every source id of a kind in batches, in date order (see `DATE_ORDER`). The ids are
+    read at once and the query closed: a cursor held open across the rebuild's commits would
+    pin SQLite's write-ahead log, which then grows by everything the rebuild writes. Sources
+    added meanwhile reach the index through the outbox."""
     model = SOURCES[kind]
-    last = 0
-    while True:
-        batch = list(
-            model.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:size]
-        )
-        if not batch:
-            return
-        yield batch
-        last = batch[-1]
+    ids = list(model.objects.order_by(*DATE_ORDER[kind], "pk").values_list("pk", flat=True))
+    for start in range(0, len(ids), size):
+        yield ids[start : start + size]
 
 
 def source_count(kind: str) -> int:
