@@ -228,30 +228,21 @@ def rules_everything() -> str:
     return EVERYTHING
 
 
-# PostgreSQL: a newest-first page is looked for first among the newest WINDOW_ROWS[0]
-# documents, then the newest WINDOW_ROWS[1], or a little more: the whole time buckets
-# (2**20 seconds, about 12 days) from the one holding the n-th newest document up. Every
-# document's tsvector holds its bucket's token, so the window is a condition the GIN index
-# decides, and only the window's matches are read from the table: no plan depends on the
-# planner pricing a walk down the primary key that reads each row's tokens (kilobytes, stored
-# out of line). A window spanning more than WINDOW_BUCKETS buckets (a quiet archive) is not
-# tried. Each match in a window costs a visit to its row (about 3 µs): the narrow window
-# serves common terms (的 at 100,000 documents: 2,237 matches among the newest 2,000
-# documents, 6.9 ms; 227 among the newest 200, 0.8 ms), the wide one the rarer.
+# PostgreSQL: a newest-first page is looked for first in windows of the newest documents:
+# the whole time buckets (2**20 s, about 12 days; every tsvector holds its bucket's token, so
+# the GIN index decides) from the one holding the n-th newest document up, n in WINDOW_ROWS.
+# Each match in a window costs a visit to its row: 的 at 100,000 documents has 2,237 matches
+# among the newest 2,000 (6.9 ms), 227 among the newest 200 (0.8 ms). Which windows a page
+# tries follows from the planner's statistics (`PostgresIndex._windows_worth_trying`).
 WINDOW_ROWS = (200, 2000)
-# Which windows a page tries follows from the planner's statistics (`PostgresIndex._shares`):
-# the narrow one only for a page its matches are expected to fill twice over, and none when
-# the matches expected in the wide one (a token the statistics do not list counted at half the
-# least share they list) are fewer than the page. A window a page cannot fill only adds a
-# query (0.8–3 ms at 100,000 documents) before the whole search.
-NARROW_MARGIN = 2
+NARROW_MARGIN = 2  # the narrow window only for a page its matches should fill twice over
 SHARES_TTL = 600.0  # seconds a process keeps the statistics it read
-# In a window, a group of meta tokens held by at least this share of documents (a reader's
-# grants, most often) is tested on each match's row (its short `meta` column) rather than by
-# the GIN index: a token on nearly every document is a posting list as long as the table,
-# which the index walks for every query (about 0.6 ms at 100,000 documents, growing with
-# them), while a window's matches are a few hundred rows read anyway.
+# In a window, a group of meta tokens on at least this share of documents (a reader's grants)
+# is tested on each match's short `meta` column: in the GIN index such a token is a posting
+# list as long as the table, walked by every query (0.6 ms at 100,000 documents).
 BROAD_SHARE = 0.5
+# Deeper than this, terms that need `strpos` skip the windows: ranking's probe for more than
+# 300 matches only added `strpos` over a window's candidates (three characters 20 → 35 ms).
 WINDOW_DEEP = 100
 WINDOW_BUCKETS = 48
 BUCKET_SHIFT = 26  # ids are seconds × 64 (`archive.index`): 2**26 ids are 2**20 seconds
@@ -273,9 +264,7 @@ _PLANNER_DEFAULTS = "SET LOCAL enable_seqscan TO DEFAULT; SET LOCAL enable_index
 
 @dataclass(frozen=True)
 class Shares:
-    """The planner's statistics of the tokens: the share of documents holding each of the
-    most common, and the least of those shares (every other token is on fewer documents);
-    None: no statistics."""
+    """Each most common token's share of documents, and the least of them (None: none)."""
 
     known: dict[str, float]
     floor: float | None
@@ -440,14 +429,10 @@ class PostgresIndex:
             return list(cursor.fetchall())
 
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
-        """Every match newest first, or one page of them.
-
-        A page is looked for first in the windows of the newest documents (see
-        `WINDOW_ROWS`), narrow then wide: a window that holds the whole page holds the page
-        (every match outside it is older); otherwise the whole search follows. All read the
-        GIN index's bitmap. Measured at 100,000 documents: a rare four-character term's first
-        page 19 → 3 ms against the walk down the primary key the planner chose for a window of
-        the key's range; the 10th page of 的 30 → 7 ms against the whole search."""
+        """Every match newest first, or one page of them: a page is looked for first in the
+        windows of the newest documents (`WINDOW_ROWS`), narrow then wide. A window that holds
+        the whole page holds the page (every match outside it is older); otherwise the whole
+        search follows. All read the GIN index's bitmap (the 10th page of 的 30 → 7 ms)."""
         deep = limit is not None and limit + offset > WINDOW_DEEP
         if limit is not None and not (deep and any(map(self._by_text, plan.terms))):
             narrow, wide = self._windows_worth_trying(plan, limit + offset)
@@ -472,9 +457,8 @@ class PostgresIndex:
         return held >= BROAD_SHARE and all(map(is_meta, group))
 
     def _expected(self, plan: Plan, rows: int, unlisted: float) -> float:
-        """How many of `rows` documents are expected to match: each term as frequent as its
-        rarest token, each group as its tokens together, independently; a token the
-        statistics do not list counted at `unlisted`."""
+        """How many of `rows` documents should match: each term as its rarest token, each group
+        as its tokens together, independently; a token not listed counted at `unlisted`."""
         known = self._shares().known
         expected = float(rows)
         for term in plan.terms:
@@ -484,8 +468,7 @@ class PostgresIndex:
         return expected
 
     def _windows_worth_trying(self, plan: Plan, reach: int) -> tuple[bool, bool]:
-        """(the narrow window, the wide one): whether each is expected to hold the page. Without
-        statistics (a new or never analysed table), the wide one only, as before them."""
+        """(narrow, wide): whether each window should hold the page; without statistics, wide."""
         floor = self._shares().floor
         narrow = self._expected(plan, WINDOW_ROWS[0], 0.0) >= NARROW_MARGIN * reach
         wide = floor is None or self._expected(plan, WINDOW_ROWS[-1], floor / 2) >= reach
@@ -495,10 +478,9 @@ class PostgresIndex:
 
     @classmethod
     def _shares(cls) -> Shares:
-        """The share of documents holding each of the most common tokens: the planner's
-        statistics of the tokens column (`ANALYZE` keeps a tsvector column's 10,000 most
-        common elements: migration 0007), read once per process every `SHARES_TTL` seconds.
-        Only where a page is looked for first depends on it."""
+        """The planner's statistics of the tokens (their 10,000 most common: migration 0007),
+        read once per process every `SHARES_TTL` s. Only where a page is looked for depends on
+        them."""
         at, shares = cls._shares_read
         if time.monotonic() - at < SHARES_TTL:
             return shares
@@ -519,11 +501,9 @@ class PostgresIndex:
         return shares
 
     def _windows(self, plan: Plan, reach: int) -> list[Plan]:
-        """The plan narrowed to each window, narrow first (one query for all): the buckets
-        from the one holding the n-th newest document in its id range up to the newest. A
-        window is left out when the range holds fewer documents, when it holds fewer than
-        `reach` (the page cannot be in it), when it would span more than `WINDOW_BUCKETS`
-        buckets, or when it is the same as the narrower one."""
+        """The plan narrowed to each window, narrow first (one query for all), leaving out a
+        window of fewer than `reach` documents, of more than `WINDOW_BUCKETS` buckets, or the
+        same as the narrower one."""
         span, params = _id_range(plan, "id")
         newest = f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC"
         floors = " ".join(f", ({newest} OFFSET %s LIMIT 1)" for _rows in WINDOW_ROWS)
