@@ -10,10 +10,9 @@ answer the same questions about the same tokens, so they return the same documen
   the normalised text. A term of one or two characters is a single token, exact by itself; a
   longer one's bigrams find candidates and `strpos` on the text decides, so a term matches
   exactly where it occurs as a substring, as on SQLite. The GIN index answers with every
-  match at once, which must then be read from the table to be sorted by id: a newest-first
-  page of short terms is therefore looked for among the newest documents first (the index's
-  bitmap met with the primary key's range). A rebuild writes the tokens without the GIN
-  index and makes it once at the end.
+  match at once, read from the table to be sorted by id: a newest-first page of short terms
+  is looked for among the newest documents first. A rebuild makes the GIN index at the end.
+  Document frequencies have a table of their own (`archive.frequencies`).
 
 `Plan` is the backend-neutral form of a search: terms, excluded terms, groups of tokens of
 which at least one must be present (grants, filters), a row id range, and optionally a ranking
@@ -22,6 +21,7 @@ tier below which no term may fall.
 
 import math
 import time
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Union
@@ -29,7 +29,7 @@ from typing import TYPE_CHECKING, Any, Union
 from django.conf import settings
 from django.db import connection
 
-from archive import rules
+from archive import frequencies, rules
 
 if TYPE_CHECKING:
     from archive.tantivy_index import TantivyIndex
@@ -275,12 +275,15 @@ GIN_SQL = f"CREATE INDEX IF NOT EXISTS archive_document_tokens ON {DOCS} USING g
 
 class PostgresIndex:
     vendor = "postgresql"
+    _tally: Counter[str] | None = None  # a rebuild's grams, added up at the end or at:
+    TALLY_MAX = 2_000_000
 
     @staticmethod
     def create_sql() -> list[str]:
         return [
             f"ALTER TABLE {DOCS} ADD COLUMN IF NOT EXISTS tokens tsvector",
             GIN_SQL,
+            *frequencies.create_sql(),
         ]
 
     @staticmethod
@@ -288,44 +291,54 @@ class PostgresIndex:
         return [
             "DROP INDEX IF EXISTS archive_document_tokens",
             f"ALTER TABLE {DOCS} DROP COLUMN IF EXISTS tokens",
+            *frequencies.drop_sql(),
         ]
 
     def reset(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"DELETE FROM {DOCS}")
+        frequencies.clear()
 
     def add(self, rows: Sequence["Entry"]) -> None:
-        """One statement for the batch. Each document's distinct tokens travel as one
-        space-separated string (tokens hold no space) and are split by the server: quoting
-        them as a Python list of arrays took most of a rebuild's time."""
+        """One statement for the batch. Each document's distinct tokens travel as one string
+        split by the server: quoting them as arrays took most of a rebuild's time."""
         if not rows:
             return
-        ids, words = [], []
+        ids, words, tally = [], [], PostgresIndex._tally
         for rid, title, body, meta, avg in rows:
-            distinct: set[str] = {*meta, bucket_token(rid)}
-            for tokens in rules.index_tokens(title, body, avg):
-                distinct.update(tokens)
+            t2, b2, chars, tiers = rules.index_tokens(title, body, avg)
+            grams = {*t2, *b2, *chars}
+            if tally is not None:
+                tally.update(grams)
             ids.append(rid)
-            words.append(" ".join(distinct))
+            words.append(" ".join(grams.union(meta, tiers, (bucket_token(rid),))))
         with connection.cursor() as cursor:
             cursor.execute(
                 f"UPDATE {DOCS} d SET tokens = array_to_tsvector(string_to_array(v.words, ' '))"
                 " FROM unnest(%s::bigint[], %s::text[]) AS v(id, words) WHERE d.id = v.id",
                 [ids, words],
             )
+        if tally is None:
+            frequencies.added(ids)
+        elif len(tally) > self.TALLY_MAX:
+            frequencies.counted(tally)
+            tally.clear()
 
     def remove(self, rows: Sequence["Entry"]) -> None:
-        """The tokens live on the document row, which the caller deletes."""
+        """The tokens live on the document row, which the caller deletes after this."""
+        frequencies.removed([row[0] for row in rows])
 
     def bulk_mode(self, on: bool) -> None:
         """A rebuild makes the GIN index once, from every document's tokens, after writing
         them: 640 documents/s against 260 while adding each one to it (100,000 documents).
         Searches meanwhile are told that the index is incomplete, and read the table
-        without it."""
+        without it. The grams are tallied in memory (`frequencies`)."""
+        tally, PostgresIndex._tally = PostgresIndex._tally, (Counter() if on else None)
         with connection.cursor() as cursor:
             if on:
                 cursor.execute("DROP INDEX IF EXISTS archive_document_tokens")
                 return
+            frequencies.counted(tally or {})
             cursor.execute("SET maintenance_work_mem = '256MB'")
             cursor.execute(GIN_SQL)
             cursor.execute("RESET maintenance_work_mem")
@@ -345,14 +358,11 @@ class PostgresIndex:
                 cursor.execute(f"ANALYZE {DOCS}")
                 return
             cursor.execute(f"VACUUM ANALYZE {DOCS}")
-            # The outbox rows the rebuild covered are dead row versions that every search's
-            # "is the outbox empty?" steps over until autovacuum comes (0.66 → 0.21 ms at
-            # 100,000 documents).
+            # The outbox rows the rebuild covered are dead row versions every search's "is the
+            # outbox empty?" steps over until autovacuum comes (0.66 → 0.21 ms at 100,000).
             cursor.execute("VACUUM archive_pending")
 
-    @staticmethod
-    def _lexeme(token: str) -> str:
-        return f"'{token}'"
+    _lexeme = staticmethod(lambda token: f"'{token}'")
 
     def _where(self, plan: Plan) -> tuple[str, list[Any]]:
         index_part, index_params, text_part, text_params = self._conditions(plan)
@@ -574,17 +584,7 @@ class PostgresIndex:
         return [(m, int(y), int(n), int(low)) for m, y, n, low in rows]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
-        """Every token's document count in one round trip (each one a count over its GIN
-        posting list)."""
-        if not tokens:
-            return {}
-        rows = self._fetch(
-            f"SELECT q, (SELECT count(*) FROM {DOCS} WHERE tokens @@ q)"
-            " FROM unnest(%s::tsquery[]) WITH ORDINALITY AS t(q, n) ORDER BY n",
-            [[self._lexeme(t) for t in tokens]],
-            True,
-        )
-        return {t: int(n) for t, (_q, n) in zip(tokens, rows, strict=True)}
+        return frequencies.read(tokens)
 
 
 Index = Union[SqliteIndex, PostgresIndex, "TantivyIndex"]

@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accountability.models import CriticismNotice, Issuer, NoticeStatus
-from archive import index
+from archive import backends, index, rules
 from archive.models import Document, IndexState
 from archive.search import count, facets, matching_ids, search
 from archive.visibility import Grants
@@ -230,6 +230,32 @@ def test_ranking_statistics_follow_every_write(officer_a):
     InfoItem.objects.filter(pk=first.pk).delete()
     check()
     assert Document.objects.aggregate(n=Sum("length"))["n"] == st.total_length - (1 + 3)
+
+
+def test_document_frequencies_follow_every_write(officer_a):
+    """Ranking several terms weighs each by how many documents hold its characters and
+    bigrams: the index's counts are those of the sources after every write, edit, deletion
+    and rebuild (on PostgreSQL a table of their own, kept by the same transactions)."""
+    probes = ["火", "火灾", "灾已", "正", "正文", "文改", "改过", "扑灭", "南区", "无此"]
+
+    def check():
+        index.drain()
+        truth = Truth()
+        grams = {p: rules.term_grams(normalise(p))[0] for p in probes}
+        counts = backends.current().df(list(grams.values()))
+        assert {p: counts[g] for p, g in grams.items()} == {p: len(truth.found(p)) for p in probes}
+
+    first = actions.do_create_item(officer_a, content(title="城南区火灾", body="火灾已扑灭"))
+    check()
+    second = actions.do_create_item(officer_a, content(title="火", body="正文" * 50))
+    check()
+    InfoItem.objects.filter(pk=first.pk).update(body="改过的正文，火已扑灭")
+    check()
+    InfoItem.objects.filter(pk=second.pk).delete()
+    check()
+    actions.do_create_item(officer_a, content(title="南区正文", body="文改火灾"))
+    index.rebuild()
+    check()
 
 
 def test_a_search_that_cannot_match_is_not_saved(editor):
