@@ -10,6 +10,7 @@ view of the command line). `query` is the raw text ("火灾 -演练 \"城南 区
 `rules.Query`. Every call first brings the index up to date with committed data.
 """
 
+import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -34,6 +35,11 @@ from xinbao.core.inputs import clamp_date, parse_id
 
 MAX_PAGE = 50
 SCORE_ALL = 300  # up to this many matches are ranked by reading them all
+# How many tiers each step of ranking several terms reads at once, from the top: the top eight
+# (an impact of 0.84 or more) are mostly empty, and a step is an index query; then three; then
+# one at a time, where documents crowd. Multi-term p95 at 100,000 documents, A/B in one
+# process: 42.3 → 36.9 ms on PostgreSQL, 19.9 → 18.5 ms on SQLite; the same top 20.
+BAND_STEPS = (8, 3)
 # Terms weighing less than this share of the heaviest term's idf do not bring in tier
 # candidates of their own: their whole weight counts in the bound instead.
 LIGHT_TERM = 0.25
@@ -366,10 +372,12 @@ def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float
         # The band's short posting lists are read alone and met with the result set, fetched
         # once: cheaper than making the index intersect them with every term and grant.
         matches = set(every_match())
-        while True:
-            band = tuple(rules.tier_token(tier, g) for g in rarest)
+        for step in itertools.chain(BAND_STEPS, itertools.repeat(1)):
+            low = max(tier - step + 1, 1)
+            band = tuple(rules.tier_token(j, g) for j in range(low, tier + 1) for g in rarest)
             banded = Plan(groups=(band,), id_min=plan.id_min, id_max=plan.id_max)
             score([i for i in backend.ids(banded) if i in matches])
+            tier = low
             if settled(tier, strong) or tier == 1:
                 break
             tier -= 1
