@@ -247,6 +247,11 @@ class Result:
         return backends.current().count(self.plan)
 
     @property
+    def counted(self) -> bool:
+        """Whether the total is known without a count: the last page, or nothing to find."""
+        return "total" in self.__dict__
+
+    @property
     def ids(self) -> list[int]:
         return [h.doc.pk for h in self.hits]
 
@@ -450,6 +455,7 @@ def search(
     else:
         ids = backends.current().ids(plan, limit=per_page + 1, offset=offset)
     has_next = len(ids) > per_page and page < MAX_PAGE
+    last = (bool(ids) or offset == 0) and len(ids) <= per_page  # the page holds the last match
     ids = ids[:per_page]
     result = Result(
         query=parsed,
@@ -465,6 +471,8 @@ def search(
     )
     if nothing:
         result.total = 0
+    elif last:
+        result.total = offset + len(ids)
     return result
 
 

@@ -1,4 +1,4 @@
-"""The search page, its facet counts, and saved searches. Views validate and render."""
+"""The search page, its total and facet counts, and saved searches. Views validate and render."""
 
 from typing import Any
 from urllib.parse import urlencode
@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST, require_safe
 from archive import actions, documents
 from archive.forms import PARAMS, SavedSearchForm, SearchForm
 from archive.models import DocKind, SavedSearch, SortOrder
-from archive.search import FACET_EXACT, Facets, Filters, facets, search
+from archive.search import FACET_EXACT, Facets, Filters, count, facets, search
 from archive.secrecy import mark_hits
 from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
@@ -76,7 +76,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
             current=_querystring(form, page=None),
             prev_page=_querystring(form, page=str(result.page - 1)) if result.page > 1 else "",
             next_page=_querystring(form, page=str(result.page + 1)) if result.has_next else "",
-            pages=-(-result.total // result.per_page) if result.total else 0,
+            pages=-(-result.total // result.per_page) if result.counted else None,
             first_number=(result.page - 1) * result.per_page + 1,
         )
     context["fragment"] = bool(request.headers.get("HX-Request"))
@@ -149,6 +149,18 @@ def _facet_groups(counts: Facets, filters: Filters) -> list[dict[str, Any]]:
                 }
             )
     return groups
+
+
+@require_safe
+def total_count(request: AuthedRequest) -> HttpResponse:
+    """The result page's count line, loaded after the results: counting every match of a
+    common word takes longer than finding the newest twenty."""
+    _check(request)
+    form = SearchForm(request.GET)
+    if not form.is_valid():
+        return HttpResponse("")
+    n = count(request.user, form.parsed, form.filters())
+    return render(request, "archive/_count.html", {"n": n, "query": form.parsed})
 
 
 @require_safe
