@@ -15,7 +15,16 @@ from django.views.decorators.http import require_POST, require_safe
 from archive import actions, documents
 from archive.forms import PARAMS, SavedSearchForm, SearchForm
 from archive.models import DocKind, SavedSearch, SortOrder
-from archive.search import FACET_EXACT, Facets, Filters, count, facets, search
+from archive.search import (
+    FACET_EXACT,
+    MAX_PAGE,
+    PER_PAGE,
+    Facets,
+    Filters,
+    count,
+    facets,
+    search,
+)
 from archive.secrecy import mark_hits
 from archive.visibility import can_search
 from bulletins.models import AdoptionLevel
@@ -160,7 +169,11 @@ def total_count(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         return HttpResponse("")
     n = count(request.user, form.parsed, form.filters())
-    return render(request, "archive/_count.html", {"n": n, "query": form.parsed})
+    page = min(form.cleaned_data.get("page") or 1, MAX_PAGE)
+    # The pager's "page n" becomes "page n of m" (out of band).
+    pages = -(-n // PER_PAGE)
+    context = {"n": n, "query": form.parsed, "page": page, "pages": pages, "count_request": True}
+    return render(request, "archive/_count.html", context)
 
 
 @require_safe

@@ -148,10 +148,12 @@ def test_the_total_follows_a_page_that_does_not_hold_every_match(
     assert loads is not None
     line = client.get(loads.group(1).replace("&amp;", "&")).content.decode()
     assert '<p class="archive-count">23篇文档 · <span class="muted">汛情</span></p>' in line
+    assert '<span id="pager-position" hx-swap-oob="true">第 1 页，共 2 页</span>' in line
     last = client.get(
         reverse("archive:search"), {"q": "汛情", "unit": officer_a.unit_id, "page": 2}
     ).content.decode()
     assert "23篇文档" in last and "第 2 页，共 2 页" in last and "/archive/count/" not in last
+    assert "hx-swap-oob" not in last  # the pager is in place, not moved
     everyone = client.get(reverse("archive:count"), {"q": "汛情"}).content.decode()
     assert "24篇文档" in everyone
 

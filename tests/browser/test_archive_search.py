@@ -69,7 +69,7 @@ def test_the_count_of_a_long_result_arrives_after_the_page_and_survives_back(
     expect(hits).to_have_count(20)
     count_line = page.locator("p.archive-count")
     expect(count_line).to_have_text("23篇文档 · 汛情")
-    expect(page.locator("nav.pager span")).to_have_text("第 1 页")
+    expect(page.locator("nav.pager span")).to_have_text("第 1 页，共 2 页")  # told by the count
 
     page.get_by_role("link", name="下一页").click()
     expect(hits).to_have_count(3)
@@ -79,4 +79,5 @@ def test_the_count_of_a_long_result_arrives_after_the_page_and_survives_back(
     page.go_back()
     expect(hits).to_have_count(20)
     expect(count_line).to_have_text("23篇文档 · 汛情")
+    expect(page.locator("nav.pager span")).to_have_text("第 1 页，共 2 页")
     expect(page.locator("input[name=q]")).to_have_value("汛情")
