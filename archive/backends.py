@@ -32,12 +32,10 @@ from django.db import connection
 from archive import frequencies, rules
 
 if TYPE_CHECKING:
+    from archive.sqlite_index import SqliteIndex
     from archive.tantivy_index import TantivyIndex
 
-FTS = "archive_fts"
-VOCAB = "archive_fts_vocab"
 DOCS = "archive_document"
-META_INDEX = "archive_document_meta"  # SQLite: (id, meta), see migration 0004
 
 
 # (row id, normalised title, normalised body, meta tokens, average length for the tiers)
@@ -47,7 +45,7 @@ Year = tuple[int, int]  # (the first document id of a year, the year)
 MetaGroup = tuple[str, int, int, int]
 
 
-def _year_case(years: Sequence[Year]) -> tuple[str, list[int]]:
+def year_case(years: Sequence[Year]) -> tuple[str, list[int]]:
     """An SQL expression giving a document's year from its id (`years`: newest first)."""
     if not years:
         return "0", []
@@ -67,17 +65,7 @@ class Plan:
     tier_terms: tuple[str, ...] | None = None  # the terms that count for `tier` (None: all)
 
 
-def _quote(token: str) -> str:
-    return f'"{token}"'
-
-
-def _fts_term(term: str) -> str:
-    grams = rules.term_grams(term)
-    cols = "{u}" if len(term) == 1 else "{t2 b2}"
-    return f'{cols} : "{" ".join(grams)}"'
-
-
-def _tier_any(term: str, tier: int, quote: Callable[[str], str], or_: str, and_: str) -> str:
+def tier_any(term: str, tier: int, quote: Callable[[str], str], or_: str, and_: str) -> str:
     """At `tier` or above for every gram of the term (a phrase can only be as strong as its
     weakest bigram)."""
     per_gram = []
@@ -87,7 +75,7 @@ def _tier_any(term: str, tier: int, quote: Callable[[str], str], or_: str, and_:
     return "(" + and_.join(per_gram) + ")"
 
 
-def _id_range(plan: Plan, column: str) -> tuple[str, list[Any]]:
+def id_range(plan: Plan, column: str) -> tuple[str, list[Any]]:
     """The plan's id range as ` AND` conditions on `column`."""
     sql, params = "", []
     if plan.id_min is not None:
@@ -99,127 +87,8 @@ def _id_range(plan: Plan, column: str) -> tuple[str, list[Any]]:
     return sql, params
 
 
-def _tier_terms(plan: Plan) -> tuple[str, ...]:
+def terms_for_tier(plan: Plan) -> tuple[str, ...]:
     return plan.terms if plan.tier_terms is None else plan.tier_terms
-
-
-class SqliteIndex:
-    vendor = "sqlite"
-
-    # --- schema ------------------------------------------------------------------------------
-    @staticmethod
-    def create_sql() -> list[str]:
-        return [
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {FTS} USING fts5(t2, b2, u, m,"
-            " content='', tokenize='ascii', detail='full', columnsize=0)",
-            f"CREATE VIRTUAL TABLE IF NOT EXISTS {VOCAB} USING fts5vocab({FTS}, 'row')",
-        ]
-
-    @staticmethod
-    def drop_sql() -> list[str]:
-        return [f"DROP TABLE IF EXISTS {VOCAB}", f"DROP TABLE IF EXISTS {FTS}"]
-
-    def reset(self) -> None:
-        with connection.cursor() as cursor:
-            for sql in self.drop_sql() + self.create_sql():
-                cursor.execute(sql)
-            cursor.execute(f"DELETE FROM {DOCS}")
-
-    # --- writes ------------------------------------------------------------------------------
-    @staticmethod
-    def _columns(row: "Entry") -> tuple[int, str, str, str, str]:
-        rid, title, body, meta, avg = row
-        t2, b2, chars, tiers = rules.index_tokens(title, body, avg)
-        return rid, " ".join(t2), " ".join(b2), " ".join(chars), " ".join(meta + tiers)
-
-    def add(self, rows: Sequence["Entry"]) -> None:
-        """The index entries of documents whose rows the caller writes."""
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {FTS} (rowid, t2, b2, u, m) VALUES (%s, %s, %s, %s, %s)",
-                [self._columns(row) for row in rows],
-            )
-
-    def remove(self, rows: Sequence["Entry"]) -> None:
-        """A contentless table forgets a row only when told exactly what it held."""
-        with connection.cursor() as cursor:
-            cursor.executemany(
-                f"INSERT INTO {FTS} ({FTS}, rowid, t2, b2, u, m)"
-                " VALUES ('delete', %s, %s, %s, %s, %s)",
-                [self._columns(row) for row in rows],
-            )
-
-    def bulk_mode(self, on: bool) -> None:
-        """A rebuild buffers more in memory before writing a segment."""
-        size = 64 * 1024 * 1024 if on else 1024 * 1024
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('hashsize', %s)", [size])
-
-    def optimize(self) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
-
-    def sync(self, force: bool = False) -> int:
-        """Nothing lags: the index is written in the drain's transaction."""
-        return 0
-
-    # --- reads -------------------------------------------------------------------------------
-    def _where(self, plan: Plan) -> tuple[str, list[Any]]:
-        parts = [_fts_term(t) for t in plan.terms]
-        parts += ["(" + " OR ".join(_quote(x) for x in group) + ")" for group in plan.groups]
-        if plan.tier:
-            tiers = [_tier_any(t, plan.tier, _quote, " OR ", " AND ") for t in _tier_terms(plan)]
-            parts.append("(" + " OR ".join(tiers) + ")")
-        if not parts:
-            parts.append(_quote(rules_everything()))
-        expr = " AND ".join(parts)
-        if plan.excluded:
-            expr = f"({expr}) NOT ({' OR '.join(_fts_term(t) for t in plan.excluded)})"
-        span, span_params = _id_range(plan, "rowid")
-        sql = f"{FTS} MATCH %s{span}"
-        params: list[Any] = [expr, *span_params]
-        if plan.ids is not None:
-            sql += f" AND rowid IN ({', '.join(['%s'] * len(plan.ids)) or 'NULL'})"
-            params += list(plan.ids)
-        return sql, params
-
-    def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
-        where, params = self._where(plan)
-        sql = f"SELECT rowid FROM {FTS} WHERE {where} ORDER BY rowid DESC"
-        if limit is not None:
-            sql += " LIMIT %s OFFSET %s"
-            params += [limit, offset]
-        with connection.cursor() as cursor:
-            cursor.execute(sql, params)
-            return [r[0] for r in cursor.fetchall()]
-
-    def count(self, plan: Plan) -> int:
-        where, params = self._where(plan)
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT count(*) FROM {FTS} WHERE {where}", params)
-            return int(cursor.fetchone()[0])
-
-    def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
-        """The newest `limit` matches counted by (meta tokens, year), in one grouped query."""
-        where, params = self._where(plan)
-        case, case_params = _year_case(years)
-        with connection.cursor() as cursor:
-            cursor.execute(
-                f"SELECT meta, {case}, count(*), min(id) FROM {DOCS} INDEXED BY {META_INDEX}"
-                f" WHERE id IN (SELECT rowid FROM {FTS}"
-                f" WHERE {where} ORDER BY rowid DESC LIMIT %s) GROUP BY 1, 2",
-                [*case_params, *params, limit],
-            )
-            return [(m, int(y), int(n), int(low)) for m, y, n, low in cursor.fetchall()]
-
-    def df(self, tokens: Sequence[str]) -> dict[str, int]:
-        if not tokens:
-            return {}
-        marks = ", ".join(["%s"] * len(tokens))
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT term, doc FROM {VOCAB} WHERE term IN ({marks})", list(tokens))
-            found = dict(cursor.fetchall())
-        return {t: int(found.get(t, 0)) for t in tokens}
 
 
 def rules_everything() -> str:
@@ -391,7 +260,9 @@ class PostgresIndex:
                 continue
             ands.append("(" + " | ".join(self._lexeme(x) for x in group) + ")")
         if plan.tier:
-            tiers = [_tier_any(t, plan.tier, self._lexeme, " | ", " & ") for t in _tier_terms(plan)]
+            tiers = [
+                tier_any(t, plan.tier, self._lexeme, " | ", " & ") for t in terms_for_tier(plan)
+            ]
             ands.append("(" + " | ".join(tiers) + ")")
         if not ands:
             ands.append(self._lexeme(rules_everything()))
@@ -404,7 +275,7 @@ class PostgresIndex:
                 long_excluded.append(term)
         sql = "tokens @@ %s::tsquery"
         params: list[Any] = [" & ".join(ands)]
-        span, span_params = _id_range(plan, "id")
+        span, span_params = id_range(plan, "id")
         sql += span
         params += span_params
         if plan.ids is not None:
@@ -514,7 +385,7 @@ class PostgresIndex:
         """The plan narrowed to each window, narrow first (one query for all), leaving out a
         window of fewer than `reach` documents, of more than `WINDOW_BUCKETS` buckets, or the
         same as the narrower one."""
-        span, params = _id_range(plan, "id")
+        span, params = id_range(plan, "id")
         newest = f"SELECT id FROM {DOCS} WHERE TRUE{span} ORDER BY id DESC"
         floors = " ".join(f", ({newest} OFFSET %s LIMIT 1)" for _rows in WINDOW_ROWS)
         with connection.cursor() as cursor:
@@ -574,7 +445,7 @@ class PostgresIndex:
         `limit` have passed (as `_ids` does), not of every candidate: the text is stored out
         of line, about 6 µs a row to fetch (新华社, 37,000 candidates: 228 → 91 ms)."""
         index_part, params, text_part, text_params = self._conditions(plan)
-        case, case_params = _year_case(years)
+        case, case_params = year_case(years)
         newest = self._newest("id, meta", index_part, text_part) + " LIMIT %s"
         rows = self._fetch(
             f"SELECT meta, {case}, count(*), min(id) FROM ({newest}) newest GROUP BY 1, 2",
@@ -587,7 +458,7 @@ class PostgresIndex:
         return frequencies.read(tokens)
 
 
-Index = Union[SqliteIndex, PostgresIndex, "TantivyIndex"]
+Index = Union["SqliteIndex", PostgresIndex, "TantivyIndex"]
 
 
 def current() -> Index:
@@ -597,4 +468,6 @@ def current() -> Index:
         from archive.tantivy_index import TantivyIndex
 
         return TantivyIndex()
+    from archive.sqlite_index import SqliteIndex
+
     return SqliteIndex()

@@ -67,8 +67,9 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from archive import rules
-from archive.backends import DOCS, Entry, MetaGroup, Plan, SqliteIndex, Year, rules_everything
+from archive.backends import DOCS, Entry, MetaGroup, Plan, Year, rules_everything
 from archive.models import Document, IndexState, Unsynced
+from archive.sqlite_index import SqliteIndex
 
 TEXT_FIELDS = ("t2", "b2")
 ALL_FIELDS = ("t2", "b2", "u", "m")

@@ -17,11 +17,13 @@ SOURCE_TABLES = (
 def create_index(apps, schema_editor):
     """The full-text side: an FTS5 table on SQLite, a tsvector column on PostgreSQL. An index
     over empty sources is complete; over existing data it is built by `reindex --if-needed`."""
-    from archive import backends
+    from archive import backends, sqlite_index
     from archive.rules import SCHEMA_VERSION
 
     connection = schema_editor.connection
-    backend = backends.PostgresIndex if connection.vendor == "postgresql" else backends.SqliteIndex
+    backend = (
+        backends.PostgresIndex if connection.vendor == "postgresql" else sqlite_index.SqliteIndex
+    )
     with connection.cursor() as cursor:
         for sql in backend.create_sql():
             cursor.execute(sql)
@@ -37,10 +39,12 @@ def create_index(apps, schema_editor):
 
 
 def drop_index(apps, schema_editor):
-    from archive import backends
+    from archive import backends, sqlite_index
 
     connection = schema_editor.connection
-    backend = backends.PostgresIndex if connection.vendor == "postgresql" else backends.SqliteIndex
+    backend = (
+        backends.PostgresIndex if connection.vendor == "postgresql" else sqlite_index.SqliteIndex
+    )
     with connection.cursor() as cursor:
         for sql in backend.drop_sql():
             cursor.execute(sql)

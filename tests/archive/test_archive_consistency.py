@@ -21,6 +21,7 @@ from django.db import connection, transaction
 from archive import backends, index
 from archive.models import Document, Pending
 from archive.search import Filters, matching_ids
+from archive.sqlite_index import FTS
 from archive.visibility import Grants
 from bulletins.actions import do_adopt
 from submissions import actions
@@ -52,9 +53,7 @@ def assert_index_equals_data():
     assert backends.current().count(backends.Plan()) == Document.objects.count()
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
-            cursor.execute(
-                f"INSERT INTO {backends.FTS} ({backends.FTS}, rank) VALUES ('integrity-check', 0)"
-            )
+            cursor.execute(f"INSERT INTO {FTS} ({FTS}, rank) VALUES ('integrity-check', 0)")
 
 
 def test_queryset_update_is_seen(officer_a):

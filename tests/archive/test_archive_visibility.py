@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from accountability.access import visible_notices
 from accountability.models import CriticismNotice, Issuer, NoticeStatus
-from archive import backends
+from archive import backends, sqlite_index
 from archive.models import Document
 from archive.search import Filters, matching_ids, search
 from bulletins.models import Issue, IssueEntry, IssueState
@@ -161,14 +161,39 @@ def test_grants_tested_on_the_rows_of_a_window_show_each_persona_what_it_may_ope
     for name in PERSONAS:
         user = personas[name]
         allowed = {f"item:{pk}" for pk in visible_items(user).values_list("pk", flat=True)}
-        shown: list[Document] = []
-        page = 1
-        while True:
-            result = search(user, WORD, Filters(kinds=("item",)), page=page, per_page=3)
-            shown += [h.doc for h in result.hits]
-            if not result.has_next:
-                break
-            page += 1
+        shown = _pages_of_items(user)
+        assert {d.key for d in shown} == allowed, name
+        assert [d.id for d in shown] == sorted((d.id for d in shown), reverse=True), name
+
+
+def _pages_of_items(user) -> list[Document]:
+    shown: list[Document] = []
+    page = 1
+    while True:
+        result = search(user, WORD, Filters(kinds=("item",)), page=page, per_page=3)
+        shown += [h.doc for h in result.hits]
+        if not result.has_next:
+            return shown
+        page += 1
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's FTS5 table")
+@pytest.mark.parametrize("depth", [1, 4])
+def test_grants_tested_on_meta_show_each_persona_what_it_may_open(
+    world, personas, monkeypatch, depth
+):
+    """SQLite tests a broad reader's grants on each newest match's `meta` column instead of
+    walking the grant tokens in FTS5. Calling every reader broad, with pages of three and the
+    newest one or four pages' worth of matches tested, each persona's pages of items are
+    exactly the items the submissions app lets it open, newest first."""
+    monkeypatch.setattr(sqlite_index, "BROAD_SHARE", 0.0)
+    monkeypatch.setattr(sqlite_index, "GRANT_DEPTH", depth)
+    monkeypatch.setattr(sqlite_index.SqliteIndex, "_breadth", {})
+    for name in PERSONAS:
+        user = personas[name]
+        allowed = {f"item:{pk}" for pk in visible_items(user).values_list("pk", flat=True)}
+        shown = _pages_of_items(user)
+        assert [d.key for d in shown if d.key not in allowed] == [], name
         assert {d.key for d in shown} == allowed, name
         assert [d.id for d in shown] == sorted((d.id for d in shown), reverse=True), name
 
