@@ -1736,6 +1736,7 @@ def _archive_policy(world: World) -> dict[str, Any]:
 rows(
     Row("archive:search", "GET", SEARCHERS),
     Row("archive:facets", "GET", SEARCHERS, data=lambda w: {"q": "防汛"}),
+    Row("archive:count", "GET", SEARCHERS, data=lambda w: {"q": "防汛"}),
     Row(
         "archive:save",
         "POST",
