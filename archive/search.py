@@ -247,6 +247,11 @@ class Result:
         return backends.current().count(self.plan)
 
     @property
+    def pages(self) -> int | None:
+        """How many pages the matches fill, once the total is known."""
+        return page_count(self.total, self.per_page) if self.counted else None
+
+    @property
     def counted(self) -> bool:
         """Whether the total is known without a count: the last page, or nothing to find."""
         return "total" in self.__dict__
@@ -254,6 +259,10 @@ class Result:
     @property
     def ids(self) -> list[int]:
         return [h.doc.pk for h in self.hits]
+
+
+def page_count(total: int, per_page: int = PER_PAGE) -> int:
+    return -(-total // per_page)
 
 
 def _texts(ids: Sequence[int]) -> dict[int, tuple[str, str, float]]:

@@ -18,11 +18,11 @@ from archive.models import DocKind, SavedSearch, SortOrder
 from archive.search import (
     FACET_EXACT,
     MAX_PAGE,
-    PER_PAGE,
     Facets,
     Filters,
     count,
     facets,
+    page_count,
     search,
 )
 from archive.secrecy import mark_hits
@@ -85,7 +85,7 @@ def search_page(request: AuthedRequest) -> HttpResponse:
             current=_querystring(form, page=None),
             prev_page=_querystring(form, page=str(result.page - 1)) if result.page > 1 else "",
             next_page=_querystring(form, page=str(result.page + 1)) if result.has_next else "",
-            pages=-(-result.total // result.per_page) if result.counted else None,
+            pages=result.pages,
             first_number=(result.page - 1) * result.per_page + 1,
         )
     context["fragment"] = bool(request.headers.get("HX-Request"))
@@ -171,8 +171,13 @@ def total_count(request: AuthedRequest) -> HttpResponse:
     n = count(request.user, form.parsed, form.filters())
     page = min(form.cleaned_data.get("page") or 1, MAX_PAGE)
     # The pager's "page n" becomes "page n of m" (out of band).
-    pages = -(-n // PER_PAGE)
-    context = {"n": n, "query": form.parsed, "page": page, "pages": pages, "count_request": True}
+    context = {
+        "n": n,
+        "query": form.parsed,
+        "page": page,
+        "pages": page_count(n),
+        "count_request": True,
+    }
     return render(request, "archive/_count.html", context)
 
 
