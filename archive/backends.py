@@ -144,6 +144,7 @@ GIN_SQL = f"CREATE INDEX IF NOT EXISTS archive_document_tokens ON {DOCS} USING g
 
 class PostgresIndex:
     vendor = "postgresql"
+    stepwise = False  # no full build outside `archive.index.rebuild`
     _tally: Counter[str] | None = None  # a rebuild's grams, added up at the end or at:
     TALLY_MAX = 2_000_000
 
@@ -212,7 +213,10 @@ class PostgresIndex:
             cursor.execute(GIN_SQL)
             cursor.execute("RESET maintenance_work_mem")
 
-    def sync(self, force: bool = False) -> int:
+    def open(self) -> None:
+        """Nothing to open: the index is in the database."""
+
+    def sync(self, force: bool = False, background: bool = False) -> int:
         """Nothing lags: the tokens are written in the drain's transaction."""
         return 0
 

@@ -31,7 +31,15 @@ from django.utils import timezone
 
 from archive import backends, documents, rules
 from archive.documents import DocData
-from archive.models import DocKind, Document, IndexState, NewlyIndexed, Pending, SavedSearch
+from archive.models import (
+    DocKind,
+    Document,
+    IndexState,
+    NewlyIndexed,
+    Pending,
+    SavedSearch,
+    Unsynced,
+)
 
 SLOTS = 64
 _DRAIN_LOCK = 0x61726368  # "arch"
@@ -268,6 +276,7 @@ def _drain_outbox(limit: int, progress: Progress | None) -> int:
 def ensure_fresh() -> bool:
     """Called before a search: an outbox row means a committed change the index lacks. Returns
     whether the index is complete (False while a rebuild runs)."""
+    backends.current().open()
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT version, EXISTS (SELECT 1 FROM archive_pending)"
@@ -276,8 +285,23 @@ def ensure_fresh() -> bool:
         row = cursor.fetchone()
     if row is None or row[1]:
         drain()
-        return not needs_rebuild()
+        return not needs_rebuild() and not building()
     return bool(row[0] == rules.SCHEMA_VERSION)
+
+
+def building() -> bool:
+    """Whether a full build of a tantivy index is under way (it runs in steps: see
+    `archive.tantivy_index`)."""
+    if not backends.current().stepwise:
+        return False
+    return Unsynced.objects.filter(doc_id=Unsynced.FULL).exists()
+
+
+def build_step() -> int:
+    """The worker's share of a full build of a tantivy index: one step (documents added)."""
+    if not building():
+        return 0
+    return backends.current().sync(background=True)
 
 
 def _sample_average() -> float:

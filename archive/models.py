@@ -114,11 +114,13 @@ class Unsynced(models.Model):
     """A document whose entries in the tantivy index may lag its `Document` row (written in
     the transaction that changed the row, deleted once the index has been committed; see
     `archive.tantivy_index`). `doc_id` FULL (-1): the whole index is to be rebuilt from the
-    document table."""
+    document table, newest first, a step at a time; `filled_from` is how far that has got
+    (every document with an id at or above it is in the index; null: not started)."""
 
     FULL = -1
 
     doc_id = models.BigIntegerField()
+    filled_from = models.BigIntegerField(null=True, blank=True)
 
     def __str__(self) -> str:
         return str(self.doc_id)

@@ -28,6 +28,7 @@ from archive.backends import (
     tier_any,
     year_case,
 )
+from archive.models import Unsynced
 
 FTS = "archive_fts"
 VOCAB = "archive_fts_vocab"
@@ -58,6 +59,7 @@ def _fts_term(term: str) -> str:
 
 class SqliteIndex:
     vendor = "sqlite"
+    stepwise = False  # no full build outside `archive.index.rebuild`
 
     # --- schema ------------------------------------------------------------------------------
     @staticmethod
@@ -77,6 +79,7 @@ class SqliteIndex:
             for sql in self.drop_sql() + self.create_sql():
                 cursor.execute(sql)
             cursor.execute(f"DELETE FROM {DOCS}")
+        Unsynced.objects.all().delete()  # a tantivy index's records, left by a switch
 
     # --- writes ------------------------------------------------------------------------------
     @staticmethod
@@ -112,7 +115,10 @@ class SqliteIndex:
         with connection.cursor() as cursor:
             cursor.execute(f"INSERT INTO {FTS} ({FTS}) VALUES ('optimize')")
 
-    def sync(self, force: bool = False) -> int:
+    def open(self) -> None:
+        """Nothing to open: the index is in the database."""
+
+    def sync(self, force: bool = False, background: bool = False) -> int:
         """Nothing lags: the index is written in the drain's transaction."""
         return 0
 

@@ -45,10 +45,18 @@ what was committed even when the writing process died before its own sync. Reade
 searcher before each question (tantivy checks its meta file: microseconds).
 
 A rebuild (`manage.py reindex`) and a new, empty index directory leave an `Unsynced(FULL)`
-row: the next sync empties the index and adds every document of the table. While a rebuild
-runs (`IndexState.version == "building"`) other processes do not sync (their rows wait); the
-rebuild writes the document rows without index entries, then rebuilds the index from the
-table in one writer session before it declares the index complete.
+row: the index is to be emptied and filled with every document of the table. That is a full
+build, and it is never a reader's work (a million documents take minutes): the worker takes
+it a step at a time (`STEP` documents, one writer commit each, between its other duties), and
+`manage.py reindex` fills it in one writer session. The steps go newest first, so while they
+run the index already answers for the newest documents, and searches say that it is
+incomplete. The FULL row's `filled_from` records how far the build has got, after each step's
+commit; a step taken again after a crash first deletes what it added. Changes recorded meanwhile
+are applied as usual to the documents already filled; those not yet reached are left to the
+build, which reads their rows later. A reader's sync takes a step only when that step finishes
+the build (a new install, a small table), and does not wait for the lock while a step runs.
+While a rebuild writes the document rows (`IndexState.version == "building"`) other processes
+do not sync (their rows wait).
 
 Switching between FTS5 and tantivy (either way) takes `manage.py reindex`: the inactive index
 is not kept up to date.
@@ -88,7 +96,11 @@ OPEN_LOCK = ".xinbao-open.lock"
 # of a page took 2.6 instead of 8.2 ms (p95, worst class); at 100,000 the page was slower.
 WINDOWS_FROM = 1_000_000
 WINDOWS = (256, 32, 4)
-LOCK_WAIT_S = 120.0  # a full rebuild of a million documents holds the lock for minutes
+LOCK_WAIT_S = 120.0  # a writer waits this long for another process's commit
+# Documents a step of a full build adds in one writer commit (see the module docstring).
+# Measured at 100,000 documents, the worker's rounds: 5,000 took at most 7.7 s each (103 s in
+# all), 10,000 at most 11.8 s (84 s): the worker's other duties wait for a round.
+STEP = 5_000
 SMALL_HEAP = 20_000_000
 BULK_HEAP = 400_000_000
 READ_CHUNK = 2000
@@ -151,6 +163,7 @@ def _fold(token: str) -> str:
 
 class TantivyIndex:
     vendor = "sqlite"
+    stepwise = True  # a full build runs in steps (see the module docstring)
 
     def __init__(self) -> None:
         self.path = Path(settings.SEARCH_INDEX_DIR)
@@ -166,6 +179,11 @@ class TantivyIndex:
                 self.sync()
         found_index: tantivy.Index = _state["index"]
         return found_index
+
+    def open(self) -> None:
+        """Open the index, creating it (and recording its full build) when the directory has
+        none: before a search asks whether the index is complete."""
+        self._index(fill=False)
 
     def _searcher(self) -> tantivy.Searcher:
         """A searcher over the last commit, this process's or another's. Every commit
@@ -208,22 +226,44 @@ class TantivyIndex:
     def optimize(self) -> None:
         """tantivy merges segments itself."""
 
-    def sync(self, force: bool = False) -> int:
-        """Apply the recorded changes to the index (see the module docstring). `force`: also
-        while a rebuild runs (the rebuild's own call). Returns how many documents it wrote."""
+    def sync(self, force: bool = False, background: bool = False) -> int:
+        """Apply the recorded changes to the index (see the module docstring). `force`: the
+        rebuild's own call, also while it runs, which takes the whole of a pending full build
+        in one writer session; `background`: the worker's, which takes one step of it.
+        Returns how many documents it wrote."""
         if not Unsynced.objects.exists():
             return 0
         if not force and IndexState.objects.filter(pk=1, version="building").exists():
             return 0
         idx = self._index(fill=False)
-        full = Unsynced.objects.filter(doc_id=Unsynced.FULL).exists()
-        writer = _writer(idx, BULK_HEAP if full else SMALL_HEAP, 2 if full else 1)
+        full = _full_build()
+        build = full is not None and (force or background or _unfilled(full[1]) <= STEP)
+        if full is not None and not build:
+            if not Unsynced.objects.exclude(doc_id=Unsynced.FULL).exists():
+                return 0
+            # A reader does not wait while a step of the build holds the lock: its results
+            # are marked incomplete anyway, and the next sync applies the changes.
+            writer = _writer(idx, SMALL_HEAP, 1, wait=0)
+        else:
+            writer = _writer(idx, BULK_HEAP if build else SMALL_HEAP, 2 if build else 1)
+        if writer is None:
+            return 0
         try:
+            # Read after taking the lock: every commit is at least as new as the one before.
             rows = list(Unsynced.objects.order_by("pk").values_list("pk", "doc_id"))
             if not rows:
                 writer.rollback()
                 return 0
-            written = _apply(idx.schema, writer, rows)
+            full = _full_build()
+            limit = None if force else STEP
+            step = _fill_step(idx.schema, writer, full[1], limit) if full and build else None
+            changed = sorted({d for _pk, d in rows if d != Unsynced.FULL})
+            if full is not None:
+                # Documents the build has not reached are left to it (it reads their rows
+                # when it gets there); not started, it reads every row.
+                floor = step[0] if step else full[1]
+                changed = [d for d in changed if floor is not None and d >= floor]
+            written = _replace(idx.schema, writer, changed) + (step[1] if step else 0)
             writer.commit()
             writer.wait_merging_threads()  # releases the lock
         except BaseException:
@@ -231,7 +271,10 @@ class TantivyIndex:
             raise
         del writer
         idx.reload()
-        _forget(rows[-1][0])
+        progress = None
+        if full is not None and step is not None:
+            progress = (full[0], None if step[2] else step[0])
+        _forget(rows[-1][0], progress)
         return written
 
     # --- reads -------------------------------------------------------------------------------
@@ -386,10 +429,42 @@ class TantivyIndex:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
 
 
-def _forget(last_pk: int) -> None:
-    """The recorded changes up to `last_pk` are in the committed index."""
+def _full_build() -> tuple[int, int | None] | None:
+    """The pending full build (its row and how far it has got), or None. The newest FULL row
+    counts: an older one was made before the index was last emptied."""
+    return (
+        Unsynced.objects.filter(doc_id=Unsynced.FULL)
+        .order_by("-pk")
+        .values_list("pk", "filled_from")
+        .first()
+    )
+
+
+def _unfilled(filled_from: int | None) -> int:
+    """How many documents a build filled from this id has still to add (up to STEP + 1)."""
+    below = "" if filled_from is None else "WHERE id < %s"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT COUNT(*) FROM (SELECT 1 FROM {DOCS} {below} LIMIT %s)",
+            [*([] if filled_from is None else [filled_from]), STEP + 1],
+        )
+        return int(cursor.fetchone()[0])
+
+
+def _forget(last_pk: int, build: tuple[int, int | None] | None) -> None:
+    """The recorded changes up to `last_pk` are in the committed index; `build`: the full
+    build's row, and how far it has now filled (None: done — the row and any older FULL row
+    go)."""
     with transaction.atomic():
-        Unsynced.objects.filter(pk__lte=last_pk).delete()
+        Unsynced.objects.filter(pk__lte=last_pk).exclude(doc_id=Unsynced.FULL).delete()
+        if build is None:
+            return
+        pk, filled_from = build
+        if filled_from is None:
+            Unsynced.objects.filter(doc_id=Unsynced.FULL, pk__lte=pk).delete()
+        else:
+            Unsynced.objects.filter(pk=pk).update(filled_from=filled_from)
+            Unsynced.objects.filter(doc_id=Unsynced.FULL, pk__lt=pk).delete()
 
 
 def _from_id(schema: tantivy.Schema, query: tantivy.Query, low: int) -> tantivy.Query:
@@ -405,55 +480,47 @@ def _newest(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset
     return [int(key) for key, _address in found.hits]
 
 
-def _writer(idx: tantivy.Index, heap: int, threads: int) -> tantivy.IndexWriter:
-    """tantivy's writer, waiting while another process holds its lock."""
-    give_up = time.monotonic() + LOCK_WAIT_S
+def _writer(
+    idx: tantivy.Index, heap: int, threads: int, wait: float = LOCK_WAIT_S
+) -> tantivy.IndexWriter | None:
+    """tantivy's writer, waiting while another process holds its lock (up to `wait` seconds;
+    with `wait` 0, None when the lock is busy)."""
+    give_up = time.monotonic() + wait
     pause = 0.01
     while True:
         try:
             return idx.writer(heap, threads)
         except ValueError as error:
-            if "LockBusy" not in str(error) or time.monotonic() > give_up:
+            if "LockBusy" not in str(error):
+                raise
+            if time.monotonic() >= give_up:
+                if not wait:
+                    return None
                 raise
         time.sleep(pause)
         pause = min(pause * 2, 0.5)
 
 
-def _documents(ids: Iterable[int] | None) -> Iterator[Entry]:
-    """The current rows of these documents (None: of all), as index entries."""
+def _documents(ids: Iterable[int]) -> Iterator[Entry]:
+    """The current rows of these documents, as index entries."""
+    wanted = sorted(set(ids))
+    for start in range(0, len(wanted), 500):
+        found = Document.objects.filter(id__in=wanted[start : start + 500])
+        yield from _entries(found.values_list(*ENTRY_FIELDS))
+
+
+ENTRY_FIELDS = ("id", "norm", "meta", "avg_length")
+
+
+def _entries(rows: Iterable[tuple[int, str, str, float]]) -> Iterator[Entry]:
     from archive.index import split_norm
 
-    fields = ("id", "norm", "meta", "avg_length")
-    if ids is None:
-        rows: Iterable[tuple[int, str, str, float]] = (
-            Document.objects.order_by("id").values_list(*fields).iterator(chunk_size=READ_CHUNK)
-        )
-    else:
-        wanted = sorted(set(ids))
-        rows = (
-            row
-            for start in range(0, len(wanted), 500)
-            for row in Document.objects.filter(id__in=wanted[start : start + 500]).values_list(
-                *fields
-            )
-        )
     for rid, norm, meta, avg in rows:
         title, body = split_norm(norm)
         yield rid, title, body, meta.split(), avg
 
 
-def _apply(schema: tantivy.Schema, writer: tantivy.IndexWriter, rows: list[tuple[int, int]]) -> int:
-    """Replace the index entries of the recorded documents by their current rows."""
-    full = any(doc_id == Unsynced.FULL for _pk, doc_id in rows)
-    if full:
-        writer.delete_all_documents()
-        entries = _documents(None)
-    else:
-        ids = sorted({doc_id for _pk, doc_id in rows})
-        for start in range(0, len(ids), 1000):
-            chunk = ids[start : start + 1000]
-            writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, "id", chunk))
-        entries = _documents(ids)
+def _add(writer: tantivy.IndexWriter, entries: Iterable[Entry]) -> int:
     written = 0
     for entry in entries:
         rid, t2, b2, u, m = SqliteIndex._columns(entry)
@@ -462,3 +529,40 @@ def _apply(schema: tantivy.Schema, writer: tantivy.IndexWriter, rows: list[tuple
         writer.add_document(doc)
         written += 1
     return written
+
+
+def _replace(schema: tantivy.Schema, writer: tantivy.IndexWriter, ids: list[int]) -> int:
+    """Replace the index entries of these documents by their current rows (none for a
+    document that no longer exists)."""
+    for start in range(0, len(ids), 1000):
+        chunk = ids[start : start + 1000]
+        writer.delete_documents_by_query(tantivy.Query.term_set_query(schema, "id", chunk))
+    return _add(writer, _documents(ids))
+
+
+def _fill_step(
+    schema: tantivy.Schema, writer: tantivy.IndexWriter, filled_from: int | None, limit: int | None
+) -> tuple[int | None, int, bool]:
+    """One step of a full build: the next `limit` documents (None: all) below `filled_from`,
+    newest first (None: the build starts, and the index is emptied first). Returns the lowest
+    id now filled, how many documents were added, and whether the build is done."""
+    if filled_from is None:
+        writer.delete_all_documents()
+        rows = Document.objects.all()
+    else:
+        # Nothing below the build's mark is in the index, unless a step's commit was not
+        # recorded: taken again, it replaces what it added.
+        below = tantivy.Query.range_query(
+            schema, "id", tantivy.FieldType.Integer, None, filled_from, include_upper=False
+        )
+        writer.delete_documents_by_query(below)
+        rows = Document.objects.filter(id__lt=filled_from)
+    rows = rows.order_by("-id")
+    if limit is not None:
+        rows = rows[:limit]
+    added = 0
+    low = filled_from
+    for entry in _entries(rows.values_list(*ENTRY_FIELDS).iterator(chunk_size=READ_CHUNK)):
+        added += _add(writer, (entry,))
+        low = entry[0]
+    return low, added, limit is None or added < limit

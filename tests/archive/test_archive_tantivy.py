@@ -10,6 +10,7 @@ suite, recall and consistency included, against tantivy."""
 import subprocess
 import sys
 import time
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ from django.conf import settings as django_settings
 from archive import backends, index, tantivy_index
 from archive.backends import Plan
 from archive.models import Document, Unsynced
-from archive.search import matching_ids
+from archive.search import matching_ids, search
 from archive.visibility import Grants
 from submissions.models import InfoItem
 from tests.archive.test_archive_consistency import ROOT, Child, assert_index_equals_data
@@ -62,7 +63,7 @@ def test_dying_between_the_database_commit_and_the_index_commit(
     def die(*args):
         raise RuntimeError("killed after the database commit, before tantivy's")
 
-    monkeypatch.setattr(tantivy_index, "_apply", die)
+    monkeypatch.setattr(tantivy_index, "_replace", die)
     with pytest.raises(RuntimeError):
         index.drain()
     monkeypatch.undo()
@@ -81,7 +82,7 @@ def test_dying_after_the_index_commit_applies_it_again_once(
     index.drain()
     InfoItem.objects.filter(pk=item.pk).update(title="改名之后再同步")
 
-    def die(last_pk):
+    def die(last_pk, build):
         raise RuntimeError("killed after tantivy's commit, before the record was cleared")
 
     monkeypatch.setattr(tantivy_index, "_forget", die)
@@ -102,13 +103,13 @@ from archive import index, tantivy_index
 from org.models import User
 from submissions import actions
 
-real = tantivy_index._apply
+real = tantivy_index._replace
 
 def apply_then_die(*args):
     real(*args)
     os.kill(os.getpid(), signal.SIGKILL)  # documents committed; tantivy's commit never comes
 
-tantivy_index._apply = apply_then_die
+tantivy_index._replace = apply_then_die
 officer = User.objects.get(pk={officer})
 actions.do_create_item(
     officer, actions.ItemContent(title="进程在索引提交前被杀", body="数据库已提交。", kind="news")
@@ -234,3 +235,128 @@ def test_processes_opening_a_new_index_directory_at_once_create_it_once(
     settings.SEARCH_INDEX_DIR = tmp_path / "index-0"
     tantivy_index._state.update(path=None, index=None, searcher=None)
     assert keys("同时启动") == {f"item:{item.pk}"}
+
+
+def worker_round() -> None:
+    from xinbao.core.worker import Worker
+
+    Worker(log=lambda _: None).round()
+
+
+def newest_keys(n: int) -> set[str]:
+    return set(Document.objects.order_by("-id").values_list("key", flat=True)[:n])
+
+
+def test_a_full_build_is_the_workers_in_steps_newest_first(
+    tantivy_backend, officer_a, monkeypatch, _pinned_clock
+):
+    """A new index directory over an archive larger than a step: a reader's search does not
+    build it (it says the index is incomplete), the worker adds the newest documents first, a
+    step per round, changes made meanwhile reach what is already filled, and the search that
+    can finish the build in one step does."""
+    monkeypatch.setattr(tantivy_index, "STEP", 3)
+    items = []
+    for n in range(8):  # each in a second of its own: a document's id is its moment
+        items.append(make_item(officer_a, title=f"分步重建的稿件{n}号"))
+        _pinned_clock.shift(timedelta(minutes=1))
+    first = search(EVERYONE, "分步重建")
+    assert first.incomplete and first.total == 0
+    assert Document.objects.count() == 8 and in_index_all() == 0 and index.building()
+    worker_round()
+    assert in_index_all() == 3
+    during = search(EVERYONE, "分步重建")
+    assert during.incomplete and set(keys("分步重建")) == newest_keys(3)
+    newest = Document.objects.order_by("-id").first()
+    oldest = Document.objects.order_by("id").first()
+    assert newest is not None and oldest is not None
+    by_key = {f"item:{item.pk}": item.pk for item in items}
+    InfoItem.objects.filter(pk=by_key[newest.key]).update(title="重建期间改过的新稿")
+    InfoItem.objects.filter(pk=by_key[oldest.key]).update(title="重建期间改过的旧稿")
+    assert keys("改过的新稿") == {newest.key}  # already filled: the change is applied
+    assert keys("改过的旧稿") == set()  # not reached yet: left to the build
+    worker_round()
+    assert in_index_all() == 6 and index.building()
+    done = search(EVERYONE, "重建期间")  # two left, one step: the reader finishes the build
+    assert not done.incomplete and not index.building()
+    assert keys("改过的旧稿") == {oldest.key}
+    assert_index_equals_data()
+
+
+def in_index_all() -> int:
+    return tantivy_index.TantivyIndex().count(Plan())
+
+
+def five_in_steps_of_two(monkeypatch, officer, title: str) -> None:
+    """Five documents written under a new index directory, its build in steps of two not
+    started (a search drained them)."""
+    monkeypatch.setattr(tantivy_index, "STEP", 2)
+    for n in range(5):
+        make_item(officer, title=f"{title}{n}")
+    search(EVERYONE, title)
+
+
+def test_a_step_whose_record_was_lost_is_taken_again_without_doubles(
+    tantivy_backend, officer_a, monkeypatch
+):
+    five_in_steps_of_two(monkeypatch, officer_a, "步骤记录丢失")
+    index.build_step()
+    real = tantivy_index._forget
+
+    def die(last_pk, build):
+        raise RuntimeError("killed after tantivy's commit, before the step was recorded")
+
+    monkeypatch.setattr(tantivy_index, "_forget", die)
+    with pytest.raises(RuntimeError):
+        index.build_step()
+    monkeypatch.setattr(tantivy_index, "_forget", real)
+    assert in_index_all() == 4
+    index.build_step()  # the same two again: they replace themselves
+    assert in_index_all() == 4
+    while index.building():
+        index.build_step()
+    assert_index_equals_data()
+
+
+def test_a_reader_does_not_wait_for_a_step_of_the_build(tantivy_backend, officer_a, monkeypatch):
+    """While the worker's step holds tantivy's writer lock, a search answers at once from what
+    is filled, says the index is incomplete, and leaves the recorded changes for later."""
+    five_in_steps_of_two(monkeypatch, officer_a, "读者不等")
+    index.build_step()
+    make_item(officer_a, title="读者不等之后")
+    held = tantivy_index.TantivyIndex()._index().writer(20_000_000, 1)
+    try:
+        found = search(EVERYONE, "读者不等")
+        assert found.incomplete
+        assert Unsynced.objects.exclude(doc_id=Unsynced.FULL).exists()
+    finally:
+        held.rollback()
+        del held
+    while index.building():
+        index.build_step()
+    assert keys("读者不等之后") and not Unsynced.objects.exists()
+    assert_index_equals_data()
+
+
+def test_reindex_fills_the_whole_index_itself(tantivy_backend, officer_a, monkeypatch):
+    five_in_steps_of_two(monkeypatch, officer_a, "命令重建")
+    assert index.rebuild() == 5
+    assert not index.building() and not search(EVERYONE, "命令重建").incomplete
+    assert_index_equals_data()
+
+
+def test_a_lost_index_directory_says_so_until_the_worker_has_rebuilt_it(
+    tantivy_backend, officer_a, monkeypatch
+):
+    five_in_steps_of_two(monkeypatch, officer_a, "目录丢失")
+    while index.building():
+        worker_round()
+    assert search(EVERYONE, "目录丢失").total == 5
+    tantivy_index._state.update(path=None, index=None, searcher=None)  # a restarted process
+    for child in Path(django_settings.SEARCH_INDEX_DIR).iterdir():
+        child.unlink()
+    lost = search(EVERYONE, "目录丢失")
+    assert lost.incomplete and lost.total == 0
+    while index.building():
+        worker_round()
+    found = search(EVERYONE, "目录丢失")
+    assert not found.incomplete and found.total == 5

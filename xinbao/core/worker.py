@@ -39,7 +39,7 @@ class Worker:
         self.stopping = True
 
     def round(self) -> tuple[int, int]:
-        from archive.index import drain
+        from archive.index import build_step, drain
         from archive.subscriptions import announce_new
         from audit.scheduled import run_due as audit_checkpoint
         from deadlines.engine import run_pass
@@ -56,6 +56,8 @@ class Worker:
         # The zero reports of today and tomorrow become expected reports before the engine runs.
         expect_zero_reports()
         steps = run_pass() + drain() + announce_new() + audit_checkpoint() + catch_up()
+        # A full build of a tantivy index is taken a step per round, between the others.
+        steps += build_step()
         # Federation messages to the other level leave from their outbox, retried with backoff.
         sent = process_deliveries() + send_due()
         return steps, sent
