@@ -3,8 +3,8 @@ part of `make bench`: the build alone takes about half an hour on the 2-core mac
 
     make bench-1m            # python -m bench._search_1m; BENCH_SEARCH_QUERIES defaults to 30
 
-Both indexes of the embedded deployment are measured on the same million documents: FTS5, then
-the tantivy backend (`XINBAO_SEARCH_INDEX=tantivy`, reindexed from the same database).
+Both indexes of the embedded deployment are measured on the same million documents: the
+default, then the other one (FTS5 or tantivy, reindexed from the same database).
 
 Writes bench/results/search_1m.json and search_1m.md through bench._record, under the same
 provenance rules as `make bench` (refused from a changed tree unless BENCH_ALLOW_DIRTY=1, the
@@ -23,9 +23,9 @@ from bench._common import log
 def main() -> int:
     os.environ.setdefault("BENCH_SEARCH_DOCS", "1000000")
     os.environ.setdefault("BENCH_SEARCH_QUERIES", "30")
-    # FTS5 first, then the product's tantivy backend on the same database (BENCH_SEARCH_TANTIVY=0:
-    # FTS5 only); the tantivy figures are the `tantivy_backend_*` keys.
-    os.environ.setdefault("BENCH_SEARCH_TANTIVY", "1")
+    # The default index first, then the other one on the same database (BENCH_SEARCH_OTHER=0:
+    # the default only); the other's figures are its `<name>_backend_*` keys.
+    os.environ.setdefault("BENCH_SEARCH_OTHER", "1")
     started = datetime.now().astimezone()
     try:
         prov = record.start(started)

@@ -4,7 +4,7 @@
     python -m bench._search_child reindex         # manage.py reindex, timed; index size
     python -m bench._search_child measure PER_CLASS [noref]  # function timings, recall, references
 
-XINBAO_SEARCH_INDEX=tantivy in the environment measures the product's tantivy index instead.
+They measure the default index; XINBAO_SEARCH_INDEX in the environment chooses the other one.
 
 Each prints one JSON object on the last line of stdout.
 """
@@ -111,9 +111,17 @@ def reindex() -> dict[str, Any]:
     started = time.perf_counter()
     call_command("reindex")
     took = time.perf_counter() - started
+    from django.conf import settings
+    from django.db import connection
+
     from archive.models import Document
 
-    return {"build_s": round(took, 1), **index_sizes(), "docs": Document.objects.count()}
+    return {
+        "build_s": round(took, 1),
+        **index_sizes(),
+        "docs": Document.objects.count(),
+        "index": settings.SEARCH_INDEX if connection.vendor == "sqlite" else connection.vendor,
+    }
 
 
 def _timed(fn: Callable[[], object]) -> tuple[float, Any]:

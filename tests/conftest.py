@@ -69,6 +69,19 @@ def _pinned_clock(request: pytest.FixtureRequest) -> Iterator[time_machine.Trave
 
 
 @pytest.fixture(autouse=True)
+def _fresh_tantivy_index(request: pytest.FixtureRequest, tmp_path_factory) -> None:
+    """With the tantivy index (the default) every test gets its own index directory: the
+    database rolls back after a test, an index on disk would not (a new directory is filled
+    from the document table at its first sync)."""
+    from django.conf import settings
+
+    if settings.SEARCH_INDEX != "tantivy":
+        return
+    overrides = request.getfixturevalue("settings")
+    overrides.SEARCH_INDEX_DIR = tmp_path_factory.mktemp("search-index")
+
+
+@pytest.fixture(autouse=True)
 def _default_language() -> Iterator[None]:
     """Each test starts in the site's default language (Chinese). A request in English leaves
     English active in its thread, so without this an action's message read outside a request
