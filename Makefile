@@ -63,10 +63,10 @@ typecheck: venv
 pytest: venv
 	XINBAO_TESTING=1 $(BIN)/python manage.py makemigrations --check --dry-run
 	XINBAO_TESTING=1 $(BIN)/pytest $(PYTEST_ARGS)
-	# The archive suite again on the optional tantivy index (recall and consistency included).
-	# The tantivy index serves the SQLite store, so this pass is skipped on PostgreSQL.
+	# The archive suite again on SQLite's other index, FTS5 (recall and consistency included).
+	# Both serve the SQLite store, so this pass is skipped on PostgreSQL.
 	if [ -z "$$DATABASE_URL" ]; then \
-	  XINBAO_TESTING=1 XINBAO_SEARCH_INDEX=tantivy $(BIN)/pytest -q tests/archive; \
+	  XINBAO_TESTING=1 XINBAO_SEARCH_INDEX=fts5 $(BIN)/pytest -q tests/archive; \
 	fi
 
 test: lint typecheck pytest

@@ -1,7 +1,7 @@
-"""The archive's full-text index in tantivy, for the embedded (SQLite) deployment.
+"""The archive's full-text index in tantivy, the embedded (SQLite) deployment's default.
 
-Chosen by `XINBAO_SEARCH_INDEX=tantivy`; the index lives in `SEARCH_INDEX_DIR` (under the var
-dir) and is created on first use. It holds the same tokens as the FTS5 table and answers the
+(`XINBAO_SEARCH_INDEX=fts5` chooses FTS5 instead.) The index lives in `SEARCH_INDEX_DIR` (under
+the var dir) and is created on first use. It holds the same tokens as the FTS5 table and answers the
 same `Plan`, so it returns exactly the same documents:
 
 - `t2`, `b2`: the title's and the body's bigrams in order, with positions — a term of two or
@@ -59,7 +59,8 @@ While a rebuild writes the document rows (`IndexState.version == "building"`) ot
 do not sync (their rows wait).
 
 Switching between FTS5 and tantivy (either way) takes `manage.py reindex`: the inactive index
-is not kept up to date.
+is not kept up to date (a tantivy directory left from before would be taken as current; where
+there is none, the worker builds one).
 """
 
 import fcntl
@@ -203,10 +204,9 @@ class TantivyIndex:
 
     # --- writes: recorded in the database transaction, applied by sync() ----------------------
     def reset(self) -> None:
-        """Empty the document table; the index follows at the next sync."""
-        with connection.cursor() as cursor:
-            cursor.execute(f"DELETE FROM {DOCS}")
-        Unsynced.objects.all().delete()
+        """Empty the document table, and the FTS5 tables an instance that used them left
+        behind (their pages are reused); the index follows in a full build."""
+        SqliteIndex().reset()
         Unsynced.objects.create(doc_id=Unsynced.FULL)
 
     def _record(self, rows: Sequence[Entry]) -> None:

@@ -129,10 +129,12 @@ SQLITE_OPTIONS = {
 }
 DATABASE_URL = env.string("DATABASE_URL", f"sqlite:///{VAR_DIR / 'xinbao.sqlite3'}")
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
-# The archive's full-text index on SQLite: FTS5 inside the database (the default) or a tantivy
-# index beside it, kept equal to the database by archive.tantivy_index (PostgreSQL always uses
-# its own tsvector index). Switching either way takes `manage.py reindex`.
-SEARCH_INDEX = env.choice("XINBAO_SEARCH_INDEX", "fts5", ["fts5", "tantivy"])
+# The archive's full-text index on SQLite: a tantivy index beside the database (the default),
+# kept equal to it by archive.tantivy_index, or FTS5 inside it (PostgreSQL always uses its own
+# GIN index). Chosen by the 1,000,000-document benchmark (docs/BENCHMARKS.md): tantivy's index
+# is a quarter of FTS5's size and builds in a third of the time. Switching either way takes
+# `manage.py reindex` (where no tantivy index directory exists yet, the worker builds one).
+SEARCH_INDEX = env.choice("XINBAO_SEARCH_INDEX", "tantivy", ["fts5", "tantivy"])
 SEARCH_INDEX_DIR = env.path("XINBAO_SEARCH_INDEX_DIR", VAR_DIR / "search-index")
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Django's SQLite backend plus a fair queue for writers (see xinbao/sqlite_queue).

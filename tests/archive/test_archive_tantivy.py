@@ -1,11 +1,13 @@
-"""The tantivy index (XINBAO_SEARCH_INDEX=tantivy) never loses a committed change: a process
+"""The tantivy index (the embedded default) never loses a committed change: a process
 that dies after the database committed the documents but before tantivy committed the index —
 or after tantivy committed but before the record of what it lacked was cleared — leaves a state
 the next search repairs, with each document indexed once.
 
+Its full build runs in the worker, in steps, newest first, never in a reader's request.
+
 These tests switch to tantivy themselves (with a directory of their own), whatever backend the
-rest of the run uses; `XINBAO_SEARCH_INDEX=tantivy pytest tests/archive` runs the whole archive
-suite, recall and consistency included, against tantivy."""
+rest of the run uses; `XINBAO_SEARCH_INDEX=fts5 pytest tests/archive` runs the rest of the
+archive suite, recall and consistency included, against FTS5."""
 
 import subprocess
 import sys
