@@ -60,6 +60,18 @@ def moment_of(doc_id: int) -> datetime:
     return datetime.fromtimestamp(doc_id // SLOTS, tz=timezone.get_current_timezone())
 
 
+def id_span() -> tuple[int, int] | None:
+    """The lowest and highest document id, or None. Two scalar subqueries: SQLite answers a
+    lone MIN or MAX from the index's ends, but scans the whole index for both in one query
+    (75 ms at 1,000,000 documents, against 0.3 ms)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT (SELECT MIN(id) FROM archive_document), (SELECT MAX(id) FROM archive_document)"
+        )
+        low, high = cursor.fetchone()
+    return None if low is None else (low, high)
+
+
 def state() -> IndexState:
     found = IndexState.objects.filter(pk=1).first()
     if found is None:

@@ -19,7 +19,6 @@ from functools import cached_property, lru_cache
 from typing import Any
 
 from django.db import connection
-from django.db.models import Max, Min
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -522,10 +521,10 @@ class Facets:
 
 def _years() -> list[backends.Year]:
     """Each year the index spans, newest first, with the first document id it holds."""
-    span = Document.objects.aggregate(low=Min("id"), high=Max("id"))
-    if span["low"] is None:
+    span = index.id_span()
+    if span is None:
         return []
-    first, last = index.moment_of(span["low"]).year, index.moment_of(span["high"]).year
+    first, last = index.moment_of(span[0]).year, index.moment_of(span[1]).year
     return [
         (index.id_floor(timezone.make_aware(datetime(year, 1, 1))), year)
         for year in range(last, first - 1, -1)

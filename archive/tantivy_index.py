@@ -359,11 +359,12 @@ class TantivyIndex:
         """The lower ids of the windows to try, newest first (none for a small index)."""
         if searcher.num_docs < WINDOWS_FROM:
             return []
-        with connection.cursor() as cursor:
-            cursor.execute(f"SELECT MIN(id), MAX(id) FROM {DOCS}")
-            low, high = cursor.fetchone()
-        if low is None:
+        from archive.index import id_span
+
+        span = id_span()
+        if span is None:
             return []
+        low, high = span
         low = max(low, plan.id_min or low)
         high = min(high, plan.id_max if plan.id_max is not None else high)
         return [high - (high - low) // part for part in WINDOWS if high - low > part]
