@@ -24,7 +24,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Union
+from typing import TYPE_CHECKING, Any, Protocol, Union, runtime_checkable
 
 from django.conf import settings
 from django.db import connection
@@ -198,7 +198,7 @@ class PostgresIndex:
         """The tokens live on the document row, which the caller deletes after this."""
         frequencies.removed([row[0] for row in rows])
 
-    def bulk_mode(self, on: bool) -> None:
+    def bulk_mode(self, on: bool, documents: int = 0, failed: bool = False) -> None:
         """A rebuild makes the GIN index once, from every document's tokens, after writing
         them: 640 documents/s against 260 while adding each one to it (100,000 documents).
         Searches meanwhile are told that the index is incomplete, and read the table
@@ -463,6 +463,29 @@ class PostgresIndex:
 
 
 Index = Union["SqliteIndex", PostgresIndex, "TantivyIndex"]
+
+
+@runtime_checkable
+class Bounded(Protocol):
+    """An index that orders matches by a bound of their score (`archive.ranking`)."""
+
+    def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]: ...
+
+    def by_bound(
+        self, plan: Plan, values: Sequence[tuple[str, float]], limit: int
+    ) -> list[tuple[int, float]]:
+        """The `limit` matches holding at least one of the meta tokens in `values`, by the sum
+        of the values of those they hold, highest first: (id, that sum)."""
+        ...
+
+    def by_lowest(self, plan: Plan, without: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """The `limit` matches holding none of the meta tokens `without`, by
+        `rules.lowest_bound` of their length, highest first: (id, that bound)."""
+        ...
+
+    def rough_df(self, tokens: Sequence[str]) -> dict[str, int]:
+        """Documents holding each token, roughly (at least as many), from the term dictionary."""
+        ...
 
 
 def current() -> Index:

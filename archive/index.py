@@ -354,15 +354,17 @@ def rebuild(progress: Progress | None = None, batch: int = BATCH) -> int:
     done = 0
     if progress:
         progress(0, total)
-    backend.bulk_mode(True)
+    backend.bulk_mode(True, documents=total)
     try:
         for kind in DocKind:
             for chunk in documents.id_batches(kind, batch):
                 done += _index_batch(kind, chunk, estimate)
                 if progress:
                     progress(done, total)
-    finally:
-        backend.bulk_mode(False)
+    except BaseException:
+        backend.bulk_mode(False, failed=True)
+        raise
+    backend.bulk_mode(False)
     backend.sync(force=True)  # tantivy: the index from the document table, before it counts
     with transaction.atomic():
         if connection.vendor == "sqlite":

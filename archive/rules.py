@@ -354,6 +354,35 @@ def most_below_lowest_tier(length: int, avg_length: float) -> int:
     return max(1, math.ceil(limit) - 1)
 
 
+def tier_upper(tier: int) -> float:
+    """A token's impact at `tier` is below this (`tier` 0: below every tier)."""
+    return TIERS[tier + 1] if tier + 1 < len(TIERS) else 1.0
+
+
+def lowest_bound(length: int, avg_length: float) -> float:
+    """The highest impact a token below every tier can have in a document of this length: the
+    impact of `most_below_lowest_tier` occurrences. For most documents that is one occurrence,
+    and then the bound is the impact itself."""
+    return impact(most_below_lowest_tier(length, avg_length), length, avg_length)
+
+
+def tier_bounds(
+    grams: Sequence[tuple[str, float]],
+) -> tuple[float, list[tuple[str, float]]]:
+    """Bounds by tier tokens, for (gram, weight) pairs — each term's rarest gram (a phrase is
+    at most as strong as any of its bigrams) and its weight. A document holding the terms
+    scores less than the first value plus the values of the tier tokens it holds (at most one
+    per gram): below every tier a term counts at most TIERS[1], at tier j at most
+    `tier_upper(j)`."""
+    floor = sum(weight * TIERS[1] for _g, weight in grams) * (K1 + 1)
+    extra = [
+        (tier_token(j, gram), weight * (tier_upper(j) - TIERS[1]) * (K1 + 1))
+        for gram, weight in grams
+        for j in range(1, len(TIERS))
+    ]
+    return floor, extra
+
+
 def tier_of(value: float) -> int:
     tier = 0
     for j in range(1, len(TIERS)):

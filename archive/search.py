@@ -10,7 +10,6 @@ view of the command line). `query` is the raw text ("火灾 -演练 \"城南 区
 `rules.Query`. Every call first brings the index up to date with committed data.
 """
 
-import itertools
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -18,7 +17,6 @@ from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
 from typing import Any
 
-from django.db import connection
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString
@@ -28,20 +26,12 @@ from archive import backends, documents, highlight, index, rules
 from archive.backends import Plan
 from archive.hits import documents_by_id
 from archive.models import DocKind, Document, SortOrder
+from archive.ranking import ranked
 from archive.visibility import Grants, grants_for
 from org.models import User
 from xinbao.core.inputs import clamp_date, parse_id
 
 MAX_PAGE = 50
-SCORE_ALL = 300  # up to this many matches are ranked by reading them all
-# How many tiers each step of ranking several terms reads at once, from the top: the top eight
-# (an impact of 0.84 or more) are mostly empty, and a step is an index query; then three; then
-# one at a time, where documents crowd. Multi-term p95 at 100,000 documents, A/B in one
-# process: 42.3 → 36.9 ms on PostgreSQL, 19.9 → 18.5 ms on SQLite; the same top 20.
-BAND_STEPS = (8, 3)
-# Terms weighing less than this share of the heaviest term's idf do not bring in tier
-# candidates of their own: their whole weight counts in the bound instead.
-LIGHT_TERM = 0.25
 PER_PAGE = 20
 
 Who = User | Grants
@@ -262,157 +252,6 @@ class Result:
 
 def page_count(total: int, per_page: int = PER_PAGE) -> int:
     return -(-total // per_page)
-
-
-def _texts(ids: Sequence[int]) -> dict[int, tuple[str, str, float]]:
-    out: dict[int, tuple[str, str, float]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT id, norm, avg_length FROM archive_document WHERE id IN ({marks})", chunk
-            )
-            for i, norm, avg in cursor.fetchall():
-                out[i] = (*index.split_norm(norm), avg)
-    return out
-
-
-def _lengths(ids: Sequence[int]) -> dict[int, tuple[int, float]]:
-    out: dict[int, tuple[int, float]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT id, length, avg_length FROM archive_document WHERE id IN ({marks})",
-                chunk,
-            )
-            out.update({i: (n, avg) for i, n, avg in cursor.fetchall()})
-    return out
-
-
-class _DocFrequencies:
-    """Document frequencies of tokens, kept per process: counting a common bigram's documents
-    walks its whole posting list (milliseconds), and idf hardly moves while the index grows by
-    less than 1%. Ranking stays exact for the weights it uses."""
-
-    def __init__(self) -> None:
-        self.known: dict[str, int] = {}
-        self.at_count = 0
-
-    def get(self, tokens: Sequence[str], doc_count: int) -> dict[str, int]:
-        if abs(doc_count - self.at_count) > max(self.at_count // 100, 10):
-            self.known.clear()
-            self.at_count = doc_count
-        missing = [t for t in tokens if t not in self.known]
-        if missing:
-            if len(self.known) > 50_000:
-                self.known.clear()
-            self.known.update(backends.current().df(missing))
-        return {t: self.known[t] for t in tokens}
-
-
-_DF = _DocFrequencies()
-
-
-def _weights_df(query: rules.Query) -> tuple[list[tuple[str, float]], dict[str, int]]:
-    """Each term's idf (a phrase's is the sum of its tokens'), and the tokens' document
-    frequencies — for queries of several terms; one term ranks the same whatever its weight."""
-    if len(query.terms) == 1:
-        return [(query.terms[0], 1.0)], {}
-    tokens = sorted({g for t in query.terms for g in rules.term_grams(t)})
-    n = max(index.state().doc_count, 1)
-    df = _DF.get(tokens, n)
-    weights = []
-    for t in query.terms:
-        weights.append((t, sum(rules.idf(n, df[g]) for g in dict.fromkeys(rules.term_grams(t)))))
-    return weights, df
-
-
-def _weights(query: rules.Query) -> list[tuple[str, float]]:
-    return _weights_df(query)[0]
-
-
-def ranked(plan: Plan, query: rules.Query, wanted: int) -> list[tuple[int, float]]:
-    """The exact BM25 top `wanted`, scoring the highest tiers first (see `rules`)."""
-    backend = backends.current()
-    weights, df = _weights_df(query)
-    scores: dict[int, float] = {}
-
-    def score(ids: Sequence[int]) -> None:
-        new = [i for i in ids if i not in scores]
-        for i, (title, body, avg) in _texts(new).items():
-            scores[i] = rules.score(title, body, weights, avg)
-
-    def settled(tier: int, strong: tuple[str, ...]) -> bool:
-        if len(scores) < wanted:
-            return False
-        kth = sorted(scores.values(), reverse=True)[wanted - 1]
-        return kth >= rules.bound(tier, weights, strong)
-
-    matched: list[int] = []
-
-    def every_match() -> list[int]:
-        """Every match, newest first, fetched once."""
-        if not matched:
-            matched.extend(backend.ids(plan))
-        return matched
-
-    # Several terms need every match below (one term only a first page of them).
-    if len(weights) > 1:
-        few = every_match()[: SCORE_ALL + 1]
-    else:
-        few = backend.ids(plan, limit=SCORE_ALL + 1)
-    if len(few) <= SCORE_ALL:  # a small result set: scoring it all is cheaper than tiers
-        score(few)
-        return sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))[:wanted]
-    heaviest = max(w for _t, w in weights)
-    strong = tuple(t for t, w in weights if w >= LIGHT_TERM * heaviest)
-    # From the top tier down, one tier at a time: each step is one index query, and each tier
-    # passed widens what has to be read.
-    tier = len(rules.TIERS) - 1
-    if len(weights) == 1:
-        while True:
-            score(backend.ids(replace(plan, tier=tier, tier_terms=strong)))
-            if settled(tier, strong) or tier == 1:
-                break
-            tier -= 1
-    else:
-        # Several terms: a term can only be at a tier if its rarest token is, so each step
-        # reads the documents whose rarest tokens sit exactly at that tier — a short list.
-        rarest = [min(rules.term_grams(t), key=lambda g: (df[g], g)) for t in strong]
-        # The band's short posting lists are read alone and met with the result set, fetched
-        # once: cheaper than making the index intersect them with every term and grant.
-        matches = set(every_match())
-        for step in itertools.chain(BAND_STEPS, itertools.repeat(1)):
-            low = max(tier - step + 1, 1)
-            band = tuple(rules.tier_token(j, g) for j in range(low, tier + 1) for g in rarest)
-            banded = Plan(groups=(band,), id_min=plan.id_min, id_max=plan.id_max)
-            score([i for i in backend.ids(banded) if i in matches])
-            tier = low
-            if settled(tier, strong) or tier == 1:
-                break
-            tier -= 1
-    everything = tuple(t for t, _w in weights)
-    if not settled(tier, strong) and strong != everything:
-        score(backend.ids(replace(plan, tier=1, tier_terms=everything)))
-        strong = everything
-    if not settled(1, strong):
-        # Below the lowest tier every term's impact is under TIERS[1], so it occurs fewer than
-        # k1 * (1 - b + b * L / avgL) times: in all but very long documents, exactly once —
-        # and then the length alone gives the exact score, without reading the text.
-        rest = [i for i in every_match() if i not in scores]
-        unread = []
-        for i, (length, avg) in _lengths(rest).items():
-            once = rules.impact(1, length, avg)
-            if rules.most_below_lowest_tier(length, avg) <= 1:
-                scores[i] = sum(w for _t, w in weights) * once * (rules.K1 + 1)
-            else:
-                unread.append(i)
-        score(unread)
-    order = sorted(scores.items(), key=lambda kv: (-kv[1], -kv[0]))
-    return order[:wanted]
 
 
 def _hits(ids: Sequence[int], query: rules.Query, scores: dict[int, float]) -> list[Hit]:

@@ -105,7 +105,7 @@ class SqliteIndex:
                 [self._columns(row) for row in rows],
             )
 
-    def bulk_mode(self, on: bool) -> None:
+    def bulk_mode(self, on: bool, documents: int = 0, failed: bool = False) -> None:
         """A rebuild buffers more in memory before writing a segment."""
         size = 64 * 1024 * 1024 if on else 1024 * 1024
         with connection.cursor() as cursor:

@@ -10,6 +10,8 @@ same `Plan`, so it returns exactly the same documents:
   `xall`) and the ranking tier tokens — presence only;
 - `id`: `Document.id` as an indexed fast i64: newest first orders by it, date filters are
   ranges on it, `Plan.ids` a term set;
+- `z`: `rules.lowest_bound` of the document's length, a fast f64: relevance order reads the
+  matches below every tier in its order (`archive.ranking`);
 - `g`: the document's whole meta string as one raw term in a fast (column) field. Documents
   share a few thousand distinct sets, so the column holds one small ordinal per document, and
   facet counts are a terms aggregation over it, split by year with a range aggregation on `id`,
@@ -76,14 +78,23 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from archive import rules
-from archive.backends import DOCS, Entry, MetaGroup, Plan, Year, rules_everything
+from archive.backends import DOCS, Entry, MetaGroup, Plan, Year
 from archive.models import Document, IndexState, Unsynced
 from archive.sqlite_index import SqliteIndex
+from archive.tantivy_queries import (
+    bound_query,
+    fold,
+    from_id,
+    newest,
+    query_for,
+    with_ids,
+    without_query,
+)
 
-TEXT_FIELDS = ("t2", "b2")
 ALL_FIELDS = ("t2", "b2", "u", "m")
 # The text fields: name, tokenizer, what is recorded, fast (a column). `id` is an indexed fast
-# i64. Version 1 had no `g` (facet counts read the document rows).
+# i64, `z` a fast f64. Version 1 had no `g` (facet counts read the document rows), version 2 no
+# `z`.
 TEXT_SCHEMA = (
     ("t2", "whitespace", "position", False),
     ("b2", "whitespace", "position", False),
@@ -91,6 +102,7 @@ TEXT_SCHEMA = (
     ("m", "whitespace", "basic", False),
     ("g", "raw", "basic", True),
 )
+NUMBER_SCHEMA = [("id", "i64", True, True), ("z", "f64", False, True)]
 OPEN_LOCK = ".xinbao-open.lock"
 # A newest-first page in an index of at least WINDOWS_FROM documents: the newest 1/256 of the
 # id range first, then 1/32, then 1/4, then all of it. Measured: at 1,000,000 documents the ids
@@ -102,11 +114,12 @@ LOCK_WAIT_S = 120.0  # a writer waits this long for another process's commit
 # Measured at 100,000 documents, the worker's rounds: 5,000 took at most 7.7 s each (103 s in
 # all), 10,000 at most 11.8 s (84 s): the worker's other duties wait for a round.
 STEP = 5_000
+# A rebuild of at least this many documents fills the index in a child process meanwhile.
+FILL_APART = 20_000
 SMALL_HEAP = 20_000_000
 BULK_HEAP = 400_000_000
 READ_CHUNK = 2000
 GROUPS_MAX = 1_000_000  # distinct meta sets a facet count may meet (a few thousand in practice)
-_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
 
 _state: dict[str, Any] = {"path": None, "index": None, "bulk": False}
 
@@ -116,6 +129,7 @@ def _schema() -> tantivy.Schema:
     for name, tokenizer, record, fast in TEXT_SCHEMA:
         builder.add_text_field(name, tokenizer_name=tokenizer, index_option=record, fast=fast)
     builder.add_integer_field("id", indexed=True, fast=True)
+    builder.add_float_field("z", fast=True)
     return builder.build()
 
 
@@ -128,17 +142,17 @@ def _current_schema(path: Path) -> bool:
             for f in fields
             if f["type"] == "text" and (o := f["options"])
         ]
-        ints = [
-            (f["name"], f["options"]["indexed"], f["options"]["fast"])
+        numbers = [
+            (f["name"], f["type"], f["options"]["indexed"], f["options"]["fast"])
             for f in fields
-            if f["type"] == "i64"
+            if f["type"] in ("i64", "f64")
         ]
     except FileNotFoundError:
         return False
     except (ValueError, KeyError, TypeError):  # not a meta.json this code can read: rebuild
         return False
-    others = len(fields) - len(text) - len(ints)
-    return (text, ints, others) == (list(TEXT_SCHEMA), [("id", True, True)], 0)
+    others = len(fields) - len(text) - len(numbers)
+    return (text, numbers, others) == (list(TEXT_SCHEMA), NUMBER_SCHEMA, 0)
 
 
 def _open_or_create(path: Path) -> tuple[tantivy.Index, bool]:
@@ -155,11 +169,6 @@ def _open_or_create(path: Path) -> tuple[tantivy.Index, bool]:
         created = tantivy.Index(_schema(), path=str(path))
         Unsynced.objects.create(doc_id=Unsynced.FULL)
         return created, True
-
-
-def _fold(token: str) -> str:
-    """FTS5's ascii tokenizer folds ASCII letters: a filter token matches in any case there."""
-    return token.translate(_ASCII_LOWER)
 
 
 class TantivyIndex:
@@ -214,14 +223,30 @@ class TantivyIndex:
             Unsynced.objects.bulk_create([Unsynced(doc_id=r[0]) for r in rows], batch_size=2000)
 
     def add(self, rows: Sequence[Entry]) -> None:
+        filler = _state.get("filler")
+        if _state["bulk"] and filler is not None and not filler[0].put(rows):
+            _state["filler"] = None  # the child ended: the rebuild fills the index itself
         self._record(rows)
 
     def remove(self, rows: Sequence[Entry]) -> None:
         self._record(rows)
 
-    def bulk_mode(self, on: bool) -> None:
-        """A rebuild writes no Unsynced row per document: its FULL row covers them all."""
+    def bulk_mode(self, on: bool, documents: int = 0, failed: bool = False) -> None:
+        """A rebuild writes no Unsynced row per document: its FULL row covers them all. From
+        FILL_APART `documents` on, a child process adds them to the index as they are written
+        (`archive.tantivy_fill`); a rebuild that `failed` ends it without its commit."""
         _state["bulk"] = on
+        filler = _state.get("filler")
+        if on and documents >= FILL_APART and filler is None:
+            from archive.tantivy_fill import Filler
+
+            self._index(fill=False)  # the directory the child opens (a new one: its build)
+            full = _full_build()
+            if full is not None:
+                _state["filler"] = (Filler(str(self.path)), full[0])
+        elif not on and failed and filler is not None:
+            filler[0].stop()
+            _state["filler"] = None
 
     def optimize(self) -> None:
         """tantivy merges segments itself."""
@@ -236,6 +261,11 @@ class TantivyIndex:
         if not force and IndexState.objects.filter(pk=1, version="building").exists():
             return 0
         idx = self._index(fill=False)
+        if force and _state.get("filler") is not None:
+            (filler, full_pk), _state["filler"] = _state["filler"], None
+            if filler.finish():  # the child filled the index: that build is done
+                idx.reload()
+                _forget(0, (full_pk, None))
         full = _full_build()
         build = full is not None and (force or background or _unfilled(full[1]) <= STEP)
         if full is not None and not build:
@@ -278,61 +308,6 @@ class TantivyIndex:
         return written
 
     # --- reads -------------------------------------------------------------------------------
-    def _query(self, plan: Plan, schema: tantivy.Schema) -> tantivy.Query:
-        def term(field: str, token: str) -> tantivy.Query:
-            return tantivy.Query.term_query(schema, field, token)
-
-        def any_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
-            if not queries:
-                return tantivy.Query.empty_query()
-            if len(queries) == 1:
-                return queries[0]
-            return tantivy.Query.boolean_query([(tantivy.Occur.Should, q) for q in queries])
-
-        def all_of(queries: Sequence[tantivy.Query]) -> tantivy.Query:
-            return tantivy.Query.boolean_query([(tantivy.Occur.Must, q) for q in queries])
-
-        def tier(j: int, gram: str) -> tantivy.Query:
-            return term("m", rules.tier_token(j, gram))
-
-        def text(t: str) -> tantivy.Query:
-            grams = rules.term_grams(t)
-            if len(t) == 1:
-                return term("u", grams[0])
-            if len(grams) == 1:
-                return any_of([term(f, grams[0]) for f in TEXT_FIELDS])
-            return any_of(
-                [tantivy.Query.phrase_query(schema, f, list[Any](grams)) for f in TEXT_FIELDS]
-            )
-
-        musts = [text(t) for t in plan.terms]
-        musts += [any_of([term("m", _fold(x)) for x in group]) for group in plan.groups]
-        if plan.tier:
-            tiers = []
-            strong = range(plan.tier, len(rules.TIERS))
-            for t in plan.terms if plan.tier_terms is None else plan.tier_terms:
-                grams = dict.fromkeys(rules.term_grams(t))
-                per_gram = [any_of([tier(j, g) for j in strong]) for g in grams]
-                tiers.append(all_of(per_gram))
-            musts.append(any_of(tiers))
-        if not musts:
-            musts.append(term("m", rules_everything()))
-        clauses = [(tantivy.Occur.Must, q) for q in musts]
-        clauses += [(tantivy.Occur.MustNot, text(t)) for t in plan.excluded]
-        if plan.id_min is not None or plan.id_max is not None:
-            span = tantivy.Query.range_query(
-                schema, "id", tantivy.FieldType.Integer, plan.id_min, plan.id_max
-            )
-            clauses.append((tantivy.Occur.Must, span))
-        if plan.ids is not None:
-            among = (
-                tantivy.Query.term_set_query(schema, "id", list(plan.ids))
-                if plan.ids
-                else tantivy.Query.empty_query()
-            )
-            clauses.append((tantivy.Occur.Must, among))
-        return tantivy.Query.boolean_query(clauses)
-
     def _count(self, searcher: tantivy.Searcher, query: tantivy.Query) -> int:
         found: Any = searcher.search(query, 1, count=True)  # `count` is missing from the stub
         return int(found.count)
@@ -340,7 +315,7 @@ class TantivyIndex:
     def ids(self, plan: Plan, limit: int | None = None, offset: int = 0) -> list[int]:
         searcher = self._searcher()
         schema = self._index().schema
-        query = self._query(plan, schema)
+        query = query_for(plan, schema)
         # Newest first is a sort of every match by id. For a page, a large index tries the
         # newest part of the id range first: a window holding the whole page holds the page
         # (every match outside it is older than every one inside). Not for every match.
@@ -350,10 +325,10 @@ class TantivyIndex:
         if limit <= 0:
             return []
         for low in windows:
-            page = _newest(searcher, _from_id(schema, query, low), limit, offset)
+            page = newest(searcher, from_id(schema, query, low), limit, offset)
             if len(page) == limit:
                 return page
-        return _newest(searcher, query, limit, offset)
+        return newest(searcher, query, limit, offset)
 
     def _windows(self, plan: Plan, searcher: tantivy.Searcher) -> list[int]:
         """The lower ids of the windows to try, newest first (none for a small index)."""
@@ -370,7 +345,24 @@ class TantivyIndex:
         return [high - (high - low) // part for part in WINDOWS if high - low > part]
 
     def count(self, plan: Plan) -> int:
-        return self._count(self._searcher(), self._query(plan, self._index().schema))
+        return self._count(self._searcher(), query_for(plan, self._index().schema))
+
+    def by_bound(
+        self, plan: Plan, values: Sequence[tuple[str, float]], limit: int
+    ) -> list[tuple[int, float]]:
+        """See `backends.Bounded`: each token a constant score, summed by tantivy."""
+        searcher = self._searcher()
+        schema = self._index().schema
+        found = searcher.search(bound_query(plan, schema, values), limit, count=False)
+        return with_ids(searcher, found.hits)
+
+    def by_lowest(self, plan: Plan, without: Sequence[str], limit: int) -> list[tuple[int, float]]:
+        """See `backends.Bounded`: ordered by the `z` column."""
+        searcher = self._searcher()
+        schema = self._index().schema
+        query = without_query(plan, schema, without)
+        found = searcher.search(query, limit, count=False, order_by_field="z")
+        return with_ids(searcher, found.hits)
 
     def meta_groups(self, plan: Plan, years: Sequence[Year], limit: int) -> list[MetaGroup]:
         """The newest `limit` matches counted by (meta tokens, year): a terms aggregation over
@@ -378,11 +370,11 @@ class TantivyIndex:
         range), in tantivy."""
         searcher = self._searcher()
         schema = self._index().schema
-        query = self._query(plan, schema)
+        query = query_for(plan, schema)
         # The newest `limit` matches are those from the `limit`-th newest one's id up.
         last = self.ids(plan, 1, limit - 1)
         if last:
-            query = _from_id(schema, query, last[0])
+            query = from_id(schema, query, last[0])
         # `years` is newest first: a year runs from its first id to the next year's first.
         ranges: list[dict[str, Any]] = []
         upper: int | None = None
@@ -426,6 +418,11 @@ class TantivyIndex:
             out[token] = self._count(searcher, query)
         return out
 
+    def rough_df(self, tokens: Sequence[str]) -> dict[str, int]:
+        """tantivy's own term statistics, deleted documents included until a merge drops them."""
+        searcher = self._searcher()
+        return {t: sum(searcher.doc_freq(f, t) for f in ("t2", "b2", "u")) for t in tokens}
+
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
 
@@ -466,19 +463,6 @@ def _forget(last_pk: int, build: tuple[int, int | None] | None) -> None:
         else:
             Unsynced.objects.filter(pk=pk).update(filled_from=filled_from)
             Unsynced.objects.filter(doc_id=Unsynced.FULL, pk__lt=pk).delete()
-
-
-def _from_id(schema: tantivy.Schema, query: tantivy.Query, low: int) -> tantivy.Query:
-    """The query's matches with an id of at least `low`."""
-    floor = tantivy.Query.range_query(schema, "id", tantivy.FieldType.Integer, low, None)
-    return tantivy.Query.boolean_query([(tantivy.Occur.Must, query), (tantivy.Occur.Must, floor)])
-
-
-def _newest(searcher: tantivy.Searcher, query: tantivy.Query, limit: int, offset: int) -> list[int]:
-    found = searcher.search(
-        query, limit, count=False, order_by_field="id", offset=offset, order=tantivy.Order.Desc
-    )
-    return [int(key) for key, _address in found.hits]
 
 
 def _writer(
@@ -525,8 +509,9 @@ def _add(writer: tantivy.IndexWriter, entries: Iterable[Entry]) -> int:
     written = 0
     for entry in entries:
         rid, t2, b2, u, m = SqliteIndex._columns(entry)
-        doc = tantivy.Document(t2=t2, b2=b2, u=u, m=_fold(m), g=" ".join(entry[3]))
+        doc = tantivy.Document(t2=t2, b2=b2, u=u, m=fold(m), g=" ".join(entry[3]))
         doc.add_integer("id", rid)
+        doc.add_float("z", rules.lowest_bound(len(entry[1]) + len(entry[2]), entry[4]))
         writer.add_document(doc)
         written += 1
     return written

@@ -4,16 +4,18 @@ for terms of every length, several terms, phrases and exclusions; the ranked ord
 BM25 order over all matches, computed here from the formula."""
 
 import math
+import random
+from datetime import timedelta
 
 import pytest
 from django.db import connection
 from django.utils import timezone
 
-from archive import backends, index, tantivy_index
-from archive import search as search_module
+from archive import backends, index, ranking, tantivy_index
 from archive.models import Document, SortOrder
 from archive.search import Filters, matching_ids, search
 from archive.visibility import Grants
+from submissions.models import InfoItem, ItemKind, ItemState
 from tests.archive.corpus import sample_terms
 from tests.archive.truth import Truth, split
 
@@ -219,21 +221,67 @@ def bm25_order(raw):
 
 
 @pytest.mark.parametrize("raw", RANKED)
-@pytest.mark.parametrize("way", ["every match", "tiers", "one tier a step"])
+@pytest.mark.parametrize("way", ["every match", "tiers", "one tier a step", "batches of one"])
 def test_relevance_order_is_the_exact_bm25_order(corpus, raw, way, monkeypatch):
-    """Every way of ranking: reading every match, and the tiers with their early stop (several
-    terms' tiers read several at a step, or one at a time). Every document was indexed in one
-    write, so each ranks against the corpus's true average."""
+    """Every way of ranking. FTS5 and PostgreSQL: reading every match, and the tiers with their
+    early stop (several terms' tiers read several at a step, or one at a time). tantivy: the
+    matches in the order of their bound, in batches of the default size or of one page at a
+    time. Every document was indexed in one write, so each ranks against the corpus's true
+    average."""
     if way != "every match":
-        monkeypatch.setattr(search_module, "SCORE_ALL", 0)
+        monkeypatch.setattr(ranking, "SCORE_ALL", 0)
     if way == "one tier a step":
-        monkeypatch.setattr(search_module, "BAND_STEPS", ())
+        monkeypatch.setattr(ranking, "BAND_STEPS", ())
+    if way == "batches of one":
+        monkeypatch.setattr(ranking, "BOUND_BATCH", 1)
+        monkeypatch.setattr(ranking, "BOUND_GROWTH", 2)
     page1 = search(EVERYONE, raw, sort=SortOrder.RELEVANCE, per_page=10)
     page2 = search(EVERYONE, raw, sort=SortOrder.RELEVANCE, per_page=10, page=2)
     expected = bm25_order(raw)
     assert [h.doc.key for h in page1.hits] == expected[:10]
     assert [h.doc.key for h in page2.hits] == expected[10:20]
     assert page1.total == len(expected)
+
+
+@pytest.mark.parametrize("raw", ["水库 泄漏", "泄漏", "水库"])
+def test_matches_below_every_tier_rank_exactly_by_their_length(officer_a, monkeypatch, raw):
+    """Sixty documents holding the terms once, and ten long ones holding 水库 twice: nearly all
+    are below every tier, where tantivy reads them in the order of the bound their length
+    gives, in batches (the long ones first: two occurrences could score that much), scoring
+    single occurrences from the length alone and the others from the text. Each page, the
+    exact BM25 order."""
+    monkeypatch.setattr(ranking, "BOUND_BATCH", 1)
+    monkeypatch.setattr(ranking, "BOUND_GROWTH", 2)
+    rnd = random.Random(5)
+    filler = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
+    now = timezone.now()
+    items = []
+    for i in range(70):
+        long = i % 7 == 0
+        size = rnd.randint(1000, 1100) if long else rnd.randint(380, 460)
+        words = ["水库", "泄漏", "水库"] if long else ["水库", "泄漏"]
+        text = [rnd.choice(filler) for _ in range(size)]
+        for at, word in zip(sorted(rnd.sample(range(size), len(words))), words, strict=True):
+            text[at] += word
+        items.append(
+            InfoItem(
+                unit=officer_a.unit,
+                author=officer_a,
+                kind=ItemKind.NEWS,
+                state=ItemState.FILED,
+                title=f"第{i}号",
+                body="".join(text),
+                submitted_at=now - timedelta(hours=i),
+                revision_count=1,
+            )
+        )
+    InfoItem.objects.bulk_create(items)
+    index.ensure_fresh()  # one write: every document ranks against the same average
+    expected = bm25_order(raw)
+    assert len(expected) == 70
+    for page in range(1, 7):
+        result = search(EVERYONE, raw, sort=SortOrder.RELEVANCE, per_page=4, page=page)
+        assert [h.doc.key for h in result.hits] == expected[(page - 1) * 4 : page * 4], page
 
 
 def test_highlighted_snippets_are_escaped(officer_a):

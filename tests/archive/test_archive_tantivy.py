@@ -362,3 +362,84 @@ def test_a_lost_index_directory_says_so_until_the_worker_has_rebuilt_it(
         worker_round()
     found = search(EVERYONE, "目录丢失")
     assert not found.incomplete and found.total == 5
+
+
+def five_to_rebuild(monkeypatch, officer, title: str) -> set[str]:
+    """Five documents, indexed; rebuilds from here fill the index in a child process."""
+    monkeypatch.setattr(tantivy_index, "FILL_APART", 0)
+    items = [make_item(officer, title=f"{title}{n}") for n in range(5)]
+    search(EVERYONE, title)
+    while index.building():
+        index.build_step()
+    return {f"item:{item.pk}" for item in items}
+
+
+def test_a_large_rebuild_fills_the_index_in_a_child_process(
+    tantivy_backend, officer_a, monkeypatch
+):
+    """The rebuild hands each batch it writes to a child process, which adds them to the
+    index meanwhile and commits once the table is complete: the rebuild's own process fills
+    nothing (here it cannot), the index holds exactly the data, later changes sync as usual."""
+    written = five_to_rebuild(monkeypatch, officer_a, "子进程填充")
+
+    def not_here(*args):
+        raise AssertionError("the rebuild's own process filled the index")
+
+    monkeypatch.setattr(tantivy_index, "_fill_step", not_here)
+    assert index.rebuild(batch=2) == 5
+    assert not index.building() and not Unsynced.objects.exists()
+    assert keys("子进程填充") == written
+    later = make_item(officer_a, title="子进程填充之后")
+    assert keys("子进程填充") == written | {f"item:{later.pk}"}
+    assert_index_equals_data()
+
+
+def test_a_rebuild_whose_child_died_fills_the_index_itself(tantivy_backend, officer_a, monkeypatch):
+    written = five_to_rebuild(monkeypatch, officer_a, "子进程死去")
+    from archive.tantivy_fill import Filler
+
+    real_put = Filler.put
+
+    def put_after_its_death(self, entries):
+        self._process.kill()
+        self._process.wait()
+        return real_put(self, entries)
+
+    monkeypatch.setattr(Filler, "put", put_after_its_death)
+    assert index.rebuild(batch=2) == 5
+    assert not index.building() and not Unsynced.objects.exists()
+    assert keys("子进程死去") == written
+    assert_index_equals_data()
+
+
+def test_a_failed_rebuild_ends_its_child_without_its_commit(
+    tantivy_backend, officer_a, monkeypatch
+):
+    """The rebuild fails half-way: the child is ended before it commits, so the index still
+    holds what it held (searches say it is incomplete) and the writer's lock is free at once;
+    the next rebuild completes it."""
+    written = five_to_rebuild(monkeypatch, officer_a, "重建失败")
+    real = index._index_batch
+    batches = []
+
+    def fail_the_second(kind, ids, avg_length):
+        batches.append(ids)
+        if len(batches) == 2:
+            raise RuntimeError("the disk is full")
+        return real(kind, ids, avg_length)
+
+    monkeypatch.setattr(index, "_index_batch", fail_the_second)
+    with pytest.raises(RuntimeError):
+        index.rebuild(batch=2)
+    assert tantivy_index._state.get("filler") is None
+    idx = tantivy_index.TantivyIndex()._index(fill=False)
+    writer = tantivy_index._writer(idx, tantivy_index.SMALL_HEAP, 1, wait=0)
+    assert writer is not None  # no process holds the lock
+    writer.rollback()
+    del writer
+    assert idx.searcher().num_docs == 5
+    assert search(EVERYONE, "重建失败").incomplete
+    monkeypatch.setattr(index, "_index_batch", real)
+    assert index.rebuild(batch=2) == 5
+    assert keys("重建失败") == written
+    assert_index_equals_data()
