@@ -478,9 +478,11 @@ class Bounded(Protocol):
         of the values of those they hold, highest first: (id, that sum)."""
         ...
 
-    def by_lowest(self, plan: Plan, without: Sequence[str], limit: int) -> list[tuple[int, float]]:
-        """The `limit` matches holding none of the meta tokens `without`, by
-        `rules.lowest_bound` of their length, highest first: (id, that bound)."""
+    def by_lowest(
+        self, plan: Plan, read: Sequence[Sequence[str]], limit: int
+    ) -> list[tuple[int, float]]:
+        """The `limit` matches other than those holding a meta token of every group in
+        `read`, by `rules.lowest_bound` of their length, highest first: (id, that bound)."""
         ...
 
     def rough_df(self, tokens: Sequence[str]) -> dict[str, int]:

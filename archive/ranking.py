@@ -174,6 +174,10 @@ def _by_bounds(
             scores.read(backend.ids(replace(plan, tier=tier)))
             if scores.beat(rules.bound(tier, weights)):
                 return scores.top()
+        # Read: the matches with every gram at some tier. Each other one has a gram below
+        # every tier, which the term can occur no more often than.
+        grams = dict.fromkeys(rules.term_grams(weights[0][0]))
+        read = [[rules.tier_token(j, g) for j in range(1, len(rules.TIERS))] for g in grams]
     else:
         # The matches holding a tier token of some term, by the sum of their tier tokens'
         # values, a batch at a time; the one after each batch tells the bound of the rest.
@@ -186,13 +190,13 @@ def _by_bounds(
             if scores.beat((floor + batch[-1][1]) * (1 + BOUND_MARGIN)):
                 return scores.top()
             size *= BOUND_GROWTH
-    # Every other match is below every tier for every term: each term's impact is at most
-    # `rules.lowest_bound` of the document's length, and usually exactly that.
-    without = [token for token, _v in values]
+        read = [[token for token, _v in values]]  # the matches with a term's rarest gram tiered
+    # Every other match has, for every term, a gram below every tier: each term's impact is at
+    # most `rules.lowest_bound` of the document's length, and usually exactly that.
     weight = sum(w for _t, w in weights)
     size = max(BOUND_BATCH, wanted)
     while not scores.beat(floor * (1 + BOUND_MARGIN)):
-        found = backend.by_lowest(plan, without, size + 1)
+        found = backend.by_lowest(plan, read, size + 1)
         _score_lowest(scores, [i for i, _b in found[:size] if i not in scores], weight)
         if len(found) <= size:
             break  # every match is read

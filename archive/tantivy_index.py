@@ -356,11 +356,13 @@ class TantivyIndex:
         found = searcher.search(bound_query(plan, schema, values), limit, count=False)
         return with_ids(searcher, found.hits)
 
-    def by_lowest(self, plan: Plan, without: Sequence[str], limit: int) -> list[tuple[int, float]]:
+    def by_lowest(
+        self, plan: Plan, read: Sequence[Sequence[str]], limit: int
+    ) -> list[tuple[int, float]]:
         """See `backends.Bounded`: ordered by the `z` column."""
         searcher = self._searcher()
         schema = self._index().schema
-        query = without_query(plan, schema, without)
+        query = without_query(plan, schema, read)
         found = searcher.search(query, limit, count=False, order_by_field="z")
         return with_ids(searcher, found.hits)
 

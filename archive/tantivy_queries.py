@@ -92,13 +92,21 @@ def bound_query(
     return tantivy.Query.boolean_query(clauses)
 
 
-def without_query(plan: Plan, schema: tantivy.Schema, without: Sequence[str]) -> tantivy.Query:
-    """The plan's matches holding none of the meta tokens `without`."""
-    tokens = sorted({fold(t) for t in without})
+def without_query(
+    plan: Plan, schema: tantivy.Schema, read: Sequence[Sequence[str]]
+) -> tantivy.Query:
+    """The plan's matches other than those holding a meta token of every group in `read`."""
+    every = [
+        (
+            tantivy.Occur.Must,
+            tantivy.Query.term_set_query(schema, "m", sorted({fold(t) for t in group})),
+        )
+        for group in read
+    ]
     return tantivy.Query.boolean_query(
         [
             (tantivy.Occur.Must, query_for(plan, schema)),
-            (tantivy.Occur.MustNot, tantivy.Query.term_set_query(schema, "m", tokens)),
+            (tantivy.Occur.MustNot, tantivy.Query.boolean_query(every)),
         ]
     )
 

@@ -244,6 +244,26 @@ def test_relevance_order_is_the_exact_bm25_order(corpus, raw, way, monkeypatch):
     assert page1.total == len(expected)
 
 
+def file_at_once(officer, bodies: list[str]) -> None:
+    """Items with these bodies, filed and indexed in one write: every document ranks against
+    the same average."""
+    now = timezone.now()
+    InfoItem.objects.bulk_create(
+        InfoItem(
+            unit=officer.unit,
+            author=officer,
+            kind=ItemKind.NEWS,
+            state=ItemState.FILED,
+            title=f"第{i}号",
+            body=body,
+            submitted_at=now - timedelta(hours=i),
+            revision_count=1,
+        )
+        for i, body in enumerate(bodies)
+    )
+    index.ensure_fresh()
+
+
 @pytest.mark.parametrize("raw", ["水库 泄漏", "泄漏", "水库"])
 def test_matches_below_every_tier_rank_exactly_by_their_length(officer_a, monkeypatch, raw):
     """Sixty documents holding the terms once, and ten long ones holding 水库 twice: nearly all
@@ -255,8 +275,7 @@ def test_matches_below_every_tier_rank_exactly_by_their_length(officer_a, monkey
     monkeypatch.setattr(ranking, "BOUND_GROWTH", 2)
     rnd = random.Random(5)
     filler = "甲乙丙丁戊己庚辛壬癸子丑寅卯辰巳午未申酉戌亥"
-    now = timezone.now()
-    items = []
+    bodies = []
     for i in range(70):
         long = i % 7 == 0
         size = rnd.randint(1000, 1100) if long else rnd.randint(380, 460)
@@ -264,25 +283,39 @@ def test_matches_below_every_tier_rank_exactly_by_their_length(officer_a, monkey
         text = [rnd.choice(filler) for _ in range(size)]
         for at, word in zip(sorted(rnd.sample(range(size), len(words))), words, strict=True):
             text[at] += word
-        items.append(
-            InfoItem(
-                unit=officer_a.unit,
-                author=officer_a,
-                kind=ItemKind.NEWS,
-                state=ItemState.FILED,
-                title=f"第{i}号",
-                body="".join(text),
-                submitted_at=now - timedelta(hours=i),
-                revision_count=1,
-            )
-        )
-    InfoItem.objects.bulk_create(items)
-    index.ensure_fresh()  # one write: every document ranks against the same average
+        bodies.append("".join(text))
+    file_at_once(officer_a, bodies)
     expected = bm25_order(raw)
     assert len(expected) == 70
     for page in range(1, 7):
         result = search(EVERYONE, raw, sort=SortOrder.RELEVANCE, per_page=4, page=page)
         assert [h.doc.key for h in result.hits] == expected[(page - 1) * 4 : page * 4], page
+
+
+def test_a_common_phrase_ranks_documents_with_only_some_grams_at_a_tier(officer_a):
+    """A word of several characters in most documents reads whole tiers where every gram of it
+    has reached the tier, then the rest by their length. Ten short documents repeat 乙丙 (a
+    tier there) but hold 甲乙 once (below every tier): not every gram tiered, and the gram the
+    term is bounded by (乙丙) not below every tier either. They hold 甲乙丙 once and are the
+    shortest, so they lead the exact order."""
+    rnd = random.Random(9)
+    filler = "子丑寅卯辰巳午未申酉戌亥"
+    bodies = []
+    for i in range(60):
+        few = i < 10
+        text = [
+            rnd.choice(filler)
+            for _ in range(rnd.randint(380, 400) if few else rnd.randint(420, 460))
+        ]
+        words = ["甲乙丙"] + (["乙丙"] * 6 if few else ["甲乙"] * 3)
+        for at, word in zip(sorted(rnd.sample(range(len(text)), len(words))), words, strict=True):
+            text[at] += word
+        bodies.append("".join(text))
+    file_at_once(officer_a, bodies)
+    expected = bm25_order("甲乙丙")
+    assert len(expected) == 60
+    result = search(EVERYONE, "甲乙丙", sort=SortOrder.RELEVANCE, per_page=15)
+    assert [h.doc.key for h in result.hits] == expected[:15]
 
 
 def test_highlighted_snippets_are_escaped(officer_a):
