@@ -6,7 +6,7 @@ lies between two thresholds of `rules.TIERS`. A document's score is therefore bo
 its tier tokens say, and the ranker reads (scores from its text) the documents most likely to be
 on top first, and stops when the k-th best score read beats the bound of every document unread.
 
-- An index that orders matches by a sum of per-token values (tantivy: `bounds` is True) is asked
+- An index that orders matches by a sum of per-token values (`backends.Bounded`: tantivy) is asked
   for the matches in the order of their own bound, a batch at a time; then, among the matches
   with no tier token at all, in the order of the bound their length gives (see
   `rules.lowest_bound`). One or two index queries for most searches, whatever the number of
@@ -101,10 +101,6 @@ def _weights_df(query: rules.Query) -> tuple[list[tuple[str, float]], dict[str, 
     return weights, df
 
 
-def _weights(query: rules.Query) -> list[tuple[str, float]]:
-    return _weights_df(query)[0]
-
-
 class _Scores(dict[int, float]):
     """The documents read so far, by id, with their exact scores."""
 
@@ -163,9 +159,7 @@ def _by_bounds(
     rarest = [(min(rules.term_grams(t), key=lambda g: (df[g], g)), w) for t, w in weights]
     floor, values = rules.tier_bounds(rarest)
     scores = _Scores(weights, wanted)
-    documents = max(index.state().doc_count, 1)
-    one_gram = len(set(rules.term_grams(weights[0][0]))) == 1
-    if len(weights) == 1 and (one_gram or df[rarest[0][0]] >= COMMON_TERM * documents):
+    if len(weights) == 1 and _by_whole_tiers(weights[0][0], df[rarest[0][0]]):
         # One word of one gram, or a common one: its tiers from the top, each read whole. A
         # gram's tier is its exact impact band, so few documents are read; for a phrase the
         # tier query is a phrase query each step, cheaper only where batches would cut
@@ -204,6 +198,14 @@ def _by_bounds(
             break
         size *= BOUND_GROWTH
     return scores.top()
+
+
+def _by_whole_tiers(term: str, rarest_df: int) -> bool:
+    """Whether one term reads whole tiers rather than batches: a word of one gram, or a common
+    one (COMMON_TERM)."""
+    if len(set(rules.term_grams(term))) == 1:
+        return True
+    return rarest_df >= COMMON_TERM * max(index.state().doc_count, 1)
 
 
 def _score_lowest(scores: _Scores, ids: Sequence[int], weight: float) -> None:
