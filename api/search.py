@@ -71,6 +71,10 @@ class SearchOut(Schema):
     per_page: int
     has_next: bool
     incomplete: bool = Field(description="The index is being rebuilt: some matches may be missing.")
+    filled_since: datetime | None = Field(
+        description="While it is rebuilt (newest first): every document from this moment on is"
+        " already found; older ones may be missing."
+    )
     terms: list[str] = Field(description="The query's words as parsed.")
     excluded: list[str] = Field(description="The words excluded.")
     results: list[HitOut]
@@ -130,6 +134,7 @@ def search_archive(request: HttpRequest, params: Query[SearchParams]) -> dict[st
         "per_page": result.per_page,
         "has_next": result.has_next,
         "incomplete": result.incomplete,
+        "filled_since": result.filled_since,
         "terms": list(result.query.terms),
         "excluded": list(result.query.excluded),
         "results": [_hit(h) for h in result.hits],

@@ -309,6 +309,18 @@ def building() -> bool:
     return Unsynced.objects.filter(doc_id=Unsynced.FULL).exists()
 
 
+def filled_since() -> datetime | None:
+    """While a full build of a tantivy index runs: the moment from which on every document is
+    already in the index (its steps go newest first), or None before its first step."""
+    build = (
+        Unsynced.objects.filter(doc_id=Unsynced.FULL)
+        .order_by("-pk")
+        .values_list("filled_from", flat=True)
+        .first()
+    )
+    return None if build is None else moment_of(build)
+
+
 def build_step() -> int:
     """The worker's share of a full build of a tantivy index: one step (documents added)."""
     if not building():

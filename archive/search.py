@@ -227,6 +227,8 @@ class Result:
     has_next: bool
     plan: Plan
     incomplete: bool = False  # the index is being rebuilt
+    # While it is rebuilt newest first: every document from this moment on is already found.
+    filled_since: datetime | None = None
     # Why the query finds nothing whatever the data (translated, for the page and the API).
     messages: list[str] = field(default_factory=list)
 
@@ -314,6 +316,7 @@ def search(
         has_next=has_next,
         plan=plan,
         incomplete=not complete,
+        filled_since=None if complete else index.filled_since(),
         messages=explain(parsed),
     )
     if nothing:

@@ -12,12 +12,14 @@ archive suite, recall and consistency included, against FTS5."""
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
 import tantivy
 from django.conf import settings as django_settings
+from django.urls import reverse
+from django.utils import timezone
 
 from archive import backends, index, tantivy_index
 from archive.backends import Plan
@@ -250,24 +252,37 @@ def newest_keys(n: int) -> set[str]:
 
 
 def test_a_full_build_is_the_workers_in_steps_newest_first(
-    tantivy_backend, officer_a, monkeypatch, _pinned_clock
+    tantivy_backend, officer_a, editor, client_of, monkeypatch, _pinned_clock
 ):
     """A new index directory over an archive larger than a step: a reader's search does not
     build it (it says the index is incomplete), the worker adds the newest documents first, a
-    step per round, changes made meanwhile reach what is already filled, and the search that
-    can finish the build in one step does."""
+    step per round (searches then say from which moment on they find everything), changes made
+    meanwhile reach what is already filled, and the search that can finish the build in one
+    step does."""
     monkeypatch.setattr(tantivy_index, "STEP", 3)
     items = []
     for n in range(8):  # each in a second of its own: a document's id is its moment
         items.append(make_item(officer_a, title=f"分步重建的稿件{n}号"))
         _pinned_clock.shift(timedelta(minutes=1))
     first = search(EVERYONE, "分步重建")
-    assert first.incomplete and first.total == 0
+    assert first.incomplete and first.total == 0 and first.filled_since is None
     assert Document.objects.count() == 8 and in_index_all() == 0 and index.building()
     worker_round()
     assert in_index_all() == 3
     during = search(EVERYONE, "分步重建")
     assert during.incomplete and set(keys("分步重建")) == newest_keys(3)
+    # The notice names the moment from which on everything is found: the third newest's date
+    # (dates to the second, as the notice shows them to the minute).
+    dates = sorted(Document.objects.values_list("date", flat=True))
+    assert during.filled_since is not None
+    assert dates[-4] < during.filled_since <= dates[-3]
+    since = timezone.localtime(during.filled_since)
+    reader = client_of(editor)
+    page = reader.get(reverse("archive:search"), {"q": "分步重建"}).content.decode()
+    assert f"{since:%Y-%m-%d %H:%M} 以后的文档已全部可检索" in page
+    answer = reader.get("/api/search", {"q": "分步重建"}).json()
+    assert answer["incomplete"]
+    assert datetime.fromisoformat(answer["filled_since"]) == during.filled_since
     newest = Document.objects.order_by("-id").first()
     oldest = Document.objects.order_by("id").first()
     assert newest is not None and oldest is not None
@@ -279,7 +294,7 @@ def test_a_full_build_is_the_workers_in_steps_newest_first(
     worker_round()
     assert in_index_all() == 6 and index.building()
     done = search(EVERYONE, "重建期间")  # two left, one step: the reader finishes the build
-    assert not done.incomplete and not index.building()
+    assert not done.incomplete and not index.building() and done.filled_since is None
     assert keys("改过的旧稿") == {oldest.key}
     assert_index_equals_data()
 
