@@ -18,6 +18,7 @@ on top first, and stops when the k-th best score read beats the bound of every d
 import itertools
 from collections.abc import Sequence
 from dataclasses import replace
+from typing import Any
 
 from django.db import connection
 
@@ -35,32 +36,28 @@ BAND_STEPS = (8, 3)
 LIGHT_TERM = 0.25
 
 
-def _texts(ids: Sequence[int]) -> dict[int, tuple[str, str, float]]:
-    out: dict[int, tuple[str, str, float]] = {}
+def _rows(ids: Sequence[int], columns: str) -> list[tuple[Any, ...]]:
+    """The documents' id and `columns`, 500 ids a query."""
+    rows: list[tuple[Any, ...]] = []
     with connection.cursor() as cursor:
         for start in range(0, len(ids), 500):
             chunk = list(ids[start : start + 500])
             marks = ", ".join(["%s"] * len(chunk))
             cursor.execute(
-                f"SELECT id, norm, avg_length FROM archive_document WHERE id IN ({marks})", chunk
+                f"SELECT id, {columns} FROM archive_document WHERE id IN ({marks})", chunk
             )
-            for i, norm, avg in cursor.fetchall():
-                out[i] = (*index.split_norm(norm), avg)
-    return out
+            rows += cursor.fetchall()
+    return rows
+
+
+def _texts(ids: Sequence[int]) -> dict[int, tuple[str, str, float]]:
+    """Each document's normalised title and body, and the average length it was indexed at."""
+    return {i: (*index.split_norm(norm), avg) for i, norm, avg in _rows(ids, "norm, avg_length")}
 
 
 def _lengths(ids: Sequence[int]) -> dict[int, tuple[int, float]]:
-    out: dict[int, tuple[int, float]] = {}
-    with connection.cursor() as cursor:
-        for start in range(0, len(ids), 500):
-            chunk = list(ids[start : start + 500])
-            marks = ", ".join(["%s"] * len(chunk))
-            cursor.execute(
-                f"SELECT id, length, avg_length FROM archive_document WHERE id IN ({marks})",
-                chunk,
-            )
-            out.update({i: (n, avg) for i, n, avg in cursor.fetchall()})
-    return out
+    """Each document's normalised length, and the average length it was indexed at."""
+    return {i: (n, avg) for i, n, avg in _rows(ids, "length, avg_length")}
 
 
 class _DocFrequencies:
@@ -163,8 +160,8 @@ def _by_bounds(
         # One word of one gram, or a common one: its tiers from the top, each read whole. A
         # gram's tier is its exact impact band, so few documents are read; for a phrase the
         # tier query is a phrase query each step, cheaper only where batches would cut
-        # through large tiers.
-        for tier in range(len(rules.TIERS) - 1, 0, -1):
+        # through large tiers. The steps start at the highest tier every gram reaches.
+        for tier in range(_highest_tier(backend, weights[0][0]), 0, -1):
             scores.read(backend.ids(replace(plan, tier=tier)))
             if scores.beat(rules.bound(tier, weights)):
                 return scores.top()
@@ -198,6 +195,17 @@ def _by_bounds(
             break
         size *= BOUND_GROWTH
     return scores.top()
+
+
+def _highest_tier(backend: backends.Bounded, term: str) -> int:
+    """The highest tier at which some document may hold every gram of the term (0: none), by
+    the index's rough counts of the tier tokens (never too low: they count deleted documents
+    until a merge drops them). The tiers above it are empty, and reading them was a query each:
+    most of the nineteen for most words."""
+    grams = dict.fromkeys(rules.term_grams(term))
+    tiers = range(1, len(rules.TIERS))
+    held = backend.rough_df([rules.tier_token(j, g) for j in tiers for g in grams])
+    return min(max((j for j in tiers if held[rules.tier_token(j, g)]), default=0) for g in grams)
 
 
 def _by_whole_tiers(term: str, rarest_df: int) -> bool:

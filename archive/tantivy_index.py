@@ -421,9 +421,10 @@ class TantivyIndex:
         return out
 
     def rough_df(self, tokens: Sequence[str]) -> dict[str, int]:
-        """tantivy's own term statistics, deleted documents included until a merge drops them."""
+        """tantivy's own term statistics, deleted documents included until a merge drops them
+        (summed over the fields: a token belongs to one of them by its form)."""
         searcher = self._searcher()
-        return {t: sum(searcher.doc_freq(f, t) for f in ("t2", "b2", "u")) for t in tokens}
+        return {t: sum(searcher.doc_freq(f, t) for f in ALL_FIELDS) for t in tokens}
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
