@@ -110,6 +110,36 @@ def machine_busy_cores(seconds: float = 3.0) -> float:
         return 0.0
 
 
+def refaulted_mb() -> float:
+    """File data the kernel has read again since boot after dropping it from the page cache
+    (MB; Linux /proc/vmstat, 0 elsewhere). Some virtual machines drop file pages idle for a
+    minute even with memory free, and a query then reads its index from disk."""
+    try:
+        for line in Path("/proc/vmstat").read_text().splitlines():
+            name, _sep, value = line.partition(" ")
+            if name == "workingset_refault_file":
+                return int(value) * os.sysconf("SC_PAGE_SIZE") / 1e6
+    except (OSError, ValueError):
+        pass
+    return 0.0
+
+
+def warm(directory: Path) -> float:
+    """Read every file under `directory` once, so that a timed pass starts with them in the page
+    cache, as on a server whose memory holds its archive (MB read)."""
+    read = 0
+    for path in sorted(directory.rglob("*")):
+        if not path.is_file():
+            continue
+        try:
+            with path.open("rb") as handle:
+                while chunk := handle.read(1 << 22):
+                    read += len(chunk)
+        except OSError:
+            continue
+    return read / 1e6
+
+
 def machine() -> dict[str, str]:
     import django
 
