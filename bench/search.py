@@ -68,6 +68,10 @@ TARGETS = {
     "http_p95_ms": 50.0,
     "facets_p95_ms": 50.0,
 }
+# At 1,000,000 documents (`make bench-1m`, issue 16): filter counts within 100 ms, and the
+# build and the index's size have targets of their own (the size is the index alone: the
+# document table is the archive itself, which every index needs).
+TARGETS_1M = {**TARGETS, "facets_p95_ms": 100.0, "build_s": 600.0, "index_kb_per_doc": 4.0}
 
 
 def child(
@@ -239,6 +243,9 @@ def result(
         else 0,
         "load_s": loaded["load_s"],
         "kb_per_doc": rounded(built["index_mb"] * 1000 / built["docs"], 2) if built["docs"] else 0,
+        "engine_kb_per_doc": rounded(built["engine_mb"] * 1000 / built["docs"], 2)
+        if built["docs"]
+        else 0,
         "facets_p95_ms": rounded(http["facets_p95"], 1),
         "facets_fn_p95_ms": rounded(measured["facets"]["p95"], 2),
         "refaulted_mb": measured["refaulted_mb"],
@@ -257,10 +264,22 @@ def result(
         and ranked_p95 <= goals["ranked_p95_ms"]
         and http["p95"] <= goals["http_p95_ms"]
         and http["facets_p95"] <= goals["facets_p95_ms"]
+        and built["build_s"] <= goals.get("build_s", float("inf"))
+        and figures["engine_kb_per_doc"] <= goals.get("index_kb_per_doc", float("inf"))
     )
 
     def mark(value: float, target: float) -> str:
         return f"{value:.2f} {'✓' if value <= target else '✗'}"
+
+    def goal(key: str, value: float, unit: str, digits: int = 0) -> tuple[str, str]:
+        """A figure with a target only at some sizes: (value marked, target), or 'stated'."""
+        if key not in goals:
+            return f"{value:,.{digits}f}", "stated"
+        ok = "✓" if value <= goals[key] else "✗"
+        return f"{value:,.{digits}f} {ok}", f"≤ {goals[key]:,.0f} {unit}"
+
+    build_value, build_goal = goal("build_s", built["build_s"], "s")
+    size_value, size_goal = goal("index_kb_per_doc", figures["engine_kb_per_doc"], "KB", 2)
 
     lines = [
         f"{target.database} ({NAMES[built['index']]}): {built['docs']:,} documents"
@@ -312,13 +331,20 @@ def result(
         f"| total count p95 (HTTP, loaded after the page) | {http['count_p95']:.2f} ms | stated"
         f" | {http['counts_later']} of {len(http['classes']) * per_class} first pages left the"
         " count to it; the function alone: the 'total' column |",
-        f"| index build | {built['build_s']:.0f} s | stated | bare tantivy"
+        f"| index build | {build_value} s | {build_goal} | bare tantivy"
         f" {tantivy['build_s']:.0f} s"
         " (one thread, no database) |",
-        f"| index size | {built['index_mb']:,.0f} MB ({figures['kb_per_doc']:.1f} KB per"
-        " document) | stated | bare tantivy"
-        f" {tantivy['index_mb']:,.0f} MB; ours includes the stored display and normalised"
-        " text |",
+        *(
+            [
+                f"| index size per document, the index alone | {size_value} KB | {size_goal} |"
+                f" bare tantivy {tantivy['index_mb'] * 1000 / max(built['docs'], 1):.2f} KB |"
+            ]
+            if built["engine_mb"]  # PostgreSQL's index lives in the table's own figures
+            else []
+        ),
+        f"| index size, with the document table | {built['index_mb']:,.0f} MB"
+        f" ({figures['kb_per_doc']:.1f} KB per document) | stated | the table holds the"
+        " stored display and normalised text |",
         "",
         "A page that does not hold the last match leaves its total count to a request of its"
         " own, loaded after the page as the filter counts are (the function's figures above"
@@ -331,8 +357,8 @@ def result(
             "",
             "### At 1,000,000 documents",
             "",
-            "Measured by hand (`python -m bench._search_1m`): the build alone takes longer than"
-            " `make bench` should.",
+            "Measured by `make bench-1m` (`python -m bench._search_1m`), not by `make bench`:"
+            " the load and the two builds alone take over an hour.",
             "",
             big.read_text(encoding="utf-8").rstrip(),
         ]
@@ -400,7 +426,6 @@ def add_other(
         f[f"{other}_backend_{key}"] = value
     for cls, c in classes.items():
         f[f"{other}_backend_{cls.replace('-', '_')}_ranked_p95_ms"] = rounded(c["ranked"]["p95"], 2)
-    f["engine_kb_per_doc"] = rounded(main["engine_mb"] * 1000 / docs, 2)
     goals = target.targets
     main_table = rounded(main["table_mb"] * 1000 / docs, 2)
     rows = [
