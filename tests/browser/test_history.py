@@ -213,6 +213,37 @@ def test_back_and_forward_through_item_list_filters_show_whole_pages(
     expect(rows.get_by_role("link", name=reviewed.title)).to_have_count(0)
 
 
+def test_forward_pressed_before_htmx_has_run_still_shows_the_addresses_page(
+    page: Page, editor: User, officer_a: User, head_a: User
+):
+    """On a slow line the page is drawn before its deferred scripts run; htmx may never arrive.
+
+    After Back reloads the list, the browser counts the filtered entry as the same document's,
+    so Forward only changed the address: the unfiltered rows stayed under `?state=submitted`.
+    """
+    make_item(officer_a, ItemState.SUBMITTED, head=head_a, title="甲区部署汛期隐患排查")
+    reviewed = make_item(
+        officer_a, ItemState.UNDER_REVIEW, head=head_a, editor=editor, title="甲区农村供水保障"
+    )
+    log_in(page, editor)
+    page.goto("/items/")
+    rows = page.locator("#rows")
+    page.locator("label", has=page.locator("input[name=state][value=submitted]")).click()
+    expect(rows.get_by_role("link", name=reviewed.title)).to_have_count(0)
+
+    page.route("**/htmx-*.js", lambda route: route.abort())  # from now on htmx never loads
+    page.go_back()
+    expect_whole_page(page, "信息列表")
+    expect(rows.get_by_role("link", name=reviewed.title)).to_be_visible()
+    page.go_forward()
+    expect(page.locator("input[name=state][value=submitted]")).to_be_checked()
+    expect(rows.get_by_role("link", name=reviewed.title)).to_have_count(0)
+    assert "state=submitted" in page.url
+    page.go_back()
+    expect(page.locator("input[name=state][value='']")).to_be_checked()
+    expect(rows.get_by_role("link", name=reviewed.title)).to_be_visible()
+
+
 # --- the information database ---------------------------------------------------------------
 
 
