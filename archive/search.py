@@ -277,6 +277,18 @@ def _hits(ids: Sequence[int], query: rules.Query, scores: dict[int, float]) -> l
     return out
 
 
+def page_ids(
+    plan: Plan, query: rules.Query, sort: str, offset: int, limit: int
+) -> tuple[list[int], dict[int, float]]:
+    """The index's part of a page: the ids of its matches in order (and their scores, ranked).
+
+    What `search` adds to it is the documents' rows, titles and snippets."""
+    if sort == SortOrder.RELEVANCE and query.terms:
+        top = ranked(plan, query, offset + limit)
+        return [i for i, _s in top[offset:]], dict(top)
+    return backends.current().ids(plan, limit=limit, offset=offset), {}
+
+
 def search(
     who: Who,
     query: str | rules.Query,
@@ -293,16 +305,8 @@ def search(
     complete = index.ensure_fresh()
     plan = plan_for(grants, parsed, filters)
     offset = (page - 1) * per_page
-    scores: dict[int, float] = {}
     nothing = grants.none or parsed.impossible
-    if nothing:
-        ids: list[int] = []
-    elif sort == SortOrder.RELEVANCE and parsed.terms:
-        top = ranked(plan, parsed, offset + per_page + 1)
-        scores = dict(top)
-        ids = [i for i, _s in top[offset:]]
-    else:
-        ids = backends.current().ids(plan, limit=per_page + 1, offset=offset)
+    ids, scores = ([], {}) if nothing else page_ids(plan, parsed, sort, offset, per_page + 1)
     has_next = len(ids) > per_page and page < MAX_PAGE
     last = (bool(ids) or offset == 0) and len(ids) <= per_page  # the page holds the last match
     ids = ids[:per_page]

@@ -215,6 +215,10 @@ def result(
     tantivy = measured["tantivy"]
     newest_p95 = max(c["newest"]["p95"] for c in classes.values())
     ranked_p95 = max(c["ranked"]["p95"] for c in classes.values())
+    # The index's part of the same pages (`search.page_ids`): the ids in order, without the
+    # documents' rows, titles and snippets.
+    newest_ids_p95 = max(c["newest_ids"]["p95"] for c in classes.values())
+    ranked_ids_p95 = max(c["ranked_ids"]["p95"] for c in classes.values())
     brute_p95 = max(c["brute"]["p95"] for c in classes.values())
     recall_min = min(c["recall"] for c in classes.values())
     precise = all(c["precise"] for c in classes.values())
@@ -223,6 +227,8 @@ def result(
         "recall_min": recall_min,
         "newest_p95_ms": rounded(newest_p95, 2),
         "ranked_p95_ms": rounded(ranked_p95, 2),
+        "newest_ids_p95_ms": rounded(newest_ids_p95, 2),
+        "ranked_ids_p95_ms": rounded(ranked_ids_p95, 2),
         "http_p95_ms": rounded(http["p95"], 1),
         "tantivy_ranked_p95_ms": rounded(tantivy["ranked"]["p95"], 3),
         "brute_p95_ms": rounded(brute_p95, 1),
@@ -255,6 +261,8 @@ def result(
         key = cls.replace("-", "_")
         figures[f"{key}_newest_p95_ms"] = rounded(c["newest"]["p95"], 2)
         figures[f"{key}_ranked_p95_ms"] = rounded(c["ranked"]["p95"], 2)
+        figures[f"{key}_newest_ids_p95_ms"] = rounded(c["newest_ids"]["p95"], 2)
+        figures[f"{key}_ranked_ids_p95_ms"] = rounded(c["ranked_ids"]["p95"], 2)
         figures[f"{key}_total_p95_ms"] = rounded(c["total"]["p95"], 2)
         figures[f"{key}_recall"] = c["recall"]
     ok = (
@@ -294,16 +302,23 @@ def result(
         f" MB in the function's pass, {http['refaulted_mb']:,} MB in the HTTP pass. The brute"
         " force and recall run after the timed pass.",
         "",
-        "| class | matches p50 / max | newest p50 / p95 ms | ranked p50 / p95 ms | total p95 ms"
+        "The 'ids' columns time the index's part of the same pages alone"
+        " (`archive.search.page_ids`): the page's ids in order, without the documents' rows,"
+        " titles and snippets.",
+        "",
+        "| class | matches p50 / max | newest p50 / p95 ms | newest ids p95 ms"
+        " | ranked p50 / p95 ms | ranked ids p95 ms | total p95 ms"
         " | brute force p95 ms | HTTP p50 / p95 ms | recall |",
-        "|---|---|---|---|---|---|---|---|",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
     for cls, c in classes.items():
         h = http["classes"][cls]
         lines.append(
             f"| {cls} | {c['matches_p50']:,} / {c['matches_max']:,}"
             f" | {c['newest']['p50']:.2f} / {c['newest']['p95']:.2f}"
+            f" | {c['newest_ids']['p95']:.2f}"
             f" | {c['ranked']['p50']:.2f} / {c['ranked']['p95']:.2f}"
+            f" | {c['ranked_ids']['p95']:.2f}"
             f" | {c['total']['p95']:.2f} | {c['brute']['p95']:.0f}"
             f" | {h['p50']:.1f} / {h['p95']:.1f} | {c['recall']:.3f} |"
         )
@@ -317,10 +332,15 @@ def result(
         f" | ≤ {goals['newest_p95_ms']:.0f} ms |"
         f" bare tantivy {tantivy['newest']['p95']:.3f} ms; brute force {brute_p95:.0f} ms"
         f" ({figures['brute_to_newest_ratio']}× ours) |",
+        f"| newest first p95, the index's part (page ids), worst class |"
+        f" {mark(newest_ids_p95, goals['newest_p95_ms'])} ms | ≤ {goals['newest_p95_ms']:.0f}"
+        f" ms (proposed measure) | bare tantivy {tantivy['newest']['p95']:.3f} ms |",
         f"| ranked (BM25 top 20) p95, worst class | {mark(ranked_p95, goals['ranked_p95_ms'])}"
         f" ms | ≤ {goals['ranked_p95_ms']:.0f} ms |"
         f" bare tantivy {tantivy['ranked']['p95']:.3f} ms"
         f" ({figures['ranked_to_tantivy_ratio']}× ours / bare tantivy) |",
+        f"| ranked p95, the index's part (page ids), worst class | {ranked_ids_p95:.2f} ms"
+        f" | stated | |",
         f"| HTTP p95 (newest and ranked pages) | {mark(http['p95'], goals['http_p95_ms'])} ms"
         f" | ≤ {goals['http_p95_ms']:.0f} ms | newest {http['newest_p95']:.1f}, ranked"
         f" {http['ranked_p95']:.1f} |",
