@@ -104,11 +104,13 @@ TEXT_SCHEMA = (
 )
 NUMBER_SCHEMA = [("id", "i64", True, True), ("z", "f64", False, True)]
 OPEN_LOCK = ".xinbao-open.lock"
-# A newest-first page in an index of at least WINDOWS_FROM documents: the newest 1/256 of the
-# id range first, then 1/32, then 1/4, then all of it. Measured: at 1,000,000 documents the ids
-# of a page took 2.6 instead of 8.2 ms (p95, worst class); at 100,000 the page was slower.
+# A newest-first page in an index of at least WINDOWS_FROM documents: the newest 1/32 of the
+# id range first, then 1/4, then all of it. Measured at 1,000,000 documents, the ids of a page
+# alone (p95 by class): 2.6-5.2 ms with these windows, 2.8-6.7 starting at 1/256 (a rarer
+# word tried one window more before its page), 2.6-13.2 with none; 1/128 or 1/64 then 1/8
+# had worse tails (no step at 1/4). At 100,000 windows made the page slower.
 WINDOWS_FROM = 1_000_000
-WINDOWS = (256, 32, 4)
+WINDOWS = (32, 4)
 LOCK_WAIT_S = 120.0  # a writer waits this long for another process's commit
 # Documents a step of a full build adds in one writer commit (see the module docstring).
 # Measured at 100,000 documents, the worker's rounds: 5,000 took at most 7.7 s each (103 s in
