@@ -90,7 +90,7 @@ def _weights_df(query: rules.Query) -> tuple[list[tuple[str, float]], dict[str, 
     if len(query.terms) == 1:
         return [(query.terms[0], 1.0)], {}
     tokens = sorted({g for t in query.terms for g in rules.term_grams(t)})
-    n = max(index.state().doc_count, 1)
+    n = max(index.doc_count(), 1)
     df = _DF.get(tokens, n)
     weights = []
     for t in query.terms:
@@ -213,7 +213,7 @@ def _by_whole_tiers(term: str, rarest_df: int) -> bool:
     one (COMMON_TERM)."""
     if len(set(rules.term_grams(term))) == 1:
         return True
-    return rarest_df >= COMMON_TERM * max(index.state().doc_count, 1)
+    return rarest_df >= COMMON_TERM * max(index.doc_count(), 1)
 
 
 def _score_lowest(scores: _Scores, ids: Sequence[int], weight: float) -> None:

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from functools import cached_property, lru_cache
+from time import perf_counter
 from typing import Any
 
 from django.urls import NoReverseMatch, reverse
@@ -231,6 +232,9 @@ class Result:
     filled_since: datetime | None = None
     # Why the query finds nothing whatever the data (translated, for the page and the API).
     messages: list[str] = field(default_factory=list)
+    # How long the index took to find the page's ids (`page_ids`), within this call: the rest
+    # of the call reads the documents' rows and marks their titles and snippets.
+    index_ms: float = 0.0
 
     @cached_property
     def total(self) -> int:
@@ -306,7 +310,9 @@ def search(
     plan = plan_for(grants, parsed, filters)
     offset = (page - 1) * per_page
     nothing = grants.none or parsed.impossible
+    started = perf_counter()
     ids, scores = ([], {}) if nothing else page_ids(plan, parsed, sort, offset, per_page + 1)
+    index_ms = (perf_counter() - started) * 1000
     has_next = len(ids) > per_page and page < MAX_PAGE
     last = (bool(ids) or offset == 0) and len(ids) <= per_page  # the page holds the last match
     ids = ids[:per_page]
@@ -322,6 +328,7 @@ def search(
         incomplete=not complete,
         filled_since=None if complete else index.filled_since(),
         messages=explain(parsed),
+        index_ms=index_ms,
     )
     if nothing:
         result.total = 0

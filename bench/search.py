@@ -215,7 +215,7 @@ def result(
     tantivy = measured["tantivy"]
     newest_p95 = max(c["newest"]["p95"] for c in classes.values())
     ranked_p95 = max(c["ranked"]["p95"] for c in classes.values())
-    # The index's part of the same pages (`search.page_ids`): the ids in order, without the
+    # The index's part of the same calls (`search.page_ids`): the ids in order, without the
     # documents' rows, titles and snippets.
     newest_ids_p95 = max(c["newest_ids"]["p95"] for c in classes.values())
     ranked_ids_p95 = max(c["ranked_ids"]["p95"] for c in classes.values())
@@ -302,9 +302,9 @@ def result(
         f" MB in the function's pass, {http['refaulted_mb']:,} MB in the HTTP pass. The brute"
         " force and recall run after the timed pass.",
         "",
-        "The 'ids' columns time the index's part of the same pages alone"
-        " (`archive.search.page_ids`): the page's ids in order, without the documents' rows,"
-        " titles and snippets.",
+        "The 'ids' columns time the index's part of each page within the same call"
+        " (`archive.search.page_ids`, `Result.index_ms`): the page's ids in order; the rest of"
+        " the call reads the documents' rows and marks their titles and snippets.",
         "",
         "| class | matches p50 / max | newest p50 / p95 ms | newest ids p95 ms"
         " | ranked p50 / p95 ms | ranked ids p95 ms | total p95 ms"
