@@ -182,6 +182,19 @@ def test_the_pages_and_exports_say_when_the_figures_were_computed(
     assert "无待计入的变动" in page
 
 
+def test_a_step_counts_the_whole_backlog_of_the_units_it_takes(drained, unit_a, unit_b):
+    """An import queues a change per item: a step recomputing a unit counts all of them, and
+    a unit beyond the step's first changes waits for the next one."""
+    first = [LedgerChange(unit_id=unit_a.pk) for _n in range(4)]
+    later = [LedgerChange(unit_id=unit_a.pk) for _n in range(6)]
+    LedgerChange.objects.bulk_create([*first, LedgerChange(unit_id=unit_b.pk), *later])
+
+    assert live.catch_up(NOW, limit=3) == 10
+    assert queued() == {unit_b.pk}
+    assert live.catch_up(NOW, limit=3) == 1
+    assert not queued()
+
+
 def test_a_long_queue_is_counted_up_to_a_cap(drained):
     LedgerChange.objects.bulk_create(
         [LedgerChange(unit_id=n % (live.COUNT_UP_TO + 5)) for n in range(3000)]
