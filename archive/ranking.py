@@ -62,8 +62,8 @@ def _lengths(ids: Sequence[int]) -> dict[int, tuple[int, float]]:
 
 class _DocFrequencies:
     """Document frequencies of tokens, kept per process: counting a common bigram's documents
-    walks its whole posting list (milliseconds), and idf hardly moves while the index grows by
-    less than 1%. Ranking stays exact for the weights it uses."""
+    may walk its whole posting list (milliseconds; see each backend's `df`), and idf hardly
+    moves while the index grows by less than 1%. Ranking stays exact for the weights it uses."""
 
     def __init__(self) -> None:
         self.known: dict[str, int] = {}

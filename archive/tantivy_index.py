@@ -17,8 +17,9 @@ same `Plan`, so it returns exactly the same documents:
   facet counts are a terms aggregation over it, split by year with a range aggregation on `id`,
   inside tantivy: no document row is read.
 
-Document frequencies are counted by queries (tantivy's own term statistics still count
-deleted documents until a merge drops them).
+Document frequencies are tantivy's own term statistics while no segment holds a deleted
+document, and counted by queries otherwise (the statistics count deleted documents until a merge
+drops them): see `TantivyIndex.df`.
 
 An index built with another schema (read from its own meta.json, which tantivy writes
 atomically with the index) is replaced by an empty one that learns every document at the next
@@ -78,7 +79,7 @@ from django.conf import settings
 from django.db import connection, transaction
 
 from archive import rules
-from archive.backends import DOCS, Entry, MetaGroup, Plan, Year
+from archive.backends import DOCS, Entry, MetaGroup, Plan, Year, rules_everything
 from archive.models import Document, IndexState, Unsynced
 from archive.sqlite_index import SqliteIndex
 from archive.tantivy_queries import (
@@ -408,18 +409,29 @@ class TantivyIndex:
         ]
 
     def df(self, tokens: Sequence[str]) -> dict[str, int]:
-        """Documents holding each token in any field (FTS5's vocabulary 'row' counts)."""
+        """Documents holding each token in any field (FTS5's vocabulary 'row' counts).
+
+        tantivy's own term statistics count deleted documents until a merge drops them. When
+        no segment holds a deleted document (every document carries `EVERYTHING`, so its
+        statistic then equals the live count), they are exact: a token in one field is its
+        statistic, and a bigram in the title and the body is the sum of both less the
+        documents holding it in both, which the title's (short) postings drive. Otherwise,
+        or in more than two fields, the union's documents are counted."""
         searcher = self._searcher()
         schema = self._index().schema
+        exact = searcher.doc_freq("m", rules_everything()) == searcher.num_docs
         out = {}
         for token in tokens:
-            query = tantivy.Query.boolean_query(
-                [
-                    (tantivy.Occur.Should, tantivy.Query.term_query(schema, f, token))
-                    for f in ALL_FIELDS
-                ]
-            )
-            out[token] = self._count(searcher, query)
+            held = {f: searcher.doc_freq(f, token) for f in ALL_FIELDS} if exact else {}
+            fields = [f for f, n in held.items() if n]
+            if exact and len(fields) <= 1:
+                out[token] = sum(held.values())
+            elif exact and len(fields) == 2:
+                both = _joined(schema, fields, token, tantivy.Occur.Must)
+                out[token] = sum(held.values()) - self._count(searcher, both)
+            else:
+                anywhere = _joined(schema, ALL_FIELDS, token, tantivy.Occur.Should)
+                out[token] = self._count(searcher, anywhere)
         return out
 
     def rough_df(self, tokens: Sequence[str]) -> dict[str, int]:
@@ -430,6 +442,14 @@ class TantivyIndex:
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in self.path.iterdir() if p.is_file())
+
+
+def _joined(
+    schema: tantivy.Schema, fields: Sequence[str], token: str, occur: tantivy.Occur
+) -> tantivy.Query:
+    """`token` in each of `fields` (Must) or in any of them (Should)."""
+    terms = [(occur, tantivy.Query.term_query(schema, f, token)) for f in fields]
+    return tantivy.Query.boolean_query(terms)
 
 
 def _full_build() -> tuple[int, int | None] | None:
