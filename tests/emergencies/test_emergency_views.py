@@ -405,3 +405,28 @@ def test_a_worker_round_beats_takes_the_due_step_and_clears_its_heartbeat(
     assert alive == [False, True, "ok", False]
     assert DeadlineFlip.objects.filter(expected=row(fire)).count() == 1  # the first reminder
     assert not WorkerHeartbeat.objects.exists()
+
+
+def test_a_round_of_long_duties_keeps_the_worker_alive(seeded, _pinned_clock, monkeypatch):
+    """A round whose duties take long (the ledger after an import of a million items, a step of
+    a full build) beats between them: /healthz does not call a working worker dead."""
+    from archive import index
+    from scoring import live
+
+    worker = Worker(log=lambda _: None)
+    worker.beat(0, 0)
+    alive = []
+
+    def slow(duty):
+        def twenty_seconds() -> int:
+            done = duty()
+            _pinned_clock.shift(timedelta(seconds=20))
+            alive.append(worker_alive())
+            return done
+
+        return twenty_seconds
+
+    monkeypatch.setattr(index, "drain", slow(index.drain))
+    monkeypatch.setattr(live, "catch_up", slow(live.catch_up))
+    worker.round()
+    assert alive == [True, True]

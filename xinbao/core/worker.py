@@ -33,6 +33,7 @@ class Worker:
         self.log = log
         self.stopping = False
         self.name = f"{socket.gethostname()}:{os.getpid()}"
+        self.beaten_at = timezone.now()  # the first beat ends the first round
 
     def stop(self, signum: int, frame: FrameType | None) -> None:
         self.log(f"{signal.strsignal(signum)}: finishing the current round")
@@ -55,9 +56,14 @@ class Worker:
         # queued since the last round (the rankings are live within a round).
         # The zero reports of today and tomorrow become expected reports before the engine runs.
         expect_zero_reports()
-        steps = run_pass() + drain() + announce_new() + audit_checkpoint() + catch_up()
+        steps = 0
+        # A duty can take long (the ledger's step after a large import, a step of a full build):
+        # the worker beats between them, so that a round of several long duties is not a dead
+        # worker for /healthz (`HEARTBEAT_FRESH`).
         # A full build of a tantivy index is taken a step per round, between the others.
-        steps += build_step()
+        for duty in (run_pass, drain, announce_new, audit_checkpoint, catch_up, build_step):
+            steps += duty()
+            self.keep_fresh()
         # Federation messages to the other level leave from their outbox, retried with backoff.
         sent = process_deliveries() + send_due()
         return steps, sent
@@ -77,8 +83,13 @@ class Worker:
         wait = (upcoming - timezone.now()).total_seconds()
         return min(self.interval, max(0.01, wait))
 
+    def keep_fresh(self) -> None:
+        """Beat within a round once a third of `HEARTBEAT_FRESH` has passed since the last."""
+        if timezone.now() - self.beaten_at >= HEARTBEAT_FRESH / 3:
+            self.beat(0, 0)
+
     def beat(self, steps: int, sent: int) -> None:
-        now = timezone.now()
+        now = self.beaten_at = timezone.now()
         updated = WorkerHeartbeat.objects.filter(name=self.name).update(beat_at=now)
         if not updated:
             WorkerHeartbeat.objects.create(name=self.name, started_at=now, beat_at=now)
