@@ -85,8 +85,11 @@ def write_result(
     return prov
 
 
-def write_plain_section(name: str, header: str, result: Result, prov: Provenance) -> None:
-    """A section quoted under another benchmark's (the 1M search run): figures and text."""
+def write_plain_section(
+    name: str, header: str, result: Result, prov: Provenance, outer: str, legacy: str = ""
+) -> None:
+    """A section quoted under another benchmark's (the 1M search run under `outer`'s): figures
+    and text, and the quotation in `outer`'s section and in the report replaced by it."""
     prov = recheck(prov)
     after = read_load()
     RESULTS_DIR.mkdir(parents=True, exist_ok=True)
@@ -94,7 +97,53 @@ def write_plain_section(name: str, header: str, result: Result, prov: Provenance
     (RESULTS_DIR / f"{name}.json").write_text(json.dumps(figures, indent=2) + "\n", "utf-8")
     line = measured_line(prov, after, header)
     section_file(name).write_text(f"{line}\n\n{result.markdown.rstrip()}\n", encoding="utf-8")
-    log(f"wrote bench/results/{name}.json and {name}.md")
+    _requote(name, outer, legacy)
+    log(f"wrote bench/results/{name}.json and {name}.md, and quoted it under {outer}")
+
+
+def quoted(name: str, text: str) -> str:
+    """The section `name` as quoted under another benchmark's section (the 1M search run under
+    the search benchmark's), between markers that `write_plain_section` finds again."""
+    return f"<!-- quoted: {name} -->\n{text.strip()}\n<!-- end of {name} -->"
+
+
+def _requoted(doc: str, name: str, text: str, legacy: str) -> str | None:
+    """`doc` with the quotation of `name` replaced by `text`; None when it holds none. A
+    quotation written before the markers existed is found after its introduction `legacy`,
+    up to the next section or the end."""
+    start, end = f"<!-- quoted: {name} -->\n", f"\n<!-- end of {name} -->"
+    at = doc.find(start)
+    if at >= 0 and (until := doc.find(end, at)) >= 0:
+        return doc[:at] + quoted(name, text) + doc[until + len(end) :]
+    at = doc.find(legacy)
+    if not legacy or at < 0:
+        return None
+    at += len(legacy)
+    until = doc.find("\n\n## ", at)
+    if until < 0:
+        until = len(doc.rstrip("\n"))
+    return doc[:at] + quoted(name, text) + doc[until:]
+
+
+def _requote(name: str, outer: str, legacy: str) -> None:
+    """Replace the quotation of section `name` in the section `outer` and in the report (resealed:
+    this is make's writing, not a hand's), so that neither keeps figures older than the results."""
+    text = section_file(name).read_text(encoding="utf-8")
+    outer_file = section_file(outer)
+    if outer_file.exists():
+        found = _requoted(outer_file.read_text(encoding="utf-8"), name, text, legacy)
+        if found is not None:
+            outer_file.write_text(found, encoding="utf-8")
+    if not REPORT.exists():
+        return
+    report = REPORT.read_text(encoding="utf-8")
+    if seal_holds(report) is False:
+        raise Refused(f"{REPORT.name} was edited by hand since make bench wrote it")
+    sealed = SEAL.search(report)
+    body = report[: sealed.start()] if sealed else report
+    found = _requoted(body, name, text, legacy)
+    if found is not None:
+        REPORT.write_text(seal(found), encoding="utf-8")
 
 
 def section_file(name: str) -> Path:

@@ -8,8 +8,9 @@ default, then the other one (FTS5 or tantivy, reindexed from the same database).
 
 Writes bench/results/search_1m.json and search_1m.md through bench._record, under the same
 provenance rules as `make bench` (refused from a changed tree unless BENCH_ALLOW_DIRTY=1, the
-commit it started from, the load before and after); `python -m bench search` then quotes that
-section under its own, with the date it was measured.
+commit it started from, the load before and after), and replaces the quotation of that section
+under the search benchmark's, in its section and in docs/BENCHMARKS.md, with the date it was
+measured (`python -m bench search` quotes the latest one as well).
 """
 
 import os
@@ -39,7 +40,10 @@ def main() -> int:
     result = search.run_on(docs, per_class, target)
     log(f"1M search run: targets {'met' if result.ok else 'not met'} at this size")
     try:
-        record.write_plain_section("search_1m", record.when(started), result, prov)
+        when = record.when(started)
+        record.write_plain_section(
+            search.NAME_1M, when, result, prov, outer=search.NAME, legacy=search.INTRO_1M
+        )
     except record.Refused as refused:
         print(f"make bench-1m refuses to write results: {refused}", file=sys.stderr)
         return 3

@@ -43,6 +43,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode
 
+from bench import _record as record
 from bench._common import (
     PYTHON,
     RESULTS_DIR,
@@ -59,6 +60,12 @@ from bench._loadgen import Client
 from bench._server import Server, app_env, prepare
 
 NAME = "search"
+# The 1M run's section (`make bench-1m`), quoted under this one's with this introduction.
+NAME_1M = "search_1m"
+INTRO_1M = (
+    "### At 1,000,000 documents\n\nMeasured by `make bench-1m` (`python -m bench._search_1m`),"
+    " not by `make bench`: the load and the two builds alone take over an hour.\n\n"
+)
 TITLE = "Archive search: Chinese, full recall (issue 6)"
 PASSWORD = os.environ.get("BENCH_PASSWORD", "Xinbao@2026")
 EDITOR = "bianji1"
@@ -71,6 +78,9 @@ TARGETS = {
 # At 1,000,000 documents (`make bench-1m`, issue 16): filter counts within 100 ms, and the
 # build and the index's size have targets of their own (the size is the index alone: the
 # document table is the archive itself, which every index needs).
+# Proposed measures where an absolute target proved the machine's, not xinbao's (issue 16's
+# notes): the build within twice bare tantivy's over the same text, measured in the same run.
+BUILD_TO_TANTIVY = 2.0
 TARGETS_1M = {**TARGETS, "facets_p95_ms": 100.0, "build_s": 600.0, "index_kb_per_doc": 4.0}
 
 
@@ -244,6 +254,12 @@ def result(
         "tantivy_build_s": tantivy["build_s"],
         "tantivy_index_mb": tantivy["index_mb"],
         "brute_to_newest_ratio": rounded(brute_p95 / newest_p95, 1) if newest_p95 else 0,
+        "newest_ids_to_tantivy_ratio": rounded(newest_ids_p95 / tantivy["newest"]["p95"], 2)
+        if tantivy["newest"]["p95"]
+        else 0,
+        "build_to_tantivy_ratio": rounded(built["build_s"] / tantivy["build_s"], 2)
+        if tantivy["build_s"]
+        else 0,
         "ranked_to_tantivy_ratio": rounded(ranked_p95 / tantivy["ranked"]["p95"], 1)
         if tantivy["ranked"]["p95"]
         else 0,
@@ -333,8 +349,10 @@ def result(
         f" bare tantivy {tantivy['newest']['p95']:.3f} ms; brute force {brute_p95:.0f} ms"
         f" ({figures['brute_to_newest_ratio']}× ours) |",
         f"| newest first p95, the index's part (page ids), worst class |"
-        f" {mark(newest_ids_p95, goals['newest_p95_ms'])} ms | ≤ {goals['newest_p95_ms']:.0f}"
-        f" ms (proposed measure) | bare tantivy {tantivy['newest']['p95']:.3f} ms |",
+        f" {mark(newest_ids_p95, tantivy['newest']['p95'])} ms"
+        f" ({figures['newest_ids_to_tantivy_ratio']}× bare tantivy) | ≤ bare tantivy's own"
+        " newest top 20 (proposed measure: the same page's ids, without what xinbao adds) |"
+        f" bare tantivy {tantivy['newest']['p95']:.3f} ms |",
         f"| ranked (BM25 top 20) p95, worst class | {mark(ranked_p95, goals['ranked_p95_ms'])}"
         f" ms | ≤ {goals['ranked_p95_ms']:.0f} ms |"
         f" bare tantivy {tantivy['ranked']['p95']:.3f} ms"
@@ -354,6 +372,13 @@ def result(
         f"| index build | {build_value} s | {build_goal} | bare tantivy"
         f" {tantivy['build_s']:.0f} s"
         " (one thread, no database) |",
+        f"| index build against bare tantivy |"
+        f" {figures['build_to_tantivy_ratio']:.2f}×"
+        f" {'✓' if figures['build_to_tantivy_ratio'] <= BUILD_TO_TANTIVY else '✗'}"
+        f" | ≤ {BUILD_TO_TANTIVY:.0f}×"
+        " (proposed measure: the same bigrams and characters indexed, without reading and"
+        " normalising the sources, writing the document table, or the tier and filter"
+        " tokens) | |",
         *(
             [
                 f"| index size per document, the index alone | {size_value} KB | {size_goal} |"
@@ -371,17 +396,9 @@ def result(
         " are the top-20 page; the count is the 'total' column). Figures depend on a quiet"
         " machine: see the background load at the head of this report.",
     ]
-    big = RESULTS_DIR / "search_1m.md"
+    big = RESULTS_DIR / f"{NAME_1M}.md"
     if target.name == NAME and docs < 1_000_000 and big.exists():
-        lines += [
-            "",
-            "### At 1,000,000 documents",
-            "",
-            "Measured by `make bench-1m` (`python -m bench._search_1m`), not by `make bench`:"
-            " the load and the two builds alone take over an hour.",
-            "",
-            big.read_text(encoding="utf-8").rstrip(),
-        ]
+        lines += ["", INTRO_1M.rstrip("\n"), "", record.quoted(NAME_1M, big.read_text("utf-8"))]
     return Result(
         name=target.name,
         title=target.title,

@@ -281,3 +281,48 @@ def test_a_failed_benchmark_keeps_its_last_figures_in_the_report(tmp_path):
     assert kept.count("## Search") == 1
     never = "\n".join(failed_section("Search", tmp_path / "none.md", when))
     assert "Failed to run" in never and "last ones measured" not in never
+
+
+def test_the_1m_run_replaces_its_quotation_in_the_search_section_and_the_report(
+    repo, tmp_path_factory, monkeypatch
+):
+    """make bench-1m writes its own section, and the search section and docs/BENCHMARKS.md, which
+    quote it, no longer show the figures of the run before (the report resealed, the rest of it
+    untouched); a report edited by hand is refused."""
+    from datetime import datetime
+
+    from bench.search import INTRO_1M
+
+    out = tmp_path_factory.mktemp("out")
+    monkeypatch.setattr(record, "RESULTS_DIR", out / "results")
+    monkeypatch.setattr(record, "REPORT", out / "BENCHMARKS.md")
+    monkeypatch.setattr(record, "ROOT", out)
+    monkeypatch.setattr(record, "read_tree", lambda root=None: read_tree(repo))
+    monkeypatch.delenv("BENCH_ALLOW_DIRTY", raising=False)
+    (out / "results").mkdir()
+    # As written before the quotation had markers.
+    search = "## Search\n\n| 100k | 3 ms |\n\n" + INTRO_1M + "| 1M | 29 ms |\n"
+    (out / "results" / "search.md").write_text(search)
+    record.write_report(
+        f"# Benchmarks\n\n{search}\n## Next\n\n| other | 1 |\n",
+        record.start(datetime.now().astimezone(), root=repo),
+    )
+
+    def run_1m(figure: str) -> None:
+        started = datetime.now().astimezone()
+        result = Result(name="search_1m", title="", figures={"n": 1}, markdown=figure)
+        prov = record.start(started, root=repo)
+        record.write_plain_section("search_1m", "now", result, prov, "search", INTRO_1M)
+
+    for figure in ("| 1M | 24 ms |", "| 1M | 22 ms |"):  # the second finds the markers
+        run_1m(figure)
+        section = (out / "results" / "search.md").read_text()
+        report = (out / "BENCHMARKS.md").read_text()
+        for text in (section, report):
+            assert figure in text and "| 100k | 3 ms |" in text
+            assert text.count("| 1M |") == 1
+        assert report.count("## Next\n\n| other | 1 |\n") == 1
+        assert record.seal_holds(report) is True
+    (out / "BENCHMARKS.md").write_text(report.replace("| other | 1 |", "| other | 0 |"))
+    with pytest.raises(record.Refused, match="edited by hand"):
+        run_1m("| 1M | 20 ms |")

@@ -100,8 +100,20 @@ def test_the_index_part_of_a_page_is_reported_beside_the_whole_page():
     whole = _row(result.markdown, "newest first p95, worst class")
     assert "4.00 ✓" in whole
     part = _row(result.markdown, "newest first p95, the index's part")
-    assert "6.00 ✗" in part and "≤ 5 ms" in part
+    # Proposed measure: the ids within bare tantivy's own newest top 20 (1 ms here).
+    assert "6.00 ✗" in part and "6.0× bare tantivy" in part and "≤ bare tantivy's own" in part
+    quick = _figures(1_000_000, 540.0, 2_600.0, 80.0, newest_ids_ms=0.8)
+    assert "0.80 ✓" in _row(quick.markdown, "newest first p95, the index's part")
+    assert quick.figures["newest_ids_to_tantivy_ratio"] == 0.8
     assert "11.00" in _row(result.markdown, "ranked p95, the index's part")
     assert result.figures["newest_ids_p95_ms"] == 6.0
     assert result.figures["phrase_ranked_ids_p95_ms"] == 11.0
     assert "| 1-char | 10 / 20 | 2.00 / 4.00 | 6.00 | 10.00 / 20.00 | 11.00 |" in result.markdown
+
+
+@pytest.mark.parametrize(("build_s", "shown"), [(150.0, "1.50× ✓"), (540.0, "5.40× ✗")])
+def test_the_build_is_also_judged_against_bare_tantivy_in_the_same_run(build_s, shown):
+    """Proposed measure: within twice bare tantivy's build of the same text (100 s here)."""
+    result = _figures(1_000_000, build_s, 2_600.0, 80.0)
+    assert shown in _row(result.markdown, "index build against bare tantivy")
+    assert result.figures["build_to_tantivy_ratio"] == build_s / 100.0
