@@ -113,6 +113,9 @@ def do_add_entries(actor: User, issue_id: int, item_ids: Sequence[int]) -> int:
             .exclude(issue_entries__issue=issue)
             .select_related("unit")
             .prefetch_related("joint_units")
+            # In the picker's order (`queries.candidates`): the newest submitted first. Not
+            # the items' own default order (the last updated first), which an edit reorders.
+            .order_by("-submitted_at", "-pk")
         )
         if len(items) != len(set(item_ids)):
             raise ActionError(

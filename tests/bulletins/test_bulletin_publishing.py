@@ -3,6 +3,7 @@ records (adoptions the points ledger reads), and that the bulletin's text never 
 item's own."""
 
 import pytest
+from django.utils import timezone
 
 from audit.models import AuditEntry
 from bulletins import actions
@@ -24,6 +25,19 @@ def test_entries_copy_the_items_text_and_credit_every_source_unit(editor, daily,
     first, _second, joint = three_items
     assert (entries[first.pk].title, entries[first.pk].body) == (first.title, first.body)
     assert entries[joint.pk].credit == "甲区委办公室、乙县委办公室"
+
+
+def test_items_added_at_once_go_in_as_the_picker_lists_them_newest_submitted_first(
+    editor, daily, three_items
+):
+    """An item touched after it was submitted (here the oldest, last) keeps its place: the
+    issue takes them in the picker's order, not by when each row was last written."""
+    oldest = three_items[0]
+    InfoItem.objects.filter(pk=oldest.pk).update(updated_at=timezone.now())
+    issue = draft(editor, daily, three_items, DAY)
+    by_submission = sorted(three_items, key=lambda i: (i.submitted_at, i.pk), reverse=True)
+    placed = list(issue.entries.order_by("position").values_list("item_id", flat=True))
+    assert placed == [i.pk for i in by_submission]
 
 
 def test_an_item_goes_into_an_issue_once(editor, daily, three_items):
